@@ -1,0 +1,124 @@
+//! RFC 8785 (JCS) serialization of [`Value`].
+
+use crate::error::{CanonError, ErrorKind};
+use crate::number::format_number;
+use crate::value::{MAX_DEPTH, Value};
+
+/// Appends the canonical UTF-8 bytes of `value` to `out`.
+///
+/// Validates what the [`Value`] type cannot guarantee by construction: finite
+/// numbers, unique keys and the depth limit. On error `out` may hold a partial
+/// prefix; callers that reuse buffers should truncate.
+pub fn write_canonical(value: &Value, out: &mut Vec<u8>) -> Result<(), CanonError> {
+    write_value(value, out, 0)
+}
+
+/// The canonical JSON text of `value`.
+pub fn canonical_json(value: &Value) -> Result<String, CanonError> {
+    let mut out = Vec::with_capacity(64);
+    write_canonical(value, &mut out)?;
+    // Only whole UTF-8 strings and ASCII are ever appended.
+    Ok(String::from_utf8(out).expect("canonical output is UTF-8"))
+}
+
+/// Parses JSON text strictly and returns its canonical form.
+pub fn canonical_json_from_text(text: &str) -> Result<String, CanonError> {
+    canonical_json(&crate::parse::parse_json(text.as_bytes())?)
+}
+
+fn write_value(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), CanonError> {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(f) => format_number(crate::number::check_float(*f)?, out),
+        Value::String(s) => write_string(s, out),
+        Value::Array(items) => {
+            enter(depth)?;
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(item, out, depth + 1).map_err(|e| e.within_index(i))?;
+            }
+            out.push(b']');
+        }
+        Value::Object(members) => {
+            enter(depth)?;
+            let mut order: Vec<(Vec<u16>, &str, &Value)> = members
+                .iter()
+                .map(|(k, v)| (k.encode_utf16().collect(), k.as_str(), v))
+                .collect();
+            // RFC 8785 §3.2.3: sort by UTF-16 code units, not code points.
+            order.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            out.push(b'{');
+            for (i, (utf16, key, v)) in order.iter().enumerate() {
+                if i > 0 {
+                    if order[i - 1].0 == *utf16 {
+                        return Err(CanonError::new(
+                            ErrorKind::DuplicateKey,
+                            format!("key {key:?} appears more than once"),
+                        )
+                        .within_key(key));
+                    }
+                    out.push(b',');
+                }
+                write_string(key, out);
+                out.push(b':');
+                write_value(v, out, depth + 1).map_err(|e| e.within_key(key))?;
+            }
+            out.push(b'}');
+        }
+    }
+    Ok(())
+}
+
+fn enter(depth: usize) -> Result<(), CanonError> {
+    if depth >= MAX_DEPTH {
+        Err(depth_error())
+    } else {
+        Ok(())
+    }
+}
+
+pub(crate) fn depth_error() -> CanonError {
+    CanonError::new(
+        ErrorKind::DepthExceeded,
+        format!("nesting deeper than {MAX_DEPTH} arrays/objects (or a cycle)"),
+    )
+}
+
+/// Appends `s` as a JSON string with RFC 8785 escaping: only `"`, `\` and
+/// control characters are escaped; everything else is written raw.
+pub(crate) fn write_string(s: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x00..=0x1f => {
+                out.extend_from_slice(&bytes[start..i]);
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[(b >> 4) as usize]);
+                out.push(HEX[(b & 0xf) as usize]);
+                start = i + 1;
+                continue;
+            }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(escape);
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}

@@ -1,0 +1,34 @@
+//! # tooltrail-core
+//!
+//! The one implementation behind tooltrail's Python and Node bindings: canonical
+//! JSON (RFC 8785 / JCS plus tooltrail's input policy), `stable_hash`, and the
+//! strict JSON-text parser. Bindings convert host values into [`Value`] and map
+//! [`CanonError`] into their own exception types; every rule lives here, so both
+//! languages produce the same bytes.
+//!
+//! ```
+//! use tooltrail_core::{stable_hash_json, canonical_json_from_text};
+//! assert_eq!(canonical_json_from_text(r#"{"b":[true,null],"a":1.0}"#).unwrap(),
+//!            r#"{"a":1,"b":[true,null]}"#);
+//! assert_eq!(stable_hash_json(r#"{"a":1}"#).unwrap().len(), 64);
+//! ```
+
+mod canonical;
+mod error;
+mod hash;
+mod number;
+mod parse;
+mod value;
+
+pub use canonical::{canonical_json, canonical_json_from_text, write_canonical};
+pub use error::{CanonError, ErrorKind, JsonPath, PathSegment};
+pub use hash::{
+    HashScheme, hmac_sha256_hex, sha256_hex, stable_hash, stable_hash_json, stable_hash_keyed,
+    stable_hash_with,
+};
+pub use number::{MAX_SAFE_INTEGER, check_float, check_integer, format_number};
+pub use parse::parse_json;
+pub use value::{MAX_DEPTH, Value};
+
+/// The version shared by the core, the Python package and the Node package.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
