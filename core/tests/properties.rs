@@ -1,0 +1,164 @@
+//! Property and hostile-input tests of the canonical form.
+
+use proptest::prelude::*;
+use tooltrail_core::{
+    CanonError, ErrorKind, MAX_SAFE_INTEGER, Value, canonical_json, check_integer, parse_json,
+    stable_hash, stable_hash_keyed,
+};
+
+fn arb_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        (-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).prop_map(|i| Value::Number(i as f64)),
+        any::<f64>()
+            .prop_filter("finite, re-parsable", |f| reparsable_float(*f))
+            .prop_map(Value::Number),
+        any::<String>().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(6, 64, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+            prop::collection::btree_map(any::<String>(), inner, 0..8)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// Doubles in [2^53, 1e21) print as integer tokens beyond 2^53−1, which the
+/// SPEC's text policy rejects; they are valid values but not re-parsable text
+/// (documented in docs/canonical-json.md), so the fixed-point property skips them.
+fn reparsable_float(f: f64) -> bool {
+    f.is_finite() && !(f.fract() == 0.0 && f.abs() > MAX_SAFE_INTEGER as f64 && f.abs() < 1e21)
+}
+
+fn reversed_members(v: &Value) -> Value {
+    match v {
+        Value::Array(items) => Value::Array(items.iter().map(reversed_members).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .rev()
+                .map(|(k, v)| (k.clone(), reversed_members(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+proptest! {
+    /// Canonical text parses back to a value with the same canonical text.
+    #[test]
+    fn canonical_form_is_a_fixed_point(v in arb_value()) {
+        let text = canonical_json(&v).unwrap();
+        let again = canonical_json(&parse_json(text.as_bytes()).unwrap()).unwrap();
+        prop_assert_eq!(text, again);
+    }
+
+    /// Member order never changes the hash.
+    #[test]
+    fn member_order_is_irrelevant(v in arb_value()) {
+        prop_assert_eq!(stable_hash(&v).unwrap(), stable_hash(&reversed_members(&v)).unwrap());
+    }
+
+    /// A key changes the hash, and a keyed hash is not the plain one.
+    #[test]
+    fn keyed_hash_differs_from_plain(v in arb_value(), key in prop::collection::vec(any::<u8>(), 1..40)) {
+        prop_assert_ne!(stable_hash(&v).unwrap(), stable_hash_keyed(&v, &key).unwrap());
+    }
+
+    /// Arbitrary bytes never panic the parser; they parse or give a typed error.
+    #[test]
+    fn parser_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+        let _ = parse_json(&bytes);
+    }
+}
+
+#[test]
+fn large_integral_doubles_canonicalize_but_do_not_reparse() {
+    let text = canonical_json(&Value::Number(-2.7273091068346090e20)).unwrap();
+    assert_eq!(text, "-272730910683460900000");
+    assert_eq!(
+        parse_json(text.as_bytes()).unwrap_err().kind(),
+        ErrorKind::IntegerOutOfRange
+    );
+}
+
+#[test]
+fn deep_text_fails_fast_with_depth_exceeded() {
+    let text = "[".repeat(100_000) + &"]".repeat(100_000);
+    let err = parse_json(text.as_bytes()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DepthExceeded);
+    assert_eq!(err.path().to_string(), format!("${}", "[0]".repeat(64)));
+}
+
+#[test]
+fn deep_value_fails_with_depth_exceeded() {
+    let mut v = Value::Null;
+    for _ in 0..1000 {
+        v = Value::Array(vec![v]);
+    }
+    assert_eq!(
+        canonical_json(&v).unwrap_err().kind(),
+        ErrorKind::DepthExceeded
+    );
+}
+
+#[test]
+fn integer_bounds_are_exactly_2_pow_53_minus_1() {
+    let max = MAX_SAFE_INTEGER as i128;
+    assert_eq!(check_integer(max).unwrap(), 9007199254740991.0);
+    assert_eq!(check_integer(-max).unwrap(), -9007199254740991.0);
+    for bad in [max + 1, -max - 1, 1 << 64, i128::MIN] {
+        assert_eq!(
+            check_integer(bad).unwrap_err().kind(),
+            ErrorKind::IntegerOutOfRange
+        );
+    }
+}
+
+#[test]
+fn values_built_in_rust_are_validated_too() {
+    let nan = Value::object([("x", Value::Array(vec![Value::Number(f64::NAN)]))]);
+    let err = canonical_json(&nan).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.path().to_string()),
+        (ErrorKind::NonFinite, "$.x[0]".into())
+    );
+    let dup = Value::object([("k", Value::Null), ("k", Value::Bool(true))]);
+    assert_eq!(
+        canonical_json(&dup).unwrap_err().kind(),
+        ErrorKind::DuplicateKey
+    );
+}
+
+#[test]
+fn paths_quote_keys_that_are_not_identifiers() {
+    let err = CanonError::new(ErrorKind::NonFinite, "x")
+        .within_index(3)
+        .within_key("a b")
+        .within_key("filters")
+        .within_key("é\"");
+    assert_eq!(err.path().to_string(), r#"$["é\""].filters["a b"][3]"#);
+    assert_eq!(
+        err.to_string(),
+        r#"non_finite at $["é\""].filters["a b"][3]: x"#
+    );
+}
+
+#[test]
+fn error_kind_names_are_the_spec_list() {
+    let names: Vec<_> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "non_finite",
+            "integer_out_of_range",
+            "lone_surrogate",
+            "duplicate_key",
+            "non_string_key",
+            "unsupported_type",
+            "depth_exceeded",
+            "invalid_json"
+        ]
+    );
+}
