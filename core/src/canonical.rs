@@ -1,5 +1,7 @@
 //! RFC 8785 (JCS) serialization of [`Value`].
 
+use std::collections::HashSet;
+
 use crate::error::{CanonError, ErrorKind};
 use crate::number::format_number;
 use crate::value::{MAX_DEPTH, Value};
@@ -24,6 +26,61 @@ pub fn canonical_json(value: &Value) -> Result<String, CanonError> {
 /// Parses JSON text strictly and returns its canonical form.
 pub fn canonical_json_from_text(text: &str) -> Result<String, CanonError> {
     canonical_json(&crate::parse::parse_json(text.as_bytes())?)
+}
+
+/// Appends `value` as compact JSON keeping object members in their given
+/// order (event lines), with the same number, string, depth and duplicate-key
+/// rules as [`write_canonical`].
+pub fn write_ordered(value: &Value, out: &mut Vec<u8>) -> Result<(), CanonError> {
+    write_value_ordered(value, out, 0)
+}
+
+fn write_value_ordered(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), CanonError> {
+    match value {
+        Value::Array(items) => {
+            enter(depth)?;
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value_ordered(item, out, depth + 1).map_err(|e| e.within_index(i))?;
+            }
+            out.push(b']');
+        }
+        Value::Object(members) => {
+            enter(depth)?;
+            // Linear scan for the usual handful of fields; a set for large maps.
+            let mut seen = (members.len() > 16).then(|| HashSet::with_capacity(members.len()));
+            out.push(b'{');
+            for (i, (key, v)) in members.iter().enumerate() {
+                let repeated = match seen.as_mut() {
+                    Some(set) => !set.insert(key.as_str()),
+                    None => members[..i].iter().any(|(k, _)| k == key),
+                };
+                if repeated {
+                    return Err(duplicate(key));
+                }
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_string(key, out);
+                out.push(b':');
+                write_value_ordered(v, out, depth + 1).map_err(|e| e.within_key(key))?;
+            }
+            out.push(b'}');
+        }
+        scalar => write_value(scalar, out, depth)?,
+    }
+    Ok(())
+}
+
+fn duplicate(key: &str) -> CanonError {
+    CanonError::new(
+        ErrorKind::DuplicateKey,
+        format!("key {key:?} appears more than once"),
+    )
+    .within_key(key)
 }
 
 fn write_value(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), CanonError> {
@@ -56,11 +113,7 @@ fn write_value(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), Can
             for (i, (utf16, key, v)) in order.iter().enumerate() {
                 if i > 0 {
                     if order[i - 1].0 == *utf16 {
-                        return Err(CanonError::new(
-                            ErrorKind::DuplicateKey,
-                            format!("key {key:?} appears more than once"),
-                        )
-                        .within_key(key));
+                        return Err(duplicate(key));
                     }
                     out.push(b',');
                 }

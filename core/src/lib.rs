@@ -15,13 +15,16 @@
 
 mod canonical;
 mod error;
+mod event;
 mod hash;
 mod number;
 mod parse;
 mod value;
+pub mod writer;
 
-pub use canonical::{canonical_json, canonical_json_from_text, write_canonical};
+pub use canonical::{canonical_json, canonical_json_from_text, write_canonical, write_ordered};
 pub use error::{CanonError, ErrorKind, JsonPath, PathSegment};
+pub use event::{SCHEMA_VERSION, format_timestamp, now_timestamp, write_event_line};
 pub use hash::{
     HashScheme, hmac_sha256_hex, sha256_hex, stable_hash, stable_hash_json, stable_hash_keyed,
     stable_hash_with,
@@ -29,6 +32,7 @@ pub use hash::{
 pub use number::{MAX_SAFE_INTEGER, check_float, check_integer, format_number};
 pub use parse::parse_json;
 pub use value::{MAX_DEPTH, Value};
+pub use writer::{EventWriter, WriterConfig, WriterError, WriterStats};
 
 /// The version shared by the core, the Python package and the Node package.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

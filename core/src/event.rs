@@ -1,0 +1,147 @@
+//! Event lines: the JSONL records the writer stores.
+//!
+//! A line is `{"v":1,"ts":…,"event":…, <fields in the caller's order>}` plus a
+//! newline. Key order is the producer's (the gateway fixes it per SPEC §4), not
+//! sorted; numbers and strings follow the same rules as canonical JSON, so both
+//! bindings write identical bytes for identical inputs.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::canonical::{write_ordered, write_string};
+use crate::error::CanonError;
+use crate::value::Value;
+
+/// Schema version written as `"v"` on every line.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Serializes one event line (with trailing `\n`) into `out`.
+///
+/// `fields` must be an object; a `"ts"` member in it overrides `ts` (so tests
+/// and replays can inject a clock), and `"v"` / `"event"` members are ignored:
+/// the writer owns those. On error `out` is left as it was.
+pub fn write_event_line(
+    name: &str,
+    fields: &Value,
+    ts: &str,
+    out: &mut Vec<u8>,
+) -> Result<(), CanonError> {
+    let start = out.len();
+    let result = write_event_inner(name, fields, ts, out);
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
+fn write_event_inner(
+    name: &str,
+    fields: &Value,
+    ts: &str,
+    out: &mut Vec<u8>,
+) -> Result<(), CanonError> {
+    let members: &[(String, Value)] = match fields {
+        Value::Object(m) => m,
+        Value::Null => &[],
+        _ => {
+            return Err(CanonError::new(
+                crate::ErrorKind::UnsupportedType,
+                "event fields must be an object",
+            ));
+        }
+    };
+    out.extend_from_slice(b"{\"v\":1,\"ts\":");
+    match members.iter().find(|(k, _)| k == "ts") {
+        Some((_, v)) => write_ordered(v, out).map_err(|e| e.within_key("ts"))?,
+        None => write_string(ts, out),
+    }
+    out.extend_from_slice(b",\"event\":");
+    write_string(name, out);
+    for (key, value) in members {
+        if matches!(key.as_str(), "v" | "ts" | "event") {
+            continue;
+        }
+        out.push(b',');
+        write_string(key, out);
+        out.push(b':');
+        write_ordered(value, out).map_err(|e| e.within_key(key))?;
+    }
+    out.extend_from_slice(b"}\n");
+    Ok(())
+}
+
+/// `time` as RFC 3339 UTC with microseconds: `2026-11-24T19:57:40.123456Z`.
+pub fn format_timestamp(time: SystemTime) -> String {
+    let micros = match time.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_micros() as i128,
+        Err(e) => -(e.duration().as_micros() as i128),
+    };
+    let secs = micros.div_euclid(1_000_000) as i64;
+    let frac = micros.rem_euclid(1_000_000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{frac:06}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// The current time, formatted by [`format_timestamp`].
+pub fn now_timestamp() -> String {
+    format_timestamp(SystemTime::now())
+}
+
+/// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn timestamps_are_rfc3339_utc_micros() {
+        assert_eq!(format_timestamp(UNIX_EPOCH), "1970-01-01T00:00:00.000000Z");
+        let t = UNIX_EPOCH + Duration::from_micros(1_795_550_260_123_456);
+        assert_eq!(format_timestamp(t), "2026-11-24T19:57:40.123456Z");
+        let leap = UNIX_EPOCH + Duration::from_secs(951_782_400); // 2000-02-29
+        assert_eq!(format_timestamp(leap), "2000-02-29T00:00:00.000000Z");
+    }
+
+    #[test]
+    fn lines_keep_field_order_and_own_v_ts_event() {
+        let fields = Value::object([
+            ("z", Value::Number(1.0)),
+            ("event", Value::from("ignored")),
+            ("a", Value::Array(vec![Value::Number(0.5), Value::Null])),
+        ]);
+        let mut out = Vec::new();
+        write_event_line("tool_call", &fields, "T", &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"v\":1,\"ts\":\"T\",\"event\":\"tool_call\",\"z\":1,\"a\":[0.5,null]}\n"
+        );
+    }
+
+    #[test]
+    fn bad_fields_leave_the_buffer_untouched() {
+        let mut out = b"keep".to_vec();
+        let fields = Value::object([("x", Value::Number(f64::INFINITY))]);
+        let err = write_event_line("e", &fields, "T", &mut out).unwrap_err();
+        assert_eq!(err.path().to_string(), "$.x");
+        assert_eq!(out, b"keep");
+    }
+}

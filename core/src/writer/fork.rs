@@ -1,0 +1,31 @@
+//! Fork detection for the writer.
+//!
+//! A forked child inherits the writer's memory but not its worker thread. A
+//! `pthread_atfork` child handler bumps a generation counter (an atomic store
+//! is async-signal-safe); each writer remembers the generation it started in,
+//! and on a mismatch (one relaxed load on the hot path) restarts itself,
+//! forgetting, never joining or dropping, the parent's thread handle.
+
+use std::sync::Once;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+static HOOK: Once = Once::new();
+
+extern "C" fn child_after_fork() {
+    GENERATION.fetch_add(1, Ordering::SeqCst);
+}
+
+/// Installs the at-fork handler once per process.
+pub(crate) fn install_hook() {
+    HOOK.call_once(|| {
+        // SAFETY: registering a handler that only touches an atomic.
+        let rc = unsafe { libc::pthread_atfork(None, None, Some(child_after_fork)) };
+        debug_assert_eq!(rc, 0, "pthread_atfork failed");
+    });
+}
+
+/// The number of forks this process descends through since the hook was set.
+pub fn generation() -> u64 {
+    GENERATION.load(Ordering::Relaxed)
+}

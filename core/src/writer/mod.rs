@@ -1,0 +1,311 @@
+//! The non-blocking, batched event writer (SPEC §7).
+//!
+//! Producers serialize an event on their own thread and enqueue its bytes on a
+//! bounded channel (bounded by events and by bytes); a worker thread writes
+//! batches to a [`Sink`]. Overflow drops the newest event and counts it, unless
+//! blocking with a timeout is chosen. See `docs/writer.md` for the design.
+
+mod config;
+mod file_sink;
+mod fork;
+mod sink;
+mod stats;
+mod worker;
+
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwap;
+use crossbeam_channel::{Sender, TrySendError, bounded, unbounded};
+
+pub use config::{Overflow, WriterConfig, WriterError};
+pub use file_sink::{ACTIVE_FILE, DEFAULT_DIR, DirSink, DirSinkConfig};
+pub use fork::generation as fork_generation;
+pub use sink::{MemorySink, Sink, SinkSpec, StdoutSink};
+pub use stats::{DropReason, WriterStats};
+
+use crate::error::CanonError;
+use crate::event::{now_timestamp, write_event_line};
+use crate::value::Value;
+use stats::Counters;
+use worker::{BatchLimits, Control, Worker};
+
+/// A handle to a running writer; clones share it.
+#[derive(Clone)]
+pub struct EventWriter {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    config: WriterConfig,
+    running: ArcSwap<Running>,
+    restart: Mutex<()>,
+    closed: AtomicBool,
+    /// 0 = open or closing, 1 = closed cleanly, 2 = close timed out.
+    close_outcome: AtomicU8,
+}
+
+/// One worker's channels; replaced wholesale in a forked child.
+struct Running {
+    tx: Sender<Vec<u8>>,
+    ctrl: Sender<Control>,
+    counters: Arc<Counters>,
+    generation: u64,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl EventWriter {
+    /// Validates `config`, opens the sink (an unwritable path fails here) and
+    /// starts the worker thread.
+    pub fn new(config: WriterConfig) -> Result<Self, WriterError> {
+        config.validate()?;
+        let sink = config.sink.open().map_err(|source| WriterError::Open {
+            sink: format!("{:?}", config.sink),
+            source,
+        })?;
+        fork::install_hook();
+        let running = start(&config, Some(sink), fork::generation());
+        Ok(Self {
+            shared: Arc::new(Shared {
+                config,
+                running: ArcSwap::from_pointee(running),
+                restart: Mutex::new(()),
+                closed: AtomicBool::new(false),
+                close_outcome: AtomicU8::new(0),
+            }),
+        })
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &WriterConfig {
+        &self.shared.config
+    }
+
+    /// Serializes one event (`{"v":1,"ts":…,"event":name,…fields}`) on the
+    /// calling thread and enqueues it. `Ok(false)` means it was dropped and
+    /// counted; `Err` means `fields` could not be serialized (nothing queued).
+    pub fn event(&self, name: &str, fields: &Value) -> Result<bool, CanonError> {
+        let mut line = Vec::with_capacity(256);
+        write_event_line(name, fields, &now_timestamp(), &mut line)?;
+        Ok(self.write_line(line))
+    }
+
+    /// Enqueues one complete, `\n`-terminated line. Never blocks unless
+    /// [`Overflow::Block`] is configured. Returns whether it was accepted.
+    pub fn write_line(&self, line: Vec<u8>) -> bool {
+        let running = self.running();
+        let counters = &running.counters;
+        if self.shared.closed.load(Relaxed) {
+            counters.count_drop(DropReason::Closed, 1);
+            return false;
+        }
+        let len = line.len();
+        let limit = self.shared.config.queue_bytes;
+        // Reserve before sending so the worker's decrement never underflows.
+        counters.accepted.fetch_add(1, Relaxed);
+        counters.queued.fetch_add(1, Relaxed);
+        let before = counters.queued_bytes.fetch_add(len, Relaxed);
+        let refuse = |reason| {
+            counters.accepted.fetch_sub(1, Relaxed);
+            counters.queued.fetch_sub(1, Relaxed);
+            counters.queued_bytes.fetch_sub(len, Relaxed);
+            counters.count_drop(reason, 1);
+            false
+        };
+        let sent = match self.shared.config.overflow {
+            Overflow::Drop => {
+                if before + len > limit {
+                    return refuse(DropReason::QueueFull);
+                }
+                running.tx.try_send(line).map_err(|e| match e {
+                    TrySendError::Full(_) => DropReason::QueueFull,
+                    TrySendError::Disconnected(_) => DropReason::Closed,
+                })
+            }
+            Overflow::Block(timeout) => {
+                let deadline = Instant::now() + timeout;
+                if !wait_for_bytes(counters, before, len, limit, deadline) {
+                    return refuse(DropReason::QueueFull);
+                }
+                let left = deadline.saturating_duration_since(Instant::now());
+                running.tx.send_timeout(line, left).map_err(|e| {
+                    if e.is_timeout() {
+                        DropReason::QueueFull
+                    } else {
+                        DropReason::Closed
+                    }
+                })
+            }
+        };
+        match sent {
+            Ok(()) => true,
+            Err(reason) => refuse(reason),
+        }
+    }
+
+    /// Waits until everything accepted before the call is written and the sink
+    /// flushed. Returns false on timeout, after `close` with events pending, or
+    /// if the sink lost events since the previous flush answered.
+    pub fn flush(&self, timeout: Duration) -> bool {
+        let running = self.running();
+        let (ack, answer) = bounded(1);
+        if running.ctrl.send(Control::Flush(ack)).is_err() {
+            return running.counters.queued.load(Relaxed) == 0;
+        }
+        answer.recv_timeout(timeout).unwrap_or(false)
+    }
+
+    /// Stops accepting events, writes what is queued and stops the worker.
+    /// Idempotent: later calls return the first call's outcome. Returns false
+    /// if the worker did not finish within `timeout` (it is then detached).
+    pub fn close(&self, timeout: Duration) -> bool {
+        if self.shared.closed.swap(true, Relaxed) {
+            return self.shared.close_outcome.load(Relaxed) == 1;
+        }
+        let running = self.running();
+        let (ack, answer) = bounded(1);
+        let ok = running.ctrl.send(Control::Close(ack)).is_ok()
+            && answer.recv_timeout(timeout).unwrap_or(false);
+        let handle = running
+            .thread
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        // On timeout the handle is dropped, detaching the thread: safe here,
+        // in the process that spawned it.
+        if let Some(handle) = handle
+            && ok
+        {
+            let _ = handle.join();
+        }
+        self.shared
+            .close_outcome
+            .store(if ok { 1 } else { 2 }, Relaxed);
+        ok
+    }
+
+    /// Whether `close` has been called.
+    pub fn is_closed(&self) -> bool {
+        self.shared.closed.load(Relaxed)
+    }
+
+    /// A snapshot of the counters (since start, or since the fork in a child).
+    pub fn stats(&self) -> WriterStats {
+        self.running().counters.snapshot()
+    }
+
+    /// The current worker, restarted first if this process is a forked child.
+    fn running(&self) -> arc_swap::Guard<Arc<Running>> {
+        let current = self.shared.running.load();
+        if current.generation == fork::generation() {
+            return current;
+        }
+        drop(current);
+        self.restart_after_fork();
+        self.shared.running.load()
+    }
+
+    #[cold]
+    fn restart_after_fork(&self) {
+        let _guard = self
+            .shared
+            .restart
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let generation = fork::generation();
+        if self.shared.running.load().generation == generation {
+            return; // another thread of this child restarted it
+        }
+        // The sink is opened lazily by the new worker, so a failure to open
+        // is counted as sink errors and retried instead of raised here.
+        let fresh = Arc::new(start(&self.shared.config, None, generation));
+        let inherited = self.shared.running.swap(fresh);
+        // The parent's worker thread does not exist here: never join or drop
+        // its handle (pthread_detach on a recycled id hits another thread).
+        std::mem::forget(inherited);
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        if self.running.load().generation != fork::generation() {
+            std::mem::forget(self.running.swap(Arc::new(placeholder())));
+            return;
+        }
+        if !self.closed.swap(true, Relaxed) {
+            let running = self.running.load();
+            let (ack, answer) = bounded(1);
+            if running.ctrl.send(Control::Close(ack)).is_ok() {
+                let _ = answer.recv_timeout(self.config.close_timeout);
+            }
+        }
+    }
+}
+
+fn wait_for_bytes(
+    counters: &Counters,
+    before: usize,
+    len: usize,
+    limit: usize,
+    deadline: Instant,
+) -> bool {
+    let mut queued = before;
+    while queued + len > limit {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+        queued = counters.queued_bytes.load(Relaxed) - len;
+    }
+    true
+}
+
+fn start(config: &WriterConfig, sink: Option<Box<dyn Sink>>, generation: u64) -> Running {
+    let (tx, rx) = bounded(config.queue_events);
+    let (ctrl, ctrl_rx) = unbounded();
+    let counters = Arc::new(Counters::default());
+    let worker = Worker {
+        rx,
+        ctrl: ctrl_rx,
+        spec: config.sink.clone(),
+        sink,
+        counters: Arc::clone(&counters),
+        limits: BatchLimits {
+            events: config.batch_events,
+            bytes: config.batch_bytes,
+            linger: config.flush_interval,
+        },
+        batch: Vec::with_capacity(config.batch_bytes.min(1 << 20)),
+        batch_events: 0,
+        reported: [0; 2],
+        sink_errors_answered: 0,
+        last_error_report: None,
+    };
+    let thread = std::thread::Builder::new()
+        .name("tooltrail-writer".into())
+        .spawn(move || worker.run())
+        .expect("spawn the tooltrail writer thread");
+    Running {
+        tx,
+        ctrl,
+        counters,
+        generation,
+        thread: Mutex::new(Some(thread)),
+    }
+}
+
+/// A worker-less stand-in, used only to take the inherited one out of the
+/// swap in a forked child's drop path.
+fn placeholder() -> Running {
+    let (tx, _) = bounded(1);
+    let (ctrl, _) = unbounded();
+    Running {
+        tx,
+        ctrl,
+        counters: Arc::default(),
+        generation: fork::generation(),
+        thread: Mutex::new(None),
+    }
+}

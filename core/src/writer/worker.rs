@@ -1,0 +1,242 @@
+//! The writer's background thread.
+//!
+//! Shape from tracing-appender: block for the first message, drain what is
+//! queued with `try_recv`, write the batch with one call. Added here: a linger
+//! of up to `flush_interval` to grow batches, a control channel for real
+//! `flush`/`close` acknowledgements, counters, `writer_dropped` reports, and
+//! rate-limited stderr reports of sink failures.
+
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, TryRecvError, select};
+
+use super::sink::{Sink, SinkSpec};
+use super::stats::{Counters, DropReason};
+use crate::event::now_timestamp;
+
+/// Requests that need an answer from the worker.
+pub(crate) enum Control {
+    /// Write everything queued, flush the sink, answer whether it all went out.
+    Flush(Sender<bool>),
+    /// As `Flush`, then stop.
+    Close(Sender<bool>),
+}
+
+/// Batch limits the worker applies.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BatchLimits {
+    pub events: usize,
+    pub bytes: usize,
+    pub linger: Duration,
+}
+
+const ERROR_REPORT_EVERY: Duration = Duration::from_secs(60);
+
+pub(crate) struct Worker {
+    pub rx: Receiver<Vec<u8>>,
+    pub ctrl: Receiver<Control>,
+    pub spec: SinkSpec,
+    pub sink: Option<Box<dyn Sink>>,
+    pub counters: Arc<Counters>,
+    pub limits: BatchLimits,
+    pub batch: Vec<u8>,
+    pub batch_events: u64,
+    pub reported: [u64; 2],
+    /// Sink-error drops as of the last flush/close answer: an answer is
+    /// `false` if events were lost since the previous one, even if the failed
+    /// write happened before this request arrived.
+    pub sink_errors_answered: u64,
+    pub last_error_report: Option<Instant>,
+}
+
+impl Worker {
+    pub fn run(mut self) {
+        loop {
+            let first = select! {
+                recv(self.rx) -> line => line.map(Ok),
+                recv(self.ctrl) -> cmd => cmd.map(Err),
+            };
+            match first {
+                Err(_) => {
+                    // Every handle is gone: write what is left and stop.
+                    self.drain_all();
+                    return;
+                }
+                Ok(Err(cmd)) => {
+                    if self.control(cmd) {
+                        return;
+                    }
+                    continue;
+                }
+                Ok(Ok(line)) => self.push(line),
+            }
+            let pending = self.fill_batch();
+            self.write_batch();
+            if let Some(cmd) = pending
+                && self.control(cmd)
+            {
+                return;
+            }
+        }
+    }
+
+    /// Adds lines until the batch is full, the queue is empty past the linger
+    /// deadline, or a control request arrives (returned to run after the write).
+    fn fill_batch(&mut self) -> Option<Control> {
+        let deadline = Instant::now() + self.limits.linger;
+        while !self.batch_full() {
+            match self.rx.try_recv() {
+                Ok(line) => {
+                    self.push(line);
+                    continue;
+                }
+                Err(TryRecvError::Disconnected) => return None,
+                Err(TryRecvError::Empty) => {}
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return None;
+            }
+            select! {
+                recv(self.rx) -> line => match line {
+                    Ok(line) => self.push(line),
+                    Err(_) => return None,
+                },
+                recv(self.ctrl) -> cmd => return cmd.ok(),
+                default(deadline - now) => return None,
+            }
+        }
+        None
+    }
+
+    fn batch_full(&self) -> bool {
+        self.batch_events as usize >= self.limits.events || self.batch.len() >= self.limits.bytes
+    }
+
+    fn push(&mut self, line: Vec<u8>) {
+        self.counters.queued.fetch_sub(1, Relaxed);
+        self.counters.queued_bytes.fetch_sub(line.len(), Relaxed);
+        self.batch.extend_from_slice(&line);
+        self.batch_events += 1;
+    }
+
+    /// Handles a control request; returns true when the worker must stop.
+    fn control(&mut self, cmd: Control) -> bool {
+        self.drain_all();
+        let flushed = self.sink.as_mut().is_some_and(|s| s.flush().is_ok());
+        let lost = self.counters.dropped(DropReason::SinkError);
+        let ok = flushed && lost == self.sink_errors_answered;
+        self.sink_errors_answered = lost;
+        match cmd {
+            Control::Flush(ack) => {
+                let _ = ack.send(ok);
+                false
+            }
+            Control::Close(ack) => {
+                let _ = ack.send(ok);
+                true
+            }
+        }
+    }
+
+    /// Writes everything queued now (bounded by the queue length on entry, so
+    /// a flush cannot be starved by producers that keep going).
+    fn drain_all(&mut self) {
+        let mut budget = self.rx.len();
+        while budget > 0 {
+            match self.rx.try_recv() {
+                Ok(line) => self.push(line),
+                Err(_) => break,
+            }
+            budget -= 1;
+            if self.batch_full() {
+                self.write_batch();
+            }
+        }
+        self.write_batch();
+    }
+
+    fn sink(&mut self) -> io::Result<&mut Box<dyn Sink>> {
+        if self.sink.is_none() {
+            self.sink = Some(self.spec.open()?);
+        }
+        Ok(self.sink.as_mut().expect("just opened"))
+    }
+
+    fn write_batch(&mut self) {
+        if self.batch_events == 0 {
+            return;
+        }
+        let n = self.batch_events;
+        let batch = std::mem::take(&mut self.batch);
+        let result = self.sink().and_then(|s| s.write_batch(&batch));
+        self.batch = batch;
+        self.batch.clear();
+        self.batch_events = 0;
+        match result {
+            Ok(()) => {
+                self.counters.written.fetch_add(n, Relaxed);
+                self.report_drops();
+            }
+            Err(e) => {
+                self.counters.write_errors.fetch_add(1, Relaxed);
+                self.counters.count_drop(DropReason::SinkError, n);
+                self.report_error(&e);
+            }
+        }
+    }
+
+    /// After a successful write, says how many events were lost since the last
+    /// report, one `writer_dropped` line per reason.
+    fn report_drops(&mut self) {
+        for (slot, reason) in [DropReason::QueueFull, DropReason::SinkError]
+            .into_iter()
+            .enumerate()
+        {
+            let total = self.counters.dropped(reason);
+            let count = total - self.reported[slot];
+            if count == 0 {
+                continue;
+            }
+            let line = dropped_line(count, reason);
+            if let Ok(sink) = self.sink()
+                && sink.write_batch(line.as_bytes()).is_ok()
+            {
+                self.reported[slot] = total;
+                self.counters.drop_reports.fetch_add(1, Relaxed);
+            }
+        }
+    }
+
+    fn report_error(&mut self, e: &io::Error) {
+        let due = self
+            .last_error_report
+            .is_none_or(|t| t.elapsed() >= ERROR_REPORT_EVERY);
+        if !due {
+            return;
+        }
+        self.last_error_report = Some(Instant::now());
+        let target = self
+            .sink
+            .as_ref()
+            .map_or_else(|| format!("{:?}", self.spec), |s| s.describe());
+        eprintln!(
+            "tooltrail: cannot write events to {target}: {e} ({} events dropped so far; \
+             writing resumes when the sink recovers; next report in at most 60 s)",
+            self.counters.dropped(DropReason::SinkError)
+        );
+    }
+}
+
+/// The `writer_dropped` event line (SPEC §4), ids null: it belongs to no run.
+pub(crate) fn dropped_line(count: u64, reason: DropReason) -> String {
+    format!(
+        "{{\"v\":1,\"ts\":\"{}\",\"event\":\"writer_dropped\",\"run_id\":null,\"trace_id\":null,\
+         \"span_id\":null,\"request_id\":null,\"user_id\":null,\"count\":{count},\"reason\":\"{}\"}}\n",
+        now_timestamp(),
+        reason.as_str()
+    )
+}

@@ -1,0 +1,57 @@
+//! A writer survives `fork()`: the child restarts its own worker (never
+//! touching the parent's thread handle) and both processes' events arrive.
+
+use std::time::Duration;
+
+use tooltrail_core::writer::{DirSinkConfig, SinkSpec, WriterConfig};
+use tooltrail_core::{EventWriter, Value, parse_json};
+
+#[test]
+fn parent_and_child_events_all_arrive_after_fork() {
+    let dir = tempfile::tempdir().unwrap();
+    let writer = EventWriter::new(WriterConfig {
+        sink: SinkSpec::Dir(DirSinkConfig::new(dir.path())),
+        ..WriterConfig::default()
+    })
+    .unwrap();
+    let tag = |who: &str, i: usize| {
+        Value::object([("who", Value::from(who)), ("i", Value::Number(i as f64))])
+    };
+    for i in 0..100 {
+        writer.event("e", &tag("parent", i)).unwrap();
+    }
+    assert!(writer.flush(Duration::from_secs(10)));
+    // SAFETY: the child only uses the writer (fork-aware) and then _exits.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0);
+    if pid == 0 {
+        let mut ok = true;
+        for i in 0..1000 {
+            ok &= writer.event("e", &tag("child", i)).unwrap_or(false);
+        }
+        ok &= writer.close(Duration::from_secs(10));
+        ok &= writer.stats().written == 1000;
+        unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+    }
+    for i in 100..200 {
+        writer.event("e", &tag("parent", i)).unwrap();
+    }
+    let mut status = 0;
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "child failed"
+    );
+    assert!(writer.close(Duration::from_secs(10)));
+    let text = std::fs::read_to_string(dir.path().join("tooltrail.jsonl")).unwrap();
+    let (mut parent, mut child) = (0, 0);
+    for line in text.lines() {
+        let v = parse_json(line.as_bytes()).expect("whole line");
+        match v.get("who") {
+            Some(Value::String(s)) if s == "parent" => parent += 1,
+            Some(Value::String(s)) if s == "child" => child += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((parent, child), (200, 1000));
+}
