@@ -1,1 +1,99 @@
-//! placeholder
+//! `tooltrail._native`: the Python face of tooltrail-core. Registration only;
+//! conversion lives in `convert.rs`, error mapping in `errors.rs`.
+
+mod convert;
+mod errors;
+mod writer;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+use tooltrail_core::{ErrorKind, canonical_json as core_canonical, parse_json, stable_hash_with};
+
+use crate::convert::{to_string, to_value};
+use crate::errors::canon_err;
+
+/// Key bytes from `str` (UTF-8) or `bytes`.
+fn key_bytes(key: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
+    let Some(key) = key else { return Ok(None) };
+    if let Ok(b) = key.cast::<PyBytes>() {
+        return Ok(Some(b.as_bytes().to_vec()));
+    }
+    if let Ok(s) = key.cast::<PyString>() {
+        return Ok(Some(
+            to_string(s)
+                .map_err(|e| canon_err(key.py(), e))?
+                .into_bytes(),
+        ));
+    }
+    Err(pyo3::exceptions::PyTypeError::new_err(
+        "key must be str or bytes",
+    ))
+}
+
+/// Lowercase hex SHA-256 of the canonical JSON of `obj` (HMAC-SHA256 with `key`).
+#[pyfunction]
+#[pyo3(signature = (obj, key=None))]
+fn stable_hash(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    key: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
+    let key = key_bytes(key)?;
+    let value = to_value(obj).map_err(|e| canon_err(py, e))?;
+    stable_hash_with(&value, key.as_deref()).map_err(|e| canon_err(py, e))
+}
+
+/// JSON text (str, or UTF-8 bytes) → parsed strictly → core value.
+fn text_value(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<tooltrail_core::Value> {
+    let parsed = if let Ok(b) = text.cast::<PyBytes>() {
+        parse_json(b.as_bytes())
+    } else if let Ok(s) = text.cast::<PyString>() {
+        to_string(s).and_then(|s| parse_json(s.as_bytes()))
+    } else {
+        return Err(pyo3::exceptions::PyTypeError::new_err(
+            "text must be str or bytes",
+        ));
+    };
+    parsed.map_err(|e| canon_err(py, e))
+}
+
+/// `stable_hash` of JSON text, parsed by the core's strict parser.
+#[pyfunction]
+#[pyo3(signature = (text, key=None))]
+fn stable_hash_json(
+    py: Python<'_>,
+    text: &Bound<'_, PyAny>,
+    key: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
+    let key = key_bytes(key)?;
+    let value = text_value(py, text)?;
+    stable_hash_with(&value, key.as_deref()).map_err(|e| canon_err(py, e))
+}
+
+/// The RFC 8785 canonical JSON text of `obj`.
+#[pyfunction]
+fn canonical_json(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    let value = to_value(obj).map_err(|e| canon_err(py, e))?;
+    core_canonical(&value).map_err(|e| canon_err(py, e))
+}
+
+/// Canonical JSON of JSON text (used by tests; not in `__all__`).
+#[pyfunction]
+fn canonical_json_text(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<String> {
+    let value = text_value(py, text)?;
+    core_canonical(&value).map_err(|e| canon_err(py, e))
+}
+
+#[pymodule(gil_used = false)]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    errors::register(m)?;
+    m.add_function(wrap_pyfunction!(stable_hash, m)?)?;
+    m.add_function(wrap_pyfunction!(stable_hash_json, m)?)?;
+    m.add_function(wrap_pyfunction!(canonical_json, m)?)?;
+    m.add_function(wrap_pyfunction!(canonical_json_text, m)?)?;
+    m.add_class::<writer::PyEventWriter>()?;
+    let kinds: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+    m.add("ERROR_KINDS", pyo3::types::PyTuple::new(m.py(), kinds)?)?;
+    m.add("__version__", tooltrail_core::VERSION)?;
+    Ok(())
+}

@@ -127,3 +127,107 @@ impl std::error::Error for WriterError {
         }
     }
 }
+
+/// Writer options as the bindings receive them: every field optional, the
+/// core supplies defaults and validates, and errors name the binding-level key.
+#[derive(Debug, Clone, Default)]
+pub struct WriterOptions {
+    /// The JSONL directory (`path`), default `./tooltrail-logs`.
+    pub path: Option<std::path::PathBuf>,
+    /// `"file"` (default) or `"stdout"`.
+    pub sink: Option<String>,
+    /// See [`WriterConfig::queue_events`].
+    pub queue_events: Option<u64>,
+    /// See [`WriterConfig::queue_bytes`].
+    pub queue_bytes: Option<u64>,
+    /// See [`WriterConfig::batch_events`].
+    pub batch_events: Option<u64>,
+    /// See [`WriterConfig::batch_bytes`].
+    pub batch_bytes: Option<u64>,
+    /// See [`WriterConfig::flush_interval`], in seconds.
+    pub flush_interval_s: Option<f64>,
+    /// `"drop"` (default) or `"block"`.
+    pub overflow: Option<String>,
+    /// With `overflow = "block"`: the longest wait, in seconds (default 1).
+    pub block_timeout_s: Option<f64>,
+    /// See [`WriterConfig::close_timeout`], in seconds.
+    pub close_timeout_s: Option<f64>,
+    /// See [`DirSinkConfig::max_file_bytes`].
+    pub max_file_bytes: Option<u64>,
+    /// See [`DirSinkConfig::max_files`].
+    pub max_files: Option<u64>,
+}
+
+/// Seconds from a host number; negative, NaN or huge values are an error
+/// naming `key`.
+pub fn duration_from_secs(key: &'static str, secs: f64) -> Result<Duration, WriterError> {
+    Duration::try_from_secs_f64(secs).map_err(|_| WriterError::InvalidConfig {
+        key,
+        message: format!("must be a non-negative number of seconds, got {secs}"),
+    })
+}
+
+impl WriterOptions {
+    /// Applies the options over [`WriterConfig::default`] and validates.
+    pub fn into_config(self) -> Result<WriterConfig, WriterError> {
+        let bad = |key: &'static str, message: String| WriterError::InvalidConfig { key, message };
+        let size =
+            |key: &'static str, v: Option<u64>, default: usize| -> Result<usize, WriterError> {
+                v.map_or(Ok(default), |n| {
+                    usize::try_from(n).map_err(|_| bad(key, format!("{n} is too large")))
+                })
+            };
+        let defaults = WriterConfig::default();
+        let mut dir = DirSinkConfig::new(self.path.unwrap_or_else(|| DEFAULT_DIR.into()));
+        if let Some(n) = self.max_file_bytes {
+            dir.max_file_bytes = n;
+        }
+        dir.max_files = size("max_files", self.max_files, dir.max_files)?;
+        let sink = match self.sink.as_deref() {
+            None | Some("file") => SinkSpec::Dir(dir),
+            Some("stdout") => SinkSpec::Stdout,
+            Some(other) => {
+                return Err(bad(
+                    "sink",
+                    format!("must be \"file\" or \"stdout\", got {other:?}"),
+                ));
+            }
+        };
+        let block_timeout = match self.block_timeout_s {
+            Some(s) => duration_from_secs("block_timeout", s)?,
+            None => Duration::from_secs(1),
+        };
+        let overflow = match self.overflow.as_deref() {
+            None | Some("drop") => Overflow::Drop,
+            Some("block") => Overflow::Block(block_timeout),
+            Some(other) => {
+                return Err(bad(
+                    "overflow",
+                    format!("must be \"drop\" or \"block\", got {other:?}"),
+                ));
+            }
+        };
+        let seconds =
+            |key, v: Option<f64>, default| v.map_or(Ok(default), |s| duration_from_secs(key, s));
+        let config = WriterConfig {
+            sink,
+            queue_events: size("queue_events", self.queue_events, defaults.queue_events)?,
+            queue_bytes: size("queue_bytes", self.queue_bytes, defaults.queue_bytes)?,
+            batch_events: size("batch_events", self.batch_events, defaults.batch_events)?,
+            batch_bytes: size("batch_bytes", self.batch_bytes, defaults.batch_bytes)?,
+            flush_interval: seconds(
+                "flush_interval",
+                self.flush_interval_s,
+                defaults.flush_interval,
+            )?,
+            overflow,
+            close_timeout: seconds(
+                "close_timeout",
+                self.close_timeout_s,
+                defaults.close_timeout,
+            )?,
+        };
+        config.validate()?;
+        Ok(config)
+    }
+}

@@ -1,0 +1,91 @@
+"""Process-lifecycle hooks for EventWriter: the Rust writer thread never keeps
+the interpreter alive, and nothing runs Rust destructors at exit, so flushing
+must be driven from Python.
+
+- atexit: normal end, sys.exit, uncaught exceptions.
+- SIGTERM / SIGINT: only when the application has no handler of its own; we
+  close the writers, restore the default disposition and re-send the signal,
+  so the exit status is what it would have been.
+- os.fork: flush before (the child restarts its own worker lazily in Rust).
+- multiprocessing children end with os._exit, skipping atexit: a
+  multiprocessing Finalize closes the writers there.
+"""
+
+import atexit
+import os
+import signal
+import threading
+import weakref
+
+_writers: "weakref.WeakSet" = weakref.WeakSet()
+_installed = False
+_lock = threading.Lock()
+FORK_FLUSH_TIMEOUT = 2.0
+
+
+def _live():
+    return [w for w in list(_writers) if not w.closed]
+
+
+def close_all() -> None:
+    for w in _live():
+        w.close()
+
+
+def flush_all(timeout: float = FORK_FLUSH_TIMEOUT) -> None:
+    for w in _live():
+        w.flush(timeout)
+
+
+def _on_signal(signum, frame) -> None:
+    close_all()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+def _install_signal_handlers() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        current = signal.getsignal(sig)
+        # SIGINT's Python default raises KeyboardInterrupt, which reaches
+        # atexit on its own; only a bare SIG_DFL loses events.
+        if current is signal.SIG_DFL:
+            signal.signal(sig, _on_signal)
+
+
+class _MultiprocessingHook:
+    """register_after_fork keys on a live object; this one lives forever."""
+
+
+_mp_hook = _MultiprocessingHook()
+
+
+def _after_multiprocessing_fork(_hook) -> None:
+    import multiprocessing.util as mpu
+
+    mpu.Finalize(None, close_all, exitpriority=100)
+
+
+def _install() -> None:
+    global _installed
+    with _lock:
+        if _installed:
+            return
+        _installed = True
+    atexit.register(close_all)
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(before=flush_all)
+    import multiprocessing.util as mpu
+
+    mpu.register_after_fork(_mp_hook, _after_multiprocessing_fork)
+    _install_signal_handlers()
+
+
+def track(writer) -> None:
+    """Registers a new writer for the exit hooks (installed on first use)."""
+    _writers.add(writer)
+    _install()
+    # A writer made in a process whose first writer came from another thread
+    # still gets signal handlers once the main thread makes one.
+    _install_signal_handlers()

@@ -1,0 +1,118 @@
+//! Python objects → core `Value`, applying SPEC §3's type rules directly (no
+//! `json.dumps` round trip). Errors are core `CanonError`s with paths.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use tooltrail_core::{CanonError, ErrorKind, MAX_DEPTH, Value, check_float, check_integer};
+
+/// Converts `obj` into a core value; `Err` is a canonicalization error.
+pub fn to_value(obj: &Bound<'_, PyAny>) -> Result<Value, CanonError> {
+    convert(obj, 0)
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .qualname()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// A `str` as UTF-8; lone surrogates (which UTF-8 cannot hold) are reported.
+pub fn to_string(s: &Bound<'_, PyString>) -> Result<String, CanonError> {
+    s.to_cow().map(|c| c.into_owned()).map_err(|_| {
+        CanonError::new(
+            ErrorKind::LoneSurrogate,
+            "string holds an unpaired surrogate (not valid Unicode)",
+        )
+    })
+}
+
+fn convert(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, CanonError> {
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    // bool before int: bool is an int subclass in Python but not in JSON.
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        return match obj.extract::<i64>() {
+            Ok(i) => check_integer(i128::from(i)).map(Value::Number),
+            Err(_) => Err(CanonError::new(
+                ErrorKind::IntegerOutOfRange,
+                format!("integer {} is outside ±(2^53-1)", repr(obj)),
+            )),
+        };
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return check_float(f.value()).map(Value::Number);
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return to_string(s).map(Value::String);
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        enter(depth)?;
+        let mut members = Vec::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            let key = match k.cast::<PyString>() {
+                Ok(s) => to_string(s)?,
+                Err(_) => {
+                    return Err(CanonError::new(
+                        ErrorKind::NonStringKey,
+                        format!("key {} of type {} is not a str", repr(&k), type_name(&k)),
+                    ));
+                }
+            };
+            let value = convert(&v, depth + 1).map_err(|e| e.within_key(&key))?;
+            members.push((key, value));
+        }
+        return Ok(Value::Object(members));
+    }
+    if let Ok(l) = obj.cast::<PyList>() {
+        enter(depth)?;
+        return sequence(l.iter(), l.len(), depth);
+    }
+    if let Ok(t) = obj.cast::<PyTuple>() {
+        enter(depth)?;
+        return sequence(t.iter(), t.len(), depth);
+    }
+    Err(CanonError::new(
+        ErrorKind::UnsupportedType,
+        format!("{} has no JSON form; convert it explicitly", type_name(obj)),
+    ))
+}
+
+fn sequence<'py>(
+    items: impl Iterator<Item = Bound<'py, PyAny>>,
+    len: usize,
+    depth: usize,
+) -> Result<Value, CanonError> {
+    let mut out = Vec::with_capacity(len);
+    for (i, item) in items.enumerate() {
+        out.push(convert(&item, depth + 1).map_err(|e| e.within_index(i))?);
+    }
+    Ok(Value::Array(out))
+}
+
+fn enter(depth: usize) -> Result<(), CanonError> {
+    if depth >= MAX_DEPTH {
+        Err(CanonError::new(
+            ErrorKind::DepthExceeded,
+            format!("nesting deeper than {MAX_DEPTH} lists/dicts (or a cycle)"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn repr(obj: &Bound<'_, PyAny>) -> String {
+    let text = obj
+        .repr()
+        .and_then(|r| r.to_cow().map(|c| c.into_owned()))
+        .unwrap_or_else(|_| "<unrepresentable>".into());
+    if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    } else {
+        text
+    }
+}

@@ -1,0 +1,154 @@
+//! The exception hierarchy and the ONE mapping from core errors to Python.
+//!
+//! `TooltrailError` and `CanonicalError` are plain `create_exception!` types;
+//! the leaf classes also inherit a builtin (`ValueError`, `TypeError`,
+//! `OSError`), which `create_exception!` cannot express, so they are built once
+//! at import with `type(name, bases, ns)` and kept in `PyOnceLock`s.
+
+use pyo3::exceptions::{PyException, PyOSError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyTuple, PyType};
+use tooltrail_core::{CanonError, ErrorKind, WriterError};
+
+pyo3::create_exception!(
+    tooltrail,
+    TooltrailError,
+    PyException,
+    "Base of every tooltrail error."
+);
+pyo3::create_exception!(
+    tooltrail,
+    CanonicalError,
+    TooltrailError,
+    "A value cannot be canonicalized: see `.kind` and `.path`."
+);
+
+static CANONICAL_VALUE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static CANONICAL_TYPE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static WRITER_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static CONFIG_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+fn subclass<'py>(
+    py: Python<'py>,
+    name: &str,
+    bases: &[Bound<'py, PyType>],
+    doc: &str,
+) -> PyResult<Py<PyType>> {
+    let ns = PyDict::new(py);
+    ns.set_item("__module__", "tooltrail")?;
+    ns.set_item("__doc__", doc)?;
+    let bases = PyTuple::new(py, bases)?;
+    let class = py.get_type::<PyType>().call1((name, bases, ns))?;
+    Ok(class.cast_into::<PyType>()?.unbind())
+}
+
+/// Creates the classes and adds them to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    let base = py.get_type::<TooltrailError>();
+    let canonical = py.get_type::<CanonicalError>();
+    let made = [
+        (
+            &CANONICAL_VALUE_ERROR,
+            "CanonicalValueError",
+            canonical.clone(),
+            py.get_type::<PyValueError>(),
+            "A value is out of policy: non_finite, integer_out_of_range, lone_surrogate, duplicate_key, depth_exceeded, invalid_json.",
+        ),
+        (
+            &CANONICAL_TYPE_ERROR,
+            "CanonicalTypeError",
+            canonical.clone(),
+            py.get_type::<PyTypeError>(),
+            "A value has no JSON form: unsupported_type, non_string_key.",
+        ),
+        (
+            &WRITER_ERROR,
+            "WriterError",
+            base.clone(),
+            py.get_type::<PyOSError>(),
+            "The event writer cannot open its sink (e.g. an unwritable path).",
+        ),
+        (
+            &CONFIG_ERROR,
+            "ConfigError",
+            base.clone(),
+            py.get_type::<PyValueError>(),
+            "A setting is unknown or out of range; `.key` names it.",
+        ),
+    ];
+    m.add("TooltrailError", &base)?;
+    m.add("CanonicalError", &canonical)?;
+    for (cell, name, first, builtin, doc) in made {
+        let class = cell.get_or_try_init(py, || subclass(py, name, &[first, builtin], doc))?;
+        m.add(name, class.bind(py))?;
+    }
+    Ok(())
+}
+
+fn raise(
+    py: Python<'_>,
+    cell: &PyOnceLock<Py<PyType>>,
+    message: String,
+    attrs: &[(&str, Option<&str>)],
+) -> PyErr {
+    let class = cell.get(py).expect("registered at import").bind(py);
+    match class.call1((message,)) {
+        Ok(instance) => {
+            for (name, value) in attrs {
+                if let Err(e) = instance.setattr(*name, *value) {
+                    return e;
+                }
+            }
+            PyErr::from_value(instance)
+        }
+        Err(e) => e,
+    }
+}
+
+/// Maps a canonicalization error to `CanonicalValueError` / `CanonicalTypeError`
+/// with `.kind`, `.error_class`, `.path` and `.detail`.
+pub fn canon_err(py: Python<'_>, e: CanonError) -> PyErr {
+    let cell = match e.kind() {
+        ErrorKind::NonStringKey | ErrorKind::UnsupportedType => &CANONICAL_TYPE_ERROR,
+        ErrorKind::NonFinite
+        | ErrorKind::IntegerOutOfRange
+        | ErrorKind::LoneSurrogate
+        | ErrorKind::DuplicateKey
+        | ErrorKind::DepthExceeded
+        | ErrorKind::InvalidJson => &CANONICAL_VALUE_ERROR,
+    };
+    let path = e.path().to_string();
+    raise(
+        py,
+        cell,
+        e.to_string(),
+        &[
+            ("kind", Some(e.kind().as_str())),
+            ("error_class", Some(e.kind().as_str())),
+            ("path", Some(&path)),
+            ("detail", Some(e.detail())),
+        ],
+    )
+}
+
+/// Maps a writer construction error to `WriterError` (an `OSError`) or
+/// `ConfigError` (a `ValueError`, with `.key`).
+pub fn writer_err(py: Python<'_>, e: WriterError) -> PyErr {
+    let message = e.to_string();
+    match e {
+        WriterError::Open { .. } => raise(
+            py,
+            &WRITER_ERROR,
+            message,
+            &[("error_class", Some("writer_error"))],
+        ),
+        WriterError::InvalidConfig { key, .. } => raise(
+            py,
+            &CONFIG_ERROR,
+            message,
+            &[("key", Some(key)), ("error_class", Some("config_error"))],
+        ),
+    }
+}

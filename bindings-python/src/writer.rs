@@ -1,0 +1,143 @@
+//! `tooltrail.EventWriter`: the core writer behind a Python class.
+//! Exit, fork and signal hooks are registered by `tooltrail/_lifecycle.py`.
+
+use std::time::Duration;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use tooltrail_core::writer::{WriterOptions, duration_from_secs};
+use tooltrail_core::{EventWriter, Value};
+
+use crate::convert::{to_string, to_value};
+use crate::errors::{canon_err, writer_err};
+
+/// Non-blocking, batched JSONL event writer (see docs/writer.md).
+#[pyclass(name = "EventWriter", module = "tooltrail", frozen, weakref, subclass)]
+pub struct PyEventWriter {
+    inner: EventWriter,
+}
+
+fn seconds(py: Python<'_>, key: &'static str, secs: Option<f64>) -> PyResult<Option<Duration>> {
+    secs.map(|s| duration_from_secs(key, s).map_err(|e| writer_err(py, e)))
+        .transpose()
+}
+
+#[pymethods]
+impl PyEventWriter {
+    #[new]
+    #[pyo3(signature = (path=None, *, sink=None, queue_events=None, queue_bytes=None,
+        batch_events=None, batch_bytes=None, flush_interval=None, overflow=None,
+        block_timeout=None, close_timeout=None, max_file_bytes=None, max_files=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        path: Option<std::path::PathBuf>,
+        sink: Option<String>,
+        queue_events: Option<u64>,
+        queue_bytes: Option<u64>,
+        batch_events: Option<u64>,
+        batch_bytes: Option<u64>,
+        flush_interval: Option<f64>,
+        overflow: Option<String>,
+        block_timeout: Option<f64>,
+        close_timeout: Option<f64>,
+        max_file_bytes: Option<u64>,
+        max_files: Option<u64>,
+    ) -> PyResult<Self> {
+        let options = WriterOptions {
+            path,
+            sink,
+            queue_events,
+            queue_bytes,
+            batch_events,
+            batch_bytes,
+            flush_interval_s: flush_interval,
+            overflow,
+            block_timeout_s: block_timeout,
+            close_timeout_s: close_timeout,
+            max_file_bytes,
+            max_files,
+        };
+        let config = options.into_config().map_err(|e| writer_err(py, e))?;
+        let inner = py
+            .detach(|| EventWriter::new(config))
+            .map_err(|e| writer_err(py, e))?;
+        Ok(Self { inner })
+    }
+
+    /// Enqueues one event; returns False if it was dropped (counted).
+    /// Raises CanonicalError if `fields` has no JSON form.
+    #[pyo3(signature = (name, fields=None))]
+    fn event(
+        &self,
+        py: Python<'_>,
+        name: &Bound<'_, PyString>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<bool> {
+        let name = to_string(name).map_err(|e| canon_err(py, e))?;
+        let fields = match fields {
+            Some(f) => to_value(f.as_any()).map_err(|e| canon_err(py, e))?,
+            None => Value::Null,
+        };
+        self.inner
+            .event(&name, &fields)
+            .map_err(|e| canon_err(py, e))
+    }
+
+    /// Waits until everything accepted so far is written; False on timeout
+    /// or if events were lost since the previous flush.
+    #[pyo3(signature = (timeout=5.0))]
+    fn flush(&self, py: Python<'_>, timeout: f64) -> PyResult<bool> {
+        let timeout = seconds(py, "timeout", Some(timeout))?.unwrap_or_default();
+        let inner = self.inner.clone();
+        Ok(py.detach(move || inner.flush(timeout)))
+    }
+
+    /// Writes what is queued and stops; idempotent. Timeout defaults to the
+    /// writer's `close_timeout`.
+    #[pyo3(signature = (timeout=None))]
+    fn close(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<bool> {
+        let timeout = seconds(py, "timeout", timeout)?.unwrap_or(self.inner.config().close_timeout);
+        let inner = self.inner.clone();
+        Ok(py.detach(move || inner.close(timeout)))
+    }
+
+    /// Whether close() was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
+    /// Counters: accepted, written, dropped (by reason), write_errors, ….
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = self.inner.stats();
+        let dropped = PyDict::new(py);
+        dropped.set_item("queue_full", s.dropped_queue_full)?;
+        dropped.set_item("sink_error", s.dropped_sink_error)?;
+        dropped.set_item("closed", s.dropped_closed)?;
+        let d = PyDict::new(py);
+        d.set_item("accepted", s.accepted)?;
+        d.set_item("written", s.written)?;
+        d.set_item("dropped", dropped)?;
+        d.set_item("write_errors", s.write_errors)?;
+        d.set_item("drop_reports", s.drop_reports)?;
+        d.set_item("queued", s.queued)?;
+        d.set_item("queued_bytes", s.queued_bytes)?;
+        Ok(d)
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __exit__(
+        &self,
+        py: Python<'_>,
+        _exc_type: Option<&Bound<'_, PyAny>>,
+        _exc: Option<&Bound<'_, PyAny>>,
+        _tb: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<bool> {
+        self.close(py, None)?;
+        Ok(false)
+    }
+}

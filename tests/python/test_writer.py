@@ -1,0 +1,110 @@
+"""In-process behaviour of the Python EventWriter."""
+
+import json
+import threading
+
+import pytest
+
+import tooltrail
+
+
+def read(path):
+    return [json.loads(l) for f in sorted(path.glob("*.jsonl")) for l in f.read_text().splitlines()]
+
+
+def test_event_flush_stats(tmp_path):
+    w = tooltrail.EventWriter(tmp_path)
+    assert w.event("tool_call", {"tool": "search", "seq": 1, "args_hash": None}) is True
+    assert w.flush(5.0) is True
+    (line,) = (tmp_path / "tooltrail.jsonl").read_text().splitlines()
+    assert line.startswith('{"v":1,"ts":"') and line.endswith('"event":"tool_call","tool":"search","seq":1,"args_hash":null}')
+    st = w.stats()
+    assert (st["accepted"], st["written"], st["dropped"]["queue_full"]) == (1, 1, 0)
+    assert w.close() is True and w.close() is True and w.closed
+    assert w.event("late", {}) is False
+    assert w.stats()["dropped"]["closed"] == 1
+
+
+def test_ts_can_be_injected(tmp_path):
+    with tooltrail.EventWriter(tmp_path) as w:
+        w.event("e", {"ts": "2026-01-01T00:00:00.000000Z", "x": 1})
+    assert read(tmp_path)[0]["ts"] == "2026-01-01T00:00:00.000000Z"
+
+
+def test_bad_fields_raise_and_queue_nothing(tmp_path):
+    w = tooltrail.EventWriter(tmp_path)
+    with pytest.raises(tooltrail.CanonicalValueError) as info:
+        w.event("e", {"x": float("nan")})
+    assert info.value.path == "$.x"
+    assert w.stats()["accepted"] == 0
+
+
+def test_config_errors_name_the_key(tmp_path):
+    for kwargs, key in [({"overflow": "sometimes"}, "overflow"), ({"flush_interval": 5}, "flush_interval"),
+                        ({"sink": "s3"}, "sink"), ({"flush_interval": -1}, "flush_interval"),
+                        ({"max_files": 0}, "max_files")]:
+        with pytest.raises(tooltrail.ConfigError) as info:
+            tooltrail.EventWriter(tmp_path, **kwargs)
+        assert info.value.key == key and key in str(info.value)
+        assert isinstance(info.value, ValueError)
+
+
+def test_unwritable_path_is_an_oserror(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(tooltrail.WriterError) as info:
+        tooltrail.EventWriter(blocker / "logs")
+    assert isinstance(info.value, OSError) and str(blocker) in str(info.value)
+
+
+def test_threads_keep_order_and_lose_nothing(tmp_path):
+    w = tooltrail.EventWriter(tmp_path, overflow="block", block_timeout=30)
+    def produce(t):
+        for i in range(5000):
+            w.event("e", {"t": t, "i": i})
+    threads = [threading.Thread(target=produce, args=(t,)) for t in range(8)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    assert w.close(30)
+    seen = {}
+    for e in read(tmp_path):
+        assert e["i"] == seen.get(e["t"], 0)
+        seen[e["t"]] = e["i"] + 1
+    assert seen == {t: 5000 for t in range(8)}
+
+
+def test_stdout_sink(capfd):
+    w = tooltrail.EventWriter(sink="stdout")
+    w.event("hello", {"n": 1})
+    assert w.close()
+    out = capfd.readouterr().out
+    assert '"event":"hello","n":1}' in out
+
+
+def test_a_stalled_stdout_pipe_drops_instead_of_blocking(tmp_path):
+    """A real stall: the child's stdout is a pipe nobody reads."""
+    import subprocess, sys, time
+    code = """
+import time, tooltrail
+w = tooltrail.EventWriter(sink="stdout", queue_events=1000, batch_events=100)
+t = time.monotonic()
+for i in range(200_000):
+    w.event("e", {"i": i, "pad": "x" * 100})
+elapsed = time.monotonic() - t
+st = w.stats()
+import sys
+sys.stderr.write(f"{elapsed} {st['accepted']} {st['dropped']['queue_full']}\\n")
+sys.stderr.flush()
+import os; os._exit(0)
+"""
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    err = b""
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    err = proc.stderr.read().decode()
+    proc.stdout.close()
+    assert proc.returncode == 0, err
+    _, accepted, dropped = err.split()
+    assert int(accepted) + int(dropped) == 200_000
+    assert int(dropped) > 150_000  # the pipe holds 64 KiB; the rest was dropped, not waited for

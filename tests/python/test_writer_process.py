@@ -1,0 +1,180 @@
+"""Process-level exit safety of the Python EventWriter: a child process writes
+10,000 events and ends in each ordinary way; every event must be on disk.
+
+The child's writer lingers up to 1 s with batches of up to 100,000 events, so
+when it ends most events are still queued in memory: only the exit hooks can
+save them.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+N = 10_000
+
+PRELUDE = """
+import os, sys, time, tooltrail
+w = tooltrail.EventWriter(path=sys.argv[1], flush_interval=1.0, batch_events=100_000)
+def emit(n, who="main"):
+    for i in range(n):
+        w.event("e", {"who": who, "i": i})
+"""
+
+
+def lines_in(path: Path) -> list:
+    out = []
+    for f in sorted(path.glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            out.append(json.loads(line))
+    return out
+
+
+def run_child(tmp_path: Path, body: str, **kw) -> subprocess.CompletedProcess:
+    code = PRELUDE + textwrap.dedent(body)
+    return subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "logs")],
+        capture_output=True, text=True, timeout=60, **kw,
+    )
+
+
+def assert_all_events(tmp_path: Path, who_counts: dict) -> None:
+    events = [e for e in lines_in(tmp_path / "logs") if e["event"] == "e"]
+    for who, n in who_counts.items():
+        got = sorted(e["i"] for e in events if e["who"] == who)
+        assert got == list(range(n)), f"{who}: {len(got)} of {n} events"
+    assert len(events) == sum(who_counts.values())
+
+
+def test_normal_end_without_close(tmp_path):
+    r = run_child(tmp_path, "emit(N)\n".replace("N", str(N)))
+    assert r.returncode == 0, r.stderr
+    assert_all_events(tmp_path, {"main": N})
+
+
+def test_sys_exit_keeps_the_exit_code(tmp_path):
+    r = run_child(tmp_path, f"emit({N})\nsys.exit(3)\n")
+    assert r.returncode == 3, r.stderr
+    assert_all_events(tmp_path, {"main": N})
+
+
+def test_uncaught_exception(tmp_path):
+    r = run_child(tmp_path, f"emit({N})\nraise RuntimeError('boom')\n")
+    assert r.returncode == 1 and "boom" in r.stderr
+    assert_all_events(tmp_path, {"main": N})
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_without_an_app_handler(tmp_path, sig):
+    body = f"""
+    emit({N})
+    print("ready", flush=True)
+    time.sleep(30)
+    """
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PRELUDE + textwrap.dedent(body), str(tmp_path / "logs")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert proc.stdout.readline().strip() == "ready"
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    # The default disposition is kept: the process still dies of the signal.
+    assert proc.returncode == -sig, err
+    assert_all_events(tmp_path, {"main": N})
+
+
+def test_an_app_handler_is_left_alone(tmp_path):
+    body = f"""
+    import signal
+    def handler(signum, frame):
+        print("app handler", flush=True)
+        w.close(5.0)
+        os._exit(7)
+    signal.signal(signal.SIGTERM, handler)
+    w2 = tooltrail.EventWriter(path=sys.argv[1] + "-2")  # must not replace the app's handler
+    emit({N})
+    print("ready", flush=True)
+    time.sleep(30)
+    """
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PRELUDE + textwrap.dedent(body), str(tmp_path / "logs")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert proc.stdout.readline().strip() == "ready"
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 7 and "app handler" in out, err
+    assert_all_events(tmp_path, {"main": N})
+
+
+def test_os_fork_parent_and_child(tmp_path):
+    body = f"""
+    emit({N // 2}, "parent-before")
+    pid = os.fork()
+    if pid == 0:
+        emit({N}, "child")
+        sys.exit(0)          # atexit runs in the child
+    emit({N // 2}, "parent-after")
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    """
+    r = run_child(tmp_path, body)
+    assert r.returncode == 0, r.stderr
+    assert_all_events(tmp_path, {"parent-before": N // 2, "parent-after": N // 2, "child": N})
+
+
+def test_os_fork_child_ending_with_os_exit_after_flush(tmp_path):
+    body = f"""
+    pid = os.fork()
+    if pid == 0:
+        emit({N}, "child")
+        ok = w.flush(10.0)
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    emit(10, "parent")
+    """
+    r = run_child(tmp_path, body)
+    assert r.returncode == 0, r.stderr
+    assert_all_events(tmp_path, {"child": N, "parent": 10})
+
+
+def test_multiprocessing_child(tmp_path):
+    body = f"""
+    import multiprocessing as mp
+    def work():
+        emit({N}, "mp-child")      # no close: the child ends through os._exit
+    if __name__ == "__main__":
+        ctx = mp.get_context("fork")
+        p = ctx.Process(target=work)
+        p.start(); p.join()
+        assert p.exitcode == 0
+        emit(10, "parent")
+    """
+    r = run_child(tmp_path, body)
+    assert r.returncode == 0, r.stderr
+    assert_all_events(tmp_path, {"mp-child": N, "parent": 10})
+
+
+def test_threads_in_a_child_process(tmp_path):
+    body = """
+    import threading
+    ts = [threading.Thread(target=emit, args=(2500, f"t{k}")) for k in range(4)]
+    for t in ts: t.start()
+    for t in ts: t.join()
+    """
+    r = run_child(tmp_path, body)
+    assert r.returncode == 0, r.stderr
+    assert_all_events(tmp_path, {f"t{k}": 2500 for k in range(4)})
+
+
+def test_files_are_private(tmp_path):
+    r = run_child(tmp_path, "emit(10)\n")
+    assert r.returncode == 0, r.stderr
+    for f in (tmp_path / "logs").glob("*.jsonl"):
+        assert f.stat().st_mode & 0o777 == 0o600
