@@ -1,1 +1,148 @@
-//! placeholder
+//! Node.js face of tooltrail-core: registration and thin wrappers only;
+//! conversion is in `convert.rs`, error mapping in `errors.rs`.
+
+mod convert;
+mod errors;
+mod writer;
+
+use std::ptr;
+
+use napi::bindgen_prelude::*;
+use napi::{JsValue, sys};
+use napi_derive::napi;
+use tooltrail_core::{
+    ErrorKind, Value, canonical_json as core_canonical, parse_json, stable_hash_with,
+};
+
+use crate::convert::Converter;
+use crate::errors::{canon_err, fail_err};
+
+/// Converts any JS value under the canonical-JSON policy.
+fn to_value(env: &Env, value: &Unknown<'_>) -> Result<Value> {
+    unsafe {
+        let converter = Converter::new(env.raw()).map_err(|f| fail_err(env.raw(), f))?;
+        converter
+            .value(value.raw())
+            .map_err(|f| fail_err(env.raw(), f))
+    }
+}
+
+/// HMAC key bytes from a string (UTF-8; read as UTF-16 to catch lone
+/// surrogates) or a Uint8Array/Buffer.
+fn key_bytes(env: &Env, key: Option<Unknown<'_>>) -> Result<Option<Vec<u8>>> {
+    let Some(key) = key else { return Ok(None) };
+    let raw_env = env.raw();
+    match key.get_type()? {
+        ValueType::Undefined | ValueType::Null => Ok(None),
+        ValueType::String => unsafe {
+            let converter = Converter::new(raw_env).map_err(|f| fail_err(raw_env, f))?;
+            Ok(Some(
+                converter
+                    .string(key.raw())
+                    .map_err(|f| fail_err(raw_env, f))?
+                    .into_bytes(),
+            ))
+        },
+        _ => {
+            let mut is_typed = false;
+            unsafe { sys::napi_is_typedarray(raw_env, key.raw(), &mut is_typed) };
+            if !is_typed {
+                return Err(Error::new(
+                    Status::InvalidArg,
+                    "key must be a string or a Uint8Array/Buffer",
+                ));
+            }
+            let (mut kind, mut len, mut data) = (0, 0usize, ptr::null_mut());
+            let (mut buffer, mut offset) = (ptr::null_mut(), 0usize);
+            unsafe {
+                sys::napi_get_typedarray_info(
+                    raw_env,
+                    key.raw(),
+                    &mut kind,
+                    &mut len,
+                    &mut data,
+                    &mut buffer,
+                    &mut offset,
+                )
+            };
+            if kind != sys::TypedarrayType::uint8_array {
+                return Err(Error::new(
+                    Status::InvalidArg,
+                    "key must be a string or a Uint8Array/Buffer",
+                ));
+            }
+            let bytes = if len == 0 {
+                Vec::new()
+            } else {
+                unsafe { std::slice::from_raw_parts(data as *const u8, len) }.to_vec()
+            };
+            Ok(Some(bytes))
+        }
+    }
+}
+
+/// JSON text (string read as UTF-16, or UTF-8 bytes) parsed by the core.
+fn text_value(env: &Env, text: Unknown<'_>) -> Result<Value> {
+    let raw_env = env.raw();
+    let parsed = if text.get_type()? == ValueType::String {
+        let s = unsafe {
+            let converter = Converter::new(raw_env).map_err(|f| fail_err(raw_env, f))?;
+            converter
+                .string(text.raw())
+                .map_err(|f| fail_err(raw_env, f))?
+        };
+        parse_json(s.as_bytes())
+    } else {
+        let bytes = key_bytes(env, Some(text))?.unwrap_or_default();
+        parse_json(&bytes)
+    };
+    parsed.map_err(|e| unsafe { canon_err(raw_env, &e) })
+}
+
+/// Lowercase hex SHA-256 of the canonical JSON of `value` (HMAC-SHA256 with `key`).
+#[napi(ts_args_type = "value: unknown, key?: string | Uint8Array")]
+pub fn stable_hash(env: Env, value: Unknown<'_>, key: Option<Unknown<'_>>) -> Result<String> {
+    let key = key_bytes(&env, key)?;
+    let value = to_value(&env, &value)?;
+    stable_hash_with(&value, key.as_deref()).map_err(|e| unsafe { canon_err(env.raw(), &e) })
+}
+
+/// `stableHash` of JSON text, parsed strictly by the core.
+#[napi(ts_args_type = "text: string | Uint8Array, key?: string | Uint8Array")]
+pub fn stable_hash_json(env: Env, text: Unknown<'_>, key: Option<Unknown<'_>>) -> Result<String> {
+    let key = key_bytes(&env, key)?;
+    let value = text_value(&env, text)?;
+    stable_hash_with(&value, key.as_deref()).map_err(|e| unsafe { canon_err(env.raw(), &e) })
+}
+
+/// The RFC 8785 canonical JSON text of `value`.
+#[napi(ts_args_type = "value: unknown")]
+pub fn canonical_json(env: Env, value: Unknown<'_>) -> Result<String> {
+    let value = to_value(&env, &value)?;
+    core_canonical(&value).map_err(|e| unsafe { canon_err(env.raw(), &e) })
+}
+
+/// Canonical JSON of JSON text (tests; not documented API).
+#[napi(js_name = "_canonicalJsonText")]
+pub fn canonical_json_text(env: Env, text: Unknown<'_>) -> Result<String> {
+    let value = text_value(&env, text)?;
+    core_canonical(&value).map_err(|e| unsafe { canon_err(env.raw(), &e) })
+}
+
+/// The canonicalization error kinds, in the core's order.
+#[napi(js_name = "_errorKinds")]
+pub fn error_kinds() -> Vec<&'static str> {
+    ErrorKind::ALL.iter().map(|k| k.as_str()).collect()
+}
+
+/// The one version of tooltrail.
+#[napi(js_name = "_version")]
+pub fn version() -> &'static str {
+    tooltrail_core::VERSION
+}
+
+/// Registers the JS `TooltrailError` class for this environment.
+#[napi(js_name = "_setErrorClass")]
+pub fn set_error_class(env: Env, ctor: Unknown<'_>) -> Result<()> {
+    unsafe { errors::set_error_class(env.raw(), ctor.raw()) }
+}

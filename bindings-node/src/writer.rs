@@ -1,0 +1,218 @@
+//! `EventWriter` for Node. Exit and signal hooks live in `index.js`; worker
+//! teardown is covered by an env cleanup hook registered here.
+
+use std::time::Duration;
+
+use napi::bindgen_prelude::*;
+use napi::{JsValue, Task};
+use napi_derive::napi;
+use tooltrail_core::writer::{WriterOptions, WriterStats};
+use tooltrail_core::{EventWriter, Value};
+
+use crate::convert::Converter;
+use crate::errors::{canon_err, fail_err, option_err, writer_err};
+use crate::to_value;
+
+/// JS options (camelCase, durations in milliseconds) → core options.
+fn options(env: &Env, raw: Option<Unknown<'_>>) -> Result<WriterOptions> {
+    let mut out = WriterOptions::default();
+    let Some(raw) = raw else { return Ok(out) };
+    if matches!(raw.get_type()?, ValueType::Undefined | ValueType::Null) {
+        return Ok(out);
+    }
+    let e = env.raw();
+    let Value::Object(members) = to_value(env, &raw)? else {
+        return Err(unsafe { option_err(e, "options", "must be an object") });
+    };
+    for (key, value) in members {
+        let text = |v: Value| match v {
+            Value::String(s) => Ok(s),
+            _ => Err(unsafe { option_err(e, &key, "must be a string") }),
+        };
+        let count = |v: &Value| match v {
+            Value::Number(n) if n.fract() == 0.0 && *n >= 0.0 => Ok(*n as u64),
+            _ => Err(unsafe { option_err(e, &key, "must be a non-negative integer") }),
+        };
+        let millis = |v: &Value| match v {
+            Value::Number(n) => Ok(*n / 1000.0),
+            _ => Err(unsafe { option_err(e, &key, "must be a number of milliseconds") }),
+        };
+        match key.as_str() {
+            "path" => out.path = Some(text(value)?.into()),
+            "sink" => out.sink = Some(text(value)?),
+            "overflow" => out.overflow = Some(text(value)?),
+            "queueEvents" => out.queue_events = Some(count(&value)?),
+            "queueBytes" => out.queue_bytes = Some(count(&value)?),
+            "batchEvents" => out.batch_events = Some(count(&value)?),
+            "batchBytes" => out.batch_bytes = Some(count(&value)?),
+            "maxFileBytes" => out.max_file_bytes = Some(count(&value)?),
+            "maxFiles" => out.max_files = Some(count(&value)?),
+            "flushInterval" => out.flush_interval_s = Some(millis(&value)?),
+            "blockTimeout" => out.block_timeout_s = Some(millis(&value)?),
+            "closeTimeout" => out.close_timeout_s = Some(millis(&value)?),
+            _ => return Err(unsafe { option_err(e, &key, "unknown option") }),
+        }
+    }
+    Ok(out)
+}
+
+fn millis(timeout_ms: Option<f64>, default: Duration) -> Duration {
+    timeout_ms
+        .and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok())
+        .unwrap_or(default)
+}
+
+const FLUSH_DEFAULT: Duration = Duration::from_secs(5);
+
+/// Non-blocking, batched JSONL event writer (see docs/writer.md).
+#[napi(js_name = "EventWriter")]
+pub struct JsEventWriter {
+    inner: EventWriter,
+}
+
+/// The counters of `stats()`.
+#[napi(object)]
+pub struct JsWriterStats {
+    pub accepted: f64,
+    pub written: f64,
+    pub dropped: JsDropped,
+    pub write_errors: f64,
+    pub drop_reports: f64,
+    pub queued: f64,
+    pub queued_bytes: f64,
+}
+
+/// Dropped events by reason.
+#[napi(object)]
+pub struct JsDropped {
+    pub queue_full: f64,
+    pub sink_error: f64,
+    pub closed: f64,
+}
+
+impl From<WriterStats> for JsWriterStats {
+    fn from(s: WriterStats) -> Self {
+        Self {
+            accepted: s.accepted as f64,
+            written: s.written as f64,
+            dropped: JsDropped {
+                queue_full: s.dropped_queue_full as f64,
+                sink_error: s.dropped_sink_error as f64,
+                closed: s.dropped_closed as f64,
+            },
+            write_errors: s.write_errors as f64,
+            drop_reports: s.drop_reports as f64,
+            queued: s.queued as f64,
+            queued_bytes: s.queued_bytes as f64,
+        }
+    }
+}
+
+/// `flush`/`close` off the JS thread.
+pub struct WaitTask {
+    writer: EventWriter,
+    timeout: Duration,
+    close: bool,
+}
+
+impl Task for WaitTask {
+    type Output = bool;
+    type JsValue = bool;
+
+    fn compute(&mut self) -> Result<bool> {
+        Ok(if self.close {
+            self.writer.close(self.timeout)
+        } else {
+            self.writer.flush(self.timeout)
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: bool) -> Result<bool> {
+        Ok(output)
+    }
+}
+
+#[napi]
+impl JsEventWriter {
+    /// Opens the sink (an unwritable path throws `writer_error`) and starts
+    /// the worker thread.
+    #[napi(constructor, ts_args_type = "options?: EventWriterOptions")]
+    pub fn new(env: Env, options_raw: Option<Unknown<'_>>) -> Result<Self> {
+        let config = options(&env, options_raw)?
+            .into_config()
+            .map_err(|e| unsafe { writer_err(env.raw(), &e) })?;
+        let inner = EventWriter::new(config).map_err(|e| unsafe { writer_err(env.raw(), &e) })?;
+        // A Worker's environment tears down without process 'exit' in some
+        // paths (worker.terminate()); close there too.
+        let on_teardown = inner.clone();
+        env.add_env_cleanup_hook(on_teardown, |w| {
+            w.close(w.config().close_timeout);
+        })?;
+        Ok(Self { inner })
+    }
+
+    /// Enqueues one event; false if dropped (counted). Throws a
+    /// `TooltrailError` if `fields` has no JSON form.
+    #[napi(ts_args_type = "name: string, fields?: Record<string, unknown>")]
+    pub fn event(&self, env: Env, name: Unknown<'_>, fields: Option<Unknown<'_>>) -> Result<bool> {
+        let e = env.raw();
+        let name = unsafe {
+            let c = Converter::new(e).map_err(|f| fail_err(e, f))?;
+            c.string(name.raw()).map_err(|f| fail_err(e, f))?
+        };
+        let fields = match fields {
+            Some(f) if !matches!(f.get_type()?, ValueType::Undefined | ValueType::Null) => {
+                to_value(&env, &f)?
+            }
+            _ => Value::Null,
+        };
+        self.inner
+            .event(&name, &fields)
+            .map_err(|err| unsafe { canon_err(e, &err) })
+    }
+
+    /// Blocks until everything accepted so far is written (for exit paths).
+    #[napi]
+    pub fn flush_sync(&self, timeout_ms: Option<f64>) -> bool {
+        self.inner.flush(millis(timeout_ms, FLUSH_DEFAULT))
+    }
+
+    /// Writes what is queued and stops, blocking; idempotent.
+    #[napi]
+    pub fn close_sync(&self, timeout_ms: Option<f64>) -> bool {
+        self.inner
+            .close(millis(timeout_ms, self.inner.config().close_timeout))
+    }
+
+    /// `flushSync` off the event loop.
+    #[napi(ts_return_type = "Promise<boolean>")]
+    pub fn flush(&self, timeout_ms: Option<f64>) -> AsyncTask<WaitTask> {
+        AsyncTask::new(WaitTask {
+            writer: self.inner.clone(),
+            timeout: millis(timeout_ms, FLUSH_DEFAULT),
+            close: false,
+        })
+    }
+
+    /// `closeSync` off the event loop.
+    #[napi(ts_return_type = "Promise<boolean>")]
+    pub fn close(&self, timeout_ms: Option<f64>) -> AsyncTask<WaitTask> {
+        AsyncTask::new(WaitTask {
+            writer: self.inner.clone(),
+            timeout: millis(timeout_ms, self.inner.config().close_timeout),
+            close: true,
+        })
+    }
+
+    /// Whether close was called.
+    #[napi(getter)]
+    pub fn closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
+    /// Counters: accepted, written, dropped by reason, write errors, …
+    #[napi]
+    pub fn stats(&self) -> JsWriterStats {
+        self.inner.stats().into()
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test: Rust (fmt, clippy, cargo test), Python (pytest), Node
+# (node --test, tsc type test) and the cross-language suite, after setting up
+# from scratch with scripts/setup.sh. This is the README's test command and
+# what .ci/run calls.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export TOOLTRAIL_SHARED="${TOOLTRAIL_SHARED:-$root/../shared}"
+if [ ! -d "$TOOLTRAIL_SHARED/vectors/jcs" ]; then
+  echo "error: RFC 8785 reference vectors not found at $TOOLTRAIL_SHARED/vectors/jcs" >&2
+  echo "       (set TOOLTRAIL_SHARED to the folder holding vectors/jcs)" >&2
+  exit 1
+fi
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "rust: fmt, clippy, tests"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo test --workspace --quiet
+
+bash scripts/setup.sh
+
+step "python: pytest"
+.venv/bin/python -m pytest -q tests/python
+
+step "node: node --test and the TypeScript type test"
+npm test --silent
+npm run --silent typecheck
+
+step "cross-language: Rust, Python and Node on the same values"
+.venv/bin/python -m pytest -q tests/cross

@@ -1,0 +1,28 @@
+// Drift tests: kind list vs index.d.ts, and one version everywhere.
+'use strict'
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const path = require('node:path')
+const tooltrail = require('tooltrail')
+const { ROOT } = require('./helpers')
+
+test('ERROR_KINDS equals the ErrorKind union in index.d.ts', () => {
+  const dts = fs.readFileSync(path.join(ROOT, 'bindings-node', 'index.d.ts'), 'utf8')
+  const union = dts.match(/export type ErrorKind =([^]*?)\n\n/)
+  assert.ok(union, 'ErrorKind union missing')
+  const declared = [...union[1].matchAll(/'([a-z_]+)'/g)].map((m) => m[1])
+  const actual = [...tooltrail.ERROR_KINDS]
+  if (JSON.stringify(declared) !== JSON.stringify(actual)) {
+    assert.fail(`index.d.ts is stale; use:\nexport type ErrorKind =\n${actual.map((k) => `  | '${k}'`).join('\n')}`)
+  }
+  assert.ok(Object.isFrozen(tooltrail.ERROR_KINDS))
+})
+
+test('one version everywhere', () => {
+  const cargo = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8')
+  const version = cargo.match(/\[workspace\.package\][^[]*?version = "([^"]+)"/)[1]
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
+  assert.equal(tooltrail.version, version)
+  assert.equal(pkg.version, version)
+})

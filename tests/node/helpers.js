@@ -1,0 +1,24 @@
+'use strict'
+const path = require('node:path')
+const fs = require('node:fs')
+
+const ROOT = path.resolve(__dirname, '..', '..')
+const SHARED = process.env.TOOLTRAIL_SHARED || path.join(ROOT, '..', 'shared')
+
+function jcsDir() {
+  const dir = path.join(SHARED, 'vectors', 'jcs')
+  if (!fs.existsSync(dir)) throw new Error(`RFC 8785 vectors not found at ${dir} (set TOOLTRAIL_SHARED)`)
+  return dir
+}
+
+/** Runs fn and returns ['ok', value] or ['error', kind, path]. */
+function outcome(fn) {
+  try {
+    return ['ok', fn()]
+  } catch (err) {
+    if (!err.kind) throw err
+    return ['error', err.kind, err.path]
+  }
+}
+
+module.exports = { ROOT, jcsDir, outcome }

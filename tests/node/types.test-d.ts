@@ -1,0 +1,35 @@
+// Type test: compiled with `tsc --noEmit` (npm run typecheck). Exercises the
+// public declarations; a wrong or missing declaration fails the compile.
+import tooltrail = require('tooltrail')
+import { EventWriter, TooltrailError, stableHash, stableHashJson, canonicalJson } from 'tooltrail'
+import type { ErrorKind, ErrorCode, WriterStats } from 'tooltrail'
+
+const h: string = stableHash({ a: 1 }, 'key')
+const h2: string = stableHashJson('{"a":1}', new Uint8Array([1]))
+const c: string = canonicalJson([1, 'x'])
+const kinds: readonly ErrorKind[] = tooltrail.ERROR_KINDS
+const v: string = tooltrail.version
+
+const w = new EventWriter({ path: 'logs', flushInterval: 100, overflow: 'block', blockTimeout: 50 })
+const accepted: boolean = w.event('tool_call', { tool: 'x' })
+const flushed: Promise<boolean> = w.flush(1000)
+const ok: boolean = w.closeSync()
+const s: WriterStats = w.stats()
+const full: number = s.dropped.queueFull
+
+try {
+  stableHash(new Set())
+} catch (e) {
+  if (e instanceof TooltrailError) {
+    const code: ErrorCode = e.code
+    const path: string | undefined = e.path
+    void code, path
+  }
+}
+
+// @ts-expect-error overflow is 'drop' | 'block'
+new EventWriter({ overflow: 'sometimes' })
+// @ts-expect-error the event name is required
+w.event()
+
+void h, h2, c, kinds, v, accepted, flushed, ok, full

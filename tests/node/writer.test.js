@@ -1,0 +1,71 @@
+// In-process behaviour of the Node EventWriter.
+'use strict'
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+const { EventWriter, TooltrailError } = require('tooltrail')
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tooltrail-w-'))
+const read = (dir) => fs.readFileSync(path.join(dir, 'tooltrail.jsonl'), 'utf8').split('\n').filter(Boolean)
+
+test('event, flush, stats, close', async () => {
+  const dir = tmp()
+  const w = new EventWriter({ path: dir })
+  assert.equal(w.event('tool_call', { tool: 'search', seq: 1, args_hash: null, skip: undefined }), true)
+  assert.equal(await w.flush(5000), true)
+  const [line] = read(dir)
+  assert.match(line, /^\{"v":1,"ts":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z","event":"tool_call","tool":"search","seq":1,"args_hash":null\}$/)
+  const s = w.stats()
+  assert.deepEqual([s.accepted, s.written, s.dropped.queueFull], [1, 1, 0])
+  assert.equal(await w.close(), true)
+  assert.equal(w.closeSync(), true)
+  assert.equal(w.closed, true)
+  assert.equal(w.event('late', {}), false)
+  assert.equal(w.stats().dropped.closed, 1)
+})
+
+test('Python and Node write the same line for the same event and ts', () => {
+  const dir = tmp()
+  const w = new EventWriter({ path: dir })
+  w.event('tool_result', { ts: '2026-01-01T00:00:00.000000Z', tool: 'x', latency_ms: 1.5, ok: true, n: 10n })
+  w.closeSync()
+  assert.deepEqual(read(dir), ['{"v":1,"ts":"2026-01-01T00:00:00.000000Z","event":"tool_result","tool":"x","latency_ms":1.5,"ok":true,"n":10}'])
+})
+
+test('bad fields throw and queue nothing', () => {
+  const w = new EventWriter({ path: tmp() })
+  assert.throws(() => w.event('e', { x: NaN }), (e) => e instanceof TooltrailError && e.path === '$.x')
+  assert.equal(w.stats().accepted, 0)
+  w.closeSync()
+})
+
+test('option errors name the key', () => {
+  for (const [opts, key] of [[{ overflow: 'sometimes' }, 'overflow'], [{ flushInterval: 5000 }, 'flush_interval'],
+    [{ sink: 's3' }, 'sink'], [{ queueEvents: -1 }, 'queueEvents'], [{ bogus: 1 }, 'bogus'], [{ maxFiles: 0 }, 'max_files']]) {
+    assert.throws(() => new EventWriter({ path: tmp(), ...opts }), (e) => {
+      assert.ok(e instanceof TooltrailError)
+      assert.equal(e.code, 'config_error')
+      assert.equal(e.key, key)
+      assert.match(e.message, new RegExp(key))
+      return true
+    })
+  }
+})
+
+test('an unwritable path throws writer_error naming it', () => {
+  const dir = tmp()
+  fs.writeFileSync(path.join(dir, 'file'), 'x')
+  const bad = path.join(dir, 'file', 'logs')
+  assert.throws(() => new EventWriter({ path: bad }), (e) => e.code === 'writer_error' && e.message.includes(bad))
+})
+
+test('blocking overflow loses nothing under a burst', () => {
+  const dir = tmp()
+  const w = new EventWriter({ path: dir, overflow: 'block', blockTimeout: 30000, queueEvents: 64 })
+  for (let i = 0; i < 20000; i++) w.event('e', { i })
+  assert.equal(w.closeSync(30000), true)
+  const lines = read(dir).map((l) => JSON.parse(l).i)
+  assert.deepEqual(lines, [...Array(20000).keys()])
+})

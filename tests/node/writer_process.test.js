@@ -1,0 +1,118 @@
+// Process-level exit safety of the Node EventWriter: a child process writes
+// 10,000 events and ends in each ordinary way; every event must be on disk.
+// The child's writer lingers up to 1 s with huge batches, so at exit most
+// events are still queued: only the exit hooks can save them.
+'use strict'
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+const { spawn, spawnSync } = require('node:child_process')
+
+const ROOT = path.resolve(__dirname, '..', '..')
+const N = 10000
+const PRELUDE = `
+const tooltrail = require('tooltrail')
+const w = new tooltrail.EventWriter({ path: process.argv[1], flushInterval: 1000, batchEvents: 100000 })
+function emit(n, who = 'main') { for (let i = 0; i < n; i++) w.event('e', { who, i }) }
+`
+
+function tmpdir() {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'tooltrail-node-'))
+}
+
+function eventsIn(dir) {
+  const out = []
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort()) {
+    for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
+      if (line) out.push(JSON.parse(line))
+    }
+  }
+  return out.filter((e) => e.event === 'e')
+}
+
+function assertAll(dir, counts) {
+  const events = eventsIn(dir)
+  for (const [who, n] of Object.entries(counts)) {
+    const got = events.filter((e) => e.who === who).map((e) => e.i).sort((a, b) => a - b)
+    assert.equal(got.length, n, `${who}: ${got.length} of ${n}`)
+    got.forEach((v, i) => assert.equal(v, i))
+  }
+  assert.equal(events.length, Object.values(counts).reduce((a, b) => a + b, 0))
+}
+
+function runChild(body) {
+  const dir = path.join(tmpdir(), 'logs')
+  const r = spawnSync(process.execPath, ['-e', PRELUDE + body, dir], { cwd: ROOT, encoding: 'utf8', timeout: 60000 })
+  return { r, dir }
+}
+
+test('natural end without close', () => {
+  const { r, dir } = runChild(`emit(${N})`)
+  assert.equal(r.status, 0, r.stderr)
+  assertAll(dir, { main: N })
+})
+
+test('process.exit(3) keeps the exit code', () => {
+  const { r, dir } = runChild(`emit(${N}); process.exit(3)`)
+  assert.equal(r.status, 3, r.stderr)
+  assertAll(dir, { main: N })
+})
+
+test('uncaught exception', () => {
+  const { r, dir } = runChild(`emit(${N}); throw new Error('boom')`)
+  assert.equal(r.status, 1)
+  assert.match(r.stderr, /boom/)
+  assertAll(dir, { main: N })
+})
+
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  test(`${sig} without an app handler`, async () => {
+    const dir = path.join(tmpdir(), 'logs')
+    const child = spawn(process.execPath, ['-e', PRELUDE + `emit(${N}); console.log('ready'); setTimeout(() => {}, 30000)`, dir], { cwd: ROOT })
+    let stderr = ''
+    child.stderr.on('data', (d) => { stderr += d })
+    await new Promise((resolve) => child.stdout.once('data', resolve))
+    child.kill(sig)
+    const [code, signal] = await new Promise((resolve) => child.on('exit', (c, s) => resolve([c, s])))
+    // The default disposition is kept: the process still dies of the signal.
+    assert.equal(signal, sig, `code ${code} ${stderr}`)
+    assertAll(dir, { main: N })
+  })
+}
+
+test('an app SIGTERM handler is left alone', async () => {
+  const dir = path.join(tmpdir(), 'logs')
+  const body = `process.on('SIGTERM', () => { console.log('app handler'); process.exit(7) })
+  const w2 = new tooltrail.EventWriter({ path: process.argv[1] + '-2' })
+  emit(${N}); console.log('ready'); setTimeout(() => {}, 30000)`
+  const child = spawn(process.execPath, ['-e', PRELUDE + body, dir], { cwd: ROOT })
+  let out = ''
+  child.stdout.on('data', (d) => { out += d })
+  await new Promise((resolve) => { const t = setInterval(() => { if (out.includes('ready')) { clearInterval(t); resolve() } }, 10) })
+  child.kill('SIGTERM')
+  const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c)))
+  assert.equal(code, 7)
+  assert.match(out, /app handler/)
+  assertAll(dir, { main: N })
+})
+
+test('worker thread events all arrive when the worker ends', () => {
+  const body = `
+  const { Worker } = require('node:worker_threads')
+  const code = ${JSON.stringify(PRELUDE)}.replace('process.argv[1]', 'require("node:worker_threads").workerData') + "emit(${N}, 'worker')"
+  const wk = new Worker(code, { eval: true, workerData: process.argv[1] })
+  wk.on('exit', (c) => { if (c !== 0) process.exit(9); emit(10, 'main') })`
+  const { r, dir } = runChild(body)
+  assert.equal(r.status, 0, r.stderr)
+  assertAll(dir, { worker: N, main: 10 })
+})
+
+test('files are private', () => {
+  const { r, dir } = runChild('emit(10)')
+  assert.equal(r.status, 0, r.stderr)
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl'))) {
+    assert.equal(fs.statSync(path.join(dir, f)).mode & 0o777, 0o600)
+  }
+})
