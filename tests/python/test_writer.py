@@ -108,3 +108,27 @@ import os; os._exit(0)
     _, accepted, dropped = err.split()
     assert int(accepted) + int(dropped) == 200_000
     assert int(dropped) > 150_000  # the pipe holds 64 KiB; the rest was dropped, not waited for
+
+
+def test_disk_full_is_reported_once_and_survived(tmp_path):
+    """A real ENOSPC: the active file is a symlink to /dev/full."""
+    import os, subprocess, sys
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    os.symlink("/dev/full", logs / "tooltrail.jsonl")
+    code = """
+import sys, tooltrail
+w = tooltrail.EventWriter(sys.argv[1])
+for batch in range(3):
+    for i in range(10):
+        w.event("e", {"i": i})
+    print(w.flush(5.0))
+st = w.stats()
+print(st["dropped"]["sink_error"], st["write_errors"] >= 3)
+"""
+    r = subprocess.run([sys.executable, "-c", code, str(logs)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["False", "False", "False", "30", "True"]
+    reports = [l for l in r.stderr.splitlines() if l.startswith("tooltrail: cannot write events")]
+    assert len(reports) == 1, r.stderr
+    assert "No space left on device" in reports[0] and "30" not in reports[0].split("(")[0]
