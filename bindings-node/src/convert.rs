@@ -5,7 +5,7 @@
 use std::ptr;
 
 use napi::sys;
-use tooltrail_core::{CanonError, ErrorKind, MAX_DEPTH, Value, check_float, check_integer};
+use tooltrail_core::{CanonError, ErrorKind, Value, check_depth, check_float, check_integer};
 
 /// Why a conversion stopped: a policy error, or a JS exception (a throwing
 /// getter or Proxy trap) that is already pending in the environment.
@@ -178,7 +178,7 @@ impl Converter {
         let mut is_array = false;
         check(unsafe { sys::napi_is_array(env, v, &mut is_array) })?;
         if is_array {
-            enter(depth)?;
+            check_depth(depth)?;
             return unsafe { self.array(v, depth) };
         }
         let mut proto = ptr::null_mut();
@@ -188,7 +188,7 @@ impl Converter {
         if !plain && unsafe { self.type_of(proto)? } != sys::ValueType::napi_null {
             return Err(unsupported(unsafe { self.constructor_name(v) }));
         }
-        enter(depth)?;
+        check_depth(depth)?;
         let mut keys = ptr::null_mut();
         check(unsafe {
             sys::napi_get_all_property_names(
@@ -266,16 +266,5 @@ fn within(f: Fail, wrap: impl FnOnce(CanonError) -> CanonError) -> Fail {
     match f {
         Fail::Canon(e) => Fail::Canon(wrap(e)),
         js @ Fail::Js(_) => js,
-    }
-}
-
-fn enter(depth: usize) -> Result<(), Fail> {
-    if depth >= MAX_DEPTH {
-        Err(Fail::Canon(CanonError::new(
-            ErrorKind::DepthExceeded,
-            format!("nesting deeper than {MAX_DEPTH} arrays/objects (or a cycle)"),
-        )))
-    } else {
-        Ok(())
     }
 }

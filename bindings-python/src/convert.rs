@@ -3,7 +3,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use tooltrail_core::{CanonError, ErrorKind, MAX_DEPTH, Value, check_float, check_integer};
+use tooltrail_core::{CanonError, ErrorKind, Value, check_depth, check_float, check_integer};
 
 /// Converts `obj` into a core value; `Err` is a canonicalization error.
 pub fn to_value(obj: &Bound<'_, PyAny>) -> Result<Value, CanonError> {
@@ -51,7 +51,7 @@ fn convert(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, CanonError> {
         return to_string(s).map(Value::String);
     }
     if let Ok(d) = obj.cast::<PyDict>() {
-        enter(depth)?;
+        check_depth(depth)?;
         let mut members = Vec::with_capacity(d.len());
         for (k, v) in d.iter() {
             let key = match k.cast::<PyString>() {
@@ -69,11 +69,11 @@ fn convert(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, CanonError> {
         return Ok(Value::Object(members));
     }
     if let Ok(l) = obj.cast::<PyList>() {
-        enter(depth)?;
+        check_depth(depth)?;
         return sequence(l.iter(), l.len(), depth);
     }
     if let Ok(t) = obj.cast::<PyTuple>() {
-        enter(depth)?;
+        check_depth(depth)?;
         return sequence(t.iter(), t.len(), depth);
     }
     Err(CanonError::new(
@@ -92,17 +92,6 @@ fn sequence<'py>(
         out.push(convert(&item, depth + 1).map_err(|e| e.within_index(i))?);
     }
     Ok(Value::Array(out))
-}
-
-fn enter(depth: usize) -> Result<(), CanonError> {
-    if depth >= MAX_DEPTH {
-        Err(CanonError::new(
-            ErrorKind::DepthExceeded,
-            format!("nesting deeper than {MAX_DEPTH} lists/dicts (or a cycle)"),
-        ))
-    } else {
-        Ok(())
-    }
 }
 
 fn repr(obj: &Bound<'_, PyAny>) -> String {

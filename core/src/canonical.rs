@@ -37,19 +37,9 @@ pub fn write_ordered(value: &Value, out: &mut Vec<u8>) -> Result<(), CanonError>
 
 fn write_value_ordered(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), CanonError> {
     match value {
-        Value::Array(items) => {
-            enter(depth)?;
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_value_ordered(item, out, depth + 1).map_err(|e| e.within_index(i))?;
-            }
-            out.push(b']');
-        }
+        Value::Array(items) => write_array(items, out, depth, write_value_ordered)?,
         Value::Object(members) => {
-            enter(depth)?;
+            check_depth(depth)?;
             // Linear scan for the usual handful of fields; a set for large maps.
             let mut seen = (members.len() > 16).then(|| HashSet::with_capacity(members.len()));
             out.push(b'{');
@@ -90,19 +80,9 @@ fn write_value(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), Can
         Value::Bool(false) => out.extend_from_slice(b"false"),
         Value::Number(f) => format_number(crate::number::check_float(*f)?, out),
         Value::String(s) => write_string(s, out),
-        Value::Array(items) => {
-            enter(depth)?;
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_value(item, out, depth + 1).map_err(|e| e.within_index(i))?;
-            }
-            out.push(b']');
-        }
+        Value::Array(items) => write_array(items, out, depth, write_value)?,
         Value::Object(members) => {
-            enter(depth)?;
+            check_depth(depth)?;
             let mut order: Vec<(Vec<u16>, &str, &Value)> = members
                 .iter()
                 .map(|(k, v)| (k.encode_utf16().collect(), k.as_str(), v))
@@ -127,19 +107,38 @@ fn write_value(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), Can
     Ok(())
 }
 
-fn enter(depth: usize) -> Result<(), CanonError> {
+type WriteFn = fn(&Value, &mut Vec<u8>, usize) -> Result<(), CanonError>;
+
+fn write_array(
+    items: &[Value],
+    out: &mut Vec<u8>,
+    depth: usize,
+    each: WriteFn,
+) -> Result<(), CanonError> {
+    check_depth(depth)?;
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        each(item, out, depth + 1).map_err(|e| e.within_index(i))?;
+    }
+    out.push(b']');
+    Ok(())
+}
+
+/// Fails with `depth_exceeded` when a container would open at `depth`
+/// (0 for the top level) beyond [`MAX_DEPTH`]. Converters in the bindings
+/// call it before descending, which also stops cycles.
+pub fn check_depth(depth: usize) -> Result<(), CanonError> {
     if depth >= MAX_DEPTH {
-        Err(depth_error())
+        Err(CanonError::new(
+            ErrorKind::DepthExceeded,
+            format!("nesting deeper than {MAX_DEPTH} arrays/objects (or a cycle)"),
+        ))
     } else {
         Ok(())
     }
-}
-
-pub(crate) fn depth_error() -> CanonError {
-    CanonError::new(
-        ErrorKind::DepthExceeded,
-        format!("nesting deeper than {MAX_DEPTH} arrays/objects (or a cycle)"),
-    )
 }
 
 /// Appends `s` as a JSON string with RFC 8785 escaping: only `"`, `\` and

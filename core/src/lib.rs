@@ -22,7 +22,9 @@ mod parse;
 mod value;
 pub mod writer;
 
-pub use canonical::{canonical_json, canonical_json_from_text, write_canonical, write_ordered};
+pub use canonical::{
+    canonical_json, canonical_json_from_text, check_depth, write_canonical, write_ordered,
+};
 pub use error::{CanonError, ErrorKind, JsonPath, PathSegment};
 pub use event::{SCHEMA_VERSION, format_timestamp, now_timestamp, write_event_line};
 pub use hash::{

@@ -7,10 +7,10 @@
 
 use std::collections::HashSet;
 
-use crate::canonical::depth_error;
+use crate::canonical::check_depth;
 use crate::error::{CanonError, ErrorKind};
 use crate::number::{MAX_SAFE_INTEGER, check_float, out_of_range};
-use crate::value::{MAX_DEPTH, Value};
+use crate::value::Value;
 
 /// Parses UTF-8 JSON text into a [`Value`], applying the SPEC §3 input policy.
 pub fn parse_json(text: &[u8]) -> Result<Value, CanonError> {
@@ -93,9 +93,7 @@ impl Parser<'_> {
     }
 
     fn array(&mut self, depth: usize) -> Result<Value, CanonError> {
-        if depth >= MAX_DEPTH {
-            return Err(depth_error());
-        }
+        check_depth(depth)?;
         self.i += 1;
         let mut items = Vec::new();
         self.skip_ws();
@@ -120,9 +118,7 @@ impl Parser<'_> {
     }
 
     fn object(&mut self, depth: usize) -> Result<Value, CanonError> {
-        if depth >= MAX_DEPTH {
-            return Err(depth_error());
-        }
+        check_depth(depth)?;
         self.i += 1;
         let mut members: Vec<(String, Value)> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();

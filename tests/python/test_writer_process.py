@@ -43,6 +43,16 @@ def run_child(tmp_path: Path, body: str, **kw) -> subprocess.CompletedProcess:
     )
 
 
+def spawn_until_ready(tmp_path: Path, body: str) -> subprocess.Popen:
+    """Starts a child that prints "ready" once its events are queued."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PRELUDE + textwrap.dedent(body), str(tmp_path / "logs")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert proc.stdout.readline().strip() == "ready"
+    return proc
+
+
 def assert_all_events(tmp_path: Path, who_counts: dict) -> None:
     events = [e for e in lines_in(tmp_path / "logs") if e["event"] == "e"]
     for who, n in who_counts.items():
@@ -76,11 +86,7 @@ def test_signal_without_an_app_handler(tmp_path, sig):
     print("ready", flush=True)
     time.sleep(30)
     """
-    proc = subprocess.Popen(
-        [sys.executable, "-c", PRELUDE + textwrap.dedent(body), str(tmp_path / "logs")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    assert proc.stdout.readline().strip() == "ready"
+    proc = spawn_until_ready(tmp_path, body)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=30)
     # The default disposition is kept: the process still dies of the signal.
@@ -101,11 +107,7 @@ def test_an_app_handler_is_left_alone(tmp_path):
     print("ready", flush=True)
     time.sleep(30)
     """
-    proc = subprocess.Popen(
-        [sys.executable, "-c", PRELUDE + textwrap.dedent(body), str(tmp_path / "logs")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    assert proc.stdout.readline().strip() == "ready"
+    proc = spawn_until_ready(tmp_path, body)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 7 and "app handler" in out, err

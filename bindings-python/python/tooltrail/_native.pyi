@@ -1,6 +1,6 @@
 # Stubs for the native module (hand-written; drift-tested in tests/python/test_errors.py).
 from os import PathLike
-from typing import Any, Literal, Mapping, Optional, Tuple, TypedDict, Union
+from typing import Any, Dict, Literal, Optional, Tuple, TypedDict, Union
 
 ErrorKind = Literal[
     "non_finite",
@@ -69,7 +69,7 @@ class EventWriter:
         max_file_bytes: Optional[int] = None,
         max_files: Optional[int] = None,
     ) -> None: ...
-    def event(self, name: str, fields: Optional[Mapping[str, Any]] = None) -> bool: ...
+    def event(self, name: str, fields: Optional[Dict[str, Any]] = None) -> bool: ...
     def flush(self, timeout: float = 5.0) -> bool: ...
     def close(self, timeout: Optional[float] = None) -> bool: ...
     @property
