@@ -14,7 +14,9 @@
 //! ```
 
 mod canonical;
+pub mod config;
 mod error;
+mod error_class;
 mod event;
 mod hash;
 mod number;
@@ -25,7 +27,9 @@ pub mod writer;
 pub use canonical::{
     canonical_json, canonical_json_from_text, check_depth, write_canonical, write_ordered,
 };
+pub use config::{Config, ConfigError};
 pub use error::{CanonError, ErrorKind, JsonPath, PathSegment};
+pub use error_class::{ERROR_CLASSES, FailureFacts, classify};
 pub use event::{SCHEMA_VERSION, format_timestamp, now_timestamp, write_event_line};
 pub use hash::{
     HashScheme, hmac_sha256_hex, sha256_hex, stable_hash, stable_hash_json, stable_hash_keyed,

@@ -1,0 +1,106 @@
+//! Configuration parsing: SPEC §5's example, and errors that name the key.
+
+use tooltrail_core::config::{LoopGuard, Requirement, StoreResults};
+use tooltrail_core::{Config, Value, parse_json};
+
+#[test]
+fn the_spec_example_is_the_default_plus_budgets() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/config/y_spec_example.yaml"
+    );
+    let c = Config::from_yaml(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let expected = Config {
+        max_tool_calls: Some(50),
+        max_steps: Some(25),
+        max_duration_s: Some(300.0),
+        max_spend_usd: Some(1.0),
+        loop_guard: Some(LoopGuard {
+            warn_after: 3,
+            block_after: 5,
+        }),
+        ..Config::default()
+    };
+    assert_eq!(c, expected);
+    assert_eq!(Config::from_yaml("").unwrap(), Config::default());
+}
+
+#[test]
+fn a_dict_and_yaml_give_the_same_config() {
+    let yaml = "logging:\n  ids: {run_id: optional}\n  tool_calls: {store_results: full, store_args: true}\n";
+    let json = r#"{"logging":{"ids":{"run_id":"optional"},"tool_calls":{"store_results":"full","store_args":true}}}"#;
+    let a = Config::from_yaml(yaml).unwrap();
+    let b = Config::from_value(&parse_json(json.as_bytes()).unwrap()).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(
+        (a.run_id, a.store_results, a.store_args),
+        (Requirement::Optional, StoreResults::Full, true)
+    );
+}
+
+#[test]
+fn errors_name_the_key() {
+    let cases = [
+        (
+            "logging:\n  tool_call: {}\n",
+            "logging.tool_call",
+            "unknown key",
+        ),
+        (
+            "logging:\n  tool_calls:\n    store_results: some\n",
+            "logging.tool_calls.store_results",
+            "one of none | sampled | full",
+        ),
+        (
+            "logging:\n  tool_calls:\n    result_sample_rate: 2\n",
+            "logging.tool_calls.result_sample_rate",
+            "from 0 to 1",
+        ),
+        (
+            "logging:\n  ids:\n    run_id: yes please\n",
+            "logging.ids.run_id",
+            "required | optional",
+        ),
+        (
+            "budgets:\n  max_tool_calls: 0\n",
+            "budgets.max_tool_calls",
+            "at least 1",
+        ),
+        (
+            "budgets:\n  loop_guard: {warn_after: 5, block_after: 3}\n",
+            "budgets.loop_guard.block_after",
+            "at least warn_after",
+        ),
+        (
+            "logging:\n  alerts:\n    timeout_rate: {warn: 0.5}\n",
+            "logging.alerts.timeout_rate",
+            "both warn and critical",
+        ),
+        (
+            "logging:\n  pii:\n    redact_fields: email\n",
+            "logging.pii.redact_fields",
+            "list",
+        ),
+        ("logging: [1]\n", "logging", "mapping"),
+        ("extra: 1\n", "extra", "unknown key"),
+        (
+            "logging:\n  tool_calls:\n    enabled: 1\n",
+            "logging.tool_calls.enabled",
+            "true or false",
+        ),
+    ];
+    for (yaml, key, fragment) in cases {
+        let e = Config::from_yaml(yaml).unwrap_err();
+        assert_eq!(e.key, key, "{yaml}");
+        assert!(e.message.contains(fragment), "{yaml}: {e}");
+        assert!(e.to_string().contains(&format!("`{key}`")));
+    }
+    assert_eq!(
+        Config::from_yaml("logging: {a: [}").unwrap_err().key,
+        "(yaml)"
+    );
+    assert_eq!(
+        Config::from_value(&Value::Array(vec![])).unwrap_err().key,
+        "(root)"
+    );
+}
