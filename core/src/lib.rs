@@ -21,6 +21,7 @@ mod event;
 mod hash;
 mod number;
 mod parse;
+pub mod redact;
 mod value;
 pub mod writer;
 
@@ -37,6 +38,7 @@ pub use hash::{
 };
 pub use number::{MAX_SAFE_INTEGER, check_float, check_integer, format_number};
 pub use parse::parse_json;
+pub use redact::Redactor;
 pub use value::{MAX_DEPTH, Value};
 pub use writer::{EventWriter, WriterConfig, WriterError, WriterStats};
 
