@@ -100,7 +100,7 @@ fn luhn(m: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A JWT counts only if its header is base64url JSON naming an `alg`.
