@@ -105,3 +105,30 @@ fn repr(obj: &Bound<'_, PyAny>) -> String {
         text
     }
 }
+
+/// Core `Value` → Python object (for loggers written in Python).
+pub fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.1e15 => {
+            (*n as i64).into_pyobject(py)?.into_any()
+        }
+        Value::Number(n) => PyFloat::new(py, *n).into_any(),
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(members) => {
+            let dict = PyDict::new(py);
+            for (k, item) in members {
+                dict.set_item(k, to_py(py, item)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}

@@ -5,11 +5,11 @@
 //! `OSError`), which `create_exception!` cannot express, so they are built once
 //! at import with `type(name, bases, ns)` and kept in `PyOnceLock`s.
 
-use pyo3::exceptions::{PyException, PyOSError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyException, PyLookupError, PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
-use tooltrail_core::{CanonError, ErrorKind, WriterError};
+use tooltrail_core::{CanonError, ConfigError, ErrorKind, GatewayError, WriterError};
 
 pyo3::create_exception!(
     tooltrail,
@@ -28,6 +28,9 @@ static CANONICAL_VALUE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static CANONICAL_TYPE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static WRITER_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static CONFIG_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static UNKNOWN_TOOL_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static MISSING_ID_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static VALIDATION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 fn subclass<'py>(
     py: Python<'py>,
@@ -76,6 +79,27 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
             base.clone(),
             py.get_type::<PyValueError>(),
             "A setting is unknown or out of range; `.key` names it.",
+        ),
+        (
+            &UNKNOWN_TOOL_ERROR,
+            "UnknownToolError",
+            base.clone(),
+            py.get_type::<PyLookupError>(),
+            "No implementation is registered under the tool name (error_class unknown_tool).",
+        ),
+        (
+            &MISSING_ID_ERROR,
+            "MissingIdError",
+            base.clone(),
+            py.get_type::<PyValueError>(),
+            "A required id (run_id, trace_id, request_id) is missing from the context.",
+        ),
+        (
+            &VALIDATION_ERROR,
+            "ToolValidationError",
+            base.clone(),
+            py.get_type::<PyValueError>(),
+            "A tool's result was rejected by its validator (error_class validation_failed).",
         ),
     ];
     m.add("TooltrailError", &base)?;
@@ -149,6 +173,52 @@ pub fn writer_err(py: Python<'_>, e: WriterError) -> PyErr {
             &CONFIG_ERROR,
             message,
             &[("key", Some(key)), ("error_class", Some("config_error"))],
+        ),
+    }
+}
+
+/// A configuration error naming `key`.
+pub fn config_err(py: Python<'_>, key: &str, message: &str) -> PyErr {
+    let text = ConfigError {
+        key: key.into(),
+        message: message.into(),
+    }
+    .to_string();
+    raise(
+        py,
+        &CONFIG_ERROR,
+        text,
+        &[("key", Some(key)), ("error_class", Some("config_error"))],
+    )
+}
+
+/// Maps a core configuration error.
+pub fn config_error(py: Python<'_>, e: ConfigError) -> PyErr {
+    config_err(py, &e.key, &e.message)
+}
+
+/// Maps the errors the gateway raises on purpose.
+pub fn gateway_err(py: Python<'_>, e: GatewayError) -> PyErr {
+    let message = e.to_string();
+    let class = e.error_class();
+    match &e {
+        GatewayError::UnknownTool(tool) => raise(
+            py,
+            &UNKNOWN_TOOL_ERROR,
+            message,
+            &[("error_class", Some(class)), ("tool", Some(tool))],
+        ),
+        GatewayError::MissingId(id) => raise(
+            py,
+            &MISSING_ID_ERROR,
+            message,
+            &[("error_class", Some(class)), ("key", Some(id))],
+        ),
+        GatewayError::ValidationFailed { tool, .. } => raise(
+            py,
+            &VALIDATION_ERROR,
+            message,
+            &[("error_class", Some(class)), ("tool", Some(tool))],
         ),
     }
 }

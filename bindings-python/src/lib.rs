@@ -1,8 +1,10 @@
 //! `tooltrail._native`: the Python face of tooltrail-core. Registration only;
 //! conversion lives in `convert.rs`, error mapping in `errors.rs`.
 
+mod config;
 mod convert;
 mod errors;
+mod gateway;
 mod writer;
 
 use pyo3::prelude::*;
@@ -84,6 +86,23 @@ fn canonical_json_text(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Stri
     core_canonical(&value).map_err(|e| canon_err(py, e))
 }
 
+/// A redacted copy of `obj` (SPEC §8). `redact_fields` adds sensitive keys
+/// (default: the config default, `email`, `phone`, `token`, …).
+#[pyfunction]
+#[pyo3(signature = (obj, redact_fields=None))]
+fn redact<'py>(
+    py: Python<'py>,
+    obj: &Bound<'py, PyAny>,
+    redact_fields: Option<Vec<String>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let value = to_value(obj).map_err(|e| canon_err(py, e))?;
+    let redactor = match redact_fields {
+        Some(fields) => tooltrail_core::Redactor::new(&fields),
+        None => tooltrail_core::Redactor::default(),
+    };
+    convert::to_py(py, &redactor.redact(&value))
+}
+
 #[pymodule(gil_used = false)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
@@ -92,6 +111,16 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(canonical_json, m)?)?;
     m.add_function(wrap_pyfunction!(canonical_json_text, m)?)?;
     m.add_class::<writer::PyEventWriter>()?;
+    m.add_class::<gateway::PyToolGateway>()?;
+    m.add_class::<gateway::PyRunCtx>()?;
+    m.add_class::<gateway::PyCall>()?;
+    m.add_class::<config::PyConfig>()?;
+    m.add_function(wrap_pyfunction!(config::load_config, m)?)?;
+    m.add_function(wrap_pyfunction!(redact, m)?)?;
+    m.add(
+        "ERROR_CLASSES",
+        pyo3::types::PyTuple::new(m.py(), tooltrail_core::ERROR_CLASSES)?,
+    )?;
     let kinds: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
     m.add("ERROR_KINDS", pyo3::types::PyTuple::new(m.py(), kinds)?)?;
     m.add("__version__", tooltrail_core::VERSION)?;

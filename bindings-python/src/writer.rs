@@ -22,6 +22,13 @@ fn seconds(py: Python<'_>, key: &'static str, secs: Option<f64>) -> PyResult<Opt
         .transpose()
 }
 
+impl PyEventWriter {
+    /// The core writer (shared with gateways using this writer as logger).
+    pub fn core(&self) -> &EventWriter {
+        &self.inner
+    }
+}
+
 #[pymethods]
 impl PyEventWriter {
     #[new]

@@ -18,6 +18,7 @@ pub mod config;
 mod error;
 mod error_class;
 mod event;
+pub mod gateway;
 mod hash;
 mod number;
 mod parse;
@@ -32,6 +33,7 @@ pub use config::{Config, ConfigError};
 pub use error::{CanonError, ErrorKind, JsonPath, PathSegment};
 pub use error_class::{ERROR_CLASSES, FailureFacts, classify};
 pub use event::{SCHEMA_VERSION, format_timestamp, now_timestamp, write_event_line};
+pub use gateway::{CallHandle, Event, Gateway, GatewayError, Outcome, RunCtx};
 pub use hash::{
     HashScheme, hmac_sha256_hex, sha256_hex, stable_hash, stable_hash_json, stable_hash_keyed,
     stable_hash_with,

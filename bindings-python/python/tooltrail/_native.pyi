@@ -1,6 +1,6 @@
 # Stubs for the native module (hand-written; drift-tested in tests/python/test_errors.py).
 from os import PathLike
-from typing import Any, Dict, Literal, Optional, Tuple, TypedDict, Union
+from typing import Any, Callable, Dict, List, Literal, Optional, Protocol, Tuple, TypedDict, Union
 
 ErrorKind = Literal[
     "non_finite",
@@ -13,7 +13,21 @@ ErrorKind = Literal[
     "invalid_json",
 ]
 
+ErrorClass = Literal[
+    "unknown_tool",
+    "timeout",
+    "validation_failed",
+    "budget_exceeded",
+    "loop_detected",
+    "rate_limited",
+    "http_4xx",
+    "http_5xx",
+    "network",
+    "cancelled",
+]
+
 ERROR_KINDS: Tuple[ErrorKind, ...]
+ERROR_CLASSES: Tuple[ErrorClass, ...]
 __version__: str
 
 JsonValue = Union[None, bool, int, float, str, list, tuple, dict]
@@ -32,6 +46,15 @@ class WriterError(TooltrailError, OSError): ...
 
 class ConfigError(TooltrailError, ValueError):
     key: str
+
+class UnknownToolError(TooltrailError, LookupError):
+    tool: str
+
+class MissingIdError(TooltrailError, ValueError):
+    key: str
+
+class ToolValidationError(TooltrailError, ValueError):
+    tool: str
 
 def stable_hash(obj: Any, key: Optional[Union[str, bytes]] = None) -> str: ...
 def stable_hash_json(text: Union[str, bytes], key: Optional[Union[str, bytes]] = None) -> str: ...
@@ -77,3 +100,56 @@ class EventWriter:
     def stats(self) -> WriterStats: ...
     def __enter__(self) -> "EventWriter": ...
     def __exit__(self, *exc: object) -> bool: ...
+
+def redact(obj: Any, redact_fields: Optional[List[str]] = None) -> Any: ...
+
+class Config: ...
+
+def load_config(path: Union[str, "PathLike[str]"]) -> Config: ...
+
+class RunCtx:
+    def __init__(
+        self,
+        run_id: Optional[str] = None,
+        trace_id: Optional[str] = None,
+        user_id: Optional[str] = None,
+        request_id: Optional[str] = None,
+        *,
+        parent_span_id: Optional[str] = None,
+        traceparent: Optional[str] = None,
+    ) -> None: ...
+    @property
+    def run_id(self) -> Optional[str]: ...
+    @property
+    def trace_id(self) -> Optional[str]: ...
+    @property
+    def user_id(self) -> Optional[str]: ...
+    @property
+    def request_id(self) -> Optional[str]: ...
+    @property
+    def parent_span_id(self) -> Optional[str]: ...
+
+class _Call: ...
+
+class Logger(Protocol):
+    def event(self, name: str, fields: Dict[str, Any]) -> Any: ...
+
+CtxLike = Union[RunCtx, Dict[str, Optional[str]]]
+
+class ToolGateway:
+    def __init__(
+        self,
+        *,
+        impls: Dict[str, Callable[..., Any]],
+        logger: Optional[Logger] = None,
+        config: Union[None, str, "PathLike[str]", Dict[str, Any], Config] = None,
+        validators: Optional[Dict[str, Callable[[Any], Any]]] = None,
+        timeouts: Optional[Dict[str, float]] = None,
+    ) -> None: ...
+    def call(self, ctx: CtxLike, name: str, args: Any) -> Any: ...
+    async def acall(self, ctx: CtxLike, name: str, args: Any, *, timeout: Optional[float] = None) -> Any: ...
+    def redact(self, obj: Any) -> Any: ...
+    def _begin(self, ctx: CtxLike, name: str, args: Any) -> Tuple[_Call, Callable[..., Any]]: ...
+    def _finish_ok(self, call: _Call, result: Any) -> None: ...
+    def _finish_err(self, call: _Call, error: BaseException) -> None: ...
+    def _advance_clock(self, us: int) -> None: ...

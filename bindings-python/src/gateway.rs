@@ -1,0 +1,374 @@
+//! `ToolGateway` and `RunCtx`: convert, call core, run the tool, hand the
+//! outcome back, map errors. `acall` lives in Python (`tooltrail/__init__.py`)
+//! on top of `_begin` / `_finish_ok` / `_finish_err`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use pyo3::exceptions::{PyConnectionError, PyTimeoutError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+use tooltrail_core::gateway::{Deterministic, TraceParent};
+use tooltrail_core::{CallHandle, EventWriter, FailureFacts, Gateway, Outcome, RunCtx};
+
+use crate::convert::{to_py, to_value};
+use crate::errors::{config_err, gateway_err};
+use crate::writer::PyEventWriter;
+
+/// The ids a tool call runs under.
+#[pyclass(name = "RunCtx", module = "tooltrail", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PyRunCtx {
+    inner: RunCtx,
+}
+
+#[pymethods]
+impl PyRunCtx {
+    #[new]
+    #[pyo3(signature = (run_id=None, trace_id=None, user_id=None, request_id=None, *, parent_span_id=None, traceparent=None))]
+    fn new(
+        run_id: Option<String>,
+        trace_id: Option<String>,
+        user_id: Option<String>,
+        request_id: Option<String>,
+        parent_span_id: Option<String>,
+        traceparent: Option<&str>,
+    ) -> PyResult<Self> {
+        let mut inner = RunCtx {
+            run_id,
+            trace_id,
+            user_id,
+            request_id,
+            parent_span_id,
+        };
+        if let Some(header) = traceparent {
+            let tp = TraceParent::parse(header).ok_or_else(|| {
+                pyo3::exceptions::PyValueError::new_err(format!(
+                    "not a W3C traceparent: {header:?}"
+                ))
+            })?;
+            inner.trace_id = Some(tp.trace_id);
+            inner.parent_span_id = Some(tp.parent_id);
+        }
+        Ok(Self { inner })
+    }
+
+    #[getter]
+    fn run_id(&self) -> Option<&str> {
+        self.inner.run_id.as_deref()
+    }
+    #[getter]
+    fn trace_id(&self) -> Option<&str> {
+        self.inner.trace_id.as_deref()
+    }
+    #[getter]
+    fn user_id(&self) -> Option<&str> {
+        self.inner.user_id.as_deref()
+    }
+    #[getter]
+    fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+    #[getter]
+    fn parent_span_id(&self) -> Option<&str> {
+        self.inner.parent_span_id.as_deref()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "RunCtx(run_id={:?}, trace_id={:?}, user_id={:?}, request_id={:?})",
+            self.inner.run_id, self.inner.trace_id, self.inner.user_id, self.inner.request_id
+        )
+    }
+}
+
+fn ctx_from(obj: &Bound<'_, PyAny>) -> PyResult<RunCtx> {
+    if let Ok(c) = obj.cast::<PyRunCtx>() {
+        return Ok(c.get().inner.clone());
+    }
+    let d = obj
+        .cast::<PyDict>()
+        .map_err(|_| PyTypeError::new_err("ctx must be a RunCtx or a dict"))?;
+    let get = |k: &str| -> PyResult<Option<String>> {
+        d.get_item(k)?
+            .filter(|v| !v.is_none())
+            .map(|v| v.extract::<String>())
+            .transpose()
+    };
+    Ok(RunCtx {
+        run_id: get("run_id")?,
+        trace_id: get("trace_id")?,
+        user_id: get("user_id")?,
+        request_id: get("request_id")?,
+        parent_span_id: get("parent_span_id")?,
+    })
+}
+
+enum Logger {
+    Native(EventWriter),
+    Host(Py<PyAny>),
+}
+
+/// An in-flight call, handed from `_begin` to `_finish_*`.
+#[pyclass(name = "_Call", module = "tooltrail")]
+pub struct PyCall {
+    handle: Option<CallHandle>,
+    tool: String,
+}
+
+/// Gateway core + the user's tools, validators and logger.
+#[pyclass(name = "ToolGateway", module = "tooltrail", subclass, frozen)]
+pub struct PyToolGateway {
+    core: Arc<Gateway>,
+    impls: Py<PyDict>,
+    validators: Option<Py<PyDict>>,
+    logger: Logger,
+    logger_failed: AtomicBool,
+}
+
+fn failure_facts(py: Python<'_>, e: &PyErr) -> FailureFacts {
+    let v = e.value(py);
+    let status = ["status_code", "status"]
+        .iter()
+        .find_map(|a| v.getattr(*a).ok()?.extract::<u16>().ok())
+        .or_else(|| {
+            v.getattr("response")
+                .ok()?
+                .getattr("status_code")
+                .ok()?
+                .extract::<u16>()
+                .ok()
+        });
+    FailureFacts {
+        class_name: v
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+        timeout: e.is_instance_of::<PyTimeoutError>(py),
+        cancelled: false, // CancelledError is recognized by name in the core
+        network: e.is_instance_of::<PyConnectionError>(py),
+        http_status: status,
+        code: v
+            .getattr("code")
+            .ok()
+            .and_then(|c| c.extract::<String>().ok()),
+    }
+}
+
+impl PyToolGateway {
+    fn emit(&self, py: Python<'_>, event: Option<tooltrail_core::Event>) {
+        let Some(event) = event else { return };
+        let result = match &self.logger {
+            Logger::Native(w) => w
+                .event(event.name, &event.fields)
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Logger::Host(obj) => to_py(py, &event.fields)
+                .and_then(|fields| obj.call_method1(py, "event", (event.name, fields)))
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+        };
+        // Principle 1: a failing logger never breaks the tool call; say so once.
+        if let Err(message) = result
+            && !self.logger_failed.swap(true, Ordering::Relaxed)
+        {
+            eprintln!(
+                "tooltrail: the logger failed ({message}); further logger failures are not reported"
+            );
+        }
+    }
+
+    fn finish(&self, py: Python<'_>, call: &mut PyCall, outcome: Outcome) {
+        if let Some(handle) = call.handle.take() {
+            let event = self.core.finish(handle, outcome);
+            self.emit(py, event);
+        }
+    }
+
+    /// Runs the validator; `Some(reason)` when the result is rejected.
+    fn validate(&self, py: Python<'_>, tool: &str, result: &Bound<'_, PyAny>) -> Option<String> {
+        let validator = self.validators.as_ref()?.bind(py).get_item(tool).ok()??;
+        match validator.call1((result,)) {
+            Ok(v) if v.is(&*pyo3::types::PyBool::new(py, false)) => {
+                Some("validator returned False".into())
+            }
+            Ok(_) => None,
+            Err(e) => Some(
+                e.value(py)
+                    .str()
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|_| "validator raised".into()),
+            ),
+        }
+    }
+}
+
+#[pymethods]
+impl PyToolGateway {
+    #[new]
+    #[pyo3(signature = (*, impls, logger=None, config=None, validators=None, _deterministic=None))]
+    fn new(
+        py: Python<'_>,
+        impls: Bound<'_, PyDict>,
+        logger: Option<Bound<'_, PyAny>>,
+        config: Option<Bound<'_, PyAny>>,
+        validators: Option<Bound<'_, PyDict>>,
+        _deterministic: Option<i64>,
+    ) -> PyResult<Self> {
+        let config = crate::config::config_from(py, config)?;
+        let hash_key = match &config.hash_key_env {
+            None => None,
+            Some(var) => Some(
+                std::env::var_os(var)
+                    .map(|k| k.into_encoded_bytes())
+                    .ok_or_else(|| {
+                        config_err(
+                            py,
+                            "logging.tool_calls.hash_key_env",
+                            &format!("environment variable {var} is not set"),
+                        )
+                    })?,
+            ),
+        };
+        let tools: Vec<String> = impls
+            .keys()
+            .iter()
+            .map(|k| k.extract::<String>())
+            .collect::<PyResult<_>>()?;
+        let logger = match logger {
+            None => Logger::Native(
+                EventWriter::new(tooltrail_core::WriterConfig::default())
+                    .map_err(|e| crate::errors::writer_err(py, e))?,
+            ),
+            Some(l) => match l.cast::<PyEventWriter>() {
+                Ok(w) => Logger::Native(w.get().core().clone()),
+                Err(_) => Logger::Host(l.unbind()),
+            },
+        };
+        let deterministic = _deterministic.map(|start_us| Deterministic { start_us });
+        Ok(Self {
+            core: Arc::new(Gateway::new(config, tools, hash_key, deterministic)),
+            impls: impls.unbind(),
+            validators: validators.map(Bound::unbind),
+            logger,
+            logger_failed: AtomicBool::new(false),
+        })
+    }
+
+    /// Starts a call; returns the in-flight call and the tool's implementation.
+    fn _begin<'py>(
+        &self,
+        py: Python<'py>,
+        ctx: &Bound<'py, PyAny>,
+        name: &str,
+        args: &Bound<'py, PyAny>,
+    ) -> PyResult<(PyCall, Bound<'py, PyAny>)> {
+        let ctx = ctx_from(ctx)?;
+        match self.core.begin(&ctx, name, to_value(args)) {
+            Ok((handle, event)) => {
+                self.emit(py, event);
+                let tool = self
+                    .impls
+                    .bind(py)
+                    .get_item(name)?
+                    .expect("core checked the name");
+                Ok((
+                    PyCall {
+                        handle: Some(handle),
+                        tool: name.to_owned(),
+                    },
+                    tool,
+                ))
+            }
+            Err((error, event)) => {
+                self.emit(py, event);
+                Err(gateway_err(py, error))
+            }
+        }
+    }
+
+    /// Ends a call that returned `result`; raises ToolValidationError if the
+    /// validator rejects it.
+    fn _finish_ok(
+        &self,
+        py: Python<'_>,
+        call: &mut PyCall,
+        result: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let tool = call.tool.clone();
+        match self.validate(py, &tool, result) {
+            None => {
+                self.finish(py, call, Outcome::Returned(to_value(result)));
+                Ok(())
+            }
+            Some(message) => {
+                self.finish(
+                    py,
+                    call,
+                    Outcome::Invalid {
+                        message: message.clone(),
+                    },
+                );
+                Err(gateway_err(
+                    py,
+                    tooltrail_core::GatewayError::ValidationFailed { tool, message },
+                ))
+            }
+        }
+    }
+
+    /// Ends a call whose tool raised `error` (the caller re-raises it).
+    fn _finish_err(&self, py: Python<'_>, call: &mut PyCall, error: Bound<'_, PyAny>) {
+        let err = PyErr::from_value(error);
+        let message = err
+            .value(py)
+            .str()
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        let facts = failure_facts(py, &err);
+        self.finish(py, call, Outcome::Failed { facts, message });
+    }
+
+    /// Calls tool `name` with `args` (a dict becomes keyword arguments, a
+    /// list or tuple positional ones), logging `tool_call` and `tool_result`.
+    fn call(
+        &self,
+        py: Python<'_>,
+        ctx: &Bound<'_, PyAny>,
+        name: &str,
+        args: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<PyAny>> {
+        let (mut call, tool) = self._begin(py, ctx, name, args)?;
+        let result = if let Ok(kwargs) = args.cast::<PyDict>() {
+            tool.call((), Some(kwargs))
+        } else if let Ok(list) = args.cast::<PyList>() {
+            tool.call1(list.to_tuple())
+        } else if let Ok(tuple) = args.cast::<PyTuple>() {
+            tool.call1(tuple.clone())
+        } else {
+            tool.call1((args,))
+        };
+        match result {
+            Ok(value) => {
+                self._finish_ok(py, &mut call, &value)?;
+                Ok(value.unbind())
+            }
+            Err(e) => {
+                self._finish_err(py, &mut call, e.value(py).clone().into_any());
+                Err(e)
+            }
+        }
+    }
+
+    /// Moves a deterministic gateway's clock forward (tests and replays).
+    fn _advance_clock(&self, us: i64) {
+        self.core.clock().advance_us(us);
+    }
+
+    /// Redacts `obj` with this gateway's configured rules.
+    fn redact<'py>(&self, py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let value = to_value(obj).map_err(|e| crate::errors::canon_err(py, e))?;
+        to_py(py, &self.core.redactor().redact(&value))
+    }
+}
