@@ -280,7 +280,7 @@ impl Gateway {
             f.push(("ok".into(), Value::Bool(false)));
             f.push(("error_class".into(), Value::from("unknown_tool")));
         }
-        let event = c.tool_calls_enabled.then(|| Event {
+        let event = c.tool_calls_enabled.then_some(Event {
             name: "tool_call",
             fields: Value::Object(f),
         });
@@ -340,7 +340,7 @@ impl Gateway {
                 Err(e) => f.push(("result_error".into(), error_value(e))),
             }
         }
-        c.tool_calls_enabled.then(|| Event {
+        c.tool_calls_enabled.then_some(Event {
             name: "tool_result",
             fields: Value::Object(f),
         })
