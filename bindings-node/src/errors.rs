@@ -132,3 +132,42 @@ pub unsafe fn option_err(env: sys::napi_env, key: &str, message: &str) -> napi::
     let text = format!("invalid writer setting `{key}`: {message}");
     unsafe { throw(env, "config_error", &text, &[("key", key)]) }
 }
+
+/// A configuration error (`code` `config_error`, `key`).
+///
+/// # Safety
+/// `env` must be the live environment of the current call.
+pub unsafe fn config_err(env: sys::napi_env, e: &tooltrail_core::ConfigError) -> napi::Error {
+    unsafe { throw(env, "config_error", &e.to_string(), &[("key", &e.key)]) }
+}
+
+/// The errors the gateway raises on purpose; `code` is the error class.
+///
+/// # Safety
+/// `env` must be the live environment of the current call.
+pub unsafe fn gateway_err(env: sys::napi_env, e: &tooltrail_core::GatewayError) -> napi::Error {
+    use tooltrail_core::GatewayError;
+    let message = e.to_string();
+    let class = e.error_class();
+    match e {
+        GatewayError::UnknownTool(tool) => unsafe {
+            throw(
+                env,
+                class,
+                &message,
+                &[("errorClass", class), ("tool", tool)],
+            )
+        },
+        GatewayError::MissingId(id) => unsafe {
+            throw(env, class, &message, &[("errorClass", class), ("key", id)])
+        },
+        GatewayError::ValidationFailed { tool, .. } => unsafe {
+            throw(
+                env,
+                class,
+                &message,
+                &[("errorClass", class), ("tool", tool)],
+            )
+        },
+    }
+}

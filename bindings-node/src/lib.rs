@@ -3,6 +3,7 @@
 
 mod convert;
 mod errors;
+mod gateway;
 mod writer;
 
 use std::ptr;
@@ -145,4 +146,32 @@ pub fn version() -> &'static str {
 #[napi(js_name = "_setErrorClass")]
 pub fn set_error_class(env: Env, ctor: Unknown<'_>) -> Result<()> {
     unsafe { errors::set_error_class(env.raw(), ctor.raw()) }
+}
+
+/// A redacted copy of `value` (SPEC §8); `redactFields` adds sensitive keys.
+#[napi(
+    ts_args_type = "value: unknown, redactFields?: string[]",
+    ts_return_type = "unknown"
+)]
+pub fn redact<'e>(
+    env: &'e Env,
+    value: Unknown<'_>,
+    redact_fields: Option<Vec<String>>,
+) -> Result<Unknown<'e>> {
+    let v = to_value(env, &value)?;
+    let redactor = match redact_fields {
+        Some(f) => tooltrail_core::Redactor::new(&f),
+        None => tooltrail_core::Redactor::default(),
+    };
+    let e = env.raw();
+    unsafe {
+        let raw = convert::to_js(e, &redactor.redact(&v)).map_err(|f| fail_err(e, f))?;
+        Ok(Unknown::from_raw_unchecked(e, raw))
+    }
+}
+
+/// The normalized error classes, in the core's order.
+#[napi(js_name = "_errorClasses")]
+pub fn error_classes() -> Vec<&'static str> {
+    tooltrail_core::ERROR_CLASSES.to_vec()
 }

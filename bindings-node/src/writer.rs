@@ -132,6 +132,13 @@ impl Task for WaitTask {
     }
 }
 
+impl JsEventWriter {
+    /// The core writer (shared with gateways logging to it).
+    pub fn core(&self) -> &EventWriter {
+        &self.inner
+    }
+}
+
 #[napi]
 impl JsEventWriter {
     /// Opens the sink (an unwritable path throws `writer_error`) and starts

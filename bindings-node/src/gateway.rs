@@ -1,0 +1,281 @@
+//! The native half of `ToolGateway`: convert, call core, map errors. The JS
+//! half (`index.js`) runs the tool and settles Promises.
+
+use std::sync::{Arc, Mutex};
+
+use napi::JsValue;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use tooltrail_core::gateway::{Deterministic, TraceParent};
+use tooltrail_core::{
+    CallHandle, Config, Event, EventWriter, FailureFacts, Gateway, GatewayError, Outcome, RunCtx,
+    Value,
+};
+
+use crate::convert::to_js;
+use crate::errors::{config_err, fail_err, gateway_err};
+use crate::to_value;
+use crate::writer::JsEventWriter;
+
+/// An in-flight call.
+#[napi(js_name = "_Call")]
+pub struct JsCall {
+    handle: Option<CallHandle>,
+}
+
+/// Facts about a failure, gathered by `index.js` from the thrown value.
+#[napi(object)]
+pub struct JsFailure {
+    pub class_name: String,
+    pub message: String,
+    pub status: Option<f64>,
+    pub code: Option<String>,
+}
+
+/// Gateway core plus where its events go.
+#[napi(js_name = "_NativeGateway")]
+pub struct JsGateway {
+    core: Arc<Gateway>,
+    writer: Option<EventWriter>,
+    pending: Mutex<Vec<Event>>,
+}
+
+fn text(v: Option<&Value>) -> Option<String> {
+    match v {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn config_from(env: &Env, config: Option<Unknown<'_>>) -> Result<Config> {
+    let Some(config) = config else {
+        return Ok(Config::default());
+    };
+    let e = env.raw();
+    let parsed = match config.get_type()? {
+        ValueType::Undefined | ValueType::Null => return Ok(Config::default()),
+        ValueType::String => {
+            let path = to_value(env, &config)?;
+            let Value::String(path) = path else {
+                unreachable!("a string converts to a string")
+            };
+            let yaml = std::fs::read_to_string(&path).map_err(|err| {
+                let e2 = tooltrail_core::ConfigError {
+                    key: "(file)".into(),
+                    message: format!("cannot read {path}: {err}"),
+                };
+                unsafe { config_err(e, &e2) }
+            })?;
+            Config::from_yaml(&yaml)
+        }
+        _ => Config::from_value(&to_value(env, &config)?),
+    };
+    parsed.map_err(|err| unsafe { config_err(e, &err) })
+}
+
+/// Validates a configuration (path to YAML, or an object) the way
+/// `ToolGateway` will; returns it as a plain object.
+#[napi(js_name = "_checkConfig")]
+pub fn check_config(env: Env, config: Unknown<'_>) -> Result<()> {
+    config_from(&env, Some(config)).map(|_| ())
+}
+
+#[napi]
+impl JsGateway {
+    #[napi(constructor)]
+    pub fn new(
+        env: Env,
+        tools: Vec<String>,
+        config: Option<Unknown<'_>>,
+        writer: Option<&JsEventWriter>,
+        deterministic_start_us: Option<f64>,
+    ) -> Result<Self> {
+        let config = config_from(&env, config)?;
+        let hash_key = match &config.hash_key_env {
+            None => None,
+            Some(var) => Some(
+                std::env::var_os(var)
+                    .map(|k| k.into_encoded_bytes())
+                    .ok_or_else(|| {
+                        let err = tooltrail_core::ConfigError {
+                            key: "logging.tool_calls.hash_key_env".into(),
+                            message: format!("environment variable {var} is not set"),
+                        };
+                        unsafe { config_err(env.raw(), &err) }
+                    })?,
+            ),
+        };
+        let deterministic = deterministic_start_us.map(|us| Deterministic {
+            start_us: us as i64,
+        });
+        Ok(Self {
+            core: Arc::new(Gateway::new(config, tools, hash_key, deterministic)),
+            writer: writer.map(|w| w.core().clone()),
+            pending: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn emit(&self, event: Option<Event>) {
+        let Some(event) = event else { return };
+        match &self.writer {
+            // Principle 1: a serialization failure here cannot happen for
+            // core-built events; a full queue is counted by the writer.
+            Some(w) => drop(w.event(event.name, &event.fields)),
+            None => self
+                .pending
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(event),
+        }
+    }
+
+    /// Starts a call: ids, seq, args hash; throws for unknown tools and
+    /// missing ids (after logging the refusal).
+    #[napi]
+    pub fn begin(
+        &self,
+        env: Env,
+        ctx: Unknown<'_>,
+        name: String,
+        args: Unknown<'_>,
+    ) -> Result<JsCall> {
+        let ctx = match to_value(&env, &ctx)? {
+            ctx @ Value::Object(_) => {
+                let mut c = RunCtx {
+                    run_id: text(ctx.get("run_id")),
+                    trace_id: text(ctx.get("trace_id")),
+                    user_id: text(ctx.get("user_id")),
+                    request_id: text(ctx.get("request_id")),
+                    parent_span_id: text(ctx.get("parent_span_id")),
+                };
+                if let Some(tp) = text(ctx.get("traceparent"))
+                    .as_deref()
+                    .and_then(TraceParent::parse)
+                {
+                    c.trace_id = Some(tp.trace_id);
+                    c.parent_span_id = Some(tp.parent_id);
+                }
+                c
+            }
+            _ => {
+                return Err(Error::new(
+                    Status::InvalidArg,
+                    "ctx must be an object { run_id, trace_id, … }",
+                ));
+            }
+        };
+        // An unhashable argument never fails the call (principle 1), but a
+        // pending JS exception (throwing getter) must propagate.
+        let args = unsafe {
+            let converter =
+                crate::convert::Converter::new(env.raw()).map_err(|f| fail_err(env.raw(), f))?;
+            match converter.value(args.raw()) {
+                Ok(v) => Ok(v),
+                Err(crate::convert::Fail::Canon(e)) => Err(e),
+                Err(js @ crate::convert::Fail::Js(_)) => return Err(fail_err(env.raw(), js)),
+            }
+        };
+        match self.core.begin(&ctx, &name, args) {
+            Ok((handle, event)) => {
+                self.emit(event);
+                Ok(JsCall {
+                    handle: Some(handle),
+                })
+            }
+            Err((error, event)) => {
+                self.emit(event);
+                Err(unsafe { gateway_err(env.raw(), &error) })
+            }
+        }
+    }
+
+    /// Ends a call that returned `result` (`invalid`: the validator's reason).
+    #[napi]
+    pub fn finish_ok(
+        &self,
+        env: Env,
+        call: &mut JsCall,
+        result: Unknown<'_>,
+        invalid: Option<String>,
+    ) -> Result<()> {
+        let Some(handle) = call.handle.take() else {
+            return Ok(());
+        };
+        let outcome = match invalid {
+            Some(message) => Outcome::Invalid { message },
+            None => Outcome::Returned(unsafe {
+                let converter = crate::convert::Converter::new(env.raw())
+                    .map_err(|f| fail_err(env.raw(), f))?;
+                match converter.value(result.raw()) {
+                    Ok(v) => Ok(v),
+                    Err(crate::convert::Fail::Canon(e)) => Err(e),
+                    Err(js @ crate::convert::Fail::Js(_)) => return Err(fail_err(env.raw(), js)),
+                }
+            }),
+        };
+        self.emit(self.core.finish(handle, outcome));
+        Ok(())
+    }
+
+    /// Ends a call whose tool threw or rejected.
+    #[napi]
+    pub fn finish_err(&self, call: &mut JsCall, failure: JsFailure) {
+        let Some(handle) = call.handle.take() else {
+            return;
+        };
+        let facts = FailureFacts {
+            class_name: failure.class_name,
+            http_status: failure
+                .status
+                .filter(|s| (100.0..600.0).contains(s))
+                .map(|s| s as u16),
+            code: failure.code,
+            ..FailureFacts::default()
+        };
+        self.emit(self.core.finish(
+            handle,
+            Outcome::Failed {
+                facts,
+                message: failure.message,
+            },
+        ));
+    }
+
+    /// The validation error to throw for `tool`.
+    #[napi]
+    pub fn validation_error(&self, env: Env, tool: String, message: String) -> Result<()> {
+        Err(unsafe { gateway_err(env.raw(), &GatewayError::ValidationFailed { tool, message }) })
+    }
+
+    /// Events waiting for a JS logger, as `[name, fields]` pairs.
+    #[napi(ts_return_type = "Array<[string, Record<string, unknown>]>")]
+    pub fn drain(&self, env: Env) -> Result<Vec<Unknown<'_>>> {
+        let events = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
+        let e = env.raw();
+        events
+            .iter()
+            .map(|ev| unsafe {
+                let pair = Value::Array(vec![Value::from(ev.name), ev.fields.clone()]);
+                let raw = to_js(e, &pair).map_err(|f| fail_err(e, f))?;
+                Ok(Unknown::from_raw_unchecked(e, raw))
+            })
+            .collect()
+    }
+
+    /// Moves a deterministic gateway's clock forward (tests, replays).
+    #[napi]
+    pub fn advance_clock(&self, us: f64) {
+        self.core.clock().advance_us(us as i64);
+    }
+
+    /// Redacts `value` with this gateway's configured rules.
+    #[napi(ts_return_type = "unknown")]
+    pub fn redact<'e>(&self, env: &'e Env, value: Unknown<'_>) -> Result<Unknown<'e>> {
+        let v = to_value(env, &value)?;
+        let e = env.raw();
+        unsafe {
+            let raw = to_js(e, &self.core.redactor().redact(&v)).map_err(|f| fail_err(e, f))?;
+            Ok(Unknown::from_raw_unchecked(e, raw))
+        }
+    }
+}
