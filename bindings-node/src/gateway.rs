@@ -75,6 +75,8 @@ fn config_from(env: &Env, config: Option<Unknown<'_>>) -> Result<Config> {
 
 /// Validates a configuration (path to YAML, or an object) the way
 /// `ToolGateway` will; returns it as a plain object.
+// Reached only through the #[napi] registration, which test builds omit.
+#[allow(dead_code)]
 #[napi(js_name = "_checkConfig")]
 pub fn check_config(env: Env, config: Unknown<'_>) -> Result<()> {
     config_from(&env, Some(config)).map(|_| ())
