@@ -62,7 +62,9 @@ class EventWriter extends native.EventWriter {
 function failureOf(err) {
   if (err !== null && typeof err === 'object') {
     const ctorName = err.constructor && typeof err.constructor.name === 'string' ? err.constructor.name : 'Object'
-    const className = typeof err.name === 'string' && err.name ? err.name : ctorName
+    // A subclass that does not set `name` inherits 'Error'; its constructor
+    // then names it better (class QuotaError extends Error {}).
+    const className = typeof err.name === 'string' && err.name && err.name !== 'Error' ? err.name : ctorName
     const status = [err.status, err.statusCode, err.response && err.response.status].find((s) => typeof s === 'number')
     const code = [err.code, err.cause && err.cause.code].find((c) => typeof c === 'string')
     return { className, message: String(err.message ?? ''), status, code }

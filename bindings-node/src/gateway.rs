@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use napi::JsValue;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use tooltrail_core::gateway::{Deterministic, TraceParent};
+use tooltrail_core::gateway::Deterministic;
 use tooltrail_core::{
     CallHandle, Config, Event, EventWriter, FailureFacts, Gateway, GatewayError, Outcome, RunCtx,
     Value,
@@ -150,12 +150,13 @@ impl JsGateway {
                     request_id: text(ctx.get("request_id")),
                     parent_span_id: text(ctx.get("parent_span_id")),
                 };
-                if let Some(tp) = text(ctx.get("traceparent"))
-                    .as_deref()
-                    .and_then(TraceParent::parse)
+                if let Some(header) = text(ctx.get("traceparent"))
+                    && !c.apply_traceparent(&header)
                 {
-                    c.trace_id = Some(tp.trace_id);
-                    c.parent_span_id = Some(tp.parent_id);
+                    return Err(Error::new(
+                        Status::InvalidArg,
+                        format!("not a W3C traceparent: {header:?}"),
+                    ));
                 }
                 c
             }

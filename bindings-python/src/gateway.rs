@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use pyo3::exceptions::{PyConnectionError, PyTimeoutError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
-use tooltrail_core::gateway::{Deterministic, TraceParent};
+use tooltrail_core::gateway::Deterministic;
 use tooltrail_core::{CallHandle, EventWriter, FailureFacts, Gateway, Outcome, RunCtx};
 
 use crate::convert::{to_py, to_value};
@@ -42,13 +42,7 @@ impl PyRunCtx {
             parent_span_id,
         };
         if let Some(header) = traceparent {
-            let tp = TraceParent::parse(header).ok_or_else(|| {
-                pyo3::exceptions::PyValueError::new_err(format!(
-                    "not a W3C traceparent: {header:?}"
-                ))
-            })?;
-            inner.trace_id = Some(tp.trace_id);
-            inner.parent_span_id = Some(tp.parent_id);
+            apply_traceparent(&mut inner, header)?;
         }
         Ok(Self { inner })
     }
@@ -95,13 +89,27 @@ fn ctx_from(obj: &Bound<'_, PyAny>) -> PyResult<RunCtx> {
             .map(|v| v.extract::<String>())
             .transpose()
     };
-    Ok(RunCtx {
+    let mut ctx = RunCtx {
         run_id: get("run_id")?,
         trace_id: get("trace_id")?,
         user_id: get("user_id")?,
         request_id: get("request_id")?,
         parent_span_id: get("parent_span_id")?,
-    })
+    };
+    if let Some(header) = get("traceparent")? {
+        apply_traceparent(&mut ctx, &header)?;
+    }
+    Ok(ctx)
+}
+
+fn apply_traceparent(ctx: &mut RunCtx, header: &str) -> PyResult<()> {
+    if ctx.apply_traceparent(header) {
+        Ok(())
+    } else {
+        Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "not a W3C traceparent: {header:?}"
+        )))
+    }
 }
 
 enum Logger {

@@ -42,6 +42,21 @@ pub struct RunCtx {
     pub parent_span_id: Option<String>,
 }
 
+impl RunCtx {
+    /// Takes the trace id and parent span from a W3C `traceparent` header
+    /// (an incoming request's); false, changing nothing, if it is malformed.
+    pub fn apply_traceparent(&mut self, header: &str) -> bool {
+        match TraceParent::parse(header) {
+            Some(tp) => {
+                self.trace_id = Some(tp.trace_id);
+                self.parent_span_id = Some(tp.parent_id);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 /// One event for the logger: its name and its fields in SPEC order (with `ts`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {

@@ -1,0 +1,118 @@
+//! Replays `tests/vectors/gateway/basic.json` through the core gateway and
+//! compares with `basic.expected.jsonl`, the bytes the Python and Node suites
+//! must also produce. `UPDATE_GOLDEN=1` rewrites the golden file (review it).
+
+use std::time::Duration;
+
+use tooltrail_core::gateway::Deterministic;
+use tooltrail_core::writer::{MemorySink, SinkSpec, WriterConfig};
+use tooltrail_core::{
+    CanonError, Config, ErrorKind, EventWriter, FailureFacts, Gateway, Outcome, RunCtx, Value,
+    parse_json,
+};
+
+fn text(v: Option<&Value>) -> Option<String> {
+    match v {
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn num(v: Option<&Value>) -> f64 {
+    match v {
+        Some(Value::Number(n)) => *n,
+        other => panic!("number expected, got {other:?}"),
+    }
+}
+
+fn ctx_of(v: &Value) -> RunCtx {
+    let mut c = RunCtx {
+        run_id: text(v.get("run_id")),
+        trace_id: text(v.get("trace_id")),
+        user_id: text(v.get("user_id")),
+        request_id: text(v.get("request_id")),
+        parent_span_id: None,
+    };
+    if let Some(header) = text(v.get("traceparent")) {
+        assert!(c.apply_traceparent(&header));
+    }
+    c
+}
+
+#[test]
+fn the_scenario_matches_the_golden_file() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/gateway");
+    let scenario = parse_json(&std::fs::read(format!("{dir}/basic.json")).unwrap()).unwrap();
+    let config = Config::from_value(scenario.get("config").unwrap()).unwrap();
+    let tools: Vec<String> = match scenario.get("tools") {
+        Some(Value::Array(t)) => t.iter().map(|v| text(Some(v)).unwrap()).collect(),
+        _ => panic!("tools"),
+    };
+    let start_us = num(scenario.get("start_us")) as i64;
+    let gw = Gateway::new(config, tools, None, Some(Deterministic { start_us }));
+    let sink = MemorySink::new();
+    let writer = EventWriter::new(WriterConfig {
+        sink: SinkSpec::Memory(sink.clone()),
+        ..WriterConfig::default()
+    })
+    .unwrap();
+    let emit = |e: Option<tooltrail_core::Event>| {
+        if let Some(e) = e {
+            writer.event(e.name, &e.fields).unwrap();
+        }
+    };
+    let Some(Value::Array(calls)) = scenario.get("calls") else {
+        panic!("calls")
+    };
+    for call in calls {
+        let tool = text(call.get("tool")).unwrap();
+        let args = if call.get("args_unhashable") == Some(&Value::Bool(true)) {
+            Err(CanonError::new(ErrorKind::UnsupportedType, "set").within_key("ids"))
+        } else {
+            Ok(call.get("args").unwrap().clone())
+        };
+        let handle = match gw.begin(&ctx_of(call.get("ctx").unwrap()), &tool, args) {
+            Ok((h, e)) => {
+                emit(e);
+                h
+            }
+            Err((_, e)) => {
+                emit(e);
+                continue;
+            }
+        };
+        gw.clock().advance_us(num(call.get("latency_us")) as i64);
+        let outcome = call.get("outcome").unwrap();
+        let result = if let Some(ret) = outcome.get("return") {
+            match text(call.get("validator_rejects")) {
+                Some(message) => Outcome::Invalid { message },
+                None => Outcome::Returned(Ok(ret.clone())),
+            }
+        } else {
+            let message = text(outcome.get("message")).unwrap();
+            let mut facts = FailureFacts::default();
+            match text(outcome.get("raise")).as_deref() {
+                Some("timeout") => facts.class_name = "TimeoutError".into(),
+                Some("http") => {
+                    facts.class_name = "HTTPError".into();
+                    facts.http_status = Some(num(outcome.get("status")) as u16);
+                }
+                Some("network") => {
+                    facts.class_name = "ConnectionRefusedError".into();
+                    facts.network = true;
+                }
+                Some("class") => facts.class_name = text(outcome.get("class")).unwrap(),
+                other => panic!("unknown raise {other:?}"),
+            }
+            Outcome::Failed { facts, message }
+        };
+        emit(gw.finish(handle, result));
+    }
+    assert!(writer.close(Duration::from_secs(10)));
+    let got = String::from_utf8(sink.contents()).unwrap();
+    let golden = format!("{dir}/basic.expected.jsonl");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &got).unwrap();
+    }
+    assert_eq!(got, std::fs::read_to_string(&golden).unwrap());
+}
