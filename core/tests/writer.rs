@@ -407,3 +407,19 @@ fn flush_waits_for_everything_accepted_before_it() {
     assert!(writer.flush(LONG));
     assert_eq!(sink.lines().len(), 1000);
 }
+
+#[test]
+fn a_relative_directory_is_resolved_once_at_construction() {
+    let tmp = tempfile::tempdir().unwrap();
+    let before = std::env::current_dir().unwrap();
+    std::env::set_current_dir(tmp.path()).unwrap();
+    let writer = EventWriter::new(WriterConfig {
+        sink: SinkSpec::Dir(DirSinkConfig::new("rel-logs")),
+        ..WriterConfig::default()
+    });
+    std::env::set_current_dir(&before).unwrap();
+    let writer = writer.unwrap();
+    writer.event("e", &Value::Null).unwrap();
+    assert!(writer.flush(LONG), "{:?}", writer.stats());
+    assert_eq!(read_dir_lines(&tmp.path().join("rel-logs")).len(), 1);
+}

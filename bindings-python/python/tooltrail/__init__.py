@@ -59,9 +59,13 @@ class ToolGateway(_NativeToolGateway):
     def __new__(cls, *, impls, logger=None, config=None, validators=None, timeouts=None, _deterministic=None):
         if logger is None:
             logger = EventWriter()
-        return super().__new__(
+        self = super().__new__(
             cls, impls=impls, logger=logger, config=config, validators=validators, _deterministic=_deterministic
         )
+        # Keep the Python writer alive with the gateway: the exit hooks find
+        # writers through their Python objects.
+        self._logger = logger
+        return self
 
     def __init__(self, *, impls, logger=None, config=None, validators=None, timeouts=None, _deterministic=None):
         self._timeouts = dict(timeouts or {})

@@ -67,7 +67,10 @@ fn annotate(path: &Path, e: io::Error) -> io::Error {
 impl DirSink {
     /// Creates the directory if needed and opens the active file; an
     /// unwritable location fails here, at construction.
-    pub fn open(config: DirSinkConfig) -> io::Result<Self> {
+    pub fn open(mut config: DirSinkConfig) -> io::Result<Self> {
+        // Resolve now: a relative path must not follow later chdir()s (the
+        // rotation check re-reads the path before every batch).
+        config.dir = std::path::absolute(&config.dir).map_err(|e| annotate(&config.dir, e))?;
         DirBuilder::new()
             .recursive(true)
             .mode(0o700)
