@@ -91,6 +91,8 @@ class ToolGateway {
     this._validators = validators || {}
     this._timeouts = timeouts || {}
     const log = logger == null ? new EventWriter() : logger
+    // Hold the logger: the exit hooks reach writers only through live objects.
+    this._logger = log
     const nativeWriter = log instanceof native.EventWriter ? log : null
     this._hostLogger = nativeWriter ? null : log
     this._native = new native._NativeGateway(Object.keys(impls), config, nativeWriter, _deterministic)

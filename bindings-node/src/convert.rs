@@ -44,10 +44,27 @@ fn unsupported(what: impl std::fmt::Display) -> Fail {
     ))
 }
 
-/// A converter bound to one environment, caching `Object.prototype`.
+/// Arrays longer than this are not preallocated: a length is untrusted
+/// (`new Array(2 ** 32 - 1)` is one hole and four billion slots of length).
+const PREALLOC_LIMIT: usize = 1024;
+
+/// What an object is, as far as canonical JSON is concerned.
+enum Shape {
+    /// An array (or a Proxy of one) of this length.
+    Array(u32),
+    /// A plain object: its prototype is `Object.prototype` (of any realm) or null.
+    Plain,
+    /// Anything else (Map, Date, class instance, boxed primitive, …).
+    Other,
+}
+
+/// A converter bound to one environment, caching the intrinsics it compares
+/// against or calls.
 pub struct Converter {
     env: sys::napi_env,
     object_proto: sys::napi_value,
+    get_prototype_of: sys::napi_value,
+    is_array: sys::napi_value,
 }
 
 impl Converter {
@@ -55,26 +72,19 @@ impl Converter {
     /// `env` must be the live environment of the current call.
     pub unsafe fn new(env: sys::napi_env) -> Result<Self, Fail> {
         let mut global = ptr::null_mut();
-        let mut object = ptr::null_mut();
-        let mut proto = ptr::null_mut();
-        unsafe {
-            check(sys::napi_get_global(env, &mut global))?;
-            check(sys::napi_get_named_property(
-                env,
-                global,
-                c"Object".as_ptr(),
-                &mut object,
-            ))?;
-            check(sys::napi_get_named_property(
-                env,
-                object,
-                c"prototype".as_ptr(),
-                &mut proto,
-            ))?;
-        }
+        check(unsafe { sys::napi_get_global(env, &mut global) })?;
+        let get = |from, name: &std::ffi::CStr| {
+            let mut out = ptr::null_mut();
+            check(unsafe { sys::napi_get_named_property(env, from, name.as_ptr(), &mut out) })
+                .map(|()| out)
+        };
+        let object = get(global, c"Object")?;
+        let array = get(global, c"Array")?;
         Ok(Self {
             env,
-            object_proto: proto,
+            object_proto: get(object, c"prototype")?,
+            get_prototype_of: get(object, c"getPrototypeOf")?,
+            is_array: get(array, c"isArray")?,
         })
     }
 
