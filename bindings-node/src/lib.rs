@@ -4,6 +4,7 @@
 mod convert;
 mod errors;
 mod gateway;
+mod to_js;
 mod writer;
 
 use std::ptr;

@@ -1,0 +1,61 @@
+// A small support agent in Node: every tool call goes through tooltrail.
+// Run (with examples/fake_api.py serving): FAKE_API=http://127.0.0.1:PORT node examples/agent.js LOG_DIR
+'use strict'
+const crypto = require('node:crypto')
+const { ToolGateway, EventWriter } = require('tooltrail')
+
+const API = process.env.FAKE_API
+
+async function http(method, path, body, signal) {
+  const res = await fetch(API + path, {
+    method,
+    body: body ? JSON.stringify(body) : undefined,
+    headers: { 'content-type': 'application/json' },
+    signal: signal ?? AbortSignal.timeout(1000),
+  })
+  const data = await res.json()
+  if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}: ${JSON.stringify(data)}`), { status: res.status })
+  return data
+}
+
+const impls = {
+  search_orders: ({ user }) => http('GET', `/orders?user=${user}`),
+  get_invoice: ({ order_id }) => http('GET', `/invoice?id=${order_id}`),
+  send_email: ({ to, subject, body }) => http('POST', '/email', { to, subject, body }),
+}
+
+async function main(logDir) {
+  const writer = new EventWriter({ path: logDir })
+  const gw = new ToolGateway({
+    impls,
+    logger: writer,
+    config: { logging: { agent_id: 'support-js', tool_calls: { store_args: true, store_error_messages: true } } },
+    validators: { get_invoice: (r) => !('error' in r) }, // a 200 whose body says "error" is a failure
+  })
+  let ok = 0
+  let failed = 0
+  for (let i = 0; i < 6; i++) {
+    const ctx = { run_id: `js-run-${i}`, trace_id: crypto.randomBytes(16).toString('hex'), user_id: `user-${i % 3}`, request_id: `js-req-${i}` }
+    try {
+      let orders
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          orders = await gw.call(ctx, 'search_orders', { user: `user-${i % 3}` })
+          break
+        } catch (err) {
+          if (err.status !== 429) throw err
+        }
+      }
+      const invoice = await gw.call(ctx, 'get_invoice', { order_id: orders.orders[0].id })
+      await gw.call(ctx, 'send_email', { to: invoice.email, subject: 'Your invoice', body: `Total ${invoice.amount}` })
+      ok++
+    } catch (err) {
+      failed++
+      console.log(`  run js-run-${i}: ${err.name}: ${err.message}`)
+    }
+  }
+  await writer.close()
+  console.log(`node agent: ${ok} requests completed, ${failed} failed; stats ${JSON.stringify(writer.stats())}`)
+}
+
+main(process.argv[2])

@@ -1,0 +1,81 @@
+"""A small support agent in Python: every tool call goes through tooltrail.
+
+Run (with examples/fake_api.py serving): FAKE_API=http://127.0.0.1:PORT \
+    .venv/bin/python examples/agent.py LOG_DIR
+"""
+
+import json
+import os
+import secrets
+import sys
+import urllib.error
+import urllib.request
+
+import tooltrail
+
+API = os.environ["FAKE_API"]
+
+
+class HTTPError(Exception):
+    def __init__(self, status, body):
+        super().__init__(f"HTTP {status}: {body}")
+        self.status_code = status
+
+
+def http(method, path, body=None):
+    req = urllib.request.Request(API + path, method=method, data=json.dumps(body).encode() if body else None,
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=1.0) as resp:
+            return json.loads(resp.read())
+    except urllib.error.HTTPError as e:
+        raise HTTPError(e.code, e.read().decode()) from None
+
+
+def search_orders(user):
+    return http("GET", f"/orders?user={user}")
+
+
+def get_invoice(order_id):
+    return http("GET", f"/invoice?id={order_id}")
+
+
+def send_email(to, subject, body):
+    return http("POST", "/email", {"to": to, "subject": subject, "body": body})
+
+
+def main(log_dir):
+    writer = tooltrail.EventWriter(log_dir)
+    gw = tooltrail.ToolGateway(
+        impls={"search_orders": search_orders, "get_invoice": get_invoice, "send_email": send_email},
+        logger=writer,
+        config={"logging": {"agent_id": "support-py", "tool_calls": {"store_args": True, "store_error_messages": True}}},
+        # The seed incident: a 200 whose body says "error" is a failure.
+        validators={"get_invoice": lambda r: "error" not in r},
+    )
+    outcomes = {"ok": 0, "failed": 0}
+    for i in range(6):
+        ctx = tooltrail.RunCtx(run_id=f"py-run-{i}", trace_id=secrets.token_hex(16), user_id=f"user-{i % 3}",
+                               request_id=f"py-req-{i}")
+        try:
+            orders = None
+            for attempt in range(3):  # the agent retries rate limits
+                try:
+                    orders = gw.call(ctx, "search_orders", {"user": f"user-{i % 3}"})
+                    break
+                except HTTPError as e:
+                    if e.status_code != 429:
+                        raise
+            order_id = orders["orders"][0]["id"]
+            invoice = gw.call(ctx, "get_invoice", {"order_id": order_id})
+            gw.call(ctx, "send_email", {"to": invoice["email"], "subject": "Your invoice", "body": f"Total {invoice['amount']}"})
+            outcomes["ok"] += 1
+        except Exception as e:  # the agent gives up on this request
+            outcomes["failed"] += 1
+            print(f"  run py-run-{i}: {type(e).__name__}: {e}")
+    writer.close()
+    print(f"python agent: {outcomes['ok']} requests completed, {outcomes['failed']} failed; stats {writer.stats()}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
