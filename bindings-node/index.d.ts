@@ -11,8 +11,21 @@ export type ErrorKind =
   | 'depth_exceeded'
   | 'invalid_json'
 
+/** Normalized `error_class` values (SPEC §4); other failures use the error's class name. */
+export type ErrorClass =
+  | 'unknown_tool'
+  | 'timeout'
+  | 'validation_failed'
+  | 'budget_exceeded'
+  | 'loop_detected'
+  | 'rate_limited'
+  | 'http_4xx'
+  | 'http_5xx'
+  | 'network'
+  | 'cancelled'
+
 /** Every `code` a TooltrailError can carry. */
-export type ErrorCode = ErrorKind | 'config_error' | 'writer_error'
+export type ErrorCode = ErrorKind | 'config_error' | 'writer_error' | 'unknown_tool' | 'missing_id' | 'validation_failed'
 
 /** Base class of every error tooltrail throws. */
 export declare class TooltrailError extends Error {
@@ -22,11 +35,14 @@ export declare class TooltrailError extends Error {
   /** Canonicalization errors: JSON path of the offending value, e.g. `$.filters[3]`. */
   readonly path?: string
   readonly detail?: string
-  /** Config errors: the offending option. */
+  /** Config errors: the offending key; missing_id: the missing id. */
   readonly key?: string
+  /** Gateway errors: the tool. */
+  readonly tool?: string
 }
 
 export declare const ERROR_KINDS: readonly ErrorKind[]
+export declare const ERROR_CLASSES: readonly ErrorClass[]
 export declare const version: string
 
 /** Lowercase hex SHA-256 of the canonical JSON of `value` (HMAC-SHA256 with `key`). */
@@ -76,4 +92,51 @@ export declare class EventWriter {
   closeSync(timeoutMs?: number): boolean
   readonly closed: boolean
   stats(): WriterStats
+}
+
+/** A redacted copy of `value` (SPEC §8); `redactFields` adds sensitive keys. */
+export declare function redact<T = unknown>(value: T, redactFields?: string[]): unknown
+
+/** The configuration of SPEC §5 as an object (YAML files are read by path). */
+export interface ConfigObject {
+  logging?: Record<string, unknown>
+  budgets?: Record<string, unknown>
+}
+
+/** Validates a YAML file path or config object; throws `config_error` naming the key. */
+export declare function loadConfig<T extends string | ConfigObject>(config: T): T
+
+/** The ids a call runs under. `traceparent` (W3C) sets trace_id and parent_span_id. */
+export interface RunCtx {
+  run_id?: string
+  trace_id?: string
+  user_id?: string | null
+  request_id?: string | null
+  parent_span_id?: string
+  traceparent?: string
+}
+
+/** Anything with `.event(name, fields)`, e.g. an EventWriter. */
+export interface Logger {
+  event(name: string, fields: Record<string, unknown>): unknown
+}
+
+export type Tool = (args: any, options: { signal?: AbortSignal }) => unknown
+
+export interface ToolGatewayOptions<I extends Record<string, Tool>> {
+  impls: I
+  logger?: Logger
+  config?: string | ConfigObject
+  /** Return false or throw to reject a result (`validation_failed`). */
+  validators?: Partial<Record<keyof I, (result: any) => unknown>>
+  /** Per-tool timeouts in milliseconds; the tool's `signal` aborts. */
+  timeouts?: Partial<Record<keyof I, number>>
+}
+
+/** Every tool call goes through here; see docs/gateway.md. */
+export declare class ToolGateway<I extends Record<string, Tool> = Record<string, Tool>> {
+  constructor(options: ToolGatewayOptions<I>)
+  /** The tool's return value, or a Promise for async tools (logged when it settles). */
+  call<K extends keyof I & string>(ctx: RunCtx, name: K, args?: Parameters<I[K]>[0]): ReturnType<I[K]>
+  redact(value: unknown): unknown
 }

@@ -7,7 +7,7 @@
 //! returns `PendingException`, which napi-rs passes through untouched.
 
 use std::cell::Cell;
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::ptr;
 
 use napi::sys;
@@ -68,6 +68,16 @@ unsafe fn throw(
         }
         sys::napi_throw(env, error);
     }
+    napi::Error::from_status(napi::Status::PendingException)
+}
+
+/// A wrong argument type (misuse, not a value out of policy): a plain
+/// `TypeError` with Node's own `ERR_INVALID_ARG_TYPE` code.
+///
+/// # Safety
+/// `env` must be the live environment of the current call.
+pub unsafe fn arg_type_err(env: sys::napi_env, message: &CStr) -> napi::Error {
+    unsafe { sys::napi_throw_type_error(env, c"ERR_INVALID_ARG_TYPE".as_ptr(), message.as_ptr()) };
     napi::Error::from_status(napi::Status::PendingException)
 }
 

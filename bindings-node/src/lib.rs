@@ -7,6 +7,7 @@ mod gateway;
 mod to_js;
 mod writer;
 
+use std::ffi::CStr;
 use std::ptr;
 
 use napi::bindgen_prelude::*;
@@ -17,7 +18,7 @@ use tooltrail_core::{
 };
 
 use crate::convert::Converter;
-use crate::errors::{canon_err, fail_err};
+use crate::errors::{arg_type_err, canon_err, fail_err};
 
 /// Converts any JS value under the canonical-JSON policy.
 fn to_value(env: &Env, value: &Unknown<'_>) -> Result<Value> {
@@ -29,76 +30,60 @@ fn to_value(env: &Env, value: &Unknown<'_>) -> Result<Value> {
     }
 }
 
-/// HMAC key bytes from a string (UTF-8; read as UTF-16 to catch lone
-/// surrogates) or a Uint8Array/Buffer.
-fn key_bytes(env: &Env, key: Option<Unknown<'_>>) -> Result<Option<Vec<u8>>> {
-    let Some(key) = key else { return Ok(None) };
+/// The bytes of a string (UTF-8; read as UTF-16 so that a lone surrogate is
+/// a `lone_surrogate` error instead of a silent U+FFFD) or of a
+/// Uint8Array/Buffer. Anything else is a `TypeError` naming the argument.
+fn bytes_arg(env: &Env, v: &Unknown<'_>, what: &'static CStr) -> Result<Vec<u8>> {
     let raw_env = env.raw();
-    match key.get_type()? {
-        ValueType::Undefined | ValueType::Null => Ok(None),
-        ValueType::String => unsafe {
+    if v.get_type()? == ValueType::String {
+        return unsafe {
             let converter = Converter::new(raw_env).map_err(|f| fail_err(raw_env, f))?;
-            Ok(Some(
-                converter
-                    .string(key.raw())
-                    .map_err(|f| fail_err(raw_env, f))?
-                    .into_bytes(),
-            ))
-        },
-        _ => {
-            let mut is_typed = false;
-            unsafe { sys::napi_is_typedarray(raw_env, key.raw(), &mut is_typed) };
-            if !is_typed {
-                return Err(Error::new(
-                    Status::InvalidArg,
-                    "key must be a string or a Uint8Array/Buffer",
-                ));
-            }
-            let (mut kind, mut len, mut data) = (0, 0usize, ptr::null_mut());
-            let (mut buffer, mut offset) = (ptr::null_mut(), 0usize);
-            unsafe {
-                sys::napi_get_typedarray_info(
-                    raw_env,
-                    key.raw(),
-                    &mut kind,
-                    &mut len,
-                    &mut data,
-                    &mut buffer,
-                    &mut offset,
-                )
-            };
-            if kind != sys::TypedarrayType::uint8_array {
-                return Err(Error::new(
-                    Status::InvalidArg,
-                    "key must be a string or a Uint8Array/Buffer",
-                ));
-            }
-            let bytes = if len == 0 {
-                Vec::new()
-            } else {
-                unsafe { std::slice::from_raw_parts(data as *const u8, len) }.to_vec()
-            };
-            Ok(Some(bytes))
+            converter.string(v.raw()).map_err(|f| fail_err(raw_env, f))
         }
+        .map(String::into_bytes);
+    }
+    let mut is_typed = false;
+    unsafe { sys::napi_is_typedarray(raw_env, v.raw(), &mut is_typed) };
+    let (mut kind, mut len, mut data) = (0, 0usize, ptr::null_mut());
+    if is_typed {
+        let (mut buffer, mut offset) = (ptr::null_mut(), 0usize);
+        // `data` already points at the view's first byte (offset applied).
+        unsafe {
+            sys::napi_get_typedarray_info(
+                raw_env,
+                v.raw(),
+                &mut kind,
+                &mut len,
+                &mut data,
+                &mut buffer,
+                &mut offset,
+            )
+        };
+    }
+    if !is_typed || kind != sys::TypedarrayType::uint8_array {
+        return Err(unsafe { arg_type_err(raw_env, what) });
+    }
+    // A detached or empty view has no data pointer.
+    Ok(if len == 0 || data.is_null() {
+        Vec::new()
+    } else {
+        unsafe { std::slice::from_raw_parts(data as *const u8, len) }.to_vec()
+    })
+}
+
+/// HMAC key bytes; `undefined`/`null` mean "no key" (plain SHA-256).
+fn key_bytes(env: &Env, key: Option<Unknown<'_>>) -> Result<Option<Vec<u8>>> {
+    match key {
+        None => Ok(None),
+        Some(k) if matches!(k.get_type()?, ValueType::Undefined | ValueType::Null) => Ok(None),
+        Some(k) => bytes_arg(env, &k, c"key must be a string or a Uint8Array/Buffer").map(Some),
     }
 }
 
-/// JSON text (string read as UTF-16, or UTF-8 bytes) parsed by the core.
+/// JSON text (a string, or UTF-8 bytes) parsed by the core's strict parser.
 fn text_value(env: &Env, text: Unknown<'_>) -> Result<Value> {
-    let raw_env = env.raw();
-    let parsed = if text.get_type()? == ValueType::String {
-        let s = unsafe {
-            let converter = Converter::new(raw_env).map_err(|f| fail_err(raw_env, f))?;
-            converter
-                .string(text.raw())
-                .map_err(|f| fail_err(raw_env, f))?
-        };
-        parse_json(s.as_bytes())
-    } else {
-        let bytes = key_bytes(env, Some(text))?.unwrap_or_default();
-        parse_json(&bytes)
-    };
-    parsed.map_err(|e| unsafe { canon_err(raw_env, &e) })
+    let bytes = bytes_arg(env, &text, c"text must be a string or a Uint8Array/Buffer")?;
+    parse_json(&bytes).map_err(|e| unsafe { canon_err(env.raw(), &e) })
 }
 
 /// Lowercase hex SHA-256 of the canonical JSON of `value` (HMAC-SHA256 with `key`).

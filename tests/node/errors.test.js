@@ -19,6 +19,17 @@ test('ERROR_KINDS equals the ErrorKind union in index.d.ts', () => {
   assert.ok(Object.isFrozen(tooltrail.ERROR_KINDS))
 })
 
+test('ERROR_CLASSES equals the ErrorClass union in index.d.ts', () => {
+  const dts = fs.readFileSync(path.join(ROOT, 'bindings-node', 'index.d.ts'), 'utf8')
+  const union = dts.match(/export type ErrorClass =([^]*?)\n\n/)
+  assert.ok(union, 'ErrorClass union missing')
+  const declared = [...union[1].matchAll(/'([a-z0-9_]+)'/g)].map((m) => m[1])
+  const actual = [...tooltrail.ERROR_CLASSES]
+  if (JSON.stringify(declared) !== JSON.stringify(actual)) {
+    assert.fail(`index.d.ts is stale; use:\nexport type ErrorClass =\n${actual.map((k) => `  | '${k}'`).join('\n')}`)
+  }
+})
+
 test('one version everywhere', () => {
   const cargo = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8')
   const version = cargo.match(/\[workspace\.package\][^[]*?version = "([^"]+)"/)[1]

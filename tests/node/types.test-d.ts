@@ -32,4 +32,18 @@ new EventWriter({ overflow: 'sometimes' })
 // @ts-expect-error the event name is required
 w.event()
 
-void h, h2, c, kinds, v, accepted, flushed, ok, full
+const gw = new tooltrail.ToolGateway({
+  impls: { add: ({ a, b }: { a: number; b: number }) => a + b, fetchIt: async (_: { url: string }) => 'body' },
+  logger: w,
+  validators: { fetchIt: (r: string) => r.length > 0 },
+  timeouts: { fetchIt: 1000 },
+})
+const sum: number = gw.call({ run_id: 'r', trace_id: 't' }, 'add', { a: 1, b: 2 })
+const body: Promise<string> = gw.call({ run_id: 'r', traceparent: '00-…' }, 'fetchIt', { url: 'x' })
+// @ts-expect-error unknown tool names are rejected at compile time
+gw.call({ run_id: 'r' }, 'nope', {})
+const classes: readonly tooltrail.ErrorClass[] = tooltrail.ERROR_CLASSES
+const cfg = tooltrail.loadConfig({ budgets: { max_tool_calls: 5 } })
+const red: unknown = tooltrail.redact({ a: 1 })
+
+void h, h2, c, kinds, v, accepted, flushed, ok, full, sum, body, classes, cfg, red

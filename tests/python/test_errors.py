@@ -26,6 +26,16 @@ def test_error_kinds_match_the_stub():
         raise AssertionError(f"_native.pyi is stale; use:\nErrorKind = Literal[\n{lines}]")
 
 
+def test_error_classes_match_the_stub():
+    text = STUB.read_text(encoding="utf-8")
+    m = re.search(r"ErrorClass = Literal\[(.*?)\]", text, re.S)
+    assert m, "ErrorClass Literal missing from _native.pyi"
+    declared = tuple(re.findall(r'"([a-z0-9_]+)"', m.group(1)))
+    if declared != tuple(tooltrail.ERROR_CLASSES):
+        lines = "".join(f'    "{k}",\n' for k in tooltrail.ERROR_CLASSES)
+        raise AssertionError(f"_native.pyi is stale; use:\nErrorClass = Literal[\n{lines}]")
+
+
 def test_error_kinds_are_the_spec_list():
     assert tooltrail.ERROR_KINDS == (
         "non_finite", "integer_out_of_range", "lone_surrogate", "duplicate_key",
