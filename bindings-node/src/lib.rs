@@ -87,7 +87,7 @@ fn text_value(env: &Env, text: Unknown<'_>) -> Result<Value> {
 }
 
 /// Lowercase hex SHA-256 of the canonical JSON of `value` (HMAC-SHA256 with `key`).
-#[napi(ts_args_type = "value: unknown, key?: string | Uint8Array")]
+#[napi(catch_unwind, ts_args_type = "value: unknown, key?: string | Uint8Array")]
 pub fn stable_hash(env: Env, value: Unknown<'_>, key: Option<Unknown<'_>>) -> Result<String> {
     let key = key_bytes(&env, key)?;
     let value = to_value(&env, &value)?;
@@ -95,7 +95,10 @@ pub fn stable_hash(env: Env, value: Unknown<'_>, key: Option<Unknown<'_>>) -> Re
 }
 
 /// `stableHash` of JSON text, parsed strictly by the core.
-#[napi(ts_args_type = "text: string | Uint8Array, key?: string | Uint8Array")]
+#[napi(
+    catch_unwind,
+    ts_args_type = "text: string | Uint8Array, key?: string | Uint8Array"
+)]
 pub fn stable_hash_json(env: Env, text: Unknown<'_>, key: Option<Unknown<'_>>) -> Result<String> {
     let key = key_bytes(&env, key)?;
     let value = text_value(&env, text)?;
@@ -103,14 +106,14 @@ pub fn stable_hash_json(env: Env, text: Unknown<'_>, key: Option<Unknown<'_>>) -
 }
 
 /// The RFC 8785 canonical JSON text of `value`.
-#[napi(ts_args_type = "value: unknown")]
+#[napi(catch_unwind, ts_args_type = "value: unknown")]
 pub fn canonical_json(env: Env, value: Unknown<'_>) -> Result<String> {
     let value = to_value(&env, &value)?;
     core_canonical(&value).map_err(|e| unsafe { canon_err(env.raw(), &e) })
 }
 
 /// Canonical JSON of JSON text (tests; not documented API).
-#[napi(js_name = "_canonicalJsonText")]
+#[napi(catch_unwind, js_name = "_canonicalJsonText")]
 pub fn canonical_json_text(env: Env, text: Unknown<'_>) -> Result<String> {
     let value = text_value(&env, text)?;
     core_canonical(&value).map_err(|e| unsafe { canon_err(env.raw(), &e) })

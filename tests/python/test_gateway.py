@@ -286,3 +286,27 @@ for i in range(1000):
     assert r.returncode == 0, r.stderr
     lines = (tmp_path / "tooltrail-logs" / "tooltrail.jsonl").read_text().splitlines()
     assert len(lines) == 2000
+
+
+def test_threads_share_a_gateway_safely():
+    import threading
+    log = Memory()
+    lock = threading.Lock()
+
+    class Locked(Memory):
+        def event(self, name, fields):
+            with lock:
+                log.event(name, fields)
+
+    gw = tooltrail.ToolGateway(impls={"t": lambda i: i}, logger=Locked())
+    def worker(k):
+        ctx = {"run_id": f"run-{k}", "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736", "request_id": "q"}
+        for i in range(200):
+            assert gw.call(ctx, "t", {"i": i}) == i
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    calls = [f for n, f in log.events if n == "tool_call"]
+    assert len(calls) == 1600 and len({f["span_id"] for f in calls}) == 1600
+    for k in range(8):
+        assert sorted(f["seq"] for f in calls if f["run_id"] == f"run-{k}") == list(range(1, 201))
