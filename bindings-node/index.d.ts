@@ -45,11 +45,19 @@ export declare const ERROR_KINDS: readonly ErrorKind[]
 export declare const ERROR_CLASSES: readonly ErrorClass[]
 export declare const version: string
 
-/** Lowercase hex SHA-256 of the canonical JSON of `value` (HMAC-SHA256 with `key`). */
-export declare function stableHash(value: unknown, key?: string | Uint8Array): string
-/** `stableHash` of JSON text, parsed strictly (duplicates, big integers, lone surrogates are errors). */
-export declare function stableHashJson(text: string | Uint8Array, key?: string | Uint8Array): string
-/** RFC 8785 canonical JSON text of `value`. */
+/**
+ * Lowercase hex SHA-256 of the RFC 8785 canonical JSON of `value`; with a `key`
+ * (a string, taken as UTF-8, or bytes) HMAC-SHA256 over the same bytes.
+ * Throws a TooltrailError (`kind`, `path`) for a value outside the canonical
+ * policy, and a TypeError (`code` `ERR_INVALID_ARG_TYPE`) for a key of another type.
+ */
+export declare function stableHash(value: unknown, key?: string | Uint8Array | null): string
+/**
+ * `stableHash` of JSON text (a string, or UTF-8 bytes), parsed strictly:
+ * duplicate keys, out-of-range integers and lone surrogates are errors.
+ */
+export declare function stableHashJson(text: string | Uint8Array, key?: string | Uint8Array | null): string
+/** RFC 8785 canonical JSON text of `value` (same errors as `stableHash`). */
 export declare function canonicalJson(value: unknown): string
 
 export interface EventWriterOptions {

@@ -82,7 +82,7 @@ let loggerWarned = false
  * tool's entry in `timeouts` (ms) expires.
  */
 class ToolGateway {
-  constructor({ impls, logger, config, validators, timeouts, _deterministic } = {}) {
+  constructor({ impls, logger, config, validators, timeouts, onAlert, _deterministic } = {}) {
     if (impls === null || typeof impls !== 'object') throw new TypeError('impls must be an object of tool functions')
     for (const [name, fn] of Object.entries(impls)) {
       if (typeof fn !== 'function') throw new TypeError(`impls.${name} must be a function`)
@@ -95,14 +95,54 @@ class ToolGateway {
     this._logger = log
     const nativeWriter = log instanceof native.EventWriter ? log : null
     this._hostLogger = nativeWriter ? null : log
-    this._native = new native._NativeGateway(Object.keys(impls), config, nativeWriter, _deterministic)
+    this._onAlert = typeof onAlert === 'function' ? onAlert : null
+    this._native = new native._NativeGateway(Object.keys(impls), config, nativeWriter, _deterministic, this._onAlert !== null)
+  }
+
+  /**
+   * Runs `fn(run)` as one agent run: `run_start`, then `run_end` with the stop
+   * reason (`completed`, `error` if fn throws, `cancelled` on AbortError, or
+   * the budget / loop guard that stopped it). Returns fn's result.
+   */
+  async run(ids, fn) {
+    const run = this.startRun(ids)
+    let result
+    try {
+      result = await fn(run)
+    } catch (err) {
+      run.end(err)
+      throw err
+    }
+    run.end()
+    return result
+  }
+
+  /** Opens a run explicitly; call `run.end(error?)` when it is over. */
+  startRun(ids) {
+    try {
+      return new Run(this, this._native.startRun(ids))
+    } finally {
+      this._flushEvents()
+    }
+  }
+
+  /** Window values and alert levels. */
+  metrics() {
+    return this._native.metrics()
+  }
+
+  /** Re-evaluates alert rules now (windows slide with time alone). */
+  checkAlerts() {
+    this._native.checkAlerts()
+    this._flushEvents()
   }
 
   _flushEvents() {
-    if (this._hostLogger === null) return
+    if (this._hostLogger === null && this._onAlert === null) return
     for (const [name, fields] of this._native.drain()) {
       try {
-        this._hostLogger.event(name, fields)
+        if (this._hostLogger !== null) this._hostLogger.event(name, fields)
+        if (name === 'alert' && this._onAlert !== null) this._onAlert(fields)
       } catch (err) {
         // Principle 1: a failing logger never breaks the tool call.
         if (!loggerWarned) {
@@ -176,6 +216,61 @@ class ToolGateway {
   }
 }
 
+/** One agent run; calls made through it share its ids and budgets. */
+class Run {
+  constructor(gateway, ctx) {
+    this._gateway = gateway
+    this.ctx = Object.freeze(ctx)
+    this._ended = false
+  }
+
+  get runId() {
+    return this.ctx.run_id
+  }
+
+  get traceId() {
+    return this.ctx.trace_id
+  }
+
+  /** `gateway.call` under this run's context and budgets. */
+  call(name, args) {
+    return this._gateway.call(this.ctx, name, args)
+  }
+
+  /** Marks one agent step; throws `budget_exceeded` past max_steps. */
+  step() {
+    return this._gateway._native.step(this.ctx.run_id)
+  }
+
+  /** Adds spend in USD; returns the run's total. */
+  addSpend(usd) {
+    return this._gateway._native.addSpend(this.ctx.run_id, Number(usd))
+  }
+
+  /** Sets the stop reason explicitly (the first reason set wins). */
+  stop(reason) {
+    this._gateway._native.stopRun(this.ctx.run_id, reason)
+  }
+
+  /** A W3C traceparent header for outgoing calls made within this run. */
+  traceparent() {
+    return `00-${this.ctx.trace_id}-${this.ctx.parent_span_id}-01`
+  }
+
+  /** Ends the run (idempotent): with an error it stops `error` (`cancelled` for AbortError). */
+  end(error) {
+    if (this._ended) return
+    this._ended = true
+    let exit = 'normal'
+    if (arguments.length > 0 && error !== undefined) exit = error && error.name === 'AbortError' ? 'cancelled' : 'raised'
+    try {
+      this._gateway._native.endRun(this.ctx.run_id, exit)
+    } finally {
+      this._gateway._flushEvents()
+    }
+  }
+}
+
 function withTimeout(promise, ms, name, controller) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -213,6 +308,7 @@ module.exports = {
   TooltrailError,
   ERROR_KINDS,
   ERROR_CLASSES: Object.freeze(native._errorClasses()),
+  STOP_REASONS: Object.freeze(native._stopReasons()),
   version: native._version(),
   _canonicalJsonText: native._canonicalJsonText,
 }

@@ -51,6 +51,9 @@ fn unsupported(what: impl std::fmt::Display) -> Fail {
 /// (`new Array(2 ** 32 - 1)` is one hole and four billion slots of length).
 const PREALLOC_LIMIT: usize = 1024;
 
+/// UTF-16 units read on the stack before falling back to the heap.
+const INLINE_UNITS: usize = 128;
+
 /// What an object is, as far as canonical JSON is concerned.
 enum Shape {
     /// An array (or a Proxy of one) of this length.
@@ -111,17 +114,41 @@ impl Converter {
     /// # Safety
     /// `v` must be a string of this environment.
     pub unsafe fn string(&self, v: sys::napi_value) -> Result<String, Fail> {
-        let mut len = 0;
-        check(unsafe {
-            sys::napi_get_value_string_utf16(self.env, v, ptr::null_mut(), 0, &mut len)
-        })?;
-        let mut units = vec![0u16; len + 1];
+        // Most strings (keys, short values) fit on the stack: one Node-API
+        // call instead of two (length, then copy). The buffer size counts a
+        // terminating NUL, so a string that fills it may have been cut short.
+        let mut inline = [0u16; INLINE_UNITS];
         let mut written = 0;
         check(unsafe {
-            sys::napi_get_value_string_utf16(self.env, v, units.as_mut_ptr(), len + 1, &mut written)
+            sys::napi_get_value_string_utf16(
+                self.env,
+                v,
+                inline.as_mut_ptr(),
+                INLINE_UNITS,
+                &mut written,
+            )
         })?;
-        units.truncate(written);
-        String::from_utf16(&units).map_err(|_| {
+        let mut heap = Vec::new();
+        let units = if written < INLINE_UNITS - 1 {
+            &inline[..written]
+        } else {
+            let mut len = 0;
+            check(unsafe {
+                sys::napi_get_value_string_utf16(self.env, v, ptr::null_mut(), 0, &mut len)
+            })?;
+            heap.resize(len + 1, 0u16);
+            check(unsafe {
+                sys::napi_get_value_string_utf16(
+                    self.env,
+                    v,
+                    heap.as_mut_ptr(),
+                    len + 1,
+                    &mut written,
+                )
+            })?;
+            &heap[..written]
+        };
+        String::from_utf16(units).map_err(|_| {
             Fail::Canon(CanonError::new(
                 ErrorKind::LoneSurrogate,
                 "string holds an unpaired surrogate (not valid Unicode)",
@@ -130,8 +157,19 @@ impl Converter {
     }
 
     unsafe fn convert(&self, v: sys::napi_value, depth: usize) -> Result<Value, Fail> {
+        unsafe { self.convert_typed(v, self.type_of(v)?, depth) }
+    }
+
+    /// `convert` when the caller already knows `typeof v` (one call saved
+    /// per member and element).
+    unsafe fn convert_typed(
+        &self,
+        v: sys::napi_value,
+        t: sys::napi_valuetype,
+        depth: usize,
+    ) -> Result<Value, Fail> {
         let env = self.env;
-        match unsafe { self.type_of(v)? } {
+        match t {
             sys::ValueType::napi_null => Ok(Value::Null),
             sys::ValueType::napi_boolean => {
                 let mut b = false;
@@ -217,10 +255,11 @@ impl Converter {
             let mut item = ptr::null_mut();
             check(unsafe { sys::napi_get_property(env, v, key, &mut item) })?;
             // Members holding undefined are omitted, as JSON.stringify does.
-            if unsafe { self.type_of(item)? } == sys::ValueType::napi_undefined {
+            let t = unsafe { self.type_of(item)? };
+            if t == sys::ValueType::napi_undefined {
                 continue;
             }
-            let value = unsafe { self.convert(item, depth + 1) }
+            let value = unsafe { self.convert_typed(item, t, depth + 1) }
                 .map_err(|f| within(f, |e| e.within_key(&name)))?;
             members.push((name, value));
         }
@@ -345,16 +384,22 @@ impl Converter {
         let env = self.env;
         let mut items = Vec::with_capacity((len as usize).min(PREALLOC_LIMIT));
         for i in 0..len {
-            let mut present = false;
-            check(unsafe { sys::napi_has_element(env, v, i, &mut present) })?;
-            if !present {
-                return Err(within(unsupported("an array hole"), |e| {
-                    e.within_index(i as usize)
-                }));
-            }
             let mut item = ptr::null_mut();
             check(unsafe { sys::napi_get_element(env, v, i, &mut item) })?;
-            let value = unsafe { self.convert(item, depth + 1) }
+            let t = unsafe { self.type_of(item)? };
+            // Both a hole and an undefined element are errors; only then is
+            // it worth a second call to say which.
+            if t == sys::ValueType::napi_undefined {
+                let mut present = true;
+                check(unsafe { sys::napi_has_element(env, v, i, &mut present) })?;
+                let what = if present {
+                    "undefined"
+                } else {
+                    "an array hole"
+                };
+                return Err(within(unsupported(what), |e| e.within_index(i as usize)));
+            }
+            let value = unsafe { self.convert_typed(item, t, depth + 1) }
                 .map_err(|f| within(f, |e| e.within_index(i as usize)))?;
             items.push(value);
         }

@@ -160,7 +160,9 @@ pub unsafe fn gateway_err(env: sys::napi_env, e: &tooltrail_core::GatewayError) 
     let message = e.to_string();
     let class = e.error_class();
     match e {
-        GatewayError::UnknownTool(tool) => unsafe {
+        GatewayError::UnknownTool(tool)
+        | GatewayError::LoopDetected { tool, .. }
+        | GatewayError::ValidationFailed { tool, .. } => unsafe {
             throw(
                 env,
                 class,
@@ -171,13 +173,20 @@ pub unsafe fn gateway_err(env: sys::napi_env, e: &tooltrail_core::GatewayError) 
         GatewayError::MissingId(id) => unsafe {
             throw(env, class, &message, &[("errorClass", class), ("key", id)])
         },
-        GatewayError::ValidationFailed { tool, .. } => unsafe {
+        GatewayError::BudgetExceeded(budget) => unsafe {
             throw(
                 env,
                 class,
                 &message,
-                &[("errorClass", class), ("tool", tool)],
+                &[
+                    ("errorClass", class),
+                    ("budget", budget.key()),
+                    ("stopReason", budget.stop_reason()),
+                ],
             )
+        },
+        GatewayError::UnknownStopReason(_) | GatewayError::UnknownRun(_) => unsafe {
+            throw(env, class, &message, &[])
         },
     }
 }

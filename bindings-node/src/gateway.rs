@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use napi::JsValue;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use tooltrail_core::gateway::Deterministic;
+use tooltrail_core::gateway::{Deterministic, RunExit};
 use tooltrail_core::{
     CallHandle, Config, Event, EventWriter, FailureFacts, Gateway, GatewayError, Outcome, RunCtx,
     Value,
@@ -38,6 +38,8 @@ pub struct JsGateway {
     core: Arc<Gateway>,
     writer: Option<EventWriter>,
     pending: Mutex<Vec<Event>>,
+    /// Also hand alert events to JS (for the `onAlert` callback).
+    forward_alerts: bool,
 }
 
 fn text(v: Option<&Value>) -> Option<String> {
@@ -73,6 +75,32 @@ fn config_from(env: &Env, config: Option<Unknown<'_>>) -> Result<Config> {
     parsed.map_err(|err| unsafe { config_err(e, &err) })
 }
 
+fn ctx_from(env: &Env, ctx: &Unknown<'_>) -> Result<RunCtx> {
+    let ctx = to_value(env, ctx)?;
+    if !matches!(ctx, Value::Object(_)) {
+        return Err(Error::new(
+            Status::InvalidArg,
+            "ctx must be an object { run_id, trace_id, … }",
+        ));
+    }
+    let mut c = RunCtx {
+        run_id: text(ctx.get("run_id")),
+        trace_id: text(ctx.get("trace_id")),
+        user_id: text(ctx.get("user_id")),
+        request_id: text(ctx.get("request_id")),
+        parent_span_id: text(ctx.get("parent_span_id")),
+    };
+    if let Some(header) = text(ctx.get("traceparent"))
+        && !c.apply_traceparent(&header)
+    {
+        return Err(Error::new(
+            Status::InvalidArg,
+            format!("not a W3C traceparent: {header:?}"),
+        ));
+    }
+    Ok(c)
+}
+
 /// Validates a configuration (path to YAML, or an object) the way
 /// `ToolGateway` will; returns it as a plain object.
 // Reached only through the #[napi] registration, which test builds omit.
@@ -91,6 +119,7 @@ impl JsGateway {
         config: Option<Unknown<'_>>,
         writer: Option<&JsEventWriter>,
         deterministic_start_us: Option<f64>,
+        forward_alerts: Option<bool>,
     ) -> Result<Self> {
         let config = config_from(&env, config)?;
         let hash_key = match &config.hash_key_env {
@@ -114,20 +143,30 @@ impl JsGateway {
             core: Arc::new(Gateway::new(config, tools, hash_key, deterministic)),
             writer: writer.map(|w| w.core().clone()),
             pending: Mutex::new(Vec::new()),
+            forward_alerts: forward_alerts.unwrap_or(false),
         })
     }
 
-    fn emit(&self, event: Option<Event>) {
-        let Some(event) = event else { return };
+    fn emit(&self, events: Vec<Event>) {
         match &self.writer {
             // Principle 1: a serialization failure here cannot happen for
             // core-built events; a full queue is counted by the writer.
-            Some(w) => drop(w.event(event.name, &event.fields)),
+            Some(w) => {
+                for event in events {
+                    drop(w.event(event.name, &event.fields));
+                    if self.forward_alerts && event.name == "alert" {
+                        self.pending
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(event);
+                    }
+                }
+            }
             None => self
                 .pending
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .push(event),
+                .extend(events),
         }
     }
 
@@ -141,32 +180,7 @@ impl JsGateway {
         name: String,
         args: Unknown<'_>,
     ) -> Result<JsCall> {
-        let ctx = match to_value(&env, &ctx)? {
-            ctx @ Value::Object(_) => {
-                let mut c = RunCtx {
-                    run_id: text(ctx.get("run_id")),
-                    trace_id: text(ctx.get("trace_id")),
-                    user_id: text(ctx.get("user_id")),
-                    request_id: text(ctx.get("request_id")),
-                    parent_span_id: text(ctx.get("parent_span_id")),
-                };
-                if let Some(header) = text(ctx.get("traceparent"))
-                    && !c.apply_traceparent(&header)
-                {
-                    return Err(Error::new(
-                        Status::InvalidArg,
-                        format!("not a W3C traceparent: {header:?}"),
-                    ));
-                }
-                c
-            }
-            _ => {
-                return Err(Error::new(
-                    Status::InvalidArg,
-                    "ctx must be an object { run_id, trace_id, … }",
-                ));
-            }
-        };
+        let ctx = ctx_from(&env, &ctx)?;
         // An unhashable argument never fails the call (principle 1), but a
         // pending JS exception (throwing getter) must propagate.
         let args = unsafe {
@@ -263,6 +277,93 @@ impl JsGateway {
                 Ok(Unknown::from_raw_unchecked(e, raw))
             })
             .collect()
+    }
+
+    /// Opens a run; returns the context its calls use.
+    #[napi(ts_return_type = "Record<string, string | null>")]
+    pub fn start_run<'e>(&self, env: &'e Env, ctx: Option<Unknown<'_>>) -> Result<Unknown<'e>> {
+        let ctx = match ctx {
+            Some(c) if !matches!(c.get_type()?, ValueType::Undefined | ValueType::Null) => {
+                ctx_from(env, &c)?
+            }
+            _ => RunCtx::default(),
+        };
+        let (run_ctx, events) = self
+            .core
+            .start_run(&ctx)
+            .map_err(|e| unsafe { gateway_err(env.raw(), &e) })?;
+        self.emit(events);
+        let opt = |v: &Option<String>| v.as_ref().map_or(Value::Null, |s| Value::String(s.clone()));
+        let value = Value::object([
+            ("run_id", opt(&run_ctx.run_id)),
+            ("trace_id", opt(&run_ctx.trace_id)),
+            ("user_id", opt(&run_ctx.user_id)),
+            ("request_id", opt(&run_ctx.request_id)),
+            ("parent_span_id", opt(&run_ctx.parent_span_id)),
+        ]);
+        let e = env.raw();
+        unsafe {
+            let raw = to_js(e, &value).map_err(|f| fail_err(e, f))?;
+            Ok(Unknown::from_raw_unchecked(e, raw))
+        }
+    }
+
+    /// Closes a run: `exit` is "normal", "raised" or "cancelled".
+    #[napi]
+    pub fn end_run(&self, env: Env, run_id: String, exit: String) -> Result<()> {
+        let exit = match exit.as_str() {
+            "normal" => RunExit::Normal,
+            "cancelled" => RunExit::Cancelled,
+            _ => RunExit::Raised,
+        };
+        let events = self
+            .core
+            .end_run(&run_id, exit)
+            .map_err(|e| unsafe { gateway_err(env.raw(), &e) })?;
+        self.emit(events);
+        Ok(())
+    }
+
+    /// Marks one agent step; throws `budget_exceeded` past max_steps.
+    #[napi]
+    pub fn step(&self, env: Env, run_id: String) -> Result<f64> {
+        self.core
+            .step(&run_id)
+            .map(|n| n as f64)
+            .map_err(|e| unsafe { gateway_err(env.raw(), &e) })
+    }
+
+    /// Adds spend (USD); returns the run's total.
+    #[napi]
+    pub fn add_spend(&self, env: Env, run_id: String, usd: f64) -> Result<f64> {
+        self.core
+            .add_spend(&run_id, usd)
+            .map_err(|e| unsafe { gateway_err(env.raw(), &e) })
+    }
+
+    /// Sets the stop reason explicitly (first one wins).
+    #[napi]
+    pub fn stop_run(&self, env: Env, run_id: String, reason: String) -> Result<()> {
+        self.core
+            .stop_run(&run_id, &reason)
+            .map_err(|e| unsafe { gateway_err(env.raw(), &e) })
+    }
+
+    /// Window values and alert levels.
+    #[napi(ts_return_type = "Record<string, unknown>")]
+    pub fn metrics<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        let e = env.raw();
+        unsafe {
+            let raw = to_js(e, &self.core.metrics()).map_err(|f| fail_err(e, f))?;
+            Ok(Unknown::from_raw_unchecked(e, raw))
+        }
+    }
+
+    /// Re-evaluates alert rules now.
+    #[napi]
+    pub fn check_alerts(&self) {
+        let events = self.core.check_alerts();
+        self.emit(events);
     }
 
     /// Moves a deterministic gateway's clock forward (tests, replays).

@@ -1,5 +1,9 @@
 //! Node.js face of tooltrail-core: registration and thin wrappers only;
 //! conversion is in `convert.rs`, error mapping in `errors.rs`.
+//!
+//! The canonical-JSON entry points are `catch_unwind`: a panic (a bug) cannot
+//! unwind through Node-API's `extern "C"` frames and would abort the whole
+//! process, so it becomes a thrown `Error` instead.
 
 mod convert;
 mod errors;
@@ -87,7 +91,10 @@ fn text_value(env: &Env, text: Unknown<'_>) -> Result<Value> {
 }
 
 /// Lowercase hex SHA-256 of the canonical JSON of `value` (HMAC-SHA256 with `key`).
-#[napi(catch_unwind, ts_args_type = "value: unknown, key?: string | Uint8Array")]
+#[napi(
+    catch_unwind,
+    ts_args_type = "value: unknown, key?: string | Uint8Array"
+)]
 pub fn stable_hash(env: Env, value: Unknown<'_>, key: Option<Unknown<'_>>) -> Result<String> {
     let key = key_bytes(&env, key)?;
     let value = to_value(&env, &value)?;
@@ -163,4 +170,10 @@ pub fn redact<'e>(
 #[napi(js_name = "_errorClasses")]
 pub fn error_classes() -> Vec<&'static str> {
     tooltrail_core::ERROR_CLASSES.to_vec()
+}
+
+/// The stop reasons, in the core's order.
+#[napi(js_name = "_stopReasons")]
+pub fn stop_reasons() -> Vec<&'static str> {
+    tooltrail_core::gateway::STOP_REASONS.to_vec()
 }

@@ -5,7 +5,9 @@
 //! `OSError`), which `create_exception!` cannot express, so they are built once
 //! at import with `type(name, bases, ns)` and kept in `PyOnceLock`s.
 
-use pyo3::exceptions::{PyException, PyLookupError, PyOSError, PyTypeError, PyValueError};
+use pyo3::exceptions::{
+    PyException, PyLookupError, PyOSError, PyRuntimeError, PyTypeError, PyValueError,
+};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
@@ -31,6 +33,9 @@ static CONFIG_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static UNKNOWN_TOOL_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static MISSING_ID_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static VALIDATION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static BUDGET_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static LOOP_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static RUN_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 fn subclass<'py>(
     py: Python<'py>,
@@ -100,6 +105,27 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
             base.clone(),
             py.get_type::<PyValueError>(),
             "A tool's result was rejected by its validator (error_class validation_failed).",
+        ),
+        (
+            &BUDGET_ERROR,
+            "BudgetExceededError",
+            base.clone(),
+            py.get_type::<PyRuntimeError>(),
+            "A run budget is used up; the call was refused (error_class budget_exceeded, `.budget`).",
+        ),
+        (
+            &LOOP_ERROR,
+            "LoopDetectedError",
+            base.clone(),
+            py.get_type::<PyRuntimeError>(),
+            "The loop guard refused an identical repeated call (error_class loop_detected).",
+        ),
+        (
+            &RUN_ERROR,
+            "RunError",
+            base.clone(),
+            py.get_type::<PyValueError>(),
+            "A run operation got a bad argument (unknown stop_reason, no such open run).",
         ),
     ];
     m.add("TooltrailError", &base)?;
@@ -220,5 +246,24 @@ pub fn gateway_err(py: Python<'_>, e: GatewayError) -> PyErr {
             message,
             &[("error_class", Some(class)), ("tool", Some(tool))],
         ),
+        GatewayError::BudgetExceeded(budget) => raise(
+            py,
+            &BUDGET_ERROR,
+            message,
+            &[
+                ("error_class", Some(class)),
+                ("budget", Some(budget.key())),
+                ("stop_reason", Some(budget.stop_reason())),
+            ],
+        ),
+        GatewayError::LoopDetected { tool, .. } => raise(
+            py,
+            &LOOP_ERROR,
+            message,
+            &[("error_class", Some(class)), ("tool", Some(tool))],
+        ),
+        GatewayError::UnknownStopReason(_) | GatewayError::UnknownRun(_) => {
+            raise(py, &RUN_ERROR, message, &[("error_class", Some(class))])
+        }
     }
 }

@@ -9,6 +9,7 @@ use pyo3::exceptions::{PyConnectionError, PyTimeoutError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use tooltrail_core::gateway::Deterministic;
+use tooltrail_core::gateway::RunExit;
 use tooltrail_core::{CallHandle, EventWriter, FailureFacts, Gateway, Outcome, RunCtx};
 
 use crate::convert::{to_py, to_value};
@@ -132,6 +133,7 @@ pub struct PyToolGateway {
     validators: Option<Py<PyDict>>,
     logger: Logger,
     logger_failed: AtomicBool,
+    on_alert: Option<Py<PyAny>>,
 }
 
 fn failure_facts(py: Python<'_>, e: &PyErr) -> FailureFacts {
@@ -165,8 +167,19 @@ fn failure_facts(py: Python<'_>, e: &PyErr) -> FailureFacts {
 }
 
 impl PyToolGateway {
-    fn emit(&self, py: Python<'_>, event: Option<tooltrail_core::Event>) {
-        let Some(event) = event else { return };
+    fn emit(&self, py: Python<'_>, events: Vec<tooltrail_core::Event>) {
+        for event in events {
+            self.emit_one(py, event);
+        }
+    }
+
+    fn emit_one(&self, py: Python<'_>, event: tooltrail_core::Event) {
+        if event.name == "alert"
+            && let Some(callback) = &self.on_alert
+            && let Err(e) = to_py(py, &event.fields).and_then(|f| callback.call1(py, (f,)))
+        {
+            eprintln!("tooltrail: on_alert failed: {e}");
+        }
         let result = match &self.logger {
             Logger::Native(w) => w
                 .event(event.name, &event.fields)
@@ -215,13 +228,14 @@ impl PyToolGateway {
 #[pymethods]
 impl PyToolGateway {
     #[new]
-    #[pyo3(signature = (*, impls, logger=None, config=None, validators=None, _deterministic=None))]
+    #[pyo3(signature = (*, impls, logger=None, config=None, validators=None, on_alert=None, _deterministic=None))]
     fn new(
         py: Python<'_>,
         impls: Bound<'_, PyDict>,
         logger: Option<Bound<'_, PyAny>>,
         config: Option<Bound<'_, PyAny>>,
         validators: Option<Bound<'_, PyDict>>,
+        on_alert: Option<Bound<'_, PyAny>>,
         _deterministic: Option<i64>,
     ) -> PyResult<Self> {
         let config = crate::config::config_from(py, config)?;
@@ -261,6 +275,7 @@ impl PyToolGateway {
             validators: validators.map(Bound::unbind),
             logger,
             logger_failed: AtomicBool::new(false),
+            on_alert: on_alert.filter(|c| !c.is_none()).map(Bound::unbind),
         })
     }
 
@@ -367,6 +382,61 @@ impl PyToolGateway {
                 Err(e)
             }
         }
+    }
+
+    /// Opens a run; returns the context its calls use.
+    #[pyo3(signature = (ctx=None))]
+    fn _start_run(&self, py: Python<'_>, ctx: Option<&Bound<'_, PyAny>>) -> PyResult<PyRunCtx> {
+        let ctx = match ctx {
+            Some(c) if !c.is_none() => ctx_from(c)?,
+            _ => RunCtx::default(),
+        };
+        let (run_ctx, events) = self.core.start_run(&ctx).map_err(|e| gateway_err(py, e))?;
+        self.emit(py, events);
+        Ok(PyRunCtx { inner: run_ctx })
+    }
+
+    /// Closes a run: `exit` is "normal", "raised" or "cancelled".
+    fn _end_run(&self, py: Python<'_>, run_id: &str, exit: &str) -> PyResult<()> {
+        let exit = match exit {
+            "normal" => RunExit::Normal,
+            "cancelled" => RunExit::Cancelled,
+            _ => RunExit::Raised,
+        };
+        let events = self
+            .core
+            .end_run(run_id, exit)
+            .map_err(|e| gateway_err(py, e))?;
+        self.emit(py, events);
+        Ok(())
+    }
+
+    fn _step(&self, py: Python<'_>, run_id: &str) -> PyResult<u64> {
+        self.core.step(run_id).map_err(|e| gateway_err(py, e))
+    }
+
+    fn _add_spend(&self, py: Python<'_>, run_id: &str, usd: f64) -> PyResult<f64> {
+        self.core
+            .add_spend(run_id, usd)
+            .map_err(|e| gateway_err(py, e))
+    }
+
+    fn _stop_run(&self, py: Python<'_>, run_id: &str, reason: &str) -> PyResult<()> {
+        self.core
+            .stop_run(run_id, reason)
+            .map_err(|e| gateway_err(py, e))
+    }
+
+    /// Window values and alert levels: tool results, runs, p95 tool calls
+    /// per run, timeout and validation-failure rates.
+    fn metrics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.core.metrics())
+    }
+
+    /// Re-evaluates alert rules now (windows slide with time alone).
+    fn check_alerts(&self, py: Python<'_>) {
+        let events = self.core.check_alerts();
+        self.emit(py, events);
     }
 
     /// Moves a deterministic gateway's clock forward (tests and replays).

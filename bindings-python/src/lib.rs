@@ -121,6 +121,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "ERROR_CLASSES",
         pyo3::types::PyTuple::new(m.py(), tooltrail_core::ERROR_CLASSES)?,
     )?;
+    m.add(
+        "STOP_REASONS",
+        pyo3::types::PyTuple::new(m.py(), tooltrail_core::gateway::STOP_REASONS)?,
+    )?;
     let kinds: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
     m.add("ERROR_KINDS", pyo3::types::PyTuple::new(m.py(), kinds)?)?;
     m.add("__version__", tooltrail_core::VERSION)?;

@@ -56,8 +56,8 @@ fn the_scenario_matches_the_golden_file() {
         ..WriterConfig::default()
     })
     .unwrap();
-    let emit = |e: Option<tooltrail_core::Event>| {
-        if let Some(e) = e {
+    let emit = |events: Vec<tooltrail_core::Event>| {
+        for e in events {
             writer.event(e.name, &e.fields).unwrap();
         }
     };

@@ -27,6 +27,26 @@ try {
   }
 }
 
+// Canonical-JSON API: keys are strings or bytes (null/undefined: no key).
+const h3: string = stableHash([1n, null], null)
+const h4: string = stableHashJson(new Uint8Array([0x31]), undefined)
+// @ts-expect-error a numeric key is not a key
+stableHash({}, 42)
+// @ts-expect-error JSON text is a string or bytes
+stableHashJson({ a: 1 })
+// @ts-expect-error canonicalJson returns a string
+const notNumber: number = canonicalJson(1)
+try {
+  canonicalJson(NaN)
+} catch (e) {
+  if (e instanceof TooltrailError && e.kind !== undefined) {
+    const kind: ErrorKind = e.kind
+    const detail: string | undefined = e.detail
+    void kind, detail
+  }
+}
+void h3, h4, notNumber
+
 // @ts-expect-error overflow is 'drop' | 'block'
 new EventWriter({ overflow: 'sometimes' })
 // @ts-expect-error the event name is required

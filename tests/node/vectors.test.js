@@ -41,5 +41,11 @@ for (const file of files) {
       return // JSON.parse rejects it too: nothing native to compare
     }
     assert.deepEqual(outcome(() => tooltrail.canonicalJson(value)), want)
+    if (file.startsWith('y_')) {
+      assert.equal(tooltrail.stableHash(value), c.sha256)
+      if (c.hmac_sha256) assert.equal(tooltrail.stableHash(value, c.hmac_sha256.key), c.hmac_sha256.hex)
+    } else {
+      assert.deepEqual(outcome(() => tooltrail.stableHash(value)), want)
+    }
   })
 }

@@ -10,14 +10,18 @@ import inspect
 
 from . import _lifecycle
 from ._native import (
+    STOP_REASONS,
     ERROR_CLASSES,
     ERROR_KINDS,
     CanonicalError,
     CanonicalTypeError,
     CanonicalValueError,
     Config,
+    BudgetExceededError,
     ConfigError,
+    LoopDetectedError,
     MissingIdError,
+    RunError,
     RunCtx,
     ToolValidationError,
     TooltrailError,
@@ -56,19 +60,30 @@ class ToolGateway(_NativeToolGateway):
     a `Config`.
     """
 
-    def __new__(cls, *, impls, logger=None, config=None, validators=None, timeouts=None, _deterministic=None):
+    def __new__(cls, *, impls, logger=None, config=None, validators=None, timeouts=None, on_alert=None,
+                _deterministic=None):
         if logger is None:
             logger = EventWriter()
         self = super().__new__(
-            cls, impls=impls, logger=logger, config=config, validators=validators, _deterministic=_deterministic
+            cls, impls=impls, logger=logger, config=config, validators=validators, on_alert=on_alert,
+            _deterministic=_deterministic,
         )
         # Keep the Python writer alive with the gateway: the exit hooks find
         # writers through their Python objects.
         self._logger = logger
         return self
 
-    def __init__(self, *, impls, logger=None, config=None, validators=None, timeouts=None, _deterministic=None):
+    def __init__(self, *, impls, logger=None, config=None, validators=None, timeouts=None, on_alert=None,
+                 _deterministic=None):
         self._timeouts = dict(timeouts or {})
+
+    def run(self, ctx=None, *, run_id=None, trace_id=None, user_id=None, request_id=None, traceparent=None):
+        """A run scope: `with gw.run(...) as run:` (or `async with`). Emits
+        `run_start` and `run_end` with the stop reason; missing run and trace
+        ids are generated; `traceparent` continues an incoming trace."""
+        if ctx is None:
+            ctx = RunCtx(run_id, trace_id, user_id, request_id, traceparent=traceparent)
+        return Run(self, ctx)
 
     async def acall(self, ctx, name, args, *, timeout=None):
         """`call` for coroutine tools (sync tools work too). The result is
@@ -92,14 +107,87 @@ class ToolGateway(_NativeToolGateway):
         return result
 
 
+class Run:
+    """One agent run: calls made through it share the run's ids and budgets.
+    Use as `with gateway.run(...) as run:` or `async with`."""
+
+    def __init__(self, gateway, ctx):
+        self._gateway = gateway
+        self._requested = ctx
+        self.ctx = None
+
+    def _open(self):
+        self.ctx = self._gateway._start_run(self._requested)
+        return self
+
+    def _close(self, exc):
+        if exc is None:
+            exit_kind = "normal"
+        elif isinstance(exc, asyncio.CancelledError):
+            exit_kind = "cancelled"
+        else:
+            exit_kind = "raised"
+        self._gateway._end_run(self.ctx.run_id, exit_kind)
+        return False
+
+    def __enter__(self):
+        return self._open()
+
+    def __exit__(self, exc_type, exc, tb):
+        return self._close(exc)
+
+    async def __aenter__(self):
+        return self._open()
+
+    async def __aexit__(self, exc_type, exc, tb):
+        return self._close(exc)
+
+    @property
+    def run_id(self):
+        return self.ctx.run_id
+
+    @property
+    def trace_id(self):
+        return self.ctx.trace_id
+
+    def call(self, name, args):
+        """`gateway.call` under this run's context and budgets."""
+        return self._gateway.call(self.ctx, name, args)
+
+    async def acall(self, name, args, *, timeout=None):
+        """`gateway.acall` under this run's context and budgets."""
+        return await self._gateway.acall(self.ctx, name, args, timeout=timeout)
+
+    def step(self):
+        """Marks one agent step; raises BudgetExceededError past max_steps."""
+        return self._gateway._step(self.ctx.run_id)
+
+    def add_spend(self, usd):
+        """Adds spend in USD (model tokens, paid APIs); returns the run's total."""
+        return self._gateway._add_spend(self.ctx.run_id, float(usd))
+
+    def stop(self, reason):
+        """Sets the run's stop_reason explicitly (the first reason set wins)."""
+        self._gateway._stop_run(self.ctx.run_id, reason)
+
+    def traceparent(self):
+        """A W3C traceparent header for outgoing calls made within this run."""
+        return f"00-{self.ctx.trace_id}-{self.ctx.parent_span_id}-01"
+
+
 __all__ = [
     "ERROR_CLASSES",
+    "STOP_REASONS",
     "ERROR_KINDS",
     "CanonicalError",
     "CanonicalTypeError",
     "CanonicalValueError",
+    "BudgetExceededError",
     "Config",
     "ConfigError",
+    "LoopDetectedError",
+    "Run",
+    "RunError",
     "MissingIdError",
     "RunCtx",
     "ToolGateway",

@@ -1,0 +1,178 @@
+//! Runs: `run_start` / `run_end`, budgets and the loop guard (SPEC §4, §5).
+
+use std::collections::HashMap;
+
+use crate::config::Config;
+use crate::value::Value;
+
+/// Why a run stopped (SPEC §4), defined once here.
+pub const STOP_REASONS: [&str; 9] = [
+    "completed",
+    "error",
+    "max_tool_calls",
+    "max_steps",
+    "max_duration",
+    "max_spend",
+    "loop_detected",
+    "cancelled",
+    "timeout",
+];
+
+/// Which budget refused a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Budget {
+    /// `budgets.max_tool_calls`
+    ToolCalls,
+    /// `budgets.max_steps`
+    Steps,
+    /// `budgets.max_duration_s`
+    Duration,
+    /// `budgets.max_spend_usd`
+    Spend,
+}
+
+impl Budget {
+    /// The configuration key.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Budget::ToolCalls => "max_tool_calls",
+            Budget::Steps => "max_steps",
+            Budget::Duration => "max_duration_s",
+            Budget::Spend => "max_spend_usd",
+        }
+    }
+
+    /// The stop reason a run gets when this budget ends it.
+    pub const fn stop_reason(self) -> &'static str {
+        match self {
+            Budget::ToolCalls => "max_tool_calls",
+            Budget::Steps => "max_steps",
+            Budget::Duration => "max_duration",
+            Budget::Spend => "max_spend",
+        }
+    }
+}
+
+/// A run's live counters, held by the gateway while the run is open.
+#[derive(Debug)]
+pub struct RunState {
+    pub(crate) common: Vec<(String, Value)>,
+    pub(crate) start_us: i64,
+    pub(crate) tool_calls: u64,
+    pub(crate) errors: u64,
+    pub(crate) steps: u64,
+    pub(crate) spend_usd: f64,
+    pub(crate) loops: HashMap<(String, String), u64>,
+    pub(crate) stop_reason: Option<&'static str>,
+}
+
+/// What the loop guard says about one more identical call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoopVerdict {
+    /// Below the warning threshold.
+    Fine,
+    /// The n-th identical call: allowed, flagged.
+    Warn(u64),
+    /// The n-th identical call: refused.
+    Block(u64),
+}
+
+impl RunState {
+    /// The first budget this run would exceed by making one more call.
+    pub(crate) fn exceeded(&self, c: &Config, now_us: i64) -> Option<Budget> {
+        let elapsed_s = (now_us - self.start_us) as f64 / 1e6;
+        if c.max_duration_s.is_some_and(|max| elapsed_s > max) {
+            return Some(Budget::Duration);
+        }
+        if c.max_tool_calls.is_some_and(|max| self.tool_calls >= max) {
+            return Some(Budget::ToolCalls);
+        }
+        if c.max_spend_usd.is_some_and(|max| self.spend_usd >= max) {
+            return Some(Budget::Spend);
+        }
+        if c.max_steps.is_some_and(|max| self.steps > max) {
+            return Some(Budget::Steps);
+        }
+        None
+    }
+
+    /// The loop guard's verdict for one more `(tool, args_hash)` call.
+    pub(crate) fn loop_verdict(&self, c: &Config, tool: &str, hash: &str) -> LoopVerdict {
+        let Some(guard) = c.loop_guard else {
+            return LoopVerdict::Fine;
+        };
+        let n = self
+            .loops
+            .get(&(tool.to_owned(), hash.to_owned()))
+            .copied()
+            .unwrap_or(0)
+            + 1;
+        if n >= guard.block_after {
+            LoopVerdict::Block(n)
+        } else if n >= guard.warn_after {
+            LoopVerdict::Warn(n)
+        } else {
+            LoopVerdict::Fine
+        }
+    }
+
+    /// Records the first reason the run must stop for.
+    pub(crate) fn stop(&mut self, reason: &'static str) {
+        self.stop_reason.get_or_insert(reason);
+    }
+
+    /// `budgets` of `run_end`: each configured limit with what was used.
+    pub(crate) fn usage(&self, c: &Config, now_us: i64) -> Value {
+        let entry = |limit: f64, used: f64| {
+            Value::object([
+                ("limit", Value::Number(limit)),
+                ("used", Value::Number(used)),
+            ])
+        };
+        let mut m = Vec::new();
+        if let Some(max) = c.max_tool_calls {
+            m.push((
+                "max_tool_calls".to_owned(),
+                entry(max as f64, self.tool_calls as f64),
+            ));
+        }
+        if let Some(max) = c.max_steps {
+            m.push(("max_steps".to_owned(), entry(max as f64, self.steps as f64)));
+        }
+        if let Some(max) = c.max_duration_s {
+            let used = ((now_us - self.start_us) as f64 / 1e3).round() / 1e3;
+            m.push(("max_duration_s".to_owned(), entry(max, used)));
+        }
+        if let Some(max) = c.max_spend_usd {
+            m.push(("max_spend_usd".to_owned(), entry(max, self.spend_usd)));
+        }
+        Value::Object(m)
+    }
+}
+
+/// `budgets` of `run_start`: the limits in force.
+pub(crate) fn limits(c: &Config) -> Value {
+    let mut m = Vec::new();
+    if let Some(v) = c.max_tool_calls {
+        m.push(("max_tool_calls".to_owned(), Value::Number(v as f64)));
+    }
+    if let Some(v) = c.max_steps {
+        m.push(("max_steps".to_owned(), Value::Number(v as f64)));
+    }
+    if let Some(v) = c.max_duration_s {
+        m.push(("max_duration_s".to_owned(), Value::Number(v)));
+    }
+    if let Some(v) = c.max_spend_usd {
+        m.push(("max_spend_usd".to_owned(), Value::Number(v)));
+    }
+    if let Some(g) = c.loop_guard {
+        m.push((
+            "loop_guard".to_owned(),
+            Value::object([
+                ("warn_after", Value::Number(g.warn_after as f64)),
+                ("block_after", Value::Number(g.block_after as f64)),
+            ]),
+        ));
+    }
+    Value::Object(m)
+}
