@@ -247,6 +247,14 @@ impl<'a> Section<'a> {
     }
 
     fn thresholds(&mut self, name: &str, out: &mut Option<Thresholds>) -> Result<(), ConfigError> {
+        // An explicit null turns the rule off; an absent key keeps the default.
+        if self
+            .members
+            .iter()
+            .any(|(k, v)| k == name && *v == Value::Null)
+        {
+            *out = None;
+        }
         let Some(mut s) = self.section(name)? else {
             return Ok(());
         };

@@ -104,3 +104,10 @@ fn errors_name_the_key() {
         "(root)"
     );
 }
+
+#[test]
+fn a_null_alert_rule_is_off() {
+    let c = Config::from_yaml("logging:\n  alerts:\n    timeout_rate: null\n").unwrap();
+    assert_eq!(c.alert_timeout_rate, None);
+    assert!(c.alert_validation_fail_rate.is_some());
+}

@@ -1,0 +1,126 @@
+//! Replays `tests/vectors/gateway/runs.json` (budgets, loop guard, stop
+//! reasons) and compares with `runs.expected.jsonl`, which Python and Node
+//! must also produce. `UPDATE_GOLDEN=1` rewrites the golden file.
+
+use std::time::Duration;
+
+use tooltrail_core::gateway::{Deterministic, RunExit};
+use tooltrail_core::writer::{MemorySink, SinkSpec, WriterConfig};
+use tooltrail_core::{
+    Config, EventWriter, FailureFacts, Gateway, Outcome, RunCtx, Value, parse_json,
+};
+
+fn text(v: Option<&Value>) -> Option<String> {
+    match v {
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn num(v: Option<&Value>) -> f64 {
+    match v {
+        Some(Value::Number(n)) => *n,
+        other => panic!("number expected, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_runs_scenario_matches_the_golden_file() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/gateway");
+    let scenario = parse_json(&std::fs::read(format!("{dir}/runs.json")).unwrap()).unwrap();
+    let config = Config::from_value(scenario.get("config").unwrap()).unwrap();
+    let Some(Value::Array(tools)) = scenario.get("tools") else {
+        panic!("tools")
+    };
+    let tools = tools.iter().map(|t| text(Some(t)).unwrap());
+    let gw = Gateway::new(
+        config,
+        tools,
+        None,
+        Some(Deterministic {
+            start_us: num(scenario.get("start_us")) as i64,
+        }),
+    );
+    let sink = MemorySink::new();
+    let writer = EventWriter::new(WriterConfig {
+        sink: SinkSpec::Memory(sink.clone()),
+        ..WriterConfig::default()
+    })
+    .unwrap();
+    let emit = |events: Vec<tooltrail_core::Event>| {
+        for e in events {
+            writer.event(e.name, &e.fields).unwrap();
+        }
+    };
+    let Some(Value::Array(runs)) = scenario.get("runs") else {
+        panic!("runs")
+    };
+    let mut stop_reasons = Vec::new();
+    for run in runs {
+        let ids = run.get("ids").unwrap();
+        let ctx = RunCtx {
+            run_id: text(ids.get("run_id")),
+            trace_id: text(ids.get("trace_id")),
+            user_id: text(ids.get("user_id")),
+            request_id: text(ids.get("request_id")),
+            parent_span_id: None,
+        };
+        let (ctx, events) = gw.start_run(&ctx).unwrap();
+        emit(events);
+        let run_id = ctx.run_id.clone().unwrap();
+        let mut exit = RunExit::Normal;
+        let Some(Value::Array(actions)) = run.get("actions") else {
+            panic!("actions")
+        };
+        for a in actions {
+            if let Some(tool) = text(a.get("call")) {
+                match gw.begin(&ctx, &tool, Ok(a.get("args").unwrap().clone())) {
+                    Ok((h, events)) => {
+                        emit(events);
+                        gw.clock().advance_us(num(a.get("latency_us")) as i64);
+                        let outcome = a.get("outcome").unwrap();
+                        let result = match outcome.get("return") {
+                            Some(v) => Outcome::Returned(Ok(v.clone())),
+                            None => Outcome::Failed {
+                                facts: FailureFacts {
+                                    class_name: "HTTPError".into(),
+                                    http_status: Some(num(outcome.get("status")) as u16),
+                                    ..FailureFacts::default()
+                                },
+                                message: text(outcome.get("message")).unwrap(),
+                            },
+                        };
+                        emit(gw.finish(h, result));
+                    }
+                    Err((_, events)) => emit(events),
+                }
+            } else if a.get("step").is_some() {
+                let _ = gw.step(&run_id);
+            } else if let Some(usd) = a.get("spend") {
+                gw.add_spend(&run_id, num(Some(usd))).unwrap();
+            } else if let Some(us) = a.get("advance_us") {
+                gw.clock().advance_us(num(Some(us)) as i64);
+            } else if let Some(reason) = text(a.get("stop")) {
+                gw.stop_run(&run_id, &reason).unwrap();
+            } else if a.get("raise").is_some() {
+                exit = RunExit::Raised;
+                break;
+            }
+        }
+        let events = gw.end_run(&run_id, exit).unwrap();
+        stop_reasons.push(text(events[0].fields.get("stop_reason")).unwrap());
+        emit(events);
+    }
+    let expected: Vec<String> = match scenario.get("expected_stop_reasons") {
+        Some(Value::Array(r)) => r.iter().map(|v| text(Some(v)).unwrap()).collect(),
+        _ => panic!("expected_stop_reasons"),
+    };
+    assert_eq!(stop_reasons, expected);
+    assert!(writer.close(Duration::from_secs(10)));
+    let got = String::from_utf8(sink.contents()).unwrap();
+    let golden = format!("{dir}/runs.expected.jsonl");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &got).unwrap();
+    }
+    assert_eq!(got, std::fs::read_to_string(&golden).unwrap());
+}
