@@ -25,7 +25,28 @@ export type ErrorClass =
   | 'cancelled'
 
 /** Every `code` a TooltrailError can carry. */
-export type ErrorCode = ErrorKind | 'config_error' | 'writer_error' | 'unknown_tool' | 'missing_id' | 'validation_failed'
+export type ErrorCode =
+  | ErrorKind
+  | 'config_error'
+  | 'writer_error'
+  | 'unknown_tool'
+  | 'missing_id'
+  | 'validation_failed'
+  | 'budget_exceeded'
+  | 'loop_detected'
+  | 'invalid_argument'
+
+/** Why a run stopped (SPEC §4). */
+export type StopReason =
+  | 'completed'
+  | 'error'
+  | 'max_tool_calls'
+  | 'max_steps'
+  | 'max_duration'
+  | 'max_spend'
+  | 'loop_detected'
+  | 'cancelled'
+  | 'timeout'
 
 /** Base class of every error tooltrail throws. */
 export declare class TooltrailError extends Error {
@@ -39,10 +60,14 @@ export declare class TooltrailError extends Error {
   readonly key?: string
   /** Gateway errors: the tool. */
   readonly tool?: string
+  /** budget_exceeded: the budget's config key, and the stop reason it gives the run. */
+  readonly budget?: 'max_tool_calls' | 'max_steps' | 'max_duration_s' | 'max_spend_usd'
+  readonly stopReason?: StopReason
 }
 
 export declare const ERROR_KINDS: readonly ErrorKind[]
 export declare const ERROR_CLASSES: readonly ErrorClass[]
+export declare const STOP_REASONS: readonly StopReason[]
 export declare const version: string
 
 /**
@@ -139,6 +164,25 @@ export interface ToolGatewayOptions<I extends Record<string, Tool>> {
   validators?: Partial<Record<keyof I, (result: any) => unknown>>
   /** Per-tool timeouts in milliseconds; the tool's `signal` aborts. */
   timeouts?: Partial<Record<keyof I, number>>
+  /** Called with the `alert` event's fields on every alert level change. */
+  onAlert?: (alert: Record<string, unknown>) => void
+}
+
+/** One agent run: calls share its ids and budgets. */
+export declare class Run<I extends Record<string, Tool> = Record<string, Tool>> {
+  readonly ctx: Readonly<RunCtx>
+  readonly runId: string
+  readonly traceId: string
+  call<K extends keyof I & string>(name: K, args?: Parameters<I[K]>[0]): ReturnType<I[K]>
+  /** Marks one agent step; throws `budget_exceeded` past max_steps. */
+  step(): number
+  /** Adds spend in USD; returns the run's total. */
+  addSpend(usd: number): number
+  stop(reason: StopReason): void
+  /** A W3C traceparent for outgoing calls made within this run. */
+  traceparent(): string
+  /** Ends the run (idempotent); with an error it stops `error` (`cancelled` for AbortError). */
+  end(error?: unknown): void
 }
 
 /** Every tool call goes through here; see docs/gateway.md. */
@@ -147,4 +191,10 @@ export declare class ToolGateway<I extends Record<string, Tool> = Record<string,
   /** The tool's return value, or a Promise for async tools (logged when it settles). */
   call<K extends keyof I & string>(ctx: RunCtx, name: K, args?: Parameters<I[K]>[0]): ReturnType<I[K]>
   redact(value: unknown): unknown
+  /** `run_start`, then fn, then `run_end` with the stop reason; returns fn's result. */
+  run<T>(ids: RunCtx | undefined, fn: (run: Run<I>) => Promise<T> | T): Promise<T>
+  startRun(ids?: RunCtx): Run<I>
+  /** Window values and alert levels. */
+  metrics(): Record<string, unknown>
+  checkAlerts(): void
 }

@@ -1,7 +1,6 @@
 // A small support agent in Node: every tool call goes through tooltrail.
 // Run (with examples/fake_api.py serving): FAKE_API=http://127.0.0.1:PORT node examples/agent.js LOG_DIR
 'use strict'
-const crypto = require('node:crypto')
 const { ToolGateway, EventWriter } = require('tooltrail')
 
 const API = process.env.FAKE_API
@@ -29,25 +28,29 @@ async function main(logDir) {
   const gw = new ToolGateway({
     impls,
     logger: writer,
-    config: { logging: { agent_id: 'support-js', tool_calls: { store_args: true, store_error_messages: true } } },
+    config: {
+      logging: { agent_id: 'support-js', tool_calls: { store_args: true, store_error_messages: true } },
+      budgets: { max_tool_calls: 6, loop_guard: { warn_after: 2, block_after: 3 } },
+    },
     validators: { get_invoice: (r) => !('error' in r) }, // a 200 whose body says "error" is a failure
   })
   let ok = 0
   let failed = 0
   for (let i = 0; i < 6; i++) {
-    const ctx = { run_id: `js-run-${i}`, trace_id: crypto.randomBytes(16).toString('hex'), user_id: `user-${i % 3}`, request_id: `js-req-${i}` }
     try {
-      let orders
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          orders = await gw.call(ctx, 'search_orders', { user: `user-${i % 3}` })
-          break
-        } catch (err) {
-          if (err.status !== 429) throw err
+      await gw.run({ run_id: `js-run-${i}`, user_id: `user-${i % 3}`, request_id: `js-req-${i}` }, async (run) => {
+        let orders
+        for (let attempt = 0; attempt < 3; attempt++) {
+          try {
+            orders = await run.call('search_orders', { user: `user-${i % 3}` })
+            break
+          } catch (err) {
+            if (err.status !== 429) throw err
+          }
         }
-      }
-      const invoice = await gw.call(ctx, 'get_invoice', { order_id: orders.orders[0].id })
-      await gw.call(ctx, 'send_email', { to: invoice.email, subject: 'Your invoice', body: `Total ${invoice.amount}` })
+        const invoice = await run.call('get_invoice', { order_id: orders.orders[0].id })
+        await run.call('send_email', { to: invoice.email, subject: 'Your invoice', body: `Total ${invoice.amount}` })
+      })
       ok++
     } catch (err) {
       failed++

@@ -6,7 +6,6 @@ Run (with examples/fake_api.py serving): FAKE_API=http://127.0.0.1:PORT \
 
 import json
 import os
-import secrets
 import sys
 import urllib.error
 import urllib.request
@@ -49,26 +48,29 @@ def main(log_dir):
     gw = tooltrail.ToolGateway(
         impls={"search_orders": search_orders, "get_invoice": get_invoice, "send_email": send_email},
         logger=writer,
-        config={"logging": {"agent_id": "support-py", "tool_calls": {"store_args": True, "store_error_messages": True}}},
+        config={
+            "logging": {"agent_id": "support-py", "tool_calls": {"store_args": True, "store_error_messages": True}},
+            "budgets": {"max_tool_calls": 6, "loop_guard": {"warn_after": 2, "block_after": 3}},
+        },
         # The seed incident: a 200 whose body says "error" is a failure.
         validators={"get_invoice": lambda r: "error" not in r},
     )
     outcomes = {"ok": 0, "failed": 0}
     for i in range(6):
-        ctx = tooltrail.RunCtx(run_id=f"py-run-{i}", trace_id=secrets.token_hex(16), user_id=f"user-{i % 3}",
-                               request_id=f"py-req-{i}")
         try:
-            orders = None
-            for attempt in range(3):  # the agent retries rate limits
-                try:
-                    orders = gw.call(ctx, "search_orders", {"user": f"user-{i % 3}"})
-                    break
-                except HTTPError as e:
-                    if e.status_code != 429:
-                        raise
-            order_id = orders["orders"][0]["id"]
-            invoice = gw.call(ctx, "get_invoice", {"order_id": order_id})
-            gw.call(ctx, "send_email", {"to": invoice["email"], "subject": "Your invoice", "body": f"Total {invoice['amount']}"})
+            with gw.run(run_id=f"py-run-{i}", user_id=f"user-{i % 3}", request_id=f"py-req-{i}") as run:
+                orders = None
+                for attempt in range(3):  # the agent retries rate limits
+                    try:
+                        orders = run.call("search_orders", {"user": f"user-{i % 3}"})
+                        break
+                    except HTTPError as e:
+                        if e.status_code != 429:
+                            raise
+                order_id = orders["orders"][0]["id"]
+                invoice = run.call("get_invoice", {"order_id": order_id})
+                run.call("send_email", {"to": invoice["email"], "subject": "Your invoice",
+                                        "body": f"Total {invoice['amount']}"})
             outcomes["ok"] += 1
         except Exception as e:  # the agent gives up on this request
             outcomes["failed"] += 1

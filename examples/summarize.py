@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 calls = collections.Counter()
+stops = collections.Counter()
 failures = collections.defaultdict(collections.Counter)
 failed_runs = collections.defaultdict(list)
 for f in sorted(Path(sys.argv[1]).glob("*.jsonl")):
@@ -15,6 +16,8 @@ for f in sorted(Path(sys.argv[1]).glob("*.jsonl")):
             e = json.loads(line)
         except ValueError:
             continue  # a truncated last line
+        if e["event"] == "run_end":
+            stops[e["stop_reason"]] += 1
         if e["event"] == "tool_result":
             calls[e["tool"]] += 1
             if not e["ok"]:
@@ -24,6 +27,7 @@ print(f"{'tool':<15} {'calls':>5}  failures by error_class")
 for tool, n in sorted(calls.items()):
     detail = ", ".join(f"{c}={k}" for c, k in failures[tool].most_common()) or "-"
     print(f"{tool:<15} {n:>5}  {detail}")
-print(f"\nruns with failed calls: {len(failed_runs)}")
+print("\nruns by stop_reason: " + ", ".join(f"{r}={n}" for r, n in stops.most_common()))
+print(f"runs with failed calls: {len(failed_runs)}")
 for run, items in sorted(failed_runs.items()):
     print(f"  {run}: {' '.join(items)}")

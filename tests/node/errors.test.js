@@ -30,6 +30,14 @@ test('ERROR_CLASSES equals the ErrorClass union in index.d.ts', () => {
   }
 })
 
+test('STOP_REASONS equals the StopReason union in index.d.ts', () => {
+  const dts = fs.readFileSync(path.join(ROOT, 'bindings-node', 'index.d.ts'), 'utf8')
+  const union = dts.match(/export type StopReason =([^]*?)\n\n/)
+  assert.ok(union, 'StopReason union missing')
+  const declared = [...union[1].matchAll(/'([a-z_]+)'/g)].map((m) => m[1])
+  assert.deepEqual(declared, [...tooltrail.STOP_REASONS], 'index.d.ts StopReason is stale')
+})
+
 test('one version everywhere', () => {
   const cargo = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8')
   const version = cargo.match(/\[workspace\.package\][^[]*?version = "([^"]+)"/)[1]

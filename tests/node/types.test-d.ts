@@ -66,4 +66,15 @@ const classes: readonly tooltrail.ErrorClass[] = tooltrail.ERROR_CLASSES
 const cfg = tooltrail.loadConfig({ budgets: { max_tool_calls: 5 } })
 const red: unknown = tooltrail.redact({ a: 1 })
 
-void h, h2, c, kinds, v, accepted, flushed, ok, full, sum, body, classes, cfg, red
+const done: Promise<number> = gw.run({ user_id: 'u' }, async (run) => {
+  run.step()
+  run.addSpend(0.01)
+  const n: number = run.call('add', { a: 1, b: 2 })
+  run.stop('completed')
+  return n
+})
+// @ts-expect-error not a stop reason
+gw.startRun().stop('bored')
+const reasons: readonly tooltrail.StopReason[] = tooltrail.STOP_REASONS
+
+void h, h2, c, kinds, v, accepted, flushed, ok, full, sum, body, classes, cfg, red, done, reasons

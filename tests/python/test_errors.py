@@ -36,6 +36,13 @@ def test_error_classes_match_the_stub():
         raise AssertionError(f"_native.pyi is stale; use:\nErrorClass = Literal[\n{lines}]")
 
 
+def test_stop_reasons_match_the_stub():
+    text = STUB.read_text(encoding="utf-8")
+    m = re.search(r"StopReason = Literal\[(.*?)\]", text, re.S)
+    assert m, "StopReason Literal missing from _native.pyi"
+    assert tuple(re.findall(r'"([a-z_]+)"', m.group(1))) == tooltrail.STOP_REASONS, "_native.pyi StopReason is stale"
+
+
 def test_error_kinds_are_the_spec_list():
     assert tooltrail.ERROR_KINDS == (
         "non_finite", "integer_out_of_range", "lone_surrogate", "duplicate_key",
