@@ -122,20 +122,9 @@ impl JsGateway {
         forward_alerts: Option<bool>,
     ) -> Result<Self> {
         let config = config_from(&env, config)?;
-        let hash_key = match &config.hash_key_env {
-            None => None,
-            Some(var) => Some(
-                std::env::var_os(var)
-                    .map(|k| k.into_encoded_bytes())
-                    .ok_or_else(|| {
-                        let err = tooltrail_core::ConfigError {
-                            key: "logging.tool_calls.hash_key_env".into(),
-                            message: format!("environment variable {var} is not set"),
-                        };
-                        unsafe { config_err(env.raw(), &err) }
-                    })?,
-            ),
-        };
+        let hash_key = config
+            .hash_key()
+            .map_err(|e| unsafe { config_err(env.raw(), &e) })?;
         let deterministic = deterministic_start_us.map(|us| Deterministic {
             start_us: us as i64,
         });

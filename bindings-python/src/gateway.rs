@@ -13,7 +13,7 @@ use tooltrail_core::gateway::RunExit;
 use tooltrail_core::{CallHandle, EventWriter, FailureFacts, Gateway, Outcome, RunCtx};
 
 use crate::convert::{to_py, to_value};
-use crate::errors::{config_err, gateway_err};
+use crate::errors::gateway_err;
 use crate::writer::PyEventWriter;
 
 /// The ids a tool call runs under.
@@ -239,20 +239,9 @@ impl PyToolGateway {
         _deterministic: Option<i64>,
     ) -> PyResult<Self> {
         let config = crate::config::config_from(py, config)?;
-        let hash_key = match &config.hash_key_env {
-            None => None,
-            Some(var) => Some(
-                std::env::var_os(var)
-                    .map(|k| k.into_encoded_bytes())
-                    .ok_or_else(|| {
-                        config_err(
-                            py,
-                            "logging.tool_calls.hash_key_env",
-                            &format!("environment variable {var} is not set"),
-                        )
-                    })?,
-            ),
-        };
+        let hash_key = config
+            .hash_key()
+            .map_err(|e| crate::errors::config_error(py, e))?;
         let tools: Vec<String> = impls
             .keys()
             .iter()

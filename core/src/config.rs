@@ -295,6 +295,23 @@ fn show(v: &Value) -> String {
 }
 
 impl Config {
+    /// The HMAC key for `args_hash`, read from the environment variable named
+    /// by `logging.tool_calls.hash_key_env` (never from the file). `None`
+    /// when no variable is configured; an error when it is named but unset.
+    pub fn hash_key(&self) -> Result<Option<Vec<u8>>, ConfigError> {
+        let Some(var) = &self.hash_key_env else {
+            return Ok(None);
+        };
+        std::env::var_os(var)
+            .map(|k| Some(k.into_encoded_bytes()))
+            .ok_or_else(|| {
+                err(
+                    "logging.tool_calls.hash_key_env",
+                    &format!("environment variable {var} is not set"),
+                )
+            })
+    }
+
     /// Reads a configuration from YAML text.
     pub fn from_yaml(text: &str) -> Result<Self, ConfigError> {
         let docs = YamlLoader::load_from_str(text).map_err(|e| err("(yaml)", &e.to_string()))?;

@@ -2,28 +2,16 @@
 //! compares with `basic.expected.jsonl`, the bytes the Python and Node suites
 //! must also produce. `UPDATE_GOLDEN=1` rewrites the golden file (review it).
 
+mod common;
+
 use std::time::Duration;
 
+use common::{check_golden, emit, memory_writer, num, text};
+
 use tooltrail_core::gateway::Deterministic;
-use tooltrail_core::writer::{MemorySink, SinkSpec, WriterConfig};
 use tooltrail_core::{
-    CanonError, Config, ErrorKind, EventWriter, FailureFacts, Gateway, Outcome, RunCtx, Value,
-    parse_json,
+    CanonError, Config, ErrorKind, FailureFacts, Gateway, Outcome, RunCtx, Value, parse_json,
 };
-
-fn text(v: Option<&Value>) -> Option<String> {
-    match v {
-        Some(Value::String(s)) => Some(s.clone()),
-        _ => None,
-    }
-}
-
-fn num(v: Option<&Value>) -> f64 {
-    match v {
-        Some(Value::Number(n)) => *n,
-        other => panic!("number expected, got {other:?}"),
-    }
-}
 
 fn ctx_of(v: &Value) -> RunCtx {
     let mut c = RunCtx {
@@ -50,17 +38,8 @@ fn the_scenario_matches_the_golden_file() {
     };
     let start_us = num(scenario.get("start_us")) as i64;
     let gw = Gateway::new(config, tools, None, Some(Deterministic { start_us }));
-    let sink = MemorySink::new();
-    let writer = EventWriter::new(WriterConfig {
-        sink: SinkSpec::Memory(sink.clone()),
-        ..WriterConfig::default()
-    })
-    .unwrap();
-    let emit = |events: Vec<tooltrail_core::Event>| {
-        for e in events {
-            writer.event(e.name, &e.fields).unwrap();
-        }
-    };
+    let (writer, sink) = memory_writer();
+    let emit = |events| emit(&writer, events);
     let Some(Value::Array(calls)) = scenario.get("calls") else {
         panic!("calls")
     };
@@ -110,9 +89,5 @@ fn the_scenario_matches_the_golden_file() {
     }
     assert!(writer.close(Duration::from_secs(10)));
     let got = String::from_utf8(sink.contents()).unwrap();
-    let golden = format!("{dir}/basic.expected.jsonl");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&golden, &got).unwrap();
-    }
-    assert_eq!(got, std::fs::read_to_string(&golden).unwrap());
+    check_golden(&format!("{dir}/basic.expected.jsonl"), &got);
 }

@@ -2,27 +2,14 @@
 //! reasons) and compares with `runs.expected.jsonl`, which Python and Node
 //! must also produce. `UPDATE_GOLDEN=1` rewrites the golden file.
 
+mod common;
+
 use std::time::Duration;
 
+use common::{check_golden, emit, memory_writer, num, text};
+
 use tooltrail_core::gateway::{Deterministic, RunExit};
-use tooltrail_core::writer::{MemorySink, SinkSpec, WriterConfig};
-use tooltrail_core::{
-    Config, EventWriter, FailureFacts, Gateway, Outcome, RunCtx, Value, parse_json,
-};
-
-fn text(v: Option<&Value>) -> Option<String> {
-    match v {
-        Some(Value::String(s)) => Some(s.clone()),
-        _ => None,
-    }
-}
-
-fn num(v: Option<&Value>) -> f64 {
-    match v {
-        Some(Value::Number(n)) => *n,
-        other => panic!("number expected, got {other:?}"),
-    }
-}
+use tooltrail_core::{Config, FailureFacts, Gateway, Outcome, RunCtx, Value, parse_json};
 
 #[test]
 fn the_runs_scenario_matches_the_golden_file() {
@@ -41,17 +28,8 @@ fn the_runs_scenario_matches_the_golden_file() {
             start_us: num(scenario.get("start_us")) as i64,
         }),
     );
-    let sink = MemorySink::new();
-    let writer = EventWriter::new(WriterConfig {
-        sink: SinkSpec::Memory(sink.clone()),
-        ..WriterConfig::default()
-    })
-    .unwrap();
-    let emit = |events: Vec<tooltrail_core::Event>| {
-        for e in events {
-            writer.event(e.name, &e.fields).unwrap();
-        }
-    };
+    let (writer, sink) = memory_writer();
+    let emit = |events| emit(&writer, events);
     let Some(Value::Array(runs)) = scenario.get("runs") else {
         panic!("runs")
     };
@@ -118,9 +96,5 @@ fn the_runs_scenario_matches_the_golden_file() {
     assert_eq!(stop_reasons, expected);
     assert!(writer.close(Duration::from_secs(10)));
     let got = String::from_utf8(sink.contents()).unwrap();
-    let golden = format!("{dir}/runs.expected.jsonl");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&golden, &got).unwrap();
-    }
-    assert_eq!(got, std::fs::read_to_string(&golden).unwrap());
+    check_golden(&format!("{dir}/runs.expected.jsonl"), &got);
 }

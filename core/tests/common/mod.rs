@@ -1,0 +1,46 @@
+//! Helpers shared by the scenario replays.
+#![allow(dead_code)]
+
+use tooltrail_core::writer::{MemorySink, SinkSpec, WriterConfig};
+use tooltrail_core::{Event, EventWriter, Value};
+
+/// A string member, if present.
+pub fn text(v: Option<&Value>) -> Option<String> {
+    match v {
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// A number member (panics otherwise: the vector file is malformed).
+pub fn num(v: Option<&Value>) -> f64 {
+    match v {
+        Some(Value::Number(n)) => *n,
+        other => panic!("number expected, got {other:?}"),
+    }
+}
+
+/// A writer into memory, and the sink to read it back.
+pub fn memory_writer() -> (EventWriter, MemorySink) {
+    let sink = MemorySink::new();
+    let config = WriterConfig {
+        sink: SinkSpec::Memory(sink.clone()),
+        ..WriterConfig::default()
+    };
+    (EventWriter::new(config).unwrap(), sink)
+}
+
+/// Writes events as the bindings do.
+pub fn emit(writer: &EventWriter, events: Vec<Event>) {
+    for e in events {
+        writer.event(e.name, &e.fields).unwrap();
+    }
+}
+
+/// Compares with (or, with `UPDATE_GOLDEN=1`, rewrites) a golden file.
+pub fn check_golden(path: &str, got: &str) {
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(path, got).unwrap();
+    }
+    assert_eq!(got, std::fs::read_to_string(path).unwrap());
+}
