@@ -48,6 +48,7 @@ async function main(logDir) {
             if (err.status !== 429) throw err
           }
         }
+        run.addSpend(0.0031) // what the planner's model call cost (simulated)
         const invoice = await run.call('get_invoice', { order_id: orders.orders[0].id })
         await run.call('send_email', { to: invoice.email, subject: 'Your invoice', body: `Total ${invoice.amount}` })
       })

@@ -21,10 +21,16 @@ printf '\n==> Python agent (flaky API: 429s, 503s, 200-with-error payloads, slow
 printf '\n==> Node agent, same API, same log directory\n'
 node examples/agent.js "$logs"
 
-printf '\n==> What the logs say (%s)\n' "$logs"
-.venv/bin/python examples/summarize.py "$logs"
-printf '\none event, as written:\n'
-head -n 1 "$logs/tooltrail.jsonl"
+cli=.venv/bin/tooltrail   # the same CLI is `npx tooltrail` (npm) and `cargo install --path core`
+printf '\n==> tooltrail runs %s --error-class validation_failed   (which runs hit a 200-with-error payload?)\n' "$logs"
+$cli runs "$logs" --error-class validation_failed
+printf '\n==> tooltrail stats   (per tool: failures by class, latency percentiles, hottest argument hashes)\n'
+$cli stats "$logs" --top 3
+run=$($cli runs "$logs" --stop-reason error --json | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)[-1]["run_id"])')
+printf '\n==> tooltrail show %s   (one failed run, call by call)\n' "$run"
+$cli show "$run" "$logs"
+printf '\n==> tooltrail alerts   (the alert rules replayed over the logs)\n'
+$cli alerts "$logs"
 
 printf '\n==> The same arguments hash the same in Python and Node\n'
 py=$(.venv/bin/python examples/hash_args.py)

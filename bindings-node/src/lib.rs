@@ -177,3 +177,9 @@ pub fn error_classes() -> Vec<&'static str> {
 pub fn stop_reasons() -> Vec<&'static str> {
     tooltrail_core::gateway::STOP_REASONS.to_vec()
 }
+
+/// Runs the `tooltrail` CLI with `args`; returns the exit code (npm bin).
+#[napi(js_name = "_cliMain")]
+pub fn cli_main(args: Vec<String>) -> i32 {
+    tooltrail_core::cli::run(&args, &mut std::io::stdin(), &mut std::io::stdout())
+}

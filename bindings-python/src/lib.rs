@@ -103,6 +103,13 @@ fn redact<'py>(
     convert::to_py(py, &redactor.redact(&value))
 }
 
+/// Runs the `tooltrail` CLI with `argv` (without the program name); returns
+/// the exit code. The console script `tooltrail` calls it.
+#[pyfunction]
+fn cli_main(py: Python<'_>, argv: Vec<String>) -> i32 {
+    py.detach(|| tooltrail_core::cli::run(&argv, &mut std::io::stdin(), &mut std::io::stdout()))
+}
+
 #[pymodule(gil_used = false)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
@@ -117,6 +124,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<config::PyConfig>()?;
     m.add_function(wrap_pyfunction!(config::load_config, m)?)?;
     m.add_function(wrap_pyfunction!(redact, m)?)?;
+    m.add_function(wrap_pyfunction!(cli_main, m)?)?;
     m.add(
         "ERROR_CLASSES",
         pyo3::types::PyTuple::new(m.py(), tooltrail_core::ERROR_CLASSES)?,

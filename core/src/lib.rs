@@ -14,6 +14,7 @@
 //! ```
 
 mod canonical;
+pub mod cli;
 pub mod config;
 mod error;
 mod error_class;
@@ -22,6 +23,7 @@ pub mod gateway;
 mod hash;
 mod number;
 mod parse;
+pub mod query;
 pub mod redact;
 mod value;
 pub mod writer;

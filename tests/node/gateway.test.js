@@ -42,7 +42,12 @@ async function classOf(tool) {
 test('error classes from real errors', async () => {
   const port = await closedPort()
   const cases = [
-    ['AbortSignal.timeout', () => new Promise((_, reject) => { const s = AbortSignal.timeout(5); s.addEventListener('abort', () => reject(s.reason)) }), 'timeout'],
+    // AbortSignal.timeout's timer is unref'd: hold the event loop until it fires.
+    ['AbortSignal.timeout', () => new Promise((_, reject) => {
+      const s = AbortSignal.timeout(5)
+      const hold = setTimeout(() => {}, 10000)
+      s.addEventListener('abort', () => { clearTimeout(hold); reject(s.reason) })
+    }), 'timeout'],
     ['AbortController.abort', () => { const c = new AbortController(); const p = new Promise((_, j) => c.signal.addEventListener('abort', () => j(c.signal.reason))); c.abort(); return p }, 'cancelled'],
     ['net ECONNREFUSED', () => new Promise((_, reject) => net.connect(port, '127.0.0.1').on('error', reject)), 'network'],
     ['fetch to a closed port', () => fetch(`http://127.0.0.1:${port}/`), 'network'],

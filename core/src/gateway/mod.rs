@@ -18,6 +18,30 @@ use std::sync::atomic::{AtomicI64, AtomicU64};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use alerts::{AlertChange, RULES as ALERT_RULES};
+
+/// Alert rules fed from log history (the CLI's `alerts`), not a live gateway.
+#[derive(Debug, Default)]
+pub struct AlertReplay(alerts::Alerts);
+
+impl AlertReplay {
+    /// Feeds one tool result at time `now_us`; returns level changes.
+    pub fn call(
+        &mut self,
+        c: &Config,
+        now_us: i64,
+        timeout: bool,
+        invalid: bool,
+    ) -> Vec<AlertChange> {
+        self.0.record_call(now_us, timeout, invalid);
+        self.0.evaluate(c, now_us)
+    }
+
+    /// Feeds one finished run; returns level changes.
+    pub fn run(&mut self, c: &Config, now_us: i64, tool_calls: u64) -> Vec<AlertChange> {
+        self.0.record_run(now_us, tool_calls);
+        self.0.evaluate(c, now_us)
+    }
+}
 pub use ids::{Clock, IdSource, TraceParent, sampled};
 pub use run::{Budget, STOP_REASONS};
 pub use types::{CallHandle, Deterministic, Event, GatewayError, Outcome, RunCtx, RunExit};

@@ -1,0 +1,158 @@
+//! The CLI over the golden logs of the gateway scenarios (deterministic), as
+//! tables and as `--json`.
+
+use tooltrail_core::{Value, cli, parse_json};
+
+const RUNS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../tests/vectors/gateway/runs.expected.jsonl"
+);
+const BASIC: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../tests/vectors/gateway/basic.expected.jsonl"
+);
+
+fn run(args: &[&str], stdin: &str) -> (i32, String) {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::new();
+    let code = cli::run(&args, &mut stdin.as_bytes(), &mut out);
+    (code, String::from_utf8(out).unwrap())
+}
+
+fn json(args: &[&str]) -> Value {
+    let (code, out) = run(args, "");
+    assert_eq!(code, 0, "{args:?}");
+    parse_json(out.trim_end().as_bytes()).unwrap()
+}
+
+fn list(v: &Value) -> &[Value] {
+    match v {
+        Value::Array(items) => items,
+        other => panic!("array expected: {other:?}"),
+    }
+}
+
+fn s<'a>(v: &'a Value, k: &str) -> &'a str {
+    match v.get(k) {
+        Some(Value::String(x)) => x,
+        other => panic!("{k}: {other:?}"),
+    }
+}
+
+#[test]
+fn runs_lists_and_filters() {
+    let all = json(&["runs", RUNS, "--json"]);
+    let reasons: Vec<&str> = list(&all).iter().map(|r| s(r, "stop_reason")).collect();
+    assert_eq!(
+        reasons,
+        [
+            "max_tool_calls",
+            "loop_detected",
+            "max_steps",
+            "max_spend",
+            "max_duration",
+            "error",
+            "timeout",
+            "completed"
+        ]
+    );
+    let looped = json(&["runs", RUNS, "--stop-reason", "loop_detected", "--json"]);
+    assert_eq!(list(&looped).len(), 1);
+    assert_eq!(s(&list(&looped)[0], "run_id"), "run-loop");
+    let http = json(&["runs", RUNS, "--error-class", "http_5xx", "--json"]);
+    assert_eq!(s(&list(&http)[0], "run_id"), "run-completed");
+    let (code, table) = run(&["runs", RUNS], "");
+    assert_eq!(code, 0);
+    assert!(table.starts_with("RUN_ID"), "{table}");
+    assert!(
+        table.contains("run-spend")
+            && table.contains("max_spend")
+            && table.trim_end().ends_with("8 runs")
+    );
+}
+
+#[test]
+fn show_is_the_timeline_with_refusals_and_budgets() {
+    let (code, out) = run(&["show", "run-loop", RUNS], "");
+    assert_eq!(code, 0);
+    assert!(out.contains("call (repeat #2)"), "{out}");
+    assert!(out.contains("BLOCKED loop_detected"), "{out}");
+    assert!(
+        out.contains("stop_reason=loop_detected") && out.contains("max_tool_calls=3/4"),
+        "{out}"
+    );
+    let events = json(&["show", "run-1", BASIC, "--json"]);
+    assert_eq!(list(&events).len(), 19);
+    assert_eq!(run(&["show", "nope", BASIC], "").0, 2);
+}
+
+#[test]
+fn stats_gives_rates_percentiles_and_hot_pairs() {
+    let v = json(&["stats", BASIC, "--json"]);
+    let tools = list(v.get("tools").unwrap());
+    let fetch = tools
+        .iter()
+        .find(|t| s(t, "tool") == "fetch_invoice")
+        .unwrap();
+    assert_eq!(fetch.get("calls"), Some(&Value::Number(4.0)));
+    assert_eq!(
+        fetch.get("errors").unwrap(),
+        &parse_json(br#"{"http_4xx":1,"http_5xx":1,"rate_limited":1,"timeout":1}"#).unwrap()
+    );
+    assert_eq!(fetch.get("p50_ms"), Some(&Value::Number(0.8)));
+    assert_eq!(fetch.get("p99_ms"), Some(&Value::Number(5000.0)));
+    let hot = list(v.get("hottest").unwrap());
+    assert_eq!(s(&hot[0], "tool"), "fetch_invoice");
+    assert_eq!(hot[0].get("calls"), Some(&Value::Number(3.0)));
+}
+
+#[test]
+fn loops_and_alerts() {
+    let found = json(&["loops", RUNS, "--json"]);
+    assert_eq!(list(&found).len(), 1);
+    assert_eq!(s(&list(&found)[0], "run_id"), "run-loop");
+    assert_eq!(list(&found)[0].get("blocked"), Some(&Value::Number(1.0)));
+    let alerts = json(&["alerts", BASIC, "--json"]);
+    let levels: Vec<(&str, &str)> = list(&alerts)
+        .iter()
+        .map(|a| (s(a, "rule"), s(a, "level")))
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("timeout_rate", "critical"),
+            ("validation_fail_rate", "critical")
+        ]
+    );
+}
+
+#[test]
+fn hash_tail_help_and_errors() {
+    let (code, out) = run(&["hash"], "{\"b\":[true,null],\"a\":1.0}\n");
+    assert_eq!(
+        (code, out.trim()),
+        (
+            0,
+            "1cc69c7fa23616ca2ec3ee70d24390a6225c8832db8a4c814c7e0e7f942f8668"
+        )
+    );
+    assert_eq!(run(&["hash"], "{\"a\":1,\"a\":2}").0, 2);
+    let (code, out) = run(&["tail", RUNS, "-n", "2"], "");
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 2);
+    assert!(out.lines().last().unwrap().contains("run_end"));
+    assert!(run(&["help"], "").1.contains("usage: tooltrail"));
+    assert_eq!(run(&["frobnicate"], "").0, 2);
+    assert_eq!(run(&["runs", "--bogus"], "").0, 2);
+    assert_eq!(run(&["runs", "/nonexistent/logs"], "").0, 2);
+}
+
+#[test]
+fn a_truncated_last_line_is_tolerated() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = std::fs::read_to_string(RUNS).unwrap();
+    text.push_str("{\"v\":1,\"ts\":\"2026-11-24T19:58:00.000000Z\",\"event\":\"tool_ca");
+    std::fs::write(dir.path().join("tooltrail.jsonl"), text).unwrap();
+    let all = json(&["runs", dir.path().to_str().unwrap(), "--json"]);
+    assert_eq!(list(&all).len(), 8);
+}

@@ -1,0 +1,67 @@
+"""The CLI installed by pip (console script) and by npm (bin) is the same Rust
+code: run the examples, then each command through both entry points."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+PIP_CLI = [str(Path(sys.executable).with_name("tooltrail"))]
+NPM_CLI = ["node", str(ROOT / "bindings-node" / "cli.js")]
+
+
+@pytest.fixture(scope="module")
+def logs(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("cli")
+    port_file = tmp / "port"
+    api = subprocess.Popen([sys.executable, str(ROOT / "examples" / "fake_api.py"), str(port_file)])
+    try:
+        for _ in range(100):
+            if port_file.exists() and port_file.read_text():
+                break
+            time.sleep(0.05)
+        env = {**os.environ, "FAKE_API": f"http://127.0.0.1:{port_file.read_text()}"}
+        out = tmp / "logs"
+        subprocess.run([sys.executable, str(ROOT / "examples" / "agent.py"), str(out)], env=env, check=True, capture_output=True)
+        subprocess.run(["node", str(ROOT / "examples" / "agent.js"), str(out)], env=env, cwd=ROOT, check=True, capture_output=True)
+    finally:
+        api.kill()
+    return out
+
+
+def cli(entry, *args, stdin=None):
+    r = subprocess.run([*entry, *args], capture_output=True, text=True, input=stdin, timeout=60)
+    return r.returncode, r.stdout, r.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["runs"], ["runs", "--json"], ["runs", "--error-class", "validation_failed", "--json"], ["stats"], ["stats", "--json"],
+    ["loops", "--min", "2"], ["alerts", "--json"], ["tail", "-n", "5"],
+])
+def test_pip_and_npm_entry_points_agree(logs, args):
+    a = cli(PIP_CLI, args[0], str(logs), *args[1:])
+    b = cli(NPM_CLI, args[0], str(logs), *args[1:])
+    assert a[0] == 0, a[2]
+    assert a == b
+
+
+def test_the_incident_questions_have_answers(logs):
+    runs = json.loads(cli(PIP_CLI, "runs", str(logs), "--json")[1])
+    assert {r["run_id"][:2] for r in runs} == {"py", "js"} and len(runs) == 12
+    failed = [r for r in runs if r["stop_reason"] == "error"]
+    assert failed and all(r["error_classes"] for r in failed)
+    invalid = json.loads(cli(PIP_CLI, "runs", str(logs), "--error-class", "validation_failed", "--json")[1])
+    code, out, _ = cli(PIP_CLI, "show", invalid[0]["run_id"], str(logs))
+    assert code == 0 and "FAILED validation_failed" in out and "stop_reason=error" in out
+    stats = json.loads(cli(NPM_CLI, "stats", str(logs), "--json")[1])
+    tools = {t["tool"]: t for t in stats["tools"]}
+    assert tools["search_orders"]["errors"].get("rate_limited", 0) >= 1
+    assert tools["get_invoice"]["p95_ms"] >= tools["get_invoice"]["p50_ms"] > 0
+    assert cli(PIP_CLI, "hash", stdin='{"b":[true,null],"a":1}')[1].strip() == cli(NPM_CLI, "hash", stdin='{"a":1,"b":[true,null]}')[1].strip()
+    assert cli(PIP_CLI, "show", "no-such-run", str(logs))[0] == 2
