@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'budget_exceeded'
   | 'loop_detected'
   | 'invalid_argument'
+  | 'query_error'
 
 /** Why a run stopped (SPEC §4). */
 export type StopReason =
@@ -198,3 +199,50 @@ export declare class ToolGateway<I extends Record<string, Tool> = Record<string,
   metrics(): Record<string, unknown>
   checkAlerts(): void
 }
+
+/** A run as the logs tell it (`Logs.runs`). */
+export interface RunSummary {
+  run_id: string
+  start: string
+  user_id: string | null
+  request_id: string | null
+  tool_calls: number
+  errors: number
+  stop_reason: StopReason | null
+  duration_ms: number | null
+  spend_usd: number | null
+  error_classes: string[]
+}
+
+export interface ToolStats {
+  tool: string
+  calls: number
+  errors: Record<string, number>
+  p50_ms: number
+  p95_ms: number
+  p99_ms: number
+}
+
+export interface RunFilters {
+  user?: string
+  request?: string
+  since?: string
+  until?: string
+  stopReason?: StopReason
+  tool?: string
+  errorClass?: string
+}
+
+/** Queries over tooltrail JSONL logs: the CLI's `--json` answers as values. */
+export declare class Logs {
+  constructor(path?: string)
+  readonly path: string
+  runs(filters?: RunFilters): RunSummary[]
+  timeline(runId: string): Array<Record<string, unknown>>
+  stats(options?: { top?: number }): { tools: ToolStats[]; hottest: Array<{ tool: string; args_hash: string; calls: number }> }
+  loops(options?: { min?: number }): Array<{ run_id: string; tool: string; args_hash: string; count: number; blocked: number }>
+  alerts(options?: { config?: string }): Array<{ ts: string; rule: string; level: string; value: number; threshold: number }>
+}
+
+export declare function agentLogs(path?: string, options?: RunFilters & { runId?: string }): RunSummary[] | Array<Record<string, unknown>>
+export declare function agentMetrics(path?: string, options?: { top?: number }): ReturnType<Logs['stats']>

@@ -190,3 +190,11 @@ pub unsafe fn gateway_err(env: sys::napi_env, e: &tooltrail_core::GatewayError) 
         },
     }
 }
+
+/// A failed log query (`code` `query_error`).
+///
+/// # Safety
+/// `env` must be the live environment of the current call.
+pub unsafe fn query_err(env: sys::napi_env, message: &str) -> napi::Error {
+    unsafe { throw(env, "query_error", message, &[]) }
+}

@@ -36,6 +36,7 @@ static VALIDATION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static BUDGET_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static LOOP_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static RUN_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static QUERY_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 fn subclass<'py>(
     py: Python<'py>,
@@ -126,6 +127,13 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
             base.clone(),
             py.get_type::<PyValueError>(),
             "A run operation got a bad argument (unknown stop_reason, no such open run).",
+        ),
+        (
+            &QUERY_ERROR,
+            "QueryError",
+            base.clone(),
+            py.get_type::<PyValueError>(),
+            "A log query failed: unreadable logs, an unknown run, a bad option.",
         ),
     ];
     m.add("TooltrailError", &base)?;
@@ -266,4 +274,14 @@ pub fn gateway_err(py: Python<'_>, e: GatewayError) -> PyErr {
             raise(py, &RUN_ERROR, message, &[("error_class", Some(class))])
         }
     }
+}
+
+/// A failed log query.
+pub fn query_err(py: Python<'_>, message: String) -> PyErr {
+    raise(
+        py,
+        &QUERY_ERROR,
+        message,
+        &[("error_class", Some("query_error"))],
+    )
 }

@@ -110,6 +110,16 @@ fn cli_main(py: Python<'_>, argv: Vec<String>) -> i32 {
     py.detach(|| tooltrail_core::cli::run(&argv, &mut std::io::stdin(), &mut std::io::stdout()))
 }
 
+/// The CLI's `--json` value for a query (`runs`, `show`, `stats`, `loops`,
+/// `alerts`), as Python objects; `tooltrail.Logs` builds the arguments.
+#[pyfunction]
+fn query<'py>(py: Python<'py>, args: Vec<String>) -> PyResult<Bound<'py, PyAny>> {
+    let value = py
+        .detach(|| tooltrail_core::cli::query(&args))
+        .map_err(|message| errors::query_err(py, message))?;
+    convert::to_py(py, &value)
+}
+
 #[pymodule(gil_used = false)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
@@ -125,6 +135,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(config::load_config, m)?)?;
     m.add_function(wrap_pyfunction!(redact, m)?)?;
     m.add_function(wrap_pyfunction!(cli_main, m)?)?;
+    m.add_function(wrap_pyfunction!(query, m)?)?;
     m.add(
         "ERROR_CLASSES",
         pyo3::types::PyTuple::new(m.py(), tooltrail_core::ERROR_CLASSES)?,

@@ -156,39 +156,10 @@ fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Resul
             writeln!(out, "tooltrail {}", crate::VERSION).map_err(|e| e.to_string())
         }
         "runs" => {
-            let filter = RunFilter {
-                user: a.flag("--user").map(Into::into),
-                request: a.flag("--request").map(Into::into),
-                since: a.flag("--since").map(Into::into),
-                until: a.flag("--until").map(Into::into),
-                stop_reason: a.flag("--stop-reason").map(Into::into),
-                tool: a.flag("--tool").map(Into::into),
-                error_class: a.flag("--error-class").map(Into::into),
-            };
+            let filter = run_filter(&a);
             let runs = query::runs(events(&a.path(0))?, &filter);
             if json {
-                let items = runs.iter().map(|r| {
-                    Value::object([
-                        ("run_id", Value::String(r.run_id.clone())),
-                        ("start", Value::String(r.start.clone())),
-                        ("user_id", opt(&r.user_id)),
-                        ("request_id", opt(&r.request_id)),
-                        ("tool_calls", Value::Number(r.tool_calls as f64)),
-                        ("errors", Value::Number(r.errors as f64)),
-                        ("stop_reason", opt(&r.stop_reason)),
-                        (
-                            "duration_ms",
-                            r.duration_ms.map_or(Value::Null, Value::Number),
-                        ),
-                        (
-                            "error_classes",
-                            Value::Array(
-                                r.error_classes.iter().cloned().map(Value::String).collect(),
-                            ),
-                        ),
-                    ])
-                });
-                return emit_json(out, &Value::Array(items.collect()));
+                return emit_json(out, &runs_json(&runs));
             }
             let rows: Vec<Vec<String>> = runs
                 .iter()
@@ -235,38 +206,7 @@ fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Resul
         "stats" => {
             let (tools, hot) = query::stats(events(&a.path(0))?, a.number("--top", 10)? as usize);
             if json {
-                let tools = tools.iter().map(|t| {
-                    Value::object([
-                        ("tool", Value::String(t.tool.clone())),
-                        ("calls", Value::Number(t.calls as f64)),
-                        (
-                            "errors",
-                            Value::Object(
-                                t.errors
-                                    .iter()
-                                    .map(|(k, v)| (k.clone(), Value::Number(*v as f64)))
-                                    .collect(),
-                            ),
-                        ),
-                        ("p50_ms", Value::Number(t.latency_ms[0])),
-                        ("p95_ms", Value::Number(t.latency_ms[1])),
-                        ("p99_ms", Value::Number(t.latency_ms[2])),
-                    ])
-                });
-                let hot = hot.iter().map(|(t, h, n)| {
-                    Value::object([
-                        ("tool", Value::String(t.clone())),
-                        ("args_hash", Value::String(h.clone())),
-                        ("calls", Value::Number(*n as f64)),
-                    ])
-                });
-                return emit_json(
-                    out,
-                    &Value::object([
-                        ("tools", Value::Array(tools.collect())),
-                        ("hottest", Value::Array(hot.collect())),
-                    ]),
-                );
+                return emit_json(out, &stats_json(&tools, &hot));
             }
             let rows: Vec<Vec<String>> = tools
                 .iter()
@@ -317,16 +257,7 @@ fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Resul
         "loops" => {
             let found = query::loops(events(&a.path(0))?, a.number("--min", 3)?);
             if json {
-                let items = found.iter().map(|f| {
-                    Value::object([
-                        ("run_id", Value::String(f.run_id.clone())),
-                        ("tool", Value::String(f.tool.clone())),
-                        ("args_hash", Value::String(f.args_hash.clone())),
-                        ("count", Value::Number(f.count as f64)),
-                        ("blocked", Value::Number(f.blocked as f64)),
-                    ])
-                });
-                return emit_json(out, &Value::Array(items.collect()));
+                return emit_json(out, &loops_json(&found));
             }
             let rows: Vec<Vec<String>> = found
                 .iter()
@@ -348,25 +279,10 @@ fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Resul
             writeln!(out, "{} repeated calls", rows.len()).map_err(|e| e.to_string())
         }
         "alerts" => {
-            let config = match a.flag("--config") {
-                Some(f) => Config::from_yaml(
-                    &std::fs::read_to_string(f).map_err(|e| format!("cannot read {f}: {e}"))?,
-                )
-                .map_err(|e| e.to_string())?,
-                None => Config::default(),
-            };
+            let config = alert_config(&a)?;
             let history = query::alert_history(events(&a.path(0))?, &config);
             if json {
-                let items = history.iter().map(|(ts, c)| {
-                    Value::object([
-                        ("ts", Value::String(ts.clone())),
-                        ("rule", Value::from(c.rule)),
-                        ("level", Value::from(c.level)),
-                        ("value", Value::Number(c.value)),
-                        ("threshold", Value::Number(c.threshold)),
-                    ])
-                });
-                return emit_json(out, &Value::Array(items.collect()));
+                return emit_json(out, &alerts_json(&history));
             }
             let rows: Vec<Vec<String>> = history
                 .iter()
@@ -410,6 +326,141 @@ fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Resul
             writeln!(out, "{hash}").map_err(|e| e.to_string())
         }
         other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+    }
+}
+
+fn runs_json(runs: &[query::RunSummary]) -> Value {
+    let items = runs.iter().map(|r| {
+        Value::object([
+            ("run_id", Value::String(r.run_id.clone())),
+            ("start", Value::String(r.start.clone())),
+            ("user_id", opt(&r.user_id)),
+            ("request_id", opt(&r.request_id)),
+            ("tool_calls", Value::Number(r.tool_calls as f64)),
+            ("errors", Value::Number(r.errors as f64)),
+            ("stop_reason", opt(&r.stop_reason)),
+            (
+                "duration_ms",
+                r.duration_ms.map_or(Value::Null, Value::Number),
+            ),
+            ("spend_usd", r.spend_usd.map_or(Value::Null, Value::Number)),
+            (
+                "error_classes",
+                Value::Array(r.error_classes.iter().cloned().map(Value::String).collect()),
+            ),
+        ])
+    });
+    Value::Array(items.collect())
+}
+
+fn stats_json(tools: &[query::ToolStats], hot: &[(String, String, u64)]) -> Value {
+    let tools = tools.iter().map(|t| {
+        Value::object([
+            ("tool", Value::String(t.tool.clone())),
+            ("calls", Value::Number(t.calls as f64)),
+            (
+                "errors",
+                Value::Object(
+                    t.errors
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Value::Number(*v as f64)))
+                        .collect(),
+                ),
+            ),
+            ("p50_ms", Value::Number(t.latency_ms[0])),
+            ("p95_ms", Value::Number(t.latency_ms[1])),
+            ("p99_ms", Value::Number(t.latency_ms[2])),
+        ])
+    });
+    let hot = hot.iter().map(|(t, h, n)| {
+        Value::object([
+            ("tool", Value::String(t.clone())),
+            ("args_hash", Value::String(h.clone())),
+            ("calls", Value::Number(*n as f64)),
+        ])
+    });
+    Value::object([
+        ("tools", Value::Array(tools.collect())),
+        ("hottest", Value::Array(hot.collect())),
+    ])
+}
+
+fn loops_json(found: &[query::LoopFinding]) -> Value {
+    let items = found.iter().map(|f| {
+        Value::object([
+            ("run_id", Value::String(f.run_id.clone())),
+            ("tool", Value::String(f.tool.clone())),
+            ("args_hash", Value::String(f.args_hash.clone())),
+            ("count", Value::Number(f.count as f64)),
+            ("blocked", Value::Number(f.blocked as f64)),
+        ])
+    });
+    Value::Array(items.collect())
+}
+
+fn alerts_json(history: &[(String, crate::gateway::AlertChange)]) -> Value {
+    let items = history.iter().map(|(ts, c)| {
+        Value::object([
+            ("ts", Value::String(ts.clone())),
+            ("rule", Value::from(c.rule)),
+            ("level", Value::from(c.level)),
+            ("value", Value::Number(c.value)),
+            ("threshold", Value::Number(c.threshold)),
+        ])
+    });
+    Value::Array(items.collect())
+}
+
+fn run_filter(a: &Args) -> RunFilter {
+    RunFilter {
+        user: a.flag("--user").map(Into::into),
+        request: a.flag("--request").map(Into::into),
+        since: a.flag("--since").map(Into::into),
+        until: a.flag("--until").map(Into::into),
+        stop_reason: a.flag("--stop-reason").map(Into::into),
+        tool: a.flag("--tool").map(Into::into),
+        error_class: a.flag("--error-class").map(Into::into),
+    }
+}
+
+fn alert_config(a: &Args) -> Result<Config, String> {
+    match a.flag("--config") {
+        Some(f) => Config::from_yaml(
+            &std::fs::read_to_string(f).map_err(|e| format!("cannot read {f}: {e}"))?,
+        )
+        .map_err(|e| e.to_string()),
+        None => Ok(Config::default()),
+    }
+}
+
+/// The value `--json` prints for `runs`, `show`, `stats`, `loops` and
+/// `alerts`, for the bindings' query API: `args` as on the command line.
+pub fn query(args: &[String]) -> Result<Value, String> {
+    let a = parse_args(args)?;
+    match a.command.as_str() {
+        "runs" => Ok(runs_json(&query::runs(
+            events(&a.path(0))?,
+            &run_filter(&a),
+        ))),
+        "show" => {
+            let run_id = a.positional.first().ok_or("show needs a RUN_ID")?;
+            Ok(Value::Array(query::timeline(events(&a.path(1))?, run_id)))
+        }
+        "stats" => {
+            let (tools, hot) = query::stats(events(&a.path(0))?, a.number("--top", 10)? as usize);
+            Ok(stats_json(&tools, &hot))
+        }
+        "loops" => Ok(loops_json(&query::loops(
+            events(&a.path(0))?,
+            a.number("--min", 3)?,
+        ))),
+        "alerts" => Ok(alerts_json(&query::alert_history(
+            events(&a.path(0))?,
+            &alert_config(&a)?,
+        ))),
+        other => Err(format!(
+            "{other:?} is not a query (runs, show, stats, loops, alerts)"
+        )),
     }
 }
 

@@ -59,6 +59,8 @@ fn runs_lists_and_filters() {
     let looped = json(&["runs", RUNS, "--stop-reason", "loop_detected", "--json"]);
     assert_eq!(list(&looped).len(), 1);
     assert_eq!(s(&list(&looped)[0], "run_id"), "run-loop");
+    let spend = json(&["runs", RUNS, "--stop-reason", "max_spend", "--json"]);
+    assert_eq!(list(&spend)[0].get("spend_usd"), Some(&Value::Number(1.2)));
     let http = json(&["runs", RUNS, "--error-class", "http_5xx", "--json"]);
     assert_eq!(s(&list(&http)[0], "run_id"), "run-completed");
     let (code, table) = run(&["runs", RUNS], "");

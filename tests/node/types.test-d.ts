@@ -77,4 +77,7 @@ const done: Promise<number> = gw.run({ user_id: 'u' }, async (run) => {
 gw.startRun().stop('bored')
 const reasons: readonly tooltrail.StopReason[] = tooltrail.STOP_REASONS
 
-void h, h2, c, kinds, v, accepted, flushed, ok, full, sum, body, classes, cfg, red, done, reasons
+const summaries: tooltrail.RunSummary[] = new tooltrail.Logs('logs').runs({ stopReason: 'max_spend' })
+const p95: number = tooltrail.agentMetrics('logs').tools[0].p95_ms
+
+void h, h2, c, kinds, v, accepted, flushed, ok, full, sum, body, classes, cfg, red, done, reasons, summaries, p95

@@ -1,0 +1,35 @@
+// The query API over the golden logs: the same answers as the CLI's --json.
+'use strict'
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const path = require('node:path')
+const { spawnSync } = require('node:child_process')
+const tooltrail = require('tooltrail')
+const { ROOT } = require('./helpers')
+
+const RUNS = path.join(ROOT, 'tests', 'vectors', 'gateway', 'runs.expected.jsonl')
+const BASIC = path.join(ROOT, 'tests', 'vectors', 'gateway', 'basic.expected.jsonl')
+
+test('runs, filters, timeline, stats, loops, alerts', () => {
+  const logs = new tooltrail.Logs(RUNS)
+  assert.deepEqual(logs.runs().map((r) => r.stop_reason), ['max_tool_calls', 'loop_detected', 'max_steps', 'max_spend',
+    'max_duration', 'error', 'timeout', 'completed'])
+  assert.deepEqual(logs.runs({ stopReason: 'max_spend' }).map((r) => r.run_id), ['run-spend'])
+  assert.deepEqual(logs.runs({ errorClass: 'http_5xx' }).map((r) => r.run_id), ['run-completed'])
+  const [loop] = logs.loops()
+  assert.deepEqual([loop.run_id, loop.count, loop.blocked], ['run-loop', 3, 1])
+  const basic = new tooltrail.Logs(BASIC)
+  assert.equal(basic.timeline('run-1').length, 19)
+  const fetch = basic.stats().tools.find((t) => t.tool === 'fetch_invoice')
+  assert.deepEqual(fetch.errors, { http_4xx: 1, http_5xx: 1, rate_limited: 1, timeout: 1 })
+  assert.deepEqual(basic.alerts().map((a) => a.level), ['critical', 'critical'])
+  assert.equal(tooltrail.agentLogs(RUNS, { runId: 'run-steps' }).at(-1).stop_reason, 'max_steps')
+  assert.ok(tooltrail.agentMetrics(BASIC).tools.length >= 5)
+})
+
+test('same answers as the CLI; typed errors', () => {
+  const out = spawnSync(process.execPath, [path.join(ROOT, 'bindings-node', 'cli.js'), 'runs', RUNS, '--json'], { encoding: 'utf8' })
+  assert.equal(out.status, 0, out.stderr)
+  assert.deepEqual(JSON.parse(out.stdout), new tooltrail.Logs(RUNS).runs())
+  assert.throws(() => new tooltrail.Logs('/nonexistent/logs').runs(), (e) => e instanceof tooltrail.TooltrailError && e.code === 'query_error')
+})

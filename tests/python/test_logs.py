@@ -1,0 +1,57 @@
+"""The query API over the golden logs: the same answers as the CLI's --json."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import tooltrail
+
+from conftest import ROOT
+
+RUNS = ROOT / "tests" / "vectors" / "gateway" / "runs.expected.jsonl"
+BASIC = ROOT / "tests" / "vectors" / "gateway" / "basic.expected.jsonl"
+
+
+def test_runs_and_filters():
+    logs = tooltrail.Logs(RUNS)
+    reasons = [r["stop_reason"] for r in logs.runs()]
+    assert reasons == ["max_tool_calls", "loop_detected", "max_steps", "max_spend", "max_duration", "error", "timeout", "completed"]
+    (spend,) = logs.runs(stop_reason="max_spend")
+    assert spend["run_id"] == "run-spend" and spend["spend_usd"] == pytest.approx(1.2)
+    assert [r["run_id"] for r in logs.runs(error_class="http_5xx")] == ["run-completed"]
+    assert logs.runs(user="nobody") == []
+
+
+def test_timeline_stats_loops_alerts():
+    logs = tooltrail.Logs(BASIC)
+    events = logs.timeline("run-1")
+    assert len(events) == 19 and events[0]["event"] == "tool_call"
+    stats = logs.stats(top=1)
+    fetch = next(t for t in stats["tools"] if t["tool"] == "fetch_invoice")
+    assert fetch["errors"] == {"http_4xx": 1, "http_5xx": 1, "rate_limited": 1, "timeout": 1}
+    assert stats["hottest"] == [{"tool": "fetch_invoice", "args_hash": stats["hottest"][0]["args_hash"], "calls": 3}]
+    assert [(a["rule"], a["level"]) for a in logs.alerts()] == [("timeout_rate", "critical"), ("validation_fail_rate", "critical")]
+    (loop,) = tooltrail.Logs(RUNS).loops()
+    assert (loop["run_id"], loop["count"], loop["blocked"]) == ("run-loop", 3, 1)
+
+
+def test_agent_logs_and_metrics_helpers():
+    assert tooltrail.agent_logs(RUNS, run_id="run-steps")[-1]["stop_reason"] == "max_steps"
+    assert len(tooltrail.agent_logs(RUNS, tool="fetch")) == 2
+    assert {t["tool"] for t in tooltrail.agent_metrics(BASIC)["tools"]} >= {"search", "charge"}
+
+
+def test_same_answers_as_the_cli():
+    cli = Path(sys.executable).with_name("tooltrail")
+    out = subprocess.run([str(cli), "runs", str(RUNS), "--json"], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == tooltrail.Logs(RUNS).runs()
+
+
+def test_errors_are_typed():
+    with pytest.raises(tooltrail.QueryError) as info:
+        tooltrail.Logs("/nonexistent/logs").runs()
+    assert isinstance(info.value, ValueError) and "/nonexistent/logs" in str(info.value)
+    assert tooltrail.Logs(RUNS).timeline("no-such-run") == []
