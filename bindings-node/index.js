@@ -17,6 +17,7 @@ class TooltrailError extends Error {
 native._setErrorClass(TooltrailError)
 
 const ERROR_KINDS = Object.freeze(native._errorKinds())
+const VALIDATOR_REJECTED = native._validatorRejected()
 
 // The Rust writer thread never keeps Node alive and napi cleanup hooks do not
 // run on process.exit(), so writers are closed from process 'exit' (normal
@@ -200,7 +201,7 @@ class ToolGateway {
     const validator = this._validators[name]
     if (validator === undefined) return undefined
     try {
-      return validator(value) === false ? 'validator returned false' : undefined
+      return validator(value) === false ? VALIDATOR_REJECTED : undefined
     } catch (err) {
       return String((err && err.message) || err)
     }

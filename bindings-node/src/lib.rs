@@ -196,3 +196,9 @@ pub fn query<'e>(env: &'e Env, args: Vec<String>) -> Result<Unknown<'e>> {
         Ok(Unknown::from_raw_unchecked(e, raw))
     }
 }
+
+/// The message logged when a validator returns false (one string for all languages).
+#[napi(js_name = "_validatorRejected")]
+pub fn validator_rejected() -> &'static str {
+    tooltrail_core::gateway::VALIDATOR_REJECTED
+}

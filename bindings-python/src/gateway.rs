@@ -212,7 +212,7 @@ impl PyToolGateway {
         let validator = self.validators.as_ref()?.bind(py).get_item(tool).ok()??;
         match validator.call1((result,)) {
             Ok(v) if v.is(&*pyo3::types::PyBool::new(py, false)) => {
-                Some("validator returned False".into())
+                Some(tooltrail_core::gateway::VALIDATOR_REJECTED.into())
             }
             Ok(_) => None,
             Err(e) => Some(

@@ -16,13 +16,13 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// Serializes one event line (with trailing `\n`) into `out`.
 ///
-/// `fields` must be an object; a `"ts"` member in it overrides `ts` (so tests
-/// and replays can inject a clock), and `"v"` / `"event"` members are ignored:
+/// `fields` must be an object; a `"ts"` member in it is used as is and `ts`
+/// is then never called (so tests and replays can inject a clock), and `"v"` / `"event"` members are ignored:
 /// the writer owns those. On error `out` is left as it was.
 pub fn write_event_line(
     name: &str,
     fields: &Value,
-    ts: &str,
+    ts: impl FnOnce() -> String,
     out: &mut Vec<u8>,
 ) -> Result<(), CanonError> {
     let start = out.len();
@@ -36,7 +36,7 @@ pub fn write_event_line(
 fn write_event_inner(
     name: &str,
     fields: &Value,
-    ts: &str,
+    ts: impl FnOnce() -> String,
     out: &mut Vec<u8>,
 ) -> Result<(), CanonError> {
     let members: &[(String, Value)] = match fields {
@@ -52,7 +52,9 @@ fn write_event_inner(
     out.extend_from_slice(b"{\"v\":1,\"ts\":");
     match members.iter().find(|(k, _)| k == "ts") {
         Some((_, v)) => write_ordered(v, out).map_err(|e| e.within_key("ts"))?,
-        None => write_string(ts, out),
+        // Only format a timestamp when the producer did not bring one (the
+        // gateway always does): this runs on every event.
+        None => write_string(&ts(), out),
     }
     out.extend_from_slice(b",\"event\":");
     write_string(name, out);
@@ -129,7 +131,7 @@ mod tests {
             ("a", Value::Array(vec![Value::Number(0.5), Value::Null])),
         ]);
         let mut out = Vec::new();
-        write_event_line("tool_call", &fields, "T", &mut out).unwrap();
+        write_event_line("tool_call", &fields, || "T".into(), &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "{\"v\":1,\"ts\":\"T\",\"event\":\"tool_call\",\"z\":1,\"a\":[0.5,null]}\n"
@@ -140,7 +142,7 @@ mod tests {
     fn bad_fields_leave_the_buffer_untouched() {
         let mut out = b"keep".to_vec();
         let fields = Value::object([("x", Value::Number(f64::INFINITY))]);
-        let err = write_event_line("e", &fields, "T", &mut out).unwrap_err();
+        let err = write_event_line("e", &fields, || "T".into(), &mut out).unwrap_err();
         assert_eq!(err.path().to_string(), "$.x");
         assert_eq!(out, b"keep");
     }

@@ -1,7 +1,10 @@
 """Fixtures for the cross-language suite: a long-lived Node worker process."""
 
 import json
+import os
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -42,3 +45,19 @@ def node() -> "NodeWorker":
     worker = NodeWorker()
     yield worker
     worker.close()
+
+
+@pytest.fixture(scope="session")
+def fake_api_env(tmp_path_factory):
+    """examples/fake_api.py on a free loopback port; the env the agents need."""
+    port_file = tmp_path_factory.mktemp("api") / "port"
+    api = subprocess.Popen([sys.executable, str(ROOT / "examples" / "fake_api.py"), str(port_file)])
+    try:
+        for _ in range(100):
+            if port_file.exists() and port_file.read_text():
+                break
+            time.sleep(0.05)
+        yield {**os.environ, "FAKE_API": f"http://127.0.0.1:{port_file.read_text()}"}
+    finally:
+        api.kill()
+        api.wait()

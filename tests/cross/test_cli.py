@@ -2,10 +2,8 @@
 code: run the examples, then each command through both entry points."""
 
 import json
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,21 +15,12 @@ NPM_CLI = ["node", str(ROOT / "bindings-node" / "cli.js")]
 
 
 @pytest.fixture(scope="module")
-def logs(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("cli")
-    port_file = tmp / "port"
-    api = subprocess.Popen([sys.executable, str(ROOT / "examples" / "fake_api.py"), str(port_file)])
-    try:
-        for _ in range(100):
-            if port_file.exists() and port_file.read_text():
-                break
-            time.sleep(0.05)
-        env = {**os.environ, "FAKE_API": f"http://127.0.0.1:{port_file.read_text()}"}
-        out = tmp / "logs"
-        subprocess.run([sys.executable, str(ROOT / "examples" / "agent.py"), str(out)], env=env, check=True, capture_output=True)
-        subprocess.run(["node", str(ROOT / "examples" / "agent.js"), str(out)], env=env, cwd=ROOT, check=True, capture_output=True)
-    finally:
-        api.kill()
+def logs(tmp_path_factory, fake_api_env):
+    out = tmp_path_factory.mktemp("cli") / "logs"
+    for agent in (["python", "agent.py"], ["node", "agent.js"]):
+        exe = sys.executable if agent[0] == "python" else "node"
+        subprocess.run([exe, str(ROOT / "examples" / agent[1]), str(out)], env=fake_api_env, cwd=ROOT,
+                       check=True, capture_output=True)
     return out
 
 

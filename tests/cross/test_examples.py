@@ -2,30 +2,19 @@
 flaky fake API, into one log directory, with the incident classes visible."""
 
 import json
-import os
 import subprocess
 import sys
-import time
 
 from conftest import ROOT
 
 
-def test_both_agents_log_through_tooltrail(tmp_path):
-    port_file = tmp_path / "port"
-    api = subprocess.Popen([sys.executable, str(ROOT / "examples" / "fake_api.py"), str(port_file)])
-    try:
-        for _ in range(100):
-            if port_file.exists() and port_file.read_text():
-                break
-            time.sleep(0.05)
-        env = {**os.environ, "FAKE_API": f"http://127.0.0.1:{port_file.read_text()}"}
-        logs = tmp_path / "logs"
-        py = subprocess.run([sys.executable, str(ROOT / "examples" / "agent.py"), str(logs)], env=env,
-                            capture_output=True, text=True, timeout=120)
-        js = subprocess.run(["node", str(ROOT / "examples" / "agent.js"), str(logs)], env=env, cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
-    finally:
-        api.kill()
+def test_both_agents_log_through_tooltrail(tmp_path, fake_api_env):
+    env = fake_api_env
+    logs = tmp_path / "logs"
+    py = subprocess.run([sys.executable, str(ROOT / "examples" / "agent.py"), str(logs)], env=env,
+                        capture_output=True, text=True, timeout=120)
+    js = subprocess.run(["node", str(ROOT / "examples" / "agent.js"), str(logs)], env=env, cwd=ROOT,
+                        capture_output=True, text=True, timeout=120)
     assert py.returncode == 0, py.stderr
     assert js.returncode == 0, js.stderr
     events = [json.loads(l) for l in (logs / "tooltrail.jsonl").read_text().splitlines()]

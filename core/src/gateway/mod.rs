@@ -54,6 +54,10 @@ use crate::redact::Redactor;
 use crate::value::Value;
 use run::{LoopVerdict, RunState};
 
+/// The `error_message` when a validator returns false (rather than raising):
+/// one string for every language, so both write the same bytes.
+pub const VALIDATOR_REJECTED: &str = "validator returned false";
+
 /// Most characters of an error message kept (after redaction).
 pub const ERROR_MESSAGE_MAX_CHARS: usize = 500;
 

@@ -88,7 +88,7 @@ impl EventWriter {
     /// counted; `Err` means `fields` could not be serialized (nothing queued).
     pub fn event(&self, name: &str, fields: &Value) -> Result<bool, CanonError> {
         let mut line = Vec::with_capacity(256);
-        write_event_line(name, fields, &now_timestamp(), &mut line)?;
+        write_event_line(name, fields, now_timestamp, &mut line)?;
         Ok(self.write_line(line))
     }
 
