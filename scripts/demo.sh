@@ -31,6 +31,8 @@ printf '\n==> tooltrail show %s   (one failed run, call by call)\n' "$run"
 $cli show "$run" "$logs"
 printf '\n==> tooltrail alerts   (the alert rules replayed over the logs)\n'
 $cli alerts "$logs"
+printf '\n==> tooltrail report   (one self-contained HTML page: runs, waterfalls, error classes, latency, alerts)\n'
+$cli report "$logs" -o "$logs/report.html"
 
 printf '\n==> The same arguments hash the same in Python and Node\n'
 py=$(.venv/bin/python examples/hash_args.py)

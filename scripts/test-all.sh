@@ -29,5 +29,7 @@ step "node: node --test and the TypeScript type test"
 npm test --silent
 npm run --silent typecheck
 
-step "cross-language: Rust, Python and Node on the same values"
+bash scripts/install-chromium.sh
+
+step "cross-language: Rust, Python and Node on the same values (and the report in Chromium)"
 .venv/bin/python -m pytest -q tests/cross

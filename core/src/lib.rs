@@ -25,6 +25,7 @@ mod number;
 mod parse;
 pub mod query;
 pub mod redact;
+pub mod report;
 mod value;
 pub mod writer;
 

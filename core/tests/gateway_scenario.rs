@@ -91,3 +91,29 @@ fn the_scenario_matches_the_golden_file() {
     let got = String::from_utf8(sink.contents()).unwrap();
     check_golden(&format!("{dir}/basic.expected.jsonl"), &got);
 }
+
+/// A `tool_call` is stamped with the instant its latency is measured from,
+/// so `ts + latency_ms` is the `tool_result`'s `ts` to the microsecond, even
+/// when hashing the arguments takes a while (it used to be stamped after
+/// hashing, and the report's waterfall drew overlapping calls).
+#[test]
+fn call_time_plus_latency_is_result_time() {
+    use tooltrail_core::query::parse_timestamp;
+    let gw = Gateway::new(Config::default(), ["big".to_owned()], None, None);
+    let big = Value::Array((0..200_000).map(|i| Value::Number(f64::from(i))).collect());
+    let ctx = RunCtx {
+        run_id: Some("r".into()),
+        trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
+        request_id: Some("q".into()),
+        ..RunCtx::default()
+    };
+    let (handle, call) = gw.begin(&ctx, "big", Ok(big)).unwrap();
+    std::thread::sleep(Duration::from_millis(2));
+    let result = gw.finish(handle, Outcome::Returned(Ok(Value::Null)));
+    let ts = |e: &tooltrail_core::gateway::Event| {
+        parse_timestamp(text(e.fields.get("ts")).as_deref().unwrap()).unwrap()
+    };
+    let latency_us = (num(result[0].fields.get("latency_ms")) * 1000.0).round() as i64;
+    assert!(latency_us >= 2000, "{latency_us}");
+    assert_eq!(ts(&call[0]) + latency_us, ts(&result[0]));
+}

@@ -61,3 +61,13 @@ def fake_api_env(tmp_path_factory):
     finally:
         api.kill()
         api.wait()
+
+
+@pytest.fixture(scope="session")
+def example_logs(tmp_path_factory, fake_api_env):
+    """The logs of examples/agent.py and examples/agent.js, run once."""
+    out = tmp_path_factory.mktemp("examples") / "logs"
+    for exe, script in ((sys.executable, "agent.py"), ("node", "agent.js")):
+        subprocess.run([exe, str(ROOT / "examples" / script), str(out)], env=fake_api_env, cwd=ROOT,
+                       check=True, capture_output=True)
+    return out

@@ -15,13 +15,8 @@ NPM_CLI = ["node", str(ROOT / "bindings-node" / "cli.js")]
 
 
 @pytest.fixture(scope="module")
-def logs(tmp_path_factory, fake_api_env):
-    out = tmp_path_factory.mktemp("cli") / "logs"
-    for agent in (["python", "agent.py"], ["node", "agent.js"]):
-        exe = sys.executable if agent[0] == "python" else "node"
-        subprocess.run([exe, str(ROOT / "examples" / agent[1]), str(out)], env=fake_api_env, cwd=ROOT,
-                       check=True, capture_output=True)
-    return out
+def logs(example_logs):
+    return example_logs
 
 
 def cli(entry, *args, stdin=None):

@@ -77,14 +77,11 @@ impl Clock {
             t.fetch_add(us, Relaxed);
         }
     }
+}
 
-    /// `now` as an RFC 3339 timestamp.
-    pub fn timestamp(&self) -> String {
-        let us = self.now_us();
-        crate::event::format_timestamp(
-            UNIX_EPOCH + std::time::Duration::from_micros(us.max(0) as u64),
-        )
-    }
+/// Microseconds since the epoch as an RFC 3339 timestamp.
+pub fn timestamp_at(us: i64) -> String {
+    crate::event::format_timestamp(UNIX_EPOCH + std::time::Duration::from_micros(us.max(0) as u64))
 }
 
 /// Whether results of `run_id` are sampled at `rate`: the first 8 bytes of

@@ -42,7 +42,7 @@ impl AlertReplay {
         self.0.evaluate(c, now_us)
     }
 }
-pub use ids::{Clock, IdSource, TraceParent, sampled};
+pub use ids::{Clock, IdSource, TraceParent, sampled, timestamp_at};
 pub use run::{Budget, STOP_REASONS};
 pub use types::{CallHandle, Deterministic, Event, GatewayError, Outcome, RunCtx, RunExit};
 
@@ -165,9 +165,11 @@ impl Gateway {
         Ok(())
     }
 
-    fn event(&self, name: &'static str, common: &Fields, rest: Fields) -> Event {
+    /// An event stamped with `at_us`: the instant the gateway measured from,
+    /// so a `tool_call`'s `ts` plus its `latency_ms` is its `tool_result`'s.
+    fn event(&self, name: &'static str, at_us: i64, common: &Fields, rest: Fields) -> Event {
         let mut f = Vec::with_capacity(common.len() + rest.len() + 1);
-        f.push(("ts".to_owned(), Value::String(self.clock.timestamp())));
+        f.push(("ts".to_owned(), Value::String(timestamp_at(at_us))));
         f.extend(common.iter().cloned());
         f.extend(rest);
         Event {
@@ -267,7 +269,7 @@ impl Gateway {
             f.push(("error_class".into(), Value::from(e.error_class())));
         }
         let events: Vec<Event> = if c.tool_calls_enabled {
-            vec![self.event("tool_call", &common, f)]
+            vec![self.event("tool_call", now, &common, f)]
         } else {
             Vec::new()
         };
@@ -337,18 +339,18 @@ impl Gateway {
         }
         let mut events = Vec::new();
         if c.tool_calls_enabled {
-            events.push(self.event("tool_result", &handle.common, f));
+            events.push(self.event("tool_result", now, &handle.common, f));
         }
         let changes = {
             let mut a = lock(&self.alerts);
             a.record_call(now, timeout, invalid);
             a.evaluate(c, now)
         };
-        events.extend(changes.iter().map(|ch| self.alert_event(ch)));
+        events.extend(changes.iter().map(|ch| self.alert_event(ch, now)));
         events
     }
 
-    fn alert_event(&self, ch: &AlertChange) -> Event {
+    fn alert_event(&self, ch: &AlertChange, now: i64) -> Event {
         let common = self.common(&RunCtx::default(), String::new());
         let mut common: Fields = common
             .into_iter()
@@ -370,14 +372,14 @@ impl Gateway {
                 Value::Number(self.config.alert_window_s),
             ),
         ]);
-        self.event("alert", &common, Vec::new())
+        self.event("alert", now, &common, Vec::new())
     }
 
     /// Re-evaluates alert rules (as windows slide with no new events).
     pub fn check_alerts(&self) -> Vec<Event> {
         let now = self.clock.now_us();
         let changes = lock(&self.alerts).evaluate(&self.config, now);
-        changes.iter().map(|ch| self.alert_event(ch)).collect()
+        changes.iter().map(|ch| self.alert_event(ch, now)).collect()
     }
 
     /// Current window values and alert levels.
@@ -400,9 +402,10 @@ impl Gateway {
         let run_id = ctx.run_id.clone().unwrap_or_default();
         let run_span = self.ids.span_id();
         let common = self.common(&ctx, run_span.clone());
+        let start_us = self.clock.now_us();
         let state = RunState {
             common: common.clone(),
-            start_us: self.clock.now_us(),
+            start_us,
             tool_calls: 0,
             errors: 0,
             steps: 0,
@@ -413,6 +416,7 @@ impl Gateway {
         lock(&self.runs).insert(run_id, Arc::new(Mutex::new(state)));
         let event = self.event(
             "run_start",
+            start_us,
             &common,
             vec![
                 ("parent_span_id".into(), s(&ctx.parent_span_id)),
@@ -480,6 +484,7 @@ impl Gateway {
         });
         let mut events = vec![self.event(
             "run_end",
+            now,
             &state.common,
             vec![
                 ("stop_reason".into(), Value::from(reason)),
@@ -499,7 +504,7 @@ impl Gateway {
             a.record_run(now, state.tool_calls);
             a.evaluate(&self.config, now)
         };
-        events.extend(changes.iter().map(|ch| self.alert_event(ch)));
+        events.extend(changes.iter().map(|ch| self.alert_event(ch, now)));
         Ok(events)
     }
 }

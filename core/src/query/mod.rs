@@ -1,13 +1,18 @@
 //! Incident queries over tooltrail logs: runs, a run's timeline, per-tool
 //! stats, loops and alert history. Shared by the CLI and both bindings.
-//! Events are streamed; memory grows with the number of runs and tools (and
-//! latencies per tool, for exact percentiles), not with the file size.
+//! Events are streamed. `stats`, `loops` and `alerts` run in bounded memory
+//! (`loops` holds the calls of runs that have not ended yet); `runs` holds
+//! one summary per run and `show` one run's events.
 
 mod reader;
+mod sketch;
+mod stats;
 
 use std::collections::{BTreeMap, HashMap};
 
 pub use reader::{EventReader, log_files, num_field, str_field};
+pub use sketch::{EXACT_LATENCIES, HeavyHitters, LatencySketch, RELATIVE_ERROR, percentile};
+pub use stats::{StatsAcc, StatsReport, ToolStats, stats};
 
 use crate::config::Config;
 use crate::gateway::AlertChange;
@@ -113,28 +118,50 @@ impl RunSummary {
     }
 }
 
-/// The runs in `events` that match `filter`, in order of first appearance.
-pub fn runs(events: impl Iterator<Item = Value>, filter: &RunFilter) -> Vec<RunSummary> {
-    let mut order: Vec<String> = Vec::new();
-    let mut by_id: HashMap<String, RunSummary> = HashMap::new();
-    for e in events {
-        let Some(run_id) = str_field(&e, "run_id") else {
-            continue;
+/// Streams events into one [`RunSummary`] per run.
+#[derive(Debug, Default)]
+pub struct RunsAcc {
+    order: Vec<String>,
+    by_id: HashMap<String, RunSummary>,
+}
+
+impl RunsAcc {
+    /// Takes one event into account.
+    pub fn absorb(&mut self, e: &Value) {
+        let Some(run_id) = str_field(e, "run_id") else {
+            return;
         };
-        let summary = by_id.entry(run_id.to_owned()).or_insert_with(|| {
-            order.push(run_id.to_owned());
-            RunSummary {
+        if !self.by_id.contains_key(run_id) {
+            self.order.push(run_id.to_owned());
+            let fresh = RunSummary {
                 run_id: run_id.to_owned(),
                 ..RunSummary::default()
-            }
-        });
-        summary.absorb(&e);
+            };
+            self.by_id.insert(run_id.to_owned(), fresh);
+        }
+        self.by_id
+            .get_mut(run_id)
+            .expect("inserted above")
+            .absorb(e);
     }
-    order
-        .into_iter()
-        .filter_map(|id| by_id.remove(&id))
-        .filter(|r| r.matches(filter))
-        .collect()
+
+    /// The runs that match `filter`, in order of first appearance.
+    pub fn finish(mut self, filter: &RunFilter) -> Vec<RunSummary> {
+        self.order
+            .into_iter()
+            .filter_map(|id| self.by_id.remove(&id))
+            .filter(|r| r.matches(filter))
+            .collect()
+    }
+}
+
+/// The runs in `events` that match `filter`, in order of first appearance.
+pub fn runs(events: impl Iterator<Item = Value>, filter: &RunFilter) -> Vec<RunSummary> {
+    let mut acc = RunsAcc::default();
+    for e in events {
+        acc.absorb(&e);
+    }
+    acc.finish(filter)
 }
 
 /// Every event of one run, in log order.
@@ -142,91 +169,6 @@ pub fn timeline(events: impl Iterator<Item = Value>, run_id: &str) -> Vec<Value>
     events
         .filter(|e| str_field(e, "run_id") == Some(run_id))
         .collect()
-}
-
-/// Per-tool numbers for `stats`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ToolStats {
-    /// The tool.
-    pub tool: String,
-    /// Results logged.
-    pub calls: u64,
-    /// Failures by class (refusals included).
-    pub errors: BTreeMap<String, u64>,
-    /// Latency percentiles in ms: p50, p95, p99.
-    pub latency_ms: [f64; 3],
-}
-
-/// `stats`: per tool, and the hottest `(tool, args_hash)` pairs.
-pub fn stats(
-    events: impl Iterator<Item = Value>,
-    top: usize,
-) -> (Vec<ToolStats>, Vec<(String, String, u64)>) {
-    let mut tools: BTreeMap<String, (ToolStats, Vec<f64>)> = BTreeMap::new();
-    let mut pairs: HashMap<(String, String), u64> = HashMap::new();
-    for e in events {
-        let (Some(event), Some(tool)) = (str_field(&e, "event"), str_field(&e, "tool")) else {
-            continue;
-        };
-        let entry = tools.entry(tool.to_owned()).or_insert_with(|| {
-            (
-                ToolStats {
-                    tool: tool.to_owned(),
-                    ..ToolStats::default()
-                },
-                Vec::new(),
-            )
-        });
-        match event {
-            "tool_result" => {
-                entry.0.calls += 1;
-                if let Some(l) = num_field(&e, "latency_ms") {
-                    entry.1.push(l);
-                }
-                if let Some(c) = str_field(&e, "error_class") {
-                    *entry.0.errors.entry(c.to_owned()).or_insert(0) += 1;
-                }
-            }
-            "tool_call" => {
-                if let Some(c) = str_field(&e, "error_class") {
-                    *entry.0.errors.entry(c.to_owned()).or_insert(0) += 1;
-                }
-                if let Some(h) = str_field(&e, "args_hash") {
-                    *pairs.entry((tool.to_owned(), h.to_owned())).or_insert(0) += 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    let per_tool = tools
-        .into_values()
-        .map(|(mut s, mut lat)| {
-            lat.sort_by(f64::total_cmp);
-            s.latency_ms = [
-                percentile(&lat, 0.50),
-                percentile(&lat, 0.95),
-                percentile(&lat, 0.99),
-            ];
-            s
-        })
-        .collect();
-    let mut hot: Vec<(String, String, u64)> =
-        pairs.into_iter().map(|((t, h), n)| (t, h, n)).collect();
-    hot.sort_by(|a, b| {
-        b.2.cmp(&a.2)
-            .then_with(|| a.0.cmp(&b.0))
-            .then_with(|| a.1.cmp(&b.1))
-    });
-    hot.truncate(top);
-    (per_tool, hot)
-}
-
-/// Nearest-rank percentile of sorted values (0 when empty).
-pub fn percentile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len()) - 1]
 }
 
 /// A repeated identical call within a run.
@@ -245,41 +187,59 @@ pub struct LoopFinding {
 }
 
 /// Identical `(tool, args_hash)` calls repeated at least `min` times in a run.
+/// A run's counters are settled and dropped at its `run_end`, so memory
+/// follows the runs in flight, not the length of the logs.
 pub fn loops(events: impl Iterator<Item = Value>, min: u64) -> Vec<LoopFinding> {
-    let mut seen: BTreeMap<(String, String, String), (u64, u64)> = BTreeMap::new();
+    type Counts = BTreeMap<(String, String), (u64, u64)>;
+    let mut open: HashMap<String, Counts> = HashMap::new();
+    let mut found: Vec<LoopFinding> = Vec::new();
+    let settle = |run_id: &str, counts: Counts, found: &mut Vec<LoopFinding>| {
+        found.extend(counts.into_iter().filter(|(_, (n, _))| *n >= min).map(
+            |((tool, args_hash), (count, blocked))| LoopFinding {
+                run_id: run_id.to_owned(),
+                tool,
+                args_hash,
+                count,
+                blocked,
+            },
+        ));
+    };
     for e in events {
-        if str_field(&e, "event") != Some("tool_call") {
+        let (Some(event), Some(run)) = (str_field(&e, "event"), str_field(&e, "run_id")) else {
+            continue;
+        };
+        if event == "run_end" {
+            if let Some(counts) = open.remove(run) {
+                settle(run, counts, &mut found);
+            }
             continue;
         }
-        let (Some(run), Some(tool), Some(hash)) = (
-            str_field(&e, "run_id"),
+        let (true, Some(tool), Some(hash)) = (
+            event == "tool_call",
             str_field(&e, "tool"),
             str_field(&e, "args_hash"),
         ) else {
             continue;
         };
-        let entry = seen
-            .entry((run.to_owned(), tool.to_owned(), hash.to_owned()))
+        let counts = open.entry(run.to_owned()).or_default();
+        let entry = counts
+            .entry((tool.to_owned(), hash.to_owned()))
             .or_insert((0, 0));
         entry.0 += 1;
         if str_field(&e, "error_class") == Some("loop_detected") {
             entry.1 += 1;
         }
     }
-    let mut found: Vec<LoopFinding> = seen
-        .into_iter()
-        .filter(|(_, (n, _))| *n >= min)
-        .map(
-            |((run_id, tool, args_hash), (count, blocked))| LoopFinding {
-                run_id,
-                tool,
-                args_hash,
-                count,
-                blocked,
-            },
-        )
-        .collect();
-    found.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.run_id.cmp(&b.run_id)));
+    for (run, counts) in open {
+        settle(&run, counts, &mut found);
+    }
+    found.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.run_id.cmp(&b.run_id))
+            .then_with(|| a.tool.cmp(&b.tool))
+            .then_with(|| a.args_hash.cmp(&b.args_hash))
+    });
     found
 }
 
@@ -305,41 +265,69 @@ pub fn parse_timestamp(ts: &str) -> Option<i64> {
     Some(((days * 86_400 + hh * 3600 + mm * 60 + ss) * 1_000_000) + micros)
 }
 
+/// Replays events through the configured alert rules, window by window.
+pub struct AlertAcc<'c> {
+    config: &'c Config,
+    replay: crate::gateway::AlertReplay,
+    changes: Vec<(String, AlertChange)>,
+}
+
+impl<'c> AlertAcc<'c> {
+    /// Evaluates the rules of `config`.
+    pub fn new(config: &'c Config) -> Self {
+        Self {
+            config,
+            replay: crate::gateway::AlertReplay::default(),
+            changes: Vec::new(),
+        }
+    }
+
+    /// Takes one event into account.
+    pub fn absorb(&mut self, e: &Value) {
+        let (Some(ts), Some(event)) = (str_field(e, "ts"), str_field(e, "event")) else {
+            return;
+        };
+        let Some(us) = parse_timestamp(ts) else {
+            return;
+        };
+        let changes = match event {
+            "tool_result" => {
+                let class = str_field(e, "error_class");
+                self.replay.call(
+                    self.config,
+                    us,
+                    class == Some("timeout"),
+                    class == Some("validation_failed"),
+                )
+            }
+            "run_end" => self.replay.run(
+                self.config,
+                us,
+                num_field(e, "tool_calls").unwrap_or(0.0) as u64,
+            ),
+            _ => return,
+        };
+        self.changes
+            .extend(changes.into_iter().map(|c| (ts.to_owned(), c)));
+    }
+
+    /// Each level change with the time it happened.
+    pub fn finish(self) -> Vec<(String, AlertChange)> {
+        self.changes
+    }
+}
+
 /// Replays the logs through the configured alert rules, window by window:
 /// each level change with the time it happened.
 pub fn alert_history(
     events: impl Iterator<Item = Value>,
     config: &Config,
 ) -> Vec<(String, AlertChange)> {
-    let mut alerts = crate::gateway::AlertReplay::default();
-    let mut out = Vec::new();
+    let mut acc = AlertAcc::new(config);
     for e in events {
-        let (Some(ts), Some(event)) = (str_field(&e, "ts"), str_field(&e, "event")) else {
-            continue;
-        };
-        let Some(us) = parse_timestamp(ts) else {
-            continue;
-        };
-        let changes = match event {
-            "tool_result" => {
-                let class = str_field(&e, "error_class");
-                alerts.call(
-                    config,
-                    us,
-                    class == Some("timeout"),
-                    class == Some("validation_failed"),
-                )
-            }
-            "run_end" => alerts.run(
-                config,
-                us,
-                num_field(&e, "tool_calls").unwrap_or(0.0) as u64,
-            ),
-            _ => continue,
-        };
-        out.extend(changes.into_iter().map(|c| (ts.to_owned(), c)));
+        acc.absorb(&e);
     }
-    out
+    acc.finish()
 }
 
 #[cfg(test)]
@@ -356,19 +344,5 @@ mod tests {
             );
         }
         assert_eq!(parse_timestamp("yesterday"), None);
-    }
-
-    #[test]
-    fn nearest_rank_percentiles() {
-        let v: Vec<f64> = (1..=100).map(f64::from).collect();
-        assert_eq!(
-            [
-                percentile(&v, 0.5),
-                percentile(&v, 0.95),
-                percentile(&v, 0.99)
-            ],
-            [50.0, 95.0, 99.0]
-        );
-        assert_eq!(percentile(&[], 0.5), 0.0);
     }
 }

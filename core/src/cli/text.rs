@@ -1,0 +1,350 @@
+//! Readable tables for the terminal.
+
+use std::io::{BufRead, Write};
+
+use super::{Args, emit_json, events};
+use crate::Config;
+use crate::gateway::AlertChange;
+use crate::query::{self, num_field, str_field};
+use crate::value::Value;
+
+pub(super) fn table(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> Result<(), String> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            if i + 1 == cells.len() {
+                s.push_str(cell);
+            } else {
+                s.push_str(&format!("{cell:<w$}  "));
+            }
+        }
+        s.trim_end().to_owned()
+    };
+    let mut text = line(header.to_vec()) + "\n";
+    for row in rows {
+        text += &(line(row.iter().map(String::as_str).collect()) + "\n");
+    }
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())
+}
+
+fn ms(v: f64) -> String {
+    format!("{v:.3}")
+}
+
+pub(super) fn runs(out: &mut dyn Write, runs: &[query::RunSummary]) -> Result<(), String> {
+    let rows: Vec<Vec<String>> = runs
+        .iter()
+        .map(|r| {
+            vec![
+                r.run_id.clone(),
+                r.start.clone(),
+                r.user_id.clone().unwrap_or_else(|| "-".into()),
+                r.tool_calls.to_string(),
+                r.errors.to_string(),
+                r.stop_reason.clone().unwrap_or_else(|| "-".into()),
+                r.spend_usd.map_or("-".into(), |s| format!("{s:.4}")),
+                r.error_classes.join(","),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "RUN_ID",
+            "START",
+            "USER",
+            "CALLS",
+            "ERRORS",
+            "STOP_REASON",
+            "SPEND_USD",
+            "ERROR_CLASSES",
+        ],
+        &rows,
+    )?;
+    writeln!(out, "{} runs", rows.len()).map_err(|e| e.to_string())
+}
+
+pub(super) fn stats(out: &mut dyn Write, report: &query::StatsReport) -> Result<(), String> {
+    let rows: Vec<Vec<String>> = report
+        .tools
+        .iter()
+        .map(|t| {
+            let failed: u64 = t.errors.values().sum();
+            let rate = if t.calls == 0 {
+                0.0
+            } else {
+                failed as f64 * 100.0 / t.calls as f64
+            };
+            let classes = t
+                .errors
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            vec![
+                t.tool.clone(),
+                t.calls.to_string(),
+                format!("{rate:.1}%"),
+                ms(t.latency_ms[0]),
+                ms(t.latency_ms[1]),
+                ms(t.latency_ms[2]),
+                classes,
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "TOOL",
+            "CALLS",
+            "FAILED",
+            "P50_MS",
+            "P95_MS",
+            "P99_MS",
+            "ERROR_CLASSES",
+        ],
+        &rows,
+    )?;
+    writeln!(out).map_err(|e| e.to_string())?;
+    let rows: Vec<Vec<String>> = report
+        .hottest
+        .iter()
+        .map(|(t, h, n)| vec![t.clone(), h.chars().take(12).collect(), n.to_string()])
+        .collect();
+    table(out, &["HOTTEST TOOL", "ARGS_HASH", "CALLS"], &rows)?;
+    if report.approximate {
+        writeln!(
+            out,
+            "\n(approximate: percentiles within {}%, hottest counts low by at most {})",
+            query::RELATIVE_ERROR * 100.0,
+            report.hottest_max_undercount
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+pub(super) fn loops(out: &mut dyn Write, found: &[query::LoopFinding]) -> Result<(), String> {
+    let rows: Vec<Vec<String>> = found
+        .iter()
+        .map(|f| {
+            vec![
+                f.run_id.clone(),
+                f.tool.clone(),
+                f.args_hash.chars().take(12).collect(),
+                f.count.to_string(),
+                f.blocked.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &["RUN_ID", "TOOL", "ARGS_HASH", "CALLS", "BLOCKED"],
+        &rows,
+    )?;
+    writeln!(out, "{} repeated calls", rows.len()).map_err(|e| e.to_string())
+}
+
+pub(super) fn alerts(
+    out: &mut dyn Write,
+    history: &[(String, AlertChange)],
+    config: &Config,
+) -> Result<(), String> {
+    let rows: Vec<Vec<String>> = history
+        .iter()
+        .map(|(ts, c)| {
+            vec![
+                ts.clone(),
+                c.rule.to_owned(),
+                c.level.to_owned(),
+                format!("{}", c.value),
+                format!("{}", c.threshold),
+            ]
+        })
+        .collect();
+    table(out, &["TIME", "RULE", "LEVEL", "VALUE", "THRESHOLD"], &rows)?;
+    writeln!(
+        out,
+        "{} alert transitions (window {} s)",
+        rows.len(),
+        config.alert_window_s
+    )
+    .map_err(|e| e.to_string())
+}
+
+pub(super) fn describe(e: &Value) -> [String; 5] {
+    let event = str_field(e, "event").unwrap_or("?");
+    let seq = num_field(e, "seq").map_or("-".into(), |n| format!("{n}"));
+    let tool = str_field(e, "tool").unwrap_or(event).to_owned();
+    let hash = str_field(e, "args_hash").map_or(String::new(), |h| h.chars().take(12).collect());
+    let outcome = match event {
+        "tool_call" if str_field(e, "decision") == Some("block") => {
+            format!("BLOCKED {}", str_field(e, "error_class").unwrap_or(""))
+        }
+        "tool_call" => match num_field(e, "loop_count") {
+            Some(n) => format!("call (repeat #{n})"),
+            None => "call".into(),
+        },
+        "tool_result" => {
+            let latency =
+                num_field(e, "latency_ms").map_or(String::new(), |l| format!("{} ms ", ms(l)));
+            match str_field(e, "error_class") {
+                Some(c) => format!("{latency}FAILED {c}"),
+                None => format!("{latency}ok"),
+            }
+        }
+        "run_end" => {
+            let mut s = format!(
+                "stop_reason={} calls={} errors={}",
+                str_field(e, "stop_reason").unwrap_or("?"),
+                num_field(e, "tool_calls").unwrap_or(0.0),
+                num_field(e, "errors").unwrap_or(0.0)
+            );
+            if let Some(Value::Object(b)) = e.get("budgets") {
+                for (k, v) in b {
+                    s += &format!(
+                        " {k}={}/{}",
+                        num_field(v, "used").unwrap_or(0.0),
+                        num_field(v, "limit").unwrap_or(0.0)
+                    );
+                }
+            }
+            s
+        }
+        "run_start" => match e.get("budgets") {
+            Some(Value::Object(b)) if !b.is_empty() => {
+                let mut text = String::from("budgets");
+                for (k, v) in b {
+                    match v {
+                        Value::Number(n) => text += &format!(" {k}={n}"),
+                        other => {
+                            text += &format!(
+                                " {k}={}",
+                                crate::canonical::canonical_json(other).unwrap_or_default()
+                            )
+                        }
+                    }
+                }
+                text
+            }
+            _ => "no budgets".into(),
+        },
+        "alert" => format!(
+            "{} {} value={} threshold={}",
+            str_field(e, "rule").unwrap_or("?"),
+            str_field(e, "level").unwrap_or("?"),
+            num_field(e, "value").unwrap_or(0.0),
+            num_field(e, "threshold").unwrap_or(0.0)
+        ),
+        other => other.to_owned(),
+    };
+    let ts = str_field(e, "ts").unwrap_or("").to_owned();
+    let event_col = if matches!(event, "tool_call" | "tool_result") {
+        String::new()
+    } else {
+        event.to_owned()
+    };
+    [
+        ts,
+        seq,
+        if event_col.is_empty() {
+            tool
+        } else {
+            event_col
+        },
+        hash,
+        outcome,
+    ]
+}
+
+pub(super) fn show(out: &mut dyn Write, run_id: &str, events: &[Value]) -> Result<(), String> {
+    let first = &events[0];
+    writeln!(
+        out,
+        "run {run_id}  trace {}  user {}  request {}",
+        str_field(first, "trace_id").unwrap_or("-"),
+        str_field(first, "user_id").unwrap_or("-"),
+        str_field(first, "request_id").unwrap_or("-")
+    )
+    .map_err(|e| e.to_string())?;
+    let rows: Vec<Vec<String>> = events.iter().map(|e| describe(e).to_vec()).collect();
+    table(
+        out,
+        &["TIME", "SEQ", "TOOL/EVENT", "ARGS_HASH", "OUTCOME"],
+        &rows,
+    )
+}
+
+pub(super) fn tail(a: &Args, json: bool, out: &mut dyn Write) -> Result<(), String> {
+    let path = a.path(0);
+    let n = a.number("-n", 20)? as usize;
+    let mut last: std::collections::VecDeque<Value> = std::collections::VecDeque::with_capacity(n);
+    for e in events(&path)? {
+        if last.len() == n {
+            last.pop_front();
+        }
+        last.push_back(e);
+    }
+    let print = |out: &mut dyn Write, e: &Value| -> Result<(), String> {
+        if json {
+            emit_json(out, e)
+        } else {
+            let [ts, seq, tool, hash, outcome] = describe(e);
+            let run = str_field(e, "run_id").unwrap_or("-");
+            writeln!(out, "{ts}  {run}  #{seq}  {tool}  {hash}  {outcome}")
+                .map_err(|e| e.to_string())
+        }
+    };
+    for e in &last {
+        print(out, e)?;
+    }
+    if !a.has("-f") && !a.has("--follow") {
+        return Ok(());
+    }
+    // Follow the active file: poll for appended whole lines; reopen on rotation.
+    let active = if path.is_dir() {
+        path.join(crate::writer::ACTIVE_FILE)
+    } else {
+        path.clone()
+    };
+    let mut offset = std::fs::metadata(&active).map(|m| m.len()).unwrap_or(0);
+    loop {
+        out.flush().map_err(|e| e.to_string())?;
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let len = std::fs::metadata(&active).map(|m| m.len()).unwrap_or(0);
+        if len < offset {
+            offset = 0; // rotated
+        }
+        if len == offset {
+            continue;
+        }
+        let mut f = std::fs::File::open(&active).map_err(|e| e.to_string())?;
+        std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(offset)).map_err(|e| e.to_string())?;
+        let mut reader = std::io::BufReader::new(f);
+        let mut line = Vec::new();
+        while reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| e.to_string())?
+            > 0
+        {
+            if !line.ends_with(b"\n") {
+                break; // a line still being written: wait for the rest
+            }
+            offset += line.len() as u64;
+            if let Ok(e) = crate::parse::parse_json(&line[..line.len() - 1]) {
+                print(out, &e)?;
+            }
+            line.clear();
+        }
+    }
+}

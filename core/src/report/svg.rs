@@ -1,0 +1,147 @@
+//! Inline SVG charts for the report: drawn here, as markup, so the page needs
+//! no script or library to show them and tests can read them from the DOM.
+
+use std::fmt::Write;
+
+use super::RunView;
+use super::html::esc;
+use crate::query::ToolStats;
+
+const WIDTH: f64 = 1180.0;
+const LABEL: f64 = 220.0;
+const ROW: f64 = 22.0;
+
+/// Horizontal bars, one per `(label, value)`, scaled to the largest.
+pub(crate) fn error_chart(rows: &[(String, u64)]) -> String {
+    if rows.is_empty() {
+        return "<p class=\"empty\">No failed or refused calls.</p>".into();
+    }
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1) as f64;
+    let height = ROW * rows.len() as f64 + 8.0;
+    let mut s = format!(
+        "<svg id=\"error-chart\" class=\"chart\" role=\"img\" aria-label=\"failures by error class\" \
+         width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\">"
+    );
+    for (i, (class, n)) in rows.iter().enumerate() {
+        let y = i as f64 * ROW + 4.0;
+        let w = ((WIDTH - LABEL - 80.0) * *n as f64 / max).max(2.0);
+        let _ = write!(
+            s,
+            "<g class=\"bar\" data-class=\"{c}\" data-count=\"{n}\">\
+             <text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\">{c}</text>\
+             <rect x=\"{LABEL}\" y=\"{y}\" width=\"{w:.1}\" height=\"{h}\" class=\"failed\"></rect>\
+             <text x=\"{vx:.1}\" y=\"{ty}\">{n}</text></g>",
+            c = esc(class),
+            lx = LABEL - 8.0,
+            ty = y + 14.0,
+            h = ROW - 6.0,
+            vx = LABEL + w + 6.0,
+        );
+    }
+    s + "</svg>"
+}
+
+/// p50, p95 and p99 per tool as three bars, on one linear scale.
+pub(crate) fn latency_chart(tools: &[ToolStats]) -> String {
+    if tools.is_empty() {
+        return "<p class=\"empty\">No tool results.</p>".into();
+    }
+    let max = tools
+        .iter()
+        .map(|t| t.latency_ms[2])
+        .fold(0.0f64, f64::max)
+        .max(1e-3);
+    let group = ROW * 3.0 + 10.0;
+    let height = group * tools.len() as f64 + 8.0;
+    let mut s = format!(
+        "<svg id=\"latency-chart\" class=\"chart\" role=\"img\" aria-label=\"latency percentiles by tool\" \
+         width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\">"
+    );
+    for (i, t) in tools.iter().enumerate() {
+        let y0 = i as f64 * group + 4.0;
+        let _ = write!(
+            s,
+            "<g class=\"tool-latency\" data-tool=\"{tool}\"><text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\">{tool}</text>",
+            tool = esc(&t.tool),
+            lx = LABEL - 60.0,
+            ty = y0 + ROW * 1.5 + 4.0,
+        );
+        for (j, (name, v)) in ["p50", "p95", "p99"].iter().zip(t.latency_ms).enumerate() {
+            let y = y0 + j as f64 * ROW;
+            let w = ((WIDTH - LABEL - 110.0) * v / max).max(1.0);
+            let _ = write!(
+                s,
+                "<text x=\"{qx}\" y=\"{ty}\" text-anchor=\"end\" class=\"q\">{name}</text>\
+                 <rect x=\"{LABEL}\" y=\"{y}\" width=\"{w:.1}\" height=\"{h}\" class=\"{name}\" data-ms=\"{v}\"></rect>\
+                 <text x=\"{vx:.1}\" y=\"{ty}\">{v:.3} ms</text>",
+                qx = LABEL - 8.0,
+                ty = y + 14.0,
+                h = ROW - 6.0,
+                vx = LABEL + w + 6.0,
+            );
+        }
+        s += "</g>";
+    }
+    s + "</svg>"
+}
+
+/// The run's tool calls as a waterfall: one row per call, placed at its
+/// start (after the run's first event) and as wide as its latency.
+pub(crate) fn waterfall(run: &RunView) -> String {
+    if run.calls.is_empty() {
+        return "<p class=\"empty\">No tool calls.</p>".into();
+    }
+    let end_us = run
+        .calls
+        .iter()
+        .map(|c| c.start_us + (c.latency_ms.unwrap_or(0.0) * 1000.0) as i64)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let scale = (WIDTH - LABEL - 260.0) / end_us as f64;
+    let height = ROW * run.calls.len() as f64 + 26.0;
+    let mut s = format!(
+        "<svg class=\"waterfall\" role=\"img\" aria-label=\"tool calls over time\" width=\"{WIDTH}\" \
+         height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\">\
+         <line x1=\"{LABEL}\" y1=\"{axis}\" x2=\"{x2}\" y2=\"{axis}\" class=\"axis\"></line>\
+         <text x=\"{LABEL}\" y=\"{ty}\" class=\"q\">0 ms</text>\
+         <text x=\"{x2}\" y=\"{ty}\" text-anchor=\"end\" class=\"q\">{total:.3} ms</text>",
+        axis = height - 20.0,
+        x2 = WIDTH - 260.0,
+        ty = height - 6.0,
+        total = end_us as f64 / 1000.0,
+    );
+    for (i, c) in run.calls.iter().enumerate() {
+        let y = i as f64 * ROW + 2.0;
+        let x = LABEL + c.start_us as f64 * scale;
+        let w = (c.latency_ms.unwrap_or(0.0) * 1000.0 * scale).max(3.0);
+        let latency = c
+            .latency_ms
+            .map_or_else(|| "no result".to_owned(), |l| format!("{l:.3} ms"));
+        let outcome = match &c.error_class {
+            Some(class) => format!("{} {class}", c.outcome),
+            None => c.outcome.to_owned(),
+        };
+        let short: String = c.args_hash.chars().take(12).collect();
+        let _ = write!(
+            s,
+            "<g class=\"call {o}\" data-seq=\"{seq}\" data-tool=\"{tool}\" data-outcome=\"{o}\" \
+             data-latency-ms=\"{lat}\" data-error-class=\"{class}\">\
+             <title>#{seq} {tool} args {short} {latency} {outcome_e}</title>\
+             <text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\">#{seq} {tool}</text>\
+             <rect x=\"{x:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"{h}\" class=\"{o}\"></rect>\
+             <text x=\"{vx:.1}\" y=\"{ty}\" class=\"q\">{latency} {outcome_e}</text></g>",
+            o = c.outcome,
+            seq = c.seq,
+            tool = esc(&c.tool),
+            lat = c.latency_ms.map_or(String::new(), |l| l.to_string()),
+            class = esc(c.error_class.as_deref().unwrap_or("")),
+            outcome_e = esc(&outcome),
+            lx = LABEL - 8.0,
+            ty = y + 14.0,
+            h = ROW - 6.0,
+            vx = x + w + 6.0,
+        );
+    }
+    s + "</svg>"
+}
