@@ -103,6 +103,20 @@ export interface EventWriterOptions {
   closeTimeout?: number
   maxFileBytes?: number
   maxFiles?: number
+  /** A configuration (YAML path or object): its `sinks.otlp` adds OTLP export (docs/otlp.md). */
+  config?: string | ConfigObject
+}
+
+/** The OTLP exporter's counters (events, and spans apart). */
+export interface OtlpStats {
+  accepted: number
+  exported: number
+  dropped: { queueFull: number; rejected: number; retriesExhausted: number; network: number; closed: number; invalid: number }
+  spansExported: number
+  spansDropped: number
+  requests: number
+  retries: number
+  queued: number
 }
 
 export interface WriterStats {
@@ -113,6 +127,8 @@ export interface WriterStats {
   dropReports: number
   queued: number
   queuedBytes: number
+  /** Present when the config has `sinks.otlp`. */
+  otlp?: OtlpStats
 }
 
 /** Non-blocking, batched JSONL event writer. Timeouts are in milliseconds. */
@@ -128,6 +144,12 @@ export declare class EventWriter {
   stats(): WriterStats
 }
 
+/** The W3C `traceparent` header for an outgoing call made from `spanId`; throws on invalid ids. */
+export declare function traceparent(traceId: string, spanId: string, sampled?: boolean): string
+
+/** The parts of an incoming `traceparent` header, or null if it is not valid. */
+export declare function parseTraceparent(header: string): { traceId: string; parentSpanId: string; sampled: boolean } | null
+
 /** A redacted copy of `value` (SPEC §8); `redactFields` adds sensitive keys. */
 export declare function redact<T = unknown>(value: T, redactFields?: string[]): unknown
 
@@ -135,6 +157,8 @@ export declare function redact<T = unknown>(value: T, redactFields?: string[]): 
 export interface ConfigObject {
   logging?: Record<string, unknown>
   budgets?: Record<string, unknown>
+  /** `{ otlp: { endpoint, headers, timeout_s, max_retries, … } }` (docs/otlp.md). */
+  sinks?: Record<string, unknown>
 }
 
 /** Validates a YAML file path or config object; throws `config_error` naming the key. */

@@ -91,7 +91,8 @@ class ToolGateway {
     this._impls = impls
     this._validators = validators || {}
     this._timeouts = timeouts || {}
-    const log = logger == null ? new EventWriter() : logger
+    // The default writer honours the config's sinks (OTLP export).
+    const log = logger == null ? new EventWriter(config == null ? undefined : { config }) : logger
     // Hold the logger: the exit hooks reach writers only through live objects.
     this._logger = log
     const nativeWriter = log instanceof native.EventWriter ? log : null
@@ -353,6 +354,8 @@ module.exports = {
   stableHashJson: native.stableHashJson,
   canonicalJson: native.canonicalJson,
   redact: native.redact,
+  traceparent: native.traceparent,
+  parseTraceparent: native.parseTraceparent,
   EventWriter,
   ToolGateway,
   loadConfig,

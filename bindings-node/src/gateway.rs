@@ -53,15 +53,19 @@ fn config_from(env: &Env, config: Option<Unknown<'_>>) -> Result<Config> {
     let Some(config) = config else {
         return Ok(Config::default());
     };
+    match config.get_type()? {
+        ValueType::Undefined | ValueType::Null => Ok(Config::default()),
+        _ => config_from_value(env, &to_value(env, &config)?),
+    }
+}
+
+/// A configuration from a converted JS value: a YAML path or an object.
+pub fn config_from_value(env: &Env, config: &Value) -> Result<Config> {
     let e = env.raw();
-    let parsed = match config.get_type()? {
-        ValueType::Undefined | ValueType::Null => return Ok(Config::default()),
-        ValueType::String => {
-            let path = to_value(env, &config)?;
-            let Value::String(path) = path else {
-                unreachable!("a string converts to a string")
-            };
-            let yaml = std::fs::read_to_string(&path).map_err(|err| {
+    let parsed = match config {
+        Value::Null => return Ok(Config::default()),
+        Value::String(path) => {
+            let yaml = std::fs::read_to_string(path).map_err(|err| {
                 let e2 = tooltrail_core::ConfigError {
                     key: "(file)".into(),
                     message: format!("cannot read {path}: {err}"),
@@ -70,7 +74,7 @@ fn config_from(env: &Env, config: Option<Unknown<'_>>) -> Result<Config> {
             })?;
             Config::from_yaml(&yaml)
         }
-        _ => Config::from_value(&to_value(env, &config)?),
+        _ => Config::from_value(config),
     };
     parsed.map_err(|err| unsafe { config_err(e, &err) })
 }

@@ -9,6 +9,7 @@ mod convert;
 mod errors;
 mod gateway;
 mod to_js;
+mod trace;
 mod writer;
 
 use std::ffi::CStr;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use napi::bindgen_prelude::*;
 use napi::{JsValue, Task};
 use napi_derive::napi;
+use tooltrail_core::otlp::{OtlpDropReason, OtlpStats};
 use tooltrail_core::writer::{WriterOptions, WriterStats};
 use tooltrail_core::{EventWriter, Value};
 
@@ -50,6 +51,8 @@ fn options(env: &Env, raw: Option<Unknown<'_>>) -> Result<WriterOptions> {
             "flushInterval" => out.flush_interval_s = Some(millis(&value)?),
             "blockTimeout" => out.block_timeout_s = Some(millis(&value)?),
             "closeTimeout" => out.close_timeout_s = Some(millis(&value)?),
+            // A config (YAML path or object) contributes its `sinks` section.
+            "config" => out.otlp = crate::gateway::config_from_value(env, &value)?.otlp,
             _ => return Err(unsafe { option_err(e, &key, "unknown option") }),
         }
     }
@@ -80,6 +83,55 @@ pub struct JsWriterStats {
     pub drop_reports: f64,
     pub queued: f64,
     pub queued_bytes: f64,
+    /// Present when the config has `sinks.otlp` (docs/otlp.md).
+    pub otlp: Option<JsOtlpStats>,
+}
+
+/// The OTLP exporter's counters.
+#[napi(object)]
+pub struct JsOtlpStats {
+    pub accepted: f64,
+    pub exported: f64,
+    pub dropped: JsOtlpDropped,
+    pub spans_exported: f64,
+    pub spans_dropped: f64,
+    pub requests: f64,
+    pub retries: f64,
+    pub queued: f64,
+}
+
+/// Events the exporter lost, by reason.
+#[napi(object)]
+pub struct JsOtlpDropped {
+    pub queue_full: f64,
+    pub rejected: f64,
+    pub retries_exhausted: f64,
+    pub network: f64,
+    pub closed: f64,
+    pub invalid: f64,
+}
+
+impl From<OtlpStats> for JsOtlpStats {
+    fn from(o: OtlpStats) -> Self {
+        let d = |r: OtlpDropReason| o.dropped(r) as f64;
+        Self {
+            accepted: o.accepted as f64,
+            exported: o.exported as f64,
+            dropped: JsOtlpDropped {
+                queue_full: d(OtlpDropReason::QueueFull),
+                rejected: d(OtlpDropReason::Rejected),
+                retries_exhausted: d(OtlpDropReason::RetriesExhausted),
+                network: d(OtlpDropReason::Network),
+                closed: d(OtlpDropReason::Closed),
+                invalid: d(OtlpDropReason::Invalid),
+            },
+            spans_exported: o.spans_exported as f64,
+            spans_dropped: o.spans_dropped as f64,
+            requests: o.requests as f64,
+            retries: o.retries as f64,
+            queued: o.queued as f64,
+        }
+    }
 }
 
 /// Dropped events by reason.
@@ -104,6 +156,7 @@ impl From<WriterStats> for JsWriterStats {
             drop_reports: s.drop_reports as f64,
             queued: s.queued as f64,
             queued_bytes: s.queued_bytes as f64,
+            otlp: None,
         }
     }
 }
@@ -220,6 +273,8 @@ impl JsEventWriter {
     /// Counters: accepted, written, dropped by reason, write errors, …
     #[napi]
     pub fn stats(&self) -> JsWriterStats {
-        self.inner.stats().into()
+        let mut stats: JsWriterStats = self.inner.stats().into();
+        stats.otlp = self.inner.otlp_stats().map(Into::into);
+        stats
     }
 }

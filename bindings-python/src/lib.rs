@@ -5,6 +5,7 @@ mod config;
 mod convert;
 mod errors;
 mod gateway;
+mod trace;
 mod writer;
 
 use pyo3::prelude::*;
@@ -136,6 +137,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(redact, m)?)?;
     m.add_function(wrap_pyfunction!(cli_main, m)?)?;
     m.add_function(wrap_pyfunction!(query, m)?)?;
+    m.add_function(wrap_pyfunction!(trace::traceparent, m)?)?;
+    m.add_function(wrap_pyfunction!(trace::parse_traceparent, m)?)?;
     m.add(
         "ERROR_CLASSES",
         pyo3::types::PyTuple::new(m.py(), tooltrail_core::ERROR_CLASSES)?,

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
+use tooltrail_core::otlp::{OtlpDropReason, OtlpStats};
 use tooltrail_core::writer::{WriterOptions, duration_from_secs};
 use tooltrail_core::{EventWriter, Value};
 
@@ -15,6 +16,24 @@ use crate::errors::{canon_err, writer_err};
 #[pyclass(name = "EventWriter", module = "tooltrail", frozen, weakref, subclass)]
 pub struct PyEventWriter {
     inner: EventWriter,
+}
+
+/// The exporter's counters as a dict (`stats()["otlp"]`).
+fn otlp_stats<'py>(py: Python<'py>, o: &OtlpStats) -> PyResult<Bound<'py, PyDict>> {
+    let dropped = PyDict::new(py);
+    for reason in OtlpDropReason::ALL {
+        dropped.set_item(reason.as_str(), o.dropped(reason))?;
+    }
+    let d = PyDict::new(py);
+    d.set_item("accepted", o.accepted)?;
+    d.set_item("exported", o.exported)?;
+    d.set_item("dropped", dropped)?;
+    d.set_item("spans_exported", o.spans_exported)?;
+    d.set_item("spans_dropped", o.spans_dropped)?;
+    d.set_item("requests", o.requests)?;
+    d.set_item("retries", o.retries)?;
+    d.set_item("queued", o.queued)?;
+    Ok(d)
 }
 
 fn seconds(py: Python<'_>, key: &'static str, secs: Option<f64>) -> PyResult<Option<Duration>> {
@@ -34,7 +53,7 @@ impl PyEventWriter {
     #[new]
     #[pyo3(signature = (path=None, *, sink=None, queue_events=None, queue_bytes=None,
         batch_events=None, batch_bytes=None, flush_interval=None, overflow=None,
-        block_timeout=None, close_timeout=None, max_file_bytes=None, max_files=None))]
+        block_timeout=None, close_timeout=None, max_file_bytes=None, max_files=None, config=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -50,7 +69,10 @@ impl PyEventWriter {
         close_timeout: Option<f64>,
         max_file_bytes: Option<u64>,
         max_files: Option<u64>,
+        config: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        // `config` (a path, dict or Config) contributes its `sinks` section.
+        let otlp = crate::config::config_from(py, config)?.otlp;
         let options = WriterOptions {
             path,
             sink,
@@ -64,6 +86,7 @@ impl PyEventWriter {
             close_timeout_s: close_timeout,
             max_file_bytes,
             max_files,
+            otlp,
         };
         let config = options.into_config().map_err(|e| writer_err(py, e))?;
         let inner = py
@@ -92,12 +115,19 @@ impl PyEventWriter {
     }
 
     /// Waits until everything accepted so far is written; False on timeout
-    /// or if events were lost since the previous flush.
-    #[pyo3(signature = (timeout=5.0))]
-    fn flush(&self, py: Python<'_>, timeout: f64) -> PyResult<bool> {
+    /// or if events were lost since the previous flush. `export=False`
+    /// waits for the local sink only (the before-fork hook).
+    #[pyo3(signature = (timeout=5.0, *, export=true))]
+    fn flush(&self, py: Python<'_>, timeout: f64, export: bool) -> PyResult<bool> {
         let timeout = seconds(py, "timeout", Some(timeout))?.unwrap_or_default();
         let inner = self.inner.clone();
-        Ok(py.detach(move || inner.flush(timeout)))
+        Ok(py.detach(move || {
+            if export {
+                inner.flush(timeout)
+            } else {
+                inner.flush_local(timeout)
+            }
+        }))
     }
 
     /// Writes what is queued and stops; idempotent. Timeout defaults to the
@@ -130,6 +160,9 @@ impl PyEventWriter {
         d.set_item("drop_reports", s.drop_reports)?;
         d.set_item("queued", s.queued)?;
         d.set_item("queued_bytes", s.queued_bytes)?;
+        if let Some(o) = self.inner.otlp_stats() {
+            d.set_item("otlp", otlp_stats(py, &o)?)?;
+        }
         Ok(d)
     }
 

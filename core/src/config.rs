@@ -6,6 +6,7 @@ use std::fmt;
 
 use yaml_rust2::{Yaml, YamlLoader};
 
+use crate::otlp::OtlpConfig;
 use crate::value::Value;
 
 /// A bad configuration: which key, and what is wrong with it.
@@ -111,6 +112,9 @@ pub struct Config {
     pub max_spend_usd: Option<f64>,
     /// `budgets.loop_guard`
     pub loop_guard: Option<LoopGuard>,
+    /// `sinks.otlp` (extension): also export events to an OpenTelemetry
+    /// collector (docs/otlp.md). `None`: local files only.
+    pub otlp: Option<OtlpConfig>,
 }
 
 impl Default for Config {
@@ -141,13 +145,14 @@ impl Default for Config {
             max_duration_s: None,
             max_spend_usd: None,
             loop_guard: None,
+            otlp: None,
         }
     }
 }
 
 /// One mapping being read; remembers which keys were used so that the rest
 /// can be reported as unknown.
-struct Section<'a> {
+pub(crate) struct Section<'a> {
     path: String,
     members: &'a [(String, Value)],
     used: Vec<bool>,
@@ -165,7 +170,7 @@ impl<'a> Section<'a> {
         }
     }
 
-    fn key(&self, name: &str) -> String {
+    pub(crate) fn key(&self, name: &str) -> String {
         if self.path.is_empty() {
             name.into()
         } else {
@@ -173,7 +178,7 @@ impl<'a> Section<'a> {
         }
     }
 
-    fn get(&mut self, name: &str) -> Option<&'a Value> {
+    pub(crate) fn get(&mut self, name: &str) -> Option<&'a Value> {
         let i = self.members.iter().position(|(k, _)| k == name)?;
         self.used[i] = true;
         match &self.members[i].1 {
@@ -182,12 +187,12 @@ impl<'a> Section<'a> {
         }
     }
 
-    fn section(&mut self, name: &str) -> Result<Option<Section<'a>>, ConfigError> {
+    pub(crate) fn section(&mut self, name: &str) -> Result<Option<Section<'a>>, ConfigError> {
         let key = self.key(name);
         self.get(name).map(|v| Section::new(&key, v)).transpose()
     }
 
-    fn bool(&mut self, name: &str, out: &mut bool) -> Result<(), ConfigError> {
+    pub(crate) fn bool(&mut self, name: &str, out: &mut bool) -> Result<(), ConfigError> {
         match self.get(name) {
             None => Ok(()),
             Some(Value::Bool(b)) => {
@@ -198,7 +203,12 @@ impl<'a> Section<'a> {
         }
     }
 
-    fn number(&mut self, name: &str, min: f64, max: f64) -> Result<Option<f64>, ConfigError> {
+    pub(crate) fn number(
+        &mut self,
+        name: &str,
+        min: f64,
+        max: f64,
+    ) -> Result<Option<f64>, ConfigError> {
         match self.get(name) {
             None => Ok(None),
             Some(Value::Number(n)) if (min..=max).contains(n) => Ok(Some(*n)),
@@ -209,7 +219,7 @@ impl<'a> Section<'a> {
         }
     }
 
-    fn count(&mut self, name: &str) -> Result<Option<u64>, ConfigError> {
+    pub(crate) fn count(&mut self, name: &str) -> Result<Option<u64>, ConfigError> {
         match self.get(name) {
             None => Ok(None),
             Some(Value::Number(n)) if n.fract() == 0.0 && *n >= 1.0 => Ok(Some(*n as u64)),
@@ -235,7 +245,7 @@ impl<'a> Section<'a> {
         }
     }
 
-    fn string(&mut self, name: &str) -> Result<Option<String>, ConfigError> {
+    pub(crate) fn string(&mut self, name: &str) -> Result<Option<String>, ConfigError> {
         match self.get(name) {
             None => Ok(None),
             Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
@@ -271,7 +281,7 @@ impl<'a> Section<'a> {
         Ok(())
     }
 
-    fn finish(self) -> Result<(), ConfigError> {
+    pub(crate) fn finish(self) -> Result<(), ConfigError> {
         match self.used.iter().position(|u| !u) {
             Some(i) => Err(err(&self.key(&self.members[i].0), "unknown key")),
             None => Ok(()),
@@ -279,7 +289,7 @@ impl<'a> Section<'a> {
     }
 }
 
-fn err(key: &str, message: &str) -> ConfigError {
+pub(crate) fn err(key: &str, message: &str) -> ConfigError {
     ConfigError {
         key: if key.is_empty() {
             "(root)".into()
@@ -414,6 +424,12 @@ impl Config {
                 });
             }
             b.finish()?;
+        }
+        if let Some(mut sinks) = root.section("sinks")? {
+            if let Some(otlp) = sinks.section("otlp")? {
+                c.otlp = Some(crate::otlp::parse_otlp_section(otlp)?);
+            }
+            sinks.finish()?;
         }
         root.finish()?;
         Ok(c)

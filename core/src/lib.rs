@@ -22,6 +22,7 @@ mod event;
 pub mod gateway;
 mod hash;
 mod number;
+pub mod otlp;
 mod parse;
 pub mod query;
 pub mod redact;

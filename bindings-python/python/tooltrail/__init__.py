@@ -32,9 +32,11 @@ from ._native import (
     __version__,
     canonical_json,
     load_config,
+    parse_traceparent,
     redact,
     stable_hash,
     stable_hash_json,
+    traceparent,
 )
 from ._native import EventWriter as _NativeEventWriter
 from ._native import ToolGateway as _NativeToolGateway
@@ -59,14 +61,16 @@ class ToolGateway(_NativeToolGateway):
     arguments); `validators` maps tool names to `f(result)` that returns False
     or raises to reject a result; `timeouts` gives per-tool seconds for
     `acall`; `logger` is any object with `.event(name, fields)` (default: an
-    `EventWriter` on `./tooltrail-logs`); `config` is a YAML path, a dict or
-    a `Config`.
+    `EventWriter` on `./tooltrail-logs`, exporting to OTLP too when the
+    config has `sinks.otlp`); `config` is a YAML path, a dict or a `Config`.
     """
 
     def __new__(cls, *, impls, logger=None, config=None, validators=None, timeouts=None, on_alert=None,
                 _deterministic=None):
         if logger is None:
-            logger = EventWriter()
+            if isinstance(config, (str, os.PathLike)):
+                config = load_config(config)  # read the file once, for both
+            logger = EventWriter(config=config)
         self = super().__new__(
             cls, impls=impls, logger=logger, config=config, validators=validators, on_alert=on_alert,
             _deterministic=_deterministic,
@@ -254,7 +258,9 @@ __all__ = [
     "agent_metrics",
     "canonical_json",
     "load_config",
+    "parse_traceparent",
     "redact",
     "stable_hash",
     "stable_hash_json",
+    "traceparent",
 ]

@@ -33,8 +33,10 @@ def close_all() -> None:
 
 
 def flush_all(timeout: float = FORK_FLUSH_TIMEOUT) -> None:
+    # The local files only: a forked child starts its own OTLP exporter and
+    # the parent's keeps delivering, so a hanging collector must not stall fork.
     for w in _live():
-        w.flush(timeout)
+        w.flush(timeout, export=False)
 
 
 def _on_signal(signum, frame) -> None:

@@ -92,7 +92,25 @@ class DroppedStats(TypedDict):
     sink_error: int
     closed: int
 
-class WriterStats(TypedDict):
+class OtlpDroppedStats(TypedDict):
+    queue_full: int
+    rejected: int
+    retries_exhausted: int
+    network: int
+    closed: int
+    invalid: int
+
+class OtlpStats(TypedDict):
+    accepted: int
+    exported: int
+    dropped: OtlpDroppedStats
+    spans_exported: int
+    spans_dropped: int
+    requests: int
+    retries: int
+    queued: int
+
+class _WriterStatsBase(TypedDict):
     accepted: int
     written: int
     dropped: DroppedStats
@@ -100,6 +118,9 @@ class WriterStats(TypedDict):
     drop_reports: int
     queued: int
     queued_bytes: int
+
+class WriterStats(_WriterStatsBase, total=False):
+    otlp: OtlpStats  # present when the config has sinks.otlp (docs/otlp.md)
 
 class EventWriter:
     def __init__(
@@ -117,9 +138,10 @@ class EventWriter:
         close_timeout: Optional[float] = None,
         max_file_bytes: Optional[int] = None,
         max_files: Optional[int] = None,
+        config: Union[str, "PathLike[str]", Dict[str, Any], "Config", None] = None,
     ) -> None: ...
     def event(self, name: str, fields: Optional[Dict[str, Any]] = None) -> bool: ...
-    def flush(self, timeout: float = 5.0) -> bool: ...
+    def flush(self, timeout: float = 5.0, *, export: bool = True) -> bool: ...
     def close(self, timeout: Optional[float] = None) -> bool: ...
     @property
     def closed(self) -> bool: ...
@@ -128,6 +150,8 @@ class EventWriter:
     def __exit__(self, *exc: object) -> bool: ...
 
 def redact(obj: Any, redact_fields: Optional[List[str]] = None) -> Any: ...
+def traceparent(trace_id: str, span_id: str, sampled: bool = True) -> str: ...
+def parse_traceparent(header: str) -> Optional[Tuple[str, str, bool]]: ...
 
 class Config: ...
 

@@ -36,6 +36,9 @@ pub struct WriterConfig {
     pub overflow: Overflow,
     /// How long exit hooks and drop wait for the queue to drain.
     pub close_timeout: Duration,
+    /// Also export every event to an OpenTelemetry collector, from a queue
+    /// and thread of its own (`sinks.otlp` in the config file; docs/otlp.md).
+    pub otlp: Option<crate::otlp::OtlpConfig>,
 }
 
 impl Default for WriterConfig {
@@ -49,6 +52,7 @@ impl Default for WriterConfig {
             flush_interval: Duration::from_millis(100),
             overflow: Overflow::Drop,
             close_timeout: Duration::from_secs(5),
+            otlp: None,
         }
     }
 }
@@ -156,6 +160,8 @@ pub struct WriterOptions {
     pub max_file_bytes: Option<u64>,
     /// See [`DirSinkConfig::max_files`].
     pub max_files: Option<u64>,
+    /// See [`WriterConfig::otlp`] (from a configuration's `sinks.otlp`).
+    pub otlp: Option<crate::otlp::OtlpConfig>,
 }
 
 /// Seconds from a host number; negative, NaN or huge values are an error
@@ -226,6 +232,7 @@ impl WriterOptions {
                 self.close_timeout_s,
                 defaults.close_timeout,
             )?,
+            otlp: self.otlp,
         };
         config.validate()?;
         Ok(config)

@@ -28,6 +28,7 @@ pub use stats::{DropReason, WriterStats};
 
 use crate::error::CanonError;
 use crate::event::{now_timestamp, write_event_line};
+use crate::otlp::{Exporter, OtlpStats};
 use crate::value::Value;
 use stats::Counters;
 use worker::{BatchLimits, Control, Worker};
@@ -45,6 +46,8 @@ struct Shared {
     closed: AtomicBool,
     /// 0 = open or closing, 1 = closed cleanly, 2 = close timed out.
     close_outcome: AtomicU8,
+    /// The OTLP fan-out: the same lines, its own queue and thread.
+    otlp: Option<Exporter>,
 }
 
 /// One worker's channels; replaced wholesale in a forked child.
@@ -65,6 +68,10 @@ impl EventWriter {
             sink: format!("{:?}", config.sink),
             source,
         })?;
+        let otlp = match &config.otlp {
+            Some(o) => Some(Exporter::start(o, config.close_timeout)?),
+            None => None,
+        };
         fork::install_hook();
         let running = start(&config, Some(sink), fork::generation());
         Ok(Self {
@@ -74,6 +81,7 @@ impl EventWriter {
                 restart: Mutex::new(()),
                 closed: AtomicBool::new(false),
                 close_outcome: AtomicU8::new(0),
+                otlp,
             }),
         })
     }
@@ -93,8 +101,13 @@ impl EventWriter {
     }
 
     /// Enqueues one complete, `\n`-terminated line. Never blocks unless
-    /// [`Overflow::Block`] is configured. Returns whether it was accepted.
+    /// [`Overflow::Block`] is configured. Returns whether it was accepted by
+    /// the local sink's queue (the OTLP export queue, if any, never blocks
+    /// and counts its own drops).
     pub fn write_line(&self, line: Vec<u8>) -> bool {
+        if let Some(otlp) = &self.shared.otlp {
+            otlp.write_line(line.clone());
+        }
         let running = self.running();
         let counters = &running.counters;
         if self.shared.closed.load(Relaxed) {
@@ -148,7 +161,24 @@ impl EventWriter {
     /// Waits until everything accepted before the call is written and the sink
     /// flushed. Returns false on timeout, after `close` with events pending, or
     /// if the sink lost events since the previous flush answered.
+    /// With OTLP export, also waits (within the same timeout) until the
+    /// export queue is delivered, and answers false if export lost events.
     pub fn flush(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let local = self.flush_local(timeout);
+        let exported = self
+            .shared
+            .otlp
+            .as_ref()
+            .is_none_or(|x| x.flush(deadline.saturating_duration_since(Instant::now())));
+        local && exported
+    }
+
+    /// [`flush`](Self::flush) for the local sink only, not the OTLP export.
+    /// For the before-fork hook: the child starts its own exporter and the
+    /// parent's keeps delivering, so waiting there for a slow collector
+    /// would only delay every fork.
+    pub fn flush_local(&self, timeout: Duration) -> bool {
         let running = self.running();
         let (ack, answer) = bounded(1);
         if running.ctrl.send(Control::Flush(ack)).is_err() {
@@ -160,10 +190,26 @@ impl EventWriter {
     /// Stops accepting events, writes what is queued and stops the worker.
     /// Idempotent: later calls return the first call's outcome. Returns false
     /// if the worker did not finish within `timeout` (it is then detached).
+    /// With OTLP export, the exporter gets the same deadline (it works while
+    /// the local sink closes); what it cannot deliver by then is counted.
     pub fn close(&self, timeout: Duration) -> bool {
         if self.shared.closed.swap(true, Relaxed) {
             return self.shared.close_outcome.load(Relaxed) == 1;
         }
+        let deadline = Instant::now() + timeout;
+        if let Some(otlp) = &self.shared.otlp {
+            otlp.begin_close(deadline);
+        }
+        let local = self.close_local(timeout);
+        let exported = self.shared.otlp.as_ref().is_none_or(|x| x.close(deadline));
+        let ok = local && exported;
+        self.shared
+            .close_outcome
+            .store(if ok { 1 } else { 2 }, Relaxed);
+        ok
+    }
+
+    fn close_local(&self, timeout: Duration) -> bool {
         let running = self.running();
         let (ack, answer) = bounded(1);
         let ok = running.ctrl.send(Control::Close(ack)).is_ok()
@@ -180,9 +226,6 @@ impl EventWriter {
         {
             let _ = handle.join();
         }
-        self.shared
-            .close_outcome
-            .store(if ok { 1 } else { 2 }, Relaxed);
         ok
     }
 
@@ -194,6 +237,11 @@ impl EventWriter {
     /// A snapshot of the counters (since start, or since the fork in a child).
     pub fn stats(&self) -> WriterStats {
         self.running().counters.snapshot()
+    }
+
+    /// The OTLP exporter's counters, when export is configured.
+    pub fn otlp_stats(&self) -> Option<OtlpStats> {
+        self.shared.otlp.as_ref().map(Exporter::stats)
     }
 
     /// The current worker, restarted first if this process is a forked child.

@@ -34,6 +34,9 @@ pub enum SinkSpec {
     Stdout,
     /// An in-memory buffer (tests, embedding).
     Memory(MemorySink),
+    /// An OpenTelemetry collector (made by [`crate::otlp::Exporter`], which
+    /// feeds it from its own queue; see docs/otlp.md).
+    Otlp(crate::otlp::OtlpSinkSpec),
     /// Anything else: a factory called on start and after a fork.
     Custom(Arc<dyn Fn() -> io::Result<Box<dyn Sink>> + Send + Sync>),
 }
@@ -45,6 +48,7 @@ impl SinkSpec {
             SinkSpec::Dir(config) => Ok(Box::new(DirSink::open(config.clone())?)),
             SinkSpec::Stdout => Ok(Box::new(StdoutSink)),
             SinkSpec::Memory(m) => Ok(Box::new(m.clone())),
+            SinkSpec::Otlp(spec) => spec.open(),
             SinkSpec::Custom(factory) => factory(),
         }
     }
@@ -56,6 +60,7 @@ impl std::fmt::Debug for SinkSpec {
             SinkSpec::Dir(c) => f.debug_tuple("Dir").field(&c.dir).finish(),
             SinkSpec::Stdout => f.write_str("Stdout"),
             SinkSpec::Memory(_) => f.write_str("Memory"),
+            SinkSpec::Otlp(spec) => spec.fmt(f),
             SinkSpec::Custom(_) => f.write_str("Custom"),
         }
     }
