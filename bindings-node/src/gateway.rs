@@ -142,16 +142,18 @@ impl JsGateway {
 
     fn emit(&self, events: Vec<Event>) {
         match &self.writer {
-            // Principle 1: a serialization failure here cannot happen for
-            // core-built events; a full queue is counted by the writer.
+            // Core-built events arrive as finished lines; a full queue is
+            // counted by the writer (principle 1: nothing to raise here).
             Some(w) => {
                 for event in events {
-                    drop(w.event(event.name, &event.fields));
                     if self.forward_alerts && event.name == "alert" {
+                        w.write_line(event.line().to_vec());
                         self.pending
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
                             .push(event);
+                    } else {
+                        w.write_line(event.into_line());
                     }
                 }
             }
@@ -213,6 +215,8 @@ impl JsGateway {
         };
         let outcome = match invalid {
             Some(message) => Outcome::Invalid { message },
+            // The result is logged only when sampled: skip converting it otherwise.
+            None if !handle.stores_result() => Outcome::Returned(Ok(Value::Null)),
             None => Outcome::Returned(unsafe {
                 let converter = crate::convert::Converter::new(env.raw())
                     .map_err(|f| fail_err(env.raw(), f))?;
@@ -265,7 +269,7 @@ impl JsGateway {
         events
             .iter()
             .map(|ev| unsafe {
-                let pair = Value::Array(vec![Value::from(ev.name), ev.fields.clone()]);
+                let pair = Value::Array(vec![Value::from(ev.name), ev.fields()]);
                 let raw = to_js(e, &pair).map_err(|f| fail_err(e, f))?;
                 Ok(Unknown::from_raw_unchecked(e, raw))
             })

@@ -176,16 +176,18 @@ impl PyToolGateway {
     fn emit_one(&self, py: Python<'_>, event: tooltrail_core::Event) {
         if event.name == "alert"
             && let Some(callback) = &self.on_alert
-            && let Err(e) = to_py(py, &event.fields).and_then(|f| callback.call1(py, (f,)))
+            && let Err(e) = to_py(py, &event.fields()).and_then(|f| callback.call1(py, (f,)))
         {
             eprintln!("tooltrail: on_alert failed: {e}");
         }
         let result = match &self.logger {
-            Logger::Native(w) => w
-                .event(event.name, &event.fields)
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-            Logger::Host(obj) => to_py(py, &event.fields)
+            // Core-built events arrive as finished lines; a full queue is
+            // counted by the writer.
+            Logger::Native(w) => {
+                w.write_line(event.into_line());
+                Ok(())
+            }
+            Logger::Host(obj) => to_py(py, &event.fields())
                 .and_then(|fields| obj.call_method1(py, "event", (event.name, fields)))
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
@@ -276,8 +278,17 @@ impl PyToolGateway {
         name: &str,
         args: &Bound<'py, PyAny>,
     ) -> PyResult<(PyCall, Bound<'py, PyAny>)> {
-        let ctx = ctx_from(ctx)?;
-        match self.core.begin(&ctx, name, to_value(args)) {
+        // A RunCtx is borrowed as is; only a dict is converted.
+        let run_ctx = ctx.cast::<PyRunCtx>();
+        let converted;
+        let ctx = match &run_ctx {
+            Ok(c) => &c.get().inner,
+            Err(_) => {
+                converted = ctx_from(ctx)?;
+                &converted
+            }
+        };
+        match self.core.begin(ctx, name, to_value(args)) {
             Ok((handle, event)) => {
                 self.emit(py, event);
                 let tool = self
@@ -311,7 +322,14 @@ impl PyToolGateway {
         let tool = call.tool.clone();
         match self.validate(py, &tool, result) {
             None => {
-                self.finish(py, call, Outcome::Returned(to_value(result)));
+                // The result is logged only when sampled: skip converting it otherwise.
+                let stores = call.handle.as_ref().is_some_and(|h| h.stores_result());
+                let value = if stores {
+                    to_value(result)
+                } else {
+                    Ok(tooltrail_core::Value::Null)
+                };
+                self.finish(py, call, Outcome::Returned(value));
                 Ok(())
             }
             Some(message) => {

@@ -74,20 +74,43 @@ fn write_event_inner(
 /// `time` as RFC 3339 UTC with microseconds: `2026-11-24T19:57:40.123456Z`.
 pub fn format_timestamp(time: SystemTime) -> String {
     let micros = match time.duration_since(UNIX_EPOCH) {
-        Ok(d) => d.as_micros() as i128,
-        Err(e) => -(e.duration().as_micros() as i128),
+        Ok(d) => d.as_micros() as i64,
+        Err(e) => -(e.duration().as_micros() as i64),
     };
-    let secs = micros.div_euclid(1_000_000) as i64;
-    let frac = micros.rem_euclid(1_000_000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{frac:06}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let mut out = Vec::with_capacity(TIMESTAMP_LEN);
+    push_timestamp(micros, &mut out);
+    String::from_utf8(out).expect("ASCII")
+}
+
+/// Length of [`push_timestamp`]'s output for years 0000–9999.
+pub const TIMESTAMP_LEN: usize = 27;
+
+/// Appends microseconds since the epoch as RFC 3339 UTC with microseconds
+/// (no quotes). Digits are written directly: two of these run per tool call.
+pub fn push_timestamp(micros: i64, out: &mut Vec<u8>) {
+    let secs = micros.div_euclid(1_000_000);
+    let frac = micros.rem_euclid(1_000_000) as u32;
+    let rem = secs.rem_euclid(86_400) as u32;
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let digits = |out: &mut Vec<u8>, v: u32, n: u32| {
+        for i in (0..n).rev() {
+            out.push(b'0' + (v / 10u32.pow(i) % 10) as u8);
+        }
+    };
+    digits(out, y.clamp(0, 9999) as u32, 4);
+    out.push(b'-');
+    digits(out, m, 2);
+    out.push(b'-');
+    digits(out, d, 2);
+    out.push(b'T');
+    digits(out, rem / 3600, 2);
+    out.push(b':');
+    digits(out, rem % 3600 / 60, 2);
+    out.push(b':');
+    digits(out, rem % 60, 2);
+    out.push(b'.');
+    digits(out, frac, 6);
+    out.push(b'Z');
 }
 
 /// The current time, formatted by [`format_timestamp`].

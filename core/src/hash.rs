@@ -28,16 +28,33 @@ impl HashScheme {
     }
 }
 
+/// Lowercase hex of `bytes`, appended to `out`.
+pub(crate) fn push_hex(bytes: &[u8], out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
+    for &b in bytes {
+        out.push(HEX[(b >> 4) as usize]);
+        out.push(HEX[(b & 0xf) as usize]);
+    }
+}
+
+/// Lowercase hex of `bytes`.
+pub(crate) fn hex_string(bytes: &[u8]) -> String {
+    let mut out = Vec::with_capacity(bytes.len() * 2);
+    push_hex(bytes, &mut out);
+    String::from_utf8(out).expect("ASCII")
+}
+
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
+    hex_string(&Sha256::digest(bytes))
 }
 
 /// Lowercase hex HMAC-SHA256 of `bytes` under `key`.
 pub fn hmac_sha256_hex(key: &[u8], bytes: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts any key length");
     mac.update(bytes);
-    hex::encode(mac.finalize().into_bytes())
+    hex_string(&mac.finalize().into_bytes())
 }
 
 /// `stable_hash(x)`: lowercase hex SHA-256 of the RFC 8785 bytes of `x`.

@@ -43,6 +43,23 @@ pub fn format_number(f: f64, out: &mut Vec<u8>) {
         out.push(b'0');
         return;
     }
+    // Integers below 2^53 print as their digits in ES too; skip the float
+    // formatter for them (seq, counts, most arguments).
+    if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+        let mut n = f.abs() as u64;
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        while n > 0 {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        if f < 0.0 {
+            out.push(b'-');
+        }
+        out.extend_from_slice(&digits[at..]);
+        return;
+    }
     let mut buf = ryu_js::Buffer::new();
     out.extend_from_slice(buf.format_finite(f).as_bytes());
 }

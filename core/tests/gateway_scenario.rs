@@ -111,9 +111,9 @@ fn call_time_plus_latency_is_result_time() {
     std::thread::sleep(Duration::from_millis(2));
     let result = gw.finish(handle, Outcome::Returned(Ok(Value::Null)));
     let ts = |e: &tooltrail_core::gateway::Event| {
-        parse_timestamp(text(e.fields.get("ts")).as_deref().unwrap()).unwrap()
+        parse_timestamp(text(e.get("ts").as_ref()).as_deref().unwrap()).unwrap()
     };
-    let latency_us = (num(result[0].fields.get("latency_ms")) * 1000.0).round() as i64;
+    let latency_us = (num(result[0].get("latency_ms").as_ref()) * 1000.0).round() as i64;
     assert!(latency_us >= 2000, "{latency_us}");
     assert_eq!(ts(&call[0]) + latency_us, ts(&result[0]));
 }

@@ -1,26 +1,18 @@
 //! `tooltrail report` on logs: what the page lists and draws, and that
 //! logged text is escaped. (The page in a real browser: tests/cross/test_report.py.)
 
-use std::path::Path;
-
 use tooltrail_core::report::{ReportOptions, render};
 
-fn golden_dir() -> std::path::PathBuf {
-    let dir = tempfile_dir("golden");
+/// A fresh copy of the golden logs.
+fn golden_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
     for name in ["basic", "runs"] {
         let from = format!(
             "{}/../tests/vectors/gateway/{name}.expected.jsonl",
             env!("CARGO_MANIFEST_DIR")
         );
-        std::fs::copy(from, dir.join(format!("{name}.jsonl"))).unwrap();
+        std::fs::copy(from, dir.path().join(format!("{name}.jsonl"))).unwrap();
     }
-    dir
-}
-
-fn tempfile_dir(tag: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("tooltrail-report-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
@@ -30,10 +22,11 @@ fn count(haystack: &str, needle: &str) -> usize {
 
 #[test]
 fn lists_every_run_and_draws_every_call() {
-    let dir = golden_dir();
-    let html = render(&dir, &ReportOptions::default()).unwrap();
+    let tmp = golden_dir();
+    let dir = tmp.path();
+    let html = render(dir, &ReportOptions::default()).unwrap();
     let runs = tooltrail_core::query::runs(
-        tooltrail_core::query::EventReader::open(&dir).unwrap(),
+        tooltrail_core::query::EventReader::open(dir).unwrap(),
         &Default::default(),
     );
     assert_eq!(count(&html, "<tr class=\"run-row"), runs.len());
@@ -45,7 +38,7 @@ fn lists_every_run_and_draws_every_call() {
             r.run_id
         );
     }
-    let calls = tooltrail_core::query::EventReader::open(&dir)
+    let calls = tooltrail_core::query::EventReader::open(dir)
         .unwrap()
         .filter(|e| e.get("event") == Some(&tooltrail_core::Value::from("tool_call")))
         .count();
@@ -60,12 +53,13 @@ fn lists_every_run_and_draws_every_call() {
 
 #[test]
 fn max_runs_keeps_the_most_recent() {
-    let dir = golden_dir();
+    let tmp = golden_dir();
+    let dir = tmp.path();
     let options = ReportOptions {
         max_runs: 2,
         ..ReportOptions::default()
     };
-    let html = render(&dir, &options).unwrap();
+    let html = render(dir, &options).unwrap();
     assert_eq!(count(&html, "<article class=\"timeline\""), 2);
     assert!(html.contains("Showing <span id=\"runs-shown\">2</span> of 10 runs (the most recent)"));
     assert!(html.contains("data-run-id=\"run-completed\""));
@@ -74,13 +68,14 @@ fn max_runs_keeps_the_most_recent() {
 
 #[test]
 fn logged_text_is_escaped() {
-    let dir = tempfile_dir("escape");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let lines = [
         r#"{"v":1,"ts":"2026-11-24T19:57:40.000000Z","event":"tool_call","run_id":"r\"><script>x()</script>","trace_id":"t","span_id":"s","request_id":null,"user_id":"<b>u</b>","tool":"<img src=x onerror=y>","seq":1,"args_hash":"h","decision":"allow"}"#,
         r#"{"v":1,"ts":"2026-11-24T19:57:40.001000Z","event":"tool_result","run_id":"r\"><script>x()</script>","trace_id":"t","span_id":"s","request_id":null,"user_id":"<b>u</b>","tool":"<img src=x onerror=y>","seq":1,"latency_ms":1,"ok":false,"error_class":"</td><script>"}"#,
     ];
     std::fs::write(dir.join("tooltrail.jsonl"), lines.join("\n") + "\n").unwrap();
-    let html = render(Path::new(&dir), &ReportOptions::default()).unwrap();
+    let html = render(dir, &ReportOptions::default()).unwrap();
     assert_eq!(count(&html, "<script"), 1, "only the page's own script");
     assert!(!html.contains("<img") && !html.contains("<b>u"));
     assert!(html.contains("&lt;img src=x onerror=y&gt;"));

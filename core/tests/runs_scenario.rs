@@ -86,7 +86,7 @@ fn the_runs_scenario_matches_the_golden_file() {
             }
         }
         let events = gw.end_run(&run_id, exit).unwrap();
-        stop_reasons.push(text(events[0].fields.get("stop_reason")).unwrap());
+        stop_reasons.push(text(events[0].get("stop_reason").as_ref()).unwrap());
         emit(events);
     }
     let expected: Vec<String> = match scenario.get("expected_stop_reasons") {

@@ -42,12 +42,13 @@ impl IdSource {
 
     /// A 16-hex-digit span id.
     pub fn span_id(&self) -> String {
-        format!("{:016x}", self.next_u64())
+        crate::hash::hex_string(&self.next_u64().to_be_bytes())
     }
 
     /// A 32-hex-digit trace id.
     pub fn trace_id(&self) -> String {
-        format!("{:016x}{:016x}", self.next_u64(), self.next_u64())
+        let (hi, lo) = (self.next_u64(), self.next_u64());
+        crate::hash::hex_string(&(u128::from(hi) << 64 | u128::from(lo)).to_be_bytes())
     }
 }
 

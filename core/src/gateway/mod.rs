@@ -10,6 +10,7 @@
 
 mod alerts;
 mod ids;
+mod line;
 mod run;
 mod types;
 
@@ -43,8 +44,9 @@ impl AlertReplay {
     }
 }
 pub use ids::{Clock, IdSource, TraceParent, sampled, timestamp_at};
+pub use line::Event;
 pub use run::{Budget, STOP_REASONS};
-pub use types::{CallHandle, Deterministic, Event, GatewayError, Outcome, RunCtx, RunExit};
+pub use types::{CallHandle, Deterministic, GatewayError, Outcome, RunCtx, RunExit};
 
 use crate::config::{Config, Requirement, StoreResults};
 use crate::error::CanonError;
@@ -52,6 +54,7 @@ use crate::error_class::classify;
 use crate::hash::{HashScheme, stable_hash_with};
 use crate::redact::Redactor;
 use crate::value::Value;
+use line::Line;
 use run::{LoopVerdict, RunState};
 
 /// The `error_message` when a validator returns false (rather than raising):
@@ -60,8 +63,6 @@ pub const VALIDATOR_REJECTED: &str = "validator returned false";
 
 /// Most characters of an error message kept (after redaction).
 pub const ERROR_MESSAGE_MAX_CHARS: usize = 500;
-
-type Fields = Vec<(String, Value)>;
 
 /// The gateway core shared by the bindings.
 #[derive(Debug)]
@@ -75,10 +76,10 @@ pub struct Gateway {
     seqs: Mutex<HashMap<String, u64>>,
     runs: Mutex<HashMap<String, Arc<Mutex<RunState>>>>,
     alerts: Mutex<alerts::Alerts>,
-}
-
-fn s(v: &Option<String>) -> Value {
-    v.as_ref().map_or(Value::Null, |x| Value::String(x.clone()))
+    /// The last sampling decision made outside a run (run_id, sampled):
+    /// calls outside runs usually repeat one run_id, and the decision is a
+    /// SHA-256 of it.
+    last_sample: Mutex<Option<(String, bool)>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -111,6 +112,7 @@ impl Gateway {
             seqs: Mutex::new(HashMap::new()),
             runs: Mutex::new(HashMap::new()),
             alerts: Mutex::new(alerts::Alerts::default()),
+            last_sample: Mutex::new(None),
         }
     }
 
@@ -137,18 +139,42 @@ impl Gateway {
         }
     }
 
-    fn common(&self, ctx: &RunCtx, span_id: String) -> Fields {
-        let mut common = vec![
-            ("run_id".to_owned(), s(&ctx.run_id)),
-            ("trace_id".to_owned(), s(&ctx.trace_id)),
-            ("span_id".to_owned(), Value::String(span_id)),
-            ("request_id".to_owned(), s(&ctx.request_id)),
-            ("user_id".to_owned(), s(&ctx.user_id)),
-        ];
+    /// The ids every event carries, serialized: `,"run_id":…,"trace_id":…,
+    /// "span_id":…,"request_id":…,"user_id":…` (and `agent_id` if set).
+    fn common(&self, ctx: &RunCtx, span_id: Option<&str>) -> Vec<u8> {
+        let mut line = Line::members();
+        line.opt_str("run_id", ctx.run_id.as_deref())
+            .opt_str("trace_id", ctx.trace_id.as_deref())
+            .opt_str("span_id", span_id)
+            .opt_str("request_id", ctx.request_id.as_deref())
+            .opt_str("user_id", ctx.user_id.as_deref());
         if let Some(agent) = &self.config.agent_id {
-            common.push(("agent_id".into(), Value::String(agent.clone())));
+            line.str("agent_id", agent);
         }
-        common
+        line.into_members()
+    }
+
+    /// Whether results of calls in `run_id` are stored.
+    fn store_result(&self, run_id: &str, run: Option<&Arc<Mutex<RunState>>>) -> bool {
+        let c = &self.config;
+        match c.store_results {
+            StoreResults::None => false,
+            StoreResults::Full => true,
+            StoreResults::Sampled => {
+                if let Some(run) = run {
+                    return lock(run).sampled;
+                }
+                let mut last = lock(&self.last_sample);
+                match last.as_ref() {
+                    Some((id, decision)) if id == run_id => *decision,
+                    _ => {
+                        let decision = sampled(run_id, c.result_sample_rate);
+                        *last = Some((run_id.to_owned(), decision));
+                        decision
+                    }
+                }
+            }
+        }
     }
 
     fn check_ids(&self, ctx: &RunCtx) -> Result<(), GatewayError> {
@@ -165,19 +191,6 @@ impl Gateway {
         Ok(())
     }
 
-    /// An event stamped with `at_us`: the instant the gateway measured from,
-    /// so a `tool_call`'s `ts` plus its `latency_ms` is its `tool_result`'s.
-    fn event(&self, name: &'static str, at_us: i64, common: &Fields, rest: Fields) -> Event {
-        let mut f = Vec::with_capacity(common.len() + rest.len() + 1);
-        f.push(("ts".to_owned(), Value::String(timestamp_at(at_us))));
-        f.extend(common.iter().cloned());
-        f.extend(rest);
-        Event {
-            name,
-            fields: Value::Object(f),
-        }
-    }
-
     /// Starts a call: checks ids, the tool name, the run's budgets and the
     /// loop guard; assigns `seq` and a span; hashes and (if configured) stores
     /// redacted args. Returns the handle and the events to log, or the error
@@ -190,45 +203,49 @@ impl Gateway {
     ) -> Result<(CallHandle, Vec<Event>), (GatewayError, Vec<Event>)> {
         let c = &self.config;
         self.check_ids(ctx).map_err(|e| (e, Vec::new()))?;
-        let run_id = ctx.run_id.clone().unwrap_or_default();
+        let run_id = ctx.run_id.as_deref().unwrap_or_default();
         let seq = {
             let mut seqs = lock(&self.seqs);
-            let n = seqs.entry(run_id.clone()).or_insert(0);
-            *n += 1;
-            *n
+            match seqs.get_mut(run_id) {
+                Some(n) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    seqs.insert(run_id.to_owned(), 1);
+                    1
+                }
+            }
         };
-        let run = lock(&self.runs).get(&run_id).cloned();
-        let common = self.common(ctx, self.ids.span_id());
-        let store_result = match c.store_results {
-            StoreResults::None => false,
-            StoreResults::Full => true,
-            StoreResults::Sampled => sampled(&run_id, c.result_sample_rate),
-        };
+        let run = lock(&self.runs).get(run_id).cloned();
+        let span_id = self.ids.span_id();
+        let common = self.common(ctx, Some(&span_id));
+        let store_result = self.store_result(run_id, run.as_ref());
         let now = self.clock.now_us();
-        let mut f: Fields = vec![
-            ("tool".into(), Value::String(tool.to_owned())),
-            ("seq".into(), Value::Number(seq as f64)),
-            ("parent_span_id".into(), s(&ctx.parent_span_id)),
-        ];
+        let mut line = Line::new("tool_call", now);
+        line.raw(&common)
+            .str("tool", tool)
+            .num("seq", seq as f64)
+            .opt_str("parent_span_id", ctx.parent_span_id.as_deref());
         let hash = match &args {
             Ok(v) => stable_hash_with(v, self.hash_key.as_deref()),
             Err(e) => Err(e.clone()),
         };
         if c.store_args_hash {
             match &hash {
-                Ok(h) => f.push(("args_hash".into(), Value::String(h.clone()))),
+                Ok(h) => line.str("args_hash", h),
                 Err(e) => {
                     // Principle 1: an unhashable argument never fails the call.
-                    f.push(("args_hash".into(), Value::Null));
-                    f.push(("args_error".into(), error_value(e)));
+                    line.opt_str("args_hash", None)
+                        .value("args_error", &error_value(e))
                 }
-            }
-            f.push(("hash_alg".into(), Value::from(self.scheme().as_str())));
+            };
+            line.str("hash_alg", self.scheme().as_str());
         }
         if c.store_args
             && let Ok(v) = &args
         {
-            f.push(("args".into(), self.redactor.redact(v)));
+            line.value("args", &self.redactor.redact(v));
         }
         let refusal = if !self.tools.contains(tool) {
             Some(GatewayError::UnknownTool(tool.to_owned()))
@@ -249,7 +266,7 @@ impl Gateway {
                 })
             } else {
                 if let LoopVerdict::Warn(count) = verdict {
-                    f.push(("loop_count".into(), Value::Number(count as f64)));
+                    line.num("loop_count", count as f64);
                 }
                 state.tool_calls += 1;
                 if let Ok(h) = &hash {
@@ -260,16 +277,15 @@ impl Gateway {
         } else {
             None
         };
-        f.push((
-            "decision".into(),
-            Value::from(if refusal.is_none() { "allow" } else { "block" }),
-        ));
+        line.str(
+            "decision",
+            if refusal.is_none() { "allow" } else { "block" },
+        );
         if let Some(e) = &refusal {
-            f.push(("ok".into(), Value::Bool(false)));
-            f.push(("error_class".into(), Value::from(e.error_class())));
+            line.bool("ok", false).str("error_class", e.error_class());
         }
         let events: Vec<Event> = if c.tool_calls_enabled {
-            vec![self.event("tool_call", now, &common, f)]
+            vec![line.finish()]
         } else {
             Vec::new()
         };
@@ -305,41 +321,36 @@ impl Gateway {
         if let (Some(run), Some(_)) = (&handle.run, &class) {
             lock(run).errors += 1;
         }
-        let mut f: Fields = vec![
-            ("tool".into(), Value::String(handle.tool.clone())),
-            ("seq".into(), Value::Number(handle.seq as f64)),
+        let mut line = Line::new("tool_result", now);
+        line.raw(&handle.common)
+            .str("tool", &handle.tool)
+            .num("seq", handle.seq as f64)
             // Microsecond precision, printed as a decimal number of milliseconds.
-            (
-                "latency_ms".into(),
-                Value::Number(elapsed_us as f64 / 1000.0),
-            ),
-            ("ok".into(), Value::Bool(class.is_none())),
-        ];
+            .num("latency_ms", elapsed_us as f64 / 1000.0)
+            .bool("ok", class.is_none());
         let is = |k: &str| class.as_deref() == Some(k);
         let (timeout, invalid) = (is("timeout"), is("validation_failed"));
-        if let Some(class) = class {
-            f.push(("error_class".into(), Value::String(class)));
+        if let Some(class) = &class {
+            line.str("error_class", class);
         }
         if c.store_error_messages
             && let Some(m) = message
         {
             let redacted = self.redactor.redact_text(m, 0);
-            f.push((
-                "error_message".into(),
-                Value::String(redacted.chars().take(ERROR_MESSAGE_MAX_CHARS).collect()),
-            ));
+            let truncated: String = redacted.chars().take(ERROR_MESSAGE_MAX_CHARS).collect();
+            line.str("error_message", &truncated);
         }
         if handle.store_result
             && let Outcome::Returned(result) = &outcome
         {
             match result {
-                Ok(v) => f.push(("result".into(), self.redactor.redact(v))),
-                Err(e) => f.push(("result_error".into(), error_value(e))),
-            }
+                Ok(v) => line.value("result", &self.redactor.redact(v)),
+                Err(e) => line.value("result_error", &error_value(e)),
+            };
         }
         let mut events = Vec::new();
         if c.tool_calls_enabled {
-            events.push(self.event("tool_result", now, &handle.common, f));
+            events.push(line.finish());
         }
         let changes = {
             let mut a = lock(&self.alerts);
@@ -351,28 +362,14 @@ impl Gateway {
     }
 
     fn alert_event(&self, ch: &AlertChange, now: i64) -> Event {
-        let common = self.common(&RunCtx::default(), String::new());
-        let mut common: Fields = common
-            .into_iter()
-            .map(|(k, v)| {
-                if k == "span_id" {
-                    (k, Value::Null)
-                } else {
-                    (k, v)
-                }
-            })
-            .collect();
-        common.extend([
-            ("rule".to_owned(), Value::from(ch.rule)),
-            ("level".to_owned(), Value::from(ch.level)),
-            ("value".to_owned(), Value::Number(ch.value)),
-            ("threshold".to_owned(), Value::Number(ch.threshold)),
-            (
-                "window_s".to_owned(),
-                Value::Number(self.config.alert_window_s),
-            ),
-        ]);
-        self.event("alert", now, &common, Vec::new())
+        let mut line = Line::new("alert", now);
+        line.raw(&self.common(&RunCtx::default(), None))
+            .str("rule", ch.rule)
+            .str("level", ch.level)
+            .num("value", ch.value)
+            .num("threshold", ch.threshold)
+            .num("window_s", self.config.alert_window_s);
+        line.finish()
     }
 
     /// Re-evaluates alert rules (as windows slide with no new events).
@@ -401,10 +398,15 @@ impl Gateway {
         self.check_ids(&ctx)?;
         let run_id = ctx.run_id.clone().unwrap_or_default();
         let run_span = self.ids.span_id();
-        let common = self.common(&ctx, run_span.clone());
+        let common = self.common(&ctx, Some(&run_span));
         let start_us = self.clock.now_us();
+        let mut line = Line::new("run_start", start_us);
+        line.raw(&common)
+            .opt_str("parent_span_id", ctx.parent_span_id.as_deref())
+            .value("budgets", &run::limits(&self.config));
         let state = RunState {
-            common: common.clone(),
+            common,
+            sampled: sampled(&run_id, self.config.result_sample_rate),
             start_us,
             tool_calls: 0,
             errors: 0,
@@ -414,15 +416,7 @@ impl Gateway {
             stop_reason: None,
         };
         lock(&self.runs).insert(run_id, Arc::new(Mutex::new(state)));
-        let event = self.event(
-            "run_start",
-            start_us,
-            &common,
-            vec![
-                ("parent_span_id".into(), s(&ctx.parent_span_id)),
-                ("budgets".into(), run::limits(&self.config)),
-            ],
-        );
+        let event = line.finish();
         ctx.parent_span_id = Some(run_span);
         Ok((ctx, vec![event]))
     }
@@ -482,23 +476,16 @@ impl Gateway {
             RunExit::Raised => "error",
             RunExit::Cancelled => "cancelled",
         });
-        let mut events = vec![self.event(
-            "run_end",
-            now,
-            &state.common,
-            vec![
-                ("stop_reason".into(), Value::from(reason)),
-                (
-                    "duration_ms".into(),
-                    Value::Number((now - state.start_us) as f64 / 1000.0),
-                ),
-                ("tool_calls".into(), Value::Number(state.tool_calls as f64)),
-                ("errors".into(), Value::Number(state.errors as f64)),
-                ("steps".into(), Value::Number(state.steps as f64)),
-                ("spend_usd".into(), Value::Number(state.spend_usd)),
-                ("budgets".into(), state.usage(&self.config, now)),
-            ],
-        )];
+        let mut line = Line::new("run_end", now);
+        line.raw(&state.common)
+            .str("stop_reason", reason)
+            .num("duration_ms", (now - state.start_us) as f64 / 1000.0)
+            .num("tool_calls", state.tool_calls as f64)
+            .num("errors", state.errors as f64)
+            .num("steps", state.steps as f64)
+            .num("spend_usd", state.spend_usd)
+            .value("budgets", &state.usage(&self.config, now));
+        let mut events = vec![line.finish()];
         let changes = {
             let mut a = lock(&self.alerts);
             a.record_run(now, state.tool_calls);

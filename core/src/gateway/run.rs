@@ -56,7 +56,10 @@ impl Budget {
 /// A run's live counters, held by the gateway while the run is open.
 #[derive(Debug)]
 pub struct RunState {
-    pub(crate) common: Vec<(String, Value)>,
+    /// The run's ids, serialized once (`,"run_id":…,"user_id":…`).
+    pub(crate) common: Vec<u8>,
+    /// Whether this run's results are sampled (decided once per run).
+    pub(crate) sampled: bool,
     pub(crate) start_us: i64,
     pub(crate) tool_calls: u64,
     pub(crate) errors: u64,

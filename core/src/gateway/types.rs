@@ -39,15 +39,6 @@ impl RunCtx {
     }
 }
 
-/// One event for the logger: its name and its fields in SPEC order (with `ts`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Event {
-    /// `tool_call`, `tool_result`, …
-    pub name: &'static str,
-    /// The fields, `ts` first.
-    pub fields: Value,
-}
-
 /// Errors the gateway raises on purpose (principle 1: only these).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GatewayError {
@@ -124,12 +115,21 @@ impl std::error::Error for GatewayError {}
 /// A call in flight, returned by `begin` and consumed by `finish`.
 #[derive(Debug, Clone)]
 pub struct CallHandle {
-    pub(crate) common: Vec<(String, Value)>,
+    /// The call's ids, serialized once for both of its events.
+    pub(crate) common: Vec<u8>,
     pub(crate) tool: String,
     pub(crate) seq: u64,
     pub(crate) start_us: i64,
     pub(crate) store_result: bool,
     pub(crate) run: Option<Arc<Mutex<RunState>>>,
+}
+
+impl CallHandle {
+    /// Whether `finish` logs the result: a binding converts the tool's
+    /// return value only then (it is sampled, 1% of runs by default).
+    pub fn stores_result(&self) -> bool {
+        self.store_result
+    }
 }
 
 /// How a tool call ended, as the binding saw it.

@@ -1,0 +1,189 @@
+//! Gateway events written straight to their JSONL bytes.
+//!
+//! Every tool call writes two events, so they are serialized field by field
+//! into one buffer (no intermediate `Value` tree, no owned keys): the bytes
+//! are exactly what `event::write_event_line` writes for the same fields in
+//! the same order, which the golden vectors check in all three languages.
+
+use crate::canonical::{write_ordered, write_string};
+use crate::event::push_timestamp;
+use crate::number::format_number;
+use crate::value::Value;
+
+/// One event for the logger: its name and its whole line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// `tool_call`, `tool_result`, …
+    pub name: &'static str,
+    line: Vec<u8>,
+}
+
+impl Event {
+    /// The JSONL line, `{"v":1,"ts":…,"event":…,…}` and a newline: what a
+    /// native writer stores as is.
+    pub fn line(&self) -> &[u8] {
+        &self.line
+    }
+
+    /// The line, to hand to `EventWriter::write_line`.
+    pub fn into_line(self) -> Vec<u8> {
+        self.line
+    }
+
+    /// The fields (`ts` first, without `v` and `event`), for loggers and
+    /// callbacks that take `(name, fields)`.
+    pub fn fields(&self) -> Value {
+        let text = self.line.strip_suffix(b"\n").unwrap_or(&self.line);
+        match crate::parse::parse_json(text) {
+            Ok(Value::Object(members)) => Value::Object(
+                members
+                    .into_iter()
+                    .filter(|(k, _)| k != "v" && k != "event")
+                    .collect(),
+            ),
+            // The gateway wrote this line from valid values; never reached.
+            _ => Value::Object(Vec::new()),
+        }
+    }
+
+    /// One field, by name (tests and callers that need a single value).
+    pub fn get(&self, key: &str) -> Option<Value> {
+        match self.fields() {
+            Value::Object(members) => members.into_iter().find(|(k, _)| k == key).map(|m| m.1),
+            _ => None,
+        }
+    }
+}
+
+/// Builds one event line; fields are appended in the order called.
+pub(crate) struct Line {
+    name: &'static str,
+    buf: Vec<u8>,
+}
+
+impl Line {
+    /// `{"v":1,"ts":"<at_us>","event":"<name>"`.
+    pub fn new(name: &'static str, at_us: i64) -> Self {
+        let mut buf = Vec::with_capacity(384);
+        buf.extend_from_slice(b"{\"v\":1,\"ts\":\"");
+        push_timestamp(at_us, &mut buf);
+        buf.extend_from_slice(b"\",\"event\":");
+        write_string(name, &mut buf);
+        Self { name, buf }
+    }
+
+    /// A fragment of members (`,"k":v,…`) to splice into lines later.
+    pub fn members() -> Self {
+        Self {
+            name: "",
+            buf: Vec::with_capacity(160),
+        }
+    }
+
+    /// The fragment built by a [`Line::members`] builder.
+    pub fn into_members(self) -> Vec<u8> {
+        self.buf
+    }
+
+    /// Pre-serialized members (`,"k":v,…`), such as a call's common ids.
+    pub fn raw(&mut self, members: &[u8]) -> &mut Self {
+        self.buf.extend_from_slice(members);
+        self
+    }
+
+    /// Keys are the gateway's own field names (plain ASCII, never escaped).
+    fn key(&mut self, key: &str) {
+        debug_assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        self.buf.extend_from_slice(b",\"");
+        self.buf.extend_from_slice(key.as_bytes());
+        self.buf.extend_from_slice(b"\":");
+    }
+
+    pub fn str(&mut self, key: &str, v: &str) -> &mut Self {
+        self.key(key);
+        write_string(v, &mut self.buf);
+        self
+    }
+
+    /// A string, or `null`.
+    pub fn opt_str(&mut self, key: &str, v: Option<&str>) -> &mut Self {
+        match v {
+            Some(v) => self.str(key, v),
+            None => {
+                self.key(key);
+                self.buf.extend_from_slice(b"null");
+                self
+            }
+        }
+    }
+
+    /// A finite number in canonical form.
+    pub fn num(&mut self, key: &str, v: f64) -> &mut Self {
+        self.key(key);
+        format_number(v, &mut self.buf);
+        self
+    }
+
+    pub fn bool(&mut self, key: &str, v: bool) -> &mut Self {
+        self.key(key);
+        self.buf
+            .extend_from_slice(if v { b"true" } else { b"false" });
+        self
+    }
+
+    /// Any value, keys in their order. A value that cannot be written (it
+    /// came from a binding's converter, so it never happens) becomes `null`.
+    pub fn value(&mut self, key: &str, v: &Value) -> &mut Self {
+        self.key(key);
+        let at = self.buf.len();
+        if write_ordered(v, &mut self.buf).is_err() {
+            self.buf.truncate(at);
+            self.buf.extend_from_slice(b"null");
+        }
+        self
+    }
+
+    pub fn finish(mut self) -> Event {
+        self.buf.extend_from_slice(b"}\n");
+        Event {
+            name: self.name,
+            line: self.buf,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The builder writes what `write_event_line` writes for the same fields.
+    #[test]
+    fn lines_match_the_generic_writer() {
+        let mut line = Line::new("tool_call", 1_795_550_260_123_456);
+        line.raw(b",\"run_id\":\"r\"")
+            .str("tool", "se\"nd\n")
+            .opt_str("user_id", None)
+            .num("seq", 3.0)
+            .num("latency_ms", 0.001)
+            .bool("ok", false)
+            .value(
+                "args",
+                &Value::object([("b", Value::Null), ("a", Value::Number(1.5))]),
+            );
+        let event = line.finish();
+        let fields = event.fields();
+        let mut expected = Vec::new();
+        crate::event::write_event_line("tool_call", &fields, || unreachable!(), &mut expected)
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(event.line().to_vec()).unwrap(),
+            String::from_utf8(expected).unwrap()
+        );
+        assert_eq!(event.get("seq"), Some(Value::Number(3.0)));
+        assert_eq!(
+            event.get("ts"),
+            Some(Value::from("2026-11-24T19:57:40.123456Z"))
+        );
+        assert_eq!(event.get("v"), None);
+    }
+}
