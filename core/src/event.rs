@@ -92,24 +92,26 @@ pub fn push_timestamp(micros: i64, out: &mut Vec<u8>) {
     let frac = micros.rem_euclid(1_000_000) as u32;
     let rem = secs.rem_euclid(86_400) as u32;
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    let digits = |out: &mut Vec<u8>, v: u32, n: u32| {
-        for i in (0..n).rev() {
-            out.push(b'0' + (v / 10u32.pow(i) % 10) as u8);
-        }
+    let two = |out: &mut Vec<u8>, v: u32| {
+        out.extend_from_slice(&[b'0' + (v / 10) as u8, b'0' + (v % 10) as u8])
     };
-    digits(out, y.clamp(0, 9999) as u32, 4);
+    let y = y.clamp(0, 9999) as u32;
+    two(out, y / 100);
+    two(out, y % 100);
     out.push(b'-');
-    digits(out, m, 2);
+    two(out, m);
     out.push(b'-');
-    digits(out, d, 2);
+    two(out, d);
     out.push(b'T');
-    digits(out, rem / 3600, 2);
+    two(out, rem / 3600);
     out.push(b':');
-    digits(out, rem % 3600 / 60, 2);
+    two(out, rem % 3600 / 60);
     out.push(b':');
-    digits(out, rem % 60, 2);
+    two(out, rem % 60);
     out.push(b'.');
-    digits(out, frac, 6);
+    two(out, frac / 10_000);
+    two(out, frac / 100 % 100);
+    two(out, frac % 100);
     out.push(b'Z');
 }
 

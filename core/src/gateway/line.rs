@@ -105,6 +105,17 @@ impl Line {
         self
     }
 
+    /// A string the gateway generated that needs no escaping (hex ids and
+    /// hashes, fixed words): copied as is.
+    pub fn plain(&mut self, key: &str, v: &str) -> &mut Self {
+        debug_assert!(v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+        self.key(key);
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(v.as_bytes());
+        self.buf.push(b'"');
+        self
+    }
+
     /// A string, or `null`.
     pub fn opt_str(&mut self, key: &str, v: Option<&str>) -> &mut Self {
         match v {

@@ -233,14 +233,14 @@ impl Gateway {
         };
         if c.store_args_hash {
             match &hash {
-                Ok(h) => line.str("args_hash", h),
+                Ok(h) => line.plain("args_hash", h),
                 Err(e) => {
                     // Principle 1: an unhashable argument never fails the call.
                     line.opt_str("args_hash", None)
                         .value("args_error", &error_value(e))
                 }
             };
-            line.str("hash_alg", self.scheme().as_str());
+            line.plain("hash_alg", self.scheme().as_str());
         }
         if c.store_args
             && let Ok(v) = &args
