@@ -158,7 +158,8 @@ class ToolGateway {
   call(ctx, name, args) {
     let call
     try {
-      call = this._native.begin(ctx, name, args)
+      if (ctx === null || typeof ctx !== 'object') throw new TypeError('ctx must be an object { run_id, trace_id, … }')
+      call = this._native.begin(name, args, ctx.run_id, ctx.trace_id, ctx.user_id, ctx.request_id, ctx.parent_span_id, ctx.traceparent)
     } finally {
       this._flushEvents()
     }

@@ -62,14 +62,38 @@ const INLINE_UNITS: usize = 128;
 pub struct Converter {
     env: sys::napi_env,
     object_proto: sys::napi_value,
-    get_prototype_of: sys::napi_value,
-    is_array: sys::napi_value,
+    /// `Object.getPrototypeOf` and `Array.isArray`, looked up on first use:
+    /// only proxies need them, and a lookup by name interns the name, which
+    /// cost more than the rest of a small conversion (one runs per call).
+    proxy_intrinsics: std::cell::OnceCell<(sys::napi_value, sys::napi_value)>,
 }
 
 impl Converter {
     /// # Safety
     /// `env` must be the live environment of the current call.
     pub unsafe fn new(env: sys::napi_env) -> Result<Self, Fail> {
+        // Object.prototype, as the prototype of a fresh object: no name lookups.
+        let (mut object, mut object_proto) = (ptr::null_mut(), ptr::null_mut());
+        check(unsafe { sys::napi_create_object(env, &mut object) })?;
+        check(unsafe { sys::napi_get_prototype(env, object, &mut object_proto) })?;
+        Ok(Self {
+            env,
+            object_proto,
+            proxy_intrinsics: std::cell::OnceCell::new(),
+        })
+    }
+
+    /// `(Object.getPrototypeOf, Array.isArray)`.
+    ///
+    /// # Safety
+    /// Called within this converter's environment.
+    pub(crate) unsafe fn proxy_intrinsics(
+        &self,
+    ) -> Result<(sys::napi_value, sys::napi_value), Fail> {
+        if let Some(pair) = self.proxy_intrinsics.get() {
+            return Ok(*pair);
+        }
+        let env = self.env;
         let mut global = ptr::null_mut();
         check(unsafe { sys::napi_get_global(env, &mut global) })?;
         let get = |from, name: &std::ffi::CStr| {
@@ -77,14 +101,11 @@ impl Converter {
             check(unsafe { sys::napi_get_named_property(env, from, name.as_ptr(), &mut out) })
                 .map(|()| out)
         };
-        let object = get(global, c"Object")?;
-        let array = get(global, c"Array")?;
-        Ok(Self {
-            env,
-            object_proto: get(object, c"prototype")?,
-            get_prototype_of: get(object, c"getPrototypeOf")?,
-            is_array: get(array, c"isArray")?,
-        })
+        let pair = (
+            get(get(global, c"Object")?, c"getPrototypeOf")?,
+            get(get(global, c"Array")?, c"isArray")?,
+        );
+        Ok(*self.proxy_intrinsics.get_or_init(|| pair))
     }
 
     /// Converts `v` (any JS value) under the SPEC §3 rules.
@@ -141,6 +162,10 @@ impl Converter {
             })?;
             &heap[..written]
         };
+        // ASCII (ids, keys, most values): one byte per unit, no decoding.
+        if units.iter().all(|&u| u < 0x80) {
+            return Ok(units.iter().map(|&u| char::from(u as u8)).collect());
+        }
         String::from_utf16(units).map_err(|_| {
             Fail::Canon(CanonError::new(
                 ErrorKind::LoneSurrogate,

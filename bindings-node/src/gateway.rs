@@ -12,16 +12,11 @@ use tooltrail_core::{
     Value,
 };
 
+use crate::calls::Calls;
 use crate::convert::to_js;
 use crate::errors::{config_err, fail_err, gateway_err};
 use crate::to_value;
 use crate::writer::JsEventWriter;
-
-/// An in-flight call.
-#[napi(js_name = "_Call")]
-pub struct JsCall {
-    handle: Option<CallHandle>,
-}
 
 /// Facts about a failure, gathered by `index.js` from the thrown value.
 #[napi(object)]
@@ -38,6 +33,8 @@ pub struct JsGateway {
     core: Arc<Gateway>,
     writer: Option<EventWriter>,
     pending: Mutex<Vec<Event>>,
+    /// Calls between `begin` and `finish*`, by the id JS holds.
+    calls: Mutex<Calls<CallHandle>>,
     /// Also hand alert events to JS (for the `onAlert` callback).
     forward_alerts: bool,
 }
@@ -136,8 +133,13 @@ impl JsGateway {
             core: Arc::new(Gateway::new(config, tools, hash_key, deterministic)),
             writer: writer.map(|w| w.core().clone()),
             pending: Mutex::new(Vec::new()),
+            calls: Mutex::new(Calls::default()),
             forward_alerts: forward_alerts.unwrap_or(false),
         })
+    }
+
+    fn lock_calls(&self) -> std::sync::MutexGuard<'_, Calls<CallHandle>> {
+        self.calls.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn emit(&self, events: Vec<Event>) {
@@ -166,21 +168,54 @@ impl JsGateway {
     }
 
     /// Starts a call: ids, seq, args hash; throws for unknown tools and
-    /// missing ids (after logging the refusal).
+    /// missing ids (after logging the refusal). Returns the call's id.
+    /// `index.js` passes the ctx's ids one by one (reading them there is far
+    /// cheaper than property lookups by name through Node-API).
     #[napi]
+    #[allow(clippy::too_many_arguments)]
     pub fn begin(
         &self,
         env: Env,
-        ctx: Unknown<'_>,
         name: String,
         args: Unknown<'_>,
-    ) -> Result<JsCall> {
-        let ctx = ctx_from(&env, &ctx)?;
+        run_id: Unknown<'_>,
+        trace_id: Unknown<'_>,
+        user_id: Unknown<'_>,
+        request_id: Unknown<'_>,
+        parent_span_id: Unknown<'_>,
+        traceparent: Unknown<'_>,
+    ) -> Result<f64> {
+        let e = env.raw();
+        let converter =
+            unsafe { crate::convert::Converter::new(e) }.map_err(|f| unsafe { fail_err(e, f) })?;
+        // Non-string ids count as absent; strings are read as UTF-16 so a
+        // lone surrogate is an error, not a silent U+FFFD.
+        let id = |v: &Unknown<'_>| -> Result<Option<String>> {
+            if v.get_type()? != ValueType::String {
+                return Ok(None);
+            }
+            unsafe { converter.string(v.raw()) }
+                .map(Some)
+                .map_err(|f| unsafe { fail_err(e, f) })
+        };
+        let mut ctx = RunCtx {
+            run_id: id(&run_id)?,
+            trace_id: id(&trace_id)?,
+            user_id: id(&user_id)?,
+            request_id: id(&request_id)?,
+            parent_span_id: id(&parent_span_id)?,
+        };
+        if let Some(header) = id(&traceparent)?
+            && !ctx.apply_traceparent(&header)
+        {
+            return Err(Error::new(
+                Status::InvalidArg,
+                format!("not a W3C traceparent: {header:?}"),
+            ));
+        }
         // An unhashable argument never fails the call (principle 1), but a
         // pending JS exception (throwing getter) must propagate.
         let args = unsafe {
-            let converter =
-                crate::convert::Converter::new(env.raw()).map_err(|f| fail_err(env.raw(), f))?;
             match converter.value(args.raw()) {
                 Ok(v) => Ok(v),
                 Err(crate::convert::Fail::Canon(e)) => Err(e),
@@ -190,9 +225,7 @@ impl JsGateway {
         match self.core.begin(&ctx, &name, args) {
             Ok((handle, event)) => {
                 self.emit(event);
-                Ok(JsCall {
-                    handle: Some(handle),
-                })
+                Ok(self.lock_calls().put(handle))
             }
             Err((error, event)) => {
                 self.emit(event);
@@ -206,11 +239,11 @@ impl JsGateway {
     pub fn finish_ok(
         &self,
         env: Env,
-        call: &mut JsCall,
+        call: f64,
         result: Unknown<'_>,
         invalid: Option<String>,
     ) -> Result<()> {
-        let Some(handle) = call.handle.take() else {
+        let Some(handle) = self.lock_calls().take(call) else {
             return Ok(());
         };
         let outcome = match invalid {
@@ -233,8 +266,8 @@ impl JsGateway {
 
     /// Ends a call whose tool threw or rejected.
     #[napi]
-    pub fn finish_err(&self, call: &mut JsCall, failure: JsFailure) {
-        let Some(handle) = call.handle.take() else {
+    pub fn finish_err(&self, call: f64, failure: JsFailure) {
+        let Some(handle) = self.lock_calls().take(call) else {
             return;
         };
         let facts = FailureFacts {

@@ -5,6 +5,7 @@
 //! unwind through Node-API's `extern "C"` frames and would abort the whole
 //! process, so it becomes a thrown `Error` instead.
 
+mod calls;
 mod convert;
 mod errors;
 mod gateway;

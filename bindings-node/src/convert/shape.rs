@@ -44,10 +44,11 @@ impl Converter {
         // target, so a Proxy of a Map or an array would pass for
         // Object.create(null). Ask the way JSON.stringify would: Array.isArray
         // and Object.getPrototypeOf see through proxies.
-        if unsafe { self.call_is_true(self.is_array, v)? } {
+        let (get_prototype_of, is_array) = unsafe { self.proxy_intrinsics()? };
+        if unsafe { self.call_is_true(is_array, v)? } {
             return Ok(Shape::Array(unsafe { self.proxied_length(v)? }));
         }
-        let real = unsafe { self.call(self.get_prototype_of, v)? };
+        let real = unsafe { self.call(get_prototype_of, v)? };
         let plain = unsafe {
             self.type_of(real)? == sys::ValueType::napi_null
                 || self.same(real, self.object_proto)?
