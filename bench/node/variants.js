@@ -1,0 +1,159 @@
+// The logged-call variants compared by bench_gateway.js. Every variant runs
+// the same tool with the same arguments and logs one call the way that
+// library is meant to be used. make(name, outdir) resolves to
+// { call, ctx, finish, files, linesPerCall, note, stats }.
+'use strict'
+const fs = require('node:fs')
+const path = require('node:path')
+const { once } = require('node:events')
+const { SeedGateway, JsonlLogger, argsHash } = require('./seed_gateway')
+
+const TOOL = 'send_email'
+const ARGS = { to: 'a@example.com', subject: 'hi', n: 3 }
+// result_sample_rate (default 0.01) is decided per run_id: this one is not
+// sampled, so no variant stores results.
+const RUN_ID = 'run-bench-1'
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736'
+const PARENT_SPAN_ID = '00f067aa0ba902b7'
+const CTX = { run_id: RUN_ID, trace_id: TRACE_ID, user_id: 'u-9', request_id: 'req-1' }
+
+/** The trivial synchronous tool every variant calls. */
+function sendEmail({ to, subject, n }) {
+  return { ok: true, id: n }
+}
+const IMPLS = { [TOOL]: sendEmail }
+
+// tooltrail from this checkout (bench/run.sh sets TOOLTRAIL_JS and
+// TOOLTRAIL_NATIVE_PATH to the addon it built for the bench).
+function tooltrail() {
+  return require(process.env.TOOLTRAIL_JS || path.join(__dirname, '..', '..', 'bindings-node', 'index.js'))
+}
+
+function lineFiles(outdir, prefix) {
+  return () => fs.readdirSync(outdir).filter((f) => f.startsWith(prefix) && f.endsWith('.jsonl')).map((f) => path.join(outdir, f))
+}
+
+const VARIANTS = {
+  bare() {
+    return {
+      call: (ctx, name, args) => IMPLS[name](args),
+      ctx: CTX,
+      finish: async () => {},
+      files: () => [],
+      linesPerCall: 0,
+      note: 'the tool called directly, nothing logged',
+    }
+  },
+
+  seed(outdir) {
+    const logger = new JsonlLogger(path.join(outdir, 'seed.jsonl'))
+    const gw = new SeedGateway(IMPLS, logger)
+    return {
+      call: (ctx, name, args) => gw.call(ctx, name, args),
+      ctx: CTX,
+      finish: async () => logger.close(),
+      files: () => [logger.path],
+      linesPerCall: 2,
+      note: 'seed_gateway.js: objects, JSON.stringify, sha256, fs.writeSync per event, in the caller',
+    }
+  },
+
+  pino(outdir) {
+    const pino = require('pino')
+    const file = path.join(outdir, 'pino.jsonl')
+    const dest = pino.destination({ dest: file, sync: false })
+    const log = pino({ timestamp: pino.stdTimeFunctions.isoTime }, dest)
+    const gw = new SeedGateway(IMPLS, { event: (name, fields) => log.info(fields, name) })
+    return {
+      call: (ctx, name, args) => gw.call(ctx, name, args),
+      ctx: CTX,
+      finish: async () => {
+        dest.end()
+        await once(dest, 'close')
+      },
+      files: () => [file],
+      linesPerCall: 2,
+      note: 'pino (defaults + isoTime) to pino.destination({dest, sync: false}), the seed gateway\'s events as log.info(fields, name)',
+    }
+  },
+
+  otel_sdk(outdir) {
+    const api = require('@opentelemetry/api')
+    const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base')
+    const file = path.join(outdir, 'otel.jsonl')
+    const fd = fs.openSync(file, 'w')
+    const hex = (t) => t[0] * 1e9 + t[1]
+    // One JSON line per span, one write per batch.
+    const exporter = {
+      export(spans, done) {
+        let out = ''
+        for (const s of spans) {
+          const c = s.spanContext()
+          out += JSON.stringify({
+            name: s.name, trace_id: c.traceId, span_id: c.spanId,
+            parent_span_id: s.parentSpanContext ? s.parentSpanContext.spanId : null,
+            start_ns: hex(s.startTime), end_ns: hex(s.endTime), status: s.status.code, attributes: s.attributes,
+          }) + '\n'
+        }
+        fs.writeSync(fd, out)
+        done({ code: 0 })
+      },
+      async shutdown() { fs.closeSync(fd) },
+      async forceFlush() {},
+    }
+    const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] }) // SDK defaults
+    const tracer = provider.getTracer('tooltrail-bench')
+    const parent = api.trace.setSpanContext(api.ROOT_CONTEXT, {
+      traceId: TRACE_ID, spanId: PARENT_SPAN_ID, traceFlags: api.TraceFlags.SAMPLED, isRemote: true,
+    })
+    const seqs = new Map()
+    return {
+      call(ctx, name, args) {
+        const seq = (seqs.get(ctx.run_id) || 0) + 1
+        seqs.set(ctx.run_id, seq)
+        return tracer.startActiveSpan(name, {
+          attributes: {
+            run_id: ctx.run_id, request_id: ctx.request_id, user_id: ctx.user_id, tool: name, seq, args_hash: argsHash(args),
+          },
+        }, parent, (span) => {
+          try {
+            const result = IMPLS[name](args)
+            span.setStatus({ code: api.SpanStatusCode.OK })
+            return result
+          } finally {
+            span.end()
+          }
+        })
+      },
+      ctx: CTX,
+      finish: () => provider.shutdown(),
+      files: () => [file],
+      linesPerCall: 1,
+      note: 'OpenTelemetry JS SDK: BasicTracerProvider + BatchSpanProcessor (SDK defaults), one span per call '
+        + '(startActiveSpan, attributes = ids, tool, seq, args_hash), exporter writing one JSON line per span to a file',
+    }
+  },
+
+  tooltrail(outdir) {
+    const { ToolGateway, EventWriter } = tooltrail()
+    // maxFiles large so rotation deletes nothing we count; rotation size stays 64 MiB.
+    const writer = new EventWriter({ path: outdir, maxFiles: 10000 })
+    const gw = new ToolGateway({ impls: IMPLS, logger: writer })
+    return {
+      call: (ctx, name, args) => gw.call(ctx, name, args),
+      ctx: CTX,
+      finish: async () => {
+        if (!(await writer.flush(120000))) console.error('tooltrail: flush timed out or lost events')
+        await writer.close(30000)
+      },
+      files: lineFiles(outdir, 'tooltrail'),
+      linesPerCall: 2,
+      note: 'tooltrail new ToolGateway({impls, logger: new EventWriter({path})}) with defaults, gw.call(ctx, name, args)',
+      stats: () => writer.stats(),
+      writer,
+      gateway: gw,
+    }
+  },
+}
+
+module.exports = { VARIANTS, TOOL, ARGS, CTX, IMPLS, tooltrail }

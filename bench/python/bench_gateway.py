@@ -1,0 +1,249 @@
+"""Per-call overhead of tooltrail's Python ToolGateway against the baselines.
+
+    python bench_gateway.py [--calls 200000] [--rounds 5] [--variants a,b,...] [--json out.json]
+
+The driver runs each variant in its own subprocess (`--variant NAME`), so
+peak memory does not mix, and prints one markdown table. A worker sets its
+variant up, warms it, records idle RSS, resets the kernel's peak-RSS mark,
+then times `rounds` loops of `calls` calls each; it flushes and closes the
+logger, reads peak RSS (VmHWM) and counts the lines in the output files.
+`--variant tooltrail_stalled` measures per-call latency percentiles with the
+writer's sink stuck (see stall.py).
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+ORDER = ["bare", "seed", "logging_queue", "structlog_orjson", "otel_sdk", "tooltrail"]
+LABELS = {
+    "bare": "bare call",
+    "seed": "seed gateway (pure Python, JSON lines)",
+    "logging_queue": "stdlib logging + QueueHandler",
+    "structlog_orjson": "structlog + orjson",
+    "otel_sdk": "OpenTelemetry SDK (span per call)",
+    "tooltrail": "**tooltrail ToolGateway**",
+}
+BASELINES = ["seed", "logging_queue", "structlog_orjson", "otel_sdk"]
+
+
+def proc_status_kb(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def reset_peak_rss():
+    """Resets VmHWM to the current RSS (Linux >= 4.0); False if not allowed."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def count_lines(paths):
+    lines = drop_reports = 0
+    for p in paths:
+        with open(p, "rb") as f:
+            while chunk := f.read(1 << 22):
+                lines += chunk.count(b"\n")
+                drop_reports += chunk.count(b'"event":"writer_dropped"')
+    return lines, drop_reports
+
+
+def versions():
+    out = {"python": platform.python_version()}
+    for mod in ("tooltrail", "structlog", "orjson"):
+        try:
+            out[mod] = __import__(mod).__version__
+        except Exception:
+            pass
+    try:
+        from importlib.metadata import version
+
+        out["opentelemetry-sdk"] = version("opentelemetry-sdk")
+    except Exception:
+        pass
+    return out
+
+
+def run_variant(name, calls, rounds, warmup, outdir):
+    import variants
+
+    v = variants.make(name, outdir)
+    call, ctx, tool, args = v.call, v.ctx, variants.TOOL, variants.ARGS
+    for _ in range(warmup):
+        call(ctx, tool, args)
+    idle_kb = proc_status_kb("VmRSS")
+    hwm_reset = reset_peak_rss()
+    per_call_ns = []
+    clock = time.perf_counter_ns
+    for _ in range(rounds):
+        t0 = clock()
+        for _ in range(calls):
+            call(ctx, tool, args)
+        per_call_ns.append((clock() - t0) / calls)
+    loop_peak_kb = proc_status_kb("VmHWM")
+    t0 = clock()
+    v.finish()
+    finish_s = (clock() - t0) / 1e9
+    peak_kb = proc_status_kb("VmHWM")
+    lines, drop_reports = count_lines(v.files())
+    total_calls = warmup + rounds * calls
+    return {
+        "variant": name,
+        "note": v.note,
+        "calls": calls,
+        "rounds": rounds,
+        "warmup": warmup,
+        "per_call_ns": per_call_ns,
+        "median_ns": statistics.median(per_call_ns),
+        "idle_rss_kb": idle_kb,
+        "peak_rss_kb": peak_kb if hwm_reset else None,
+        "loop_peak_rss_kb": loop_peak_kb if hwm_reset else None,
+        "finish_s": finish_s,
+        "lines": lines - drop_reports,
+        "drop_reports": drop_reports,
+        "expected_lines": total_calls * v.lines_per_call,
+        "stats": v.stats(),
+        "versions": versions(),
+    }
+
+
+def spawn(name, opts):
+    outdir = tempfile.mkdtemp(prefix=f"tt-bench-{name}-", dir=opts.dir)
+    cmd = [sys.executable, os.path.abspath(__file__), "--variant", name, "--calls", str(opts.calls),
+           "--rounds", str(opts.rounds), "--warmup", str(opts.warmup), "--outdir", outdir]
+    try:
+        out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
+    finally:
+        shutil.rmtree(outdir, ignore_errors=True)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def fmt_us(ns):
+    return f"{ns / 1000:.2f}"
+
+
+def table(results):
+    by = {r["variant"]: r for r in results}
+    bare_ns = by["bare"]["median_ns"] if "bare" in by else 0.0
+    tt = by.get("tooltrail")
+    tt_over = tt["median_ns"] - bare_ns if tt else None
+    rows = [
+        "| variant | µs/call (median) | min–max of rounds | overhead µs | overhead ÷ tooltrail's | "
+        "peak RSS above idle (MiB) | lines written / expected |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name in ORDER:
+        r = by.get(name)
+        if r is None:
+            continue
+        over = r["median_ns"] - bare_ns
+        ratio = "—" if name == "bare" or not tt_over or tt_over <= 0 else f"{over / tt_over:.1f}×"
+        peak = r["peak_rss_kb"]
+        mem = "n/a" if peak is None else f"{(peak - r['idle_rss_kb']) / 1024:.1f}"
+        lines = "—" if r["expected_lines"] == 0 else f"{r['lines']:,} / {r['expected_lines']:,}"
+        if r["drop_reports"]:
+            lines += f" (+{r['drop_reports']} writer_dropped)"
+        rows.append(f"| {LABELS[name]} | {fmt_us(r['median_ns'])} | {fmt_us(min(r['per_call_ns']))}–"
+                    f"{fmt_us(max(r['per_call_ns']))} | {'—' if name == 'bare' else fmt_us(over)} | {ratio} | "
+                    f"{mem} | {lines} |")
+    return "\n".join(rows)
+
+
+def stall_table(r):
+    rows = [
+        "| phase | calls | p50 µs | p99 µs | p99.9 µs | max µs | p99 overhead µs | accepted | dropped (queue_full) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for ph in r["phases"]:
+        rows.append(f"| {ph['phase']} | {ph['calls']:,} | {fmt_us(ph['p50_ns'])} | {fmt_us(ph['p99_ns'])} | "
+                    f"{fmt_us(ph['p999_ns'])} | {fmt_us(ph['max_ns'])} | "
+                    f"{'—' if ph['phase'] == 'bare' else fmt_us(ph['p99_overhead_ns'])} | "
+                    f"{ph.get('accepted', '—') if ph['phase'] != 'bare' else '—'} | "
+                    f"{ph.get('dropped_queue_full', '—') if ph['phase'] != 'bare' else '—'} |")
+    return "\n".join(rows)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--calls", type=int, default=200_000, help="calls per round (default 200,000)")
+    ap.add_argument("--rounds", type=int, default=5, help="timed rounds per variant (default 5)")
+    ap.add_argument("--warmup", type=int, default=2_000)
+    ap.add_argument("--variants", default=",".join(ORDER + ["tooltrail_stalled"]),
+                    help="comma-separated; default: all, then the stalled-sink run")
+    ap.add_argument("--stall-calls", type=int, default=None,
+                    help="calls per phase of the stalled-sink run (default: --calls)")
+    ap.add_argument("--dir", default=None, help="where output files go (default: the system temp dir)")
+    ap.add_argument("--json", default=None, help="also write all results to this file")
+    ap.add_argument("--variant", help=argparse.SUPPRESS)
+    ap.add_argument("--outdir", help=argparse.SUPPRESS)
+    opts = ap.parse_args()
+
+    if opts.variant == "tooltrail_stalled":
+        import stall
+
+        print(json.dumps(stall.run(opts.calls, opts.warmup, opts.outdir)))
+        return
+    if opts.variant:
+        print(json.dumps(run_variant(opts.variant, opts.calls, opts.rounds, opts.warmup, opts.outdir)))
+        return
+
+    wanted = [v for v in opts.variants.split(",") if v]
+    unknown = set(wanted) - set(ORDER) - {"tooltrail_stalled"}
+    if unknown:
+        ap.error(f"unknown variants: {', '.join(sorted(unknown))}")
+    if any(v != "bare" and v != "tooltrail_stalled" for v in wanted) and "bare" not in wanted:
+        wanted.insert(0, "bare")  # overheads are measured above it
+    started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    load_at_start = os.getloadavg()[0]
+    results, stalled = [], None
+    for name in [v for v in ORDER if v in wanted]:
+        print(f"  {name} ...", file=sys.stderr, flush=True)
+        results.append(spawn(name, opts))
+    if "tooltrail_stalled" in wanted:
+        print("  tooltrail_stalled ...", file=sys.stderr, flush=True)
+        sopts = argparse.Namespace(**vars(opts))
+        sopts.calls = opts.stall_calls or opts.calls
+        stalled = spawn("tooltrail_stalled", sopts)
+
+    vers = (results or [stalled])[0]["versions"]
+    if results:
+        print(f"\n### Python: per call of a trivial sync tool, both events written "
+              f"({opts.calls:,} calls × {opts.rounds} rounds, median of rounds; {started}; "
+              f"{os.cpu_count()} CPUs, load average {load_at_start:.1f} at start; "
+              + ", ".join(f"{k} {v}" for k, v in vers.items()) + ")\n")
+        print(table(results))
+        tt = next((r for r in results if r["variant"] == "tooltrail"), None)
+        if tt and tt["stats"]:
+            s = tt["stats"]
+            print(f"\ntooltrail writer.stats(): accepted {s['accepted']:,}, written {s['written']:,}, "
+                  f"dropped {s['dropped']}, write_errors {s['write_errors']}")
+    if stalled:
+        print(f"\n### Python: tooltrail with the sink stalled ({stalled['calls']:,} calls per phase; "
+              f"{stalled['how']})\n")
+        print(stall_table(stalled))
+        print(f"\np99 overhead stalled ÷ normal: {stalled['p99_overhead_ratio']:.2f} "
+              f"(target ≤ 2); after release: {stalled['after']}")
+    if opts.json:
+        with open(opts.json, "w") as f:
+            json.dump({"started": started, "results": results, "stalled": stalled}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Per-call overhead of tooltrail's ToolGateway against the baselines, in Python
+# and in Node (issue 8). One command from a fresh clone:
+#
+#   bash bench/run.sh            # full: 200,000 calls x 5 rounds per variant, then the stalled-sink run
+#   bash bench/run.sh --quick    # 20,000 calls x 3 rounds, for a smoke test
+#
+# Options: --python / --node (only that language), --no-build (use the
+# tooltrail already built for the bench), --json-dir DIR (also write the raw
+# results to DIR/python.json and DIR/node.json), anything else is passed to both
+# benches (e.g. --calls 100000 --rounds 3 --variants seed,tooltrail).
+# TOOLTRAIL_SRC=DIR builds tooltrail from another checkout (default: this
+# repository), e.g. to compare a branch with a `git worktree` of main.
+#
+# Set-up, all inside bench/: a venv at bench/.venv with tooltrail built from
+# source (pip install <src>) and the pinned baselines (requirements.txt);
+# bench/node/node_modules from package-lock.json; the Node addon built with
+# cargo (release, as `npm install` builds it) and copied to
+# bench/node/native/tooltrail.node, loaded through the checkout's
+# bindings-node/index.js. Builds take /tmp/tt-build.lock, as every build here.
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$BENCH/.." && pwd)"
+SRC="$(cd "${TOOLTRAIL_SRC:-$ROOT}" && pwd)"
+LOCK=/tmp/tt-build.lock
+
+python=1 node=1 build=1 args=() json_dir=
+while (($#)); do
+  case "$1" in
+    --quick) args+=(--calls 20000 --rounds 3 --stall-calls 50000) ;;
+    --python) node=0 ;;
+    --node) python=0 ;;
+    --no-build) build=0 ;;
+    --json-dir) json_dir="$2"; shift ;;
+    *) args+=("$1") ;;
+  esac
+  shift
+done
+
+say() { printf '%s\n' "$*" >&2; }
+
+if ((python)); then
+  PY="$BENCH/.venv/bin/python"
+  if [[ ! -x "$PY" ]]; then
+    say "bench: creating bench/.venv"
+    python3 -m venv "$BENCH/.venv"
+  fi
+  "$PY" -m pip install -q --disable-pip-version-check -r "$BENCH/requirements.txt"
+  if ((build)) || ! "$PY" -c 'import tooltrail' 2>/dev/null; then
+    say "bench: building tooltrail for Python from $SRC (pip install, release)"
+    flock "$LOCK" "$PY" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$SRC"
+  fi
+fi
+
+if ((node)); then
+  NATIVE="$BENCH/node/native/tooltrail.node"
+  if [[ ! -d "$BENCH/node/node_modules" || "$BENCH/node/package-lock.json" -nt "$BENCH/node/node_modules" ]]; then
+    say "bench: npm ci in bench/node"
+    (cd "$BENCH/node" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  if ((build)) || [[ ! -f "$NATIVE" ]]; then
+    say "bench: building the tooltrail Node addon from $SRC (cargo, release)"
+    flock "$LOCK" cargo build --quiet --release -p tooltrail-node --manifest-path "$SRC/Cargo.toml"
+    target="$(cargo metadata --format-version 1 --no-deps --manifest-path "$SRC/Cargo.toml" |
+      node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
+    mkdir -p "$BENCH/node/native"
+    cp "$target/${CARGO_BUILD_TARGET:+$CARGO_BUILD_TARGET/}release/libtooltrail_node.so" "$NATIVE.tmp"
+    mv "$NATIVE.tmp" "$NATIVE"
+  fi
+  export TOOLTRAIL_NATIVE_PATH="$NATIVE" TOOLTRAIL_JS="$SRC/bindings-node/index.js"
+fi
+
+[[ -z "$json_dir" ]] || mkdir -p "$json_dir"
+say "bench: tooltrail from $SRC ($(git -C "$SRC" describe --always --dirty 2>/dev/null || cat "$SRC/.bench-commit" 2>/dev/null || echo 'not a git checkout'))"
+if ((python)); then
+  "$PY" "$BENCH/python/bench_gateway.py" ${args[@]+"${args[@]}"} ${json_dir:+--json "$json_dir/python.json"}
+fi
+if ((node)); then
+  node "$BENCH/node/bench_gateway.js" ${args[@]+"${args[@]}"} ${json_dir:+--json "$json_dir/node.json"}
+fi
