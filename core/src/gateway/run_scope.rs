@@ -1,0 +1,123 @@
+//! Run scopes on the gateway: `start_run` / `end_run` with `run_start` and
+//! `run_end`, and what happens in between (`step`, `add_spend`, `stop_run`).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::line::{Event, Line};
+use super::run::{self, Budget, RunState, STOP_REASONS};
+use super::types::{GatewayError, RunCtx, RunExit};
+use super::{Gateway, lock, sampled};
+
+impl Gateway {
+    /// Opens a run: generates missing run and trace ids, gives the run its own
+    /// span, registers its budgets. Returns the context calls in the run use
+    /// (its `parent_span_id` is the run's span) and the `run_start` event.
+    pub fn start_run(&self, ctx: &RunCtx) -> Result<(RunCtx, Vec<Event>), GatewayError> {
+        let mut ctx = ctx.clone();
+        if ctx.run_id.as_deref().is_none_or(str::is_empty) {
+            ctx.run_id = Some(self.ids.trace_id());
+        }
+        if ctx.trace_id.as_deref().is_none_or(str::is_empty) {
+            ctx.trace_id = Some(self.ids.trace_id());
+        }
+        self.check_ids(&ctx)?;
+        let run_id = ctx.run_id.clone().unwrap_or_default();
+        let run_span = self.ids.span_id();
+        let common = self.common(&ctx, Some(&run_span));
+        let start_us = self.clock.now_us();
+        let mut line = Line::new("run_start", start_us);
+        line.raw(&common)
+            .opt_str("parent_span_id", ctx.parent_span_id.as_deref())
+            .value("budgets", &run::limits(&self.config));
+        let state = RunState {
+            common,
+            sampled: sampled(&run_id, self.config.result_sample_rate),
+            start_us,
+            tool_calls: 0,
+            errors: 0,
+            steps: 0,
+            spend_usd: 0.0,
+            loops: HashMap::new(),
+            stop_reason: None,
+        };
+        lock(&self.runs).insert(run_id, Arc::new(Mutex::new(state)));
+        let event = line.finish();
+        ctx.parent_span_id = Some(run_span);
+        Ok((ctx, vec![event]))
+    }
+
+    fn open_run(&self, run_id: &str) -> Result<Arc<Mutex<RunState>>, GatewayError> {
+        lock(&self.runs)
+            .get(run_id)
+            .cloned()
+            .ok_or_else(|| GatewayError::UnknownRun(run_id.to_owned()))
+    }
+
+    /// Marks one agent step; past `max_steps` the run stops and this errs.
+    pub fn step(&self, run_id: &str) -> Result<u64, GatewayError> {
+        let run = self.open_run(run_id)?;
+        let mut state = lock(&run);
+        state.steps += 1;
+        if self.config.max_steps.is_some_and(|max| state.steps > max) {
+            state.stop(Budget::Steps.stop_reason());
+            return Err(GatewayError::BudgetExceeded(Budget::Steps));
+        }
+        Ok(state.steps)
+    }
+
+    /// Adds spend (USD) reported by a tool or the agent; returns the total.
+    pub fn add_spend(&self, run_id: &str, usd: f64) -> Result<f64, GatewayError> {
+        let run = self.open_run(run_id)?;
+        let mut state = lock(&run);
+        if usd.is_finite() && usd > 0.0 {
+            state.spend_usd += usd;
+        }
+        Ok(state.spend_usd)
+    }
+
+    /// Sets the stop reason explicitly (the first one set wins).
+    pub fn stop_run(&self, run_id: &str, reason: &str) -> Result<(), GatewayError> {
+        let reason = STOP_REASONS
+            .iter()
+            .find(|r| **r == reason)
+            .ok_or_else(|| GatewayError::UnknownStopReason(reason.to_owned()))?;
+        let run = self.open_run(run_id)?;
+        lock(&run).stop(reason);
+        Ok(())
+    }
+
+    /// Closes a run and returns `run_end` (plus alert transitions). Without an
+    /// explicit or budget stop reason, a normal exit is `completed`, a raised
+    /// one `error`, a cancelled one `cancelled`.
+    pub fn end_run(&self, run_id: &str, exit: RunExit) -> Result<Vec<Event>, GatewayError> {
+        let run = lock(&self.runs)
+            .remove(run_id)
+            .ok_or_else(|| GatewayError::UnknownRun(run_id.to_owned()))?;
+        lock(&self.seqs).remove(run_id);
+        let now = self.clock.now_us();
+        let state = lock(&run);
+        let reason = state.stop_reason.unwrap_or(match exit {
+            RunExit::Normal => "completed",
+            RunExit::Raised => "error",
+            RunExit::Cancelled => "cancelled",
+        });
+        let mut line = Line::new("run_end", now);
+        line.raw(&state.common)
+            .str("stop_reason", reason)
+            .num("duration_ms", (now - state.start_us) as f64 / 1000.0)
+            .num("tool_calls", state.tool_calls as f64)
+            .num("errors", state.errors as f64)
+            .num("steps", state.steps as f64)
+            .num("spend_usd", state.spend_usd)
+            .value("budgets", &state.usage(&self.config, now));
+        let mut events = vec![line.finish()];
+        let changes = {
+            let mut a = lock(&self.alerts);
+            a.record_run(now, state.tool_calls);
+            a.evaluate(&self.config, now)
+        };
+        events.extend(changes.iter().map(|ch| self.alert_event(ch, now)));
+        Ok(events)
+    }
+}
