@@ -1,5 +1,5 @@
 //! W3C `traceparent` helpers, so a tool calling another service can pass the
-//! trace on (the logic is the core's `otlp::traceparent`).
+//! trace on (the logic is the core's `gateway::traceparent`).
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -9,7 +9,7 @@ use napi_derive::napi;
 #[allow(dead_code)]
 #[napi]
 pub fn traceparent(trace_id: String, span_id: String, sampled: Option<bool>) -> Result<String> {
-    tooltrail_core::otlp::traceparent(&trace_id, &span_id, sampled.unwrap_or(true)).ok_or_else(
+    tooltrail_core::gateway::traceparent(&trace_id, &span_id, sampled.unwrap_or(true)).ok_or_else(
         || {
             Error::new(
                 Status::InvalidArg,
@@ -34,11 +34,11 @@ pub struct JsTraceParent {
 #[allow(dead_code)]
 #[napi]
 pub fn parse_traceparent(header: String) -> Option<JsTraceParent> {
-    tooltrail_core::otlp::parse_traceparent(&header).map(|(trace_id, parent_span_id, sampled)| {
-        JsTraceParent {
+    tooltrail_core::gateway::parse_traceparent(&header).map(
+        |(trace_id, parent_span_id, sampled)| JsTraceParent {
             trace_id,
             parent_span_id,
             sampled,
-        }
-    })
+        },
+    )
 }

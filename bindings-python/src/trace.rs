@@ -1,5 +1,5 @@
 //! W3C `traceparent` helpers, so a tool calling another service can pass the
-//! trace on (the logic is the core's `otlp::traceparent`).
+//! trace on (the logic is the core's `gateway::traceparent`).
 
 use pyo3::prelude::*;
 
@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 #[pyfunction]
 #[pyo3(signature = (trace_id, span_id, sampled=true))]
 pub fn traceparent(trace_id: &str, span_id: &str, sampled: bool) -> PyResult<String> {
-    tooltrail_core::otlp::traceparent(trace_id, span_id, sampled).ok_or_else(|| {
+    tooltrail_core::gateway::traceparent(trace_id, span_id, sampled).ok_or_else(|| {
         pyo3::exceptions::PyValueError::new_err(format!(
             "not W3C ids (32 and 16 lowercase hex digits, not all zero): \
              trace_id={trace_id:?}, span_id={span_id:?}"
@@ -18,5 +18,5 @@ pub fn traceparent(trace_id: &str, span_id: &str, sampled: bool) -> PyResult<Str
 /// `(trace_id, parent_span_id, sampled)` of a header, or None if invalid.
 #[pyfunction]
 pub fn parse_traceparent(header: &str) -> Option<(String, String, bool)> {
-    tooltrail_core::otlp::parse_traceparent(header)
+    tooltrail_core::gateway::parse_traceparent(header)
 }

@@ -120,6 +120,58 @@ pub fn now_timestamp() -> String {
     format_timestamp(SystemTime::now())
 }
 
+/// Nanoseconds since the epoch of an RFC 3339 UTC timestamp as the writer
+/// formats them (`2026-11-24T19:57:40.123456Z`; any fraction length, `Z` or
+/// `+00:00`). `None` for anything else. The inverse of [`push_timestamp`],
+/// used by the queries and the OTLP exporter alike.
+pub fn parse_timestamp_nanos(ts: &str) -> Option<i64> {
+    let b = ts.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = b.get(r)?;
+        part.iter().all(u8::is_ascii_digit).then_some(())?;
+        std::str::from_utf8(part).ok()?.parse().ok()
+    };
+    let sep = |i: usize, c: u8| (b.get(i) == Some(&c)).then_some(());
+    let (y, mo, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    sep(4, b'-')?;
+    sep(7, b'-')?;
+    b.get(10).filter(|c| matches!(c, b'T' | b't' | b' '))?;
+    let (h, mi, sec) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
+    sep(13, b':')?;
+    sep(16, b':')?;
+    let mut i = 19;
+    let mut nanos = 0i64;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            if i - start < 9 {
+                nanos = nanos * 10 + i64::from(b[i] - b'0');
+            }
+            i += 1;
+        }
+        for _ in (i - start).min(9)..9 {
+            nanos *= 10;
+        }
+    }
+    if !matches!(&b[i..], b"Z" | b"z" | b"+00:00") || !(1..=12).contains(&mo) || d > 31 {
+        return None;
+    }
+    let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec;
+    Some(secs * 1_000_000_000 + nanos)
+}
+
+/// Howard Hinnant's civil-to-days algorithm, the inverse of [`civil_from_days`].
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian).
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;

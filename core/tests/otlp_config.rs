@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use tooltrail_core::Config;
-use tooltrail_core::otlp::{OtlpConfig, parse_traceparent, traceparent};
+use tooltrail_core::gateway::{parse_traceparent, traceparent};
+use tooltrail_core::otlp::OtlpConfig;
 
 #[test]
 fn the_vector_parses() {

@@ -108,7 +108,8 @@ pub struct TraceParent {
     pub flags: u8,
 }
 
-fn is_hex(s: &str, len: usize) -> bool {
+/// Whether `s` is a W3C id: `len` lowercase hex digits, not all zero.
+pub(crate) fn is_w3c_id(s: &str, len: usize) -> bool {
     s.len() == len
         && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
         && s.bytes().any(|b| b != b'0')
@@ -122,8 +123,8 @@ impl TraceParent {
             (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
         if version != "00"
             || parts.next().is_some()
-            || !is_hex(trace, 32)
-            || !is_hex(parent, 16)
+            || !is_w3c_id(trace, 32)
+            || !is_w3c_id(parent, 16)
             || flags.len() != 2
         {
             return None;
@@ -141,6 +142,20 @@ impl TraceParent {
     }
 }
 
+/// A W3C `traceparent` header value for an outgoing call made from span
+/// `span_id` of trace `trace_id`; `None` unless both are valid lowercase hex
+/// ids (32 and 16 digits, not all zero).
+pub fn traceparent(trace_id: &str, span_id: &str, sampled: bool) -> Option<String> {
+    (is_w3c_id(trace_id, 32) && is_w3c_id(span_id, 16))
+        .then(|| TraceParent::format(trace_id, span_id, sampled))
+}
+
+/// Parses an incoming `traceparent` header: `(trace_id, parent_span_id,
+/// sampled)`, or `None` if it is not valid version-00 syntax.
+pub fn parse_traceparent(header: &str) -> Option<(String, String, bool)> {
+    TraceParent::parse(header).map(|t| (t.trace_id, t.parent_id, t.flags & 1 == 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,7 +163,7 @@ mod tests {
     #[test]
     fn ids_are_w3c_shaped() {
         let ids = IdSource::random();
-        assert!(is_hex(&ids.span_id(), 16) && is_hex(&ids.trace_id(), 32));
+        assert!(is_w3c_id(&ids.span_id(), 16) && is_w3c_id(&ids.trace_id(), 32));
         assert_ne!(ids.span_id(), ids.span_id());
         let seq = IdSource::Sequential(AtomicU64::new(0));
         assert_eq!(seq.span_id(), "0000000000000001");

@@ -44,7 +44,10 @@ impl AlertReplay {
         self.0.evaluate(c, now_us)
     }
 }
-pub use ids::{Clock, IdSource, TraceParent, sampled, timestamp_at};
+pub(crate) use ids::is_w3c_id;
+pub use ids::{
+    Clock, IdSource, TraceParent, parse_traceparent, sampled, timestamp_at, traceparent,
+};
 pub use line::Event;
 pub use run::{Budget, STOP_REASONS};
 pub use types::{CallHandle, Deterministic, GatewayError, Outcome, RunCtx, RunExit};

@@ -35,11 +35,7 @@ pub(crate) fn number(ev: &Fields, name: &str) -> Option<f64> {
 /// A W3C id of `len` lowercase hex digits, not all zero (else `None`: OTLP
 /// treats all-zero ids as invalid).
 pub(crate) fn hex_id(id: Option<&str>, len: usize) -> Option<&str> {
-    id.filter(|s| {
-        s.len() == len
-            && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-            && s.bytes().any(|b| b != b'0')
-    })
+    id.filter(|s| crate::gateway::is_w3c_id(s, len))
 }
 
 fn obj(members: Vec<(&str, Value)>) -> Value {
@@ -96,56 +92,10 @@ pub(crate) fn key_values(members: &Fields) -> Vec<Value> {
         .collect()
 }
 
-/// Nanoseconds since the epoch of an RFC 3339 UTC timestamp as the writer
-/// formats them (`2026-11-24T19:57:40.123456Z`; any fraction length, `Z` or
-/// `+00:00`). `None` for anything else.
+/// Nanoseconds since the epoch of an event's `ts` (see
+/// [`crate::event::parse_timestamp_nanos`]); `None` before 1970.
 pub(crate) fn ts_nanos(ts: &str) -> Option<u64> {
-    let b = ts.as_bytes();
-    let digits = |r: std::ops::Range<usize>| -> Option<i64> {
-        let part = b.get(r)?;
-        part.iter().all(u8::is_ascii_digit).then_some(())?;
-        std::str::from_utf8(part).ok()?.parse().ok()
-    };
-    let sep = |i: usize, c: u8| (b.get(i) == Some(&c)).then_some(());
-    let (y, mo, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
-    sep(4, b'-')?;
-    sep(7, b'-')?;
-    b.get(10).filter(|c| matches!(c, b'T' | b't' | b' '))?;
-    let (h, mi, sec) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
-    sep(13, b':')?;
-    sep(16, b':')?;
-    let mut i = 19;
-    let mut nanos = 0i64;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            if i - start < 9 {
-                nanos = nanos * 10 + i64::from(b[i] - b'0');
-            }
-            i += 1;
-        }
-        for _ in (i - start).min(9)..9 {
-            nanos *= 10;
-        }
-    }
-    if !matches!(&b[i..], b"Z" | b"z" | b"+00:00") || !(1..=12).contains(&mo) || d > 31 {
-        return None;
-    }
-    let days = days_from_civil(y, mo, d);
-    let secs = days * 86_400 + h * 3600 + mi * 60 + sec;
-    u64::try_from(secs * 1_000_000_000 + nanos).ok()
-}
-
-/// Howard Hinnant's civil-to-days algorithm (proleptic Gregorian).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    crate::event::parse_timestamp_nanos(ts).and_then(|n| u64::try_from(n).ok())
 }
 
 /// Severity of an event: what went wrong is WARN, a critical alert ERROR.
@@ -250,34 +200,38 @@ fn to_json(v: &Value) -> Vec<u8> {
         .into_bytes()
 }
 
+/// An OTLP export body: `{"<resource_key>":[{"resource":…,"<scope_key>":
+/// [{"scope":…,"<items_key>":[…]}]}]}`.
+fn export_request(
+    service_name: &str,
+    [resource_key, scope_key, items_key]: [&str; 3],
+    items: Vec<Value>,
+) -> Vec<u8> {
+    let scoped = obj(vec![("scope", scope()), (items_key, Value::Array(items))]);
+    let resource = obj(vec![
+        ("resource", resource(service_name)),
+        (scope_key, Value::Array(vec![scoped])),
+    ]);
+    to_json(&obj(vec![(resource_key, Value::Array(vec![resource]))]))
+}
+
 /// An `ExportLogsServiceRequest` body.
 pub(crate) fn logs_request(service_name: &str, records: Vec<Value>) -> Vec<u8> {
-    let scope_logs = obj(vec![
-        ("scope", scope()),
-        ("logRecords", Value::Array(records)),
-    ]);
-    let resource_logs = obj(vec![
-        ("resource", resource(service_name)),
-        ("scopeLogs", Value::Array(vec![scope_logs])),
-    ]);
-    to_json(&obj(vec![(
-        "resourceLogs",
-        Value::Array(vec![resource_logs]),
-    )]))
+    export_request(
+        service_name,
+        ["resourceLogs", "scopeLogs", "logRecords"],
+        records,
+    )
 }
 
 /// An `ExportTraceServiceRequest` body.
 pub(crate) fn traces_request(service_name: &str, spans: &[SpanData]) -> Vec<u8> {
     let spans = spans.iter().map(SpanData::to_value).collect();
-    let scope_spans = obj(vec![("scope", scope()), ("spans", Value::Array(spans))]);
-    let resource_spans = obj(vec![
-        ("resource", resource(service_name)),
-        ("scopeSpans", Value::Array(vec![scope_spans])),
-    ]);
-    to_json(&obj(vec![(
-        "resourceSpans",
-        Value::Array(vec![resource_spans]),
-    )]))
+    export_request(
+        service_name,
+        ["resourceSpans", "scopeSpans", "spans"],
+        spans,
+    )
 }
 
 #[cfg(test)]

@@ -180,18 +180,3 @@ impl OtlpStats {
         self.dropped[reason.index()]
     }
 }
-
-/// A W3C `traceparent` header value for an outgoing call made from span
-/// `span_id` of trace `trace_id`; `None` unless both are valid lowercase hex
-/// ids (32 and 16 digits, not all zero).
-pub fn traceparent(trace_id: &str, span_id: &str, sampled: bool) -> Option<String> {
-    let trace = encode::hex_id(Some(trace_id), 32)?;
-    let span = encode::hex_id(Some(span_id), 16)?;
-    Some(crate::gateway::TraceParent::format(trace, span, sampled))
-}
-
-/// Parses an incoming `traceparent` header: `(trace_id, parent_span_id,
-/// sampled)`, or `None` if it is not valid version-00 syntax.
-pub fn parse_traceparent(header: &str) -> Option<(String, String, bool)> {
-    crate::gateway::TraceParent::parse(header).map(|t| (t.trace_id, t.parent_id, t.flags & 1 == 1))
-}

@@ -246,23 +246,7 @@ pub fn loops(events: impl Iterator<Item = Value>, min: u64) -> Vec<LoopFinding> 
 /// Microseconds since the epoch of an RFC 3339 UTC timestamp as tooltrail
 /// writes them (`2026-11-24T19:57:40.123456Z`).
 pub fn parse_timestamp(ts: &str) -> Option<i64> {
-    let b = ts.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[10] != b'T' || !ts.ends_with('Z') {
-        return None;
-    }
-    let n = |r: std::ops::Range<usize>| ts.get(r)?.parse::<i64>().ok();
-    let (y, m, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
-    let (hh, mm, ss) = (n(11..13)?, n(14..16)?, n(17..19)?);
-    let frac = ts.get(20..ts.len() - 1).unwrap_or("");
-    let micros = format!("{frac:0<6}").get(..6)?.parse::<i64>().ok()?;
-    // Days from civil (Howard Hinnant), the inverse of event::civil_from_days.
-    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * m + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(((days * 86_400 + hh * 3600 + mm * 60 + ss) * 1_000_000) + micros)
+    crate::event::parse_timestamp_nanos(ts).map(|n| n.div_euclid(1000))
 }
 
 /// Replays events through the configured alert rules, window by window.
