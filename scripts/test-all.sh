@@ -6,12 +6,6 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-export TOOLTRAIL_SHARED="${TOOLTRAIL_SHARED:-$root/../shared}"
-if [ ! -d "$TOOLTRAIL_SHARED/vectors/jcs" ]; then
-  echo "error: RFC 8785 reference vectors not found at $TOOLTRAIL_SHARED/vectors/jcs" >&2
-  echo "       (set TOOLTRAIL_SHARED to the folder holding vectors/jcs)" >&2
-  exit 1
-fi
 
 step() { printf '\n==> %s\n' "$*"; }
 

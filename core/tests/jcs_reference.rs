@@ -1,4 +1,4 @@
-//! RFC 8785 reference data from `../shared/vectors/jcs/` (the six input/output
+//! RFC 8785 reference data from `tests/vectors/jcs/` (the six input/output
 //! pairs and the 10,000 ES6 number lines) must all pass.
 
 use std::path::PathBuf;
@@ -6,11 +6,9 @@ use std::path::PathBuf;
 use tooltrail_core::{Value, canonical_json, canonical_json_from_text};
 
 fn jcs_dir() -> PathBuf {
-    let dir = std::env::var_os("TOOLTRAIL_JCS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/jcs")
-        });
+    // Copied into the repository (tests/vectors/jcs/README.md says from where),
+    // so a clone tests itself with nothing beside it.
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/jcs");
     assert!(dir.is_dir(), "JCS vectors not found at {}", dir.display());
     dir
 }

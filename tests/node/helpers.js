@@ -3,11 +3,10 @@ const path = require('node:path')
 const fs = require('node:fs')
 
 const ROOT = path.resolve(__dirname, '..', '..')
-const SHARED = process.env.TOOLTRAIL_SHARED || path.join(ROOT, '..', 'shared')
 
 function jcsDir() {
-  const dir = path.join(SHARED, 'vectors', 'jcs')
-  if (!fs.existsSync(dir)) throw new Error(`RFC 8785 vectors not found at ${dir} (set TOOLTRAIL_SHARED)`)
+  const dir = path.join(ROOT, 'tests', 'vectors', 'jcs')
+  if (!fs.existsSync(dir)) throw new Error(`RFC 8785 vectors not found at ${dir}`)
   return dir
 }
 

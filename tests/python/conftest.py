@@ -1,6 +1,5 @@
 """Shared paths for the Python suite."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -9,13 +8,9 @@ ROOT = Path(__file__).resolve().parents[2]
 VECTORS = ROOT / "tests" / "vectors" / "canonical"
 
 
-def shared_dir() -> Path:
-    return Path(os.environ.get("TOOLTRAIL_SHARED", ROOT.parent / "shared"))
-
-
 @pytest.fixture(scope="session")
 def jcs_dir() -> Path:
-    d = shared_dir() / "vectors" / "jcs"
+    d = ROOT / "tests" / "vectors" / "jcs"
     if not d.is_dir():
-        pytest.fail(f"RFC 8785 vectors not found at {d} (set TOOLTRAIL_SHARED)")
+        pytest.fail(f"RFC 8785 vectors not found at {d}")
     return d
