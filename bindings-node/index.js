@@ -2,10 +2,8 @@
 // `npm install` → scripts/build-node.js) and installs the writer's exit hooks.
 // All logic is in the Rust core; this file only wires the process lifecycle.
 'use strict'
-const path = require('node:path')
-const { isMainThread } = require('node:worker_threads')
 
-const native = require(process.env.TOOLTRAIL_NATIVE_PATH || path.join(__dirname, 'tooltrail.node'))
+const native = require('./lib/native')
 
 /** Base class of every error tooltrail throws; `code` says which. */
 class TooltrailError extends Error {
@@ -19,43 +17,14 @@ native._setErrorClass(TooltrailError)
 const ERROR_KINDS = Object.freeze(native._errorKinds())
 const VALIDATOR_REJECTED = native._validatorRejected()
 
-// The Rust writer thread never keeps Node alive and napi cleanup hooks do not
-// run on process.exit(), so writers are closed from process 'exit' (normal
-// end, process.exit, uncaught exceptions) and, when the app has no handler of
-// its own, from SIGTERM/SIGINT, after which the default action is re-raised so
-// the exit status stays what it would have been.
-const writers = new Set()
-let hooked = false
-
-function closeAll() {
-  for (const ref of writers) {
-    const w = ref.deref()
-    if (w === undefined) writers.delete(ref)
-    else if (!w.closed) w.closeSync()
-  }
-}
-
-function installHooks() {
-  if (hooked) return
-  hooked = true
-  process.on('exit', closeAll)
-  if (!isMainThread) return // signals are delivered to the main thread only
-  for (const sig of ['SIGTERM', 'SIGINT']) {
-    if (process.listenerCount(sig) > 0) continue
-    process.once(sig, () => {
-      closeAll()
-      if (process.listenerCount(sig) > 0) return // the app took over meanwhile
-      process.kill(process.pid, sig)
-    })
-  }
-}
+const lifecycle = require('./lib/lifecycle')
+const { Logs, agentLogs, agentMetrics } = require('./lib/logs')
 
 /** Non-blocking, batched JSONL event writer (`logger` protocol: `.event(name, fields)`). */
 class EventWriter extends native.EventWriter {
   constructor(options) {
     super(options)
-    writers.add(new WeakRef(this))
-    installHooks()
+    lifecycle.track(this)
   }
 }
 
@@ -292,56 +261,6 @@ function withTimeout(promise, ms, name, controller) {
       },
     )
   })
-}
-
-/**
- * Queries over tooltrail JSONL logs (a directory of rotated files, or one
- * file): the same answers as the `tooltrail` CLI's `--json`, as JS values.
- */
-class Logs {
-  constructor(path = 'tooltrail-logs') {
-    this.path = String(path)
-  }
-
-  /** Runs (ids, calls, errors, stop_reason, spend), oldest first, filtered. */
-  runs({ user, request, since, until, stopReason, tool, errorClass } = {}) {
-    const args = ['runs', this.path]
-    const flags = { '--user': user, '--request': request, '--since': since, '--until': until,
-      '--stop-reason': stopReason, '--tool': tool, '--error-class': errorClass }
-    for (const [flag, value] of Object.entries(flags)) if (value != null) args.push(flag, String(value))
-    return native._query(args)
-  }
-
-  /** Every event of one run, in order. */
-  timeline(runId) {
-    return native._query(['show', String(runId), this.path])
-  }
-
-  /** Per tool: calls, failures by class, p50/p95/p99 ms; the hottest (tool, args_hash) pairs. */
-  stats({ top = 10 } = {}) {
-    return native._query(['stats', this.path, '--top', String(top)])
-  }
-
-  /** Identical (tool, args_hash) calls repeated at least `min` times in a run. */
-  loops({ min = 3 } = {}) {
-    return native._query(['loops', this.path, '--min', String(min)])
-  }
-
-  /** The alert rules (default, or a YAML file's) replayed over the logs. */
-  alerts({ config } = {}) {
-    return native._query(config ? ['alerts', this.path, '--config', String(config)] : ['alerts', this.path])
-  }
-}
-
-/** One run's timeline if `runId` is given, else the runs matching `filters`. */
-function agentLogs(path = 'tooltrail-logs', { runId, ...filters } = {}) {
-  const logs = new Logs(path)
-  return runId != null ? logs.timeline(runId) : logs.runs(filters)
-}
-
-/** Per-tool rollups: calls, failure classes, latency percentiles, hottest pairs. */
-function agentMetrics(path = 'tooltrail-logs', { top = 10 } = {}) {
-  return new Logs(path).stats({ top })
 }
 
 /** Reads and validates a YAML configuration file (or an object); throws `config_error` naming the key. */

@@ -9,6 +9,7 @@ mod calls;
 mod convert;
 mod errors;
 mod gateway;
+mod query;
 mod to_js;
 mod trace;
 mod writer;
@@ -178,25 +179,6 @@ pub fn error_classes() -> Vec<&'static str> {
 #[napi(js_name = "_stopReasons")]
 pub fn stop_reasons() -> Vec<&'static str> {
     tooltrail_core::gateway::STOP_REASONS.to_vec()
-}
-
-/// Runs the `tooltrail` CLI with `args`; returns the exit code (npm bin).
-#[napi(js_name = "_cliMain")]
-pub fn cli_main(args: Vec<String>) -> i32 {
-    tooltrail_core::cli::run(&args, &mut std::io::stdin(), &mut std::io::stdout())
-}
-
-/// The CLI's `--json` value for a query (`runs`, `show`, `stats`, `loops`,
-/// `alerts`); `Logs` in index.js builds the arguments.
-#[napi(js_name = "_query", ts_return_type = "unknown")]
-pub fn query<'e>(env: &'e Env, args: Vec<String>) -> Result<Unknown<'e>> {
-    let e = env.raw();
-    let value = tooltrail_core::cli::query(&args)
-        .map_err(|message| unsafe { errors::query_err(e, &message) })?;
-    unsafe {
-        let raw = convert::to_js(e, &value).map_err(|f| fail_err(e, f))?;
-        Ok(Unknown::from_raw_unchecked(e, raw))
-    }
 }
 
 /// The message logged when a validator returns false (one string for all languages).

@@ -5,6 +5,7 @@ mod config;
 mod convert;
 mod errors;
 mod gateway;
+mod query;
 mod trace;
 mod writer;
 
@@ -104,23 +105,6 @@ fn redact<'py>(
     convert::to_py(py, &redactor.redact(&value))
 }
 
-/// Runs the `tooltrail` CLI with `argv` (without the program name); returns
-/// the exit code. The console script `tooltrail` calls it.
-#[pyfunction]
-fn cli_main(py: Python<'_>, argv: Vec<String>) -> i32 {
-    py.detach(|| tooltrail_core::cli::run(&argv, &mut std::io::stdin(), &mut std::io::stdout()))
-}
-
-/// The CLI's `--json` value for a query (`runs`, `show`, `stats`, `loops`,
-/// `alerts`), as Python objects; `tooltrail.Logs` builds the arguments.
-#[pyfunction]
-fn query<'py>(py: Python<'py>, args: Vec<String>) -> PyResult<Bound<'py, PyAny>> {
-    let value = py
-        .detach(|| tooltrail_core::cli::query(&args))
-        .map_err(|message| errors::query_err(py, message))?;
-    convert::to_py(py, &value)
-}
-
 #[pymodule(gil_used = false)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
@@ -135,8 +119,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<config::PyConfig>()?;
     m.add_function(wrap_pyfunction!(config::load_config, m)?)?;
     m.add_function(wrap_pyfunction!(redact, m)?)?;
-    m.add_function(wrap_pyfunction!(cli_main, m)?)?;
-    m.add_function(wrap_pyfunction!(query, m)?)?;
+    m.add_function(wrap_pyfunction!(query::cli_main, m)?)?;
+    m.add_function(wrap_pyfunction!(query::query, m)?)?;
     m.add_function(wrap_pyfunction!(trace::traceparent, m)?)?;
     m.add_function(wrap_pyfunction!(trace::parse_traceparent, m)?)?;
     m.add(
