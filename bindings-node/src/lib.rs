@@ -9,7 +9,7 @@ mod calls;
 mod convert;
 mod errors;
 mod gateway;
-mod query;
+pub mod query;
 mod to_js;
 mod trace;
 mod writer;
