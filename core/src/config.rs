@@ -312,14 +312,45 @@ impl Config {
         let Some(var) = &self.hash_key_env else {
             return Ok(None);
         };
-        std::env::var_os(var)
-            .map(|k| Some(k.into_encoded_bytes()))
-            .ok_or_else(|| {
-                err(
-                    "logging.tool_calls.hash_key_env",
-                    &format!("environment variable {var} is not set"),
-                )
-            })
+        let key = std::env::var_os(var).ok_or_else(|| {
+            err(
+                "logging.tool_calls.hash_key_env",
+                &format!("environment variable {var} is not set"),
+            )
+        })?;
+        if key.is_empty() {
+            // An empty HMAC key is a keyed hash anyone can recompute.
+            return Err(err(
+                "logging.tool_calls.hash_key_env",
+                &format!("environment variable {var} is empty"),
+            ));
+        }
+        Ok(Some(key.into_encoded_bytes()))
+    }
+
+    /// Reads and validates a YAML configuration file; an unreadable file is
+    /// an error on the key `(file)`.
+    pub fn from_path(path: &std::path::Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| err("(file)", &format!("cannot read {}: {e}", path.display())))?;
+        Self::from_yaml(&text)
+    }
+
+    /// The `config=` argument of both bindings, converted: `null` for the
+    /// defaults, a string for a YAML file's path, an object for the settings.
+    pub fn load(arg: &Value) -> Result<Self, ConfigError> {
+        match arg {
+            Value::Null => Ok(Self::default()),
+            Value::String(path) => Self::from_path(std::path::Path::new(path)),
+            Value::Object(_) => Self::from_value(arg),
+            other => Err(err(
+                "(root)",
+                &format!(
+                    "expected a path to a YAML file or an object of settings, not {}",
+                    other.type_name()
+                ),
+            )),
+        }
     }
 
     /// Reads a configuration from YAML text.

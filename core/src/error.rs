@@ -1,187 +1,280 @@
-//! The one canonicalization error type, shared by every binding.
+//! [`Error`]: every error tooltrail raises to a host, one type for all
+//! bindings. Each binding maps it in one place (Python `errors.rs`, Node
+//! `errors.rs`) by its [`ErrorCode`], with an exhaustive match, and copies
+//! [`Error::attributes`] onto the exception, so both languages raise the same
+//! code, message and fields for the same failure.
 
 use std::fmt;
 
-/// Why a value cannot be canonicalized (SPEC §3). The string forms are the
-/// wire names used as `.kind` in Python and `err.kind` / `err.code` in Node.
+pub use crate::canon_error::{CanonError, ErrorKind, JsonPath, PathSegment};
+use crate::config::ConfigError;
+use crate::gateway::GatewayError;
+use crate::writer::WriterError;
+
+/// The stable code of an [`Error`]: `err.code` in Node, `.code` in Python.
+/// The canonicalization kinds come first, in SPEC §3's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorKind {
-    /// NaN, ±Infinity, or a number token that overflows a double (`1e400`).
-    NonFinite,
-    /// An integer outside [−(2^53−1), 2^53−1].
-    IntegerOutOfRange,
-    /// A string or key holding an unpaired UTF-16 surrogate.
-    LoneSurrogate,
-    /// An object with the same key twice (JSON text).
-    DuplicateKey,
-    /// An object key that is not a string (Python `int` key, …).
-    NonStringKey,
-    /// A value of a type with no JSON meaning (bytes, set, Date, Map, …).
-    UnsupportedType,
-    /// Nesting deeper than [`crate::MAX_DEPTH`], or a cycle.
-    DepthExceeded,
-    /// JSON text that is not valid RFC 8259.
-    InvalidJson,
+pub enum ErrorCode {
+    /// A canonicalization error of this kind (SPEC §3).
+    Canon(ErrorKind),
+    /// A configuration key is unknown or has a bad value (`key` names it).
+    ConfigError,
+    /// The event sink cannot be opened.
+    WriterError,
+    /// No tool is registered under the name.
+    UnknownTool,
+    /// A required id is missing from the context.
+    MissingId,
+    /// A tool's result was rejected by its validator.
+    ValidationFailed,
+    /// A run budget is used up.
+    BudgetExceeded,
+    /// The loop guard refused an identical repeated call.
+    LoopDetected,
+    /// An argument of the wrong shape or value (`key` names it).
+    InvalidArgument,
+    /// A log query failed.
+    QueryError,
+    /// A bug in tooltrail (a caught panic); never a user's mistake.
+    Internal,
 }
 
-impl ErrorKind {
-    /// Every kind, in the order the SPEC lists them.
-    pub const ALL: [ErrorKind; 8] = [
-        ErrorKind::NonFinite,
-        ErrorKind::IntegerOutOfRange,
-        ErrorKind::LoneSurrogate,
-        ErrorKind::DuplicateKey,
-        ErrorKind::NonStringKey,
-        ErrorKind::UnsupportedType,
-        ErrorKind::DepthExceeded,
-        ErrorKind::InvalidJson,
+impl ErrorCode {
+    /// Every code, in a fixed order (the `.pyi` / `.d.ts` lists are
+    /// generated from it).
+    pub const ALL: [ErrorCode; 18] = [
+        ErrorCode::Canon(ErrorKind::NonFinite),
+        ErrorCode::Canon(ErrorKind::IntegerOutOfRange),
+        ErrorCode::Canon(ErrorKind::LoneSurrogate),
+        ErrorCode::Canon(ErrorKind::DuplicateKey),
+        ErrorCode::Canon(ErrorKind::NonStringKey),
+        ErrorCode::Canon(ErrorKind::UnsupportedType),
+        ErrorCode::Canon(ErrorKind::DepthExceeded),
+        ErrorCode::Canon(ErrorKind::InvalidJson),
+        ErrorCode::ConfigError,
+        ErrorCode::WriterError,
+        ErrorCode::UnknownTool,
+        ErrorCode::MissingId,
+        ErrorCode::ValidationFailed,
+        ErrorCode::BudgetExceeded,
+        ErrorCode::LoopDetected,
+        ErrorCode::InvalidArgument,
+        ErrorCode::QueryError,
+        ErrorCode::Internal,
     ];
 
-    /// The wire name, e.g. `"non_finite"`.
+    /// The wire name, e.g. `"config_error"`.
     pub const fn as_str(self) -> &'static str {
         match self {
-            ErrorKind::NonFinite => "non_finite",
-            ErrorKind::IntegerOutOfRange => "integer_out_of_range",
-            ErrorKind::LoneSurrogate => "lone_surrogate",
-            ErrorKind::DuplicateKey => "duplicate_key",
-            ErrorKind::NonStringKey => "non_string_key",
-            ErrorKind::UnsupportedType => "unsupported_type",
-            ErrorKind::DepthExceeded => "depth_exceeded",
-            ErrorKind::InvalidJson => "invalid_json",
-        }
-    }
-
-    /// Whether the kind is about a value's *type* (Python maps these to
-    /// `TypeError`, the others to `ValueError`).
-    pub const fn is_type_error(self) -> bool {
-        match self {
-            ErrorKind::NonStringKey | ErrorKind::UnsupportedType => true,
-            ErrorKind::NonFinite
-            | ErrorKind::IntegerOutOfRange
-            | ErrorKind::LoneSurrogate
-            | ErrorKind::DuplicateKey
-            | ErrorKind::DepthExceeded
-            | ErrorKind::InvalidJson => false,
+            ErrorCode::Canon(kind) => kind.as_str(),
+            ErrorCode::ConfigError => "config_error",
+            ErrorCode::WriterError => "writer_error",
+            ErrorCode::UnknownTool => "unknown_tool",
+            ErrorCode::MissingId => "missing_id",
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::BudgetExceeded => "budget_exceeded",
+            ErrorCode::LoopDetected => "loop_detected",
+            ErrorCode::InvalidArgument => "invalid_argument",
+            ErrorCode::QueryError => "query_error",
+            ErrorCode::Internal => "internal",
         }
     }
 }
 
-impl fmt::Display for ErrorKind {
+impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-/// One step of a [`JsonPath`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PathSegment {
-    /// An object member.
-    Key(String),
-    /// An array element.
-    Index(usize),
+/// An extra field an error carries besides its code and message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attr {
+    /// Canonicalization errors: the kind.
+    Kind,
+    /// Canonicalization errors: the JSON path of the offending value.
+    Path,
+    /// Canonicalization errors: the message without kind and path.
+    Detail,
+    /// The configuration key, argument or id at fault.
+    Key,
+    /// The tool.
+    Tool,
+    /// `budget_exceeded`: the budget's configuration key.
+    Budget,
+    /// `budget_exceeded`: the stop reason the run gets.
+    StopReason,
 }
 
-/// Where in a value an error sits, rendered like `$.filters[3]` or
-/// `$["odd key"]`.
-///
-/// Errors are raised at the leaf and travel outwards, so segments are pushed
-/// innermost-first and reversed only when rendered: no path is built on the
-/// success path.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct JsonPath {
-    reversed: Vec<PathSegment>,
-}
-
-impl JsonPath {
-    /// The root, `$`.
-    pub fn root() -> Self {
-        Self::default()
+impl Attr {
+    /// The attribute's name in Python (`err.stop_reason`).
+    pub const fn py_name(self) -> &'static str {
+        match self {
+            Attr::Kind => "kind",
+            Attr::Path => "path",
+            Attr::Detail => "detail",
+            Attr::Key => "key",
+            Attr::Tool => "tool",
+            Attr::Budget => "budget",
+            Attr::StopReason => "stop_reason",
+        }
     }
 
-    /// Segments from the root outwards.
-    pub fn segments(&self) -> impl Iterator<Item = &PathSegment> {
-        self.reversed.iter().rev()
+    /// The property's name in JavaScript (`err.stopReason`).
+    pub const fn js_name(self) -> &'static str {
+        match self {
+            Attr::StopReason => "stopReason",
+            other => other.py_name(),
+        }
     }
 }
 
-impl fmt::Display for JsonPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("$")?;
-        for seg in self.segments() {
-            match seg {
-                PathSegment::Index(i) => write!(f, "[{i}]")?,
-                PathSegment::Key(k) if is_plain_identifier(k) => write!(f, ".{k}")?,
-                PathSegment::Key(k) => {
-                    f.write_str("[")?;
-                    let mut quoted = Vec::with_capacity(k.len() + 2);
-                    crate::canonical::write_string(k, &mut quoted);
-                    f.write_str(&String::from_utf8_lossy(&quoted))?;
-                    f.write_str("]")?;
-                }
+/// Every error tooltrail raises to a host.
+#[derive(Debug)]
+pub enum Error {
+    /// A value has no canonical JSON form (SPEC §3).
+    Canon(CanonError),
+    /// A bad configuration.
+    Config(ConfigError),
+    /// The writer cannot start (its sink cannot be opened, or a setting is bad).
+    Writer(WriterError),
+    /// An error the gateway raises on purpose (principle 1).
+    Gateway(GatewayError),
+    /// A log query failed.
+    Query {
+        /// What went wrong.
+        message: String,
+    },
+    /// An argument of the wrong shape or value.
+    InvalidArgument {
+        /// The argument (`timeout`, `ctx.run_id`, `traceparent`, …).
+        key: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A bug in tooltrail, caught at the binding boundary (a panic).
+    Internal(String),
+}
+
+impl Error {
+    /// An [`Error::InvalidArgument`] naming `key`.
+    pub fn invalid_argument(key: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Canon(e) => ErrorCode::Canon(e.kind()),
+            Error::Config(_) => ErrorCode::ConfigError,
+            Error::Writer(WriterError::Open { .. }) => ErrorCode::WriterError,
+            Error::Writer(WriterError::InvalidConfig { .. }) => ErrorCode::ConfigError,
+            Error::Gateway(e) => e.code(),
+            Error::Query { .. } => ErrorCode::QueryError,
+            Error::InvalidArgument { .. } => ErrorCode::InvalidArgument,
+            Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The extra fields this error carries, for the host exception.
+    pub fn attributes(&self) -> Vec<(Attr, String)> {
+        match self {
+            Error::Canon(e) => vec![
+                (Attr::Kind, e.kind().as_str().to_owned()),
+                (Attr::Path, e.path().to_string()),
+                (Attr::Detail, e.detail().to_owned()),
+            ],
+            Error::Config(e) => vec![(Attr::Key, e.key.clone())],
+            Error::Writer(WriterError::InvalidConfig { key, .. }) => {
+                vec![(Attr::Key, (*key).to_owned())]
             }
-        }
-        Ok(())
-    }
-}
-
-fn is_plain_identifier(k: &str) -> bool {
-    let mut chars = k.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// A value that cannot be canonicalized or hashed: its [`ErrorKind`], the
-/// [`JsonPath`] of the offending value, and a human-readable detail.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CanonError {
-    kind: ErrorKind,
-    path: JsonPath,
-    detail: String,
-}
-
-impl CanonError {
-    /// An error at the root; wrap with [`CanonError::within_key`] /
-    /// [`CanonError::within_index`] while unwinding.
-    pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
-        Self {
-            kind,
-            path: JsonPath::root(),
-            detail: detail.into(),
+            Error::Writer(WriterError::Open { .. }) => Vec::new(),
+            Error::Gateway(e) => e.attributes(),
+            Error::Query { .. } | Error::Internal(_) => Vec::new(),
+            Error::InvalidArgument { key, .. } => vec![(Attr::Key, key.clone())],
         }
     }
-
-    /// Prefixes the path with an object key (the error happened inside it).
-    pub fn within_key(mut self, key: &str) -> Self {
-        self.path.reversed.push(PathSegment::Key(key.to_owned()));
-        self
-    }
-
-    /// Prefixes the path with an array index.
-    pub fn within_index(mut self, index: usize) -> Self {
-        self.path.reversed.push(PathSegment::Index(index));
-        self
-    }
-
-    /// The error kind.
-    pub fn kind(&self) -> ErrorKind {
-        self.kind
-    }
-
-    /// The path of the offending value.
-    pub fn path(&self) -> &JsonPath {
-        &self.path
-    }
-
-    /// The detail without kind and path.
-    pub fn detail(&self) -> &str {
-        &self.detail
-    }
 }
 
-impl fmt::Display for CanonError {
+impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at {}: {}", self.kind, self.path, self.detail)
+        match self {
+            Error::Canon(e) => e.fmt(f),
+            Error::Config(e) => e.fmt(f),
+            Error::Writer(e) => e.fmt(f),
+            Error::Gateway(e) => e.fmt(f),
+            Error::Query { message } => f.write_str(message),
+            Error::InvalidArgument { key, message } => write!(f, "invalid `{key}`: {message}"),
+            Error::Internal(message) => write!(
+                f,
+                "internal error in tooltrail (a bug; please report it): {message}"
+            ),
+        }
     }
 }
 
-impl std::error::Error for CanonError {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Canon(e) => Some(e),
+            Error::Config(e) => Some(e),
+            Error::Writer(e) => Some(e),
+            Error::Gateway(e) => Some(e),
+            Error::Query { .. } | Error::InvalidArgument { .. } | Error::Internal(_) => None,
+        }
+    }
+}
+
+impl From<CanonError> for Error {
+    fn from(e: CanonError) -> Self {
+        Error::Canon(e)
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e)
+    }
+}
+
+impl From<WriterError> for Error {
+    fn from(e: WriterError) -> Self {
+        Error::Writer(e)
+    }
+}
+
+impl From<GatewayError> for Error {
+    fn from(e: GatewayError) -> Self {
+        Error::Gateway(e)
+    }
+}
+
+/// The message of a caught panic payload (for [`Error::Internal`]).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_canon_kinds_come_first() {
+        let names: Vec<_> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), names.len());
+        let kinds: Vec<_> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(&names[..kinds.len()], &kinds[..]);
+    }
+}

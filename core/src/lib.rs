@@ -13,11 +13,13 @@
 //! assert_eq!(stable_hash_json(r#"{"a":1}"#).unwrap().len(), 64);
 //! ```
 
+mod canon_error;
 mod canonical;
 pub mod cli;
 pub mod config;
 mod error;
 mod error_class;
+mod escape;
 mod event;
 pub mod gateway;
 mod hash;
@@ -27,6 +29,7 @@ mod parse;
 pub mod query;
 pub mod redact;
 pub mod report;
+pub mod schema;
 mod value;
 pub mod writer;
 
@@ -34,8 +37,10 @@ pub use canonical::{
     canonical_json, canonical_json_from_text, check_depth, write_canonical, write_ordered,
 };
 pub use config::{Config, ConfigError};
-pub use error::{CanonError, ErrorKind, JsonPath, PathSegment};
-pub use error_class::{ERROR_CLASSES, FailureFacts, classify};
+pub use error::{
+    Attr, CanonError, Error, ErrorCode, ErrorKind, JsonPath, PathSegment, panic_message,
+};
+pub use error_class::{CODE_PATHS, ERROR_CLASSES, FailureFacts, STATUS_PATHS, classify};
 pub use event::{SCHEMA_VERSION, format_timestamp, now_timestamp, write_event_line};
 pub use gateway::{CallHandle, Event, Gateway, GatewayError, Outcome, RunCtx};
 pub use hash::{

@@ -1,6 +1,6 @@
 //! Number policy and ECMAScript number formatting.
 
-use crate::error::{CanonError, ErrorKind};
+use crate::canon_error::{CanonError, ErrorKind};
 
 /// 2^53 − 1, the largest integer every language represents exactly.
 pub const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;

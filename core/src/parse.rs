@@ -7,10 +7,10 @@
 
 use std::collections::HashSet;
 
-use crate::canonical::check_depth;
-use crate::error::{CanonError, ErrorKind};
+use crate::canon_error::{CanonError, ErrorKind};
 use crate::number::{MAX_SAFE_INTEGER, check_float, out_of_range};
 use crate::value::Value;
+use crate::value::check_depth;
 
 /// Parses UTF-8 JSON text into a [`Value`], applying the SPEC §3 input policy.
 pub fn parse_json(text: &[u8]) -> Result<Value, CanonError> {

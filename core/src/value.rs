@@ -1,8 +1,24 @@
 //! The JSON value model every binding converts into.
 
+use crate::canon_error::{CanonError, ErrorKind};
+
 /// Deepest allowed nesting of arrays and objects (SPEC §3): a top-level array
 /// is depth 1, so 64 nested arrays pass and 65 fail with `depth_exceeded`.
 pub const MAX_DEPTH: usize = 64;
+
+/// Fails with `depth_exceeded` when a container would open at `depth`
+/// (0 for the top level) beyond [`MAX_DEPTH`]. Converters in the bindings
+/// call it before descending, which also stops cycles.
+pub fn check_depth(depth: usize) -> Result<(), CanonError> {
+    if depth >= MAX_DEPTH {
+        Err(CanonError::new(
+            ErrorKind::DepthExceeded,
+            format!("nesting deeper than {MAX_DEPTH} arrays/objects (or a cycle)"),
+        ))
+    } else {
+        Ok(())
+    }
+}
 
 /// A JSON value as tooltrail sees it.
 ///
@@ -38,6 +54,19 @@ impl Value {
         match self {
             Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
+        }
+    }
+
+    /// The JSON type's name (`null`, `boolean`, `number`, `string`,
+    /// `array`, `object`), for error messages.
+    pub const fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
         }
     }
 }

@@ -22,7 +22,7 @@ fn ctx_of(v: &Value) -> RunCtx {
         parent_span_id: None,
     };
     if let Some(header) = text(v.get("traceparent")) {
-        assert!(c.apply_traceparent(&header));
+        c.continue_trace(&header).unwrap();
     }
     c
 }
@@ -71,16 +71,16 @@ fn the_scenario_matches_the_golden_file() {
             let message = text(outcome.get("message")).unwrap();
             let mut facts = FailureFacts::default();
             match text(outcome.get("raise")).as_deref() {
-                Some("timeout") => facts.class_name = "TimeoutError".into(),
+                Some("timeout") => facts.class_names = vec!["TimeoutError".into()],
                 Some("http") => {
-                    facts.class_name = "HTTPError".into();
+                    facts.class_names = vec!["HTTPError".into()];
                     facts.http_status = Some(num(outcome.get("status")) as u16);
                 }
                 Some("network") => {
-                    facts.class_name = "ConnectionRefusedError".into();
-                    facts.network = true;
+                    facts.class_names =
+                        vec!["ConnectionRefusedError".into(), "ConnectionError".into()];
                 }
-                Some("class") => facts.class_name = text(outcome.get("class")).unwrap(),
+                Some("class") => facts.class_names = vec![text(outcome.get("class")).unwrap()],
                 other => panic!("unknown raise {other:?}"),
             }
             Outcome::Failed { facts, message }

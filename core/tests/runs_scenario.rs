@@ -61,7 +61,7 @@ fn the_runs_scenario_matches_the_golden_file() {
                             Some(v) => Outcome::Returned(Ok(v.clone())),
                             None => Outcome::Failed {
                                 facts: FailureFacts {
-                                    class_name: "HTTPError".into(),
+                                    class_names: vec!["HTTPError".into()],
                                     http_status: Some(num(outcome.get("status")) as u16),
                                     ..FailureFacts::default()
                                 },

@@ -9,6 +9,7 @@
 //! languages write the same bytes.
 
 mod alerts;
+mod ctx;
 mod ids;
 mod line;
 mod run;
@@ -44,13 +45,15 @@ impl AlertReplay {
         self.0.evaluate(c, now_us)
     }
 }
+pub use crate::schema::{STOP_REASONS, StopReason};
+pub use ctx::{CTX_KEYS, IdArg, RunCtx};
 pub(crate) use ids::is_w3c_id;
 pub use ids::{
     Clock, IdSource, TraceParent, parse_traceparent, sampled, timestamp_at, traceparent,
 };
 pub use line::Event;
-pub use run::{Budget, STOP_REASONS};
-pub use types::{CallHandle, Deterministic, GatewayError, Outcome, RunCtx, RunExit};
+pub use run::Budget;
+pub use types::{CallHandle, Deterministic, GatewayError, Outcome, RunExit};
 
 use crate::config::{Config, Requirement, StoreResults};
 use crate::error::CanonError;
@@ -118,6 +121,17 @@ impl Gateway {
             alerts: Mutex::new(alerts::Alerts::default()),
             last_sample: Mutex::new(None),
         }
+    }
+
+    /// A gateway for the named tools with the configuration's HMAC key (read
+    /// from the environment variable `logging.tool_calls.hash_key_env` names).
+    pub fn from_config(
+        config: Config,
+        tools: impl IntoIterator<Item = String>,
+        deterministic: Option<Deterministic>,
+    ) -> Result<Self, crate::ConfigError> {
+        let hash_key = config.hash_key()?;
+        Ok(Self::new(config, tools, hash_key, deterministic))
     }
 
     /// The configuration in force.
@@ -263,7 +277,7 @@ impl Gateway {
                 state.stop(budget.stop_reason());
                 Some(GatewayError::BudgetExceeded(budget))
             } else if let LoopVerdict::Block(count) = verdict {
-                state.stop("loop_detected");
+                state.stop(StopReason::LoopDetected);
                 Some(GatewayError::LoopDetected {
                     tool: tool.to_owned(),
                     count,

@@ -3,20 +3,8 @@
 use std::collections::HashMap;
 
 use crate::config::Config;
+use crate::schema::StopReason;
 use crate::value::Value;
-
-/// Why a run stopped (SPEC §4), defined once here.
-pub const STOP_REASONS: [&str; 9] = [
-    "completed",
-    "error",
-    "max_tool_calls",
-    "max_steps",
-    "max_duration",
-    "max_spend",
-    "loop_detected",
-    "cancelled",
-    "timeout",
-];
 
 /// Which budget refused a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,12 +31,12 @@ impl Budget {
     }
 
     /// The stop reason a run gets when this budget ends it.
-    pub const fn stop_reason(self) -> &'static str {
+    pub const fn stop_reason(self) -> StopReason {
         match self {
-            Budget::ToolCalls => "max_tool_calls",
-            Budget::Steps => "max_steps",
-            Budget::Duration => "max_duration",
-            Budget::Spend => "max_spend",
+            Budget::ToolCalls => StopReason::MaxToolCalls,
+            Budget::Steps => StopReason::MaxSteps,
+            Budget::Duration => StopReason::MaxDuration,
+            Budget::Spend => StopReason::MaxSpend,
         }
     }
 }
@@ -66,7 +54,7 @@ pub struct RunState {
     pub(crate) steps: u64,
     pub(crate) spend_usd: f64,
     pub(crate) loops: HashMap<(String, String), u64>,
-    pub(crate) stop_reason: Option<&'static str>,
+    pub(crate) stop_reason: Option<StopReason>,
 }
 
 /// What the loop guard says about one more identical call.
@@ -120,7 +108,7 @@ impl RunState {
     }
 
     /// Records the first reason the run must stop for.
-    pub(crate) fn stop(&mut self, reason: &'static str) {
+    pub(crate) fn stop(&mut self, reason: StopReason) {
         self.stop_reason.get_or_insert(reason);
     }
 

@@ -4,10 +4,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use super::ctx::RunCtx;
 use super::line::{Event, Line};
-use super::run::{self, Budget, RunState, STOP_REASONS};
-use super::types::{GatewayError, RunCtx, RunExit};
+use super::run::{self, Budget, RunState};
+use super::types::{GatewayError, RunExit};
 use super::{Gateway, lock, sampled};
+use crate::schema::StopReason;
 
 impl Gateway {
     /// Opens a run: generates missing run and trace ids, gives the run its own
@@ -78,10 +80,9 @@ impl Gateway {
 
     /// Sets the stop reason explicitly (the first one set wins).
     pub fn stop_run(&self, run_id: &str, reason: &str) -> Result<(), GatewayError> {
-        let reason = STOP_REASONS
-            .iter()
-            .find(|r| **r == reason)
-            .ok_or_else(|| GatewayError::UnknownStopReason(reason.to_owned()))?;
+        let reason: StopReason = reason
+            .parse()
+            .map_err(|_| GatewayError::UnknownStopReason(reason.to_owned()))?;
         let run = self.open_run(run_id)?;
         lock(&run).stop(reason);
         Ok(())
@@ -97,14 +98,10 @@ impl Gateway {
         lock(&self.seqs).remove(run_id);
         let now = self.clock.now_us();
         let state = lock(&run);
-        let reason = state.stop_reason.unwrap_or(match exit {
-            RunExit::Normal => "completed",
-            RunExit::Raised => "error",
-            RunExit::Cancelled => "cancelled",
-        });
+        let reason = state.stop_reason.unwrap_or(exit.stop_reason());
         let mut line = Line::new("run_end", now);
         line.raw(&state.common)
-            .str("stop_reason", reason)
+            .str("stop_reason", reason.as_str())
             .num("duration_ms", (now - state.start_us) as f64 / 1000.0)
             .num("tool_calls", state.tool_calls as f64)
             .num("errors", state.errors as f64)

@@ -3,41 +3,11 @@
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use super::TraceParent;
 use super::run::{Budget, RunState};
-use crate::error::CanonError;
+use crate::error::{Attr, CanonError, ErrorCode};
 use crate::error_class::FailureFacts;
+use crate::schema::StopReason;
 use crate::value::Value;
-
-/// The ids a call runs under (SPEC §6 `RunCtx`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RunCtx {
-    /// The run.
-    pub run_id: Option<String>,
-    /// The W3C trace (32 hex).
-    pub trace_id: Option<String>,
-    /// The end user, if known.
-    pub user_id: Option<String>,
-    /// The incoming request.
-    pub request_id: Option<String>,
-    /// The span the calls are children of (the run's, or an incoming `traceparent`'s).
-    pub parent_span_id: Option<String>,
-}
-
-impl RunCtx {
-    /// Takes the trace id and parent span from a W3C `traceparent` header
-    /// (an incoming request's); false, changing nothing, if it is malformed.
-    pub fn apply_traceparent(&mut self, header: &str) -> bool {
-        match TraceParent::parse(header) {
-            Some(tp) => {
-                self.trace_id = Some(tp.trace_id);
-                self.parent_span_id = Some(tp.parent_id);
-                true
-            }
-            None => false,
-        }
-    }
-}
 
 /// Errors the gateway raises on purpose (principle 1: only these).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,15 +39,38 @@ pub enum GatewayError {
 }
 
 impl GatewayError {
+    /// The stable code (for the refusals, also the logged `error_class`).
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            GatewayError::UnknownTool(_) => ErrorCode::UnknownTool,
+            GatewayError::MissingId(_) => ErrorCode::MissingId,
+            GatewayError::ValidationFailed { .. } => ErrorCode::ValidationFailed,
+            GatewayError::BudgetExceeded(_) => ErrorCode::BudgetExceeded,
+            GatewayError::LoopDetected { .. } => ErrorCode::LoopDetected,
+            GatewayError::UnknownStopReason(_) | GatewayError::UnknownRun(_) => {
+                ErrorCode::InvalidArgument
+            }
+        }
+    }
+
     /// The `error_class` string.
     pub fn error_class(&self) -> &'static str {
+        self.code().as_str()
+    }
+
+    /// The extra fields the host exception carries.
+    pub fn attributes(&self) -> Vec<(Attr, String)> {
         match self {
-            GatewayError::UnknownTool(_) => "unknown_tool",
-            GatewayError::MissingId(_) => "missing_id",
-            GatewayError::ValidationFailed { .. } => "validation_failed",
-            GatewayError::BudgetExceeded(_) => "budget_exceeded",
-            GatewayError::LoopDetected { .. } => "loop_detected",
-            GatewayError::UnknownStopReason(_) | GatewayError::UnknownRun(_) => "invalid_argument",
+            GatewayError::UnknownTool(tool)
+            | GatewayError::ValidationFailed { tool, .. }
+            | GatewayError::LoopDetected { tool, .. } => vec![(Attr::Tool, tool.clone())],
+            GatewayError::MissingId(id) => vec![(Attr::Key, (*id).to_owned())],
+            GatewayError::BudgetExceeded(b) => vec![
+                (Attr::Budget, b.key().to_owned()),
+                (Attr::StopReason, b.stop_reason().as_str().to_owned()),
+            ],
+            GatewayError::UnknownStopReason(_) => vec![(Attr::Key, "reason".to_owned())],
+            GatewayError::UnknownRun(_) => vec![(Attr::Key, "run_id".to_owned())],
         }
     }
 }
@@ -103,7 +96,7 @@ impl fmt::Display for GatewayError {
             GatewayError::UnknownStopReason(r) => write!(
                 f,
                 "unknown stop_reason {r:?}; expected one of {}",
-                super::run::STOP_REASONS.join(", ")
+                crate::schema::STOP_REASONS.join(", ")
             ),
             GatewayError::UnknownRun(r) => write!(f, "no open run with run_id {r:?}"),
         }
@@ -167,4 +160,25 @@ pub enum RunExit {
     Raised,
     /// The block was cancelled (asyncio cancellation, AbortError).
     Cancelled,
+}
+
+impl RunExit {
+    /// How a block ended that raised `failure` (`None`: it did not raise):
+    /// a cancellation by [`classify`](crate::classify)'s rules is `Cancelled`.
+    pub fn after(failure: Option<&FailureFacts>) -> Self {
+        match failure {
+            None => RunExit::Normal,
+            Some(f) if f.is_cancellation() => RunExit::Cancelled,
+            Some(_) => RunExit::Raised,
+        }
+    }
+
+    /// The stop reason a run gets from its exit when nothing else stopped it.
+    pub const fn stop_reason(self) -> StopReason {
+        match self {
+            RunExit::Normal => StopReason::Completed,
+            RunExit::Raised => StopReason::Error,
+            RunExit::Cancelled => StopReason::Cancelled,
+        }
+    }
 }
