@@ -12,6 +12,8 @@ const tooltrail = require('tooltrail')
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736'
 const TP = `00-${TRACE}-00f067aa0ba902b7-01`
 
+const ctx = (ids = {}) => ({ run_id: 'r', trace_id: TRACE, request_id: 'q', ...ids })
+
 function gateway(impls = { t: () => 1 }, opts = {}) {
   const events = []
   const logger = { event: (name, fields) => events.push([name, fields]) }
@@ -32,22 +34,21 @@ function thrown(fn) {
 test('an empty user_id is absent in runs, calls and contexts', () => {
   // Before: startRun({ user_id: '' }) wrote null but call() kept "".
   const { gw, events } = gateway()
-  const run = gw.startRun({ user_id: '', request_id: '' })
+  const run = gw.startRun({ user_id: '', request_id: 'q' })
   run.call('t', {})
   run.end()
-  gw.call({ run_id: 'r2', user_id: '' }, 't', {})
-  assert.ok(events.length >= 4)
-  for (const [, f] of events) {
-    assert.equal(f.user_id, null)
-    assert.equal(f.request_id, null)
-  }
+  gw.call(ctx({ run_id: 'r2', user_id: '' }), 't', {})
+  assert.equal(events.length, 6)
+  for (const [, f] of events) assert.equal(f.user_id, null)
+  // An empty required id is missing, as in Python.
+  assert.equal(thrown(() => gw.call(ctx({ run_id: 'r3', request_id: '' }), 't', {})).code, 'missing_id')
 })
 
 test('a non-string id names the key', () => {
   for (const bad of [7, 1.5, ['u'], { u: 1 }, true]) {
     for (const make of [
-      () => gateway().gw.call({ run_id: 'r', user_id: bad }, 't', {}),
-      () => gateway().gw.startRun({ user_id: bad }),
+      () => gateway().gw.call(ctx({ user_id: bad }), 't', {}),
+      () => gateway().gw.startRun({ request_id: 'q', user_id: bad }),
     ]) {
       const err = thrown(make)
       assert.ok(err instanceof tooltrail.TooltrailError, String(err))
@@ -62,7 +63,7 @@ test('a non-string id names the key', () => {
 })
 
 test('a bad traceparent names the key', () => {
-  const err = thrown(() => gateway().gw.call({ run_id: 'r', traceparent: '00-nope' }, 't', {}))
+  const err = thrown(() => gateway().gw.call(ctx({ traceparent: '00-nope' }), 't', {}))
   assert.ok(err instanceof tooltrail.TooltrailError)
   assert.equal(err.code, 'invalid_argument')
   assert.equal(err.key, 'traceparent')
@@ -70,12 +71,12 @@ test('a bad traceparent names the key', () => {
 
 test('Run.traceparent comes from the core', () => {
   const { gw } = gateway()
-  const run = gw.startRun({ traceparent: TP })
+  const run = gw.startRun({ request_id: 'q', traceparent: TP })
   const header = run.traceparent()
   assert.equal(header, tooltrail.traceparent(TRACE, run.ctx.parent_span_id))
   assert.notEqual(header, TP)
   run.end()
-  const other = gw.startRun({ trace_id: 'not-w3c' })
+  const other = gw.startRun({ request_id: 'q', trace_id: 'not-w3c' })
   assert.equal(other.traceparent(), null)
   other.end()
   assert.equal(typeof tooltrail.Run, 'function', 'index.d.ts declares Run; index.js exports it')
@@ -83,7 +84,7 @@ test('Run.traceparent comes from the core', () => {
 
 test('unknown stop reasons and runs are invalid arguments', () => {
   const { gw } = gateway()
-  const run = gw.startRun()
+  const run = gw.startRun({ request_id: 'q' })
   assert.equal(thrown(() => run.stop('done')).key, 'reason')
   run.end()
   const err = thrown(() => run.step())
@@ -96,7 +97,7 @@ test('every error is a TooltrailError with code and errorClass', () => {
   for (const [make, code] of [
     [() => tooltrail.stableHash({ a: NaN }), 'non_finite'],
     [() => new tooltrail.ToolGateway({ impls: {}, config: { nope: 1 } }), 'config_error'],
-    [() => gateway().gw.call({ run_id: 'r' }, 'missing', {}), 'unknown_tool'],
+    [() => gateway().gw.call(ctx(), 'missing', {}), 'unknown_tool'],
     [() => new tooltrail.EventWriter({ path: '/proc/no/such/dir' }), 'writer_error'],
   ]) {
     const err = thrown(make)
@@ -114,7 +115,7 @@ async function classOf(error) {
     },
   })
   try {
-    await gw.call({ run_id: 'r' }, 't', {})
+    await gw.call(ctx(), 't', {})
   } catch (e) {
     assert.equal(e, error, 'the tool error is rethrown untouched')
   }
@@ -151,7 +152,7 @@ test('a hostile argument never breaks the call: it is logged as args_error', () 
   const { gw, named } = gateway()
   const args = {}
   Object.defineProperty(args, 'secret', { enumerable: true, get() { throw new Error('getter') } })
-  assert.equal(gw.call({ run_id: 'r' }, 't', args), 1)
+  assert.equal(gw.call(ctx(), 't', args), 1)
   const [call] = named('tool_call')
   assert.equal(call.args_hash, null)
   assert.equal(call.args_error.kind, 'unsupported_type')
@@ -162,11 +163,11 @@ test('validators run in the core: false, a throw, and a pass', async () => {
     { t: (a) => a.v, u: async (a) => a.v },
     { validators: { t: (v) => v !== 'bad', u: (v) => { if (v === 'bad') throw new Error('no bad values') } } },
   )
-  assert.equal(gw.call({ run_id: 'r' }, 't', { v: 'ok' }), 'ok')
-  const e1 = thrown(() => gw.call({ run_id: 'r' }, 't', { v: 'bad' }))
+  assert.equal(gw.call(ctx(), 't', { v: 'ok' }), 'ok')
+  const e1 = thrown(() => gw.call(ctx(), 't', { v: 'bad' }))
   assert.equal(e1.code, 'validation_failed')
   assert.equal(e1.tool, 't')
-  await assert.rejects(gw.call({ run_id: 'r' }, 'u', { v: 'bad' }), (e) => e.code === 'validation_failed' && /no bad values/.test(e.message))
+  await assert.rejects(gw.call(ctx(), 'u', { v: 'bad' }), (e) => e.code === 'validation_failed' && /no bad values/.test(e.message))
   const classes = named('tool_result').map((r) => r.error_class ?? null)
   assert.deepEqual(classes, [null, 'validation_failed', 'validation_failed'])
 })
@@ -174,9 +175,9 @@ test('validators run in the core: false, a throw, and a pass', async () => {
 test('an aborted run ends cancelled, a throwing one error, end(undefined) completed', async () => {
   const { gw, named } = gateway()
   const abort = new DOMException('stop', 'AbortError')
-  await assert.rejects(gw.run({}, () => { throw abort }))
-  await assert.rejects(gw.run({}, () => { throw new RangeError('x') }))
-  gw.startRun().end(undefined)
+  await assert.rejects(gw.run({ request_id: 'q' }, () => { throw abort }))
+  await assert.rejects(gw.run({ request_id: 'q' }, () => { throw new RangeError('x') }))
+  gw.startRun({ request_id: 'q' }).end(undefined)
   assert.deepEqual(named('run_end').map((e) => e.stop_reason), ['cancelled', 'error', 'completed'])
 })
 
@@ -184,7 +185,7 @@ test('impls are snapshotted at construction', () => {
   const impls = { t: () => 1 }
   const { gw } = gateway(impls)
   delete impls.t
-  assert.equal(gw.call({ run_id: 'r' }, 't', {}), 1)
+  assert.equal(gw.call(ctx(), 't', {}), 1)
 })
 
 test('bad flush and close timeouts are rejected as in Python', async () => {
@@ -208,6 +209,6 @@ test('the config file is read by the core', () => {
   const file = path.join(dir, 'c.yaml')
   fs.writeFileSync(file, 'logging:\n  tool_calls:\n    store_args: true\n')
   const { gw, named } = gateway(undefined, { config: file })
-  gw.call({ run_id: 'r' }, 't', { a: 1 })
+  gw.call(ctx(), 't', { a: 1 })
   assert.deepEqual(named('tool_call')[0].args, { a: 1 })
 })

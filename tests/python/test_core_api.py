@@ -23,6 +23,10 @@ class Memory:
         return [f for n, f in self.events if n == name]
 
 
+def ctx(**ids):
+    return {"run_id": "r", "trace_id": TRACE, "request_id": "q", **ids}
+
+
 def gateway(impls=None, **kw):
     log = Memory()
     return tooltrail.ToolGateway(impls=impls or {"t": lambda **_: 1}, logger=log, **kw), log
@@ -31,21 +35,23 @@ def gateway(impls=None, **kw):
 def test_an_empty_user_id_is_absent_in_runs_calls_and_contexts():
     # Before: gw.run(user_id="") wrote "user_id": "" while Node wrote null.
     gw, log = gateway()
-    with gw.run(user_id="", request_id="") as run:
+    with gw.run(user_id="", request_id="q") as run:
         run.call("t", {})
-    gw.call({"run_id": "r2", "user_id": ""}, "t", {})
+    gw.call(ctx(run_id="r2", user_id=""), "t", {})
     assert tooltrail.RunCtx(user_id="").user_id is None
     events = [f for _, f in log.events]
-    assert events and all(f["user_id"] is None for f in events)
-    assert all(f["request_id"] is None for f in events)
+    assert len(events) == 6 and all(f["user_id"] is None for f in events)
+    # An empty required id is missing, as in Node.
+    with pytest.raises(tooltrail.MissingIdError):
+        gw.call(ctx(run_id="r3", request_id=""), "t", {})
 
 
 @pytest.mark.parametrize("bad", [7, 1.5, ["u"], {"u": 1}, True])
 def test_a_non_string_id_names_the_key(bad):
     for make in (
         lambda: tooltrail.RunCtx(user_id=bad),
-        lambda: gateway()[0].call({"run_id": "r", "user_id": bad}, "t", {}),
-        lambda: gateway()[0].run(user_id=bad),
+        lambda: gateway()[0].call(ctx(user_id=bad), "t", {}),
+        lambda: gateway()[0].run(request_id="q", user_id=bad),
     ):
         with pytest.raises(tooltrail.InvalidArgumentError) as e:
             make()
@@ -63,17 +69,17 @@ def test_a_bad_traceparent_names_the_key():
 
 def test_run_traceparent_comes_from_the_core():
     gw, _ = gateway()
-    with gw.run(traceparent=TP) as run:
+    with gw.run(request_id="q", traceparent=TP) as run:
         header = run.traceparent()
         assert header == tooltrail.traceparent(TRACE, run.ctx.parent_span_id)
         assert header.startswith(f"00-{TRACE}-") and header != TP
-    with gw.run(trace_id="not-w3c") as run:
+    with gw.run(request_id="q", trace_id="not-w3c") as run:
         assert run.traceparent() is None  # never a header a receiver rejects
 
 
 def test_unknown_stop_reason_and_run_are_invalid_arguments():
     gw, _ = gateway()
-    with gw.run() as run:
+    with gw.run(request_id="q") as run:
         with pytest.raises(tooltrail.InvalidArgumentError) as e:
             run.stop("done")
         assert e.value.key == "reason"
@@ -87,7 +93,7 @@ def test_every_error_carries_code_and_error_class():
     for make, code in [
         (lambda: tooltrail.stable_hash({"a": float("nan")}), "non_finite"),
         (lambda: tooltrail.ToolGateway(impls={}, config={"nope": 1}), "config_error"),
-        (lambda: gateway()[0].call({"run_id": "r"}, "missing", {}), "unknown_tool"),
+        (lambda: gateway()[0].call(ctx(), "missing", {}), "unknown_tool"),
         (lambda: tooltrail.EventWriter("/proc/no/such/dir"), "writer_error"),
     ]:
         with pytest.raises(tooltrail.TooltrailError) as e:
@@ -142,17 +148,17 @@ def test_failure_classes_come_from_class_names_and_probes(exc, cls):
 
     gw, log = gateway({"t": tool})
     with pytest.raises(type(exc)):
-        gw.call({"run_id": "r"}, "t", {})
+        gw.call(ctx(), "t", {})
     assert log.named("tool_result")[0]["error_class"] == cls
 
 
 def test_a_cancelled_run_ends_cancelled_and_a_raising_one_error():
     gw, log = gateway()
     with pytest.raises(asyncio.CancelledError):
-        with gw.run():
+        with gw.run(request_id="q"):
             raise asyncio.CancelledError()
     with pytest.raises(KeyError):
-        with gw.run():
+        with gw.run(request_id="q"):
             raise KeyError("x")
     assert [e["stop_reason"] for e in log.named("run_end")] == ["cancelled", "error"]
 
@@ -161,7 +167,7 @@ def test_impls_are_snapshotted_at_construction():
     impls = {"t": lambda **_: 1}
     gw, log = gateway(impls)
     impls.clear()  # before: the core still knew "t" and the lookup panicked
-    assert gw.call({"run_id": "r"}, "t", {}) == 1
+    assert gw.call(ctx(), "t", {}) == 1
 
 
 def test_bad_flush_and_close_timeouts_are_rejected(tmp_path):
@@ -184,5 +190,5 @@ def test_the_config_file_is_read_by_the_core(tmp_path):
     p = tmp_path / "c.yaml"
     p.write_text("logging:\n  tool_calls:\n    store_args: true\n")
     gw, log = gateway(config=str(p))
-    gw.call({"run_id": "r"}, "t", {"a": 1})
+    gw.call(ctx(), "t", {"a": 1})
     assert log.named("tool_call")[0]["args"] == {"a": 1}
