@@ -122,6 +122,20 @@ impl RunCtx {
     }
 }
 
+/// [`traceparent`](super::traceparent) for the bindings' public function: an
+/// error naming the ids when they are not W3C ids.
+pub fn outgoing_traceparent(trace_id: &str, span_id: &str, sampled: bool) -> Result<String, Error> {
+    super::traceparent(trace_id, span_id, sampled).ok_or_else(|| {
+        Error::invalid_argument(
+            "trace_id",
+            format!(
+                "not W3C ids (32 and 16 lowercase hex digits, not all zero): \
+                 trace_id={trace_id:?}, span_id={span_id:?}"
+            ),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

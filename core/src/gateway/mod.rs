@@ -47,7 +47,7 @@ impl AlertReplay {
     }
 }
 pub use crate::schema::{STOP_REASONS, StopReason};
-pub use ctx::{CTX_KEYS, IdArg, RunCtx};
+pub use ctx::{CTX_KEYS, IdArg, RunCtx, outgoing_traceparent};
 pub(crate) use ids::is_w3c_id;
 pub use ids::{
     Clock, IdSource, TraceParent, parse_traceparent, sampled, timestamp_at, traceparent,
