@@ -150,3 +150,13 @@ impl<T, E: Into<Failure>> ResultExt<T> for Result<T, E> {
         })
     }
 }
+
+/// Runs `f`, turning a panic (a bug in tooltrail) into a thrown `internal`
+/// `TooltrailError`: unwinding through Node-API's `extern "C"` frames would
+/// abort the whole process instead.
+pub fn guard<T>(env: &Env, f: impl FnOnce() -> napi::Result<T>) -> napi::Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(payload) => Err(Error::Internal(tooltrail_core::panic_message(&*payload))).js(env),
+    }
+}

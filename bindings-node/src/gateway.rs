@@ -13,7 +13,7 @@ use tooltrail_core::{
 
 use crate::calls::Calls;
 use crate::convert::{Converter, Fail};
-use crate::errors::ResultExt;
+use crate::errors::{ResultExt, guard};
 use crate::host::Host;
 use crate::writer::JsEventWriter;
 use crate::{to_unknown, to_value};
@@ -186,37 +186,41 @@ impl JsGateway {
         parent_span_id: Unknown<'_>,
         traceparent: Unknown<'_>,
     ) -> Result<f64> {
-        // SAFETY: every value converted below belongs to `env`, this call's.
-        let converter = unsafe { Converter::new(env.raw()) }.js(&env)?;
-        // Strings are read as UTF-16 so a lone surrogate is an error, not a
-        // silent U+FFFD; other types are the core's to reject.
-        let id = |v: Unknown<'_>| -> Result<IdArg> {
-            Ok(match v.get_type()? {
-                ValueType::Undefined | ValueType::Null => IdArg::Absent,
-                ValueType::String => IdArg::Text(unsafe { converter.string(v.raw()) }.js(&env)?),
-                other => IdArg::Wrong(format!("{other}").to_lowercase()),
-            })
-        };
-        let ctx = RunCtx::from_args([
-            id(run_id)?,
-            id(trace_id)?,
-            id(user_id)?,
-            id(request_id)?,
-            id(parent_span_id)?,
-            id(traceparent)?,
-        ])
-        .js(&env)?;
-        let args = unsafe { logged_value(&converter, &env, &args) };
-        match self.core.begin(&ctx, &name, args) {
-            Ok((handle, event)) => {
-                self.emit(event);
-                Ok(self.lock_calls().put(handle))
+        guard(&env, || {
+            // SAFETY: every value converted below belongs to `env`, this call's.
+            let converter = unsafe { Converter::new(env.raw()) }.js(&env)?;
+            // Strings are read as UTF-16 so a lone surrogate is an error, not a
+            // silent U+FFFD; other types are the core's to reject.
+            let id = |v: Unknown<'_>| -> Result<IdArg> {
+                Ok(match v.get_type()? {
+                    ValueType::Undefined | ValueType::Null => IdArg::Absent,
+                    ValueType::String => {
+                        IdArg::Text(unsafe { converter.string(v.raw()) }.js(&env)?)
+                    }
+                    other => IdArg::Wrong(format!("{other}").to_lowercase()),
+                })
+            };
+            let ctx = RunCtx::from_args([
+                id(run_id)?,
+                id(trace_id)?,
+                id(user_id)?,
+                id(request_id)?,
+                id(parent_span_id)?,
+                id(traceparent)?,
+            ])
+            .js(&env)?;
+            let args = unsafe { logged_value(&converter, &env, &args) };
+            match self.core.begin(&ctx, &name, args) {
+                Ok((handle, event)) => {
+                    self.emit(event);
+                    Ok(self.lock_calls().put(handle))
+                }
+                Err((error, event)) => {
+                    self.emit(event);
+                    Err(error).js(&env)
+                }
             }
-            Err((error, event)) => {
-                self.emit(event);
-                Err(error).js(&env)
-            }
-        }
+        })
     }
 
     /// Ends a call that returned `result`: runs `validator` (the tool's, if
@@ -229,23 +233,25 @@ impl JsGateway {
         result: Unknown<'_>,
         validator: Option<Unknown<'_>>,
     ) -> Result<()> {
-        let Some(handle) = self.lock_calls().take(call) else {
-            return Ok(());
-        };
-        // SAFETY: `validator` and `result` belong to `env`, this call's.
-        let host = unsafe { Host::new(env.raw()) };
-        let validation = match validator {
-            Some(v) => host.validate(v.raw(), result.raw()),
-            None => tooltrail_core::gateway::Validation::Passed,
-        };
-        let (events, outcome) = self.core.finish_returned(handle, validation, || {
-            let converter = unsafe { Converter::new(env.raw()) }.map_err(|_| {
-                CanonError::new(ErrorKind::UnsupportedType, "cannot read the result")
-            })?;
-            unsafe { logged_value(&converter, &env, &result) }
-        });
-        self.emit(events);
-        outcome.js(&env)
+        guard(&env, || {
+            let Some(handle) = self.lock_calls().take(call) else {
+                return Ok(());
+            };
+            // SAFETY: `validator` and `result` belong to `env`, this call's.
+            let host = unsafe { Host::new(env.raw()) };
+            let validation = match validator {
+                Some(v) => host.validate(v.raw(), result.raw()),
+                None => tooltrail_core::gateway::Validation::Passed,
+            };
+            let (events, outcome) = self.core.finish_returned(handle, validation, || {
+                let converter = unsafe { Converter::new(env.raw()) }.map_err(|_| {
+                    CanonError::new(ErrorKind::UnsupportedType, "cannot read the result")
+                })?;
+                unsafe { logged_value(&converter, &env, &result) }
+            });
+            self.emit(events);
+            outcome.js(&env)
+        })
     }
 
     /// Ends a call whose tool threw or rejected with `error`.
@@ -272,10 +278,12 @@ impl JsGateway {
     /// Opens a run; returns the context its calls use.
     #[napi(ts_return_type = "Record<string, string | null>")]
     pub fn start_run<'e>(&self, env: &'e Env, ctx: Option<Unknown<'_>>) -> Result<Unknown<'e>> {
-        let ctx = ctx_from(env, ctx)?;
-        let (run_ctx, events) = self.core.start_run(&ctx).js(env)?;
-        self.emit(events);
-        ctx_object(env, &run_ctx)
+        guard(env, || {
+            let ctx = ctx_from(env, ctx)?;
+            let (run_ctx, events) = self.core.start_run(&ctx).js(env)?;
+            self.emit(events);
+            ctx_object(env, &run_ctx)
+        })
     }
 
     /// Closes a run; `raised`: its block threw `error`.
@@ -287,18 +295,20 @@ impl JsGateway {
         raised: bool,
         error: Option<Unknown<'_>>,
     ) -> Result<()> {
-        let facts = match (raised, error) {
-            // SAFETY: `error` belongs to `env`, this call's.
-            (true, Some(e)) => Some(unsafe { Host::new(env.raw()) }.failure(e.raw()).0),
-            (true, None) => Some(tooltrail_core::FailureFacts::default()),
-            (false, _) => None,
-        };
-        let events = self
-            .core
-            .end_run(&run_id, RunExit::after(facts.as_ref()))
-            .js(&env)?;
-        self.emit(events);
-        Ok(())
+        guard(&env, || {
+            let facts = match (raised, error) {
+                // SAFETY: `error` belongs to `env`, this call's.
+                (true, Some(e)) => Some(unsafe { Host::new(env.raw()) }.failure(e.raw()).0),
+                (true, None) => Some(tooltrail_core::FailureFacts::default()),
+                (false, _) => None,
+            };
+            let events = self
+                .core
+                .end_run(&run_id, RunExit::after(facts.as_ref()))
+                .js(&env)?;
+            self.emit(events);
+            Ok(())
+        })
     }
 
     /// Marks one agent step; throws `budget_exceeded` past max_steps.

@@ -161,10 +161,7 @@ pub fn redact<'e>(
     redact_fields: Option<Vec<String>>,
 ) -> Result<Unknown<'e>> {
     let v = to_value(env, &value)?;
-    let redactor = match redact_fields {
-        Some(f) => tooltrail_core::Redactor::new(&f),
-        None => tooltrail_core::Redactor::default(),
-    };
+    let redactor = tooltrail_core::Redactor::for_fields(redact_fields.as_deref());
     to_unknown(env, &redactor.redact(&v))
 }
 

@@ -6,144 +6,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyList, PyString, PyTuple, PyType};
-use tooltrail_core::gateway::{CTX_KEYS, Deterministic, IdArg, RunExit, Validation};
-use tooltrail_core::{
-    CODE_PATHS, CallHandle, Config, EventWriter, FailureFacts, Gateway, Outcome, RunCtx,
-    STATUS_PATHS,
-};
+use pyo3::types::{PyBool, PyDict, PyList, PyTuple};
+use tooltrail_core::gateway::{Deterministic, RunExit, Validation};
+use tooltrail_core::{CallHandle, Config, EventWriter, Gateway, Outcome, RunCtx};
 
-use crate::convert::{to_py, to_string, to_value};
+use crate::convert::{to_py, to_value};
+use crate::ctx::{PyRunCtx, ctx_from};
 use crate::errors::ResultExt;
+use crate::host::failure_facts;
 use crate::writer::PyEventWriter;
-
-/// The ids a tool call runs under.
-#[pyclass(name = "RunCtx", module = "tooltrail", frozen, eq)]
-#[derive(Clone, PartialEq)]
-pub struct PyRunCtx {
-    inner: RunCtx,
-}
-
-/// One context entry as the core wants it: absent, a string, or a wrong type.
-fn id_arg(v: Option<&Bound<'_, PyAny>>) -> PyResult<IdArg> {
-    Ok(match v {
-        None => IdArg::Absent,
-        Some(v) if v.is_none() => IdArg::Absent,
-        Some(v) => match v.cast::<PyString>() {
-            Ok(s) => IdArg::Text(to_string(s).py()?),
-            Err(_) => IdArg::Wrong(v.get_type().name()?.to_string()),
-        },
-    })
-}
-
-#[pymethods]
-impl PyRunCtx {
-    #[new]
-    #[pyo3(signature = (run_id=None, trace_id=None, user_id=None, request_id=None, *, parent_span_id=None, traceparent=None))]
-    fn new(
-        run_id: Option<&Bound<'_, PyAny>>,
-        trace_id: Option<&Bound<'_, PyAny>>,
-        user_id: Option<&Bound<'_, PyAny>>,
-        request_id: Option<&Bound<'_, PyAny>>,
-        parent_span_id: Option<&Bound<'_, PyAny>>,
-        traceparent: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        let args = [
-            id_arg(run_id)?,
-            id_arg(trace_id)?,
-            id_arg(user_id)?,
-            id_arg(request_id)?,
-            id_arg(parent_span_id)?,
-            id_arg(traceparent)?,
-        ];
-        Ok(Self {
-            inner: RunCtx::from_args(args).py()?,
-        })
-    }
-
-    #[getter]
-    fn run_id(&self) -> Option<&str> {
-        self.inner.run_id.as_deref()
-    }
-    #[getter]
-    fn trace_id(&self) -> Option<&str> {
-        self.inner.trace_id.as_deref()
-    }
-    #[getter]
-    fn user_id(&self) -> Option<&str> {
-        self.inner.user_id.as_deref()
-    }
-    #[getter]
-    fn request_id(&self) -> Option<&str> {
-        self.inner.request_id.as_deref()
-    }
-    #[getter]
-    fn parent_span_id(&self) -> Option<&str> {
-        self.inner.parent_span_id.as_deref()
-    }
-
-    /// The W3C `traceparent` header for outgoing calls under this context;
-    /// None unless its trace and parent span ids are W3C ids.
-    fn traceparent(&self) -> Option<String> {
-        self.inner.traceparent()
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "RunCtx(run_id={:?}, trace_id={:?}, user_id={:?}, request_id={:?})",
-            self.inner.run_id, self.inner.trace_id, self.inner.user_id, self.inner.request_id
-        )
-    }
-}
-
-/// A `RunCtx` or a dict of ids, by the core's rules.
-fn ctx_from(obj: &Bound<'_, PyAny>) -> PyResult<RunCtx> {
-    if let Ok(c) = obj.cast::<PyRunCtx>() {
-        return Ok(c.get().inner.clone());
-    }
-    let Ok(d) = obj.cast::<PyDict>() else {
-        return Err(RunCtx::not_a_context()).py();
-    };
-    let mut args = CTX_KEYS.map(|_| IdArg::Absent);
-    for (arg, key) in args.iter_mut().zip(CTX_KEYS) {
-        *arg = id_arg(d.get_item(key)?.as_ref())?;
-    }
-    RunCtx::from_args(args).py()
-}
-
-/// The value at `path` (attribute after attribute); None if any is missing
-/// or its getter raises: a failing error object never fails the call.
-fn probe<'py>(v: &Bound<'py, PyAny>, path: &[&str]) -> Option<Bound<'py, PyAny>> {
-    path.iter()
-        .try_fold(v.clone(), |obj, name| obj.getattr(*name).ok())
-}
-
-/// What the core needs to classify a raised exception: its MRO's class
-/// names and the first status / code at the core's probe paths.
-fn failure_facts(v: &Bound<'_, PyAny>) -> FailureFacts {
-    let class_names = v
-        .get_type()
-        .mro()
-        .iter()
-        .filter_map(|c| Some(c.cast::<PyType>().ok()?.name().ok()?.to_string()))
-        .collect();
-    let http_status = STATUS_PATHS.iter().find_map(|path| {
-        let s = probe(v, path)?;
-        if s.is_instance_of::<PyBool>() {
-            return None;
-        }
-        s.extract::<u16>().ok()
-    });
-    let code = CODE_PATHS
-        .iter()
-        .find_map(|path| probe(v, path)?.extract::<String>().ok());
-    FailureFacts {
-        name: None,
-        class_names,
-        http_status,
-        code,
-    }
-}
 
 enum Logger {
     Native(EventWriter),

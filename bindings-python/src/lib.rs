@@ -3,8 +3,10 @@
 
 mod config;
 mod convert;
+mod ctx;
 mod errors;
 mod gateway;
+mod host;
 mod query;
 mod trace;
 mod writer;
@@ -86,10 +88,7 @@ fn redact<'py>(
     redact_fields: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let value = to_value(obj).py()?;
-    let redactor = match redact_fields {
-        Some(fields) => tooltrail_core::Redactor::new(&fields),
-        None => tooltrail_core::Redactor::default(),
-    };
+    let redactor = tooltrail_core::Redactor::for_fields(redact_fields.as_deref());
     convert::to_py(py, &redactor.redact(&value))
 }
 
@@ -102,7 +101,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(canonical_json_text, m)?)?;
     m.add_class::<writer::PyEventWriter>()?;
     m.add_class::<gateway::PyToolGateway>()?;
-    m.add_class::<gateway::PyRunCtx>()?;
+    m.add_class::<ctx::PyRunCtx>()?;
     m.add_class::<gateway::PyCall>()?;
     m.add_class::<config::PyConfig>()?;
     m.add_function(wrap_pyfunction!(config::load_config, m)?)?;
