@@ -224,14 +224,16 @@ test('the config file is read by the core', () => {
 })
 
 test('a hostile result never turns a successful call into an exception', async () => {
+  // Before: the getter's exception (or the revoked Proxy's TypeError) was thrown from gw.call.
   const config = { logging: { tool_calls: { store_results: 'full' } } }
   const result = {}
   Object.defineProperty(result, 'x', { enumerable: true, get() { throw new Error('getter') } })
   const revoked = Proxy.revocable({}, {})
   revoked.revoke()
-  const { gw, named } = gateway({ t: () => result, u: async () => revoked.proxy }, { config })
+  const { gw, named } = gateway({ t: () => result, u: () => revoked.proxy, v: async () => [result] }, { config })
   assert.equal(gw.call(ctx(), 't', {}), result)
-  assert.equal(await gw.call(ctx(), 'u', {}), revoked.proxy)
+  assert.equal(gw.call(ctx(), 'u', {}), revoked.proxy)
+  assert.deepEqual(await gw.call(ctx(), 'v', {}), [result])
   for (const r of named('tool_result')) {
     assert.equal(r.ok, true)
     assert.equal(r.result_error.kind, 'unsupported_type')
