@@ -1,7 +1,9 @@
 //! `schema/event.schema.json`: the table as JSON Schema (draft 2020-12), one
 //! `$defs` entry per event type, chosen by `oneOf` on `event`.
 
-use super::table::{ENUMS, EVENTS, EventSpec, Field, Lit, Object, Ty};
+use super::table::EVENTS;
+use super::types::{EventSpec, Field, Lit, Object, Ty};
+use super::values::ENUMS;
 use crate::canonical::write_ordered;
 use crate::value::Value;
 

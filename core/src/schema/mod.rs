@@ -23,8 +23,10 @@ mod json_schema;
 mod names;
 mod stop_reason;
 mod table;
+mod types;
 mod typings;
 mod validate;
+mod values;
 
 pub use json_schema::json_schema;
 pub use names::{
@@ -32,9 +34,11 @@ pub use names::{
     LEVEL_CRITICAL, LEVEL_RESOLVED, LEVEL_WARN, event, field,
 };
 pub use stop_reason::{STOP_REASONS, StopReason, UnknownStopReason};
-pub use table::{COMMON, ENUMS, EVENTS, Enum, EventSpec, Field, Lit, Object, Rule, Ty, event_spec};
+pub use table::{COMMON, EVENTS, event_spec};
+pub use types::{Enum, EventSpec, Field, Lit, Object, Rule, Ty};
 pub use typings::{python_typeddicts, typescript_types};
 pub use validate::{SchemaError, validate_event, validate_line};
+pub use values::ENUMS;
 
 /// A generated file: its path from the repository root, and its generator.
 pub type Generated = (&'static str, fn() -> String);

@@ -4,7 +4,9 @@
 use std::fmt::Write;
 
 use super::json_schema::nested_objects;
-use super::table::{ENUMS, EVENTS, Field, Object, Ty};
+use super::table::EVENTS;
+use super::types::{Field, Object, Ty};
+use super::values::ENUMS;
 
 const REGENERATE: &str = "Generated from core/src/schema/table.rs by \
      `UPDATE_GENERATED=1 cargo test -p tooltrail-core --test generated`; do not edit.";

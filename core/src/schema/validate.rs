@@ -4,7 +4,8 @@
 
 use std::fmt;
 
-use super::table::{EventSpec, Field, Lit, Rule, Ty, event_spec};
+use super::table::event_spec;
+use super::types::{EventSpec, Field, Lit, Rule, Ty};
 use crate::number::MAX_SAFE_INTEGER;
 use crate::value::Value;
 
