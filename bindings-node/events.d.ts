@@ -1,5 +1,6 @@
 // tooltrail's events as TypeScript types (SPEC §4): one interface per event.
-// Generated from core/src/schema/table.rs by `UPDATE_GENERATED=1 cargo test -p tooltrail-core --test generated`; do not edit.
+// Generated from core/src/schema/table.rs by
+// `UPDATE_GENERATED=1 cargo test -p tooltrail-core --test generated`; do not edit.
 
 /** The event names tooltrail writes (SPEC §4). */
 export type EventName =

@@ -45,7 +45,7 @@ def lookup(sku):
 
 
 def read_lines(directory):
-    return [json.loads(l) for l in (directory / "tooltrail.jsonl").read_text().splitlines()]
+    return [json.loads(text) for text in (directory / "tooltrail.jsonl").read_text().splitlines()]
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +136,7 @@ def test_typeddicts_match_the_schema_and_the_lines(produced):
 
 
 def first(produced, event, **match):
-    return next(l for l in produced if l["event"] == event and all(l.get(k) == v for k, v in match.items()))
+    return next(e for e in produced if e["event"] == event and all(e.get(k) == v for k, v in match.items()))
 
 
 def mutations(produced):

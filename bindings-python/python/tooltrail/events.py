@@ -1,40 +1,62 @@
 """tooltrail's events as Python types (SPEC §4): one ``TypedDict`` per event.
 
-Generated from core/src/schema/table.rs by `UPDATE_GENERATED=1 cargo test -p tooltrail-core --test generated`; do not edit.
+Generated from core/src/schema/table.rs by
+`UPDATE_GENERATED=1 cargo test -p tooltrail-core --test generated`; do not edit.
 
 Python 3.9 has no ``NotRequired``: an event with optional members is a
 ``total=False`` TypedDict over a private base that holds the required ones.
 ``FIELD_ORDER`` gives the order members are written in.
 """
 
-from typing import Any, Dict, Literal, Optional, Tuple, TypedDict, Union
+from typing import Any, Literal, Optional, TypedDict, Union
 
 #: The event names tooltrail writes (SPEC §4).
-EventName = Literal["run_start", "tool_call", "tool_result", "run_end", "alert", "writer_dropped"]
+EventName = Literal[
+    "run_start", "tool_call", "tool_result", "run_end", "alert", "writer_dropped",
+]
 
 #: Why a run stopped (SPEC §4).
-StopReason = Literal["completed", "error", "max_tool_calls", "max_steps", "max_duration", "max_spend", "loop_detected", "cancelled", "timeout"]
+StopReason = Literal[
+    "completed", "error", "max_tool_calls", "max_steps", "max_duration", "max_spend",
+    "loop_detected", "cancelled", "timeout",
+]
 
 #: The normalized error classes (SPEC §4); any other failure is its exception's class name.
-ErrorClass = Literal["unknown_tool", "timeout", "validation_failed", "budget_exceeded", "loop_detected", "rate_limited", "http_4xx", "http_5xx", "network", "cancelled"]
+ErrorClass = Literal[
+    "unknown_tool", "timeout", "validation_failed", "budget_exceeded", "loop_detected",
+    "rate_limited", "http_4xx", "http_5xx", "network", "cancelled",
+]
 
 #: Whether the gateway let a call run.
-Decision = Literal["allow", "block"]
+Decision = Literal[
+    "allow", "block",
+]
 
 #: How `args_hash` was computed: SHA-256, or HMAC-SHA256 with a configured key.
-HashAlg = Literal["sha256", "hmac-sha256"]
+HashAlg = Literal[
+    "sha256", "hmac-sha256",
+]
 
 #: The alert rules (configured under `logging.alerts`).
-AlertRule = Literal["tool_calls_per_run_p95", "timeout_rate", "validation_fail_rate"]
+AlertRule = Literal[
+    "tool_calls_per_run_p95", "timeout_rate", "validation_fail_rate",
+]
 
 #: An alert's new level (`resolved`: back below the warn threshold).
-AlertLevel = Literal["warn", "critical", "resolved"]
+AlertLevel = Literal[
+    "warn", "critical", "resolved",
+]
 
 #: Why the writer dropped events.
-DropReason = Literal["queue_full", "sink_error", "closed"]
+DropReason = Literal[
+    "queue_full", "sink_error", "closed",
+]
 
 #: Why a value has no canonical JSON form (SPEC §3).
-ErrorKind = Literal["non_finite", "integer_out_of_range", "lone_surrogate", "duplicate_key", "non_string_key", "unsupported_type", "depth_exceeded", "invalid_json"]
+ErrorKind = Literal[
+    "non_finite", "integer_out_of_range", "lone_surrogate", "duplicate_key", "non_string_key",
+    "unsupported_type", "depth_exceeded", "invalid_json",
+]
 
 
 class LoopGuard(TypedDict):
@@ -319,10 +341,12 @@ class WriterDroppedEvent(_WriterDroppedEventRequired, total=False):
 
 
 #: Any event tooltrail writes.
-ToolTrailEvent = Union[RunStartEvent, ToolCallEvent, ToolResultEvent, RunEndEvent, AlertEvent, WriterDroppedEvent]
+ToolTrailEvent = Union[
+    RunStartEvent, ToolCallEvent, ToolResultEvent, RunEndEvent, AlertEvent, WriterDroppedEvent,
+]
 
 #: The TypedDict of each event name.
-EVENT_TYPES: Dict[str, Any] = {
+EVENT_TYPES: dict[str, Any] = {
     "run_start": RunStartEvent,
     "tool_call": ToolCallEvent,
     "tool_result": ToolResultEvent,
@@ -332,11 +356,31 @@ EVENT_TYPES: Dict[str, Any] = {
 }
 
 #: The members of each event, in the order they are written.
-FIELD_ORDER: Dict[str, Tuple[str, ...]] = {
-    "run_start": ("v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id", "parent_span_id", "budgets"),
-    "tool_call": ("v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id", "tool", "seq", "parent_span_id", "args_hash", "args_error", "hash_alg", "args", "loop_count", "decision", "ok", "error_class"),
-    "tool_result": ("v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id", "tool", "seq", "latency_ms", "ok", "error_class", "error_message", "result", "result_error"),
-    "run_end": ("v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id", "stop_reason", "duration_ms", "tool_calls", "errors", "steps", "spend_usd", "budgets"),
-    "alert": ("v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id", "rule", "level", "value", "threshold", "window_s"),
-    "writer_dropped": ("v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id", "count", "reason"),
+FIELD_ORDER: dict[str, tuple[str, ...]] = {
+    "run_start": (
+        "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
+        "parent_span_id", "budgets",
+    ),
+    "tool_call": (
+        "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
+        "tool", "seq", "parent_span_id", "args_hash", "args_error", "hash_alg", "args",
+        "loop_count", "decision", "ok", "error_class",
+    ),
+    "tool_result": (
+        "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
+        "tool", "seq", "latency_ms", "ok", "error_class", "error_message", "result",
+        "result_error",
+    ),
+    "run_end": (
+        "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
+        "stop_reason", "duration_ms", "tool_calls", "errors", "steps", "spend_usd", "budgets",
+    ),
+    "alert": (
+        "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
+        "rule", "level", "value", "threshold", "window_s",
+    ),
+    "writer_dropped": (
+        "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
+        "count", "reason",
+    ),
 }

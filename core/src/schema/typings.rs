@@ -8,8 +8,28 @@ use super::table::EVENTS;
 use super::types::{Field, Object, Ty};
 use super::values::ENUMS;
 
-const REGENERATE: &str = "Generated from core/src/schema/table.rs by \
-     `UPDATE_GENERATED=1 cargo test -p tooltrail-core --test generated`; do not edit.";
+const REGENERATE: &str = "Generated from core/src/schema/table.rs by";
+const REGENERATE_HOW: &str =
+    "`UPDATE_GENERATED=1 cargo test -p tooltrail-core --test generated`; do not edit.";
+
+/// `items` joined with `, ` on lines of at most 100 characters, each
+/// indented by `indent` spaces and ending with a comma.
+fn wrap(items: &[String], indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut out = String::new();
+    let mut line = String::new();
+    for item in items {
+        if !line.is_empty() && indent + line.len() + item.len() + 2 > 100 {
+            let _ = writeln!(out, "{pad}{}", line.trim_end());
+            line.clear();
+        }
+        let _ = write!(line, "{item}, ");
+    }
+    if !line.is_empty() {
+        let _ = writeln!(out, "{pad}{}", line.trim_end_matches(' '));
+    }
+    out
+}
 
 fn quoted(values: &[&str], quote: char) -> Vec<String> {
     values
@@ -82,15 +102,15 @@ fn py_class(out: &mut String, name: &str, doc: &str, fields: &[&Field], event: &
 pub fn python_typeddicts() -> String {
     let mut out = format!(
         "\"\"\"tooltrail's events as Python types (SPEC §4): one ``TypedDict`` per event.\n\n\
-         {REGENERATE}\n\n\
+         {REGENERATE}\n{REGENERATE_HOW}\n\n\
          Python 3.9 has no ``NotRequired``: an event with optional members is a\n\
          ``total=False`` TypedDict over a private base that holds the required ones.\n\
          ``FIELD_ORDER`` gives the order members are written in.\n\"\"\"\n\n\
-         from typing import Any, Dict, Literal, Optional, Tuple, TypedDict, Union\n"
+         from typing import Any, Literal, Optional, TypedDict, Union\n"
     );
     for e in ENUMS {
-        let values = quoted(e.values, '"').join(", ");
-        let _ = write!(out, "\n#: {}\n{} = Literal[{values}]\n", e.doc, e.name);
+        let values = wrap(&quoted(e.values, '"'), 4);
+        let _ = write!(out, "\n#: {}\n{} = Literal[\n{values}]\n", e.doc, e.name);
     }
     for o in nested_objects() {
         let fields: Vec<&Field> = o.fields.iter().collect();
@@ -100,21 +120,21 @@ pub fn python_typeddicts() -> String {
         let fields: Vec<&Field> = e.all_fields().collect();
         py_class(&mut out, e.type_name, e.doc, &fields, e.name);
     }
-    let names: Vec<&str> = EVENTS.iter().map(|e| e.type_name).collect();
+    let names: Vec<String> = EVENTS.iter().map(|e| e.type_name.to_owned()).collect();
     let _ = write!(
         out,
-        "\n\n#: Any event tooltrail writes.\nToolTrailEvent = Union[{}]\n",
-        names.join(", ")
+        "\n\n#: Any event tooltrail writes.\nToolTrailEvent = Union[\n{}]\n",
+        wrap(&names, 4)
     );
-    out.push_str("\n#: The TypedDict of each event name.\nEVENT_TYPES: Dict[str, Any] = {\n");
+    out.push_str("\n#: The TypedDict of each event name.\nEVENT_TYPES: dict[str, Any] = {\n");
     for e in &EVENTS {
         let _ = writeln!(out, "    \"{}\": {},", e.name, e.type_name);
     }
     out.push_str("}\n\n#: The members of each event, in the order they are written.\n");
-    out.push_str("FIELD_ORDER: Dict[str, Tuple[str, ...]] = {\n");
+    out.push_str("FIELD_ORDER: dict[str, tuple[str, ...]] = {\n");
     for e in &EVENTS {
         let fields: Vec<String> = e.all_fields().map(|f| format!("\"{}\"", f.name)).collect();
-        let _ = writeln!(out, "    \"{}\": ({}),", e.name, fields.join(", "));
+        let _ = write!(out, "    \"{}\": (\n{}    ),\n", e.name, wrap(&fields, 8));
     }
     out.push_str("}\n");
     out
@@ -159,7 +179,7 @@ fn ts_interface<'a>(
 pub fn typescript_types() -> String {
     let mut out = format!(
         "// tooltrail's events as TypeScript types (SPEC §4): one interface per event.\n\
-         // {REGENERATE}\n"
+         // {REGENERATE}\n// {REGENERATE_HOW}\n"
     );
     for e in ENUMS {
         let values = quoted(e.values, '\'').join("\n  | ");
