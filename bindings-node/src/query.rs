@@ -3,6 +3,8 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::errors::ResultExt;
+
 /// Runs the `tooltrail` CLI with `args`; returns the exit code (npm bin).
 #[napi(js_name = "_cliMain")]
 pub fn cli_main(args: Vec<String>) -> i32 {
@@ -13,11 +15,8 @@ pub fn cli_main(args: Vec<String>) -> i32 {
 /// `alerts`); `Logs` in index.js builds the arguments.
 #[napi(js_name = "_query", ts_return_type = "unknown")]
 pub fn query<'e>(env: &'e Env, args: Vec<String>) -> Result<Unknown<'e>> {
-    let e = env.raw();
     let value = tooltrail_core::cli::query(&args)
-        .map_err(|message| unsafe { crate::errors::query_err(e, &message) })?;
-    unsafe {
-        let raw = crate::convert::to_js(e, &value).map_err(|f| crate::errors::fail_err(e, f))?;
-        Ok(Unknown::from_raw_unchecked(e, raw))
-    }
+        .map_err(|message| tooltrail_core::Error::Query { message })
+        .js(env)?;
+    crate::to_unknown(env, &value)
 }

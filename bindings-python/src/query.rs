@@ -2,6 +2,8 @@
 
 use pyo3::prelude::*;
 
+use crate::errors::ResultExt;
+
 /// Runs the `tooltrail` CLI with `argv` (without the program name); returns
 /// the exit code. The console script `tooltrail` calls it.
 #[pyfunction]
@@ -15,6 +17,7 @@ pub fn cli_main(py: Python<'_>, argv: Vec<String>) -> i32 {
 pub fn query<'py>(py: Python<'py>, args: Vec<String>) -> PyResult<Bound<'py, PyAny>> {
     let value = py
         .detach(|| tooltrail_core::cli::query(&args))
-        .map_err(|message| crate::errors::query_err(py, message))?;
+        .map_err(|message| tooltrail_core::Error::Query { message })
+        .py()?;
     crate::convert::to_py(py, &value)
 }
