@@ -76,16 +76,29 @@ fn enum_named(name: &str) -> &'static Enum {
 
 #[test]
 fn hand_written_stubs_list_the_schema_values() {
-    let pyi = std::fs::read_to_string(root().join("bindings-python/python/tooltrail/_native.pyi"))
-        .unwrap();
-    // Checked where the stub still declares them (it may import them from
-    // `tooltrail.events` instead).
+    // Python: the Literals live in `_types.py` (the stub imports them); each
+    // is declared there with the schema's values, or imported from `events`.
+    let dir = root().join("bindings-python/python/tooltrail");
+    let files: Vec<(String, String)> = ["_types.py", "_native.pyi"]
+        .iter()
+        .filter_map(|f| Some((f.to_string(), std::fs::read_to_string(dir.join(f)).ok()?)))
+        .collect();
     for name in ["ErrorKind", "ErrorClass", "StopReason"] {
         let start = format!("\n{name} = Literal[");
-        if pyi.contains(&start) {
-            let got = declared_values(&pyi, &start);
-            assert_eq!(got, enum_named(name).values, "_native.pyi {name}");
+        let mut found = false;
+        for (file, text) in &files {
+            if text.contains(&start) {
+                let got = declared_values(text, &start);
+                assert_eq!(got, enum_named(name).values, "{file} {name}");
+                found = true;
+            }
+            found |= text.contains("from .events import") && text.contains(name);
         }
+        assert!(
+            found,
+            "{name}: declared in none of {files:?}",
+            files = files.iter().map(|f| &f.0).collect::<Vec<_>>()
+        );
     }
     let dts = std::fs::read_to_string(root().join("bindings-node/index.d.ts")).unwrap();
     assert!(
