@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tooltrail_core::gateway::{Deterministic, RunExit};
 use tooltrail_core::schema::{self, StopReason, event, validate_line};
-use tooltrail_core::writer::{DirSinkConfig, SinkSpec, WriterConfig};
+use tooltrail_core::writer::{MemorySink, Sink, SinkSpec, WriterConfig};
 use tooltrail_core::{
     CanonError, Config, ErrorKind, EventWriter, FailureFacts, Gateway, Outcome, RunCtx, Value,
     parse_json,
@@ -183,28 +183,53 @@ fn gateway_lines_under_other_configurations_fit_the_schema() {
     }
 }
 
-/// A real `writer_dropped` line: the sink fails (`/dev/full`), then recovers.
+/// A sink that fails its first batch (a full disk), then writes to memory.
+struct FailsOnce {
+    failed: bool,
+    inner: MemorySink,
+}
+
+impl Sink for FailsOnce {
+    fn write_batch(&mut self, batch: &[u8]) -> std::io::Result<()> {
+        if !self.failed {
+            self.failed = true;
+            return Err(std::io::Error::from_raw_os_error(28)); // ENOSPC
+        }
+        self.inner.write_batch(batch)
+    }
+    fn describe(&self) -> String {
+        "fails-once".into()
+    }
+}
+
+/// A real `writer_dropped` line: the sink fails, then recovers.
 #[test]
 fn the_writers_dropped_report_fits_the_schema() {
-    let dir = tempfile::tempdir().unwrap();
-    let active = dir.path().join("tooltrail.jsonl");
-    std::os::unix::fs::symlink("/dev/full", &active).unwrap();
+    let memory = MemorySink::new();
+    let sink = memory.clone();
     let writer = EventWriter::new(WriterConfig {
-        sink: SinkSpec::Dir(DirSinkConfig::new(dir.path())),
+        sink: SinkSpec::Custom(std::sync::Arc::new(move || {
+            Ok(Box::new(FailsOnce {
+                failed: false,
+                inner: sink.clone(),
+            }) as Box<dyn Sink>)
+        })),
         ..WriterConfig::default()
     })
     .unwrap();
     writer.event("lost", &Value::Null).unwrap();
     assert!(!writer.flush(Duration::from_secs(10)));
-    std::fs::remove_file(&active).unwrap();
     writer.event("kept", &Value::Null).unwrap();
     assert!(writer.flush(Duration::from_secs(10)));
-    let text = std::fs::read(&active).unwrap();
-    let report = text
-        .split_inclusive(|b| *b == b'\n')
-        .find(|l| l.windows(14).any(|w| w == b"writer_dropped"))
+    let lines = memory.lines();
+    let report = lines
+        .iter()
+        .find(|l| l.contains("writer_dropped"))
         .expect("a writer_dropped line");
-    assert_eq!(validate_line(report).unwrap().name, event::WRITER_DROPPED);
+    assert_eq!(
+        validate_line(report.as_bytes()).unwrap().name,
+        event::WRITER_DROPPED
+    );
 }
 
 /// The validator is not a rubber stamp: each kind of mistake in a real line

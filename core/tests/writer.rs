@@ -217,7 +217,18 @@ fn write_errors_are_counted_survived_and_reported_when_writing_resumes() {
 fn a_full_disk_is_survived_and_writing_resumes_when_it_clears() {
     let dir = tempfile::tempdir().unwrap();
     let active = dir.path().join("tooltrail.jsonl");
-    std::os::unix::fs::symlink("/dev/full", &active).unwrap();
+    // A real ENOSPC: the active file is a `/dev/full` device node (the
+    // writer refuses symlinks, so a link to /dev/full would not do). mknod
+    // needs CAP_MKNOD, as the test-all.sh run as root has.
+    let path = std::ffi::CString::new(active.as_os_str().as_encoded_bytes()).unwrap();
+    let made = unsafe { libc::mknod(path.as_ptr(), libc::S_IFCHR | 0o600, libc::makedev(1, 7)) };
+    assert_eq!(
+        made,
+        0,
+        "mknod {}: {}",
+        active.display(),
+        io::Error::last_os_error()
+    );
     let writer = EventWriter::new(WriterConfig {
         sink: SinkSpec::Dir(DirSinkConfig::new(dir.path())),
         ..WriterConfig::default()

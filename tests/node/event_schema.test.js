@@ -6,6 +6,7 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
+const { spawnSync } = require('node:child_process')
 const os = require('node:os')
 const path = require('node:path')
 const tooltrail = require('tooltrail')
@@ -111,9 +112,11 @@ async function produced() {
   assert.equal(writer.closeSync(10000), true)
   const lines = readLines(dir)
 
-  // writer_dropped: the sink fails (/dev/full), then recovers.
+  // writer_dropped: the sink fails (a /dev/full device node: the writer
+  // refuses symlinks; Node has no mknod, so the command makes it), then recovers.
   const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-schema-dropped-'))
-  fs.symlinkSync('/dev/full', path.join(dir2, 'tooltrail.jsonl'))
+  const made = spawnSync('mknod', [path.join(dir2, 'tooltrail.jsonl'), 'c', '1', '7'], { encoding: 'utf8' })
+  assert.equal(made.status, 0, `mknod: ${made.stderr}`)
   const w2 = new tooltrail.EventWriter({ path: dir2 })
   w2.event('lost', {})
   assert.equal(await w2.flush(10000), false)

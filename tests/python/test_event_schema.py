@@ -5,6 +5,7 @@
 import copy
 import json
 import os
+import stat
 import typing
 
 import jsonschema
@@ -82,9 +83,10 @@ def produced(tmp_path_factory):
     assert writer.flush(10.0)
     lines = read_lines(d)
 
-    # writer_dropped: the sink fails (/dev/full), then recovers.
+    # writer_dropped: the sink fails (a /dev/full device node: the writer
+    # refuses symlinks), then recovers.
     d2 = tmp_path_factory.mktemp("dropped")
-    os.symlink("/dev/full", d2 / "tooltrail.jsonl")
+    os.mknod(d2 / "tooltrail.jsonl", stat.S_IFCHR | 0o600, os.makedev(1, 7))
     w2 = tooltrail.EventWriter(d2)
     w2.event("lost", {})
     assert not w2.flush(10.0)

@@ -116,13 +116,15 @@ import os; os._exit(0)
 
 
 def test_disk_full_is_reported_once_and_survived(tmp_path):
-    """A real ENOSPC: the active file is a symlink to /dev/full."""
+    """A real ENOSPC: the active file is a /dev/full device node (the writer
+    refuses symlinks; mknod needs CAP_MKNOD, as test-all.sh run as root has)."""
     import os
+    import stat
     import subprocess
     import sys
     logs = tmp_path / "logs"
     logs.mkdir()
-    os.symlink("/dev/full", logs / "tooltrail.jsonl")
+    os.mknod(logs / "tooltrail.jsonl", stat.S_IFCHR | 0o600, os.makedev(1, 7))
     code = """
 import sys, tooltrail
 w = tooltrail.EventWriter(sys.argv[1])

@@ -8,20 +8,14 @@ Python 3.9 syntax: these annotations are evaluated at import.
 
 from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, Protocol, TypedDict, Union
 
+# The event vocabulary is generated from the core's schema (events.py).
+from .events import ErrorClass as ErrorClass
+from .events import ErrorKind as ErrorKind
+from .events import StopReason as StopReason
+
 if TYPE_CHECKING:
     from ._native import RunCtx
 
-# Why a value cannot be canonicalized (SPEC §3); `tooltrail.ERROR_KINDS`.
-ErrorKind = Literal[
-    "non_finite",
-    "integer_out_of_range",
-    "lone_surrogate",
-    "duplicate_key",
-    "non_string_key",
-    "unsupported_type",
-    "depth_exceeded",
-    "invalid_json",
-]
 
 # Every `.code` a tooltrail exception carries (its `.error_class` too);
 # `tooltrail.ERROR_CODES`. A CanonicalError's code is its ErrorKind.
@@ -46,33 +40,7 @@ ErrorCode = Literal[
     "internal",
 ]
 
-# Normalized `error_class` values (SPEC §4); `tooltrail.ERROR_CLASSES`. Other
-# failures are logged under the exception's class name, hence `str` elsewhere.
-ErrorClass = Literal[
-    "unknown_tool",
-    "timeout",
-    "validation_failed",
-    "budget_exceeded",
-    "loop_detected",
-    "rate_limited",
-    "http_4xx",
-    "http_5xx",
-    "network",
-    "cancelled",
-]
 
-# Why a run stopped (SPEC §4); `tooltrail.STOP_REASONS`.
-StopReason = Literal[
-    "completed",
-    "error",
-    "max_tool_calls",
-    "max_steps",
-    "max_duration",
-    "max_spend",
-    "loop_detected",
-    "cancelled",
-    "timeout",
-]
 
 # What the canonicalizer accepts at the top (nested values are checked at
 # runtime: CanonicalTypeError names the path of anything else).

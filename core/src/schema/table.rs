@@ -22,7 +22,7 @@ pub static COMMON: [Field; 9] = [
     req_null(field::RUN_ID, Ty::Str, "The run (null outside any run)."),
     req_null(
         field::TRACE_ID,
-        Ty::Str,
+        Ty::Hex(32),
         "The W3C trace id (32 lowercase hex).",
     ),
     req_null(
@@ -44,7 +44,7 @@ pub static EVENTS: [EventSpec; 6] = [
         fields: &[
             req_null(
                 field::PARENT_SPAN_ID,
-                Ty::Str,
+                Ty::Hex(16),
                 "The span the run is a child of.",
             ),
             req(
@@ -64,7 +64,7 @@ pub static EVENTS: [EventSpec; 6] = [
             req(field::SEQ, Ty::Count, "1, 2, … within the run."),
             req_null(
                 field::PARENT_SPAN_ID,
-                Ty::Str,
+                Ty::Hex(16),
                 "The span the call is a child of.",
             ),
             opt_null(
