@@ -8,6 +8,7 @@ use super::{
 };
 use crate::error::CanonError;
 use crate::error_class::classify;
+use crate::schema::{event, field};
 use crate::value::Value;
 
 impl Gateway {
@@ -27,31 +28,31 @@ impl Gateway {
         if let (Some(run), Some(_)) = (&handle.run, &class) {
             lock(run).errors += 1;
         }
-        let mut line = Line::new("tool_result", now);
+        let mut line = Line::new(event::TOOL_RESULT, now);
         line.raw(&handle.common)
-            .str("tool", &handle.tool)
-            .num("seq", handle.seq as f64)
+            .str(field::TOOL, &handle.tool)
+            .num(field::SEQ, handle.seq as f64)
             // Microsecond precision, printed as a decimal number of milliseconds.
-            .num("latency_ms", elapsed_us as f64 / 1000.0)
-            .bool("ok", class.is_none());
+            .num(field::LATENCY_MS, elapsed_us as f64 / 1000.0)
+            .bool(field::OK, class.is_none());
         let is = |k: &str| class.as_deref() == Some(k);
         let (timeout, invalid) = (is("timeout"), is("validation_failed"));
         if let Some(class) = &class {
-            line.str("error_class", class);
+            line.str(field::ERROR_CLASS, class);
         }
         if c.store_error_messages
             && let Some(m) = message
         {
             let redacted = self.redactor.redact_text(m, 0);
             let truncated: String = redacted.chars().take(ERROR_MESSAGE_MAX_CHARS).collect();
-            line.str("error_message", &truncated);
+            line.str(field::ERROR_MESSAGE, &truncated);
         }
         if handle.store_result
             && let Outcome::Returned(result) = &outcome
         {
             match result {
-                Ok(v) => line.value("result", &self.redactor.redact(v)),
-                Err(e) => line.value("result_error", &error_value(e)),
+                Ok(v) => line.value(field::RESULT, &self.redactor.redact(v)),
+                Err(e) => line.value(field::RESULT_ERROR, &error_value(e)),
             };
         }
         let mut events = Vec::new();
@@ -102,13 +103,13 @@ impl Gateway {
     }
 
     pub(super) fn alert_event(&self, ch: &AlertChange, now: i64) -> Event {
-        let mut line = Line::new("alert", now);
+        let mut line = Line::new(event::ALERT, now);
         line.raw(&self.common(&RunCtx::default(), None))
-            .str("rule", ch.rule)
-            .str("level", ch.level)
-            .num("value", ch.value)
-            .num("threshold", ch.threshold)
-            .num("window_s", self.config.alert_window_s);
+            .str(field::RULE, ch.rule)
+            .str(field::LEVEL, ch.level)
+            .num(field::VALUE, ch.value)
+            .num(field::THRESHOLD, ch.threshold)
+            .num(field::WINDOW_S, self.config.alert_window_s);
         line.finish()
     }
 

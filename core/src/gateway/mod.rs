@@ -17,6 +17,7 @@ mod run;
 mod run_scope;
 mod types;
 
+use crate::schema::{DECISION_ALLOW, DECISION_BLOCK, event, field};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI64, AtomicU64};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -161,13 +162,13 @@ impl Gateway {
     /// "span_id":…,"request_id":…,"user_id":…` (and `agent_id` if set).
     fn common(&self, ctx: &RunCtx, span_id: Option<&str>) -> Vec<u8> {
         let mut line = Line::members();
-        line.opt_str("run_id", ctx.run_id.as_deref())
-            .opt_str("trace_id", ctx.trace_id.as_deref())
-            .opt_str("span_id", span_id)
-            .opt_str("request_id", ctx.request_id.as_deref())
-            .opt_str("user_id", ctx.user_id.as_deref());
+        line.opt_str(field::RUN_ID, ctx.run_id.as_deref())
+            .opt_str(field::TRACE_ID, ctx.trace_id.as_deref())
+            .opt_str(field::SPAN_ID, span_id)
+            .opt_str(field::REQUEST_ID, ctx.request_id.as_deref())
+            .opt_str(field::USER_ID, ctx.user_id.as_deref());
         if let Some(agent) = &self.config.agent_id {
-            line.str("agent_id", agent);
+            line.str(field::AGENT_ID, agent);
         }
         line.into_members()
     }
@@ -198,9 +199,9 @@ impl Gateway {
     fn check_ids(&self, ctx: &RunCtx) -> Result<(), GatewayError> {
         let c = &self.config;
         for (name, value, rule) in [
-            ("run_id", &ctx.run_id, c.run_id),
-            ("trace_id", &ctx.trace_id, c.trace_id),
-            ("request_id", &ctx.request_id, c.request_id),
+            (field::RUN_ID, &ctx.run_id, c.run_id),
+            (field::TRACE_ID, &ctx.trace_id, c.trace_id),
+            (field::REQUEST_ID, &ctx.request_id, c.request_id),
         ] {
             if rule == Requirement::Required && value.as_deref().is_none_or(str::is_empty) {
                 return Err(GatewayError::MissingId(name));
@@ -235,26 +236,26 @@ impl Gateway {
     ) -> Line {
         let (ctx, tool, seq, now) = call;
         let c = &self.config;
-        let mut line = Line::new("tool_call", now);
+        let mut line = Line::new(event::TOOL_CALL, now);
         line.raw(common)
-            .str("tool", tool)
-            .num("seq", seq as f64)
-            .opt_str("parent_span_id", ctx.parent_span_id.as_deref());
+            .str(field::TOOL, tool)
+            .num(field::SEQ, seq as f64)
+            .opt_str(field::PARENT_SPAN_ID, ctx.parent_span_id.as_deref());
         if c.store_args_hash {
             match hash {
-                Ok(h) => line.plain("args_hash", h),
+                Ok(h) => line.plain(field::ARGS_HASH, h),
                 Err(e) => {
                     // Principle 1: an unhashable argument never fails the call.
-                    line.opt_str("args_hash", None)
-                        .value("args_error", &error_value(e))
+                    line.opt_str(field::ARGS_HASH, None)
+                        .value(field::ARGS_ERROR, &error_value(e))
                 }
             };
-            line.plain("hash_alg", self.scheme().as_str());
+            line.plain(field::HASH_ALG, self.scheme().as_str());
         }
         if c.store_args
             && let Ok(v) = args
         {
-            line.value("args", &self.redactor.redact(v));
+            line.value(field::ARGS, &self.redactor.redact(v));
         }
         line
     }
@@ -291,7 +292,7 @@ impl Gateway {
             });
         }
         if let LoopVerdict::Warn(count) = verdict {
-            line.num("loop_count", count as f64);
+            line.num(field::LOOP_COUNT, count as f64);
         }
         state.tool_calls += 1;
         if let Ok(h) = hash {
@@ -325,11 +326,16 @@ impl Gateway {
         let mut line = self.call_line((ctx, tool, seq, now), &common, &args, &hash);
         let refusal = self.admit(tool, run.as_ref(), &hash, now, &mut line);
         line.str(
-            "decision",
-            if refusal.is_none() { "allow" } else { "block" },
+            field::DECISION,
+            if refusal.is_none() {
+                DECISION_ALLOW
+            } else {
+                DECISION_BLOCK
+            },
         );
         if let Some(e) = &refusal {
-            line.bool("ok", false).str("error_class", e.error_class());
+            line.bool(field::OK, false)
+                .str(field::ERROR_CLASS, e.error_class());
         }
         let events: Vec<Event> = if self.config.tool_calls_enabled {
             vec![line.finish()]
@@ -355,7 +361,7 @@ impl Gateway {
 
 pub(crate) fn error_value(e: &CanonError) -> Value {
     Value::object([
-        ("kind", Value::from(e.kind().as_str())),
-        ("path", Value::String(e.path().to_string())),
+        (field::KIND, Value::from(e.kind().as_str())),
+        (field::PATH, Value::String(e.path().to_string())),
     ])
 }

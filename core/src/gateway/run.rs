@@ -1,5 +1,6 @@
 //! Runs: `run_start` / `run_end`, budgets and the loop guard (SPEC §4, §5).
 
+use crate::schema::field;
 use std::collections::HashMap;
 
 use crate::config::Config;
@@ -23,10 +24,10 @@ impl Budget {
     /// The configuration key.
     pub const fn key(self) -> &'static str {
         match self {
-            Budget::ToolCalls => "max_tool_calls",
-            Budget::Steps => "max_steps",
-            Budget::Duration => "max_duration_s",
-            Budget::Spend => "max_spend_usd",
+            Budget::ToolCalls => field::MAX_TOOL_CALLS,
+            Budget::Steps => field::MAX_STEPS,
+            Budget::Duration => field::MAX_DURATION_S,
+            Budget::Spend => field::MAX_SPEND_USD,
         }
     }
 
@@ -116,26 +117,29 @@ impl RunState {
     pub(crate) fn usage(&self, c: &Config, now_us: i64) -> Value {
         let entry = |limit: f64, used: f64| {
             Value::object([
-                ("limit", Value::Number(limit)),
-                ("used", Value::Number(used)),
+                (field::LIMIT, Value::Number(limit)),
+                (field::USED, Value::Number(used)),
             ])
         };
         let mut m = Vec::new();
         if let Some(max) = c.max_tool_calls {
             m.push((
-                "max_tool_calls".to_owned(),
+                field::MAX_TOOL_CALLS.to_owned(),
                 entry(max as f64, self.tool_calls as f64),
             ));
         }
         if let Some(max) = c.max_steps {
-            m.push(("max_steps".to_owned(), entry(max as f64, self.steps as f64)));
+            m.push((
+                field::MAX_STEPS.to_owned(),
+                entry(max as f64, self.steps as f64),
+            ));
         }
         if let Some(max) = c.max_duration_s {
             let used = ((now_us - self.start_us) as f64 / 1e3).round() / 1e3;
-            m.push(("max_duration_s".to_owned(), entry(max, used)));
+            m.push((field::MAX_DURATION_S.to_owned(), entry(max, used)));
         }
         if let Some(max) = c.max_spend_usd {
-            m.push(("max_spend_usd".to_owned(), entry(max, self.spend_usd)));
+            m.push((field::MAX_SPEND_USD.to_owned(), entry(max, self.spend_usd)));
         }
         Value::Object(m)
     }
@@ -145,23 +149,23 @@ impl RunState {
 pub(crate) fn limits(c: &Config) -> Value {
     let mut m = Vec::new();
     if let Some(v) = c.max_tool_calls {
-        m.push(("max_tool_calls".to_owned(), Value::Number(v as f64)));
+        m.push((field::MAX_TOOL_CALLS.to_owned(), Value::Number(v as f64)));
     }
     if let Some(v) = c.max_steps {
-        m.push(("max_steps".to_owned(), Value::Number(v as f64)));
+        m.push((field::MAX_STEPS.to_owned(), Value::Number(v as f64)));
     }
     if let Some(v) = c.max_duration_s {
-        m.push(("max_duration_s".to_owned(), Value::Number(v)));
+        m.push((field::MAX_DURATION_S.to_owned(), Value::Number(v)));
     }
     if let Some(v) = c.max_spend_usd {
-        m.push(("max_spend_usd".to_owned(), Value::Number(v)));
+        m.push((field::MAX_SPEND_USD.to_owned(), Value::Number(v)));
     }
     if let Some(g) = c.loop_guard {
         m.push((
-            "loop_guard".to_owned(),
+            field::LOOP_GUARD.to_owned(),
             Value::object([
-                ("warn_after", Value::Number(g.warn_after as f64)),
-                ("block_after", Value::Number(g.block_after as f64)),
+                (field::WARN_AFTER, Value::Number(g.warn_after as f64)),
+                (field::BLOCK_AFTER, Value::Number(g.block_after as f64)),
             ]),
         ));
     }

@@ -1,6 +1,7 @@
 //! Run scopes on the gateway: `start_run` / `end_run` with `run_start` and
 //! `run_end`, and what happens in between (`step`, `add_spend`, `stop_run`).
 
+use crate::schema::{event, field};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -28,10 +29,10 @@ impl Gateway {
         let run_span = self.ids.span_id();
         let common = self.common(&ctx, Some(&run_span));
         let start_us = self.clock.now_us();
-        let mut line = Line::new("run_start", start_us);
+        let mut line = Line::new(event::RUN_START, start_us);
         line.raw(&common)
-            .opt_str("parent_span_id", ctx.parent_span_id.as_deref())
-            .value("budgets", &run::limits(&self.config));
+            .opt_str(field::PARENT_SPAN_ID, ctx.parent_span_id.as_deref())
+            .value(field::BUDGETS, &run::limits(&self.config));
         let state = RunState {
             common,
             sampled: sampled(&run_id, self.config.result_sample_rate),
@@ -99,15 +100,15 @@ impl Gateway {
         let now = self.clock.now_us();
         let state = lock(&run);
         let reason = state.stop_reason.unwrap_or(exit.stop_reason());
-        let mut line = Line::new("run_end", now);
+        let mut line = Line::new(event::RUN_END, now);
         line.raw(&state.common)
-            .str("stop_reason", reason.as_str())
-            .num("duration_ms", (now - state.start_us) as f64 / 1000.0)
-            .num("tool_calls", state.tool_calls as f64)
-            .num("errors", state.errors as f64)
-            .num("steps", state.steps as f64)
-            .num("spend_usd", state.spend_usd)
-            .value("budgets", &state.usage(&self.config, now));
+            .str(field::STOP_REASON, reason.as_str())
+            .num(field::DURATION_MS, (now - state.start_us) as f64 / 1000.0)
+            .num(field::TOOL_CALLS, state.tool_calls as f64)
+            .num(field::ERRORS, state.errors as f64)
+            .num(field::STEPS, state.steps as f64)
+            .num(field::SPEND_USD, state.spend_usd)
+            .value(field::BUDGETS, &state.usage(&self.config, now));
         let mut events = vec![line.finish()];
         let changes = {
             let mut a = lock(&self.alerts);
