@@ -71,7 +71,7 @@ fn logged_text_is_escaped() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let lines = [
-        r#"{"v":1,"ts":"2026-11-24T19:57:40.000000Z","event":"tool_call","run_id":"r\"><script>x()</script>","trace_id":"t","span_id":"s","request_id":null,"user_id":"<b>u</b>","tool":"<img src=x onerror=y>","seq":1,"args_hash":"h","decision":"allow"}"#,
+        r#"{"v":1,"ts":"2026-11-24T19:57:40.000000Z","event":"tool_call","run_id":"r\"><script>x()</script>","trace_id":"t","span_id":"s","request_id":null,"user_id":"<b>u</b>","tool":"<img src=x onerror=y>","seq":1,"args_hash":"</title><script>z()</script>","decision":"allow"}"#,
         r#"{"v":1,"ts":"2026-11-24T19:57:40.001000Z","event":"tool_result","run_id":"r\"><script>x()</script>","trace_id":"t","span_id":"s","request_id":null,"user_id":"<b>u</b>","tool":"<img src=x onerror=y>","seq":1,"latency_ms":1,"ok":false,"error_class":"</td><script>"}"#,
     ];
     std::fs::write(dir.join("tooltrail.jsonl"), lines.join("\n") + "\n").unwrap();
@@ -80,4 +80,59 @@ fn logged_text_is_escaped() {
     assert!(!html.contains("<img") && !html.contains("<b>u"));
     assert!(html.contains("&lt;img src=x onerror=y&gt;"));
     assert!(html.contains("r&quot;&gt;&lt;script&gt;x()&lt;/script&gt;"));
+    // The waterfall's tooltip shows the args_hash prefix: escaped too (it
+    // was not, and a crafted log ran script in Chromium).
+    assert!(html.contains("args &lt;/title&gt;&lt;s"), "{html}");
+    assert!(!html.contains("</title><script"));
+}
+
+#[test]
+fn the_page_allows_only_its_own_script() {
+    let tmp = golden_dir();
+    let html = render(tmp.path(), &ReportOptions::default()).unwrap();
+    let csp = html
+        .split("http-equiv=\"Content-Security-Policy\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a CSP meta tag");
+    assert!(
+        csp.starts_with("default-src 'none'; script-src 'sha256-"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline'; script") && !csp.contains("script-src 'unsafe"));
+    // The hash is of the page's one script, as the browser computes it
+    // (tests/cross/test_report.py checks in Chromium that it runs).
+    let script = html
+        .split("<script>")
+        .nth(1)
+        .unwrap()
+        .split("</script>")
+        .next()
+        .unwrap();
+    let expected = tooltrail_core::sha256_hex(script.as_bytes());
+    let b64 = csp
+        .split("'sha256-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert_eq!(hex_of_base64(b64), expected);
+}
+
+/// Decodes standard base64 to lowercase hex (test helper).
+fn hex_of_base64(s: &str) -> String {
+    const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = String::new();
+    for c in s.trim_end_matches('=').chars() {
+        bits = bits << 6 | ALPHABET.find(c).unwrap() as u32;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push_str(&format!("{:02x}", (bits >> n) & 0xff));
+        }
+    }
+    out
 }

@@ -122,7 +122,9 @@ pub(crate) fn waterfall(run: &RunView) -> String {
             Some(class) => format!("{} {class}", c.outcome),
             None => c.outcome.to_owned(),
         };
-        let short: String = c.args_hash.chars().take(12).collect();
+        // From the log, like every other field here: escaped (it was not,
+        // and a crafted args_hash ran script in the report).
+        let short = esc(&c.args_hash.chars().take(12).collect::<String>());
         let _ = write!(
             s,
             "<g class=\"call {o}\" data-seq=\"{seq}\" data-tool=\"{tool}\" data-outcome=\"{o}\" \
