@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use crate::config::Config;
-use crate::error::Error;
+use crate::error::{CanonError, Error, PathSegment};
 use crate::number::MAX_SAFE_INTEGER;
 use crate::value::Value;
 
@@ -72,6 +72,17 @@ impl KeyCase {
             }
         }
     }
+}
+
+/// The error for a host options object that has no [`Value`] form (a
+/// Python `datetime` as `since`, say): an invalid argument naming the
+/// option the value sits in, like any other value of the wrong type.
+pub fn unconvertible_options(e: CanonError) -> Error {
+    let key = match e.path().segments().next() {
+        Some(PathSegment::Key(k)) => k.clone(),
+        _ => "options".to_owned(),
+    };
+    Error::invalid_argument(key, e.to_string())
 }
 
 /// A host's options object, converted to a [`Value`]. A `null` member counts
@@ -198,6 +209,15 @@ impl OptionSource for ValueOptions<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unconvertible_values_name_their_option() {
+        let e = CanonError::new(crate::error::ErrorKind::UnsupportedType, "datetime")
+            .within_key("since");
+        assert!(
+            matches!(unconvertible_options(e), Error::InvalidArgument { key, .. } if key == "since")
+        );
+    }
 
     #[test]
     fn camel_case_spelling() {
