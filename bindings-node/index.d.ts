@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'loop_detected'
   | 'invalid_argument'
   | 'query_error'
+  | 'internal'
 
 /** Why a run stopped (SPEC §4). */
 export type StopReason =
@@ -52,12 +53,14 @@ export type StopReason =
 /** Base class of every error tooltrail throws. */
 export declare class TooltrailError extends Error {
   readonly code: ErrorCode
+  /** The same string as `code` (Python's `.error_class`). */
+  readonly errorClass: ErrorCode
   /** Canonicalization errors: the kind (same as `code`). */
   readonly kind?: ErrorKind
   /** Canonicalization errors: JSON path of the offending value, e.g. `$.filters[3]`. */
   readonly path?: string
   readonly detail?: string
-  /** Config errors: the offending key; missing_id: the missing id. */
+  /** config_error: the offending key; missing_id: the missing id; invalid_argument: the argument (`ctx.user_id`, `traceparent`, `reason`, `run_id`, `timeoutMs`). */
   readonly key?: string
   /** Gateway errors: the tool. */
   readonly tool?: string
@@ -67,6 +70,7 @@ export declare class TooltrailError extends Error {
 }
 
 export declare const ERROR_KINDS: readonly ErrorKind[]
+export declare const ERROR_CODES: readonly ErrorCode[]
 export declare const ERROR_CLASSES: readonly ErrorClass[]
 export declare const STOP_REASONS: readonly StopReason[]
 export declare const version: string
@@ -204,8 +208,8 @@ export declare class Run<I extends Record<string, Tool> = Record<string, Tool>> 
   /** Adds spend in USD; returns the run's total. */
   addSpend(usd: number): number
   stop(reason: StopReason): void
-  /** A W3C traceparent for outgoing calls made within this run. */
-  traceparent(): string
+  /** A W3C traceparent for outgoing calls made within this run; null if the run's trace id is not a W3C id. */
+  traceparent(): string | null
   /** Ends the run (idempotent); with an error it stops `error` (`cancelled` for AbortError). */
   end(error?: unknown): void
 }

@@ -15,7 +15,6 @@ class TooltrailError extends Error {
 native._setErrorClass(TooltrailError)
 
 const ERROR_KINDS = Object.freeze(native._errorKinds())
-const VALIDATOR_REJECTED = native._validatorRejected()
 
 const lifecycle = require('./lib/lifecycle')
 const { Logs, agentLogs, agentMetrics } = require('./lib/logs')
@@ -26,20 +25,6 @@ class EventWriter extends native.EventWriter {
     super(options)
     lifecycle.track(this)
   }
-}
-
-// What index.js knows about a thrown value, handed to the core's classifier.
-function failureOf(err) {
-  if (err !== null && typeof err === 'object') {
-    const ctorName = err.constructor && typeof err.constructor.name === 'string' ? err.constructor.name : 'Object'
-    // A subclass that does not set `name` inherits 'Error'; its constructor
-    // then names it better (class QuotaError extends Error {}).
-    const className = typeof err.name === 'string' && err.name && err.name !== 'Error' ? err.name : ctorName
-    const status = [err.status, err.statusCode, err.response && err.response.status].find((s) => typeof s === 'number')
-    const code = [err.code, err.cause && err.cause.code].find((c) => typeof c === 'string')
-    return { className, message: String(err.message ?? ''), status, code }
-  }
-  return { className: typeof err, message: String(err) }
 }
 
 let loggerWarned = false
@@ -57,9 +42,11 @@ class ToolGateway {
     for (const [name, fn] of Object.entries(impls)) {
       if (typeof fn !== 'function') throw new TypeError(`impls.${name} must be a function`)
     }
-    this._impls = impls
-    this._validators = validators || {}
-    this._timeouts = timeouts || {}
+    // Snapshots: a later change to the caller's objects cannot make the
+    // core's tool list and the implementations disagree.
+    this._impls = { ...impls }
+    this._validators = { ...validators }
+    this._timeouts = { ...timeouts }
     // The default writer honours the config's sinks (OTLP export).
     const log = logger == null ? new EventWriter(config == null ? undefined : { config }) : logger
     // Hold the logger: the exit hooks reach writers only through live objects.
@@ -127,7 +114,7 @@ class ToolGateway {
   call(ctx, name, args) {
     let call
     try {
-      if (ctx === null || typeof ctx !== 'object') throw new TypeError('ctx must be an object { run_id, trace_id, … }')
+      if (ctx === null || typeof ctx !== 'object') native._checkCtx(ctx) // throws invalid_argument
       call = this._native.begin(name, args, ctx.run_id, ctx.trace_id, ctx.user_id, ctx.request_id, ctx.parent_span_id, ctx.traceparent)
     } finally {
       this._flushEvents()
@@ -156,26 +143,18 @@ class ToolGateway {
   }
 
   _fail(call, err) {
-    this._native.finishErr(call, failureOf(err))
+    this._native.finishErr(call, err)
     this._flushEvents()
   }
 
+  // The core runs the validator and throws validation_failed if it rejects.
   _settle(call, name, value) {
-    const reason = this._validate(name, value)
-    this._native.finishOk(call, value, reason)
-    this._flushEvents()
-    if (reason !== undefined) this._native.validationError(name, reason) // throws
-    return value
-  }
-
-  _validate(name, value) {
-    const validator = this._validators[name]
-    if (validator === undefined) return undefined
     try {
-      return validator(value) === false ? VALIDATOR_REJECTED : undefined
-    } catch (err) {
-      return String((err && err.message) || err)
+      this._native.finishOk(call, value, this._validators[name])
+    } finally {
+      this._flushEvents()
     }
+    return value
   }
 
   /** A redacted copy of `value` under this gateway's rules. */
@@ -226,17 +205,16 @@ class Run {
 
   /** A W3C traceparent header for outgoing calls made within this run. */
   traceparent() {
-    return `00-${this.ctx.trace_id}-${this.ctx.parent_span_id}-01`
+    return native._ctxTraceparent(this.ctx)
   }
 
   /** Ends the run (idempotent): with an error it stops `error` (`cancelled` for AbortError). */
   end(error) {
     if (this._ended) return
     this._ended = true
-    let exit = 'normal'
-    if (arguments.length > 0 && error !== undefined) exit = error && error.name === 'AbortError' ? 'cancelled' : 'raised'
+    // The core decides how the run ended (a cancellation, by class name).
     try {
-      this._gateway._native.endRun(this.ctx.run_id, exit)
+      this._gateway._native.endRun(this.ctx.run_id, error !== undefined, error)
     } finally {
       this._gateway._flushEvents()
     }
@@ -278,12 +256,14 @@ module.exports = {
   parseTraceparent: native.parseTraceparent,
   EventWriter,
   ToolGateway,
+  Run,
   loadConfig,
   Logs,
   agentLogs,
   agentMetrics,
   TooltrailError,
   ERROR_KINDS,
+  ERROR_CODES: Object.freeze(native._errorCodes()),
   ERROR_CLASSES: Object.freeze(native._errorClasses()),
   STOP_REASONS: Object.freeze(native._stopReasons()),
   version: native._version(),

@@ -2,16 +2,19 @@
 //!
 //! Every error is an instance of the JS `TooltrailError` class (registered by
 //! `index.js` once per environment, main thread and each worker) with
-//! `err.code` (= the kind / error class), and `kind`, `path`, `detail` or
-//! `key` where they apply. The native side throws the object itself and
-//! returns `PendingException`, which napi-rs passes through untouched.
+//! `err.code` (the core's [`ErrorCode`](tooltrail_core::ErrorCode)),
+//! `err.errorClass` (the same string) and the error's attributes (`key`,
+//! `kind`, `path`, `detail`, `tool`, `budget`, `stopReason`). The native side
+//! throws the object itself and returns `PendingException`, which napi-rs
+//! passes through untouched. Call sites write `core_call().js(&env)?`
+//! ([`ResultExt`]); the one `unsafe` throw is here.
 
 use std::cell::Cell;
 use std::ffi::{CStr, CString};
 use std::ptr;
 
-use napi::sys;
-use tooltrail_core::{CanonError, ErrorKind, WriterError};
+use napi::{Env, sys};
+use tooltrail_core::{CanonError, ConfigError, Error, GatewayError, WriterError};
 
 use crate::convert::Fail;
 
@@ -42,15 +45,16 @@ unsafe fn js_string(env: sys::napi_env, s: &str) -> sys::napi_value {
     out
 }
 
-/// Throws a `TooltrailError` with `code` and extra string properties.
-unsafe fn throw(
-    env: sys::napi_env,
-    code: &str,
-    message: &str,
-    props: &[(&str, &str)],
-) -> napi::Error {
+/// Throws `e` as a `TooltrailError`; returns the `PendingException` marker.
+///
+/// # Safety
+/// `env` must be the live environment of the current call.
+unsafe fn throw(env: sys::napi_env, e: &Error) -> napi::Error {
+    let code = e.code().as_str();
+    let props = [("code", code), ("errorClass", code)];
+    let attrs = e.attributes();
     unsafe {
-        let msg = js_string(env, message);
+        let msg = js_string(env, &e.to_string());
         let mut error = ptr::null_mut();
         let mut ctor = ptr::null_mut();
         let class = ERROR_CLASS.with(Cell::get);
@@ -62,8 +66,9 @@ unsafe fn throw(
         if !made {
             sys::napi_create_error(env, ptr::null_mut(), msg, &mut error);
         }
-        for (name, value) in std::iter::once(&("code", code)).chain(props) {
-            let name = CString::new(*name).expect("property names have no NUL");
+        let extra = attrs.iter().map(|(a, v)| (a.js_name(), v.as_str()));
+        for (name, value) in props.into_iter().chain(extra) {
+            let name = CString::new(name).expect("property names have no NUL");
             sys::napi_set_named_property(env, error, name.as_ptr(), js_string(env, value));
         }
         sys::napi_throw(env, error);
@@ -81,120 +86,77 @@ pub unsafe fn arg_type_err(env: sys::napi_env, message: &CStr) -> napi::Error {
     napi::Error::from_status(napi::Status::PendingException)
 }
 
-/// A canonicalization error as a thrown `TooltrailError`.
-///
-/// # Safety
-/// `env` must be the live environment of the current call.
-pub unsafe fn canon_err(env: sys::napi_env, e: &CanonError) -> napi::Error {
-    let kind = match e.kind() {
-        k @ (ErrorKind::NonFinite
-        | ErrorKind::IntegerOutOfRange
-        | ErrorKind::LoneSurrogate
-        | ErrorKind::DuplicateKey
-        | ErrorKind::NonStringKey
-        | ErrorKind::UnsupportedType
-        | ErrorKind::DepthExceeded
-        | ErrorKind::InvalidJson) => k.as_str(),
-    };
-    let path = e.path().to_string();
-    unsafe {
-        throw(
-            env,
-            kind,
-            &e.to_string(),
-            &[("kind", kind), ("path", &path), ("detail", e.detail())],
-        )
+/// Why a native call failed: a core error to throw, or a JS exception that
+/// is already pending (a throwing getter or Proxy trap).
+pub enum Failure {
+    /// Thrown as a `TooltrailError`.
+    Core(Error),
+    /// Passed through.
+    Pending(napi::Error),
+}
+
+impl From<Fail> for Failure {
+    fn from(f: Fail) -> Self {
+        match f {
+            Fail::Canon(e) => Failure::Core(Error::Canon(e)),
+            Fail::Js(e) => Failure::Pending(e),
+        }
     }
 }
 
-/// A conversion failure: policy errors are thrown; JS exceptions stay pending.
-///
-/// # Safety
-/// `env` must be the live environment of the current call.
-pub unsafe fn fail_err(env: sys::napi_env, f: Fail) -> napi::Error {
-    match f {
-        Fail::Canon(e) => unsafe { canon_err(env, &e) },
-        Fail::Js(e) => e,
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Core(e)
     }
 }
 
-/// A writer construction error: `code` `config_error` (with `key`) or
-/// `writer_error`.
-///
-/// # Safety
-/// `env` must be the live environment of the current call.
-pub unsafe fn writer_err(env: sys::napi_env, e: &WriterError) -> napi::Error {
-    let message = e.to_string();
-    match e {
-        WriterError::Open { .. } => unsafe { throw(env, "writer_error", &message, &[]) },
-        WriterError::InvalidConfig { key, .. } => unsafe {
-            throw(env, "config_error", &message, &[("key", key)])
-        },
+impl From<CanonError> for Failure {
+    fn from(e: CanonError) -> Self {
+        Failure::Core(e.into())
     }
 }
 
-/// A config error for an option the binding itself rejects (unknown key,
-/// wrong type), shaped like the core's.
-///
-/// # Safety
-/// `env` must be the live environment of the current call.
-pub unsafe fn option_err(env: sys::napi_env, key: &str, message: &str) -> napi::Error {
-    let text = format!("invalid writer setting `{key}`: {message}");
-    unsafe { throw(env, "config_error", &text, &[("key", key)]) }
-}
-
-/// A configuration error (`code` `config_error`, `key`).
-///
-/// # Safety
-/// `env` must be the live environment of the current call.
-pub unsafe fn config_err(env: sys::napi_env, e: &tooltrail_core::ConfigError) -> napi::Error {
-    unsafe { throw(env, "config_error", &e.to_string(), &[("key", &e.key)]) }
-}
-
-/// The errors the gateway raises on purpose; `code` is the error class.
-///
-/// # Safety
-/// `env` must be the live environment of the current call.
-pub unsafe fn gateway_err(env: sys::napi_env, e: &tooltrail_core::GatewayError) -> napi::Error {
-    use tooltrail_core::GatewayError;
-    let message = e.to_string();
-    let class = e.error_class();
-    match e {
-        GatewayError::UnknownTool(tool)
-        | GatewayError::LoopDetected { tool, .. }
-        | GatewayError::ValidationFailed { tool, .. } => unsafe {
-            throw(
-                env,
-                class,
-                &message,
-                &[("errorClass", class), ("tool", tool)],
-            )
-        },
-        GatewayError::MissingId(id) => unsafe {
-            throw(env, class, &message, &[("errorClass", class), ("key", id)])
-        },
-        GatewayError::BudgetExceeded(budget) => unsafe {
-            throw(
-                env,
-                class,
-                &message,
-                &[
-                    ("errorClass", class),
-                    ("budget", budget.key()),
-                    ("stopReason", budget.stop_reason()),
-                ],
-            )
-        },
-        GatewayError::UnknownStopReason(_) | GatewayError::UnknownRun(_) => unsafe {
-            throw(env, class, &message, &[])
-        },
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        Failure::Core(e.into())
     }
 }
 
-/// A failed log query (`code` `query_error`).
-///
-/// # Safety
-/// `env` must be the live environment of the current call.
-pub unsafe fn query_err(env: sys::napi_env, message: &str) -> napi::Error {
-    unsafe { throw(env, "query_error", message, &[]) }
+impl From<WriterError> for Failure {
+    fn from(e: WriterError) -> Self {
+        Failure::Core(e.into())
+    }
+}
+
+impl From<GatewayError> for Failure {
+    fn from(e: GatewayError) -> Self {
+        Failure::Core(e.into())
+    }
+}
+
+/// `.js(&env)` on a core (or conversion) result: the error thrown in `env`.
+pub trait ResultExt<T> {
+    /// Throws the error as a `TooltrailError` (or leaves a pending JS
+    /// exception pending).
+    fn js(self, env: &Env) -> napi::Result<T>;
+}
+
+impl<T, E: Into<Failure>> ResultExt<T> for Result<T, E> {
+    fn js(self, env: &Env) -> napi::Result<T> {
+        self.map_err(|e| match e.into() {
+            // SAFETY: `env` is the environment of the call that got `env`.
+            Failure::Core(e) => unsafe { throw(env.raw(), &e) },
+            Failure::Pending(e) => e,
+        })
+    }
+}
+
+/// Runs `f`, turning a panic (a bug in tooltrail) into a thrown `internal`
+/// `TooltrailError`: unwinding through Node-API's `extern "C"` frames would
+/// abort the whole process instead.
+pub fn guard<T>(env: &Env, f: impl FnOnce() -> napi::Result<T>) -> napi::Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(payload) => Err(Error::Internal(tooltrail_core::panic_message(&*payload))).js(env),
+    }
 }

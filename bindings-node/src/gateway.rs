@@ -6,26 +6,17 @@ use std::sync::{Arc, Mutex};
 use napi::JsValue;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use tooltrail_core::gateway::{Deterministic, RunExit};
+use tooltrail_core::gateway::{Deterministic, IdArg, RunExit};
 use tooltrail_core::{
-    CallHandle, Config, Event, EventWriter, FailureFacts, Gateway, GatewayError, Outcome, RunCtx,
-    Value,
+    CallHandle, CanonError, Config, ErrorKind, Event, EventWriter, Gateway, Outcome, RunCtx, Value,
 };
 
 use crate::calls::Calls;
-use crate::convert::to_js;
-use crate::errors::{config_err, fail_err, gateway_err};
-use crate::to_value;
+use crate::convert::{Converter, Fail};
+use crate::errors::{ResultExt, guard};
+use crate::host::Host;
 use crate::writer::JsEventWriter;
-
-/// Facts about a failure, gathered by `index.js` from the thrown value.
-#[napi(object)]
-pub struct JsFailure {
-    pub class_name: String,
-    pub message: String,
-    pub status: Option<f64>,
-    pub code: Option<String>,
-}
+use crate::{to_unknown, to_value};
 
 /// Gateway core plus where its events go.
 #[napi(js_name = "_NativeGateway")]
@@ -39,76 +30,89 @@ pub struct JsGateway {
     forward_alerts: bool,
 }
 
-fn text(v: Option<&Value>) -> Option<String> {
-    match v {
-        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-        _ => None,
-    }
-}
-
+/// `config`: undefined/null (defaults), a YAML path or an object, read by the core.
 fn config_from(env: &Env, config: Option<Unknown<'_>>) -> Result<Config> {
-    let Some(config) = config else {
-        return Ok(Config::default());
-    };
-    match config.get_type()? {
-        ValueType::Undefined | ValueType::Null => Ok(Config::default()),
-        _ => config_from_value(env, &to_value(env, &config)?),
-    }
-}
-
-/// A configuration from a converted JS value: a YAML path or an object.
-pub fn config_from_value(env: &Env, config: &Value) -> Result<Config> {
-    let e = env.raw();
-    let parsed = match config {
-        Value::Null => return Ok(Config::default()),
-        Value::String(path) => {
-            let yaml = std::fs::read_to_string(path).map_err(|err| {
-                let e2 = tooltrail_core::ConfigError {
-                    key: "(file)".into(),
-                    message: format!("cannot read {path}: {err}"),
-                };
-                unsafe { config_err(e, &e2) }
-            })?;
-            Config::from_yaml(&yaml)
+    let value = match config {
+        Some(c) if !matches!(c.get_type()?, ValueType::Undefined | ValueType::Null) => {
+            to_value(env, &c)?
         }
-        _ => Config::from_value(config),
+        _ => Value::Null,
     };
-    parsed.map_err(|err| unsafe { config_err(e, &err) })
+    Config::load(&value).js(env)
 }
 
-fn ctx_from(env: &Env, ctx: &Unknown<'_>) -> Result<RunCtx> {
-    let ctx = to_value(env, ctx)?;
-    if !matches!(ctx, Value::Object(_)) {
-        return Err(Error::new(
-            Status::InvalidArg,
-            "ctx must be an object { run_id, trace_id, … }",
-        ));
+/// A context from a JS value (undefined/null: an empty one), by the core's rules.
+fn ctx_from(env: &Env, ctx: Option<Unknown<'_>>) -> Result<RunCtx> {
+    match ctx {
+        Some(c) if !matches!(c.get_type()?, ValueType::Undefined | ValueType::Null) => {
+            RunCtx::from_value(&to_value(env, &c)?).js(env)
+        }
+        _ => Ok(RunCtx::default()),
     }
-    let mut c = RunCtx {
-        run_id: text(ctx.get("run_id")),
-        trace_id: text(ctx.get("trace_id")),
-        user_id: text(ctx.get("user_id")),
-        request_id: text(ctx.get("request_id")),
-        parent_span_id: text(ctx.get("parent_span_id")),
-    };
-    if let Some(header) = text(ctx.get("traceparent"))
-        && !c.apply_traceparent(&header)
-    {
-        return Err(Error::new(
-            Status::InvalidArg,
-            format!("not a W3C traceparent: {header:?}"),
-        ));
+}
+
+/// A context as a plain JS object of its ids.
+fn ctx_object<'e>(env: &'e Env, ctx: &RunCtx) -> Result<Unknown<'e>> {
+    let opt = |v: &Option<String>| v.as_ref().map_or(Value::Null, |s| Value::String(s.clone()));
+    let value = Value::object([
+        ("run_id", opt(&ctx.run_id)),
+        ("trace_id", opt(&ctx.trace_id)),
+        ("user_id", opt(&ctx.user_id)),
+        ("request_id", opt(&ctx.request_id)),
+        ("parent_span_id", opt(&ctx.parent_span_id)),
+    ]);
+    to_unknown(env, &value)
+}
+
+/// A value read for logging only: a JS exception while reading it (a
+/// throwing getter or Proxy trap) is cleared and logged as an
+/// `unsupported_type` error, never thrown into the tool call (principle 1).
+///
+/// # Safety
+/// `v` must belong to the converter's environment.
+unsafe fn logged_value(
+    c: &Converter,
+    env: &Env,
+    v: &Unknown<'_>,
+) -> std::result::Result<Value, CanonError> {
+    match unsafe { c.value(v.raw()) } {
+        Ok(v) => Ok(v),
+        Err(Fail::Canon(e)) => Err(e),
+        Err(Fail::Js(_)) => {
+            unsafe { Host::new(env.raw()) }.take_exception();
+            Err(CanonError::new(
+                ErrorKind::UnsupportedType,
+                "reading the value threw (a getter or Proxy trap); it has no JSON form",
+            ))
+        }
     }
-    Ok(c)
 }
 
 /// Validates a configuration (path to YAML, or an object) the way
-/// `ToolGateway` will; returns it as a plain object.
+/// `ToolGateway` will.
 // Reached only through the #[napi] registration, which test builds omit.
 #[allow(dead_code)]
 #[napi(js_name = "_checkConfig")]
 pub fn check_config(env: Env, config: Unknown<'_>) -> Result<()> {
     config_from(&env, Some(config)).map(|_| ())
+}
+
+/// Checks a `ctx` argument the way `startRun` and `call` read it (throws
+/// `invalid_argument` for anything but an object of ids).
+#[allow(dead_code)]
+#[napi(js_name = "_checkCtx")]
+pub fn check_ctx(env: Env, ctx: Unknown<'_>) -> Result<()> {
+    RunCtx::from_value(&to_value(&env, &ctx)?)
+        .js(&env)
+        .map(|_| ())
+}
+
+/// The W3C `traceparent` for outgoing calls under `ctx`; null unless its
+/// trace and parent span ids are W3C ids.
+#[allow(dead_code)]
+#[napi(js_name = "_ctxTraceparent")]
+pub fn ctx_traceparent(env: Env, ctx: Unknown<'_>) -> Result<Option<String>> {
+    Ok(ctx_from(&env, Some(ctx))?.traceparent())
 }
 
 #[napi]
@@ -123,14 +127,11 @@ impl JsGateway {
         forward_alerts: Option<bool>,
     ) -> Result<Self> {
         let config = config_from(&env, config)?;
-        let hash_key = config
-            .hash_key()
-            .map_err(|e| unsafe { config_err(env.raw(), &e) })?;
         let deterministic = deterministic_start_us.map(|us| Deterministic {
             start_us: us as i64,
         });
         Ok(Self {
-            core: Arc::new(Gateway::new(config, tools, hash_key, deterministic)),
+            core: Arc::new(Gateway::from_config(config, tools, deterministic).js(&env)?),
             writer: writer.map(|w| w.core().clone()),
             pending: Mutex::new(Vec::new()),
             calls: Mutex::new(Calls::default()),
@@ -185,208 +186,153 @@ impl JsGateway {
         parent_span_id: Unknown<'_>,
         traceparent: Unknown<'_>,
     ) -> Result<f64> {
-        let e = env.raw();
-        let converter =
-            unsafe { crate::convert::Converter::new(e) }.map_err(|f| unsafe { fail_err(e, f) })?;
-        // Non-string ids count as absent; strings are read as UTF-16 so a
-        // lone surrogate is an error, not a silent U+FFFD.
-        let id = |v: &Unknown<'_>| -> Result<Option<String>> {
-            if v.get_type()? != ValueType::String {
-                return Ok(None);
+        guard(&env, || {
+            // SAFETY: every value converted below belongs to `env`, this call's.
+            let converter = unsafe { Converter::new(env.raw()) }.js(&env)?;
+            // Strings are read as UTF-16 so a lone surrogate is an error, not a
+            // silent U+FFFD; other types are the core's to reject.
+            let id = |v: Unknown<'_>| -> Result<IdArg> {
+                Ok(match v.get_type()? {
+                    ValueType::Undefined | ValueType::Null => IdArg::Absent,
+                    ValueType::String => {
+                        IdArg::Text(unsafe { converter.string(v.raw()) }.js(&env)?)
+                    }
+                    other => IdArg::Wrong(format!("{other}").to_lowercase()),
+                })
+            };
+            let ctx = RunCtx::from_args([
+                id(run_id)?,
+                id(trace_id)?,
+                id(user_id)?,
+                id(request_id)?,
+                id(parent_span_id)?,
+                id(traceparent)?,
+            ])
+            .js(&env)?;
+            let args = unsafe { logged_value(&converter, &env, &args) };
+            match self.core.begin(&ctx, &name, args) {
+                Ok((handle, event)) => {
+                    self.emit(event);
+                    Ok(self.lock_calls().put(handle))
+                }
+                Err((error, event)) => {
+                    self.emit(event);
+                    Err(error).js(&env)
+                }
             }
-            unsafe { converter.string(v.raw()) }
-                .map(Some)
-                .map_err(|f| unsafe { fail_err(e, f) })
-        };
-        let mut ctx = RunCtx {
-            run_id: id(&run_id)?,
-            trace_id: id(&trace_id)?,
-            user_id: id(&user_id)?,
-            request_id: id(&request_id)?,
-            parent_span_id: id(&parent_span_id)?,
-        };
-        if let Some(header) = id(&traceparent)?
-            && !ctx.apply_traceparent(&header)
-        {
-            return Err(Error::new(
-                Status::InvalidArg,
-                format!("not a W3C traceparent: {header:?}"),
-            ));
-        }
-        // An unhashable argument never fails the call (principle 1), but a
-        // pending JS exception (throwing getter) must propagate.
-        let args = unsafe {
-            match converter.value(args.raw()) {
-                Ok(v) => Ok(v),
-                Err(crate::convert::Fail::Canon(e)) => Err(e),
-                Err(js @ crate::convert::Fail::Js(_)) => return Err(fail_err(env.raw(), js)),
-            }
-        };
-        match self.core.begin(&ctx, &name, args) {
-            Ok((handle, event)) => {
-                self.emit(event);
-                Ok(self.lock_calls().put(handle))
-            }
-            Err((error, event)) => {
-                self.emit(event);
-                Err(unsafe { gateway_err(env.raw(), &error) })
-            }
-        }
+        })
     }
 
-    /// Ends a call that returned `result` (`invalid`: the validator's reason).
+    /// Ends a call that returned `result`: runs `validator` (the tool's, if
+    /// any) and throws `validation_failed` if it rejects the result.
     #[napi]
     pub fn finish_ok(
         &self,
         env: Env,
         call: f64,
         result: Unknown<'_>,
-        invalid: Option<String>,
+        validator: Option<Unknown<'_>>,
     ) -> Result<()> {
-        let Some(handle) = self.lock_calls().take(call) else {
-            return Ok(());
-        };
-        let outcome = match invalid {
-            Some(message) => Outcome::Invalid { message },
-            // The result is logged only when sampled: skip converting it otherwise.
-            None if !handle.stores_result() => Outcome::Returned(Ok(Value::Null)),
-            None => Outcome::Returned(unsafe {
-                let converter = crate::convert::Converter::new(env.raw())
-                    .map_err(|f| fail_err(env.raw(), f))?;
-                match converter.value(result.raw()) {
-                    Ok(v) => Ok(v),
-                    Err(crate::convert::Fail::Canon(e)) => Err(e),
-                    Err(js @ crate::convert::Fail::Js(_)) => return Err(fail_err(env.raw(), js)),
-                }
-            }),
-        };
-        self.emit(self.core.finish(handle, outcome));
-        Ok(())
+        guard(&env, || {
+            let Some(handle) = self.lock_calls().take(call) else {
+                return Ok(());
+            };
+            // SAFETY: `validator` and `result` belong to `env`, this call's.
+            let host = unsafe { Host::new(env.raw()) };
+            let validation = match validator {
+                Some(v) => host.validate(v.raw(), result.raw()),
+                None => tooltrail_core::gateway::Validation::Passed,
+            };
+            let (events, outcome) = self.core.finish_returned(handle, validation, || {
+                let converter = unsafe { Converter::new(env.raw()) }.map_err(|_| {
+                    CanonError::new(ErrorKind::UnsupportedType, "cannot read the result")
+                })?;
+                unsafe { logged_value(&converter, &env, &result) }
+            });
+            self.emit(events);
+            outcome.js(&env)
+        })
     }
 
-    /// Ends a call whose tool threw or rejected.
+    /// Ends a call whose tool threw or rejected with `error`.
     #[napi]
-    pub fn finish_err(&self, call: f64, failure: JsFailure) {
+    pub fn finish_err(&self, env: Env, call: f64, error: Unknown<'_>) {
         let Some(handle) = self.lock_calls().take(call) else {
             return;
         };
-        let facts = FailureFacts {
-            class_name: failure.class_name,
-            http_status: failure
-                .status
-                .filter(|s| (100.0..600.0).contains(s))
-                .map(|s| s as u16),
-            code: failure.code,
-            ..FailureFacts::default()
-        };
-        self.emit(self.core.finish(
-            handle,
-            Outcome::Failed {
-                facts,
-                message: failure.message,
-            },
-        ));
-    }
-
-    /// The validation error to throw for `tool`.
-    #[napi]
-    pub fn validation_error(&self, env: Env, tool: String, message: String) -> Result<()> {
-        Err(unsafe { gateway_err(env.raw(), &GatewayError::ValidationFailed { tool, message }) })
+        // SAFETY: `error` belongs to `env`, this call's.
+        let (facts, message) = unsafe { Host::new(env.raw()) }.failure(error.raw());
+        self.emit(self.core.finish(handle, Outcome::Failed { facts, message }));
     }
 
     /// Events waiting for a JS logger, as `[name, fields]` pairs.
     #[napi(ts_return_type = "Array<[string, Record<string, unknown>]>")]
-    pub fn drain(&self, env: Env) -> Result<Vec<Unknown<'_>>> {
+    pub fn drain<'e>(&self, env: &'e Env) -> Result<Vec<Unknown<'e>>> {
         let events = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
-        let e = env.raw();
         events
             .iter()
-            .map(|ev| unsafe {
-                let pair = Value::Array(vec![Value::from(ev.name), ev.fields()]);
-                let raw = to_js(e, &pair).map_err(|f| fail_err(e, f))?;
-                Ok(Unknown::from_raw_unchecked(e, raw))
-            })
+            .map(|ev| to_unknown(env, &Value::Array(vec![Value::from(ev.name), ev.fields()])))
             .collect()
     }
 
     /// Opens a run; returns the context its calls use.
     #[napi(ts_return_type = "Record<string, string | null>")]
     pub fn start_run<'e>(&self, env: &'e Env, ctx: Option<Unknown<'_>>) -> Result<Unknown<'e>> {
-        let ctx = match ctx {
-            Some(c) if !matches!(c.get_type()?, ValueType::Undefined | ValueType::Null) => {
-                ctx_from(env, &c)?
-            }
-            _ => RunCtx::default(),
-        };
-        let (run_ctx, events) = self
-            .core
-            .start_run(&ctx)
-            .map_err(|e| unsafe { gateway_err(env.raw(), &e) })?;
-        self.emit(events);
-        let opt = |v: &Option<String>| v.as_ref().map_or(Value::Null, |s| Value::String(s.clone()));
-        let value = Value::object([
-            ("run_id", opt(&run_ctx.run_id)),
-            ("trace_id", opt(&run_ctx.trace_id)),
-            ("user_id", opt(&run_ctx.user_id)),
-            ("request_id", opt(&run_ctx.request_id)),
-            ("parent_span_id", opt(&run_ctx.parent_span_id)),
-        ]);
-        let e = env.raw();
-        unsafe {
-            let raw = to_js(e, &value).map_err(|f| fail_err(e, f))?;
-            Ok(Unknown::from_raw_unchecked(e, raw))
-        }
+        guard(env, || {
+            let ctx = ctx_from(env, ctx)?;
+            let (run_ctx, events) = self.core.start_run(&ctx).js(env)?;
+            self.emit(events);
+            ctx_object(env, &run_ctx)
+        })
     }
 
-    /// Closes a run: `exit` is "normal", "raised" or "cancelled".
+    /// Closes a run; `raised`: its block threw `error`.
     #[napi]
-    pub fn end_run(&self, env: Env, run_id: String, exit: String) -> Result<()> {
-        let exit = match exit.as_str() {
-            "normal" => RunExit::Normal,
-            "cancelled" => RunExit::Cancelled,
-            _ => RunExit::Raised,
-        };
-        let events = self
-            .core
-            .end_run(&run_id, exit)
-            .map_err(|e| unsafe { gateway_err(env.raw(), &e) })?;
-        self.emit(events);
-        Ok(())
+    pub fn end_run(
+        &self,
+        env: Env,
+        run_id: String,
+        raised: bool,
+        error: Option<Unknown<'_>>,
+    ) -> Result<()> {
+        guard(&env, || {
+            let facts = match (raised, error) {
+                // SAFETY: `error` belongs to `env`, this call's.
+                (true, Some(e)) => Some(unsafe { Host::new(env.raw()) }.failure(e.raw()).0),
+                (true, None) => Some(tooltrail_core::FailureFacts::default()),
+                (false, _) => None,
+            };
+            let events = self
+                .core
+                .end_run(&run_id, RunExit::after(facts.as_ref()))
+                .js(&env)?;
+            self.emit(events);
+            Ok(())
+        })
     }
 
     /// Marks one agent step; throws `budget_exceeded` past max_steps.
     #[napi]
     pub fn step(&self, env: Env, run_id: String) -> Result<f64> {
-        self.core
-            .step(&run_id)
-            .map(|n| n as f64)
-            .map_err(|e| unsafe { gateway_err(env.raw(), &e) })
+        self.core.step(&run_id).map(|n| n as f64).js(&env)
     }
 
     /// Adds spend (USD); returns the run's total.
     #[napi]
     pub fn add_spend(&self, env: Env, run_id: String, usd: f64) -> Result<f64> {
-        self.core
-            .add_spend(&run_id, usd)
-            .map_err(|e| unsafe { gateway_err(env.raw(), &e) })
+        self.core.add_spend(&run_id, usd).js(&env)
     }
 
     /// Sets the stop reason explicitly (first one wins).
     #[napi]
     pub fn stop_run(&self, env: Env, run_id: String, reason: String) -> Result<()> {
-        self.core
-            .stop_run(&run_id, &reason)
-            .map_err(|e| unsafe { gateway_err(env.raw(), &e) })
+        self.core.stop_run(&run_id, &reason).js(&env)
     }
 
     /// Window values and alert levels.
     #[napi(ts_return_type = "Record<string, unknown>")]
     pub fn metrics<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        let e = env.raw();
-        unsafe {
-            let raw = to_js(e, &self.core.metrics()).map_err(|f| fail_err(e, f))?;
-            Ok(Unknown::from_raw_unchecked(e, raw))
-        }
+        to_unknown(env, &self.core.metrics())
     }
 
     /// Re-evaluates alert rules now.
@@ -406,10 +352,6 @@ impl JsGateway {
     #[napi(ts_return_type = "unknown")]
     pub fn redact<'e>(&self, env: &'e Env, value: Unknown<'_>) -> Result<Unknown<'e>> {
         let v = to_value(env, &value)?;
-        let e = env.raw();
-        unsafe {
-            let raw = to_js(e, &self.core.redactor().redact(&v)).map_err(|f| fail_err(e, f))?;
-            Ok(Unknown::from_raw_unchecked(e, raw))
-        }
+        to_unknown(env, &self.core.redactor().redact(&v))
     }
 }

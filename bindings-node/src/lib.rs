@@ -9,6 +9,7 @@ mod calls;
 mod convert;
 mod errors;
 mod gateway;
+mod host;
 pub mod query;
 mod to_js;
 mod trace;
@@ -25,16 +26,20 @@ use tooltrail_core::{
 };
 
 use crate::convert::Converter;
-use crate::errors::{arg_type_err, canon_err, fail_err};
+use crate::errors::{ResultExt, arg_type_err};
 
 /// Converts any JS value under the canonical-JSON policy.
 fn to_value(env: &Env, value: &Unknown<'_>) -> Result<Value> {
-    unsafe {
-        let converter = Converter::new(env.raw()).map_err(|f| fail_err(env.raw(), f))?;
-        converter
-            .value(value.raw())
-            .map_err(|f| fail_err(env.raw(), f))
-    }
+    // SAFETY: `value` belongs to `env`, the environment of the current call.
+    unsafe { Converter::new(env.raw()).and_then(|c| c.value(value.raw())) }.js(env)
+}
+
+/// A core value as a JS value of `env`.
+fn to_unknown<'e>(env: &'e Env, value: &Value) -> Result<Unknown<'e>> {
+    let e = env.raw();
+    // SAFETY: the value is created in `env`, the environment of the current call.
+    let raw = unsafe { convert::to_js(e, value) }.js(env)?;
+    Ok(unsafe { Unknown::from_raw_unchecked(e, raw) })
 }
 
 /// The bytes of a string (UTF-8; read as UTF-16 so that a lone surrogate is
@@ -43,11 +48,9 @@ fn to_value(env: &Env, value: &Unknown<'_>) -> Result<Value> {
 fn bytes_arg(env: &Env, v: &Unknown<'_>, what: &'static CStr) -> Result<Vec<u8>> {
     let raw_env = env.raw();
     if v.get_type()? == ValueType::String {
-        return unsafe {
-            let converter = Converter::new(raw_env).map_err(|f| fail_err(raw_env, f))?;
-            converter.string(v.raw()).map_err(|f| fail_err(raw_env, f))
-        }
-        .map(String::into_bytes);
+        return unsafe { Converter::new(raw_env).and_then(|c| c.string(v.raw())) }
+            .js(env)
+            .map(String::into_bytes);
     }
     let mut is_typed = false;
     unsafe { sys::napi_is_typedarray(raw_env, v.raw(), &mut is_typed) };
@@ -90,7 +93,7 @@ fn key_bytes(env: &Env, key: Option<Unknown<'_>>) -> Result<Option<Vec<u8>>> {
 /// JSON text (a string, or UTF-8 bytes) parsed by the core's strict parser.
 fn text_value(env: &Env, text: Unknown<'_>) -> Result<Value> {
     let bytes = bytes_arg(env, &text, c"text must be a string or a Uint8Array/Buffer")?;
-    parse_json(&bytes).map_err(|e| unsafe { canon_err(env.raw(), &e) })
+    parse_json(&bytes).js(env)
 }
 
 /// Lowercase hex SHA-256 of the canonical JSON of `value` (HMAC-SHA256 with `key`).
@@ -101,7 +104,7 @@ fn text_value(env: &Env, text: Unknown<'_>) -> Result<Value> {
 pub fn stable_hash(env: Env, value: Unknown<'_>, key: Option<Unknown<'_>>) -> Result<String> {
     let key = key_bytes(&env, key)?;
     let value = to_value(&env, &value)?;
-    stable_hash_with(&value, key.as_deref()).map_err(|e| unsafe { canon_err(env.raw(), &e) })
+    stable_hash_with(&value, key.as_deref()).js(&env)
 }
 
 /// `stableHash` of JSON text, parsed strictly by the core.
@@ -112,21 +115,21 @@ pub fn stable_hash(env: Env, value: Unknown<'_>, key: Option<Unknown<'_>>) -> Re
 pub fn stable_hash_json(env: Env, text: Unknown<'_>, key: Option<Unknown<'_>>) -> Result<String> {
     let key = key_bytes(&env, key)?;
     let value = text_value(&env, text)?;
-    stable_hash_with(&value, key.as_deref()).map_err(|e| unsafe { canon_err(env.raw(), &e) })
+    stable_hash_with(&value, key.as_deref()).js(&env)
 }
 
 /// The RFC 8785 canonical JSON text of `value`.
 #[napi(catch_unwind, ts_args_type = "value: unknown")]
 pub fn canonical_json(env: Env, value: Unknown<'_>) -> Result<String> {
     let value = to_value(&env, &value)?;
-    core_canonical(&value).map_err(|e| unsafe { canon_err(env.raw(), &e) })
+    core_canonical(&value).js(&env)
 }
 
 /// Canonical JSON of JSON text (tests; not documented API).
 #[napi(catch_unwind, js_name = "_canonicalJsonText")]
 pub fn canonical_json_text(env: Env, text: Unknown<'_>) -> Result<String> {
     let value = text_value(&env, text)?;
-    core_canonical(&value).map_err(|e| unsafe { canon_err(env.raw(), &e) })
+    core_canonical(&value).js(&env)
 }
 
 /// The canonicalization error kinds, in the core's order.
@@ -158,15 +161,8 @@ pub fn redact<'e>(
     redact_fields: Option<Vec<String>>,
 ) -> Result<Unknown<'e>> {
     let v = to_value(env, &value)?;
-    let redactor = match redact_fields {
-        Some(f) => tooltrail_core::Redactor::new(&f),
-        None => tooltrail_core::Redactor::default(),
-    };
-    let e = env.raw();
-    unsafe {
-        let raw = convert::to_js(e, &redactor.redact(&v)).map_err(|f| fail_err(e, f))?;
-        Ok(Unknown::from_raw_unchecked(e, raw))
-    }
+    let redactor = tooltrail_core::Redactor::for_fields(redact_fields.as_deref());
+    to_unknown(env, &redactor.redact(&v))
 }
 
 /// The normalized error classes, in the core's order.
@@ -181,8 +177,8 @@ pub fn stop_reasons() -> Vec<&'static str> {
     tooltrail_core::gateway::STOP_REASONS.to_vec()
 }
 
-/// The message logged when a validator returns false (one string for all languages).
-#[napi(js_name = "_validatorRejected")]
-pub fn validator_rejected() -> &'static str {
-    tooltrail_core::gateway::VALIDATOR_REJECTED
+/// Every error code, in the core's order.
+#[napi(js_name = "_errorCodes")]
+pub fn error_codes() -> Vec<&'static str> {
+    tooltrail_core::ErrorCode::ALL.map(|c| c.as_str()).to_vec()
 }

@@ -4,22 +4,20 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::errors::ResultExt;
+
 /// The `traceparent` header value for an outgoing call made from `spanId`.
 // Reached only through the #[napi] registration, which test builds omit.
 #[allow(dead_code)]
 #[napi]
-pub fn traceparent(trace_id: String, span_id: String, sampled: Option<bool>) -> Result<String> {
-    tooltrail_core::gateway::traceparent(&trace_id, &span_id, sampled.unwrap_or(true)).ok_or_else(
-        || {
-            Error::new(
-                Status::InvalidArg,
-                format!(
-                    "not W3C ids (32 and 16 lowercase hex digits, not all zero): \
-                     traceId={trace_id:?}, spanId={span_id:?}"
-                ),
-            )
-        },
-    )
+pub fn traceparent(
+    env: Env,
+    trace_id: String,
+    span_id: String,
+    sampled: Option<bool>,
+) -> Result<String> {
+    tooltrail_core::gateway::outgoing_traceparent(&trace_id, &span_id, sampled.unwrap_or(true))
+        .js(&env)
 }
 
 /// The parts of an incoming `traceparent` header.

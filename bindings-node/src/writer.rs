@@ -7,12 +7,22 @@ use napi::bindgen_prelude::*;
 use napi::{JsValue, Task};
 use napi_derive::napi;
 use tooltrail_core::otlp::{OtlpDropReason, OtlpStats};
-use tooltrail_core::writer::{WriterOptions, WriterStats};
-use tooltrail_core::{EventWriter, Value};
+use tooltrail_core::writer::{FLUSH_TIMEOUT, WriterOptions, WriterStats, wait_timeout};
+use tooltrail_core::{Config, ConfigError, EventWriter, Value};
 
 use crate::convert::Converter;
-use crate::errors::{canon_err, fail_err, option_err, writer_err};
+use crate::errors::ResultExt;
 use crate::to_value;
+
+/// The binding's own option names (camelCase, milliseconds) fail like the
+/// core's settings: `config_error` naming the option.
+fn bad<T>(env: &Env, key: &str, message: &str) -> Result<T> {
+    Err(ConfigError {
+        key: key.to_owned(),
+        message: message.to_owned(),
+    })
+    .js(env)
+}
 
 /// JS options (camelCase, durations in milliseconds) → core options.
 fn options(env: &Env, raw: Option<Unknown<'_>>) -> Result<WriterOptions> {
@@ -21,22 +31,21 @@ fn options(env: &Env, raw: Option<Unknown<'_>>) -> Result<WriterOptions> {
     if matches!(raw.get_type()?, ValueType::Undefined | ValueType::Null) {
         return Ok(out);
     }
-    let e = env.raw();
     let Value::Object(members) = to_value(env, &raw)? else {
-        return Err(unsafe { option_err(e, "options", "must be an object") });
+        return bad(env, "options", "must be an object");
     };
     for (key, value) in members {
         let text = |v: Value| match v {
             Value::String(s) => Ok(s),
-            _ => Err(unsafe { option_err(e, &key, "must be a string") }),
+            _ => bad(env, &key, "must be a string"),
         };
         let count = |v: &Value| match v {
             Value::Number(n) if n.fract() == 0.0 && *n >= 0.0 => Ok(*n as u64),
-            _ => Err(unsafe { option_err(e, &key, "must be a non-negative integer") }),
+            _ => bad(env, &key, "must be a non-negative integer"),
         };
         let millis = |v: &Value| match v {
             Value::Number(n) => Ok(*n / 1000.0),
-            _ => Err(unsafe { option_err(e, &key, "must be a number of milliseconds") }),
+            _ => bad(env, &key, "must be a number of milliseconds"),
         };
         match key.as_str() {
             "path" => out.path = Some(text(value)?.into()),
@@ -52,20 +61,18 @@ fn options(env: &Env, raw: Option<Unknown<'_>>) -> Result<WriterOptions> {
             "blockTimeout" => out.block_timeout_s = Some(millis(&value)?),
             "closeTimeout" => out.close_timeout_s = Some(millis(&value)?),
             // A config (YAML path or object) contributes its `sinks` section.
-            "config" => out.otlp = crate::gateway::config_from_value(env, &value)?.otlp,
-            _ => return Err(unsafe { option_err(e, &key, "unknown option") }),
+            "config" => out.otlp = Config::load(&value).js(env)?.otlp,
+            _ => return bad(env, &key, "unknown option"),
         }
     }
     Ok(out)
 }
 
-fn millis(timeout_ms: Option<f64>, default: Duration) -> Duration {
-    timeout_ms
-        .and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok())
-        .unwrap_or(default)
+/// A flush/close timeout in milliseconds, checked by the core like
+/// Python's seconds (a bad one throws `config_error` naming `timeoutMs`).
+fn wait(env: &Env, timeout_ms: Option<f64>, default: Duration) -> Result<Duration> {
+    wait_timeout("timeoutMs", timeout_ms.map(|ms| ms / 1000.0), default).js(env)
 }
-
-const FLUSH_DEFAULT: Duration = Duration::from_secs(5);
 
 /// Non-blocking, batched JSONL event writer (see docs/writer.md).
 #[napi(js_name = "EventWriter")]
@@ -198,10 +205,8 @@ impl JsEventWriter {
     /// the worker thread.
     #[napi(constructor, ts_args_type = "options?: EventWriterOptions")]
     pub fn new(env: Env, options_raw: Option<Unknown<'_>>) -> Result<Self> {
-        let config = options(&env, options_raw)?
-            .into_config()
-            .map_err(|e| unsafe { writer_err(env.raw(), &e) })?;
-        let inner = EventWriter::new(config).map_err(|e| unsafe { writer_err(env.raw(), &e) })?;
+        let config = options(&env, options_raw)?.into_config().js(&env)?;
+        let inner = EventWriter::new(config).js(&env)?;
         // A Worker's environment tears down without process 'exit' in some
         // paths (worker.terminate()); close there too.
         let on_teardown = inner.clone();
@@ -215,53 +220,49 @@ impl JsEventWriter {
     /// `TooltrailError` if `fields` has no JSON form.
     #[napi(ts_args_type = "name: string, fields?: Record<string, unknown>")]
     pub fn event(&self, env: Env, name: Unknown<'_>, fields: Option<Unknown<'_>>) -> Result<bool> {
-        let e = env.raw();
-        let name = unsafe {
-            let c = Converter::new(e).map_err(|f| fail_err(e, f))?;
-            c.string(name.raw()).map_err(|f| fail_err(e, f))?
-        };
+        // SAFETY: `name` belongs to `env`, the environment of this call.
+        let name =
+            unsafe { Converter::new(env.raw()).and_then(|c| c.string(name.raw())) }.js(&env)?;
         let fields = match fields {
             Some(f) if !matches!(f.get_type()?, ValueType::Undefined | ValueType::Null) => {
                 to_value(&env, &f)?
             }
             _ => Value::Null,
         };
-        self.inner
-            .event(&name, &fields)
-            .map_err(|err| unsafe { canon_err(e, &err) })
+        self.inner.event(&name, &fields).js(&env)
     }
 
     /// Blocks until everything accepted so far is written (for exit paths).
     #[napi]
-    pub fn flush_sync(&self, timeout_ms: Option<f64>) -> bool {
-        self.inner.flush(millis(timeout_ms, FLUSH_DEFAULT))
+    pub fn flush_sync(&self, env: Env, timeout_ms: Option<f64>) -> Result<bool> {
+        Ok(self.inner.flush(wait(&env, timeout_ms, FLUSH_TIMEOUT)?))
     }
 
     /// Writes what is queued and stops, blocking; idempotent.
     #[napi]
-    pub fn close_sync(&self, timeout_ms: Option<f64>) -> bool {
-        self.inner
-            .close(millis(timeout_ms, self.inner.config().close_timeout))
+    pub fn close_sync(&self, env: Env, timeout_ms: Option<f64>) -> Result<bool> {
+        let timeout = wait(&env, timeout_ms, self.inner.config().close_timeout)?;
+        Ok(self.inner.close(timeout))
     }
 
     /// `flushSync` off the event loop.
     #[napi(ts_return_type = "Promise<boolean>")]
-    pub fn flush(&self, timeout_ms: Option<f64>) -> AsyncTask<WaitTask> {
-        AsyncTask::new(WaitTask {
+    pub fn flush(&self, env: Env, timeout_ms: Option<f64>) -> Result<AsyncTask<WaitTask>> {
+        Ok(AsyncTask::new(WaitTask {
             writer: self.inner.clone(),
-            timeout: millis(timeout_ms, FLUSH_DEFAULT),
+            timeout: wait(&env, timeout_ms, FLUSH_TIMEOUT)?,
             close: false,
-        })
+        }))
     }
 
     /// `closeSync` off the event loop.
     #[napi(ts_return_type = "Promise<boolean>")]
-    pub fn close(&self, timeout_ms: Option<f64>) -> AsyncTask<WaitTask> {
-        AsyncTask::new(WaitTask {
+    pub fn close(&self, env: Env, timeout_ms: Option<f64>) -> Result<AsyncTask<WaitTask>> {
+        Ok(AsyncTask::new(WaitTask {
             writer: self.inner.clone(),
-            timeout: millis(timeout_ms, self.inner.config().close_timeout),
+            timeout: wait(&env, timeout_ms, self.inner.config().close_timeout)?,
             close: true,
-        })
+        }))
     }
 
     /// Whether close was called.

@@ -1,9 +1,12 @@
-//! The exception hierarchy and the ONE mapping from core errors to Python.
+//! The exception hierarchy and the ONE mapping from `tooltrail_core::Error`
+//! to Python: [`to_py_err`] picks the class by the error's code (an
+//! exhaustive match) and copies the code, message and attributes onto it.
+//! Call sites write `core_call().py()?` ([`ResultExt`]).
 //!
 //! `TooltrailError` and `CanonicalError` are plain `create_exception!` types;
 //! the leaf classes also inherit a builtin (`ValueError`, `TypeError`,
-//! `OSError`), which `create_exception!` cannot express, so they are built once
-//! at import with `type(name, bases, ns)` and kept in `PyOnceLock`s.
+//! `OSError`, …), which `create_exception!` cannot express, so they are built
+//! once at import with `type(name, bases, ns)` and kept in `PyOnceLock`s.
 
 use pyo3::exceptions::{
     PyException, PyLookupError, PyOSError, PyRuntimeError, PyTypeError, PyValueError,
@@ -11,13 +14,13 @@ use pyo3::exceptions::{
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
-use tooltrail_core::{CanonError, ConfigError, ErrorKind, GatewayError, WriterError};
+use tooltrail_core::{Error, ErrorCode, ErrorKind};
 
 pyo3::create_exception!(
     tooltrail,
     TooltrailError,
     PyException,
-    "Base of every tooltrail error."
+    "Base of every tooltrail error; `.code` (= `.error_class`) says which."
 );
 pyo3::create_exception!(
     tooltrail,
@@ -25,6 +28,30 @@ pyo3::create_exception!(
     TooltrailError,
     "A value cannot be canonicalized: see `.kind` and `.path`."
 );
+
+/// A leaf class: its cell, name, tooltrail parent, builtin parent, doc.
+type Leaf = (
+    &'static PyOnceLock<Py<PyType>>,
+    &'static str,
+    Parent,
+    Builtin,
+    &'static str,
+);
+
+#[derive(Clone, Copy)]
+enum Parent {
+    Base,
+    Canonical,
+}
+
+#[derive(Clone, Copy)]
+enum Builtin {
+    Value,
+    Type,
+    Os,
+    Lookup,
+    Runtime,
+}
 
 static CANONICAL_VALUE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static CANONICAL_TYPE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -35,8 +62,124 @@ static MISSING_ID_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static VALIDATION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static BUDGET_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static LOOP_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static RUN_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static INVALID_ARGUMENT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static QUERY_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static INTERNAL_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+const LEAVES: [Leaf; 12] = [
+    (
+        &CANONICAL_VALUE_ERROR,
+        "CanonicalValueError",
+        Parent::Canonical,
+        Builtin::Value,
+        "A value is out of policy: non_finite, integer_out_of_range, lone_surrogate, duplicate_key, depth_exceeded, invalid_json.",
+    ),
+    (
+        &CANONICAL_TYPE_ERROR,
+        "CanonicalTypeError",
+        Parent::Canonical,
+        Builtin::Type,
+        "A value has no JSON form: unsupported_type, non_string_key.",
+    ),
+    (
+        &WRITER_ERROR,
+        "WriterError",
+        Parent::Base,
+        Builtin::Os,
+        "The event writer cannot open its sink (e.g. an unwritable path).",
+    ),
+    (
+        &CONFIG_ERROR,
+        "ConfigError",
+        Parent::Base,
+        Builtin::Value,
+        "A setting is unknown or out of range; `.key` names it.",
+    ),
+    (
+        &UNKNOWN_TOOL_ERROR,
+        "UnknownToolError",
+        Parent::Base,
+        Builtin::Lookup,
+        "No implementation is registered under the tool name (error_class unknown_tool).",
+    ),
+    (
+        &MISSING_ID_ERROR,
+        "MissingIdError",
+        Parent::Base,
+        Builtin::Value,
+        "A required id (run_id, trace_id, request_id) is missing from the context.",
+    ),
+    (
+        &VALIDATION_ERROR,
+        "ToolValidationError",
+        Parent::Base,
+        Builtin::Value,
+        "A tool's result was rejected by its validator (error_class validation_failed).",
+    ),
+    (
+        &BUDGET_ERROR,
+        "BudgetExceededError",
+        Parent::Base,
+        Builtin::Runtime,
+        "A run budget is used up; the call was refused (error_class budget_exceeded, `.budget`).",
+    ),
+    (
+        &LOOP_ERROR,
+        "LoopDetectedError",
+        Parent::Base,
+        Builtin::Runtime,
+        "The loop guard refused an identical repeated call (error_class loop_detected).",
+    ),
+    (
+        &INVALID_ARGUMENT_ERROR,
+        "InvalidArgumentError",
+        Parent::Base,
+        Builtin::Value,
+        "An argument has the wrong shape or value; `.key` names it (ctx.user_id, traceparent, reason, …).",
+    ),
+    (
+        &QUERY_ERROR,
+        "QueryError",
+        Parent::Base,
+        Builtin::Value,
+        "A log query failed: unreadable logs, an unknown run.",
+    ),
+    (
+        &INTERNAL_ERROR,
+        "InternalError",
+        Parent::Base,
+        Builtin::Runtime,
+        "A bug in tooltrail, never a user's mistake; please report it.",
+    ),
+];
+
+/// The class for a code: one arm per code, no catch-all, so a new code in
+/// the core does not compile until it has a class here.
+fn class_cell(code: ErrorCode) -> &'static PyOnceLock<Py<PyType>> {
+    match code {
+        ErrorCode::Canon(ErrorKind::NonStringKey | ErrorKind::UnsupportedType) => {
+            &CANONICAL_TYPE_ERROR
+        }
+        ErrorCode::Canon(
+            ErrorKind::NonFinite
+            | ErrorKind::IntegerOutOfRange
+            | ErrorKind::LoneSurrogate
+            | ErrorKind::DuplicateKey
+            | ErrorKind::DepthExceeded
+            | ErrorKind::InvalidJson,
+        ) => &CANONICAL_VALUE_ERROR,
+        ErrorCode::ConfigError => &CONFIG_ERROR,
+        ErrorCode::WriterError => &WRITER_ERROR,
+        ErrorCode::UnknownTool => &UNKNOWN_TOOL_ERROR,
+        ErrorCode::MissingId => &MISSING_ID_ERROR,
+        ErrorCode::ValidationFailed => &VALIDATION_ERROR,
+        ErrorCode::BudgetExceeded => &BUDGET_ERROR,
+        ErrorCode::LoopDetected => &LOOP_ERROR,
+        ErrorCode::InvalidArgument => &INVALID_ARGUMENT_ERROR,
+        ErrorCode::QueryError => &QUERY_ERROR,
+        ErrorCode::Internal => &INTERNAL_ERROR,
+    }
+}
 
 fn subclass<'py>(
     py: Python<'py>,
@@ -52,236 +195,71 @@ fn subclass<'py>(
     Ok(class.cast_into::<PyType>()?.unbind())
 }
 
-/// Creates the classes and adds them to the module.
+/// Creates the classes and adds them to the module (with `RunError`, the
+/// former name of `InvalidArgumentError`, as an alias).
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     let base = py.get_type::<TooltrailError>();
     let canonical = py.get_type::<CanonicalError>();
-    let made = [
-        (
-            &CANONICAL_VALUE_ERROR,
-            "CanonicalValueError",
-            canonical.clone(),
-            py.get_type::<PyValueError>(),
-            "A value is out of policy: non_finite, integer_out_of_range, lone_surrogate, duplicate_key, depth_exceeded, invalid_json.",
-        ),
-        (
-            &CANONICAL_TYPE_ERROR,
-            "CanonicalTypeError",
-            canonical.clone(),
-            py.get_type::<PyTypeError>(),
-            "A value has no JSON form: unsupported_type, non_string_key.",
-        ),
-        (
-            &WRITER_ERROR,
-            "WriterError",
-            base.clone(),
-            py.get_type::<PyOSError>(),
-            "The event writer cannot open its sink (e.g. an unwritable path).",
-        ),
-        (
-            &CONFIG_ERROR,
-            "ConfigError",
-            base.clone(),
-            py.get_type::<PyValueError>(),
-            "A setting is unknown or out of range; `.key` names it.",
-        ),
-        (
-            &UNKNOWN_TOOL_ERROR,
-            "UnknownToolError",
-            base.clone(),
-            py.get_type::<PyLookupError>(),
-            "No implementation is registered under the tool name (error_class unknown_tool).",
-        ),
-        (
-            &MISSING_ID_ERROR,
-            "MissingIdError",
-            base.clone(),
-            py.get_type::<PyValueError>(),
-            "A required id (run_id, trace_id, request_id) is missing from the context.",
-        ),
-        (
-            &VALIDATION_ERROR,
-            "ToolValidationError",
-            base.clone(),
-            py.get_type::<PyValueError>(),
-            "A tool's result was rejected by its validator (error_class validation_failed).",
-        ),
-        (
-            &BUDGET_ERROR,
-            "BudgetExceededError",
-            base.clone(),
-            py.get_type::<PyRuntimeError>(),
-            "A run budget is used up; the call was refused (error_class budget_exceeded, `.budget`).",
-        ),
-        (
-            &LOOP_ERROR,
-            "LoopDetectedError",
-            base.clone(),
-            py.get_type::<PyRuntimeError>(),
-            "The loop guard refused an identical repeated call (error_class loop_detected).",
-        ),
-        (
-            &RUN_ERROR,
-            "RunError",
-            base.clone(),
-            py.get_type::<PyValueError>(),
-            "A run operation got a bad argument (unknown stop_reason, no such open run).",
-        ),
-        (
-            &QUERY_ERROR,
-            "QueryError",
-            base.clone(),
-            py.get_type::<PyValueError>(),
-            "A log query failed: unreadable logs, an unknown run, a bad option.",
-        ),
-    ];
     m.add("TooltrailError", &base)?;
     m.add("CanonicalError", &canonical)?;
-    for (cell, name, first, builtin, doc) in made {
-        let class = cell.get_or_try_init(py, || subclass(py, name, &[first, builtin], doc))?;
+    for (cell, name, parent, builtin, doc) in LEAVES {
+        let parent = match parent {
+            Parent::Base => base.clone(),
+            Parent::Canonical => canonical.clone(),
+        };
+        let builtin = match builtin {
+            Builtin::Value => py.get_type::<PyValueError>(),
+            Builtin::Type => py.get_type::<PyTypeError>(),
+            Builtin::Os => py.get_type::<PyOSError>(),
+            Builtin::Lookup => py.get_type::<PyLookupError>(),
+            Builtin::Runtime => py.get_type::<PyRuntimeError>(),
+        };
+        let class = cell.get_or_try_init(py, || subclass(py, name, &[parent, builtin], doc))?;
         m.add(name, class.bind(py))?;
     }
+    m.add(
+        "RunError",
+        INVALID_ARGUMENT_ERROR.get(py).expect("made above").bind(py),
+    )?;
     Ok(())
 }
 
-fn raise(
-    py: Python<'_>,
-    cell: &PyOnceLock<Py<PyType>>,
-    message: String,
-    attrs: &[(&str, Option<&str>)],
-) -> PyErr {
-    let class = cell.get(py).expect("registered at import").bind(py);
-    match class.call1((message,)) {
-        Ok(instance) => {
-            for (name, value) in attrs {
-                if let Err(e) = instance.setattr(*name, *value) {
-                    return e;
-                }
-            }
-            PyErr::from_value(instance)
-        }
-        Err(e) => e,
-    }
-}
-
-/// Maps a canonicalization error to `CanonicalValueError` / `CanonicalTypeError`
-/// with `.kind`, `.error_class`, `.path` and `.detail`.
-pub fn canon_err(py: Python<'_>, e: CanonError) -> PyErr {
-    let cell = match e.kind() {
-        ErrorKind::NonStringKey | ErrorKind::UnsupportedType => &CANONICAL_TYPE_ERROR,
-        ErrorKind::NonFinite
-        | ErrorKind::IntegerOutOfRange
-        | ErrorKind::LoneSurrogate
-        | ErrorKind::DuplicateKey
-        | ErrorKind::DepthExceeded
-        | ErrorKind::InvalidJson => &CANONICAL_VALUE_ERROR,
+/// The Python exception for a core error: its class by code, with `.code`,
+/// `.error_class` (the same string) and the error's attributes.
+pub fn to_py_err(py: Python<'_>, e: Error) -> PyErr {
+    let code = e.code();
+    let Some(class) = class_cell(code).get(py) else {
+        // Only before `register` ran, i.e. never after import.
+        return PyRuntimeError::new_err(e.to_string());
     };
-    let path = e.path().to_string();
-    raise(
-        py,
-        cell,
-        e.to_string(),
-        &[
-            ("kind", Some(e.kind().as_str())),
-            ("error_class", Some(e.kind().as_str())),
-            ("path", Some(&path)),
-            ("detail", Some(e.detail())),
-        ],
-    )
-}
-
-/// Maps a writer construction error to `WriterError` (an `OSError`) or
-/// `ConfigError` (a `ValueError`, with `.key`).
-pub fn writer_err(py: Python<'_>, e: WriterError) -> PyErr {
-    let message = e.to_string();
-    match e {
-        WriterError::Open { .. } => raise(
-            py,
-            &WRITER_ERROR,
-            message,
-            &[("error_class", Some("writer_error"))],
-        ),
-        WriterError::InvalidConfig { key, .. } => raise(
-            py,
-            &CONFIG_ERROR,
-            message,
-            &[("key", Some(key)), ("error_class", Some("config_error"))],
-        ),
-    }
-}
-
-/// A configuration error naming `key`.
-pub fn config_err(py: Python<'_>, key: &str, message: &str) -> PyErr {
-    let text = ConfigError {
-        key: key.into(),
-        message: message.into(),
-    }
-    .to_string();
-    raise(
-        py,
-        &CONFIG_ERROR,
-        text,
-        &[("key", Some(key)), ("error_class", Some("config_error"))],
-    )
-}
-
-/// Maps a core configuration error.
-pub fn config_error(py: Python<'_>, e: ConfigError) -> PyErr {
-    config_err(py, &e.key, &e.message)
-}
-
-/// Maps the errors the gateway raises on purpose.
-pub fn gateway_err(py: Python<'_>, e: GatewayError) -> PyErr {
-    let message = e.to_string();
-    let class = e.error_class();
-    match &e {
-        GatewayError::UnknownTool(tool) => raise(
-            py,
-            &UNKNOWN_TOOL_ERROR,
-            message,
-            &[("error_class", Some(class)), ("tool", Some(tool))],
-        ),
-        GatewayError::MissingId(id) => raise(
-            py,
-            &MISSING_ID_ERROR,
-            message,
-            &[("error_class", Some(class)), ("key", Some(id))],
-        ),
-        GatewayError::ValidationFailed { tool, .. } => raise(
-            py,
-            &VALIDATION_ERROR,
-            message,
-            &[("error_class", Some(class)), ("tool", Some(tool))],
-        ),
-        GatewayError::BudgetExceeded(budget) => raise(
-            py,
-            &BUDGET_ERROR,
-            message,
-            &[
-                ("error_class", Some(class)),
-                ("budget", Some(budget.key())),
-                ("stop_reason", Some(budget.stop_reason())),
-            ],
-        ),
-        GatewayError::LoopDetected { tool, .. } => raise(
-            py,
-            &LOOP_ERROR,
-            message,
-            &[("error_class", Some(class)), ("tool", Some(tool))],
-        ),
-        GatewayError::UnknownStopReason(_) | GatewayError::UnknownRun(_) => {
-            raise(py, &RUN_ERROR, message, &[("error_class", Some(class))])
+    let instance = match class.bind(py).call1((e.to_string(),)) {
+        Ok(instance) => instance,
+        Err(err) => return err,
+    };
+    let attrs = [("code", code.as_str()), ("error_class", code.as_str())];
+    for (name, value) in attrs {
+        if let Err(err) = instance.setattr(name, value) {
+            return err;
         }
     }
+    for (attr, value) in e.attributes() {
+        if let Err(err) = instance.setattr(attr.py_name(), value) {
+            return err;
+        }
+    }
+    PyErr::from_value(instance)
 }
 
-/// A failed log query.
-pub fn query_err(py: Python<'_>, message: String) -> PyErr {
-    raise(
-        py,
-        &QUERY_ERROR,
-        message,
-        &[("error_class", Some("query_error"))],
-    )
+/// `.py()` on a core result: the error mapped by [`to_py_err`].
+pub trait ResultExt<T> {
+    /// Maps the error to its Python exception.
+    fn py(self) -> PyResult<T>;
+}
+
+impl<T, E: Into<Error>> ResultExt<T> for Result<T, E> {
+    fn py(self) -> PyResult<T> {
+        // Every caller holds the GIL: attach only reads the thread state.
+        self.map_err(|e| Python::attach(|py| to_py_err(py, e.into())))
+    }
 }

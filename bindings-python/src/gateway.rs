@@ -5,113 +5,16 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use pyo3::exceptions::{PyConnectionError, PyTimeoutError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
-use tooltrail_core::gateway::Deterministic;
-use tooltrail_core::gateway::RunExit;
-use tooltrail_core::{CallHandle, EventWriter, FailureFacts, Gateway, Outcome, RunCtx};
+use pyo3::types::{PyBool, PyDict, PyList, PyTuple};
+use tooltrail_core::gateway::{Deterministic, RunExit, Validation};
+use tooltrail_core::{CallHandle, Config, EventWriter, Gateway, Outcome, RunCtx};
 
 use crate::convert::{to_py, to_value};
-use crate::errors::gateway_err;
+use crate::ctx::{PyRunCtx, ctx_from};
+use crate::errors::ResultExt;
+use crate::host::failure_facts;
 use crate::writer::PyEventWriter;
-
-/// The ids a tool call runs under.
-#[pyclass(name = "RunCtx", module = "tooltrail", frozen, eq)]
-#[derive(Clone, PartialEq)]
-pub struct PyRunCtx {
-    inner: RunCtx,
-}
-
-#[pymethods]
-impl PyRunCtx {
-    #[new]
-    #[pyo3(signature = (run_id=None, trace_id=None, user_id=None, request_id=None, *, parent_span_id=None, traceparent=None))]
-    fn new(
-        run_id: Option<String>,
-        trace_id: Option<String>,
-        user_id: Option<String>,
-        request_id: Option<String>,
-        parent_span_id: Option<String>,
-        traceparent: Option<&str>,
-    ) -> PyResult<Self> {
-        let mut inner = RunCtx {
-            run_id,
-            trace_id,
-            user_id,
-            request_id,
-            parent_span_id,
-        };
-        if let Some(header) = traceparent {
-            apply_traceparent(&mut inner, header)?;
-        }
-        Ok(Self { inner })
-    }
-
-    #[getter]
-    fn run_id(&self) -> Option<&str> {
-        self.inner.run_id.as_deref()
-    }
-    #[getter]
-    fn trace_id(&self) -> Option<&str> {
-        self.inner.trace_id.as_deref()
-    }
-    #[getter]
-    fn user_id(&self) -> Option<&str> {
-        self.inner.user_id.as_deref()
-    }
-    #[getter]
-    fn request_id(&self) -> Option<&str> {
-        self.inner.request_id.as_deref()
-    }
-    #[getter]
-    fn parent_span_id(&self) -> Option<&str> {
-        self.inner.parent_span_id.as_deref()
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "RunCtx(run_id={:?}, trace_id={:?}, user_id={:?}, request_id={:?})",
-            self.inner.run_id, self.inner.trace_id, self.inner.user_id, self.inner.request_id
-        )
-    }
-}
-
-fn ctx_from(obj: &Bound<'_, PyAny>) -> PyResult<RunCtx> {
-    if let Ok(c) = obj.cast::<PyRunCtx>() {
-        return Ok(c.get().inner.clone());
-    }
-    let d = obj
-        .cast::<PyDict>()
-        .map_err(|_| PyTypeError::new_err("ctx must be a RunCtx or a dict"))?;
-    let get = |k: &str| -> PyResult<Option<String>> {
-        d.get_item(k)?
-            .filter(|v| !v.is_none())
-            .map(|v| v.extract::<String>())
-            .transpose()
-    };
-    let mut ctx = RunCtx {
-        run_id: get("run_id")?,
-        trace_id: get("trace_id")?,
-        user_id: get("user_id")?,
-        request_id: get("request_id")?,
-        parent_span_id: get("parent_span_id")?,
-    };
-    if let Some(header) = get("traceparent")? {
-        apply_traceparent(&mut ctx, &header)?;
-    }
-    Ok(ctx)
-}
-
-fn apply_traceparent(ctx: &mut RunCtx, header: &str) -> PyResult<()> {
-    if ctx.apply_traceparent(header) {
-        Ok(())
-    } else {
-        Err(pyo3::exceptions::PyValueError::new_err(format!(
-            "not a W3C traceparent: {header:?}"
-        )))
-    }
-}
 
 enum Logger {
     Native(EventWriter),
@@ -134,36 +37,6 @@ pub struct PyToolGateway {
     logger: Logger,
     logger_failed: AtomicBool,
     on_alert: Option<Py<PyAny>>,
-}
-
-fn failure_facts(py: Python<'_>, e: &PyErr) -> FailureFacts {
-    let v = e.value(py);
-    let status = ["status_code", "status"]
-        .iter()
-        .find_map(|a| v.getattr(*a).ok()?.extract::<u16>().ok())
-        .or_else(|| {
-            v.getattr("response")
-                .ok()?
-                .getattr("status_code")
-                .ok()?
-                .extract::<u16>()
-                .ok()
-        });
-    FailureFacts {
-        class_name: v
-            .get_type()
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_default(),
-        timeout: e.is_instance_of::<PyTimeoutError>(py),
-        cancelled: false, // CancelledError is recognized by name in the core
-        network: e.is_instance_of::<PyConnectionError>(py),
-        http_status: status,
-        code: v
-            .getattr("code")
-            .ok()
-            .and_then(|c| c.extract::<String>().ok()),
-    }
 }
 
 impl PyToolGateway {
@@ -202,22 +75,19 @@ impl PyToolGateway {
         }
     }
 
-    fn finish(&self, py: Python<'_>, call: &mut PyCall, outcome: Outcome) {
-        if let Some(handle) = call.handle.take() {
-            let event = self.core.finish(handle, outcome);
-            self.emit(py, event);
-        }
-    }
-
-    /// Runs the validator; `Some(reason)` when the result is rejected.
-    fn validate(&self, py: Python<'_>, tool: &str, result: &Bound<'_, PyAny>) -> Option<String> {
-        let validator = self.validators.as_ref()?.bind(py).get_item(tool).ok()??;
+    /// Runs the validator on a returned value.
+    fn validate(&self, py: Python<'_>, tool: &str, result: &Bound<'_, PyAny>) -> Validation {
+        let Some(validator) = self
+            .validators
+            .as_ref()
+            .and_then(|v| v.bind(py).get_item(tool).ok().flatten())
+        else {
+            return Validation::Passed;
+        };
         match validator.call1((result,)) {
-            Ok(v) if v.is(&*pyo3::types::PyBool::new(py, false)) => {
-                Some(tooltrail_core::gateway::VALIDATOR_REJECTED.into())
-            }
-            Ok(_) => None,
-            Err(e) => Some(
+            Ok(v) if v.is(&*PyBool::new(py, false)) => Validation::ReturnedFalse,
+            Ok(_) => Validation::Passed,
+            Err(e) => Validation::Raised(
                 e.value(py)
                     .str()
                     .map(|s| s.to_string())
@@ -232,7 +102,6 @@ impl PyToolGateway {
     #[new]
     #[pyo3(signature = (*, impls, logger=None, config=None, validators=None, on_alert=None, _deterministic=None))]
     fn new(
-        py: Python<'_>,
         impls: Bound<'_, PyDict>,
         logger: Option<Bound<'_, PyAny>>,
         config: Option<Bound<'_, PyAny>>,
@@ -240,20 +109,18 @@ impl PyToolGateway {
         on_alert: Option<Bound<'_, PyAny>>,
         _deterministic: Option<i64>,
     ) -> PyResult<Self> {
-        let config = crate::config::config_from(py, config)?;
-        let hash_key = config
-            .hash_key()
-            .map_err(|e| crate::errors::config_error(py, e))?;
+        let config: Config = crate::config::config_from(config)?;
+        // Snapshots: a later change to the caller's dicts cannot make the
+        // core's tool list and the implementations disagree.
+        let impls = impls.copy()?;
+        let validators = validators.map(|v| v.copy()).transpose()?;
         let tools: Vec<String> = impls
             .keys()
             .iter()
             .map(|k| k.extract::<String>())
             .collect::<PyResult<_>>()?;
         let logger = match logger {
-            None => Logger::Native(
-                EventWriter::new(tooltrail_core::WriterConfig::default())
-                    .map_err(|e| crate::errors::writer_err(py, e))?,
-            ),
+            None => Logger::Native(EventWriter::new(tooltrail_core::WriterConfig::default()).py()?),
             Some(l) => match l.cast::<PyEventWriter>() {
                 Ok(w) => Logger::Native(w.get().core().clone()),
                 Err(_) => Logger::Host(l.unbind()),
@@ -261,7 +128,7 @@ impl PyToolGateway {
         };
         let deterministic = _deterministic.map(|start_us| Deterministic { start_us });
         Ok(Self {
-            core: Arc::new(Gateway::new(config, tools, hash_key, deterministic)),
+            core: Arc::new(Gateway::from_config(config, tools, deterministic).py()?),
             impls: impls.unbind(),
             validators: validators.map(Bound::unbind),
             logger,
@@ -306,7 +173,7 @@ impl PyToolGateway {
             }
             Err((error, event)) => {
                 self.emit(py, event);
-                Err(gateway_err(py, error))
+                Err(error).py()
             }
         }
     }
@@ -319,45 +186,26 @@ impl PyToolGateway {
         call: &mut PyCall,
         result: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let tool = call.tool.clone();
-        match self.validate(py, &tool, result) {
-            None => {
-                // The result is logged only when sampled: skip converting it otherwise.
-                let stores = call.handle.as_ref().is_some_and(|h| h.stores_result());
-                let value = if stores {
-                    to_value(result)
-                } else {
-                    Ok(tooltrail_core::Value::Null)
-                };
-                self.finish(py, call, Outcome::Returned(value));
-                Ok(())
-            }
-            Some(message) => {
-                self.finish(
-                    py,
-                    call,
-                    Outcome::Invalid {
-                        message: message.clone(),
-                    },
-                );
-                Err(gateway_err(
-                    py,
-                    tooltrail_core::GatewayError::ValidationFailed { tool, message },
-                ))
-            }
-        }
+        let Some(handle) = call.handle.take() else {
+            return Ok(());
+        };
+        let validation = self.validate(py, &call.tool, result);
+        let (events, outcome) = self
+            .core
+            .finish_returned(handle, validation, || to_value(result));
+        self.emit(py, events);
+        outcome.py()
     }
 
     /// Ends a call whose tool raised `error` (the caller re-raises it).
     fn _finish_err(&self, py: Python<'_>, call: &mut PyCall, error: Bound<'_, PyAny>) {
-        let err = PyErr::from_value(error);
-        let message = err
-            .value(py)
-            .str()
-            .map(|s| s.to_string())
-            .unwrap_or_default();
-        let facts = failure_facts(py, &err);
-        self.finish(py, call, Outcome::Failed { facts, message });
+        let Some(handle) = call.handle.take() else {
+            return;
+        };
+        let message = error.str().map(|s| s.to_string()).unwrap_or_default();
+        let facts = failure_facts(&error);
+        let events = self.core.finish(handle, Outcome::Failed { facts, message });
+        self.emit(py, events);
     }
 
     /// Calls tool `name` with `args` (a dict becomes keyword arguments, a
@@ -398,40 +246,38 @@ impl PyToolGateway {
             Some(c) if !c.is_none() => ctx_from(c)?,
             _ => RunCtx::default(),
         };
-        let (run_ctx, events) = self.core.start_run(&ctx).map_err(|e| gateway_err(py, e))?;
+        let (run_ctx, events) = self.core.start_run(&ctx).py()?;
         self.emit(py, events);
         Ok(PyRunCtx { inner: run_ctx })
     }
 
-    /// Closes a run: `exit` is "normal", "raised" or "cancelled".
-    fn _end_run(&self, py: Python<'_>, run_id: &str, exit: &str) -> PyResult<()> {
-        let exit = match exit {
-            "normal" => RunExit::Normal,
-            "cancelled" => RunExit::Cancelled,
-            _ => RunExit::Raised,
-        };
+    /// Closes a run whose block raised `error` (None: it did not).
+    #[pyo3(signature = (run_id, error=None))]
+    fn _end_run(
+        &self,
+        py: Python<'_>,
+        run_id: &str,
+        error: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let facts = error.filter(|e| !e.is_none()).map(failure_facts);
         let events = self
             .core
-            .end_run(run_id, exit)
-            .map_err(|e| gateway_err(py, e))?;
+            .end_run(run_id, RunExit::after(facts.as_ref()))
+            .py()?;
         self.emit(py, events);
         Ok(())
     }
 
-    fn _step(&self, py: Python<'_>, run_id: &str) -> PyResult<u64> {
-        self.core.step(run_id).map_err(|e| gateway_err(py, e))
+    fn _step(&self, run_id: &str) -> PyResult<u64> {
+        self.core.step(run_id).py()
     }
 
-    fn _add_spend(&self, py: Python<'_>, run_id: &str, usd: f64) -> PyResult<f64> {
-        self.core
-            .add_spend(run_id, usd)
-            .map_err(|e| gateway_err(py, e))
+    fn _add_spend(&self, run_id: &str, usd: f64) -> PyResult<f64> {
+        self.core.add_spend(run_id, usd).py()
     }
 
-    fn _stop_run(&self, py: Python<'_>, run_id: &str, reason: &str) -> PyResult<()> {
-        self.core
-            .stop_run(run_id, reason)
-            .map_err(|e| gateway_err(py, e))
+    fn _stop_run(&self, run_id: &str, reason: &str) -> PyResult<()> {
+        self.core.stop_run(run_id, reason).py()
     }
 
     /// Window values and alert levels: tool results, runs, p95 tool calls
@@ -453,7 +299,7 @@ impl PyToolGateway {
 
     /// Redacts `obj` with this gateway's configured rules.
     fn redact<'py>(&self, py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let value = to_value(obj).map_err(|e| crate::errors::canon_err(py, e))?;
+        let value = to_value(obj).py()?;
         to_py(py, &self.core.redactor().redact(&value))
     }
 }

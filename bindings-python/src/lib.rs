@@ -3,8 +3,10 @@
 
 mod config;
 mod convert;
+mod ctx;
 mod errors;
 mod gateway;
+mod host;
 mod query;
 mod trace;
 mod writer;
@@ -14,7 +16,7 @@ use pyo3::types::{PyBytes, PyString};
 use tooltrail_core::{ErrorKind, canonical_json as core_canonical, parse_json, stable_hash_with};
 
 use crate::convert::{to_string, to_value};
-use crate::errors::canon_err;
+use crate::errors::ResultExt;
 
 /// Key bytes from `str` (UTF-8) or `bytes`.
 fn key_bytes(key: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
@@ -23,11 +25,7 @@ fn key_bytes(key: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
         return Ok(Some(b.as_bytes().to_vec()));
     }
     if let Ok(s) = key.cast::<PyString>() {
-        return Ok(Some(
-            to_string(s)
-                .map_err(|e| canon_err(key.py(), e))?
-                .into_bytes(),
-        ));
+        return Ok(Some(to_string(s).py()?.into_bytes()));
     }
     Err(pyo3::exceptions::PyTypeError::new_err(
         "key must be str or bytes",
@@ -37,18 +35,14 @@ fn key_bytes(key: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
 /// Lowercase hex SHA-256 of the canonical JSON of `obj` (HMAC-SHA256 with `key`).
 #[pyfunction]
 #[pyo3(signature = (obj, key=None))]
-fn stable_hash(
-    py: Python<'_>,
-    obj: &Bound<'_, PyAny>,
-    key: Option<&Bound<'_, PyAny>>,
-) -> PyResult<String> {
+fn stable_hash(obj: &Bound<'_, PyAny>, key: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
     let key = key_bytes(key)?;
-    let value = to_value(obj).map_err(|e| canon_err(py, e))?;
-    stable_hash_with(&value, key.as_deref()).map_err(|e| canon_err(py, e))
+    let value = to_value(obj).py()?;
+    stable_hash_with(&value, key.as_deref()).py()
 }
 
 /// JSON text (str, or UTF-8 bytes) → parsed strictly → core value.
-fn text_value(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<tooltrail_core::Value> {
+fn text_value(text: &Bound<'_, PyAny>) -> PyResult<tooltrail_core::Value> {
     let parsed = if let Ok(b) = text.cast::<PyBytes>() {
         parse_json(b.as_bytes())
     } else if let Ok(s) = text.cast::<PyString>() {
@@ -58,34 +52,30 @@ fn text_value(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<tooltrail_cor
             "text must be str or bytes",
         ));
     };
-    parsed.map_err(|e| canon_err(py, e))
+    parsed.py()
 }
 
 /// `stable_hash` of JSON text, parsed by the core's strict parser.
 #[pyfunction]
 #[pyo3(signature = (text, key=None))]
-fn stable_hash_json(
-    py: Python<'_>,
-    text: &Bound<'_, PyAny>,
-    key: Option<&Bound<'_, PyAny>>,
-) -> PyResult<String> {
+fn stable_hash_json(text: &Bound<'_, PyAny>, key: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
     let key = key_bytes(key)?;
-    let value = text_value(py, text)?;
-    stable_hash_with(&value, key.as_deref()).map_err(|e| canon_err(py, e))
+    let value = text_value(text)?;
+    stable_hash_with(&value, key.as_deref()).py()
 }
 
 /// The RFC 8785 canonical JSON text of `obj`.
 #[pyfunction]
-fn canonical_json(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<String> {
-    let value = to_value(obj).map_err(|e| canon_err(py, e))?;
-    core_canonical(&value).map_err(|e| canon_err(py, e))
+fn canonical_json(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    let value = to_value(obj).py()?;
+    core_canonical(&value).py()
 }
 
 /// Canonical JSON of JSON text (used by tests; not in `__all__`).
 #[pyfunction]
-fn canonical_json_text(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<String> {
-    let value = text_value(py, text)?;
-    core_canonical(&value).map_err(|e| canon_err(py, e))
+fn canonical_json_text(text: &Bound<'_, PyAny>) -> PyResult<String> {
+    let value = text_value(text)?;
+    core_canonical(&value).py()
 }
 
 /// A redacted copy of `obj` (SPEC §8). `redact_fields` adds sensitive keys
@@ -97,11 +87,8 @@ fn redact<'py>(
     obj: &Bound<'py, PyAny>,
     redact_fields: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let value = to_value(obj).map_err(|e| canon_err(py, e))?;
-    let redactor = match redact_fields {
-        Some(fields) => tooltrail_core::Redactor::new(&fields),
-        None => tooltrail_core::Redactor::default(),
-    };
+    let value = to_value(obj).py()?;
+    let redactor = tooltrail_core::Redactor::for_fields(redact_fields.as_deref());
     convert::to_py(py, &redactor.redact(&value))
 }
 
@@ -114,7 +101,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(canonical_json_text, m)?)?;
     m.add_class::<writer::PyEventWriter>()?;
     m.add_class::<gateway::PyToolGateway>()?;
-    m.add_class::<gateway::PyRunCtx>()?;
+    m.add_class::<ctx::PyRunCtx>()?;
     m.add_class::<gateway::PyCall>()?;
     m.add_class::<config::PyConfig>()?;
     m.add_function(wrap_pyfunction!(config::load_config, m)?)?;
@@ -123,6 +110,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(query::query, m)?)?;
     m.add_function(wrap_pyfunction!(trace::traceparent, m)?)?;
     m.add_function(wrap_pyfunction!(trace::parse_traceparent, m)?)?;
+    m.add(
+        "ERROR_CODES",
+        pyo3::types::PyTuple::new(m.py(), tooltrail_core::ErrorCode::ALL.map(|c| c.as_str()))?,
+    )?;
     m.add(
         "ERROR_CLASSES",
         pyo3::types::PyTuple::new(m.py(), tooltrail_core::ERROR_CLASSES)?,

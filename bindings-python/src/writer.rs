@@ -1,16 +1,14 @@
 //! `tooltrail.EventWriter`: the core writer behind a Python class.
 //! Exit, fork and signal hooks are registered by `tooltrail/_lifecycle.py`.
 
-use std::time::Duration;
-
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use tooltrail_core::otlp::{OtlpDropReason, OtlpStats};
-use tooltrail_core::writer::{WriterOptions, duration_from_secs};
+use tooltrail_core::writer::{FLUSH_TIMEOUT, WriterOptions, wait_timeout};
 use tooltrail_core::{EventWriter, Value};
 
 use crate::convert::{to_string, to_value};
-use crate::errors::{canon_err, writer_err};
+use crate::errors::ResultExt;
 
 /// Non-blocking, batched JSONL event writer (see docs/writer.md).
 #[pyclass(name = "EventWriter", module = "tooltrail", frozen, weakref, subclass)]
@@ -34,11 +32,6 @@ fn otlp_stats<'py>(py: Python<'py>, o: &OtlpStats) -> PyResult<Bound<'py, PyDict
     d.set_item("retries", o.retries)?;
     d.set_item("queued", o.queued)?;
     Ok(d)
-}
-
-fn seconds(py: Python<'_>, key: &'static str, secs: Option<f64>) -> PyResult<Option<Duration>> {
-    secs.map(|s| duration_from_secs(key, s).map_err(|e| writer_err(py, e)))
-        .transpose()
 }
 
 impl PyEventWriter {
@@ -72,7 +65,7 @@ impl PyEventWriter {
         config: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         // `config` (a path, dict or Config) contributes its `sinks` section.
-        let otlp = crate::config::config_from(py, config)?.otlp;
+        let otlp = crate::config::config_from(config)?.otlp;
         let options = WriterOptions {
             path,
             sink,
@@ -88,10 +81,8 @@ impl PyEventWriter {
             max_files,
             otlp,
         };
-        let config = options.into_config().map_err(|e| writer_err(py, e))?;
-        let inner = py
-            .detach(|| EventWriter::new(config))
-            .map_err(|e| writer_err(py, e))?;
+        let config = options.into_config().py()?;
+        let inner = py.detach(|| EventWriter::new(config)).py()?;
         Ok(Self { inner })
     }
 
@@ -100,26 +91,23 @@ impl PyEventWriter {
     #[pyo3(signature = (name, fields=None))]
     fn event(
         &self,
-        py: Python<'_>,
         name: &Bound<'_, PyString>,
         fields: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<bool> {
-        let name = to_string(name).map_err(|e| canon_err(py, e))?;
+        let name = to_string(name).py()?;
         let fields = match fields {
-            Some(f) => to_value(f.as_any()).map_err(|e| canon_err(py, e))?,
+            Some(f) => to_value(f.as_any()).py()?,
             None => Value::Null,
         };
-        self.inner
-            .event(&name, &fields)
-            .map_err(|e| canon_err(py, e))
+        self.inner.event(&name, &fields).py()
     }
 
     /// Waits until everything accepted so far is written; False on timeout
     /// or if events were lost since the previous flush. `export=False`
     /// waits for the local sink only (the before-fork hook).
-    #[pyo3(signature = (timeout=5.0, *, export=true))]
-    fn flush(&self, py: Python<'_>, timeout: f64, export: bool) -> PyResult<bool> {
-        let timeout = seconds(py, "timeout", Some(timeout))?.unwrap_or_default();
+    #[pyo3(signature = (timeout=None, *, export=true))]
+    fn flush(&self, py: Python<'_>, timeout: Option<f64>, export: bool) -> PyResult<bool> {
+        let timeout = wait_timeout("timeout", timeout, FLUSH_TIMEOUT).py()?;
         let inner = self.inner.clone();
         Ok(py.detach(move || {
             if export {
@@ -134,7 +122,7 @@ impl PyEventWriter {
     /// writer's `close_timeout`.
     #[pyo3(signature = (timeout=None))]
     fn close(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<bool> {
-        let timeout = seconds(py, "timeout", timeout)?.unwrap_or(self.inner.config().close_timeout);
+        let timeout = wait_timeout("timeout", timeout, self.inner.config().close_timeout).py()?;
         let inner = self.inner.clone();
         Ok(py.detach(move || inner.close(timeout)))
     }

@@ -3,8 +3,8 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
+use crate::canon_error::CanonError;
 use crate::canonical::write_canonical;
-use crate::error::CanonError;
 use crate::parse::parse_json;
 use crate::value::Value;
 

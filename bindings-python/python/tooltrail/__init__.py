@@ -14,12 +14,15 @@ from ._native import (
     STOP_REASONS,
     ERROR_CLASSES,
     ERROR_KINDS,
+    ERROR_CODES,
     CanonicalError,
     CanonicalTypeError,
     CanonicalValueError,
     Config,
     BudgetExceededError,
     ConfigError,
+    InternalError,
+    InvalidArgumentError,
     LoopDetectedError,
     MissingIdError,
     QueryError,
@@ -128,13 +131,8 @@ class Run:
         return self
 
     def _close(self, exc):
-        if exc is None:
-            exit_kind = "normal"
-        elif isinstance(exc, asyncio.CancelledError):
-            exit_kind = "cancelled"
-        else:
-            exit_kind = "raised"
-        self._gateway._end_run(self.ctx.run_id, exit_kind)
+        # The core decides how the run ended (a cancellation, by class name).
+        self._gateway._end_run(self.ctx.run_id, exc)
         return False
 
     def __enter__(self):
@@ -178,20 +176,24 @@ class Run:
         self._gateway._stop_run(self.ctx.run_id, reason)
 
     def traceparent(self):
-        """A W3C traceparent header for outgoing calls made within this run."""
-        return f"00-{self.ctx.trace_id}-{self.ctx.parent_span_id}-01"
+        """A W3C traceparent header for outgoing calls made within this run
+        (None if the run's trace id is not a W3C id)."""
+        return self.ctx.traceparent()
 
 
 __all__ = [
     "ERROR_CLASSES",
     "STOP_REASONS",
     "ERROR_KINDS",
+    "ERROR_CODES",
     "CanonicalError",
     "CanonicalTypeError",
     "CanonicalValueError",
     "BudgetExceededError",
     "Config",
     "ConfigError",
+    "InternalError",
+    "InvalidArgumentError",
     "LoopDetectedError",
     "Logs",
     "QueryError",

@@ -37,6 +37,17 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+impl From<crate::CanonError> for ConfigError {
+    /// A host `config=` object with a value that has no JSON form: the key is
+    /// the value's path.
+    fn from(e: crate::CanonError) -> Self {
+        ConfigError {
+            key: e.path().to_string(),
+            message: e.detail().to_owned(),
+        }
+    }
+}
+
 /// Whether an id must be given on every call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Requirement {

@@ -79,14 +79,19 @@ impl RunCtx {
         Ok(ctx)
     }
 
+    /// The error for a `ctx` argument that is not a context at all.
+    pub fn not_a_context() -> Error {
+        Error::invalid_argument(
+            "ctx",
+            "must be a RunCtx or an object/dict of ids { run_id, trace_id, … }",
+        )
+    }
+
     /// A context from a converted host object (a dict or JS object); other
     /// keys are ignored, a non-object is an error.
     pub fn from_value(value: &Value) -> Result<RunCtx, Error> {
         if !matches!(value, Value::Object(_)) {
-            return Err(Error::invalid_argument(
-                "ctx",
-                "must be a RunCtx or an object/dict of ids { run_id, trace_id, … }",
-            ));
+            return Err(Self::not_a_context());
         }
         Self::from_args(CTX_KEYS.map(|key| match value.get(key) {
             None | Some(Value::Null) => IdArg::Absent,
@@ -115,6 +120,20 @@ impl RunCtx {
             true,
         )
     }
+}
+
+/// [`traceparent`](super::traceparent) for the bindings' public function: an
+/// error naming the ids when they are not W3C ids.
+pub fn outgoing_traceparent(trace_id: &str, span_id: &str, sampled: bool) -> Result<String, Error> {
+    super::traceparent(trace_id, span_id, sampled).ok_or_else(|| {
+        Error::invalid_argument(
+            "trace_id",
+            format!(
+                "not W3C ids (32 and 16 lowercase hex digits, not all zero): \
+                 trace_id={trace_id:?}, span_id={span_id:?}"
+            ),
+        )
+    })
 }
 
 #[cfg(test)]

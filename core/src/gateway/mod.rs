@@ -10,6 +10,7 @@
 
 mod alerts;
 mod ctx;
+mod finish;
 mod ids;
 mod line;
 mod run;
@@ -46,18 +47,17 @@ impl AlertReplay {
     }
 }
 pub use crate::schema::{STOP_REASONS, StopReason};
-pub use ctx::{CTX_KEYS, IdArg, RunCtx};
+pub use ctx::{CTX_KEYS, IdArg, RunCtx, outgoing_traceparent};
 pub(crate) use ids::is_w3c_id;
 pub use ids::{
     Clock, IdSource, TraceParent, parse_traceparent, sampled, timestamp_at, traceparent,
 };
 pub use line::Event;
 pub use run::Budget;
-pub use types::{CallHandle, Deterministic, GatewayError, Outcome, RunExit};
+pub use types::{CallHandle, Deterministic, GatewayError, Outcome, RunExit, Validation};
 
 use crate::config::{Config, Requirement, StoreResults};
 use crate::error::CanonError;
-use crate::error_class::classify;
 use crate::hash::{HashScheme, stable_hash_with};
 use crate::redact::Redactor;
 use crate::value::Value;
@@ -209,48 +209,39 @@ impl Gateway {
         Ok(())
     }
 
-    /// Starts a call: checks ids, the tool name, the run's budgets and the
-    /// loop guard; assigns `seq` and a span; hashes and (if configured) stores
-    /// redacted args. Returns the handle and the events to log, or the error
-    /// to raise plus the events recording the refusal.
-    pub fn begin(
-        &self,
-        ctx: &RunCtx,
-        tool: &str,
-        args: Result<Value, CanonError>,
-    ) -> Result<(CallHandle, Vec<Event>), (GatewayError, Vec<Event>)> {
-        let c = &self.config;
-        self.check_ids(ctx).map_err(|e| (e, Vec::new()))?;
-        let run_id = ctx.run_id.as_deref().unwrap_or_default();
-        let seq = {
-            let mut seqs = lock(&self.seqs);
-            match seqs.get_mut(run_id) {
-                Some(n) => {
-                    *n += 1;
-                    *n
-                }
-                None => {
-                    seqs.insert(run_id.to_owned(), 1);
-                    1
-                }
+    /// The next `seq` of a run (1 for its first call).
+    fn next_seq(&self, run_id: &str) -> u64 {
+        let mut seqs = lock(&self.seqs);
+        match seqs.get_mut(run_id) {
+            Some(n) => {
+                *n += 1;
+                *n
             }
-        };
-        let run = lock(&self.runs).get(run_id).cloned();
-        let span_id = self.ids.span_id();
-        let common = self.common(ctx, Some(&span_id));
-        let store_result = self.store_result(run_id, run.as_ref());
-        let now = self.clock.now_us();
+            None => {
+                seqs.insert(run_id.to_owned(), 1);
+                1
+            }
+        }
+    }
+
+    /// The `tool_call` line up to `decision`: ids, tool, seq, and the args'
+    /// hash (or why they have none) and redacted copy where configured.
+    fn call_line(
+        &self,
+        call: (&RunCtx, &str, u64, i64),
+        common: &[u8],
+        args: &Result<Value, CanonError>,
+        hash: &Result<String, CanonError>,
+    ) -> Line {
+        let (ctx, tool, seq, now) = call;
+        let c = &self.config;
         let mut line = Line::new("tool_call", now);
-        line.raw(&common)
+        line.raw(common)
             .str("tool", tool)
             .num("seq", seq as f64)
             .opt_str("parent_span_id", ctx.parent_span_id.as_deref());
-        let hash = match &args {
-            Ok(v) => stable_hash_with(v, self.hash_key.as_deref()),
-            Err(e) => Err(e.clone()),
-        };
         if c.store_args_hash {
-            match &hash {
+            match hash {
                 Ok(h) => line.plain("args_hash", h),
                 Err(e) => {
                     // Principle 1: an unhashable argument never fails the call.
@@ -261,40 +252,78 @@ impl Gateway {
             line.plain("hash_alg", self.scheme().as_str());
         }
         if c.store_args
-            && let Ok(v) = &args
+            && let Ok(v) = args
         {
             line.value("args", &self.redactor.redact(v));
         }
-        let refusal = if !self.tools.contains(tool) {
-            Some(GatewayError::UnknownTool(tool.to_owned()))
-        } else if let Some(run) = &run {
-            let mut state = lock(run);
-            let verdict = match &hash {
-                Ok(h) => state.loop_verdict(c, tool, h),
-                Err(_) => LoopVerdict::Fine,
-            };
-            if let Some(budget) = state.exceeded(c, now) {
-                state.stop(budget.stop_reason());
-                Some(GatewayError::BudgetExceeded(budget))
-            } else if let LoopVerdict::Block(count) = verdict {
-                state.stop(StopReason::LoopDetected);
-                Some(GatewayError::LoopDetected {
-                    tool: tool.to_owned(),
-                    count,
-                })
-            } else {
-                if let LoopVerdict::Warn(count) = verdict {
-                    line.num("loop_count", count as f64);
-                }
-                state.tool_calls += 1;
-                if let Ok(h) = &hash {
-                    *state.loops.entry((tool.to_owned(), h.clone())).or_insert(0) += 1;
-                }
-                None
-            }
-        } else {
-            None
+        line
+    }
+
+    /// Whether the call may run: the tool must exist, the run's budgets must
+    /// hold and the loop guard must allow it. Counts an admitted call in its
+    /// run and flags a loop warning on the line.
+    fn admit(
+        &self,
+        tool: &str,
+        run: Option<&Arc<Mutex<RunState>>>,
+        hash: &Result<String, CanonError>,
+        now: i64,
+        line: &mut Line,
+    ) -> Option<GatewayError> {
+        let c = &self.config;
+        if !self.tools.contains(tool) {
+            return Some(GatewayError::UnknownTool(tool.to_owned()));
+        }
+        let mut state = lock(run?);
+        let verdict = match hash {
+            Ok(h) => state.loop_verdict(c, tool, h),
+            Err(_) => LoopVerdict::Fine,
         };
+        if let Some(budget) = state.exceeded(c, now) {
+            state.stop(budget.stop_reason());
+            return Some(GatewayError::BudgetExceeded(budget));
+        }
+        if let LoopVerdict::Block(count) = verdict {
+            state.stop(StopReason::LoopDetected);
+            return Some(GatewayError::LoopDetected {
+                tool: tool.to_owned(),
+                count,
+            });
+        }
+        if let LoopVerdict::Warn(count) = verdict {
+            line.num("loop_count", count as f64);
+        }
+        state.tool_calls += 1;
+        if let Ok(h) = hash {
+            *state.loops.entry((tool.to_owned(), h.clone())).or_insert(0) += 1;
+        }
+        None
+    }
+
+    /// Starts a call: checks ids, the tool name, the run's budgets and the
+    /// loop guard; assigns `seq` and a span; hashes and (if configured) stores
+    /// redacted args. Returns the handle and the events to log, or the error
+    /// to raise plus the events recording the refusal.
+    pub fn begin(
+        &self,
+        ctx: &RunCtx,
+        tool: &str,
+        args: Result<Value, CanonError>,
+    ) -> Result<(CallHandle, Vec<Event>), (GatewayError, Vec<Event>)> {
+        self.check_ids(ctx).map_err(|e| (e, Vec::new()))?;
+        let run_id = ctx.run_id.as_deref().unwrap_or_default();
+        let seq = self.next_seq(run_id);
+        let run = lock(&self.runs).get(run_id).cloned();
+        let span_id = self.ids.span_id();
+        let common = self.common(ctx, Some(&span_id));
+        let store_result = self.store_result(run_id, run.as_ref());
+        let now = self.clock.now_us();
+        let hash = match &args {
+            Ok(v) => stable_hash_with(v, self.hash_key.as_deref()),
+            Err(e) => Err(e.clone()),
+        };
+        let mut line = self.call_line((ctx, tool, seq, now), &common, &args, &hash);
+        let refusal = self.admit(tool, run.as_ref(), &hash, now, &mut line);
         line.str(
             "decision",
             if refusal.is_none() { "allow" } else { "block" },
@@ -302,7 +331,7 @@ impl Gateway {
         if let Some(e) = &refusal {
             line.bool("ok", false).str("error_class", e.error_class());
         }
-        let events: Vec<Event> = if c.tool_calls_enabled {
+        let events: Vec<Event> = if self.config.tool_calls_enabled {
             vec![line.finish()]
         } else {
             Vec::new()
@@ -322,88 +351,9 @@ impl Gateway {
             )),
         }
     }
-
-    /// Ends a call: latency, `ok`, `error_class`, and the redacted error
-    /// message and result where configured; plus any alert transitions.
-    pub fn finish(&self, handle: CallHandle, outcome: Outcome) -> Vec<Event> {
-        let c = &self.config;
-        let now = self.clock.now_us();
-        let elapsed_us = (now - handle.start_us).max(0);
-        let (class, message) = match &outcome {
-            Outcome::Returned(_) => (None, None),
-            Outcome::Failed { facts, message } => (Some(classify(facts)), Some(message.as_str())),
-            Outcome::Invalid { message } => {
-                (Some("validation_failed".to_owned()), Some(message.as_str()))
-            }
-        };
-        if let (Some(run), Some(_)) = (&handle.run, &class) {
-            lock(run).errors += 1;
-        }
-        let mut line = Line::new("tool_result", now);
-        line.raw(&handle.common)
-            .str("tool", &handle.tool)
-            .num("seq", handle.seq as f64)
-            // Microsecond precision, printed as a decimal number of milliseconds.
-            .num("latency_ms", elapsed_us as f64 / 1000.0)
-            .bool("ok", class.is_none());
-        let is = |k: &str| class.as_deref() == Some(k);
-        let (timeout, invalid) = (is("timeout"), is("validation_failed"));
-        if let Some(class) = &class {
-            line.str("error_class", class);
-        }
-        if c.store_error_messages
-            && let Some(m) = message
-        {
-            let redacted = self.redactor.redact_text(m, 0);
-            let truncated: String = redacted.chars().take(ERROR_MESSAGE_MAX_CHARS).collect();
-            line.str("error_message", &truncated);
-        }
-        if handle.store_result
-            && let Outcome::Returned(result) = &outcome
-        {
-            match result {
-                Ok(v) => line.value("result", &self.redactor.redact(v)),
-                Err(e) => line.value("result_error", &error_value(e)),
-            };
-        }
-        let mut events = Vec::new();
-        if c.tool_calls_enabled {
-            events.push(line.finish());
-        }
-        let changes = {
-            let mut a = lock(&self.alerts);
-            a.record_call(now, timeout, invalid);
-            a.evaluate(c, now)
-        };
-        events.extend(changes.iter().map(|ch| self.alert_event(ch, now)));
-        events
-    }
-
-    fn alert_event(&self, ch: &AlertChange, now: i64) -> Event {
-        let mut line = Line::new("alert", now);
-        line.raw(&self.common(&RunCtx::default(), None))
-            .str("rule", ch.rule)
-            .str("level", ch.level)
-            .num("value", ch.value)
-            .num("threshold", ch.threshold)
-            .num("window_s", self.config.alert_window_s);
-        line.finish()
-    }
-
-    /// Re-evaluates alert rules (as windows slide with no new events).
-    pub fn check_alerts(&self) -> Vec<Event> {
-        let now = self.clock.now_us();
-        let changes = lock(&self.alerts).evaluate(&self.config, now);
-        changes.iter().map(|ch| self.alert_event(ch, now)).collect()
-    }
-
-    /// Current window values and alert levels.
-    pub fn metrics(&self) -> Value {
-        lock(&self.alerts).snapshot(&self.config, self.clock.now_us())
-    }
 }
 
-fn error_value(e: &CanonError) -> Value {
+pub(crate) fn error_value(e: &CanonError) -> Value {
     Value::object([
         ("kind", Value::from(e.kind().as_str())),
         ("path", Value::String(e.path().to_string())),

@@ -144,6 +144,17 @@ pub enum Outcome {
     },
 }
 
+/// What a tool's result validator said about a returned value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Validation {
+    /// No validator, or it accepted the result.
+    Passed,
+    /// The validator returned false (logged as [`VALIDATOR_REJECTED`](super::VALIDATOR_REJECTED)).
+    ReturnedFalse,
+    /// The validator raised / threw; its message.
+    Raised(String),
+}
+
 /// Deterministic ids and clock for replays and cross-language tests.
 #[derive(Debug, Clone, Copy)]
 pub struct Deterministic {

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 
 pub use answer::Answer;
 pub use execute::{execute, query_value, unreadable};
-pub use options::{KeyCase, Opt, OptionSource, ValueOptions};
+pub use options::{KeyCase, Opt, OptionSource, ValueOptions, unconvertible_options};
 pub use reader::{EventReader, log_files, num_field, str_field};
 pub use request::{
     AlertsOptions, DEFAULT_MIN_REPEATS, DEFAULT_PATH, DEFAULT_TAIL_LINES, DEFAULT_TOP,

@@ -76,6 +76,15 @@ impl Default for Redactor {
 }
 
 impl Redactor {
+    /// The redactor of the public `redact(value, fields?)` function: the
+    /// given field names, or the configuration's default ones.
+    pub fn for_fields(redact_fields: Option<&[String]>) -> Self {
+        match redact_fields {
+            Some(fields) => Self::new(fields),
+            None => Self::default(),
+        }
+    }
+
     /// A redactor that also treats `redact_fields` (config
     /// `logging.pii.redact_fields`) as sensitive keys, whatever their values.
     pub fn new(redact_fields: &[String]) -> Self {

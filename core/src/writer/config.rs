@@ -173,6 +173,20 @@ pub fn duration_from_secs(key: &'static str, secs: f64) -> Result<Duration, Writ
     })
 }
 
+/// How long `flush()` waits when the host gives no timeout.
+pub const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The timeout of a `flush` / `close` call: `secs` from the host, or
+/// `default` when it gave none; a bad value is an error naming `key` (both
+/// languages reject it the same way, never falling back silently).
+pub fn wait_timeout(
+    key: &'static str,
+    secs: Option<f64>,
+    default: Duration,
+) -> Result<Duration, WriterError> {
+    secs.map_or(Ok(default), |s| duration_from_secs(key, s))
+}
+
 impl WriterOptions {
     /// Applies the options over [`WriterConfig::default`] and validates.
     pub fn into_config(self) -> Result<WriterConfig, WriterError> {

@@ -20,7 +20,10 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwap;
 use crossbeam_channel::{Sender, TrySendError, bounded, unbounded};
 
-pub use config::{Overflow, WriterConfig, WriterError, WriterOptions, duration_from_secs};
+pub use config::{
+    FLUSH_TIMEOUT, Overflow, WriterConfig, WriterError, WriterOptions, duration_from_secs,
+    wait_timeout,
+};
 pub use file_sink::{ACTIVE_FILE, DEFAULT_DIR, DirSink, DirSinkConfig};
 pub use fork::generation as fork_generation;
 pub use sink::{MemorySink, Sink, SinkSpec, StdoutSink};

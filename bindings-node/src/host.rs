@@ -1,0 +1,220 @@
+//! Reading thrown values and calling validators: what the core needs to know
+//! about a JS failure, gathered by raw Node-API calls that never let a
+//! hostile getter, Proxy trap or `toString` break the tool call (an exception
+//! they throw is cleared and the fact counts as absent).
+
+use std::ptr;
+
+use napi::sys;
+use tooltrail_core::gateway::Validation;
+use tooltrail_core::{CODE_PATHS, FailureFacts, STATUS_PATHS};
+
+/// Most prototypes walked for class names (a cycle-free chain is short).
+const MAX_PROTOTYPES: usize = 16;
+
+/// Reads values in one environment, clearing any exception a read throws.
+pub struct Host {
+    env: sys::napi_env,
+}
+
+impl Host {
+    /// # Safety
+    /// `env` must be the live environment of the current call, and every
+    /// value passed to the methods must belong to it.
+    pub unsafe fn new(env: sys::napi_env) -> Self {
+        Self { env }
+    }
+
+    /// Clears a pending exception; returns it.
+    pub fn take_exception(&self) -> Option<sys::napi_value> {
+        let mut pending = false;
+        unsafe { sys::napi_is_exception_pending(self.env, &mut pending) };
+        if !pending {
+            return None;
+        }
+        let mut e = ptr::null_mut();
+        unsafe { sys::napi_get_and_clear_last_exception(self.env, &mut e) };
+        Some(e)
+    }
+
+    fn type_of(&self, v: sys::napi_value) -> sys::napi_valuetype {
+        let mut t = sys::ValueType::napi_undefined;
+        unsafe { sys::napi_typeof(self.env, v, &mut t) };
+        t
+    }
+
+    fn is_object(&self, v: sys::napi_value) -> bool {
+        matches!(
+            self.type_of(v),
+            sys::ValueType::napi_object | sys::ValueType::napi_function
+        )
+    }
+
+    /// `v[name]` for an object; `None` if absent or if reading it threw.
+    fn get(&self, v: sys::napi_value, name: &str) -> Option<sys::napi_value> {
+        if !self.is_object(v) {
+            return None;
+        }
+        let name = std::ffi::CString::new(name).ok()?;
+        let mut out = ptr::null_mut();
+        let status = unsafe { sys::napi_get_named_property(self.env, v, name.as_ptr(), &mut out) };
+        if status != sys::Status::napi_ok {
+            self.take_exception();
+            return None;
+        }
+        Some(out)
+    }
+
+    fn get_path(&self, v: sys::napi_value, path: &[&str]) -> Option<sys::napi_value> {
+        path.iter().try_fold(v, |obj, name| self.get(obj, name))
+    }
+
+    /// A string's text (lossy: these are messages and names, not hashed data).
+    fn text(&self, v: sys::napi_value) -> Option<String> {
+        if self.type_of(v) != sys::ValueType::napi_string {
+            return None;
+        }
+        let mut len = 0;
+        let env = self.env;
+        unsafe { sys::napi_get_value_string_utf8(env, v, ptr::null_mut(), 0, &mut len) };
+        let mut buf = vec![0u8; len + 1];
+        let mut written = 0;
+        unsafe {
+            sys::napi_get_value_string_utf8(
+                env,
+                v,
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                &mut written,
+            )
+        };
+        buf.truncate(written);
+        Some(String::from_utf8_lossy(&buf).into_owned())
+    }
+
+    /// `String(v)`; `None` if conversion threw (a Symbol, a hostile `toString`).
+    fn coerce(&self, v: sys::napi_value) -> Option<String> {
+        let mut s = ptr::null_mut();
+        if unsafe { sys::napi_coerce_to_string(self.env, v, &mut s) } != sys::Status::napi_ok {
+            self.take_exception();
+            return None;
+        }
+        self.text(s)
+    }
+
+    fn type_name(&self, v: sys::napi_value) -> &'static str {
+        match self.type_of(v) {
+            sys::ValueType::napi_undefined => "undefined",
+            sys::ValueType::napi_null => "null",
+            sys::ValueType::napi_boolean => "boolean",
+            sys::ValueType::napi_number => "number",
+            sys::ValueType::napi_string => "string",
+            sys::ValueType::napi_symbol => "symbol",
+            sys::ValueType::napi_function => "function",
+            sys::ValueType::napi_bigint => "bigint",
+            _ => "object",
+        }
+    }
+
+    /// The constructor names along `v`'s prototype chain, most specific first.
+    fn class_names(&self, v: sys::napi_value) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut current = v;
+        for _ in 0..MAX_PROTOTYPES {
+            let mut proto = ptr::null_mut();
+            let status = unsafe { sys::napi_get_prototype(self.env, current, &mut proto) };
+            if status != sys::Status::napi_ok {
+                self.take_exception();
+                break;
+            }
+            if !self.is_object(proto) {
+                break;
+            }
+            if let Some(name) = self
+                .get(proto, "constructor")
+                .and_then(|c| self.get(c, "name"))
+                .and_then(|n| self.text(n))
+                .filter(|n| !n.is_empty())
+            {
+                names.push(name);
+            }
+            current = proto;
+        }
+        names
+    }
+
+    /// The facts and message of a thrown value.
+    pub fn failure(&self, v: sys::napi_value) -> (FailureFacts, String) {
+        if !self.is_object(v) {
+            let message = self.coerce(v).unwrap_or_default();
+            return (FailureFacts::named(self.type_name(v)), message);
+        }
+        let http_status = STATUS_PATHS.iter().find_map(|path| {
+            let s = self.get_path(v, path)?;
+            if self.type_of(s) != sys::ValueType::napi_number {
+                return None;
+            }
+            let mut n = 0.0;
+            unsafe { sys::napi_get_value_double(self.env, s, &mut n) };
+            Some(if (100.0..600.0).contains(&n) {
+                n as u16
+            } else {
+                0
+            })
+        });
+        let facts = FailureFacts {
+            name: self.get(v, "name").and_then(|n| self.text(n)),
+            class_names: self.class_names(v),
+            http_status: http_status.filter(|s| *s != 0),
+            code: CODE_PATHS
+                .iter()
+                .find_map(|path| self.text(self.get_path(v, path)?)),
+        };
+        let message = self
+            .get(v, "message")
+            .filter(|m| {
+                !matches!(
+                    self.type_of(*m),
+                    sys::ValueType::napi_undefined | sys::ValueType::napi_null
+                )
+            })
+            .and_then(|m| self.coerce(m))
+            .unwrap_or_default();
+        (facts, message)
+    }
+
+    /// Calls `validator(result)` if it is a function: `false` rejects, a throw
+    /// rejects with its message, anything else passes.
+    pub fn validate(&self, validator: sys::napi_value, result: sys::napi_value) -> Validation {
+        if self.type_of(validator) != sys::ValueType::napi_function {
+            return Validation::Passed;
+        }
+        let env = self.env;
+        let (mut recv, mut out) = (ptr::null_mut(), ptr::null_mut());
+        unsafe { sys::napi_get_undefined(env, &mut recv) };
+        let status = unsafe { sys::napi_call_function(env, recv, validator, 1, &result, &mut out) };
+        if status != sys::Status::napi_ok {
+            let thrown = self.take_exception();
+            let message = thrown
+                .and_then(|e| {
+                    self.get(e, "message")
+                        .and_then(|m| self.text(m))
+                        .filter(|m| !m.is_empty())
+                        .or_else(|| self.coerce(e))
+                })
+                .unwrap_or_else(|| "validator threw".to_owned());
+            return Validation::Raised(message);
+        }
+        let mut is_false = false;
+        if self.type_of(out) == sys::ValueType::napi_boolean {
+            let mut b = true;
+            unsafe { sys::napi_get_value_bool(env, out, &mut b) };
+            is_false = !b;
+        }
+        if is_false {
+            Validation::ReturnedFalse
+        } else {
+            Validation::Passed
+        }
+    }
+}

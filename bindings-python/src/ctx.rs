@@ -1,0 +1,104 @@
+//! `RunCtx` and the `ctx` argument: a `RunCtx` or a dict of ids, turned
+//! into the core's context by the core's rules (`RunCtx::from_args`).
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use tooltrail_core::RunCtx;
+use tooltrail_core::gateway::{CTX_KEYS, IdArg};
+
+use crate::convert::to_string;
+use crate::errors::ResultExt;
+
+/// The ids a tool call runs under.
+#[pyclass(name = "RunCtx", module = "tooltrail", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PyRunCtx {
+    pub(crate) inner: RunCtx,
+}
+
+/// One context entry as the core wants it: absent, a string, or a wrong type.
+fn id_arg(v: Option<&Bound<'_, PyAny>>) -> PyResult<IdArg> {
+    Ok(match v {
+        None => IdArg::Absent,
+        Some(v) if v.is_none() => IdArg::Absent,
+        Some(v) => match v.cast::<PyString>() {
+            Ok(s) => IdArg::Text(to_string(s).py()?),
+            Err(_) => IdArg::Wrong(v.get_type().name()?.to_string()),
+        },
+    })
+}
+
+#[pymethods]
+impl PyRunCtx {
+    #[new]
+    #[pyo3(signature = (run_id=None, trace_id=None, user_id=None, request_id=None, *, parent_span_id=None, traceparent=None))]
+    fn new(
+        run_id: Option<&Bound<'_, PyAny>>,
+        trace_id: Option<&Bound<'_, PyAny>>,
+        user_id: Option<&Bound<'_, PyAny>>,
+        request_id: Option<&Bound<'_, PyAny>>,
+        parent_span_id: Option<&Bound<'_, PyAny>>,
+        traceparent: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let args = [
+            id_arg(run_id)?,
+            id_arg(trace_id)?,
+            id_arg(user_id)?,
+            id_arg(request_id)?,
+            id_arg(parent_span_id)?,
+            id_arg(traceparent)?,
+        ];
+        Ok(Self {
+            inner: RunCtx::from_args(args).py()?,
+        })
+    }
+
+    #[getter]
+    fn run_id(&self) -> Option<&str> {
+        self.inner.run_id.as_deref()
+    }
+    #[getter]
+    fn trace_id(&self) -> Option<&str> {
+        self.inner.trace_id.as_deref()
+    }
+    #[getter]
+    fn user_id(&self) -> Option<&str> {
+        self.inner.user_id.as_deref()
+    }
+    #[getter]
+    fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+    #[getter]
+    fn parent_span_id(&self) -> Option<&str> {
+        self.inner.parent_span_id.as_deref()
+    }
+
+    /// The W3C `traceparent` header for outgoing calls under this context;
+    /// None unless its trace and parent span ids are W3C ids.
+    fn traceparent(&self) -> Option<String> {
+        self.inner.traceparent()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "RunCtx(run_id={:?}, trace_id={:?}, user_id={:?}, request_id={:?})",
+            self.inner.run_id, self.inner.trace_id, self.inner.user_id, self.inner.request_id
+        )
+    }
+}
+
+/// A `RunCtx` or a dict of ids, by the core's rules.
+pub fn ctx_from(obj: &Bound<'_, PyAny>) -> PyResult<RunCtx> {
+    if let Ok(c) = obj.cast::<PyRunCtx>() {
+        return Ok(c.get().inner.clone());
+    }
+    let Ok(d) = obj.cast::<PyDict>() else {
+        return Err(RunCtx::not_a_context()).py();
+    };
+    let mut args = CTX_KEYS.map(|_| IdArg::Absent);
+    for (arg, key) in args.iter_mut().zip(CTX_KEYS) {
+        *arg = id_arg(d.get_item(key)?.as_ref())?;
+    }
+    RunCtx::from_args(args).py()
+}

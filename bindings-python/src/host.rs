@@ -1,0 +1,40 @@
+//! What the core needs to know about a raised exception, read without ever
+//! failing: a getter that raises counts as an absent fact.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyType};
+use tooltrail_core::{CODE_PATHS, FailureFacts, STATUS_PATHS};
+
+/// The value at `path` (attribute after attribute); None if any is missing
+/// or its getter raises: a failing error object never fails the call.
+fn probe<'py>(v: &Bound<'py, PyAny>, path: &[&str]) -> Option<Bound<'py, PyAny>> {
+    path.iter()
+        .try_fold(v.clone(), |obj, name| obj.getattr(*name).ok())
+}
+
+/// What the core needs to classify a raised exception: its MRO's class
+/// names and the first status / code at the core's probe paths.
+pub fn failure_facts(v: &Bound<'_, PyAny>) -> FailureFacts {
+    let class_names = v
+        .get_type()
+        .mro()
+        .iter()
+        .filter_map(|c| Some(c.cast::<PyType>().ok()?.name().ok()?.to_string()))
+        .collect();
+    let http_status = STATUS_PATHS.iter().find_map(|path| {
+        let s = probe(v, path)?;
+        if s.is_instance_of::<PyBool>() {
+            return None;
+        }
+        s.extract::<u16>().ok()
+    });
+    let code = CODE_PATHS
+        .iter()
+        .find_map(|path| probe(v, path)?.extract::<String>().ok());
+    FailureFacts {
+        name: None,
+        class_names,
+        http_status,
+        code,
+    }
+}

@@ -1,0 +1,126 @@
+//! The end of a call: [`Gateway::finish`] (latency, `ok`, `error_class`,
+//! the `tool_result` event, alert transitions) and the alert events.
+
+use super::line::{Event, Line};
+use super::types::{CallHandle, GatewayError, Outcome, Validation};
+use super::{
+    AlertChange, ERROR_MESSAGE_MAX_CHARS, Gateway, RunCtx, VALIDATOR_REJECTED, error_value, lock,
+};
+use crate::error::CanonError;
+use crate::error_class::classify;
+use crate::value::Value;
+
+impl Gateway {
+    /// Ends a call: latency, `ok`, `error_class`, and the redacted error
+    /// message and result where configured; plus any alert transitions.
+    pub fn finish(&self, handle: CallHandle, outcome: Outcome) -> Vec<Event> {
+        let c = &self.config;
+        let now = self.clock.now_us();
+        let elapsed_us = (now - handle.start_us).max(0);
+        let (class, message) = match &outcome {
+            Outcome::Returned(_) => (None, None),
+            Outcome::Failed { facts, message } => (Some(classify(facts)), Some(message.as_str())),
+            Outcome::Invalid { message } => {
+                (Some("validation_failed".to_owned()), Some(message.as_str()))
+            }
+        };
+        if let (Some(run), Some(_)) = (&handle.run, &class) {
+            lock(run).errors += 1;
+        }
+        let mut line = Line::new("tool_result", now);
+        line.raw(&handle.common)
+            .str("tool", &handle.tool)
+            .num("seq", handle.seq as f64)
+            // Microsecond precision, printed as a decimal number of milliseconds.
+            .num("latency_ms", elapsed_us as f64 / 1000.0)
+            .bool("ok", class.is_none());
+        let is = |k: &str| class.as_deref() == Some(k);
+        let (timeout, invalid) = (is("timeout"), is("validation_failed"));
+        if let Some(class) = &class {
+            line.str("error_class", class);
+        }
+        if c.store_error_messages
+            && let Some(m) = message
+        {
+            let redacted = self.redactor.redact_text(m, 0);
+            let truncated: String = redacted.chars().take(ERROR_MESSAGE_MAX_CHARS).collect();
+            line.str("error_message", &truncated);
+        }
+        if handle.store_result
+            && let Outcome::Returned(result) = &outcome
+        {
+            match result {
+                Ok(v) => line.value("result", &self.redactor.redact(v)),
+                Err(e) => line.value("result_error", &error_value(e)),
+            };
+        }
+        let mut events = Vec::new();
+        if c.tool_calls_enabled {
+            events.push(line.finish());
+        }
+        let changes = {
+            let mut a = lock(&self.alerts);
+            a.record_call(now, timeout, invalid);
+            a.evaluate(c, now)
+        };
+        events.extend(changes.iter().map(|ch| self.alert_event(ch, now)));
+        events
+    }
+
+    /// Ends a call whose tool returned: a rejected result is logged as
+    /// `validation_failed` and returned as the error to raise; an accepted
+    /// one is converted (`result`) only when the call stores results.
+    pub fn finish_returned(
+        &self,
+        handle: CallHandle,
+        validation: Validation,
+        result: impl FnOnce() -> Result<Value, CanonError>,
+    ) -> (Vec<Event>, Result<(), GatewayError>) {
+        let message = match validation {
+            Validation::Passed => {
+                let value = if handle.store_result {
+                    result()
+                } else {
+                    Ok(Value::Null)
+                };
+                return (self.finish(handle, Outcome::Returned(value)), Ok(()));
+            }
+            Validation::ReturnedFalse => VALIDATOR_REJECTED.to_owned(),
+            Validation::Raised(message) => message,
+        };
+        let tool = handle.tool.clone();
+        let events = self.finish(
+            handle,
+            Outcome::Invalid {
+                message: message.clone(),
+            },
+        );
+        (
+            events,
+            Err(GatewayError::ValidationFailed { tool, message }),
+        )
+    }
+
+    pub(super) fn alert_event(&self, ch: &AlertChange, now: i64) -> Event {
+        let mut line = Line::new("alert", now);
+        line.raw(&self.common(&RunCtx::default(), None))
+            .str("rule", ch.rule)
+            .str("level", ch.level)
+            .num("value", ch.value)
+            .num("threshold", ch.threshold)
+            .num("window_s", self.config.alert_window_s);
+        line.finish()
+    }
+
+    /// Re-evaluates alert rules (as windows slide with no new events).
+    pub fn check_alerts(&self) -> Vec<Event> {
+        let now = self.clock.now_us();
+        let changes = lock(&self.alerts).evaluate(&self.config, now);
+        changes.iter().map(|ch| self.alert_event(ch, now)).collect()
+    }
+
+    /// Current window values and alert levels.
+    pub fn metrics(&self) -> Value {
+        lock(&self.alerts).snapshot(&self.config, self.clock.now_us())
+    }
+}
