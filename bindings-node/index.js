@@ -128,9 +128,7 @@ class ToolGateway {
       this._fail(call, err)
       throw err
     }
-    if (result === null || typeof result !== 'object' || typeof result.then !== 'function') {
-      return this._settle(call, name, result)
-    }
+    if (!isThenable(result)) return this._settle(call, name, result)
     let settled = Promise.resolve(result)
     if (controller) settled = withTimeout(settled, limit, name, controller)
     return settled.then(
@@ -218,6 +216,17 @@ class Run {
     } finally {
       this._gateway._flushEvents()
     }
+  }
+}
+
+// A hostile result (a revoked Proxy, a throwing `then` getter) is a plain
+// value to us: reading it must not break the call it came from.
+function isThenable(value) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false
+  try {
+    return typeof value.then === 'function'
+  } catch {
+    return false
   }
 }
 

@@ -60,7 +60,7 @@ def main(log_dir):
         try:
             with gw.run(run_id=f"py-run-{i}", user_id=f"user-{i % 3}", request_id=f"py-req-{i}") as run:
                 orders = None
-                for attempt in range(3):  # the agent retries rate limits
+                for _attempt in range(3):  # the agent retries rate limits
                     try:
                         orders = run.call("search_orders", {"user": f"user-{i % 3}"})
                         break

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: Rust (fmt, clippy, cargo test), Python (pytest), Node
-# (node --test, tsc type test) and the cross-language suite, after setting up
+# Runs every test: Rust (fmt, clippy, cargo test), the Python and JS lints
+# (ruff, mypy, stubtest, ESLint), Python (pytest), Node (node --test, tsc type
+# test) and the cross-language suite, after setting up
 # from scratch with scripts/setup.sh. This is the README's test command and
 # what .ci/run calls.
 set -euo pipefail
@@ -15,6 +16,7 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo test --workspace --quiet
 
 bash scripts/setup.sh
+bash scripts/lint.sh
 
 step "python: pytest"
 .venv/bin/python -m pytest -q tests/python

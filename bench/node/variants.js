@@ -18,6 +18,7 @@ const PARENT_SPAN_ID = '00f067aa0ba902b7'
 const CTX = { run_id: RUN_ID, trace_id: TRACE_ID, user_id: 'u-9', request_id: 'req-1' }
 
 /** The trivial synchronous tool every variant calls. */
+// eslint-disable-next-line no-unused-vars -- the destructuring is the tool's (measured) signature
 function sendEmail({ to, subject, n }) {
   return { ok: true, id: n }
 }

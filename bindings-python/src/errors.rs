@@ -263,3 +263,13 @@ impl<T, E: Into<Error>> ResultExt<T> for Result<T, E> {
         self.map_err(|e| Python::attach(|py| to_py_err(py, e.into())))
     }
 }
+
+/// Runs `f`, turning a panic (a bug in tooltrail) into `InternalError`: no
+/// Rust panic reaches a user as pyo3's `PanicException` (a `BaseException`
+/// that `except Exception` does not catch).
+pub fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(payload) => Err(Error::Internal(tooltrail_core::panic_message(&*payload))).py(),
+    }
+}

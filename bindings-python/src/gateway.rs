@@ -12,7 +12,7 @@ use tooltrail_core::{CallHandle, Config, EventWriter, Gateway, Outcome, RunCtx};
 
 use crate::convert::{to_py, to_value};
 use crate::ctx::{PyRunCtx, ctx_from};
-use crate::errors::ResultExt;
+use crate::errors::{ResultExt, guard};
 use crate::host::failure_facts;
 use crate::writer::PyEventWriter;
 
@@ -145,37 +145,39 @@ impl PyToolGateway {
         name: &str,
         args: &Bound<'py, PyAny>,
     ) -> PyResult<(PyCall, Bound<'py, PyAny>)> {
-        // A RunCtx is borrowed as is; only a dict is converted.
-        let run_ctx = ctx.cast::<PyRunCtx>();
-        let converted;
-        let ctx = match &run_ctx {
-            Ok(c) => &c.get().inner,
-            Err(_) => {
-                converted = ctx_from(ctx)?;
-                &converted
+        guard(|| {
+            // A RunCtx is borrowed as is; only a dict is converted.
+            let run_ctx = ctx.cast::<PyRunCtx>();
+            let converted;
+            let ctx = match &run_ctx {
+                Ok(c) => &c.get().inner,
+                Err(_) => {
+                    converted = ctx_from(ctx)?;
+                    &converted
+                }
+            };
+            match self.core.begin(ctx, name, to_value(args)) {
+                Ok((handle, event)) => {
+                    self.emit(py, event);
+                    let tool = self
+                        .impls
+                        .bind(py)
+                        .get_item(name)?
+                        .expect("core checked the name");
+                    Ok((
+                        PyCall {
+                            handle: Some(handle),
+                            tool: name.to_owned(),
+                        },
+                        tool,
+                    ))
+                }
+                Err((error, event)) => {
+                    self.emit(py, event);
+                    Err(error).py()
+                }
             }
-        };
-        match self.core.begin(ctx, name, to_value(args)) {
-            Ok((handle, event)) => {
-                self.emit(py, event);
-                let tool = self
-                    .impls
-                    .bind(py)
-                    .get_item(name)?
-                    .expect("core checked the name");
-                Ok((
-                    PyCall {
-                        handle: Some(handle),
-                        tool: name.to_owned(),
-                    },
-                    tool,
-                ))
-            }
-            Err((error, event)) => {
-                self.emit(py, event);
-                Err(error).py()
-            }
-        }
+        })
     }
 
     /// Ends a call that returned `result`; raises ToolValidationError if the
@@ -186,15 +188,17 @@ impl PyToolGateway {
         call: &mut PyCall,
         result: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let Some(handle) = call.handle.take() else {
-            return Ok(());
-        };
-        let validation = self.validate(py, &call.tool, result);
-        let (events, outcome) = self
-            .core
-            .finish_returned(handle, validation, || to_value(result));
-        self.emit(py, events);
-        outcome.py()
+        guard(|| {
+            let Some(handle) = call.handle.take() else {
+                return Ok(());
+            };
+            let validation = self.validate(py, &call.tool, result);
+            let (events, outcome) = self
+                .core
+                .finish_returned(handle, validation, || to_value(result));
+            self.emit(py, events);
+            outcome.py()
+        })
     }
 
     /// Ends a call whose tool raised `error` (the caller re-raises it).
@@ -242,13 +246,15 @@ impl PyToolGateway {
     /// Opens a run; returns the context its calls use.
     #[pyo3(signature = (ctx=None))]
     fn _start_run(&self, py: Python<'_>, ctx: Option<&Bound<'_, PyAny>>) -> PyResult<PyRunCtx> {
-        let ctx = match ctx {
-            Some(c) if !c.is_none() => ctx_from(c)?,
-            _ => RunCtx::default(),
-        };
-        let (run_ctx, events) = self.core.start_run(&ctx).py()?;
-        self.emit(py, events);
-        Ok(PyRunCtx { inner: run_ctx })
+        guard(|| {
+            let ctx = match ctx {
+                Some(c) if !c.is_none() => ctx_from(c)?,
+                _ => RunCtx::default(),
+            };
+            let (run_ctx, events) = self.core.start_run(&ctx).py()?;
+            self.emit(py, events);
+            Ok(PyRunCtx { inner: run_ctx })
+        })
     }
 
     /// Closes a run whose block raised `error` (None: it did not).
@@ -259,13 +265,15 @@ impl PyToolGateway {
         run_id: &str,
         error: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
-        let facts = error.filter(|e| !e.is_none()).map(failure_facts);
-        let events = self
-            .core
-            .end_run(run_id, RunExit::after(facts.as_ref()))
-            .py()?;
-        self.emit(py, events);
-        Ok(())
+        guard(|| {
+            let facts = error.filter(|e| !e.is_none()).map(failure_facts);
+            let events = self
+                .core
+                .end_run(run_id, RunExit::after(facts.as_ref()))
+                .py()?;
+            self.emit(py, events);
+            Ok(())
+        })
     }
 
     fn _step(&self, run_id: &str) -> PyResult<u64> {

@@ -25,7 +25,8 @@ def cli(entry, *args, stdin=None):
 
 
 @pytest.mark.parametrize("args", [
-    ["runs"], ["runs", "--json"], ["runs", "--error-class", "validation_failed", "--json"], ["stats"], ["stats", "--json"],
+    ["runs"], ["runs", "--json"], ["runs", "--error-class", "validation_failed", "--json"],
+    ["stats"], ["stats", "--json"],
     ["loops", "--min", "2"], ["alerts", "--json"], ["tail", "-n", "5"],
 ])
 def test_pip_and_npm_entry_points_agree(logs, args):
@@ -47,5 +48,6 @@ def test_the_incident_questions_have_answers(logs):
     tools = {t["tool"]: t for t in stats["tools"]}
     assert tools["search_orders"]["errors"].get("rate_limited", 0) >= 1
     assert tools["get_invoice"]["p95_ms"] >= tools["get_invoice"]["p50_ms"] > 0
-    assert cli(PIP_CLI, "hash", stdin='{"b":[true,null],"a":1}')[1].strip() == cli(NPM_CLI, "hash", stdin='{"a":1,"b":[true,null]}')[1].strip()
+    py_hash = cli(PIP_CLI, "hash", stdin='{"b":[true,null],"a":1}')[1].strip()
+    assert py_hash == cli(NPM_CLI, "hash", stdin='{"a":1,"b":[true,null]}')[1].strip()
     assert cli(PIP_CLI, "show", "no-such-run", str(logs))[0] == 2

@@ -17,7 +17,7 @@ def test_both_agents_log_through_tooltrail(tmp_path, fake_api_env):
                         capture_output=True, text=True, timeout=120)
     assert py.returncode == 0, py.stderr
     assert js.returncode == 0, js.stderr
-    events = [json.loads(l) for l in (logs / "tooltrail.jsonl").read_text().splitlines()]
+    events = [json.loads(line) for line in (logs / "tooltrail.jsonl").read_text().splitlines()]
     agents = {e["agent_id"] for e in events}
     assert agents == {"support-py", "support-js"}
     classes = {e.get("error_class") for e in events if e["event"] == "tool_result"}

@@ -47,7 +47,8 @@ class Dom(HTMLParser):
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
-        el = {"tag": tag, "attrs": dict(attrs), "text": "", "ancestors": [dict(e["attrs"], tag=e["tag"]) for e in self.stack]}
+        ancestors = [dict(e["attrs"], tag=e["tag"]) for e in self.stack]
+        el = {"tag": tag, "attrs": dict(attrs), "text": "", "ancestors": ancestors}
         self.elements.append(el)
         if tag not in ("meta", "input", "br", "link", "img"):
             self.stack.append(el)
@@ -145,7 +146,8 @@ def test_chromium_dom_shows_error_classes_latency_and_alerts(example_logs, repor
     for t in stats["tools"]:
         for c, n in t["errors"].items():
             by_class[c] = by_class.get(c, 0) + n
-    bars = {g["attrs"]["data-class"]: int(g["attrs"]["data-count"]) for g in dom.select("g", "bar", within="error-chart")}
+    chart = dom.select("g", "bar", within="error-chart")
+    bars = {g["attrs"]["data-class"]: int(g["attrs"]["data-count"]) for g in chart}
     assert bars == by_class and "validation_failed" in bars
 
     tools = {g["attrs"]["data-tool"]: g for g in dom.select("g", "tool-latency", within="latency-chart")}

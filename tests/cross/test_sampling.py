@@ -9,7 +9,12 @@ import tooltrail
 from conftest import ROOT
 
 N = 10_000
-CONFIG = {"logging": {"ids": {"request_id": "optional"}, "tool_calls": {"store_results": "sampled", "result_sample_rate": 0.1}}}
+CONFIG = {
+    "logging": {
+        "ids": {"request_id": "optional"},
+        "tool_calls": {"store_results": "sampled", "result_sample_rate": 0.1},
+    }
+}
 
 
 class Memory:

@@ -76,10 +76,20 @@ test('Run.traceparent comes from the core', () => {
   assert.equal(header, tooltrail.traceparent(TRACE, run.ctx.parent_span_id))
   assert.notEqual(header, TP)
   run.end()
-  const other = gw.startRun({ request_id: 'q', trace_id: 'not-w3c' })
-  assert.equal(other.traceparent(), null)
-  other.end()
   assert.equal(typeof tooltrail.Run, 'function', 'index.d.ts declares Run; index.js exports it')
+})
+
+test('trace and span ids must be W3C ids', () => {
+  // Before: '</script>' was logged as the trace id (and OTLP dropped the span).
+  const { gw, events } = gateway()
+  for (const [key, bad] of [['trace_id', '</script>'], ['trace_id', TRACE.toUpperCase()], ['trace_id', '0'.repeat(32)], ['parent_span_id', 'xyz']]) {
+    for (const make of [() => gw.call(ctx({ [key]: bad }), 't', {}), () => gw.startRun({ request_id: 'q', [key]: bad })]) {
+      const err = thrown(make)
+      assert.equal(err.code, 'invalid_argument')
+      assert.equal(err.key, `ctx.${key}`)
+    }
+  }
+  assert.deepEqual(events, [])
 })
 
 test('unknown stop reasons and runs are invalid arguments', () => {
@@ -211,4 +221,29 @@ test('the config file is read by the core', () => {
   const { gw, named } = gateway(undefined, { config: file })
   gw.call(ctx(), 't', { a: 1 })
   assert.deepEqual(named('tool_call')[0].args, { a: 1 })
+})
+
+test('a hostile result never turns a successful call into an exception', async () => {
+  // Before: the getter's exception (or the revoked Proxy's TypeError) was thrown from gw.call.
+  const config = { logging: { tool_calls: { store_results: 'full' } } }
+  const result = {}
+  Object.defineProperty(result, 'x', { enumerable: true, get() { throw new Error('getter') } })
+  const revoked = Proxy.revocable({}, {})
+  revoked.revoke()
+  const { gw, named } = gateway({ t: () => result, u: () => revoked.proxy, v: async () => [result] }, { config })
+  assert.equal(gw.call(ctx(), 't', {}), result)
+  assert.equal(gw.call(ctx(), 'u', {}), revoked.proxy)
+  assert.deepEqual(await gw.call(ctx(), 'v', {}), [result])
+  for (const r of named('tool_result')) {
+    assert.equal(r.ok, true)
+    assert.equal(r.result_error.kind, 'unsupported_type')
+  }
+})
+
+test('an empty HMAC key is refused', () => {
+  process.env.TOOLTRAIL_TEST_EMPTY_KEY = ''
+  const config = { logging: { tool_calls: { hash_key_env: 'TOOLTRAIL_TEST_EMPTY_KEY' } } }
+  const err = thrown(() => new tooltrail.ToolGateway({ impls: {}, config }))
+  assert.equal(err.code, 'config_error')
+  assert.equal(err.key, 'logging.tool_calls.hash_key_env')
 })

@@ -45,3 +45,13 @@ test('one version everywhere', () => {
   assert.equal(tooltrail.version, version)
   assert.equal(pkg.version, version)
 })
+
+test('ERROR_CODES equals the ErrorCode union in index.d.ts', () => {
+  const dts = fs.readFileSync(path.join(ROOT, 'bindings-node', 'index.d.ts'), 'utf8')
+  const union = dts.match(/export type ErrorCode =([^]*?)\n\n/)
+  assert.ok(union, 'ErrorCode union missing')
+  assert.match(union[1], /\|\s*ErrorKind\b/)
+  const declared = [...tooltrail.ERROR_KINDS, ...[...union[1].matchAll(/'([a-z_]+)'/g)].map((m) => m[1])]
+  assert.deepEqual(declared, [...tooltrail.ERROR_CODES], 'index.d.ts ErrorCode is stale')
+  assert.ok(Object.isFrozen(tooltrail.ERROR_CODES))
+})

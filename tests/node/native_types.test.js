@@ -34,6 +34,7 @@ test('lone surrogates are seen, not replaced', () => {
 })
 
 test('holes, undefined and non-plain objects', () => {
+  // eslint-disable-next-line no-sparse-arrays -- the hole is the value under test
   assert.deepEqual(err([1, , 3]), ['error', 'unsupported_type', '$[1]'])
   assert.equal(tooltrail.canonicalJson({ a: undefined, b: 1 }), '{"b":1}')
   assert.deepEqual(err([undefined]), ['error', 'unsupported_type', '$[0]'])
@@ -143,6 +144,7 @@ test('proxies are seen through, as JSON.stringify sees them', () => {
   for (const target of [new Map([[1, 2]]), new Set([1]), new Date(0), new Thing(), new Number(1)]) {
     assert.deepEqual(err({ filters: [0, 1, 2, new Proxy(target, {})] }), ['error', 'unsupported_type', '$.filters[3]'])
   }
+  // eslint-disable-next-line no-sparse-arrays -- the hole is the value under test
   assert.deepEqual(err(new Proxy([1, , 3], {})), ['error', 'unsupported_type', '$[1]'])
   const lying = new Proxy([], { get: (t, k) => (k === 'length' ? -1 : t[k]) })
   assert.equal(err(lying)[1], 'unsupported_type')

@@ -73,8 +73,24 @@ def test_run_traceparent_comes_from_the_core():
         header = run.traceparent()
         assert header == tooltrail.traceparent(TRACE, run.ctx.parent_span_id)
         assert header.startswith(f"00-{TRACE}-") and header != TP
-    with gw.run(request_id="q", trace_id="not-w3c") as run:
-        assert run.traceparent() is None  # never a header a receiver rejects
+
+
+
+@pytest.mark.parametrize(
+    "key, bad",
+    [("trace_id", "</script>"), ("trace_id", TRACE.upper()), ("trace_id", "0" * 32), ("parent_span_id", "xyz")],
+)
+def test_trace_and_span_ids_must_be_w3c_ids(key, bad):
+    # Before: "</script>" was logged as the trace id (and OTLP dropped the span).
+    gw, log = gateway()
+    makers = [lambda: tooltrail.RunCtx(**{key: bad}), lambda: gw.call(ctx(**{key: bad}), "t", {})]
+    if key == "trace_id":  # run() takes ids, not a parent span
+        makers.append(lambda: gw.run(request_id="q", trace_id=bad))
+    for make in makers:
+        with pytest.raises(tooltrail.InvalidArgumentError) as e:
+            make()
+        assert e.value.key == f"ctx.{key}"
+    assert log.events == []
 
 
 def test_unknown_stop_reason_and_run_are_invalid_arguments():
@@ -192,3 +208,12 @@ def test_the_config_file_is_read_by_the_core(tmp_path):
     gw, log = gateway(config=str(p))
     gw.call(ctx(), "t", {"a": 1})
     assert log.named("tool_call")[0]["args"] == {"a": 1}
+
+
+def test_an_empty_hmac_key_is_refused(monkeypatch):
+    # Before: accepted and labelled hmac-sha256, a keyed hash anyone can recompute.
+    monkeypatch.setenv("TOOLTRAIL_TEST_EMPTY_KEY", "")
+    config = {"logging": {"tool_calls": {"hash_key_env": "TOOLTRAIL_TEST_EMPTY_KEY"}}}
+    with pytest.raises(tooltrail.ConfigError) as e:
+        tooltrail.ToolGateway(impls={}, config=config)
+    assert e.value.key == "logging.tool_calls.hash_key_env"

@@ -1,46 +1,31 @@
-"""Drift tests: the kind list, the stub's Literal and the one version."""
+"""Drift tests: the kind list, the typed Literals and the one version."""
 
 import re
 import typing
-from pathlib import Path
 
 import tooltrail
-from tooltrail import _native
+from tooltrail import _types
 
 from conftest import ROOT
 
-STUB = Path(_native.__file__).with_name("_native.pyi")
+# The Literals the stubs and annotations use (tooltrail/_types.py) must list
+# exactly the native tuples, in order.
 
 
-def stub_literal() -> tuple:
-    text = STUB.read_text(encoding="utf-8")
-    m = re.search(r"ErrorKind = Literal\[(.*?)\]", text, re.S)
-    assert m, "ErrorKind Literal missing from _native.pyi"
-    return tuple(re.findall(r'"([a-z_]+)"', m.group(1)))
+def test_error_kinds_match_the_literal():
+    assert typing.get_args(_types.ErrorKind) == tuple(tooltrail.ERROR_KINDS), "_types.ErrorKind is stale"
 
 
-def test_error_kinds_match_the_stub():
-    expected = tuple(tooltrail.ERROR_KINDS)
-    if stub_literal() != expected:
-        lines = "".join(f'    "{k}",\n' for k in expected)
-        raise AssertionError(f"_native.pyi is stale; use:\nErrorKind = Literal[\n{lines}]")
+def test_error_classes_match_the_literal():
+    assert typing.get_args(_types.ErrorClass) == tuple(tooltrail.ERROR_CLASSES), "_types.ErrorClass is stale"
 
 
-def test_error_classes_match_the_stub():
-    text = STUB.read_text(encoding="utf-8")
-    m = re.search(r"ErrorClass = Literal\[(.*?)\]", text, re.S)
-    assert m, "ErrorClass Literal missing from _native.pyi"
-    declared = tuple(re.findall(r'"([a-z0-9_]+)"', m.group(1)))
-    if declared != tuple(tooltrail.ERROR_CLASSES):
-        lines = "".join(f'    "{k}",\n' for k in tooltrail.ERROR_CLASSES)
-        raise AssertionError(f"_native.pyi is stale; use:\nErrorClass = Literal[\n{lines}]")
+def test_error_codes_match_the_literal():
+    assert typing.get_args(_types.ErrorCode) == tuple(tooltrail.ERROR_CODES), "_types.ErrorCode is stale"
 
 
-def test_stop_reasons_match_the_stub():
-    text = STUB.read_text(encoding="utf-8")
-    m = re.search(r"StopReason = Literal\[(.*?)\]", text, re.S)
-    assert m, "StopReason Literal missing from _native.pyi"
-    assert tuple(re.findall(r'"([a-z_]+)"', m.group(1))) == tooltrail.STOP_REASONS, "_native.pyi StopReason is stale"
+def test_stop_reasons_match_the_literal():
+    assert typing.get_args(_types.StopReason) == tuple(tooltrail.STOP_REASONS), "_types.StopReason is stale"
 
 
 def test_error_kinds_are_the_spec_list():

@@ -231,13 +231,17 @@ def test_default_logger_is_the_rust_writer(tmp_path, monkeypatch):
     gw.call(CTX, "t", {})
     tooltrail._lifecycle.flush_all(5.0)
     lines = (tmp_path / "tooltrail-logs" / "tooltrail.jsonl").read_text().splitlines()
-    assert [json.loads(l)["event"] for l in lines] == ["tool_call", "tool_result"]
+    assert [json.loads(line)["event"] for line in lines] == ["tool_call", "tool_result"]
 
 
 SECRETS = ["alice.smith@example.com", "4111111111111111", "+14155552671", "sk-proj-abcdefghijklmnopqrstuvwx",
            "AKIAIOSFODNN7EXAMPLE", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"]
 json_leaf = st.none() | st.booleans() | st.integers(-100, 100) | st.text("abc xyz", max_size=8)
-json_tree = st.recursive(json_leaf, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text("abcdefgh", min_size=1, max_size=5), c, max_size=3), max_leaves=8)
+json_tree = st.recursive(
+    json_leaf,
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text("abcdefgh", min_size=1, max_size=5), c, max_size=3),
+    max_leaves=8,
+)
 
 
 def plant(tree, secret, where):
@@ -251,7 +255,10 @@ def plant(tree, secret, where):
 
 
 @settings(max_examples=60, deadline=None)
-@given(json_tree, st.sampled_from(SECRETS), st.lists(st.integers(0, 9), max_size=4), st.sampled_from(["args", "result", "error"]))
+@given(
+    json_tree, st.sampled_from(SECRETS), st.lists(st.integers(0, 9), max_size=4),
+    st.sampled_from(["args", "result", "error"]),
+)
 def test_planted_secrets_never_reach_the_written_bytes(tmp_path_factory, tree, secret, where, place):
     d = tmp_path_factory.mktemp("redact")
     w = tooltrail.EventWriter(d)
@@ -274,7 +281,8 @@ def test_planted_secrets_never_reach_the_written_bytes(tmp_path_factory, tree, s
 
 
 def test_default_logger_events_survive_a_plain_exit(tmp_path):
-    import subprocess, sys
+    import subprocess
+    import sys
     code = """
 import tooltrail
 gw = tooltrail.ToolGateway(impls={"t": lambda i: i})
@@ -304,8 +312,10 @@ def test_threads_share_a_gateway_safely():
         for i in range(200):
             assert gw.call(ctx, "t", {"i": i}) == i
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
-    for t in threads: t.start()
-    for t in threads: t.join()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     calls = [f for n, f in log.events if n == "tool_call"]
     assert len(calls) == 1600 and len({f["span_id"] for f in calls}) == 1600
     for k in range(8):

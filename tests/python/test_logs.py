@@ -19,7 +19,9 @@ BASIC = ROOT / "tests" / "vectors" / "gateway" / "basic.expected.jsonl"
 def test_runs_and_filters():
     logs = tooltrail.Logs(RUNS)
     reasons = [r["stop_reason"] for r in logs.runs()]
-    assert reasons == ["max_tool_calls", "loop_detected", "max_steps", "max_spend", "max_duration", "error", "timeout", "completed"]
+    assert reasons == [
+        "max_tool_calls", "loop_detected", "max_steps", "max_spend", "max_duration", "error", "timeout", "completed",
+    ]
     (spend,) = logs.runs(stop_reason="max_spend")
     assert spend["run_id"] == "run-spend" and spend["spend_usd"] == pytest.approx(1.2)
     assert [r["run_id"] for r in logs.runs(error_class="http_5xx")] == ["run-completed"]
@@ -34,7 +36,9 @@ def test_timeline_stats_loops_alerts():
     fetch = next(t for t in stats["tools"] if t["tool"] == "fetch_invoice")
     assert fetch["errors"] == {"http_4xx": 1, "http_5xx": 1, "rate_limited": 1, "timeout": 1}
     assert stats["hottest"] == [{"tool": "fetch_invoice", "args_hash": stats["hottest"][0]["args_hash"], "calls": 3}]
-    assert [(a["rule"], a["level"]) for a in logs.alerts()] == [("timeout_rate", "critical"), ("validation_fail_rate", "critical")]
+    assert [(a["rule"], a["level"]) for a in logs.alerts()] == [
+        ("timeout_rate", "critical"), ("validation_fail_rate", "critical"),
+    ]
     (loop,) = tooltrail.Logs(RUNS).loops()
     assert (loop["run_id"], loop["count"], loop["blocked"]) == ("run-loop", 3, 1)
 

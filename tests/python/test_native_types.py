@@ -71,15 +71,25 @@ def test_unsupported_types_name_the_path(value):
 
 
 def test_subclasses_count_as_their_base():
-    class S(str): pass
-    class I(int): pass
-    class F(float): pass
-    class D(dict): pass
-    class L(list): pass
+    class S(str):
+        pass
+
+    class Int(int):
+        pass
+
+    class F(float):
+        pass
+
+    class D(dict):
+        pass
+
+    class L(list):
+        pass
+
     class Color(enum.IntEnum):
         RED = 1
     od = collections.OrderedDict([("b", 1), ("a", 2)])
-    value = D(s=S("x"), i=I(5), f=F(2.5), l=L([1]), e=Color.RED, od=od, t=(1, 2))
+    value = D(s=S("x"), i=Int(5), f=F(2.5), l=L([1]), e=Color.RED, od=od, t=(1, 2))
     assert tooltrail.canonical_json(value) == (
         '{"e":1,"f":2.5,"i":5,"l":[1],"od":{"a":2,"b":1},"s":"x","t":[1,2]}'
     )

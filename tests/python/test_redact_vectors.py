@@ -22,5 +22,6 @@ def test_there_are_redaction_vectors():
 
 
 def test_gateway_redact_uses_its_config():
-    gw = tooltrail.ToolGateway(impls={}, logger=object(), config={"logging": {"pii": {"redact_fields": ["customer_id"]}}})
+    config = {"logging": {"pii": {"redact_fields": ["customer_id"]}}}
+    gw = tooltrail.ToolGateway(impls={}, logger=object(), config=config)
     assert gw.redact({"customer_id": 7, "email": "x"}) == {"customer_id": "[REDACTED:customer_id]", "email": "x"}

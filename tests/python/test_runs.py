@@ -67,7 +67,7 @@ def test_runs_scenario_bytes_match_the_golden_file(tmp_path):
             pass
     assert writer.close(10.0)
     got = (tmp_path / "tooltrail.jsonl").read_text()
-    ends = [json.loads(l)["stop_reason"] for l in got.splitlines() if '"run_end"' in l]
+    ends = [json.loads(line)["stop_reason"] for line in got.splitlines() if '"run_end"' in line]
     assert ends == scenario["expected_stop_reasons"]
     assert got == (DIR / "runs.expected.jsonl").read_text()
 
@@ -84,7 +84,9 @@ class Memory:
 
 def test_ids_are_generated_and_traceparent_is_continued():
     log = Memory()
-    gw = tooltrail.ToolGateway(impls={"t": lambda: 1}, logger=log, config={"logging": {"ids": {"request_id": "optional"}}})
+    gw = tooltrail.ToolGateway(
+        impls={"t": lambda: 1}, logger=log, config={"logging": {"ids": {"request_id": "optional"}}}
+    )
     with gw.run() as run:
         run.call("t", {})
     with gw.run(traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01") as traced:
@@ -101,8 +103,10 @@ def test_ids_are_generated_and_traceparent_is_continued():
 
 def test_nested_concurrent_and_async_runs_keep_their_ids_apart():
     log = Memory()
-    gw = tooltrail.ToolGateway(impls={"t": lambda run: run}, logger=log,
-                               config={"logging": {"ids": {"request_id": "optional"}}, "budgets": {"max_tool_calls": 50}})
+    gw = tooltrail.ToolGateway(
+        impls={"t": lambda run: run}, logger=log,
+        config={"logging": {"ids": {"request_id": "optional"}}, "budgets": {"max_tool_calls": 50}},
+    )
     with gw.run(run_id="outer") as outer:
         with gw.run(run_id="inner") as inner:
             inner.call("t", {"run": "inner"})
@@ -113,8 +117,10 @@ def test_nested_concurrent_and_async_runs_keep_their_ids_apart():
             for _ in range(20):
                 r.call("t", {"run": f"thread-{k}"})
     threads = [threading.Thread(target=thread_run, args=(k,)) for k in range(4)]
-    for t in threads: t.start()
-    for t in threads: t.join()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
     async def async_run(k):
         async with gw.run(run_id=f"task-{k}") as r:
@@ -137,7 +143,9 @@ def test_nested_concurrent_and_async_runs_keep_their_ids_apart():
 
 def test_a_run_that_raises_ends_error_and_cancelled_ends_cancelled():
     log = Memory()
-    gw = tooltrail.ToolGateway(impls={"t": lambda: 1}, logger=log, config={"logging": {"ids": {"request_id": "optional"}}})
+    gw = tooltrail.ToolGateway(
+        impls={"t": lambda: 1}, logger=log, config={"logging": {"ids": {"request_id": "optional"}}}
+    )
     with pytest.raises(KeyError):
         with gw.run(run_id="r1"):
             raise KeyError("agent bug")

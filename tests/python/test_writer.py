@@ -9,7 +9,7 @@ import tooltrail
 
 
 def read(path):
-    return [json.loads(l) for f in sorted(path.glob("*.jsonl")) for l in f.read_text().splitlines()]
+    return [json.loads(line) for f in sorted(path.glob("*.jsonl")) for line in f.read_text().splitlines()]
 
 
 def test_event_flush_stats(tmp_path):
@@ -17,7 +17,8 @@ def test_event_flush_stats(tmp_path):
     assert w.event("tool_call", {"tool": "search", "seq": 1, "args_hash": None}) is True
     assert w.flush(5.0) is True
     (line,) = (tmp_path / "tooltrail.jsonl").read_text().splitlines()
-    assert line.startswith('{"v":1,"ts":"') and line.endswith('"event":"tool_call","tool":"search","seq":1,"args_hash":null}')
+    assert line.startswith('{"v":1,"ts":"')
+    assert line.endswith('"event":"tool_call","tool":"search","seq":1,"args_hash":null}')
     st = w.stats()
     assert (st["accepted"], st["written"], st["dropped"]["queue_full"]) == (1, 1, 0)
     assert w.close() is True and w.close() is True and w.closed
@@ -63,8 +64,10 @@ def test_threads_keep_order_and_lose_nothing(tmp_path):
         for i in range(5000):
             w.event("e", {"t": t, "i": i})
     threads = [threading.Thread(target=produce, args=(t,)) for t in range(8)]
-    for t in threads: t.start()
-    for t in threads: t.join()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     assert w.close(30)
     seen = {}
     for e in read(tmp_path):
@@ -83,7 +86,9 @@ def test_stdout_sink(capfd):
 
 def test_a_stalled_stdout_pipe_drops_instead_of_blocking(tmp_path):
     """A real stall: the child's stdout is a pipe nobody reads."""
-    import subprocess, sys, time
+    import subprocess
+    import sys
+    import time
     code = """
 import time, tooltrail
 w = tooltrail.EventWriter(sink="stdout", queue_events=1000, batch_events=100)
@@ -112,7 +117,9 @@ import os; os._exit(0)
 
 def test_disk_full_is_reported_once_and_survived(tmp_path):
     """A real ENOSPC: the active file is a symlink to /dev/full."""
-    import os, subprocess, sys
+    import os
+    import subprocess
+    import sys
     logs = tmp_path / "logs"
     logs.mkdir()
     os.symlink("/dev/full", logs / "tooltrail.jsonl")
@@ -129,6 +136,6 @@ print(st["dropped"]["sink_error"], st["write_errors"] >= 3)
     r = subprocess.run([sys.executable, "-c", code, str(logs)], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["False", "False", "False", "30", "True"]
-    reports = [l for l in r.stderr.splitlines() if l.startswith("tooltrail: cannot write events")]
+    reports = [line for line in r.stderr.splitlines() if line.startswith("tooltrail: cannot write events")]
     assert len(reports) == 1, r.stderr
     assert "No space left on device" in reports[0] and "30" not in reports[0].split("(")[0]

@@ -7,7 +7,6 @@ save them.
 """
 
 import json
-import os
 import signal
 import subprocess
 import sys

@@ -8,28 +8,32 @@ package re-exports it and installs the writer's exit/fork/signal hooks.
 import asyncio
 import inspect
 import os
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, cast
 
 from . import _lifecycle
+from ._logs import Logs, agent_logs, agent_metrics
 from ._native import (
-    STOP_REASONS,
     ERROR_CLASSES,
-    ERROR_KINDS,
     ERROR_CODES,
+    ERROR_KINDS,
+    STOP_REASONS,
+    BudgetExceededError,
     CanonicalError,
     CanonicalTypeError,
     CanonicalValueError,
     Config,
-    BudgetExceededError,
     ConfigError,
     InternalError,
     InvalidArgumentError,
     LoopDetectedError,
     MissingIdError,
     QueryError,
-    RunError,
     RunCtx,
-    ToolValidationError,
+    RunError,
     TooltrailError,
+    ToolValidationError,
     UnknownToolError,
     WriterError,
     __version__,
@@ -43,7 +47,21 @@ from ._native import (
 )
 from ._native import EventWriter as _NativeEventWriter
 from ._native import ToolGateway as _NativeToolGateway
-from ._logs import Logs, agent_logs, agent_metrics
+
+# Type names for annotations (`X as X`: re-exported under --no-implicit-reexport).
+from ._types import CtxLike as CtxLike
+from ._types import ErrorClass as ErrorClass
+from ._types import ErrorCode as ErrorCode
+from ._types import ErrorKind as ErrorKind
+from ._types import Logger as Logger
+from ._types import RunCtxDict as RunCtxDict
+from ._types import RunSummary as RunSummary
+from ._types import StatsReport as StatsReport
+from ._types import StopReason as StopReason
+from ._types import WriterStats as WriterStats
+
+if TYPE_CHECKING:
+    from ._native import _ConfigLike
 
 
 class EventWriter(_NativeEventWriter):
@@ -52,8 +70,12 @@ class EventWriter(_NativeEventWriter):
     SIGTERM/SIGINT without an app handler, before `fork` and in
     `multiprocessing` children. See docs/writer.md."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        _lifecycle.track(self)
+    # The constructor's parameters are the native `__new__`'s (typed in
+    # _native.pyi); hidden from type checkers so they use that signature.
+    if not TYPE_CHECKING:
+
+        def __init__(self, *args, **kwargs) -> None:
+            _lifecycle.track(self)
 
 
 class ToolGateway(_NativeToolGateway):
@@ -68,8 +90,20 @@ class ToolGateway(_NativeToolGateway):
     config has `sinks.otlp`); `config` is a YAML path, a dict or a `Config`.
     """
 
-    def __new__(cls, *, impls, logger=None, config=None, validators=None, timeouts=None, on_alert=None,
-                _deterministic=None):
+    _logger: Logger
+    _timeouts: dict[str, float]
+
+    def __new__(
+        cls,
+        *,
+        impls: dict[str, Callable[..., Any]],
+        logger: Optional[Logger] = None,
+        config: "_ConfigLike" = None,
+        validators: Optional[dict[str, Callable[[Any], object]]] = None,
+        timeouts: Optional[Mapping[str, float]] = None,
+        on_alert: Optional[Callable[[dict[str, Any]], object]] = None,
+        _deterministic: Optional[int] = None,
+    ) -> "ToolGateway":
         if logger is None:
             if isinstance(config, (str, os.PathLike)):
                 config = load_config(config)  # read the file once, for both
@@ -83,11 +117,29 @@ class ToolGateway(_NativeToolGateway):
         self._logger = logger
         return self
 
-    def __init__(self, *, impls, logger=None, config=None, validators=None, timeouts=None, on_alert=None,
-                 _deterministic=None):
+    def __init__(
+        self,
+        *,
+        impls: dict[str, Callable[..., Any]],
+        logger: Optional[Logger] = None,
+        config: "_ConfigLike" = None,
+        validators: Optional[dict[str, Callable[[Any], object]]] = None,
+        timeouts: Optional[Mapping[str, float]] = None,
+        on_alert: Optional[Callable[[dict[str, Any]], object]] = None,
+        _deterministic: Optional[int] = None,
+    ) -> None:
         self._timeouts = dict(timeouts or {})
 
-    def run(self, ctx=None, *, run_id=None, trace_id=None, user_id=None, request_id=None, traceparent=None):
+    def run(
+        self,
+        ctx: Optional[CtxLike] = None,
+        *,
+        run_id: Optional[str] = None,
+        trace_id: Optional[str] = None,
+        user_id: Optional[str] = None,
+        request_id: Optional[str] = None,
+        traceparent: Optional[str] = None,
+    ) -> "Run":
         """A run scope: `with gw.run(...) as run:` (or `async with`). Emits
         `run_start` and `run_end` with the stop reason; missing run and trace
         ids are generated; `traceparent` continues an incoming trace."""
@@ -95,7 +147,7 @@ class ToolGateway(_NativeToolGateway):
             ctx = RunCtx(run_id, trace_id, user_id, request_id, traceparent=traceparent)
         return Run(self, ctx)
 
-    async def acall(self, ctx, name, args, *, timeout=None):
+    async def acall(self, ctx: CtxLike, name: str, args: Any, *, timeout: Optional[float] = None) -> Any:
         """`call` for coroutine tools (sync tools work too). The result is
         logged when the coroutine finishes; `timeout` (or the tool's entry in
         `timeouts`) cancels it and logs `error_class: timeout`."""
@@ -121,61 +173,69 @@ class Run:
     """One agent run: calls made through it share the run's ids and budgets.
     Use as `with gateway.run(...) as run:` or `async with`."""
 
-    def __init__(self, gateway, ctx):
+    # Set when the scope is entered (None before: the run starts on entry).
+    ctx: RunCtx
+
+    def __init__(self, gateway: ToolGateway, ctx: CtxLike) -> None:
         self._gateway = gateway
         self._requested = ctx
-        self.ctx = None
+        self.ctx = None  # type: ignore[assignment]  # see `ctx` above
 
-    def _open(self):
+    def _open(self) -> "Run":
         self.ctx = self._gateway._start_run(self._requested)
         return self
 
-    def _close(self, exc):
+    def _close(self, exc: Optional[BaseException]) -> Literal[False]:
         # The core decides how the run ended (a cancellation, by class name).
-        self._gateway._end_run(self.ctx.run_id, exc)
+        self._gateway._end_run(self.run_id, exc)
         return False
 
-    def __enter__(self):
+    def __enter__(self) -> "Run":
         return self._open()
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(
+        self, exc_type: Optional[type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+    ) -> Literal[False]:
         return self._close(exc)
 
-    async def __aenter__(self):
+    async def __aenter__(self) -> "Run":
         return self._open()
 
-    async def __aexit__(self, exc_type, exc, tb):
+    async def __aexit__(
+        self, exc_type: Optional[type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+    ) -> Literal[False]:
         return self._close(exc)
 
+    # A started run always has both ids (the core generates missing ones).
     @property
-    def run_id(self):
-        return self.ctx.run_id
+    def run_id(self) -> str:
+        return cast(str, self.ctx.run_id)
 
     @property
-    def trace_id(self):
-        return self.ctx.trace_id
+    def trace_id(self) -> str:
+        return cast(str, self.ctx.trace_id)
 
-    def call(self, name, args):
+    def call(self, name: str, args: Any) -> Any:
         """`gateway.call` under this run's context and budgets."""
         return self._gateway.call(self.ctx, name, args)
 
-    async def acall(self, name, args, *, timeout=None):
+    async def acall(self, name: str, args: Any, *, timeout: Optional[float] = None) -> Any:
         """`gateway.acall` under this run's context and budgets."""
         return await self._gateway.acall(self.ctx, name, args, timeout=timeout)
 
-    def step(self):
+    def step(self) -> int:
         """Marks one agent step; raises BudgetExceededError past max_steps."""
-        return self._gateway._step(self.ctx.run_id)
+        return self._gateway._step(self.run_id)
 
-    def add_spend(self, usd):
+    def add_spend(self, usd: float) -> float:
         """Adds spend in USD (model tokens, paid APIs); returns the run's total."""
-        return self._gateway._add_spend(self.ctx.run_id, float(usd))
+        return self._gateway._add_spend(self.run_id, float(usd))
 
-    def stop(self, reason):
+    def stop(self, reason: StopReason) -> None:
         """Sets the run's stop_reason explicitly (the first reason set wins)."""
-        self._gateway._stop_run(self.ctx.run_id, reason)
+        self._gateway._stop_run(self.run_id, reason)
 
-    def traceparent(self):
+    def traceparent(self) -> Optional[str]:
         """A W3C traceparent header for outgoing calls made within this run
         (None if the run's trace id is not a W3C id)."""
         return self.ctx.traceparent()

@@ -16,14 +16,19 @@ import os
 import signal
 import threading
 import weakref
+from types import FrameType
+from typing import TYPE_CHECKING, Optional
 
-_writers: "weakref.WeakSet" = weakref.WeakSet()
+if TYPE_CHECKING:
+    from ._native import EventWriter
+
+_writers: "weakref.WeakSet[EventWriter]" = weakref.WeakSet()
 _installed = False
 _lock = threading.Lock()
 FORK_FLUSH_TIMEOUT = 2.0
 
 
-def _live():
+def _live() -> "list[EventWriter]":
     return [w for w in list(_writers) if not w.closed]
 
 
@@ -39,7 +44,7 @@ def flush_all(timeout: float = FORK_FLUSH_TIMEOUT) -> None:
         w.flush(timeout, export=False)
 
 
-def _on_signal(signum, frame) -> None:
+def _on_signal(signum: int, frame: Optional[FrameType]) -> None:
     close_all()
     signal.signal(signum, signal.SIG_DFL)
     os.kill(os.getpid(), signum)
@@ -63,7 +68,7 @@ class _MultiprocessingHook:
 _mp_hook = _MultiprocessingHook()
 
 
-def _after_multiprocessing_fork(_hook) -> None:
+def _after_multiprocessing_fork(_hook: _MultiprocessingHook) -> None:
     import multiprocessing.util as mpu
 
     mpu.Finalize(None, close_all, exitpriority=100)
@@ -84,7 +89,7 @@ def _install() -> None:
     _install_signal_handlers()
 
 
-def track(writer) -> None:
+def track(writer: "EventWriter") -> None:
     """Registers a new writer for the exit hooks (installed on first use)."""
     _writers.add(writer)
     _install()

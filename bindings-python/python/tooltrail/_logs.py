@@ -4,8 +4,16 @@ the defaults, checks the options (an unknown key or a wrong type raises
 `InvalidArgumentError` naming it) and answers as the CLI's `--json` does."""
 
 import os
+from typing import Any, Optional, Union, cast
 
 from ._native import query as _query
+from ._types import AlertChange, LoopFinding, RunSummary, StatsReport, StopReason
+
+# `_query` returns the CLI's `--json` value for the command
+# (core/src/query/answer.rs); the casts below name its shape per command.
+
+# A log directory or file.
+PathLike = Union[str, "os.PathLike[str]"]
 
 
 class Logs:
@@ -13,48 +21,59 @@ class Logs:
     file): the same answers as the `tooltrail` CLI's `--json`, as Python values.
     Logs that cannot be read raise `QueryError`, never an empty answer."""
 
-    def __init__(self, path="tooltrail-logs"):
+    def __init__(self, path: PathLike = "tooltrail-logs") -> None:
         self.path = os.fspath(path)
 
-    def runs(self, *, user=None, request=None, since=None, until=None, stop_reason=None, tool=None,
-             error_class=None):
+    def runs(
+        self,
+        *,
+        user: Optional[str] = None,
+        request: Optional[str] = None,
+        since: Optional[str] = None,
+        until: Optional[str] = None,
+        stop_reason: Optional[StopReason] = None,
+        tool: Optional[str] = None,
+        error_class: Optional[str] = None,
+    ) -> list[RunSummary]:
         """Runs (ids, calls, errors, stop_reason, spend), oldest first, filtered."""
-        return _query(self.path, "runs", {
+        return cast("list[RunSummary]", _query(self.path, "runs", {
             "user": user, "request": request, "since": since, "until": until,
             "stop_reason": stop_reason, "tool": tool, "error_class": error_class,
-        })
+        }))
 
-    def timeline(self, run_id):
+    def timeline(self, run_id: str) -> list[dict[str, Any]]:
         """Every event of one run, in order (`[]` for a run not in the logs)."""
-        return _query(self.path, "show", {"run_id": run_id})
+        return cast("list[dict[str, Any]]", _query(self.path, "show", {"run_id": run_id}))
 
-    def stats(self, top=None):
+    def stats(self, top: Optional[int] = None) -> StatsReport:
         """Per tool: calls, failures by class, p50/p95/p99 ms; the `top` hottest
-        (tool, args_hash) pairs (None: the CLI's default, 10)."""
-        return _query(self.path, "stats", {"top": top})
+        (tool, args_hash) pairs (None: the core's default, as the CLI's)."""
+        return cast("StatsReport", _query(self.path, "stats", {"top": top}))
 
-    def loops(self, min=None):
+    def loops(self, min: Optional[int] = None) -> list[LoopFinding]:
         """Identical (tool, args_hash) calls repeated at least `min` times in a
-        run (None: the CLI's default, 3)."""
-        return _query(self.path, "loops", {"min": min})
+        run (None: the core's default, as the CLI's)."""
+        return cast("list[LoopFinding]", _query(self.path, "loops", {"min": min}))
 
-    def alerts(self, config=None):
+    def alerts(self, config: Union[PathLike, dict[str, Any], None] = None) -> list[AlertChange]:
         """The alert rules replayed over the logs: the defaults, a YAML file's
         (a path) or the settings themselves (a dict shaped like the file)."""
         if isinstance(config, os.PathLike):
             config = os.fspath(config)
-        return _query(self.path, "alerts", {"config": config})
+        return cast("list[AlertChange]", _query(self.path, "alerts", {"config": config}))
 
 
-def agent_logs(path="tooltrail-logs", run_id=None, **filters):
+def agent_logs(
+    path: PathLike = "tooltrail-logs", run_id: Optional[str] = None, **filters: Any
+) -> Union[list[RunSummary], list[dict[str, Any]]]:
     """One run's timeline if `run_id` is given, else the runs matching
     `filters` (the keyword arguments of `Logs.runs`)."""
     path = os.fspath(path)
     if run_id is not None:
-        return _query(path, "show", {"run_id": run_id, **filters})
-    return _query(path, "runs", filters)
+        return cast("list[dict[str, Any]]", _query(path, "show", {"run_id": run_id, **filters}))
+    return cast("list[RunSummary]", _query(path, "runs", filters))
 
 
-def agent_metrics(path="tooltrail-logs", top=None):
+def agent_metrics(path: PathLike = "tooltrail-logs", top: Optional[int] = None) -> StatsReport:
     """Per-tool rollups: calls, failure classes, latency percentiles, hottest pairs."""
     return Logs(path).stats(top=top)

@@ -1,56 +1,69 @@
-# Stubs for the native module (hand-written; drift-tested in tests/python/test_errors.py).
+# Stubs for the native module, exactly as it is: `python -m mypy.stubtest
+# tooltrail._native` checks every name and signature (scripts/lint.sh). The
+# public wrappers (ToolGateway.acall/run, Run, EventWriter's exit hooks) are
+# typed inline in __init__.py; shared type names live in _types.py because a
+# stub may only name what exists in the module at runtime.
 from os import PathLike
-from typing import Any, Callable, Dict, List, Literal, Optional, Protocol, Tuple, TypedDict, Union
+from typing import Any, Callable, Literal, final
 
-ErrorKind = Literal[
-    "non_finite",
-    "integer_out_of_range",
-    "lone_surrogate",
-    "duplicate_key",
-    "non_string_key",
-    "unsupported_type",
-    "depth_exceeded",
-    "invalid_json",
+from typing_extensions import Self, disjoint_base
+
+from ._types import CtxLike, ErrorClass, ErrorCode, ErrorKind, Logger, StopReason, Tool, WriterStats
+
+__all__ = [
+    "TooltrailError",
+    "CanonicalError",
+    "CanonicalValueError",
+    "CanonicalTypeError",
+    "WriterError",
+    "ConfigError",
+    "UnknownToolError",
+    "MissingIdError",
+    "ToolValidationError",
+    "BudgetExceededError",
+    "LoopDetectedError",
+    "InvalidArgumentError",
+    "RunError",
+    "QueryError",
+    "InternalError",
+    "stable_hash",
+    "stable_hash_json",
+    "canonical_json",
+    "canonical_json_text",
+    "EventWriter",
+    "ToolGateway",
+    "RunCtx",
+    "_Call",
+    "Config",
+    "load_config",
+    "redact",
+    "cli_main",
+    "query",
+    "traceparent",
+    "parse_traceparent",
+    "ERROR_CODES",
+    "ERROR_CLASSES",
+    "STOP_REASONS",
+    "ERROR_KINDS",
+    "__version__",
 ]
 
-ErrorClass = Literal[
-    "unknown_tool",
-    "timeout",
-    "validation_failed",
-    "budget_exceeded",
-    "loop_detected",
-    "rate_limited",
-    "http_4xx",
-    "http_5xx",
-    "network",
-    "cancelled",
-]
-
-StopReason = Literal[
-    "completed",
-    "error",
-    "max_tool_calls",
-    "max_steps",
-    "max_duration",
-    "max_spend",
-    "loop_detected",
-    "cancelled",
-    "timeout",
-]
-
-STOP_REASONS: Tuple[StopReason, ...]
-ERROR_KINDS: Tuple[ErrorKind, ...]
-ERROR_CLASSES: Tuple[ErrorClass, ...]
+STOP_REASONS: tuple[StopReason, ...]
+ERROR_KINDS: tuple[ErrorKind, ...]
+ERROR_CLASSES: tuple[ErrorClass, ...]
+ERROR_CODES: tuple[ErrorCode, ...]
 __version__: str
 
-JsonValue = Union[None, bool, int, float, str, list, tuple, dict]
+# Exceptions. The attributes are set on each instance when it is raised (not
+# class attributes), which stubtest accepts for annotated names.
 
 class TooltrailError(Exception):
-    error_class: str
+    code: ErrorCode  # stable and machine-readable, the same in Node
+    error_class: str  # the `error_class` a failed call with this error is logged under (= code)
 
 class CanonicalError(TooltrailError):
     kind: ErrorKind
-    path: str
+    path: str  # JSON path of the offending value, e.g. "$.filters[3]"
     detail: str
 
 class CanonicalValueError(CanonicalError, ValueError): ...
@@ -70,166 +83,125 @@ class ToolValidationError(TooltrailError, ValueError):
     tool: str
 
 class BudgetExceededError(TooltrailError, RuntimeError):
-    budget: str
+    budget: str  # the budget's config key, e.g. "max_tool_calls"
     stop_reason: StopReason
 
 class LoopDetectedError(TooltrailError, RuntimeError):
     tool: str
 
-class RunError(TooltrailError, ValueError): ...
+class InvalidArgumentError(TooltrailError, ValueError): ...
+
+RunError = InvalidArgumentError  # the older name, kept as an alias
+
 class QueryError(TooltrailError, ValueError): ...
+class InternalError(TooltrailError, RuntimeError): ...
 
-def query(path: str, command: str, options: Optional[Dict[str, Any]] = None) -> Any: ...
-def cli_main(argv: List[str]) -> int: ...
+# Canonical JSON (SPEC §3). `key`: str (UTF-8) or bytes; HMAC-SHA256 with it.
 
-def stable_hash(obj: Any, key: Optional[Union[str, bytes]] = None) -> str: ...
-def stable_hash_json(text: Union[str, bytes], key: Optional[Union[str, bytes]] = None) -> str: ...
-def canonical_json(obj: Any) -> str: ...
-def canonical_json_text(text: Union[str, bytes]) -> str: ...
+def stable_hash(obj: object, key: str | bytes | None = None) -> str: ...
+def stable_hash_json(text: str | bytes, key: str | bytes | None = None) -> str: ...
+def canonical_json(obj: object) -> str: ...
+def canonical_json_text(text: str | bytes) -> str: ...
+def redact(obj: object, redact_fields: list[str] | None = None) -> Any: ...
 
-class DroppedStats(TypedDict):
-    queue_full: int
-    sink_error: int
-    closed: int
+# Queries and the CLI (wrapped by _logs.py and _cli.py).
 
-class OtlpDroppedStats(TypedDict):
-    queue_full: int
-    rejected: int
-    retries_exhausted: int
-    network: int
-    closed: int
-    invalid: int
+def query(path: str, command: str, options: dict[str, Any] | None = None) -> Any: ...
+def cli_main(argv: list[str]) -> int: ...
 
-class OtlpStats(TypedDict):
-    accepted: int
-    exported: int
-    dropped: OtlpDroppedStats
-    spans_exported: int
-    spans_dropped: int
-    requests: int
-    retries: int
-    queued: int
+# W3C trace context.
 
-class _WriterStatsBase(TypedDict):
-    accepted: int
-    written: int
-    dropped: DroppedStats
-    write_errors: int
-    drop_reports: int
-    queued: int
-    queued_bytes: int
+def traceparent(trace_id: str, span_id: str, sampled: bool = True) -> str: ...
+def parse_traceparent(header: str) -> tuple[str, str, bool] | None: ...
 
-class WriterStats(_WriterStatsBase, total=False):
-    otlp: OtlpStats  # present when the config has sinks.otlp (docs/otlp.md)
+# Configuration: a validated SPEC §5 config (opaque to Python).
 
+@final
+class Config: ...
+
+def load_config(path: str | PathLike[str]) -> Config: ...
+
+_ConfigLike = str | PathLike[str] | dict[str, Any] | Config | None
+
+@disjoint_base
 class EventWriter:
-    def __init__(
-        self,
-        path: Optional[Union[str, "PathLike[str]"]] = None,
+    def __new__(
+        cls,
+        path: str | PathLike[str] | None = None,
         *,
-        sink: Optional[Literal["file", "stdout"]] = None,
-        queue_events: Optional[int] = None,
-        queue_bytes: Optional[int] = None,
-        batch_events: Optional[int] = None,
-        batch_bytes: Optional[int] = None,
-        flush_interval: Optional[float] = None,
-        overflow: Optional[Literal["drop", "block"]] = None,
-        block_timeout: Optional[float] = None,
-        close_timeout: Optional[float] = None,
-        max_file_bytes: Optional[int] = None,
-        max_files: Optional[int] = None,
-        config: Union[str, "PathLike[str]", Dict[str, Any], "Config", None] = None,
-    ) -> None: ...
-    def event(self, name: str, fields: Optional[Dict[str, Any]] = None) -> bool: ...
-    def flush(self, timeout: float = 5.0, *, export: bool = True) -> bool: ...
-    def close(self, timeout: Optional[float] = None) -> bool: ...
+        sink: Literal["file", "stdout"] | None = None,
+        queue_events: int | None = None,
+        queue_bytes: int | None = None,
+        batch_events: int | None = None,
+        batch_bytes: int | None = None,
+        flush_interval: float | None = None,
+        overflow: Literal["drop", "block"] | None = None,
+        block_timeout: float | None = None,
+        close_timeout: float | None = None,
+        max_file_bytes: int | None = None,
+        max_files: int | None = None,
+        config: _ConfigLike = None,
+    ) -> Self: ...
+    def event(self, name: str, fields: dict[str, Any] | None = None) -> bool: ...
+    def flush(self, timeout: float | None = None, *, export: bool = True) -> bool: ...
+    def close(self, timeout: float | None = None) -> bool: ...
     @property
     def closed(self) -> bool: ...
     def stats(self) -> WriterStats: ...
-    def __enter__(self) -> "EventWriter": ...
-    def __exit__(self, *exc: object) -> bool: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(self, _exc_type: object, _exc: object, _tb: object) -> bool: ...
 
-def redact(obj: Any, redact_fields: Optional[List[str]] = None) -> Any: ...
-def traceparent(trace_id: str, span_id: str, sampled: bool = True) -> str: ...
-def parse_traceparent(header: str) -> Optional[Tuple[str, str, bool]]: ...
-
-class Config: ...
-
-def load_config(path: Union[str, "PathLike[str]"]) -> Config: ...
-
+@final
 class RunCtx:
-    def __init__(
-        self,
-        run_id: Optional[str] = None,
-        trace_id: Optional[str] = None,
-        user_id: Optional[str] = None,
-        request_id: Optional[str] = None,
+    def __new__(
+        cls,
+        run_id: str | None = None,
+        trace_id: str | None = None,
+        user_id: str | None = None,
+        request_id: str | None = None,
         *,
-        parent_span_id: Optional[str] = None,
-        traceparent: Optional[str] = None,
-    ) -> None: ...
+        parent_span_id: str | None = None,
+        traceparent: str | None = None,
+    ) -> Self: ...
     @property
-    def run_id(self) -> Optional[str]: ...
+    def run_id(self) -> str | None: ...
     @property
-    def trace_id(self) -> Optional[str]: ...
+    def trace_id(self) -> str | None: ...
     @property
-    def user_id(self) -> Optional[str]: ...
+    def user_id(self) -> str | None: ...
     @property
-    def request_id(self) -> Optional[str]: ...
+    def request_id(self) -> str | None: ...
     @property
-    def parent_span_id(self) -> Optional[str]: ...
+    def parent_span_id(self) -> str | None: ...
+    def traceparent(self) -> str | None: ...
 
-class _Call: ...
+@final
+class _Call:
+    """An in-flight call, handed from `_begin` to `_finish_*`."""
 
-class Logger(Protocol):
-    def event(self, name: str, fields: Dict[str, Any]) -> Any: ...
-
-CtxLike = Union[RunCtx, Dict[str, Optional[str]]]
-
+@disjoint_base
 class ToolGateway:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
-        impls: Dict[str, Callable[..., Any]],
-        logger: Optional[Logger] = None,
-        config: Union[None, str, "PathLike[str]", Dict[str, Any], Config] = None,
-        validators: Optional[Dict[str, Callable[[Any], Any]]] = None,
-        timeouts: Optional[Dict[str, float]] = None,
-        on_alert: Optional[Callable[[Dict[str, Any]], Any]] = None,
-    ) -> None: ...
+        impls: dict[str, Tool],
+        logger: Logger | None = None,
+        config: _ConfigLike = None,
+        validators: dict[str, Callable[[Any], object]] | None = None,
+        on_alert: Callable[[dict[str, Any]], object] | None = None,
+        _deterministic: int | None = None,  # tests: a fixed clock starting at this many µs
+    ) -> Self: ...
     def call(self, ctx: CtxLike, name: str, args: Any) -> Any: ...
-    async def acall(self, ctx: CtxLike, name: str, args: Any, *, timeout: Optional[float] = None) -> Any: ...
-    def redact(self, obj: Any) -> Any: ...
-    def _begin(self, ctx: CtxLike, name: str, args: Any) -> Tuple[_Call, Callable[..., Any]]: ...
-    def _finish_ok(self, call: _Call, result: Any) -> None: ...
-    def _finish_err(self, call: _Call, error: BaseException) -> None: ...
-    def _advance_clock(self, us: int) -> None: ...
-    def run(
-        self,
-        ctx: Optional[CtxLike] = None,
-        *,
-        run_id: Optional[str] = None,
-        trace_id: Optional[str] = None,
-        user_id: Optional[str] = None,
-        request_id: Optional[str] = None,
-        traceparent: Optional[str] = None,
-    ) -> "Run": ...
-    def metrics(self) -> Dict[str, Any]: ...
+    def redact(self, obj: object) -> Any: ...
+    def metrics(self) -> dict[str, Any]: ...
     def check_alerts(self) -> None: ...
-
-class Run:
-    ctx: RunCtx
-    @property
-    def run_id(self) -> str: ...
-    @property
-    def trace_id(self) -> str: ...
-    def call(self, name: str, args: Any) -> Any: ...
-    async def acall(self, name: str, args: Any, *, timeout: Optional[float] = None) -> Any: ...
-    def step(self) -> int: ...
-    def add_spend(self, usd: float) -> float: ...
-    def stop(self, reason: StopReason) -> None: ...
-    def traceparent(self) -> str: ...
-    def __enter__(self) -> "Run": ...
-    def __exit__(self, *exc: object) -> bool: ...
-    async def __aenter__(self) -> "Run": ...
-    async def __aexit__(self, *exc: object) -> bool: ...
+    # For the Python layer (acall, Run):
+    def _begin(self, ctx: CtxLike, name: str, args: Any) -> tuple[_Call, Tool]: ...
+    def _finish_ok(self, call: _Call, result: object) -> None: ...
+    def _finish_err(self, call: _Call, error: BaseException) -> None: ...
+    def _start_run(self, ctx: CtxLike | None = None) -> RunCtx: ...
+    def _end_run(self, run_id: str, error: BaseException | None = None) -> None: ...
+    def _step(self, run_id: str) -> int: ...
+    def _add_spend(self, run_id: str, usd: float) -> float: ...
+    def _stop_run(self, run_id: str, reason: str) -> None: ...
+    def _advance_clock(self, us: int) -> None: ...

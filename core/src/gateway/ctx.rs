@@ -3,7 +3,7 @@
 //! object (an empty string is absent, a non-string is an error naming the
 //! key, a `traceparent` continues an incoming trace).
 
-use super::TraceParent;
+use super::{TraceParent, is_w3c_id};
 use crate::error::Error;
 use crate::value::Value;
 
@@ -73,6 +73,23 @@ impl RunCtx {
             request_id: text(request_id, CTX_KEYS[3])?,
             parent_span_id: text(parent_span_id, CTX_KEYS[4])?,
         };
+        // SPEC §4: W3C ids, so a traceparent can be passed on and OTLP
+        // accepts the spans. Anything else is refused, never logged as is.
+        for (key, id, len) in [
+            (CTX_KEYS[1], &ctx.trace_id, 32),
+            (CTX_KEYS[4], &ctx.parent_span_id, 16),
+        ] {
+            if let Some(id) = id
+                && !is_w3c_id(id, len)
+            {
+                return Err(Error::invalid_argument(
+                    format!("ctx.{key}"),
+                    format!(
+                        "must be {len} lowercase hex digits, not all zero (W3C Trace Context), not {id:?}"
+                    ),
+                ));
+            }
+        }
         if let Some(header) = text(traceparent, CTX_KEYS[5])? {
             ctx.continue_trace(&header)?;
         }
@@ -157,6 +174,24 @@ mod tests {
         assert_eq!(err.code(), crate::ErrorCode::InvalidArgument);
         assert!(err.to_string().contains("ctx.user_id"), "{err}");
         assert!(RunCtx::from_value(&Value::from("r1")).is_err());
+    }
+
+    #[test]
+    fn trace_and_span_ids_must_be_w3c_ids() {
+        for (key, bad) in [
+            ("trace_id", "</script>"),
+            ("trace_id", "4BF92F3577B34DA6A3CE929D0E0E4736"),
+            ("trace_id", "00000000000000000000000000000000"),
+            ("parent_span_id", "00f067aa0ba902b"),
+        ] {
+            let err = RunCtx::from_value(&Value::object([(key, Value::from(bad))])).unwrap_err();
+            assert_eq!(err.attributes()[0].1, format!("ctx.{key}"));
+        }
+        let ok = RunCtx::from_value(&Value::object([(
+            "trace_id",
+            Value::from("4bf92f3577b34da6a3ce929d0e0e4736"),
+        )]));
+        assert!(ok.is_ok());
     }
 
     #[test]

@@ -1,0 +1,202 @@
+"""Type names shared by the stubs and the Python layer (importable at runtime,
+so `typing.get_args(StopReason)` works and the drift tests can compare the
+Literals with the native tuples; `_native.pyi` imports them from here because
+stubtest requires every public name of a stub to exist in the native module).
+
+Python 3.9 syntax: these annotations are evaluated at import.
+"""
+
+from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, Protocol, TypedDict, Union
+
+if TYPE_CHECKING:
+    from ._native import RunCtx
+
+# Why a value cannot be canonicalized (SPEC §3); `tooltrail.ERROR_KINDS`.
+ErrorKind = Literal[
+    "non_finite",
+    "integer_out_of_range",
+    "lone_surrogate",
+    "duplicate_key",
+    "non_string_key",
+    "unsupported_type",
+    "depth_exceeded",
+    "invalid_json",
+]
+
+# Every `.code` a tooltrail exception carries (its `.error_class` too);
+# `tooltrail.ERROR_CODES`. A CanonicalError's code is its ErrorKind.
+ErrorCode = Literal[
+    "non_finite",
+    "integer_out_of_range",
+    "lone_surrogate",
+    "duplicate_key",
+    "non_string_key",
+    "unsupported_type",
+    "depth_exceeded",
+    "invalid_json",
+    "config_error",
+    "writer_error",
+    "unknown_tool",
+    "missing_id",
+    "validation_failed",
+    "budget_exceeded",
+    "loop_detected",
+    "invalid_argument",
+    "query_error",
+    "internal",
+]
+
+# Normalized `error_class` values (SPEC §4); `tooltrail.ERROR_CLASSES`. Other
+# failures are logged under the exception's class name, hence `str` elsewhere.
+ErrorClass = Literal[
+    "unknown_tool",
+    "timeout",
+    "validation_failed",
+    "budget_exceeded",
+    "loop_detected",
+    "rate_limited",
+    "http_4xx",
+    "http_5xx",
+    "network",
+    "cancelled",
+]
+
+# Why a run stopped (SPEC §4); `tooltrail.STOP_REASONS`.
+StopReason = Literal[
+    "completed",
+    "error",
+    "max_tool_calls",
+    "max_steps",
+    "max_duration",
+    "max_spend",
+    "loop_detected",
+    "cancelled",
+    "timeout",
+]
+
+# What the canonicalizer accepts at the top (nested values are checked at
+# runtime: CanonicalTypeError names the path of anything else).
+JsonValue = Union[None, bool, int, float, str, list[Any], tuple[Any, ...], dict[str, Any]]
+
+
+class Logger(Protocol):
+    """Anything with `.event(name, fields)`: an EventWriter, a test recorder.
+    Called positionally, so a logger may name its parameters as it likes."""
+
+    def event(self, name: str, fields: dict[str, Any], /) -> Any: ...
+
+
+class RunCtxDict(TypedDict, total=False):
+    """A `ctx` given as a dict (the keys of `RunCtx`; None means absent)."""
+
+    run_id: Optional[str]
+    trace_id: Optional[str]
+    user_id: Optional[str]
+    request_id: Optional[str]
+    parent_span_id: Optional[str]
+    traceparent: Optional[str]  # W3C header: sets trace_id and parent_span_id
+
+
+# Where a `ctx` is expected: a RunCtx or the same ids as a dict. (A string
+# forward reference: RunCtx lives in the native module, which the stubs type.)
+CtxLike = Union["RunCtx", RunCtxDict]
+
+# A tool implementation: a dict of args becomes keyword arguments, a list or
+# tuple positional ones, anything else the single argument.
+Tool = Callable[..., Any]
+
+
+class DroppedStats(TypedDict):
+    queue_full: int
+    sink_error: int
+    closed: int
+
+
+class OtlpDroppedStats(TypedDict):
+    queue_full: int
+    rejected: int
+    retries_exhausted: int
+    network: int
+    closed: int
+    invalid: int
+
+
+class OtlpStats(TypedDict):
+    accepted: int
+    exported: int
+    dropped: OtlpDroppedStats
+    spans_exported: int
+    spans_dropped: int
+    requests: int
+    retries: int
+    queued: int
+
+
+class _WriterStatsBase(TypedDict):
+    accepted: int
+    written: int
+    dropped: DroppedStats
+    write_errors: int
+    drop_reports: int
+    queued: int
+    queued_bytes: int
+
+
+class WriterStats(_WriterStatsBase, total=False):
+    """`EventWriter.stats()`."""
+
+    otlp: OtlpStats  # present when the config has sinks.otlp (docs/otlp.md)
+
+
+# Query results (`Logs`): the CLI's `--json` values (core/src/cli/json.rs).
+# Whole numbers arrive as int, so counts are int and milliseconds float.
+
+
+class RunSummary(TypedDict):
+    run_id: str
+    start: str
+    user_id: Optional[str]
+    request_id: Optional[str]
+    tool_calls: int
+    errors: int
+    stop_reason: Optional[StopReason]
+    duration_ms: Optional[float]
+    spend_usd: Optional[float]
+    error_classes: list[str]
+
+
+class ToolStats(TypedDict):
+    tool: str
+    calls: int
+    errors: dict[str, int]
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+
+
+class HotPair(TypedDict):
+    tool: str
+    args_hash: str
+    calls: int
+
+
+class StatsReport(TypedDict):
+    tools: list[ToolStats]
+    hottest: list[HotPair]
+    approximate: bool
+
+
+class LoopFinding(TypedDict):
+    run_id: str
+    tool: str
+    args_hash: str
+    count: int
+    blocked: int
+
+
+class AlertChange(TypedDict):
+    ts: str
+    rule: str
+    level: str
+    value: float
+    threshold: float
