@@ -7,7 +7,7 @@ use std::ptr;
 
 use napi::sys;
 use tooltrail_core::gateway::Validation;
-use tooltrail_core::{CODE_PATHS, FailureFacts, STATUS_PATHS};
+use tooltrail_core::{CAUSE_PATHS, CODE_PATHS, FailureFacts, STATUS_PATHS};
 
 /// Most prototypes walked for class names (a cycle-free chain is short).
 const MAX_PROTOTYPES: usize = 16;
@@ -162,9 +162,24 @@ impl Host {
                 0
             })
         });
+        let cause_names = CAUSE_PATHS
+            .iter()
+            .filter_map(|path| self.get_path(v, path))
+            .find(|c| self.is_object(*c))
+            .map(|c| {
+                let mut names: Vec<String> = self
+                    .get(c, "name")
+                    .and_then(|n| self.text(n))
+                    .into_iter()
+                    .collect();
+                names.extend(self.class_names(c));
+                names
+            })
+            .unwrap_or_default();
         let facts = FailureFacts {
             name: self.get(v, "name").and_then(|n| self.text(n)),
             class_names: self.class_names(v),
+            cause_names,
             http_status: http_status.filter(|s| *s != 0),
             code: CODE_PATHS
                 .iter()

@@ -1,9 +1,10 @@
 //! What the core needs to know about a raised exception, read without ever
 //! failing: a getter that raises counts as an absent fact.
 
+use pyo3::exceptions::PyBaseException;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyType};
-use tooltrail_core::{CODE_PATHS, FailureFacts, STATUS_PATHS};
+use tooltrail_core::{CAUSE_PATHS, CODE_PATHS, FailureFacts, STATUS_PATHS};
 
 /// The value at `path` (attribute after attribute); None if any is missing
 /// or its getter raises: a failing error object never fails the call.
@@ -15,12 +16,14 @@ fn probe<'py>(v: &Bound<'py, PyAny>, path: &[&str]) -> Option<Bound<'py, PyAny>>
 /// What the core needs to classify a raised exception: its MRO's class
 /// names and the first status / code at the core's probe paths.
 pub fn failure_facts(v: &Bound<'_, PyAny>) -> FailureFacts {
-    let class_names = v
-        .get_type()
-        .mro()
+    let class_names = mro_names(v);
+    // The wrapped error: an exception (not a `reason` string) at a cause path.
+    let cause_names = CAUSE_PATHS
         .iter()
-        .filter_map(|c| Some(c.cast::<PyType>().ok()?.name().ok()?.to_string()))
-        .collect();
+        .filter_map(|path| probe(v, path))
+        .find(|c| c.is_instance_of::<PyBaseException>())
+        .map(|c| mro_names(&c))
+        .unwrap_or_default();
     let http_status = STATUS_PATHS.iter().find_map(|path| {
         let s = probe(v, path)?;
         if s.is_instance_of::<PyBool>() {
@@ -36,5 +39,15 @@ pub fn failure_facts(v: &Bound<'_, PyAny>) -> FailureFacts {
         class_names,
         http_status,
         code,
+        cause_names,
     }
+}
+
+/// The `__name__` of every class in `type(v).__mro__`, most specific first.
+fn mro_names(v: &Bound<'_, PyAny>) -> Vec<String> {
+    v.get_type()
+        .mro()
+        .iter()
+        .filter_map(|c| Some(c.cast::<PyType>().ok()?.name().ok()?.to_string()))
+        .collect()
 }

@@ -34,6 +34,10 @@ pub struct FailureFacts {
     pub http_status: Option<u16>,
     /// The first string found at one of [`CODE_PATHS`] (`ECONNREFUSED`, …).
     pub code: Option<String>,
+    /// The class names (and JavaScript `name`) of the first object found at
+    /// one of [`CAUSE_PATHS`]: what a wrapper such as urllib's `URLError`
+    /// or `fetch`'s `TypeError` wraps.
+    pub cause_names: Vec<String>,
 }
 
 /// Where bindings look for an HTTP status on an error, in order
@@ -51,6 +55,10 @@ pub const STATUS_PATHS: [&[&str]; 6] = [
 /// Where bindings look for a system error code, in order (Node's `code`,
 /// undici's `cause.code`).
 pub const CODE_PATHS: [&[&str]; 2] = [&["code"], &["cause", "code"]];
+
+/// Where bindings look for the error an error wraps, in order (urllib
+/// `URLError.reason`, Python `raise … from …`, JavaScript `cause`).
+pub const CAUSE_PATHS: [&[&str]; 3] = [&["reason"], &["__cause__"], &["cause"]];
 
 /// Class names that mean the call was cancelled (asyncio, concurrent.futures,
 /// AbortController).
@@ -70,8 +78,10 @@ const TIMEOUT_NAMES: [&str; 7] = [
 /// Class names that mean the network failed: Python's `ConnectionError`
 /// (and requests'), httpx `NetworkError`, aiohttp `ClientConnectionError`,
 /// openai/anthropic `APIConnectionError`, undici `SocketError`.
-const NETWORK_NAMES: [&str; 5] = [
+const NETWORK_NAMES: [&str; 6] = [
     "ConnectionError",
+    // socket.gaierror: a DNS failure (an OSError, not a ConnectionError).
+    "gaierror",
     "NetworkError",
     "ClientConnectionError",
     "APIConnectionError",
@@ -130,6 +140,11 @@ impl FailureFacts {
             .any(|n| names.contains(&n.as_str()))
     }
 
+    /// The error's own names or its cause's.
+    fn has_name_or_cause(&self, names: &[&str]) -> bool {
+        self.has_name(names) || self.cause_names.iter().any(|n| names.contains(&n.as_str()))
+    }
+
     fn has_code(&self, codes: &[&str]) -> bool {
         self.code.as_deref().is_some_and(|c| codes.contains(&c))
     }
@@ -146,7 +161,7 @@ impl FailureFacts {
 pub fn classify(f: &FailureFacts) -> String {
     let class = if f.is_cancellation() {
         "cancelled"
-    } else if f.has_name(&TIMEOUT_NAMES) || f.has_code(&TIMEOUT_CODES) {
+    } else if f.has_name_or_cause(&TIMEOUT_NAMES) || f.has_code(&TIMEOUT_CODES) {
         "timeout"
     } else if let Some(status) = f.http_status.filter(|s| (400..600).contains(s)) {
         match status {
@@ -154,7 +169,7 @@ pub fn classify(f: &FailureFacts) -> String {
             400..=499 => "http_4xx",
             _ => "http_5xx",
         }
-    } else if f.has_name(&NETWORK_NAMES) || f.has_code(&NETWORK_CODES) {
+    } else if f.has_name_or_cause(&NETWORK_NAMES) || f.has_code(&NETWORK_CODES) {
         "network"
     } else {
         f.primary_name()

@@ -40,7 +40,9 @@ pub use config::{Config, ConfigError};
 pub use error::{
     Attr, CanonError, Error, ErrorCode, ErrorKind, JsonPath, PathSegment, panic_message,
 };
-pub use error_class::{CODE_PATHS, ERROR_CLASSES, FailureFacts, STATUS_PATHS, classify};
+pub use error_class::{
+    CAUSE_PATHS, CODE_PATHS, ERROR_CLASSES, FailureFacts, STATUS_PATHS, classify,
+};
 pub use event::{SCHEMA_VERSION, format_timestamp, now_timestamp, write_event_line};
 pub use gateway::{CallHandle, Event, Gateway, GatewayError, Outcome, RunCtx};
 pub use hash::{

@@ -217,3 +217,36 @@ def test_an_empty_hmac_key_is_refused(monkeypatch):
     with pytest.raises(tooltrail.ConfigError) as e:
         tooltrail.ToolGateway(impls={}, config=config)
     assert e.value.key == "logging.tool_calls.hash_key_env"
+
+
+def test_urllib_wrapped_socket_errors_are_network_and_timeout():
+    # Before: logged as "URLError". urllib wraps the socket error in .reason.
+    import socket
+    import urllib.error
+    import urllib.request
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+
+    def refused(**_):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+
+    def dns(**_):
+        raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+
+    def slow(**_):
+        raise urllib.error.URLError(socket.timeout("timed out"))
+
+    def chained(**_):
+        try:
+            raise ConnectionResetError()
+        except ConnectionResetError as e:
+            raise RuntimeError("wrapped") from e
+
+    gw, log = gateway({"refused": refused, "dns": dns, "slow": slow, "chained": chained})
+    for name in ("refused", "dns", "slow", "chained"):
+        with pytest.raises((urllib.error.URLError, RuntimeError)):
+            gw.call(ctx(), name, {})
+    assert [r["error_class"] for r in log.named("tool_result")] == ["network", "network", "timeout", "network"]

@@ -51,13 +51,54 @@ pub struct DirSink {
     lock: File,
 }
 
+/// Opens (creating 0600) a file of ours. `O_NOFOLLOW`: a symlink planted at
+/// the path is refused, never followed to append our events to its target.
 fn open_private(path: &Path, append: bool) -> io::Result<File> {
     OpenOptions::new()
         .create(true)
         .append(append)
         .write(!append)
         .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(path)
+}
+
+/// Creates the directory (0700) if it is missing; warns once when an
+/// existing one is writable by group or others (they could swap our files).
+fn ensure_dir(dir: &Path) -> io::Result<()> {
+    DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| annotate(dir, e))?;
+    if let Ok(meta) = fs::metadata(dir)
+        && meta.mode() & 0o022 != 0
+    {
+        eprintln!(
+            "tooltrail: warning: log directory {} is writable by group or others (mode {:o}); use 0700",
+            dir.display(),
+            meta.mode() & 0o777
+        );
+    }
+    Ok(())
+}
+
+/// Opens the active file for appending; if a crash left a partial last line,
+/// starts on a fresh line so the next event is not glued onto it.
+fn open_active(path: &Path) -> io::Result<File> {
+    let mut file = open_private(path, true)?;
+    let len = file.metadata()?.len();
+    if len > 0 {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut last = [0u8; 1];
+        let mut reader = File::open(path)?;
+        reader.seek(SeekFrom::Start(len - 1))?;
+        reader.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            file.write_all(b"\n")?;
+        }
+    }
+    Ok(file)
 }
 
 fn annotate(path: &Path, e: io::Error) -> io::Error {
@@ -71,15 +112,11 @@ impl DirSink {
         // Resolve now: a relative path must not follow later chdir()s (the
         // rotation check re-reads the path before every batch).
         config.dir = std::path::absolute(&config.dir).map_err(|e| annotate(&config.dir, e))?;
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&config.dir)
-            .map_err(|e| annotate(&config.dir, e))?;
+        ensure_dir(&config.dir)?;
         let active = config.dir.join(ACTIVE_FILE);
         let lock_path = config.dir.join(LOCK_FILE);
         let lock = open_private(&lock_path, false).map_err(|e| annotate(&lock_path, e))?;
-        let file = open_private(&active, true).map_err(|e| annotate(&active, e))?;
+        let file = open_active(&active).map_err(|e| annotate(&active, e))?;
         Ok(Self {
             config,
             active,
@@ -101,7 +138,16 @@ impl DirSink {
             Err(e) => return Err(e),
         };
         if moved {
-            self.file = open_private(&self.active, true)?;
+            // The directory itself may have been removed (a cleanup job):
+            // recreate it rather than lose every later event. The lock file
+            // went with it; take a new one (the caller's lock guards nothing
+            // once its file is unlinked).
+            if !self.config.dir.is_dir() {
+                ensure_dir(&self.config.dir)?;
+                self.lock = open_private(&self.config.dir.join(LOCK_FILE), false)?;
+                self.lock.lock()?;
+            }
+            self.file = open_active(&self.active)?;
         }
         Ok(())
     }

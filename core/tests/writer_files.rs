@@ -1,0 +1,60 @@
+//! The directory sink against a hostile or changing file system: a planted
+//! symlink, the directory removed while running, a partial last line left by
+//! a crash (issue 13, items 3, 5 and 17).
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+
+use tooltrail_core::writer::{ACTIVE_FILE, DirSink, DirSinkConfig, Sink};
+
+#[test]
+fn a_symlink_planted_at_the_active_file_is_refused_not_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("logs");
+    fs::create_dir(&dir).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+    let target = tmp.path().join("victim.txt");
+    fs::write(&target, "precious\n").unwrap();
+    std::os::unix::fs::symlink(&target, dir.join(ACTIVE_FILE)).unwrap();
+    let err = DirSink::open(DirSinkConfig::new(&dir)).unwrap_err();
+    assert!(err.to_string().contains(ACTIVE_FILE), "{err}");
+    assert_eq!(fs::read_to_string(&target).unwrap(), "precious\n");
+}
+
+#[test]
+fn a_removed_directory_is_recreated_private_and_writing_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("logs");
+    let mut sink = DirSink::open(DirSinkConfig::new(&dir)).unwrap();
+    sink.write_batch(b"{\"a\":1}\n").unwrap();
+    fs::remove_dir_all(&dir).unwrap();
+    sink.write_batch(b"{\"a\":2}\n").unwrap();
+    sink.write_batch(b"{\"a\":3}\n").unwrap();
+    assert_eq!(
+        fs::read_to_string(dir.join(ACTIVE_FILE)).unwrap(),
+        "{\"a\":2}\n{\"a\":3}\n"
+    );
+    let mode = fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700);
+}
+
+#[test]
+fn a_partial_last_line_from_a_crash_is_not_glued_to_the_next_event() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("logs");
+    fs::create_dir(&dir).unwrap();
+    fs::write(dir.join(ACTIVE_FILE), "{\"whole\":1}\n{\"cut\":").unwrap();
+    let mut sink = DirSink::open(DirSinkConfig::new(&dir)).unwrap();
+    sink.write_batch(b"{\"next\":2}\n").unwrap();
+    let text = fs::read_to_string(dir.join(ACTIVE_FILE)).unwrap();
+    assert_eq!(text, "{\"whole\":1}\n{\"cut\":\n{\"next\":2}\n");
+    // Whole files stay as they are.
+    drop(sink);
+    let mut again = DirSink::open(DirSinkConfig::new(&dir)).unwrap();
+    again.write_batch(b"{\"last\":3}\n").unwrap();
+    assert!(
+        fs::read_to_string(dir.join(ACTIVE_FILE))
+            .unwrap()
+            .ends_with("{\"next\":2}\n{\"last\":3}\n")
+    );
+}
