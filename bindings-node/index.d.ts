@@ -1,28 +1,10 @@
 // Hand-written types for tooltrail (drift-tested in tests/node/errors.test.js).
-
-/** Why a value cannot be canonicalized (SPEC §3). */
-export type ErrorKind =
-  | 'non_finite'
-  | 'integer_out_of_range'
-  | 'lone_surrogate'
-  | 'duplicate_key'
-  | 'non_string_key'
-  | 'unsupported_type'
-  | 'depth_exceeded'
-  | 'invalid_json'
-
-/** Normalized `error_class` values (SPEC §4); other failures use the error's class name. */
-export type ErrorClass =
-  | 'unknown_tool'
-  | 'timeout'
-  | 'validation_failed'
-  | 'budget_exceeded'
-  | 'loop_detected'
-  | 'rate_limited'
-  | 'http_4xx'
-  | 'http_5xx'
-  | 'network'
-  | 'cancelled'
+// The event types (an interface per event, `ToolTrailEvent`, and the value
+// sets `ErrorKind`, `ErrorClass`, `StopReason`, …) are generated from the
+// core's schema table into events.d.ts (core/tests/generated.rs) and
+// re-exported here.
+import type { ErrorKind, ErrorClass, StopReason } from './events'
+export * from './events'
 
 /** Every `code` a TooltrailError can carry. */
 export type ErrorCode =
@@ -37,18 +19,6 @@ export type ErrorCode =
   | 'invalid_argument'
   | 'query_error'
   | 'internal'
-
-/** Why a run stopped (SPEC §4). */
-export type StopReason =
-  | 'completed'
-  | 'error'
-  | 'max_tool_calls'
-  | 'max_steps'
-  | 'max_duration'
-  | 'max_spend'
-  | 'loop_detected'
-  | 'cancelled'
-  | 'timeout'
 
 /** Base class of every error tooltrail throws. */
 export declare class TooltrailError extends Error {

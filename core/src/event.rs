@@ -9,6 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::canonical::{write_ordered, write_string};
 use crate::error::CanonError;
+use crate::schema::field;
 use crate::value::Value;
 
 /// Schema version written as `"v"` on every line.
@@ -50,8 +51,8 @@ fn write_event_inner(
         }
     };
     out.extend_from_slice(b"{\"v\":1,\"ts\":");
-    match members.iter().find(|(k, _)| k == "ts") {
-        Some((_, v)) => write_ordered(v, out).map_err(|e| e.within_key("ts"))?,
+    match members.iter().find(|(k, _)| k == field::TS) {
+        Some((_, v)) => write_ordered(v, out).map_err(|e| e.within_key(field::TS))?,
         // Only format a timestamp when the producer did not bring one (the
         // gateway always does): this runs on every event.
         None => write_string(&ts(), out),
@@ -59,7 +60,7 @@ fn write_event_inner(
     out.extend_from_slice(b",\"event\":");
     write_string(name, out);
     for (key, value) in members {
-        if matches!(key.as_str(), "v" | "ts" | "event") {
+        if matches!(key.as_str(), field::V | field::TS | field::EVENT) {
             continue;
         }
         out.push(b',');

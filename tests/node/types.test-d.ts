@@ -80,4 +80,31 @@ const reasons: readonly tooltrail.StopReason[] = tooltrail.STOP_REASONS
 const summaries: tooltrail.RunSummary[] = new tooltrail.Logs('logs').runs({ stopReason: 'max_spend' })
 const p95: number = tooltrail.agentMetrics('logs').tools[0].p95_ms
 
+// The generated event types (events.d.ts, re-exported): narrowing on `event`.
+function describe(e: tooltrail.ToolTrailEvent): string {
+  switch (e.event) {
+    case 'run_end': {
+      const why: tooltrail.StopReason = e.stop_reason
+      return `${why} after ${e.tool_calls} calls, ${e.budgets.max_tool_calls?.used ?? 0} counted`
+    }
+    case 'tool_result':
+      return e.ok ? `${e.tool} ${e.latency_ms} ms` : `${e.tool} failed: ${e.error_class ?? '?'}`
+    case 'writer_dropped':
+      return `${e.count} dropped (${e.reason})`
+    default:
+      return e.event
+  }
+}
+const line: tooltrail.ToolCallEvent = JSON.parse('{}')
+const cls: tooltrail.ErrorClass | (string & {}) | undefined = line.error_class
+// @ts-expect-error not a drop reason
+const why: tooltrail.DropReason = 'disk_full'
+const badEnd: tooltrail.RunEndEvent = {
+  v: 1, ts: 't', event: 'run_end', run_id: null, trace_id: null, span_id: null, request_id: null, user_id: null,
+  // @ts-expect-error not a stop reason
+  stop_reason: 'done',
+  duration_ms: 1, tool_calls: 0, errors: 0, steps: 0, spend_usd: 0, budgets: {},
+}
+
 void h, h2, c, kinds, v, accepted, flushed, ok, full, sum, body, classes, cfg, red, done, reasons, summaries, p95
+void describe, cls, why, badEnd

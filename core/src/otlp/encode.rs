@@ -3,6 +3,7 @@
 //! numbers, lowerCamelCase field names. Messages are built as [`Value`]s and
 //! serialized by the core's canonical JSON writer.
 
+use crate::schema::{LEVEL_CRITICAL, LEVEL_WARN, StopReason, event, field as f};
 use crate::value::Value;
 
 /// Fields of one parsed event line, in line order.
@@ -103,16 +104,20 @@ fn severity(ev: &Fields) -> (f64, &'static str) {
     const INFO: (f64, &str) = (9.0, "INFO");
     const WARN: (f64, &str) = (13.0, "WARN");
     const ERROR: (f64, &str) = (17.0, "ERROR");
-    let not_ok = field(ev, "ok") == Some(&Value::Bool(false));
-    match text(ev, "event").unwrap_or("") {
-        "tool_call" | "tool_result" if not_ok => WARN,
-        "run_end" if text(ev, "stop_reason").is_some_and(|r| r != "completed") => WARN,
-        "alert" => match text(ev, "level") {
-            Some("critical") => ERROR,
-            Some("warn") => WARN,
+    let not_ok = field(ev, f::OK) == Some(&Value::Bool(false));
+    match text(ev, f::EVENT).unwrap_or("") {
+        event::TOOL_CALL | event::TOOL_RESULT if not_ok => WARN,
+        event::RUN_END
+            if text(ev, f::STOP_REASON).is_some_and(|r| r != StopReason::Completed.as_str()) =>
+        {
+            WARN
+        }
+        event::ALERT => match text(ev, f::LEVEL) {
+            Some(LEVEL_CRITICAL) => ERROR,
+            Some(LEVEL_WARN) => WARN,
             _ => INFO,
         },
-        "writer_dropped" => WARN,
+        event::WRITER_DROPPED => WARN,
         _ => INFO,
     }
 }
@@ -121,18 +126,18 @@ fn severity(ev: &Fields) -> (f64, &'static str) {
 /// non-null field under its SPEC name, trace and span ids from the event.
 pub(crate) fn log_record(ev: &Fields, observed_nanos: u64) -> Value {
     let (number, name) = severity(ev);
-    let time = text(ev, "ts").and_then(ts_nanos).unwrap_or(observed_nanos);
+    let time = text(ev, f::TS).and_then(ts_nanos).unwrap_or(observed_nanos);
     let mut members = vec![
         ("timeUnixNano", s(&time.to_string())),
         ("observedTimeUnixNano", s(&observed_nanos.to_string())),
         ("severityNumber", Value::Number(number)),
         ("severityText", s(name)),
-        ("body", any_value(&s(text(ev, "event").unwrap_or("")))),
+        ("body", any_value(&s(text(ev, f::EVENT).unwrap_or("")))),
         ("attributes", Value::Array(key_values(ev))),
     ];
-    if let Some(trace) = hex_id(text(ev, "trace_id"), 32) {
+    if let Some(trace) = hex_id(text(ev, f::TRACE_ID), 32) {
         members.push(("traceId", s(trace)));
-        if let Some(span) = hex_id(text(ev, "span_id"), 16) {
+        if let Some(span) = hex_id(text(ev, f::SPAN_ID), 16) {
             members.push(("spanId", s(span)));
         }
     }

@@ -8,6 +8,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::encode::{Fields, SpanData, field, hex_id, number, text, ts_nanos};
+use crate::schema::{DECISION_BLOCK, StopReason, event, field as f};
 use crate::value::Value;
 
 /// Most open calls and runs remembered; the oldest is forgotten first (its
@@ -84,19 +85,19 @@ impl SpanBuilder {
 
     /// Takes one event; returns the span it completes, if any.
     pub fn observe(&mut self, ev: &Fields) -> Option<SpanData> {
-        let trace = hex_id(text(ev, "trace_id"), 32)?;
-        let span = hex_id(text(ev, "span_id"), 16)?;
-        let ts = text(ev, "ts").and_then(ts_nanos)?;
-        match text(ev, "event")? {
-            "run_start" => {
-                let parent = owned(hex_id(text(ev, "parent_span_id"), 16));
+        let trace = hex_id(text(ev, f::TRACE_ID), 32)?;
+        let span = hex_id(text(ev, f::SPAN_ID), 16)?;
+        let ts = text(ev, f::TS).and_then(ts_nanos)?;
+        match text(ev, f::EVENT)? {
+            event::RUN_START => {
+                let parent = owned(hex_id(text(ev, f::PARENT_SPAN_ID), 16));
                 self.runs.insert(span, OpenRun { parent, start: ts });
                 None
             }
-            "run_end" => {
+            event::RUN_END => {
                 let open = self.runs.take(span);
                 let start = open.as_ref().map_or_else(
-                    || ts.saturating_sub(ms_to_nanos(number(ev, "duration_ms"))),
+                    || ts.saturating_sub(ms_to_nanos(number(ev, f::DURATION_MS))),
                     |r| r.start.min(ts),
                 );
                 Some(run_span(
@@ -108,13 +109,13 @@ impl SpanBuilder {
                     ts,
                 ))
             }
-            "tool_call" => {
+            event::TOOL_CALL => {
                 let open = OpenCall {
-                    parent: owned(hex_id(text(ev, "parent_span_id"), 16)),
-                    args_hash: field(ev, "args_hash").cloned(),
-                    hash_alg: field(ev, "hash_alg").cloned(),
+                    parent: owned(hex_id(text(ev, f::PARENT_SPAN_ID), 16)),
+                    args_hash: field(ev, f::ARGS_HASH).cloned(),
+                    hash_alg: field(ev, f::HASH_ALG).cloned(),
                 };
-                if text(ev, "decision") == Some("block") {
+                if text(ev, f::DECISION) == Some(DECISION_BLOCK) {
                     // A refused call has no tool_result: its span is an
                     // instant, failed with the refusal's class.
                     return Some(tool_span(ev, trace, span, open, ts, ts));
@@ -122,13 +123,13 @@ impl SpanBuilder {
                 self.calls.insert(span, open);
                 None
             }
-            "tool_result" => {
+            event::TOOL_RESULT => {
                 let open = self.calls.take(span).unwrap_or(OpenCall {
                     parent: None,
                     args_hash: None,
                     hash_alg: None,
                 });
-                let start = ts.saturating_sub(ms_to_nanos(number(ev, "latency_ms")));
+                let start = ts.saturating_sub(ms_to_nanos(number(ev, f::LATENCY_MS)));
                 Some(tool_span(ev, trace, span, open, start, ts))
             }
             _ => None,
@@ -152,7 +153,7 @@ fn tool_span(
     start: u64,
     end: u64,
 ) -> SpanData {
-    let tool = text(ev, "tool").unwrap_or("unknown");
+    let tool = text(ev, f::TOOL).unwrap_or("unknown");
     let str_val = |s: &str| Value::String(s.to_owned());
     let mut attrs = vec![
         ("gen_ai.operation.name".to_owned(), str_val("execute_tool")),
@@ -160,9 +161,9 @@ fn tool_span(
         // tooltrail's id of one call is its span: tool_call and tool_result share it.
         ("gen_ai.tool.call.id".to_owned(), str_val(span)),
     ];
-    copy(ev, &mut attrs, &[("agent_id", "gen_ai.agent.id")]);
-    let failed = field(ev, "ok") == Some(&Value::Bool(false));
-    let class = text(ev, "error_class").unwrap_or("_OTHER");
+    copy(ev, &mut attrs, &[(f::AGENT_ID, "gen_ai.agent.id")]);
+    let failed = field(ev, f::OK) == Some(&Value::Bool(false));
+    let class = text(ev, f::ERROR_CLASS).unwrap_or("_OTHER");
     if failed {
         attrs.push(("error.type".to_owned(), str_val(class)));
     }
@@ -176,11 +177,11 @@ fn tool_span(
         ev,
         &mut attrs,
         &[
-            ("run_id", "tooltrail.run_id"),
-            ("request_id", "tooltrail.request_id"),
-            ("seq", "tooltrail.seq"),
-            ("decision", "tooltrail.decision"),
-            ("latency_ms", "tooltrail.latency_ms"),
+            (f::RUN_ID, "tooltrail.run_id"),
+            (f::REQUEST_ID, "tooltrail.request_id"),
+            (f::SEQ, "tooltrail.seq"),
+            (f::DECISION, "tooltrail.decision"),
+            (f::LATENCY_MS, "tooltrail.latency_ms"),
         ],
     );
     SpanData {
@@ -203,16 +204,16 @@ fn run_span(
     start: u64,
     end: u64,
 ) -> SpanData {
-    let agent = text(ev, "agent_id");
+    let agent = text(ev, f::AGENT_ID);
     let mut attrs = vec![(
         "gen_ai.operation.name".to_owned(),
         Value::String("invoke_agent".into()),
     )];
-    copy(ev, &mut attrs, &[("agent_id", "gen_ai.agent.id")]);
-    let reason = text(ev, "stop_reason");
+    copy(ev, &mut attrs, &[(f::AGENT_ID, "gen_ai.agent.id")]);
+    let reason = text(ev, f::STOP_REASON);
     // A run that did not complete (error, budget, loop guard, …) is failed,
     // with the stop reason as its error type.
-    let failed = reason.filter(|r| *r != "completed");
+    let failed = reason.filter(|r| *r != StopReason::Completed.as_str());
     if let Some(r) = failed {
         attrs.push(("error.type".to_owned(), Value::String(r.to_owned())));
     }
@@ -220,13 +221,13 @@ fn run_span(
         ev,
         &mut attrs,
         &[
-            ("run_id", "tooltrail.run_id"),
-            ("request_id", "tooltrail.request_id"),
-            ("user_id", "tooltrail.user_id"),
-            ("stop_reason", "tooltrail.stop_reason"),
-            ("tool_calls", "tooltrail.tool_calls"),
-            ("errors", "tooltrail.errors"),
-            ("spend_usd", "tooltrail.spend_usd"),
+            (f::RUN_ID, "tooltrail.run_id"),
+            (f::REQUEST_ID, "tooltrail.request_id"),
+            (f::USER_ID, "tooltrail.user_id"),
+            (f::STOP_REASON, "tooltrail.stop_reason"),
+            (f::TOOL_CALLS, "tooltrail.tool_calls"),
+            (f::ERRORS, "tooltrail.errors"),
+            (f::SPEND_USD, "tooltrail.spend_usd"),
         ],
     );
     SpanData {

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use super::{ReportData, RunView, svg};
 use crate::query::num_field;
+use crate::schema::{LEVEL_CRITICAL, LEVEL_RESOLVED, LEVEL_WARN, StopReason, field};
 use crate::value::Value;
 
 /// Escapes text for HTML content and quoted attributes.
@@ -107,7 +108,7 @@ fn summary_cards(s: &mut String, d: &ReportData) {
     let failed = d.runs.iter().filter(|r| is_bad(r)).count();
     let firing = current_levels(d)
         .values()
-        .filter(|l| matches!(**l, "warn" | "critical"))
+        .filter(|l| matches!(**l, LEVEL_WARN | LEVEL_CRITICAL))
         .count();
     let _ = write!(
         s,
@@ -125,7 +126,7 @@ fn is_bad(r: &RunView) -> bool {
         || r.summary
             .stop_reason
             .as_deref()
-            .is_some_and(|s| s != "completed")
+            .is_some_and(|s| s != StopReason::Completed.as_str())
 }
 
 fn runs_table(s: &mut String, d: &ReportData) {
@@ -190,7 +191,11 @@ fn alerts(s: &mut String, d: &ReportData) {
         s.push_str("<tr><td colspan=\"2\" class=\"level-ok\">no rule ever fired</td></tr>");
     }
     for (rule, level) in &levels {
-        let state = if *level == "resolved" { "ok" } else { level };
+        let state = if *level == LEVEL_RESOLVED {
+            "ok"
+        } else {
+            level
+        };
         let _ = write!(
             s,
             "<tr data-rule=\"{rule}\" data-level=\"{state}\"><td>{rule}</td>\
@@ -279,18 +284,18 @@ fn timeline(s: &mut String, i: usize, run: &RunView) {
 /// ` · max_tool_calls 4/4 · …` from a run_end's budget usage.
 fn budget_usage(end: &Value) -> String {
     let mut text = String::new();
-    if let Some(Value::Object(budgets)) = end.get("budgets") {
+    if let Some(Value::Object(budgets)) = end.get(field::BUDGETS) {
         for (k, v) in budgets {
             let _ = write!(
                 text,
                 " · {} {}/{}",
                 esc(k),
-                num_field(v, "used").unwrap_or(0.0),
-                num_field(v, "limit").unwrap_or(0.0)
+                num_field(v, field::USED).unwrap_or(0.0),
+                num_field(v, field::LIMIT).unwrap_or(0.0)
             );
         }
     }
-    if let Some(d) = num_field(end, "duration_ms") {
+    if let Some(d) = num_field(end, field::DURATION_MS) {
         let _ = write!(text, " · {d:.3} ms");
     }
     text

@@ -18,6 +18,7 @@ use crate::query::{
     self, AlertAcc, EventReader, RunFilter, RunSummary, RunsAcc, StatsAcc, StatsReport,
     parse_timestamp, str_field,
 };
+use crate::schema::{DECISION_BLOCK, event, field};
 use crate::value::Value;
 
 /// What the report covers.
@@ -110,7 +111,7 @@ fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
     let mut reader = EventReader::open(path)?;
     for e in reader.by_ref() {
         events += 1;
-        if let Some(ts) = str_field(&e, "ts") {
+        if let Some(ts) = str_field(&e, field::TS) {
             if first_ts.is_empty() || ts < first_ts.as_str() {
                 first_ts = ts.to_owned();
             }
@@ -150,14 +151,16 @@ fn timelines(
     let mut views: HashMap<String, RunView> = HashMap::new();
     let mut origin: HashMap<String, i64> = HashMap::new();
     for e in EventReader::open(path)? {
-        let Some(run_id) = str_field(&e, "run_id").filter(|r| wanted.contains(*r)) else {
+        let Some(run_id) = str_field(&e, field::RUN_ID).filter(|r| wanted.contains(*r)) else {
             continue;
         };
-        let us = str_field(&e, "ts").and_then(parse_timestamp).unwrap_or(0);
+        let us = str_field(&e, field::TS)
+            .and_then(parse_timestamp)
+            .unwrap_or(0);
         let start = *origin.entry(run_id.to_owned()).or_insert(us);
         let view = views
             .entry(run_id.to_owned())
-            .or_insert_with(|| RunView::empty(str_field(&e, "trace_id").unwrap_or("")));
+            .or_insert_with(|| RunView::empty(str_field(&e, field::TRACE_ID).unwrap_or("")));
         absorb_call(view, &e, us - start, max_calls);
     }
     Ok(listed
@@ -173,34 +176,34 @@ fn timelines(
 }
 
 fn absorb_call(view: &mut RunView, e: &Value, offset_us: i64, max_calls: usize) {
-    let seq = query::num_field(e, "seq").map(|n| n as u64);
-    match (str_field(e, "event"), seq) {
-        (Some("tool_call"), Some(seq)) => {
+    let seq = query::num_field(e, field::SEQ).map(|n| n as u64);
+    match (str_field(e, field::EVENT), seq) {
+        (Some(event::TOOL_CALL), Some(seq)) => {
             if view.calls.len() >= max_calls {
                 view.calls_omitted += 1;
                 return;
             }
-            let blocked = str_field(e, "decision") == Some("block");
+            let blocked = str_field(e, field::DECISION) == Some(DECISION_BLOCK);
             view.calls.push(CallBar {
                 seq,
-                tool: str_field(e, "tool").unwrap_or("?").to_owned(),
-                args_hash: str_field(e, "args_hash").unwrap_or("").to_owned(),
+                tool: str_field(e, field::TOOL).unwrap_or("?").to_owned(),
+                args_hash: str_field(e, field::ARGS_HASH).unwrap_or("").to_owned(),
                 start_us: offset_us,
                 latency_ms: None,
                 outcome: if blocked { "blocked" } else { "ok" },
-                error_class: str_field(e, "error_class").map(str::to_owned),
+                error_class: str_field(e, field::ERROR_CLASS).map(str::to_owned),
             });
         }
-        (Some("tool_result"), Some(seq)) => {
+        (Some(event::TOOL_RESULT), Some(seq)) => {
             if let Some(bar) = view.calls.iter_mut().rev().find(|b| b.seq == seq) {
-                bar.latency_ms = query::num_field(e, "latency_ms");
-                if let Some(class) = str_field(e, "error_class") {
+                bar.latency_ms = query::num_field(e, field::LATENCY_MS);
+                if let Some(class) = str_field(e, field::ERROR_CLASS) {
                     bar.outcome = "failed";
                     bar.error_class = Some(class.to_owned());
                 }
             }
         }
-        (Some("run_end"), _) => view.end = Some(e.clone()),
+        (Some(event::RUN_END), _) => view.end = Some(e.clone()),
         _ => {}
     }
 }

@@ -15,7 +15,9 @@ use crossbeam_channel::{Receiver, Sender, TryRecvError, select};
 
 use super::sink::{Sink, SinkSpec};
 use super::stats::{Counters, DropReason};
-use crate::event::now_timestamp;
+use crate::event::{now_timestamp, write_event_line};
+use crate::schema::{event, field};
+use crate::value::Value;
 
 /// Requests that need an answer from the worker.
 pub(crate) enum Control {
@@ -248,10 +250,36 @@ impl Worker {
 
 /// The `writer_dropped` event line (SPEC §4), ids null: it belongs to no run.
 pub(crate) fn dropped_line(count: u64, reason: DropReason) -> String {
-    format!(
-        "{{\"v\":1,\"ts\":\"{}\",\"event\":\"writer_dropped\",\"run_id\":null,\"trace_id\":null,\
-         \"span_id\":null,\"request_id\":null,\"user_id\":null,\"count\":{count},\"reason\":\"{}\"}}\n",
-        now_timestamp(),
-        reason.as_str()
-    )
+    let fields = Value::object([
+        (field::RUN_ID, Value::Null),
+        (field::TRACE_ID, Value::Null),
+        (field::SPAN_ID, Value::Null),
+        (field::REQUEST_ID, Value::Null),
+        (field::USER_ID, Value::Null),
+        (field::COUNT, Value::Number(count as f64)),
+        (field::REASON, Value::from(reason.as_str())),
+    ]);
+    let mut line = Vec::with_capacity(192);
+    // Nulls, a finite number and a fixed word always serialize (on an error
+    // the line would stay empty, and an empty write is harmless).
+    let _ = write_event_line(event::WRITER_DROPPED, &fields, now_timestamp, &mut line);
+    String::from_utf8(line).expect("UTF-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dropped_lines_fit_the_schema() {
+        for reason in DropReason::ALL {
+            let line = dropped_line(7, reason);
+            assert!(line.ends_with(&format!(
+                "\"count\":7,\"reason\":\"{}\"}}\n",
+                reason.as_str()
+            )));
+            let spec = crate::schema::validate_line(line.as_bytes()).unwrap();
+            assert_eq!(spec.name, event::WRITER_DROPPED);
+        }
+    }
 }

@@ -1,0 +1,346 @@
+// tooltrail's events as TypeScript types (SPEC §4): one interface per event.
+// Generated from core/src/schema/table.rs by
+// `UPDATE_GENERATED=1 cargo test -p tooltrail-core --test generated`; do not edit.
+
+/** The event names tooltrail writes (SPEC §4). */
+export type EventName =
+  | 'run_start'
+  | 'tool_call'
+  | 'tool_result'
+  | 'run_end'
+  | 'alert'
+  | 'writer_dropped'
+
+/** Why a run stopped (SPEC §4). */
+export type StopReason =
+  | 'completed'
+  | 'error'
+  | 'max_tool_calls'
+  | 'max_steps'
+  | 'max_duration'
+  | 'max_spend'
+  | 'loop_detected'
+  | 'cancelled'
+  | 'timeout'
+
+/** The normalized error classes (SPEC §4); any other failure is its exception's class name. */
+export type ErrorClass =
+  | 'unknown_tool'
+  | 'timeout'
+  | 'validation_failed'
+  | 'budget_exceeded'
+  | 'loop_detected'
+  | 'rate_limited'
+  | 'http_4xx'
+  | 'http_5xx'
+  | 'network'
+  | 'cancelled'
+
+/** Whether the gateway let a call run. */
+export type Decision =
+  | 'allow'
+  | 'block'
+
+/** How `args_hash` was computed: SHA-256, or HMAC-SHA256 with a configured key. */
+export type HashAlg =
+  | 'sha256'
+  | 'hmac-sha256'
+
+/** The alert rules (configured under `logging.alerts`). */
+export type AlertRule =
+  | 'tool_calls_per_run_p95'
+  | 'timeout_rate'
+  | 'validation_fail_rate'
+
+/** An alert's new level (`resolved`: back below the warn threshold). */
+export type AlertLevel =
+  | 'warn'
+  | 'critical'
+  | 'resolved'
+
+/** Why the writer dropped events. */
+export type DropReason =
+  | 'queue_full'
+  | 'sink_error'
+  | 'closed'
+
+/** Why a value has no canonical JSON form (SPEC §3). */
+export type ErrorKind =
+  | 'non_finite'
+  | 'integer_out_of_range'
+  | 'lone_surrogate'
+  | 'duplicate_key'
+  | 'non_string_key'
+  | 'unsupported_type'
+  | 'depth_exceeded'
+  | 'invalid_json'
+
+/** Any JSON value. */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | JsonValue[]
+  | { [key: string]: JsonValue }
+
+/** The loop guard: identical (tool, args_hash) calls in one run. */
+export interface LoopGuard {
+  /** Flag the call from this many identical calls. */
+  warn_after: number
+  /** Refuse the call from this many identical calls. */
+  block_after: number
+}
+
+/** The budgets in force (each only when configured). */
+export interface Budgets {
+  /** Most tool calls. */
+  max_tool_calls?: number
+  /** Most agent steps. */
+  max_steps?: number
+  /** Longest duration, seconds. */
+  max_duration_s?: number
+  /** Most spend, USD. */
+  max_spend_usd?: number
+  /** The loop guard. */
+  loop_guard?: LoopGuard
+}
+
+/** Why a value has no JSON form: the error kind and the path of the offending value. */
+export interface CanonErrorInfo {
+  /** The error kind. */
+  kind: ErrorKind
+  /** The path of the offending value, e.g. `$.ids`. */
+  path: string
+}
+
+/** A budget's limit and what the run used of it. */
+export interface BudgetUse {
+  /** The limit. */
+  limit: number
+  /** What was used. */
+  used: number
+}
+
+/** Each configured limit with what the run used. */
+export interface BudgetUsage {
+  /** Tool calls. */
+  max_tool_calls?: BudgetUse
+  /** Agent steps. */
+  max_steps?: BudgetUse
+  /** Duration, seconds. */
+  max_duration_s?: BudgetUse
+  /** Spend, USD. */
+  max_spend_usd?: BudgetUse
+}
+
+/** A run begins. */
+export interface RunStartEvent {
+  /** Schema version: 1. */
+  v: 1
+  /** When, RFC 3339 UTC with microseconds. */
+  ts: string
+  /** The event name. */
+  event: 'run_start'
+  /** The run (null outside any run). */
+  run_id: string | null
+  /** The W3C trace id (32 lowercase hex). */
+  trace_id: string | null
+  /** The call's or run's span id (16 lowercase hex). */
+  span_id: string | null
+  /** The incoming request. */
+  request_id: string | null
+  /** The end user, null when unknown. */
+  user_id: string | null
+  /** The agent, where configured. */
+  agent_id?: string
+  /** The span the run is a child of. */
+  parent_span_id: string | null
+  /** The budgets in force. */
+  budgets: Budgets
+}
+
+/** Before a tool runs (also when it is refused). */
+export interface ToolCallEvent {
+  /** Schema version: 1. */
+  v: 1
+  /** When, RFC 3339 UTC with microseconds. */
+  ts: string
+  /** The event name. */
+  event: 'tool_call'
+  /** The run (null outside any run). */
+  run_id: string | null
+  /** The W3C trace id (32 lowercase hex). */
+  trace_id: string | null
+  /** The call's or run's span id (16 lowercase hex). */
+  span_id: string | null
+  /** The incoming request. */
+  request_id: string | null
+  /** The end user, null when unknown. */
+  user_id: string | null
+  /** The agent, where configured. */
+  agent_id?: string
+  /** The tool. */
+  tool: string
+  /** 1, 2, … within the run. */
+  seq: number
+  /** The span the call is a child of. */
+  parent_span_id: string | null
+  /** `stable_hash` of the arguments; null when they have no canonical form. */
+  args_hash?: string | null
+  /** Why `args_hash` is null. */
+  args_error?: CanonErrorInfo
+  /** How `args_hash` was computed. */
+  hash_alg?: HashAlg
+  /** The redacted arguments, when storing args is on. */
+  args?: JsonValue
+  /** The loop guard's warning: this many identical calls. */
+  loop_count?: number
+  /** Whether the call runs. */
+  decision: Decision
+  /** `false` when refused. */
+  ok?: false
+  /** Why it was refused. */
+  error_class?: ErrorClass | (string & {})
+}
+
+/** After a tool returned or failed. */
+export interface ToolResultEvent {
+  /** Schema version: 1. */
+  v: 1
+  /** When, RFC 3339 UTC with microseconds. */
+  ts: string
+  /** The event name. */
+  event: 'tool_result'
+  /** The run (null outside any run). */
+  run_id: string | null
+  /** The W3C trace id (32 lowercase hex). */
+  trace_id: string | null
+  /** The call's or run's span id (16 lowercase hex). */
+  span_id: string | null
+  /** The incoming request. */
+  request_id: string | null
+  /** The end user, null when unknown. */
+  user_id: string | null
+  /** The agent, where configured. */
+  agent_id?: string
+  /** The tool. */
+  tool: string
+  /** The `seq` of its `tool_call`. */
+  seq: number
+  /** Milliseconds, microsecond precision. */
+  latency_ms: number
+  /** Whether it succeeded (and its result passed validation). */
+  ok: boolean
+  /** Why it failed. */
+  error_class?: ErrorClass | (string & {})
+  /** The error message, redacted and truncated, when configured. */
+  error_message?: string
+  /** The redacted result, when sampled. */
+  result?: JsonValue
+  /** Why a sampled result has no JSON form. */
+  result_error?: CanonErrorInfo
+}
+
+/** A run ends. */
+export interface RunEndEvent {
+  /** Schema version: 1. */
+  v: 1
+  /** When, RFC 3339 UTC with microseconds. */
+  ts: string
+  /** The event name. */
+  event: 'run_end'
+  /** The run (null outside any run). */
+  run_id: string | null
+  /** The W3C trace id (32 lowercase hex). */
+  trace_id: string | null
+  /** The call's or run's span id (16 lowercase hex). */
+  span_id: string | null
+  /** The incoming request. */
+  request_id: string | null
+  /** The end user, null when unknown. */
+  user_id: string | null
+  /** The agent, where configured. */
+  agent_id?: string
+  /** Why the run stopped. */
+  stop_reason: StopReason
+  /** Milliseconds, microsecond precision. */
+  duration_ms: number
+  /** Tool calls that ran. */
+  tool_calls: number
+  /** Tool calls that failed. */
+  errors: number
+  /** Agent steps. */
+  steps: number
+  /** Spend reported, USD. */
+  spend_usd: number
+  /** Each limit with what was used. */
+  budgets: BudgetUsage
+}
+
+/** An alert rule changes state. */
+export interface AlertEvent {
+  /** Schema version: 1. */
+  v: 1
+  /** When, RFC 3339 UTC with microseconds. */
+  ts: string
+  /** The event name. */
+  event: 'alert'
+  /** The run (null outside any run). */
+  run_id: string | null
+  /** The W3C trace id (32 lowercase hex). */
+  trace_id: string | null
+  /** The call's or run's span id (16 lowercase hex). */
+  span_id: string | null
+  /** The incoming request. */
+  request_id: string | null
+  /** The end user, null when unknown. */
+  user_id: string | null
+  /** The agent, where configured. */
+  agent_id?: string
+  /** The rule. */
+  rule: AlertRule
+  /** Its new level. */
+  level: AlertLevel
+  /** The measured value. */
+  value: number
+  /** The threshold crossed (for `resolved`: the warn threshold). */
+  threshold: number
+  /** The window, seconds. */
+  window_s: number
+}
+
+/** After events were dropped (ids are null: it belongs to no run). */
+export interface WriterDroppedEvent {
+  /** Schema version: 1. */
+  v: 1
+  /** When, RFC 3339 UTC with microseconds. */
+  ts: string
+  /** The event name. */
+  event: 'writer_dropped'
+  /** The run (null outside any run). */
+  run_id: string | null
+  /** The W3C trace id (32 lowercase hex). */
+  trace_id: string | null
+  /** The call's or run's span id (16 lowercase hex). */
+  span_id: string | null
+  /** The incoming request. */
+  request_id: string | null
+  /** The end user, null when unknown. */
+  user_id: string | null
+  /** The agent, where configured. */
+  agent_id?: string
+  /** How many events were dropped since the last report. */
+  count: number
+  /** Why. */
+  reason: DropReason
+}
+
+/** Any event tooltrail writes. */
+export type ToolTrailEvent =
+  | RunStartEvent
+  | ToolCallEvent
+  | ToolResultEvent
+  | RunEndEvent
+  | AlertEvent
+  | WriterDroppedEvent

@@ -1,0 +1,240 @@
+//! Every event line the core writes fits the schema table: the golden
+//! vectors, lines the gateway writes under other configurations (HMAC keys,
+//! no args hash, unhashable results, error messages, absent ids, every stop
+//! reason, alerts firing and resolving), and the writer's `writer_dropped`.
+//! And the validator refuses lines that do not fit.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use tooltrail_core::gateway::{Deterministic, RunExit};
+use tooltrail_core::schema::{self, StopReason, event, validate_line};
+use tooltrail_core::writer::{DirSinkConfig, SinkSpec, WriterConfig};
+use tooltrail_core::{
+    CanonError, Config, ErrorKind, EventWriter, FailureFacts, Gateway, Outcome, RunCtx, Value,
+    parse_json,
+};
+
+fn vectors() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/gateway").to_owned()
+}
+
+fn check_all(lines: &[Vec<u8>], seen: &mut BTreeSet<&'static str>) {
+    for line in lines {
+        match validate_line(line) {
+            Ok(spec) => {
+                seen.insert(spec.name);
+            }
+            Err(e) => panic!("{e}\n{}", String::from_utf8_lossy(line)),
+        }
+    }
+}
+
+#[test]
+fn golden_vectors_fit_the_schema() {
+    let mut seen = BTreeSet::new();
+    for name in ["basic", "runs"] {
+        let text = std::fs::read(format!("{}/{name}.expected.jsonl", vectors())).unwrap();
+        let lines: Vec<Vec<u8>> = text
+            .split_inclusive(|b| *b == b'\n')
+            .map(<[u8]>::to_vec)
+            .collect();
+        assert!(lines.len() > 10);
+        check_all(&lines, &mut seen);
+    }
+    let want: BTreeSet<&str> = [event::RUN_START, event::TOOL_CALL, event::TOOL_RESULT]
+        .into_iter()
+        .chain([event::RUN_END, event::ALERT])
+        .collect();
+    assert_eq!(seen, want);
+}
+
+fn config(json: &str) -> Config {
+    Config::from_value(&parse_json(json.as_bytes()).unwrap()).unwrap()
+}
+
+fn ctx(run: &str) -> RunCtx {
+    RunCtx {
+        run_id: Some(run.into()),
+        trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
+        request_id: Some("req".into()),
+        user_id: None,
+        parent_span_id: None,
+    }
+}
+
+fn failed(class: &str) -> Outcome {
+    Outcome::Failed {
+        facts: FailureFacts {
+            class_names: vec![class.into()],
+            ..FailureFacts::default()
+        },
+        message: "boom for bob@example.com".into(),
+    }
+}
+
+/// Calls and runs under configurations the golden vectors do not use.
+#[test]
+fn gateway_lines_under_other_configurations_fit_the_schema() {
+    let mut lines: Vec<Vec<u8>> = Vec::new();
+    let mut keep = |events: Vec<tooltrail_core::Event>| {
+        lines.extend(events.into_iter().map(|e| e.into_line()))
+    };
+    let clock = Some(Deterministic {
+        start_us: 1_795_550_260_000_000,
+    });
+    // HMAC key, results always stored (one without JSON form), messages stored,
+    // ids optional, an agent id, a budget and a loop guard.
+    let c = config(
+        r#"{"logging":{"agent_id":"a-1","ids":{"run_id":"optional","trace_id":"optional","request_id":"optional"},
+            "tool_calls":{"store_args":true,"store_results":"full","store_error_messages":true}},
+            "budgets":{"max_tool_calls":5,"loop_guard":{"warn_after":2,"block_after":3}}}"#,
+    );
+    let gw = Gateway::new(c, ["t".to_owned()], Some(b"key".to_vec()), clock);
+    let (run_ctx, e) = gw.start_run(&ctx("")).unwrap();
+    keep(e);
+    let outcomes = [
+        Outcome::Returned(Ok(Value::from("fine"))),
+        Outcome::Returned(Err(
+            CanonError::new(ErrorKind::NonFinite, "nan").within_key("x")
+        )),
+        failed("TimeoutError"),
+        Outcome::Invalid {
+            message: "no".into(),
+        },
+    ];
+    for (i, outcome) in outcomes.into_iter().enumerate() {
+        let args = if i < 2 {
+            Value::from("same")
+        } else {
+            Value::Number(i as f64)
+        };
+        match gw.begin(&run_ctx, "t", Ok(args)) {
+            Ok((h, e)) => {
+                keep(e);
+                gw.clock().advance_us(1500);
+                keep(gw.finish(h, outcome));
+            }
+            Err((_, e)) => keep(e),
+        }
+    }
+    let unhashable = Err(CanonError::new(ErrorKind::UnsupportedType, "set").within_key("ids"));
+    if let Err((_, e)) = gw.begin(&run_ctx, "missing", unhashable) {
+        keep(e);
+    }
+    // The loop guard refuses a third identical call.
+    if let Err((_, e)) = gw.begin(&run_ctx, "t", Ok(Value::from("same"))) {
+        keep(e);
+    }
+    let run_id = run_ctx.run_id.clone().unwrap();
+    keep(gw.end_run(&run_id, RunExit::Raised).unwrap());
+    // A call outside any run with no ids at all.
+    let (h, e) = gw.begin(&RunCtx::default(), "t", Ok(Value::Null)).unwrap();
+    keep(e);
+    keep(gw.finish(h, failed("ValueError")));
+
+    // No args hash, default config: every stop reason, alerts fire then resolve.
+    let c = config(r#"{"logging":{"tool_calls":{"store_args_hash":false}}}"#);
+    let gw = Gateway::new(c, ["t".to_owned()], None, clock);
+    for (i, reason) in StopReason::ALL.into_iter().enumerate() {
+        let (run_ctx, e) = gw.start_run(&ctx(&format!("run-{i}"))).unwrap();
+        keep(e);
+        let (h, e) = gw.begin(&run_ctx, "t", Ok(Value::Null)).unwrap();
+        keep(e);
+        keep(gw.finish(
+            h,
+            if i == 0 {
+                failed("TimeoutError")
+            } else {
+                Outcome::Returned(Ok(Value::Null))
+            },
+        ));
+        let run_id = run_ctx.run_id.unwrap();
+        gw.stop_run(&run_id, reason.as_str()).unwrap();
+        keep(gw.end_run(&run_id, RunExit::Normal).unwrap());
+    }
+    gw.clock().advance_us(3_600_000_000);
+    keep(gw.check_alerts());
+
+    let mut seen = BTreeSet::new();
+    check_all(&lines, &mut seen);
+    assert_eq!(seen.len(), 5, "{seen:?}");
+    let text = String::from_utf8(lines.concat()).unwrap();
+    for needle in [
+        "\"hash_alg\":\"hmac-sha256\"",
+        "\"result_error\":{\"kind\":\"non_finite\"",
+        "\"args_error\":",
+        "\"loop_count\":2",
+        "\"level\":\"resolved\"",
+        "\"error_message\":",
+        "\"agent_id\":\"a-1\"",
+        "\"error_class\":\"validation_failed\"",
+        "\"error_class\":\"loop_detected\"",
+        "\"error_class\":\"unknown_tool\"",
+        "\"error_class\":\"ValueError\"",
+    ] {
+        assert!(text.contains(needle), "{needle} not produced:\n{text}");
+    }
+    for reason in schema::STOP_REASONS {
+        assert!(
+            text.contains(&format!("\"stop_reason\":\"{reason}\"")),
+            "{reason}"
+        );
+    }
+}
+
+/// A real `writer_dropped` line: the sink fails (`/dev/full`), then recovers.
+#[test]
+fn the_writers_dropped_report_fits_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let active = dir.path().join("tooltrail.jsonl");
+    std::os::unix::fs::symlink("/dev/full", &active).unwrap();
+    let writer = EventWriter::new(WriterConfig {
+        sink: SinkSpec::Dir(DirSinkConfig::new(dir.path())),
+        ..WriterConfig::default()
+    })
+    .unwrap();
+    writer.event("lost", &Value::Null).unwrap();
+    assert!(!writer.flush(Duration::from_secs(10)));
+    std::fs::remove_file(&active).unwrap();
+    writer.event("kept", &Value::Null).unwrap();
+    assert!(writer.flush(Duration::from_secs(10)));
+    let text = std::fs::read(&active).unwrap();
+    let report = text
+        .split_inclusive(|b| *b == b'\n')
+        .find(|l| l.windows(14).any(|w| w == b"writer_dropped"))
+        .expect("a writer_dropped line");
+    assert_eq!(validate_line(report).unwrap().name, event::WRITER_DROPPED);
+}
+
+/// The validator is not a rubber stamp: each kind of mistake in a real line
+/// is refused.
+#[test]
+fn lines_that_do_not_fit_are_refused() {
+    let text = std::fs::read_to_string(format!("{}/runs.expected.jsonl", vectors())).unwrap();
+    let end = text.lines().find(|l| l.contains("\"run_end\"")).unwrap();
+    let result = text
+        .lines()
+        .find(|l| l.contains("\"error_class\":\"http_5xx\""))
+        .unwrap();
+    assert!(validate_line(end.as_bytes()).is_ok());
+    let cases = [
+        (
+            end,
+            "\"stop_reason\":\"max_tool_calls\"",
+            "\"stop_reason\":\"done\"",
+        ),
+        (end, "\"errors\":0,", "\"errors\":0,\"extra\":1,"),
+        (end, "\"steps\":0,", ""),
+        (end, "\"limit\":4,\"used\":4", "\"used\":4,\"limit\":4"),
+        (end, "\"v\":1", "\"v\":\"1\""),
+        (result, ",\"error_class\":\"http_5xx\"", ""),
+        (result, "\"ok\":false", "\"ok\":true"),
+        (result, "\"latency_ms\":0.5", "\"latency_ms\":\"0.5\""),
+    ];
+    for (line, from, to) in cases {
+        assert!(line.contains(from), "{from}");
+        let bad = line.replacen(from, to, 1);
+        assert!(validate_line(bad.as_bytes()).is_err(), "accepted: {bad}");
+    }
+}
