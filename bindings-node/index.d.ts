@@ -239,7 +239,7 @@ export declare class Logs {
   timeline(runId: string): Array<Record<string, unknown>>
   stats(options?: { top?: number }): { tools: ToolStats[]; hottest: Array<{ tool: string; args_hash: string; calls: number }>; approximate: boolean }
   loops(options?: { min?: number }): Array<{ run_id: string; tool: string; args_hash: string; count: number; blocked: number }>
-  alerts(options?: { config?: string }): Array<{ ts: string; rule: string; level: string; value: number; threshold: number }>
+  alerts(options?: { config?: string | Record<string, unknown> }): Array<{ ts: string; rule: string; level: string; value: number; threshold: number }>
 }
 
 export declare function agentLogs(path?: string, options?: RunFilters & { runId?: string }): RunSummary[] | Array<Record<string, unknown>>

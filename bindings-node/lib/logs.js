@@ -1,10 +1,14 @@
-// Queries over tooltrail logs: thin wrappers over the core's query engine.
+// Queries over tooltrail logs: each method hands its options object to the
+// core's query API as is; the core applies the defaults, checks the options
+// (an unknown key or a wrong type throws `invalid_argument` naming it) and
+// answers as the CLI's `--json` does.
 'use strict'
 const native = require('./native')
 
 /**
  * Queries over tooltrail JSONL logs (a directory of rotated files, or one
  * file): the same answers as the `tooltrail` CLI's `--json`, as JS values.
+ * Logs that cannot be read throw `query_error`, never an empty answer.
  */
 class Logs {
   constructor(path = 'tooltrail-logs') {
@@ -12,44 +16,41 @@ class Logs {
   }
 
   /** Runs (ids, calls, errors, stop_reason, spend), oldest first, filtered. */
-  runs({ user, request, since, until, stopReason, tool, errorClass } = {}) {
-    const args = ['runs', this.path]
-    const flags = { '--user': user, '--request': request, '--since': since, '--until': until,
-      '--stop-reason': stopReason, '--tool': tool, '--error-class': errorClass }
-    for (const [flag, value] of Object.entries(flags)) if (value != null) args.push(flag, String(value))
-    return native._query(args)
+  runs(filters) {
+    return native._query(this.path, 'runs', filters)
   }
 
-  /** Every event of one run, in order. */
+  /** Every event of one run, in order (`[]` for a run not in the logs). */
   timeline(runId) {
-    return native._query(['show', String(runId), this.path])
+    return native._query(this.path, 'show', { runId })
   }
 
-  /** Per tool: calls, failures by class, p50/p95/p99 ms; the hottest (tool, args_hash) pairs. */
-  stats({ top = 10 } = {}) {
-    return native._query(['stats', this.path, '--top', String(top)])
+  /** Per tool: calls, failures by class, p50/p95/p99 ms; the hottest (tool, args_hash) pairs (`top`, default 10). */
+  stats(options) {
+    return native._query(this.path, 'stats', options)
   }
 
-  /** Identical (tool, args_hash) calls repeated at least `min` times in a run. */
-  loops({ min = 3 } = {}) {
-    return native._query(['loops', this.path, '--min', String(min)])
+  /** Identical (tool, args_hash) calls repeated at least `min` times (default 3) in a run. */
+  loops(options) {
+    return native._query(this.path, 'loops', options)
   }
 
-  /** The alert rules (default, or a YAML file's) replayed over the logs. */
-  alerts({ config } = {}) {
-    return native._query(config ? ['alerts', this.path, '--config', String(config)] : ['alerts', this.path])
+  /** The alert rules (default, a YAML file's path, or a settings object) replayed over the logs. */
+  alerts(options) {
+    return native._query(this.path, 'alerts', options)
   }
 }
 
 /** One run's timeline if `runId` is given, else the runs matching `filters`. */
 function agentLogs(path = 'tooltrail-logs', { runId, ...filters } = {}) {
-  const logs = new Logs(path)
-  return runId != null ? logs.timeline(runId) : logs.runs(filters)
+  return runId != null
+    ? native._query(String(path), 'show', { ...filters, runId })
+    : native._query(String(path), 'runs', filters)
 }
 
 /** Per-tool rollups: calls, failure classes, latency percentiles, hottest pairs. */
-function agentMetrics(path = 'tooltrail-logs', { top = 10 } = {}) {
-  return new Logs(path).stats({ top })
+function agentMetrics(path = 'tooltrail-logs', options) {
+  return new Logs(path).stats(options)
 }
 
 module.exports = { Logs, agentLogs, agentMetrics }

@@ -2,8 +2,11 @@
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
+use tooltrail_core::Value;
+use tooltrail_core::query::{KeyCase, query_value, unconvertible_options};
 
-use crate::errors::ResultExt;
+use crate::convert::{Converter, Fail};
+use crate::errors::{Failure, ResultExt};
 
 /// Runs the `tooltrail` CLI with `args`; returns the exit code (npm bin).
 #[napi(js_name = "_cliMain")]
@@ -11,12 +14,36 @@ pub fn cli_main(args: Vec<String>) -> i32 {
     tooltrail_core::cli::run(&args, &mut std::io::stdin(), &mut std::io::stdout())
 }
 
-/// The CLI's `--json` value for a query (`runs`, `show`, `stats`, `loops`,
-/// `alerts`); `Logs` in index.js builds the arguments.
-#[napi(js_name = "_query", ts_return_type = "unknown")]
-pub fn query<'e>(env: &'e Env, args: Vec<String>) -> Result<Unknown<'e>> {
-    let value = tooltrail_core::cli::query(&args)
-        .map_err(|message| tooltrail_core::Error::Query { message })
-        .js(env)?;
+/// A query over the logs at `path`: `command` (`runs`, `show`, `stats`,
+/// `loops`, `alerts`, `tail`) with `options` (an object with the public
+/// camelCase keys; absent, `undefined` or `null` for the core's defaults),
+/// answered as the CLI's `--json` value. The core checks the options; `Logs`
+/// in lib/logs.js only passes them on.
+#[napi(
+    js_name = "_query",
+    ts_args_type = "path: string, command: string, options?: Record<string, unknown> | null",
+    ts_return_type = "unknown"
+)]
+pub fn query<'e>(
+    env: &'e Env,
+    path: String,
+    command: String,
+    options: Option<Unknown<'e>>,
+) -> Result<Unknown<'e>> {
+    let options = match options {
+        Some(o) if !matches!(o.get_type()?, ValueType::Undefined | ValueType::Null) => {
+            // SAFETY: `o` belongs to `env`, the environment of this call.
+            unsafe { Converter::new(env.raw()).and_then(|c| c.value(o.raw())) }
+                .map_err(|f| match f {
+                    // A value with no JSON form (a Date as `since`) is a
+                    // wrong type like any other: it names its option.
+                    Fail::Canon(e) => Failure::Core(unconvertible_options(e)),
+                    Fail::Js(e) => Failure::Pending(e),
+                })
+                .js(env)?
+        }
+        _ => Value::Null,
+    };
+    let value = query_value(path.as_ref(), &command, &options, KeyCase::Camel).js(env)?;
     crate::to_unknown(env, &value)
 }

@@ -1,6 +1,10 @@
 //! The CLI and the log queries (`tooltrail.Logs` in `_logs.py`).
 
+use std::path::PathBuf;
+
 use pyo3::prelude::*;
+use tooltrail_core::Value;
+use tooltrail_core::query::{KeyCase, query_value, unconvertible_options};
 
 use crate::errors::ResultExt;
 
@@ -11,13 +15,29 @@ pub fn cli_main(py: Python<'_>, argv: Vec<String>) -> i32 {
     py.detach(|| tooltrail_core::cli::run(&argv, &mut std::io::stdin(), &mut std::io::stdout()))
 }
 
-/// The CLI's `--json` value for a query (`runs`, `show`, `stats`, `loops`,
-/// `alerts`), as Python objects; `tooltrail.Logs` builds the arguments.
+/// A query over the logs at `path`: `command` (`runs`, `show`, `stats`,
+/// `loops`, `alerts`, `tail`) with `options` (a dict with snake_case keys,
+/// `None` values and `None` itself meaning the core's defaults), answered as
+/// the CLI's `--json` value. The core checks the options; `tooltrail.Logs`
+/// only names them.
 #[pyfunction]
-pub fn query<'py>(py: Python<'py>, args: Vec<String>) -> PyResult<Bound<'py, PyAny>> {
+#[pyo3(signature = (path, command, options = None))]
+pub fn query<'py>(
+    py: Python<'py>,
+    path: PathBuf,
+    command: &str,
+    options: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let options = match options {
+        // A value with no JSON form (a `datetime` as `since`) is a wrong
+        // type like any other: it names its option.
+        Some(o) => crate::convert::to_value(o)
+            .map_err(unconvertible_options)
+            .py()?,
+        None => Value::Null,
+    };
     let value = py
-        .detach(|| tooltrail_core::cli::query(&args))
-        .map_err(|message| tooltrail_core::Error::Query { message })
+        .detach(|| query_value(&path, command, &options, KeyCase::Snake))
         .py()?;
     crate::convert::to_py(py, &value)
 }

@@ -2,6 +2,8 @@
 'use strict'
 const test = require('node:test')
 const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const os = require('node:os')
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
 const tooltrail = require('tooltrail')
@@ -32,4 +34,36 @@ test('same answers as the CLI; typed errors', () => {
   assert.equal(out.status, 0, out.stderr)
   assert.deepEqual(JSON.parse(out.stdout), new tooltrail.Logs(RUNS).runs())
   assert.throws(() => new tooltrail.Logs('/nonexistent/logs').runs(), (e) => e instanceof tooltrail.TooltrailError && e.code === 'query_error')
+})
+
+test('options are checked by the core and name the key', () => {
+  const logs = new tooltrail.Logs(RUNS)
+  const cases = [
+    [() => logs.runs({ bogus: 1 }), 'bogus'],
+    [() => logs.runs({ stopReason: 3 }), 'stopReason'],
+    [() => logs.runs({ stop_reason: 'max_spend' }), 'stop_reason'],
+    [() => tooltrail.agentLogs(RUNS, { runId: 'run-loop', user: 'u' }), 'user'],
+    [() => new tooltrail.Logs(BASIC).stats({ top: '3' }), 'top'],
+    [() => tooltrail.agentMetrics(BASIC, { top: 1.5 }), 'top'],
+    [() => logs.loops({ min: -1 }), 'min'],
+  ]
+  for (const [call, key] of cases) {
+    assert.throws(call, (e) => e instanceof tooltrail.TooltrailError && e.code === 'invalid_argument' && e.key === key &&
+      e.message.includes(key))
+  }
+  const basic = new tooltrail.Logs(BASIC)
+  assert.deepEqual(basic.stats(), basic.stats({ top: 10 }))
+  assert.deepEqual(logs.loops(), logs.loops({ min: 3 }))
+  assert.deepEqual(basic.alerts({ config: { logging: { alerts: { timeout_rate: null, validation_fail_rate: null } } } }), [])
+})
+
+test('unreadable logs throw query_error, not an empty answer', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tooltrail-logs-'))
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }))
+  fs.copyFileSync(RUNS, path.join(dir, 'tooltrail.1.jsonl'))
+  fs.mkdirSync(path.join(dir, 'tooltrail.jsonl')) // read(2) fails (EISDIR), even as root
+  const logs = new tooltrail.Logs(dir)
+  for (const ask of [() => logs.runs(), () => logs.stats(), () => logs.loops(), () => logs.alerts(), () => logs.timeline('run-loop')]) {
+    assert.throws(ask, (e) => e instanceof tooltrail.TooltrailError && e.code === 'query_error' && e.message.includes('tooltrail.jsonl'))
+  }
 })

@@ -1,6 +1,7 @@
 """The query API over the golden logs: the same answers as the CLI's --json."""
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +60,36 @@ def test_errors_are_typed():
         tooltrail.Logs("/nonexistent/logs").runs()
     assert isinstance(info.value, ValueError) and "/nonexistent/logs" in str(info.value)
     assert tooltrail.Logs(RUNS).timeline("no-such-run") == []
+
+
+def test_options_are_checked_by_the_core_and_name_the_key():
+    cases = [
+        (lambda: tooltrail.agent_logs(RUNS, bogus=1), "bogus"),
+        (lambda: tooltrail.agent_logs(RUNS, run_id="run-loop", user="u"), "user"),
+        (lambda: tooltrail.Logs(RUNS).runs(stop_reason=3), "stop_reason"),
+        (lambda: tooltrail.Logs(BASIC).stats(top="3"), "top"),
+        (lambda: tooltrail.agent_metrics(BASIC, top=1.5), "top"),
+        (lambda: tooltrail.Logs(RUNS).loops(min=-1), "min"),
+    ]
+    for call, key in cases:
+        with pytest.raises(tooltrail.TooltrailError) as info:
+            call()
+        assert (info.value.code, info.value.key) == ("invalid_argument", key), info.value
+        assert key in str(info.value)
+
+
+def test_defaults_live_in_the_core():
+    logs = tooltrail.Logs(BASIC)
+    assert logs.stats() == logs.stats(top=10) == tooltrail.agent_metrics(BASIC)
+    assert tooltrail.Logs(RUNS).loops() == tooltrail.Logs(RUNS).loops(min=3)
+    assert logs.alerts(config={"logging": {"alerts": {"timeout_rate": None, "validation_fail_rate": None}}}) == []
+
+
+def test_unreadable_logs_raise_query_error_not_an_empty_answer(tmp_path):
+    shutil.copy(RUNS, tmp_path / "tooltrail.1.jsonl")
+    (tmp_path / "tooltrail.jsonl").mkdir()  # read(2) fails (EISDIR), even as root
+    logs = tooltrail.Logs(tmp_path)
+    for ask in (logs.runs, logs.stats, logs.loops, logs.alerts, lambda: logs.timeline("run-loop")):
+        with pytest.raises(tooltrail.QueryError) as info:
+            ask()
+        assert info.value.code == "query_error" and "tooltrail.jsonl" in str(info.value)

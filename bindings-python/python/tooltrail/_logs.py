@@ -1,5 +1,7 @@
-"""Queries over tooltrail logs (`Logs`, `agent_logs`, `agent_metrics`): thin
-wrappers over the core's query engine, the same answers as the CLI's `--json`."""
+"""Queries over tooltrail logs (`Logs`, `agent_logs`, `agent_metrics`): each
+method hands its options to the core's query API as one dict; the core applies
+the defaults, checks the options (an unknown key or a wrong type raises
+`InvalidArgumentError` naming it) and answers as the CLI's `--json` does."""
 
 import os
 from typing import Any, Optional, Union, cast
@@ -7,8 +9,8 @@ from typing import Any, Optional, Union, cast
 from ._native import query as _query
 from ._types import AlertChange, LoopFinding, RunSummary, StatsReport, StopReason
 
-# `_query` returns the CLI's `--json` value for the command (core/src/cli/json.rs);
-# the casts below name its shape per command.
+# `_query` returns the CLI's `--json` value for the command
+# (core/src/query/answer.rs); the casts below name its shape per command.
 
 # A log directory or file.
 PathLike = Union[str, "os.PathLike[str]"]
@@ -16,7 +18,8 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 class Logs:
     """Queries over tooltrail JSONL logs (a directory of rotated files, or one
-    file): the same answers as the `tooltrail` CLI's `--json`, as Python values."""
+    file): the same answers as the `tooltrail` CLI's `--json`, as Python values.
+    Logs that cannot be read raise `QueryError`, never an empty answer."""
 
     def __init__(self, path: PathLike = "tooltrail-logs") -> None:
         self.path = os.fspath(path)
@@ -33,41 +36,44 @@ class Logs:
         error_class: Optional[str] = None,
     ) -> list[RunSummary]:
         """Runs (ids, calls, errors, stop_reason, spend), oldest first, filtered."""
-        args: list[str] = ["runs", self.path]
-        for flag, value in (("--user", user), ("--request", request), ("--since", since), ("--until", until),
-                            ("--stop-reason", stop_reason), ("--tool", tool), ("--error-class", error_class)):
-            if value is not None:
-                args += [flag, str(value)]
-        return cast("list[RunSummary]", _query(args))
+        return cast("list[RunSummary]", _query(self.path, "runs", {
+            "user": user, "request": request, "since": since, "until": until,
+            "stop_reason": stop_reason, "tool": tool, "error_class": error_class,
+        }))
 
     def timeline(self, run_id: str) -> list[dict[str, Any]]:
-        """Every event of one run, in order."""
-        return cast("list[dict[str, Any]]", _query(["show", str(run_id), self.path]))
+        """Every event of one run, in order (`[]` for a run not in the logs)."""
+        return cast("list[dict[str, Any]]", _query(self.path, "show", {"run_id": run_id}))
 
-    def stats(self, top: int = 10) -> StatsReport:
-        """Per tool: calls, failures by class, p50/p95/p99 ms; the hottest (tool, args_hash) pairs."""
-        return cast("StatsReport", _query(["stats", self.path, "--top", str(int(top))]))
+    def stats(self, top: Optional[int] = None) -> StatsReport:
+        """Per tool: calls, failures by class, p50/p95/p99 ms; the `top` hottest
+        (tool, args_hash) pairs (None: the core's default, as the CLI's)."""
+        return cast("StatsReport", _query(self.path, "stats", {"top": top}))
 
-    def loops(self, min: int = 3) -> list[LoopFinding]:
-        """Identical (tool, args_hash) calls repeated at least `min` times in a run."""
-        return cast("list[LoopFinding]", _query(["loops", self.path, "--min", str(int(min))]))
+    def loops(self, min: Optional[int] = None) -> list[LoopFinding]:
+        """Identical (tool, args_hash) calls repeated at least `min` times in a
+        run (None: the core's default, as the CLI's)."""
+        return cast("list[LoopFinding]", _query(self.path, "loops", {"min": min}))
 
-    def alerts(self, config: Optional[PathLike] = None) -> list[AlertChange]:
-        """The alert rules (default, or a YAML file's) replayed over the logs."""
-        args = ["alerts", self.path]
-        if config is not None:
-            args += ["--config", os.fspath(config)]
-        return cast("list[AlertChange]", _query(args))
+    def alerts(self, config: Union[PathLike, dict[str, Any], None] = None) -> list[AlertChange]:
+        """The alert rules replayed over the logs: the defaults, a YAML file's
+        (a path) or the settings themselves (a dict shaped like the file)."""
+        if isinstance(config, os.PathLike):
+            config = os.fspath(config)
+        return cast("list[AlertChange]", _query(self.path, "alerts", {"config": config}))
 
 
 def agent_logs(
     path: PathLike = "tooltrail-logs", run_id: Optional[str] = None, **filters: Any
 ) -> Union[list[RunSummary], list[dict[str, Any]]]:
-    """One run's timeline if `run_id` is given, else the runs matching `filters`."""
-    logs = Logs(path)
-    return logs.timeline(run_id) if run_id is not None else logs.runs(**filters)
+    """One run's timeline if `run_id` is given, else the runs matching
+    `filters` (the keyword arguments of `Logs.runs`)."""
+    path = os.fspath(path)
+    if run_id is not None:
+        return cast("list[dict[str, Any]]", _query(path, "show", {"run_id": run_id, **filters}))
+    return cast("list[RunSummary]", _query(path, "runs", filters))
 
 
-def agent_metrics(path: PathLike = "tooltrail-logs", top: int = 10) -> StatsReport:
+def agent_metrics(path: PathLike = "tooltrail-logs", top: Optional[int] = None) -> StatsReport:
     """Per-tool rollups: calls, failure classes, latency percentiles, hottest pairs."""
     return Logs(path).stats(top=top)

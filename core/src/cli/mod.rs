@@ -1,16 +1,26 @@
 //! The `tooltrail` command line: `runs`, `show`, `stats`, `loops`, `alerts`,
-//! `tail`, `hash`. One implementation, run by the `tooltrail` binary (cargo),
-//! by the Python console script and by the npm bin through the bindings.
+//! `tail`, `report`, `hash`. One implementation, run by the `tooltrail`
+//! binary (cargo), by the Python console script and by the npm bin through
+//! the bindings.
+//!
+//! Three steps, one module each: `args` turns argv into a [`Command`] (the
+//! queries through the same [`crate::query::Query`] reader as the bindings),
+//! [`crate::query::execute`] runs it, and `text` / [`emit_json`] render the
+//! answer.
 
-mod json;
+mod args;
+mod tail;
 mod text;
 
+use std::fmt;
 use std::io::{self, Read, Write};
-use std::path::PathBuf;
 
-use crate::query::{self, EventReader, RunFilter};
+use args::Command;
+
+use crate::canonical::write_ordered;
+use crate::error::Error;
+use crate::query::{self, Answer};
 use crate::value::Value;
-use crate::{Config, canonical::write_ordered};
 
 const USAGE: &str = "\
 tooltrail: what happened in your agent's runs, from tooltrail JSONL logs
@@ -30,72 +40,48 @@ usage: tooltrail COMMAND [PATH] [OPTIONS]     (PATH: a log directory or file; de
   --json   machine-readable output (one JSON value)
 ";
 
-struct Args {
-    command: String,
-    positional: Vec<String>,
-    flags: Vec<(String, Option<String>)>,
+/// Why a command failed; its [`Display`](fmt::Display) is what the CLI
+/// prints after `tooltrail: `.
+#[derive(Debug)]
+enum CliError {
+    /// A core error: a bad option, unreadable logs, a bad config or JSON.
+    Core(Error),
+    /// An I/O failure of the CLI's own; `what` names the file or stream
+    /// (empty for stdout, whose failure needs no name).
+    Io {
+        /// `cannot write FILE`, `cannot read stdin`, or empty.
+        what: String,
+        /// The failure.
+        source: io::Error,
+    },
 }
 
-const VALUE_FLAGS: [&str; 14] = [
-    "--user",
-    "--request",
-    "--since",
-    "--until",
-    "--stop-reason",
-    "--tool",
-    "--error-class",
-    "--top",
-    "--min",
-    "--config",
-    "-n",
-    "--key-env",
-    "-o",
-    "--max-runs",
-];
+impl From<Error> for CliError {
+    fn from(e: Error) -> Self {
+        CliError::Core(e)
+    }
+}
 
-fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut it = args.iter();
-    let command = it.next().cloned().unwrap_or_else(|| "help".into());
-    let (mut positional, mut flags) = (Vec::new(), Vec::new());
-    while let Some(a) = it.next() {
-        if VALUE_FLAGS.contains(&a.as_str()) {
-            let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
-            flags.push((a.clone(), Some(v.clone())));
-        } else if matches!(a.as_str(), "--json" | "-f" | "--follow") {
-            flags.push((a.clone(), None));
-        } else if a.starts_with('-') {
-            return Err(format!("unknown option {a}"));
-        } else {
-            positional.push(a.clone());
+impl From<io::Error> for CliError {
+    fn from(source: io::Error) -> Self {
+        CliError::Io {
+            what: String::new(),
+            source,
         }
     }
-    Ok(Args {
-        command,
-        positional,
-        flags,
-    })
 }
 
-impl Args {
-    fn flag(&self, name: &str) -> Option<&str> {
-        self.flags
-            .iter()
-            .find(|(k, _)| k == name)
-            .and_then(|(_, v)| v.as_deref())
-    }
-    fn has(&self, name: &str) -> bool {
-        self.flags.iter().any(|(k, _)| k == name)
-    }
-    fn number(&self, name: &str, default: u64) -> Result<u64, String> {
-        self.flag(name).map_or(Ok(default), |v| {
-            v.parse()
-                .map_err(|_| format!("{name} takes a whole number, got {v:?}"))
-        })
-    }
-    fn path(&self, index: usize) -> PathBuf {
-        self.positional
-            .get(index)
-            .map_or_else(|| PathBuf::from("tooltrail-logs"), PathBuf::from)
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // Command-line errors are whole sentences that name the flag
+            // (`--top takes a whole number, got "x"`); `Error`'s own
+            // `invalid `--top`: …` prefix would say it twice.
+            CliError::Core(Error::InvalidArgument { message, .. }) => f.write_str(message),
+            CliError::Core(e) => e.fmt(f),
+            CliError::Io { what, source } if what.is_empty() => source.fmt(f),
+            CliError::Io { what, source } => write!(f, "{what}: {source}"),
+        }
     }
 }
 
@@ -103,131 +89,113 @@ impl Args {
 pub fn run(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> i32 {
     match dispatch(args, stdin, out) {
         Ok(()) => 0,
-        Err(message) => {
-            let _ = writeln!(io::stderr(), "tooltrail: {message}");
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "tooltrail: {e}");
             2
         }
     }
 }
 
-fn events(path: &std::path::Path) -> Result<EventReader, String> {
-    EventReader::open(path).map_err(|e| format!("cannot read logs at {}: {e}", path.display()))
+fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Result<(), CliError> {
+    match args::parse(args)? {
+        Command::Help => out.write_all(USAGE.as_bytes())?,
+        Command::Version => writeln!(out, "tooltrail {}", crate::VERSION)?,
+        Command::Query {
+            path,
+            query,
+            json,
+            follow,
+        } => {
+            let answer = query::execute(&path, &query)?;
+            render(out, &answer, json)?;
+            if follow {
+                tail::follow(&path, json, out)?;
+            }
+        }
+        Command::Report {
+            path,
+            options,
+            output,
+        } => {
+            let page =
+                crate::report::render(&path, &options).map_err(|e| query::unreadable(&path, &e))?;
+            std::fs::write(&output, page).map_err(|source| CliError::Io {
+                what: format!("cannot write {output}"),
+                source,
+            })?;
+            writeln!(out, "wrote {output}")?;
+        }
+        Command::Hash { key_env } => hash(stdin, key_env.as_deref(), out)?,
+    }
+    Ok(())
 }
 
-fn emit_json(out: &mut dyn Write, v: &Value) -> Result<(), String> {
+/// Prints an answer: a table, or `--json` (one value; `tail` one event per
+/// line, so that `tail -f --json` stays a stream of lines).
+fn render(out: &mut dyn Write, answer: &Answer, json: bool) -> Result<(), CliError> {
+    if let Answer::Show { run_id, events } = answer
+        && events.is_empty()
+    {
+        // The bindings return `[]`; on a terminal an empty table would read
+        // like a run without events.
+        return Err(Error::Query {
+            message: format!("no events for run {run_id:?}"),
+        }
+        .into());
+    }
+    match (answer, json) {
+        (Answer::Tail(events), true) => {
+            for e in events {
+                emit_json(out, e)?;
+            }
+        }
+        (_, true) => emit_json(out, &answer.to_value())?,
+        (Answer::Runs(runs), false) => text::runs(out, runs)?,
+        (Answer::Show { run_id, events }, false) => text::show(out, run_id, events)?,
+        (Answer::Stats(report), false) => text::stats(out, report)?,
+        (Answer::Loops(found), false) => text::loops(out, found)?,
+        (Answer::Alerts { history, window_s }, false) => text::alerts(out, history, *window_s)?,
+        (Answer::Tail(events), false) => {
+            for e in events {
+                text::tail_line(out, e)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes `v` as one line of JSON in the event key order.
+fn emit_json(out: &mut dyn Write, v: &Value) -> Result<(), CliError> {
     let mut bytes = Vec::new();
-    write_ordered(v, &mut bytes).map_err(|e| e.to_string())?;
+    write_ordered(v, &mut bytes).map_err(Error::from)?;
     bytes.push(b'\n');
-    out.write_all(&bytes).map_err(|e| e.to_string())
+    Ok(out.write_all(&bytes)?)
 }
 
-fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Result<(), String> {
-    let a = parse_args(args)?;
-    let json = a.has("--json");
-    match a.command.as_str() {
-        "help" | "--help" | "-h" => out.write_all(USAGE.as_bytes()).map_err(|e| e.to_string()),
-        "--version" | "version" => {
-            writeln!(out, "tooltrail {}", crate::VERSION).map_err(|e| e.to_string())
-        }
-        "runs" => {
-            let filter = run_filter(&a);
-            let runs = query::runs(events(&a.path(0))?, &filter);
-            if json {
-                return emit_json(out, &json::runs_json(&runs));
-            }
-            text::runs(out, &runs)
-        }
-        "show" => {
-            let run_id = a.positional.first().ok_or("show needs a RUN_ID")?;
-            let events = query::timeline(events(&a.path(1))?, run_id);
-            if events.is_empty() {
-                return Err(format!("no events for run {run_id:?}"));
-            }
-            if json {
-                return emit_json(out, &Value::Array(events));
-            }
-            text::show(out, run_id, &events)
-        }
-        "stats" => {
-            let report = query::stats(events(&a.path(0))?, a.number("--top", 10)? as usize);
-            if json {
-                return emit_json(out, &json::stats_json(&report));
-            }
-            text::stats(out, &report)
-        }
-        "loops" => {
-            let found = query::loops(events(&a.path(0))?, a.number("--min", 3)?);
-            if json {
-                return emit_json(out, &json::loops_json(&found));
-            }
-            text::loops(out, &found)
-        }
-        "alerts" => {
-            let config = alert_config(&a)?;
-            let history = query::alert_history(events(&a.path(0))?, &config);
-            if json {
-                return emit_json(out, &json::alerts_json(&history));
-            }
-            text::alerts(out, &history, &config)
-        }
-        "report" => {
-            let path = a.path(0);
-            let options = crate::report::ReportOptions {
-                filter: run_filter(&a),
-                max_runs: a.number("--max-runs", 200)? as usize,
-                config: alert_config(&a)?,
-                ..Default::default()
-            };
-            let page = crate::report::render(&path, &options)
-                .map_err(|e| format!("cannot read logs at {}: {e}", path.display()))?;
-            let target = a.flag("-o").unwrap_or("tooltrail-report.html");
-            std::fs::write(target, page).map_err(|e| format!("cannot write {target}: {e}"))?;
-            writeln!(out, "wrote {target}").map_err(|e| e.to_string())
-        }
-        "tail" => text::tail(&a, json, out),
-        "hash" => {
-            let mut text = String::new();
-            stdin
-                .read_to_string(&mut text)
-                .map_err(|e| format!("cannot read stdin: {e}"))?;
-            let value =
-                crate::parse::parse_json(text.trim_end().as_bytes()).map_err(|e| e.to_string())?;
-            let key = match a.flag("--key-env") {
-                Some(var) => Some(
-                    std::env::var(var)
-                        .map_err(|_| format!("environment variable {var} is not set"))?
-                        .into_bytes(),
-                ),
-                None => None,
-            };
-            let hash =
-                crate::hash::stable_hash_with(&value, key.as_deref()).map_err(|e| e.to_string())?;
-            writeln!(out, "{hash}").map_err(|e| e.to_string())
-        }
-        other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
-    }
+/// `hash`: the stable hash of the JSON on stdin, keyed with the variable
+/// `key_env` names.
+fn hash(stdin: &mut dyn Read, key_env: Option<&str>, out: &mut dyn Write) -> Result<(), CliError> {
+    let mut text = String::new();
+    stdin
+        .read_to_string(&mut text)
+        .map_err(|source| CliError::Io {
+            what: "cannot read stdin".into(),
+            source,
+        })?;
+    let value = crate::parse::parse_json(text.trim_end().as_bytes()).map_err(Error::from)?;
+    let key = match key_env {
+        Some(var) => Some(
+            std::env::var(var)
+                .map_err(|_| {
+                    Error::invalid_argument(
+                        "--key-env",
+                        format!("environment variable {var} is not set"),
+                    )
+                })?
+                .into_bytes(),
+        ),
+        None => None,
+    };
+    let hash = crate::hash::stable_hash_with(&value, key.as_deref()).map_err(Error::from)?;
+    Ok(writeln!(out, "{hash}")?)
 }
-
-fn run_filter(a: &Args) -> RunFilter {
-    RunFilter {
-        user: a.flag("--user").map(Into::into),
-        request: a.flag("--request").map(Into::into),
-        since: a.flag("--since").map(Into::into),
-        until: a.flag("--until").map(Into::into),
-        stop_reason: a.flag("--stop-reason").map(Into::into),
-        tool: a.flag("--tool").map(Into::into),
-        error_class: a.flag("--error-class").map(Into::into),
-    }
-}
-
-fn alert_config(a: &Args) -> Result<Config, String> {
-    match a.flag("--config") {
-        Some(f) => Config::from_yaml(
-            &std::fs::read_to_string(f).map_err(|e| format!("cannot read {f}: {e}"))?,
-        )
-        .map_err(|e| e.to_string()),
-        None => Ok(Config::default()),
-    }
-}
-
-pub use json::query;

@@ -1,18 +1,12 @@
 //! Readable tables for the terminal.
 
-use std::io::{BufRead, Write};
+use std::io::{self, Write};
 
-use super::{Args, emit_json, events};
-use crate::Config;
 use crate::gateway::AlertChange;
 use crate::query::{self, num_field, str_field};
 use crate::value::Value;
 
-pub(super) fn table(
-    out: &mut dyn Write,
-    header: &[&str],
-    rows: &[Vec<String>],
-) -> Result<(), String> {
+pub(super) fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -34,14 +28,14 @@ pub(super) fn table(
     for row in rows {
         text += &(line(row.iter().map(String::as_str).collect()) + "\n");
     }
-    out.write_all(text.as_bytes()).map_err(|e| e.to_string())
+    out.write_all(text.as_bytes())
 }
 
 fn ms(v: f64) -> String {
     format!("{v:.3}")
 }
 
-pub(super) fn runs(out: &mut dyn Write, runs: &[query::RunSummary]) -> Result<(), String> {
+pub(super) fn runs(out: &mut dyn Write, runs: &[query::RunSummary]) -> io::Result<()> {
     let rows: Vec<Vec<String>> = runs
         .iter()
         .map(|r| {
@@ -71,10 +65,10 @@ pub(super) fn runs(out: &mut dyn Write, runs: &[query::RunSummary]) -> Result<()
         ],
         &rows,
     )?;
-    writeln!(out, "{} runs", rows.len()).map_err(|e| e.to_string())
+    writeln!(out, "{} runs", rows.len())
 }
 
-pub(super) fn stats(out: &mut dyn Write, report: &query::StatsReport) -> Result<(), String> {
+pub(super) fn stats(out: &mut dyn Write, report: &query::StatsReport) -> io::Result<()> {
     let rows: Vec<Vec<String>> = report
         .tools
         .iter()
@@ -115,7 +109,7 @@ pub(super) fn stats(out: &mut dyn Write, report: &query::StatsReport) -> Result<
         ],
         &rows,
     )?;
-    writeln!(out).map_err(|e| e.to_string())?;
+    writeln!(out)?;
     let rows: Vec<Vec<String>> = report
         .hottest
         .iter()
@@ -128,13 +122,12 @@ pub(super) fn stats(out: &mut dyn Write, report: &query::StatsReport) -> Result<
             "\n(approximate: percentiles within {}%, hottest counts low by at most {})",
             query::RELATIVE_ERROR * 100.0,
             report.hottest_max_undercount
-        )
-        .map_err(|e| e.to_string())?;
+        )?;
     }
     Ok(())
 }
 
-pub(super) fn loops(out: &mut dyn Write, found: &[query::LoopFinding]) -> Result<(), String> {
+pub(super) fn loops(out: &mut dyn Write, found: &[query::LoopFinding]) -> io::Result<()> {
     let rows: Vec<Vec<String>> = found
         .iter()
         .map(|f| {
@@ -152,14 +145,14 @@ pub(super) fn loops(out: &mut dyn Write, found: &[query::LoopFinding]) -> Result
         &["RUN_ID", "TOOL", "ARGS_HASH", "CALLS", "BLOCKED"],
         &rows,
     )?;
-    writeln!(out, "{} repeated calls", rows.len()).map_err(|e| e.to_string())
+    writeln!(out, "{} repeated calls", rows.len())
 }
 
 pub(super) fn alerts(
     out: &mut dyn Write,
     history: &[(String, AlertChange)],
-    config: &Config,
-) -> Result<(), String> {
+    window_s: f64,
+) -> io::Result<()> {
     let rows: Vec<Vec<String>> = history
         .iter()
         .map(|(ts, c)| {
@@ -177,12 +170,11 @@ pub(super) fn alerts(
         out,
         "{} alert transitions (window {} s)",
         rows.len(),
-        config.alert_window_s
+        window_s
     )
-    .map_err(|e| e.to_string())
 }
 
-pub(super) fn describe(e: &Value) -> [String; 5] {
+fn describe(e: &Value) -> [String; 5] {
     let event = str_field(e, "event").unwrap_or("?");
     let seq = num_field(e, "seq").map_or("-".into(), |n| format!("{n}"));
     let tool = str_field(e, "tool").unwrap_or(event).to_owned();
@@ -267,7 +259,7 @@ pub(super) fn describe(e: &Value) -> [String; 5] {
     ]
 }
 
-pub(super) fn show(out: &mut dyn Write, run_id: &str, events: &[Value]) -> Result<(), String> {
+pub(super) fn show(out: &mut dyn Write, run_id: &str, events: &[Value]) -> io::Result<()> {
     let first = &events[0];
     writeln!(
         out,
@@ -275,8 +267,7 @@ pub(super) fn show(out: &mut dyn Write, run_id: &str, events: &[Value]) -> Resul
         str_field(first, "trace_id").unwrap_or("-"),
         str_field(first, "user_id").unwrap_or("-"),
         str_field(first, "request_id").unwrap_or("-")
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     let rows: Vec<Vec<String>> = events.iter().map(|e| describe(e).to_vec()).collect();
     table(
         out,
@@ -285,66 +276,9 @@ pub(super) fn show(out: &mut dyn Write, run_id: &str, events: &[Value]) -> Resul
     )
 }
 
-pub(super) fn tail(a: &Args, json: bool, out: &mut dyn Write) -> Result<(), String> {
-    let path = a.path(0);
-    let n = a.number("-n", 20)? as usize;
-    let mut last: std::collections::VecDeque<Value> = std::collections::VecDeque::with_capacity(n);
-    for e in events(&path)? {
-        if last.len() == n {
-            last.pop_front();
-        }
-        last.push_back(e);
-    }
-    let print = |out: &mut dyn Write, e: &Value| -> Result<(), String> {
-        if json {
-            emit_json(out, e)
-        } else {
-            let [ts, seq, tool, hash, outcome] = describe(e);
-            let run = str_field(e, "run_id").unwrap_or("-");
-            writeln!(out, "{ts}  {run}  #{seq}  {tool}  {hash}  {outcome}")
-                .map_err(|e| e.to_string())
-        }
-    };
-    for e in &last {
-        print(out, e)?;
-    }
-    if !a.has("-f") && !a.has("--follow") {
-        return Ok(());
-    }
-    // Follow the active file: poll for appended whole lines; reopen on rotation.
-    let active = if path.is_dir() {
-        path.join(crate::writer::ACTIVE_FILE)
-    } else {
-        path.clone()
-    };
-    let mut offset = std::fs::metadata(&active).map(|m| m.len()).unwrap_or(0);
-    loop {
-        out.flush().map_err(|e| e.to_string())?;
-        std::thread::sleep(std::time::Duration::from_millis(200));
-        let len = std::fs::metadata(&active).map(|m| m.len()).unwrap_or(0);
-        if len < offset {
-            offset = 0; // rotated
-        }
-        if len == offset {
-            continue;
-        }
-        let mut f = std::fs::File::open(&active).map_err(|e| e.to_string())?;
-        std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(offset)).map_err(|e| e.to_string())?;
-        let mut reader = std::io::BufReader::new(f);
-        let mut line = Vec::new();
-        while reader
-            .read_until(b'\n', &mut line)
-            .map_err(|e| e.to_string())?
-            > 0
-        {
-            if !line.ends_with(b"\n") {
-                break; // a line still being written: wait for the rest
-            }
-            offset += line.len() as u64;
-            if let Ok(e) = crate::parse::parse_json(&line[..line.len() - 1]) {
-                print(out, &e)?;
-            }
-            line.clear();
-        }
-    }
+/// One event as a line of `tail`.
+pub(super) fn tail_line(out: &mut dyn Write, e: &Value) -> io::Result<()> {
+    let [ts, seq, tool, hash, outcome] = describe(e);
+    let run = str_field(e, "run_id").unwrap_or("-");
+    writeln!(out, "{ts}  {run}  #{seq}  {tool}  {hash}  {outcome}")
 }

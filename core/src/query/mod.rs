@@ -1,16 +1,30 @@
 //! Incident queries over tooltrail logs: runs, a run's timeline, per-tool
-//! stats, loops and alert history. Shared by the CLI and both bindings.
+//! stats, loops and alert history. Shared by the CLI and both bindings: a
+//! [`Query`] (read from argv or a host's options object, `request`) runs
+//! through [`execute`] into an [`Answer`], whose [`Answer::to_value`] is
+//! both the CLI's `--json` and what the bindings return.
 //! Events are streamed. `stats`, `loops` and `alerts` run in bounded memory
 //! (`loops` holds the calls of runs that have not ended yet); `runs` holds
 //! one summary per run and `show` one run's events.
 
+mod answer;
+mod execute;
+mod options;
 mod reader;
+mod request;
 mod sketch;
 mod stats;
 
 use std::collections::{BTreeMap, HashMap};
 
+pub use answer::Answer;
+pub use execute::{execute, query_value, unreadable};
+pub use options::{KeyCase, Opt, OptionSource, ValueOptions, unconvertible_options};
 pub use reader::{EventReader, log_files, num_field, str_field};
+pub use request::{
+    AlertsOptions, DEFAULT_MIN_REPEATS, DEFAULT_PATH, DEFAULT_TAIL_LINES, DEFAULT_TOP,
+    LoopsOptions, QUERY_COMMANDS, Query, ShowOptions, StatsOptions, TailOptions, opt,
+};
 pub use sketch::{EXACT_LATENCIES, HeavyHitters, LatencySketch, RELATIVE_ERROR, percentile};
 pub use stats::{StatsAcc, StatsReport, ToolStats, stats};
 
@@ -19,7 +33,7 @@ use crate::gateway::AlertChange;
 use crate::value::Value;
 
 /// Which runs to list.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunFilter {
     /// Only runs of this user.
     pub user: Option<String>,

@@ -50,7 +50,8 @@ impl StatsAcc {
     pub fn new(top: usize) -> Self {
         Self {
             tools: BTreeMap::new(),
-            pairs: HeavyHitters::new(top.max(10) * PAIRS_PER_ROW),
+            // Saturating: `top` comes from the caller and may be huge.
+            pairs: HeavyHitters::new(top.max(10).saturating_mul(PAIRS_PER_ROW)),
             top,
         }
     }

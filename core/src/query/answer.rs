@@ -1,0 +1,126 @@
+//! What a query found ([`Answer`]) and its JSON value: what `--json` prints
+//! and what the bindings' `Logs` methods return, one shape for both.
+
+use std::collections::VecDeque;
+
+use super::{LoopFinding, RunSummary, StatsReport};
+use crate::gateway::AlertChange;
+use crate::value::Value;
+
+/// The result of [`super::execute`], typed for the CLI's tables.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    /// `runs`: the matching runs in order of first appearance.
+    Runs(Vec<RunSummary>),
+    /// `show`: the run's events in log order (empty for an unknown run).
+    Show {
+        /// The run asked for.
+        run_id: String,
+        /// Its events.
+        events: Vec<Value>,
+    },
+    /// `stats`.
+    Stats(StatsReport),
+    /// `loops`: most repeated first.
+    Loops(Vec<LoopFinding>),
+    /// `alerts`: each level change with its time.
+    Alerts {
+        /// The transitions.
+        history: Vec<(String, AlertChange)>,
+        /// The rules' window in seconds (the table's footer says it).
+        window_s: f64,
+    },
+    /// `tail`: the last events, oldest first.
+    Tail(VecDeque<Value>),
+}
+
+impl Answer {
+    /// The JSON value (`--json`, and the bindings' return value).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Answer::Runs(runs) => Value::Array(runs.iter().map(run_value).collect()),
+            Answer::Show { events, .. } => Value::Array(events.clone()),
+            Answer::Stats(report) => stats_value(report),
+            Answer::Loops(found) => Value::Array(found.iter().map(loop_value).collect()),
+            Answer::Alerts { history, .. } => {
+                Value::Array(history.iter().map(|(ts, c)| alert_value(ts, c)).collect())
+            }
+            Answer::Tail(events) => Value::Array(events.iter().cloned().collect()),
+        }
+    }
+}
+
+fn opt(v: &Option<String>) -> Value {
+    v.as_ref().map_or(Value::Null, |s| Value::String(s.clone()))
+}
+
+fn count(n: u64) -> Value {
+    Value::Number(n as f64)
+}
+
+fn run_value(r: &RunSummary) -> Value {
+    Value::object([
+        ("run_id", Value::String(r.run_id.clone())),
+        ("start", Value::String(r.start.clone())),
+        ("user_id", opt(&r.user_id)),
+        ("request_id", opt(&r.request_id)),
+        ("tool_calls", count(r.tool_calls)),
+        ("errors", count(r.errors)),
+        ("stop_reason", opt(&r.stop_reason)),
+        (
+            "duration_ms",
+            r.duration_ms.map_or(Value::Null, Value::Number),
+        ),
+        ("spend_usd", r.spend_usd.map_or(Value::Null, Value::Number)),
+        (
+            "error_classes",
+            Value::Array(r.error_classes.iter().cloned().map(Value::String).collect()),
+        ),
+    ])
+}
+
+fn stats_value(report: &StatsReport) -> Value {
+    let tools = report.tools.iter().map(|t| {
+        let errors = t.errors.iter().map(|(k, v)| (k.clone(), count(*v)));
+        Value::object([
+            ("tool", Value::String(t.tool.clone())),
+            ("calls", count(t.calls)),
+            ("errors", Value::Object(errors.collect())),
+            ("p50_ms", Value::Number(t.latency_ms[0])),
+            ("p95_ms", Value::Number(t.latency_ms[1])),
+            ("p99_ms", Value::Number(t.latency_ms[2])),
+        ])
+    });
+    let hot = report.hottest.iter().map(|(t, h, n)| {
+        Value::object([
+            ("tool", Value::String(t.clone())),
+            ("args_hash", Value::String(h.clone())),
+            ("calls", count(*n)),
+        ])
+    });
+    Value::object([
+        ("tools", Value::Array(tools.collect())),
+        ("hottest", Value::Array(hot.collect())),
+        ("approximate", Value::Bool(report.approximate)),
+    ])
+}
+
+fn loop_value(f: &LoopFinding) -> Value {
+    Value::object([
+        ("run_id", Value::String(f.run_id.clone())),
+        ("tool", Value::String(f.tool.clone())),
+        ("args_hash", Value::String(f.args_hash.clone())),
+        ("count", count(f.count)),
+        ("blocked", count(f.blocked)),
+    ])
+}
+
+fn alert_value(ts: &str, c: &AlertChange) -> Value {
+    Value::object([
+        ("ts", Value::String(ts.to_owned())),
+        ("rule", Value::from(c.rule)),
+        ("level", Value::from(c.level)),
+        ("value", Value::Number(c.value)),
+        ("threshold", Value::Number(c.threshold)),
+    ])
+}

@@ -1,0 +1,74 @@
+//! Runs a [`Query`] against a log location: the one entry point of the CLI
+//! and of both bindings' `Logs`.
+
+use std::collections::VecDeque;
+use std::path::Path;
+
+use super::options::KeyCase;
+use super::{Answer, EventReader, Query};
+use crate::error::Error;
+use crate::value::Value;
+
+/// Runs `query` over the logs at `path` (a directory of rotated files, or
+/// one file). Logs that cannot be opened or read to the end are an
+/// [`Error::Query`], never an empty answer.
+pub fn execute(path: &Path, query: &Query) -> Result<Answer, Error> {
+    let mut reader = EventReader::open(path).map_err(|e| unreadable(path, &e))?;
+    let events = reader.by_ref();
+    let answer = match query {
+        Query::Runs(filter) => Answer::Runs(super::runs(events, filter)),
+        Query::Show(o) => Answer::Show {
+            run_id: o.run_id.clone(),
+            events: super::timeline(events, &o.run_id),
+        },
+        Query::Stats(o) => Answer::Stats(super::stats(events, saturating_usize(o.top))),
+        Query::Loops(o) => Answer::Loops(super::loops(events, o.min)),
+        Query::Alerts(o) => Answer::Alerts {
+            history: super::alert_history(events, &o.config),
+            window_s: o.config.alert_window_s,
+        },
+        Query::Tail(o) => Answer::Tail(last(events, saturating_usize(o.lines))),
+    };
+    reader.finish().map_err(|e| unreadable(path, &e))?;
+    Ok(answer)
+}
+
+/// What the bindings' `Logs` methods call: the query `command` with a host's
+/// options object (converted; keys spelled as `case` says) over the logs at
+/// `path`, as the JSON value `tooltrail COMMAND --json` prints.
+pub fn query_value(
+    path: &Path,
+    command: &str,
+    options: &Value,
+    case: KeyCase,
+) -> Result<Value, Error> {
+    let query = Query::from_value(command, options, case)?;
+    Ok(execute(path, &query)?.to_value())
+}
+
+/// The error for logs that cannot be read (the CLI prints this message).
+pub fn unreadable(path: &Path, e: &std::io::Error) -> Error {
+    Error::Query {
+        message: format!("cannot read logs at {}: {e}", path.display()),
+    }
+}
+
+fn saturating_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// The last `n` events, in bounded memory.
+fn last(events: impl Iterator<Item = Value>, n: usize) -> VecDeque<Value> {
+    // Not `with_capacity(n)`: `n` comes from the caller and may be huge.
+    let mut kept = VecDeque::new();
+    if n == 0 {
+        return kept;
+    }
+    for e in events {
+        if kept.len() == n {
+            kept.pop_front();
+        }
+        kept.push_back(e);
+    }
+    kept
+}

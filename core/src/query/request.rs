@@ -1,0 +1,230 @@
+//! The typed query API: one [`Query`] per command with a struct of options,
+//! the defaults defined here once, read from the command line (`cli::args`)
+//! or from a host's options object ([`Query::from_value`]).
+
+use super::RunFilter;
+use super::options::{KeyCase, Opt, OptionSource, ValueOptions};
+use crate::config::Config;
+use crate::error::Error;
+use crate::value::Value;
+
+/// Where the logs are when no path is given: the writer's default directory.
+pub const DEFAULT_PATH: &str = crate::writer::DEFAULT_DIR;
+/// `stats`: how many hottest `(tool, args_hash)` pairs are reported.
+pub const DEFAULT_TOP: u64 = 10;
+/// `loops`: how many identical calls in a run count as a loop.
+pub const DEFAULT_MIN_REPEATS: u64 = 3;
+/// `tail`: how many of the last events are shown.
+pub const DEFAULT_TAIL_LINES: u64 = 20;
+
+/// The options, each with its host key and its CLI flag.
+pub mod opt {
+    use super::Opt;
+
+    /// `runs`: only runs of this user.
+    pub const USER: Opt = Opt {
+        key: "user",
+        flag: "--user",
+    };
+    /// `runs`: only runs of this request.
+    pub const REQUEST: Opt = Opt {
+        key: "request",
+        flag: "--request",
+    };
+    /// `runs`: only runs that started at or after this time.
+    pub const SINCE: Opt = Opt {
+        key: "since",
+        flag: "--since",
+    };
+    /// `runs`: only runs that started before this time.
+    pub const UNTIL: Opt = Opt {
+        key: "until",
+        flag: "--until",
+    };
+    /// `runs`: only runs that stopped for this reason.
+    pub const STOP_REASON: Opt = Opt {
+        key: "stop_reason",
+        flag: "--stop-reason",
+    };
+    /// `runs`: only runs that called this tool.
+    pub const TOOL: Opt = Opt {
+        key: "tool",
+        flag: "--tool",
+    };
+    /// `runs`: only runs with a failure of this class.
+    pub const ERROR_CLASS: Opt = Opt {
+        key: "error_class",
+        flag: "--error-class",
+    };
+    /// `show`: the run (a positional argument on the command line).
+    pub const RUN_ID: Opt = Opt {
+        key: "run_id",
+        flag: "RUN_ID",
+    };
+    /// `stats`: hottest pairs reported.
+    pub const TOP: Opt = Opt {
+        key: "top",
+        flag: "--top",
+    };
+    /// `loops`: repeats that count as a loop.
+    pub const MIN: Opt = Opt {
+        key: "min",
+        flag: "--min",
+    };
+    /// `alerts`: the alert rules (a YAML file).
+    pub const CONFIG: Opt = Opt {
+        key: "config",
+        flag: "--config",
+    };
+    /// `tail`: events shown.
+    pub const LINES: Opt = Opt {
+        key: "lines",
+        flag: "-n",
+    };
+}
+
+/// `show`: one run's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShowOptions {
+    /// The run.
+    pub run_id: String,
+}
+
+/// `stats`: per-tool numbers and the hottest pairs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatsOptions {
+    /// How many hottest `(tool, args_hash)` pairs to report.
+    pub top: u64,
+}
+
+impl Default for StatsOptions {
+    fn default() -> Self {
+        Self { top: DEFAULT_TOP }
+    }
+}
+
+/// `loops`: identical calls repeated within a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoopsOptions {
+    /// Identical calls in one run that count as a loop.
+    pub min: u64,
+}
+
+impl Default for LoopsOptions {
+    fn default() -> Self {
+        Self {
+            min: DEFAULT_MIN_REPEATS,
+        }
+    }
+}
+
+/// `alerts`: the alert rules replayed over the logs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AlertsOptions {
+    /// The rules and window (`Config::default()`: SPEC §5's thresholds).
+    pub config: Config,
+}
+
+/// `tail`: the last events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TailOptions {
+    /// How many.
+    pub lines: u64,
+}
+
+impl Default for TailOptions {
+    fn default() -> Self {
+        Self {
+            lines: DEFAULT_TAIL_LINES,
+        }
+    }
+}
+
+/// A query over tooltrail logs: what `tooltrail COMMAND` and the bindings'
+/// `Logs` methods ask. Run it with [`super::execute`].
+// `Alerts` holds a whole `Config`; a query is built once per command, so
+// boxing it would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Query {
+    /// Runs matching a filter (`tooltrail runs`, `Logs.runs`).
+    Runs(RunFilter),
+    /// One run's events (`tooltrail show`, `Logs.timeline`).
+    Show(ShowOptions),
+    /// Per-tool numbers (`tooltrail stats`, `Logs.stats`).
+    Stats(StatsOptions),
+    /// Repeated identical calls (`tooltrail loops`, `Logs.loops`).
+    Loops(LoopsOptions),
+    /// Alert history (`tooltrail alerts`, `Logs.alerts`).
+    Alerts(AlertsOptions),
+    /// The last events (`tooltrail tail`, without `-f`).
+    Tail(TailOptions),
+}
+
+/// The commands [`Query::read`] knows, for its error message.
+pub const QUERY_COMMANDS: [&str; 6] = ["runs", "show", "stats", "loops", "alerts", "tail"];
+
+impl Query {
+    /// Reads the query `command` with options from `src`; absent options
+    /// take the defaults above.
+    pub fn read(command: &str, src: &mut dyn OptionSource) -> Result<Self, Error> {
+        let query = match command {
+            "runs" => Query::Runs(RunFilter::read(src)?),
+            "show" => Query::Show(ShowOptions {
+                run_id: src
+                    .text(opt::RUN_ID)?
+                    .ok_or_else(|| src.missing(command, opt::RUN_ID))?,
+            }),
+            "stats" => Query::Stats(StatsOptions {
+                top: src.count(opt::TOP)?.unwrap_or(DEFAULT_TOP),
+            }),
+            "loops" => Query::Loops(LoopsOptions {
+                min: src.count(opt::MIN)?.unwrap_or(DEFAULT_MIN_REPEATS),
+            }),
+            "alerts" => Query::Alerts(AlertsOptions::read(src)?),
+            "tail" => Query::Tail(TailOptions {
+                lines: src.count(opt::LINES)?.unwrap_or(DEFAULT_TAIL_LINES),
+            }),
+            other => {
+                return Err(Error::invalid_argument(
+                    "command",
+                    format!("{other:?} is not a query ({})", QUERY_COMMANDS.join(", ")),
+                ));
+            }
+        };
+        src.finish(command)?;
+        Ok(query)
+    }
+
+    /// Reads the query `command` from a host's options object (converted to
+    /// a [`Value`]; `null` for none) whose keys are spelled as `case` says.
+    /// A key the command does not take, or a value of the wrong type, is an
+    /// [`Error::InvalidArgument`] naming the key.
+    pub fn from_value(command: &str, options: &Value, case: KeyCase) -> Result<Self, Error> {
+        Self::read(command, &mut ValueOptions::new(options, case)?)
+    }
+}
+
+impl RunFilter {
+    /// The `runs` filters from `src` (also `report`'s).
+    pub fn read(src: &mut dyn OptionSource) -> Result<Self, Error> {
+        Ok(Self {
+            user: src.text(opt::USER)?,
+            request: src.text(opt::REQUEST)?,
+            since: src.text(opt::SINCE)?,
+            until: src.text(opt::UNTIL)?,
+            stop_reason: src.text(opt::STOP_REASON)?,
+            tool: src.text(opt::TOOL)?,
+            error_class: src.text(opt::ERROR_CLASS)?,
+        })
+    }
+}
+
+impl AlertsOptions {
+    /// The alert rules from `src` (also `report`'s).
+    pub fn read(src: &mut dyn OptionSource) -> Result<Self, Error> {
+        Ok(Self {
+            config: src.config(opt::CONFIG)?.unwrap_or_default(),
+        })
+    }
+}

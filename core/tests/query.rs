@@ -1,0 +1,129 @@
+//! The typed query API (`query::execute`, `query::query_value`): the same
+//! answers as the CLI's `--json`, host options that name the key when they
+//! are wrong, and logs that cannot be read reported as such, never as "no
+//! runs".
+
+use std::path::Path;
+
+use tooltrail_core::query::{self, KeyCase, Query};
+use tooltrail_core::{Error, ErrorCode, Value, cli, parse_json};
+
+const RUNS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../tests/vectors/gateway/runs.expected.jsonl"
+);
+const BASIC: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../tests/vectors/gateway/basic.expected.jsonl"
+);
+
+fn cli_json(args: &[&str]) -> Value {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::new();
+    assert_eq!(cli::run(&args, &mut &b""[..], &mut out), 0, "{args:?}");
+    parse_json(String::from_utf8(out).unwrap().trim_end().as_bytes()).unwrap()
+}
+
+fn host(command: &str, path: &str, options: Value) -> Result<Value, Error> {
+    query::query_value(Path::new(path), command, &options, KeyCase::Snake)
+}
+
+#[test]
+fn host_queries_answer_what_the_cli_prints() {
+    let stop = Value::object([("stop_reason", Value::from("max_spend"))]);
+    assert_eq!(
+        host("runs", RUNS, stop).unwrap(),
+        cli_json(&["runs", RUNS, "--stop-reason", "max_spend", "--json"])
+    );
+    assert_eq!(
+        host("runs", RUNS, Value::Null).unwrap(),
+        cli_json(&["runs", RUNS, "--json"])
+    );
+    let run = Value::object([("run_id", Value::from("run-loop"))]);
+    assert_eq!(
+        host("show", RUNS, run).unwrap(),
+        cli_json(&["show", "run-loop", RUNS, "--json"])
+    );
+    let top = Value::object([("top", Value::Number(1.0))]);
+    assert_eq!(
+        host("stats", BASIC, top).unwrap(),
+        cli_json(&["stats", BASIC, "--top", "1", "--json"])
+    );
+    assert_eq!(
+        host("loops", RUNS, Value::Null).unwrap(),
+        cli_json(&["loops", RUNS, "--json"])
+    );
+    assert_eq!(
+        host("alerts", BASIC, Value::Null).unwrap(),
+        cli_json(&["alerts", BASIC, "--json"])
+    );
+    // An unknown run is an empty timeline for a program (the CLI says so
+    // in words instead).
+    let nope = Value::object([("run_id", Value::from("no-such-run"))]);
+    assert_eq!(host("show", RUNS, nope).unwrap(), Value::Array(vec![]));
+}
+
+#[test]
+fn alerts_take_settings_as_an_object_and_name_bad_config_keys() {
+    let settings = parse_json(
+        br#"{"logging": {"alerts": {"timeout_rate": null, "validation_fail_rate": null}}}"#,
+    )
+    .unwrap();
+    let options = Value::object([("config", settings)]);
+    let only_p95 = host("alerts", BASIC, options).unwrap();
+    assert_eq!(only_p95, Value::Array(vec![]));
+    let bad = parse_json(br#"{"logging": {"alerts": {"window": 1}}}"#).unwrap();
+    match host("alerts", BASIC, Value::object([("config", bad)])) {
+        Err(Error::Config(e)) => assert_eq!(e.key, "logging.alerts.window"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn unknown_keys_and_wrong_types_name_the_key() {
+    let err = host(
+        "stats",
+        BASIC,
+        Value::object([("bogus", Value::Number(1.0))]),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidArgument);
+    assert!(
+        matches!(&err, Error::InvalidArgument { key, .. } if key == "bogus"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("stats takes top"), "{err}");
+    let err = host("runs", RUNS, Value::object([("user", Value::Number(7.0))])).unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidArgument { key, .. } if key == "user"),
+        "{err}"
+    );
+}
+
+#[test]
+fn logs_that_cannot_be_read_are_an_error_not_an_empty_answer() {
+    let missing = host("runs", "/nonexistent/logs", Value::Null).unwrap_err();
+    assert_eq!(missing.code(), ErrorCode::QueryError);
+    assert!(
+        missing.to_string().contains("/nonexistent/logs"),
+        "{missing}"
+    );
+
+    // A log directory whose files cannot all be read (here a directory
+    // where a file is expected: read(2) fails with EISDIR, even for root).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(RUNS, dir.path().join("tooltrail.1.jsonl")).unwrap();
+    std::fs::create_dir(dir.path().join("tooltrail.jsonl")).unwrap();
+    let path = dir.path().to_str().unwrap();
+    for command in ["runs", "stats", "loops", "alerts", "tail"] {
+        let err = host(command, path, Value::Null).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::QueryError, "{command}: {err}");
+        assert!(err.to_string().contains("tooltrail.jsonl"), "{err}");
+    }
+    let query = Query::read(
+        "runs",
+        &mut query::ValueOptions::new(&Value::Null, KeyCase::Snake).unwrap(),
+    )
+    .unwrap();
+    assert!(query::execute(dir.path(), &query).is_err());
+}
