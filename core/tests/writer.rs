@@ -376,15 +376,36 @@ fn bad_settings_name_the_key() {
 }
 
 #[test]
-fn close_is_idempotent_and_later_events_are_counted_as_closed() {
+fn close_is_idempotent_and_later_events_are_written_synchronously() {
+    // An exit handler that runs after the writer's exit hook still logs: the
+    // line is written on the caller's thread, not lost (issue 13 item 2).
     let (writer, sink) = memory_writer(|_| {});
     writer.event("a", &Value::Null).unwrap();
     assert!(writer.close(LONG));
     assert!(writer.close(LONG));
-    assert!(!writer.event("late", &Value::Null).unwrap());
+    assert!(writer.event("late", &Value::Null).unwrap());
     let stats = writer.stats();
-    assert_eq!((stats.written, stats.dropped_closed), (1, 1));
-    assert_eq!(sink.lines().len(), 1);
+    assert_eq!((stats.written, stats.dropped_closed), (2, 0));
+    let lines = sink.lines();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[1].contains("\"event\":\"late\""));
+}
+
+#[test]
+fn a_late_event_that_cannot_be_written_is_counted_as_closed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("logs");
+    let writer = EventWriter::new(WriterConfig {
+        sink: SinkSpec::Dir(DirSinkConfig::new(&dir)),
+        ..WriterConfig::default()
+    })
+    .unwrap();
+    assert!(writer.close(LONG));
+    // The directory becomes a file: no sink can be opened there any more.
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::write(&dir, "not a directory").unwrap();
+    assert!(!writer.event("late", &Value::Null).unwrap());
+    assert_eq!(writer.stats().dropped_closed, 1);
 }
 
 #[test]

@@ -54,6 +54,21 @@ test('natural end without close', () => {
   assertAll(dir, { main: N })
 })
 
+test("'exit' handlers in either order keep their events", () => {
+  // A process.on('exit') handler added after the writer runs after the
+  // writer's own hook closed it; before, its event was dropped as `closed`
+  // without a trace. Now both orders reach the file (issue 13 item 2).
+  const body = `
+    process.on('exit', () => w.event('e', { who: 'late_handler', i: 0 }))
+    emit(1000)`
+  const early = `process.on('exit', () => w.event('e', { who: 'early_handler', i: 0 }));`
+  const dir = path.join(tmpdir(), 'logs')
+  const r = spawnSync(process.execPath, ['-e', early + PRELUDE + body, dir], { cwd: ROOT, encoding: 'utf8', timeout: 60000 })
+  assert.equal(r.status, 0, r.stderr)
+  assert.equal(r.stderr, '')
+  assertAll(dir, { main: 1000, late_handler: 1, early_handler: 1 })
+})
+
 test('process.exit(3) keeps the exit code', () => {
   const { r, dir } = runChild(`emit(${N}); process.exit(3)`)
   assert.equal(r.status, 3, r.stderr)

@@ -179,3 +179,22 @@ def test_files_are_private(tmp_path):
     assert r.returncode == 0, r.stderr
     for f in (tmp_path / "logs").glob("*.jsonl"):
         assert f.stat().st_mode & 0o777 == 0o600
+
+
+def test_exit_handlers_in_either_order_keep_their_events(tmp_path):
+    # An atexit handler registered before the writer runs after the writer's
+    # exit hook closed it; before, its event was dropped as `closed` without
+    # a trace. Now both orders reach the file (issue 13 item 2).
+    code = textwrap.dedent("""
+        import atexit, sys, tooltrail
+        atexit.register(lambda: w.event("e", {"who": "early_handler", "i": 0}))
+        w = tooltrail.EventWriter(path=sys.argv[1], flush_interval=1.0, batch_events=100_000)
+        atexit.register(lambda: w.event("e", {"who": "late_handler", "i": 0}))
+        for i in range(1000):
+            w.event("e", {"who": "main", "i": i})
+    """)
+    r = subprocess.run([sys.executable, "-c", code, str(tmp_path / "logs")],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+    assert_all_events(tmp_path, {"main": 1000, "early_handler": 1, "late_handler": 1})

@@ -51,6 +51,10 @@ struct Shared {
     close_outcome: AtomicU8,
     /// The OTLP fan-out: the same lines, its own queue and thread.
     otlp: Option<Exporter>,
+    /// After `close()`: the sink late lines are written to synchronously.
+    late: Mutex<Option<Box<dyn Sink>>>,
+    /// Whether a late line could not be written and stderr was told.
+    late_failed: AtomicBool,
 }
 
 /// One worker's channels; replaced wholesale in a forked child.
@@ -85,6 +89,8 @@ impl EventWriter {
                 closed: AtomicBool::new(false),
                 close_outcome: AtomicU8::new(0),
                 otlp,
+                late: Mutex::new(None),
+                late_failed: AtomicBool::new(false),
             }),
         })
     }
@@ -103,6 +109,38 @@ impl EventWriter {
         Ok(self.write_line(line))
     }
 
+    /// A line logged after `close()`: at exit, a handler that runs after the
+    /// writer's exit hook (an `atexit` registered earlier, a later
+    /// `process.on('exit')`) still logs `run_end`. The worker is gone, so the
+    /// line is written synchronously, on the caller's thread, to a sink of
+    /// the same spec (the directory sink's lock keeps lines whole). Only if
+    /// that fails is it dropped as `closed`, counted and said once on stderr.
+    fn write_late(&self, line: &[u8], counters: &Counters) -> bool {
+        let mut late = self.shared.late.lock().unwrap_or_else(|e| e.into_inner());
+        // OTLP has its own exporter (closed too); a sink of its kind is not
+        // ours to open here.
+        if late.is_none() && !matches!(self.shared.config.sink, SinkSpec::Otlp(_)) {
+            *late = self.shared.config.sink.open().ok();
+        }
+        let written = late
+            .as_mut()
+            .is_some_and(|sink| sink.write_batch(line).and_then(|()| sink.flush()).is_ok());
+        if written {
+            counters.accepted.fetch_add(1, Relaxed);
+            counters.written.fetch_add(1, Relaxed);
+            return true;
+        }
+        counters.count_drop(DropReason::Closed, 1);
+        if !self.shared.late_failed.swap(true, Relaxed) {
+            eprintln!(
+                "tooltrail: an event logged after the writer closed could not be written to {}; \
+                 it and any later ones are counted in stats() as dropped `closed`",
+                format_args!("{:?}", self.shared.config.sink)
+            );
+        }
+        false
+    }
+
     /// Enqueues one complete, `\n`-terminated line. Never blocks unless
     /// [`Overflow::Block`] is configured. Returns whether it was accepted by
     /// the local sink's queue (the OTLP export queue, if any, never blocks
@@ -114,8 +152,7 @@ impl EventWriter {
         let running = self.running();
         let counters = &running.counters;
         if self.shared.closed.load(Relaxed) {
-            counters.count_drop(DropReason::Closed, 1);
-            return false;
+            return self.write_late(&line, counters);
         }
         let len = line.len();
         let limit = self.shared.config.queue_bytes;
