@@ -198,3 +198,50 @@ def test_exit_handlers_in_either_order_keep_their_events(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
     assert_all_events(tmp_path, {"main": 1000, "early_handler": 1, "late_handler": 1})
+
+
+@pytest.mark.parametrize("variant", ["pool", "pool_with", "process", "executor"])
+def test_writers_made_in_multiprocessing_children_keep_every_event(tmp_path, variant):
+    # The parent has no writer at fork time; each child makes one and keeps it
+    # global (the usual Pool-worker pattern). Before, 45-100% of the children's
+    # events were lost: the child's writer had no hook for os._exit (issue 13
+    # item 1).
+    code = textwrap.dedent("""
+        import multiprocessing, sys, tooltrail
+        from concurrent.futures import ProcessPoolExecutor
+        D = sys.argv[1]
+        W = None
+        def work(k):
+            global W
+            if W is None:
+                W = tooltrail.EventWriter(D, flush_interval=1.0, batch_events=100_000)
+            for i in range(1000):
+                W.event("e", {"who": f"k{k}", "i": i})
+            return k
+        if __name__ == "__main__":
+            ctx = multiprocessing.get_context("fork")
+            variant = sys.argv[2]
+            if variant == "pool":
+                p = ctx.Pool(2)
+                p.map(work, range(4))
+                p.close()
+                p.join()
+            elif variant == "pool_with":
+                with ctx.Pool(2) as p:  # __exit__ terminates the workers (SIGTERM)
+                    p.map(work, range(4))
+            elif variant == "process":
+                ps = [ctx.Process(target=work, args=(k,)) for k in range(4)]
+                for p in ps:
+                    p.start()
+                for p in ps:
+                    p.join()
+            else:
+                with ProcessPoolExecutor(2, mp_context=ctx) as ex:
+                    list(ex.map(work, range(4)))
+    """)
+    script = tmp_path / "mp_children.py"
+    script.write_text(code)
+    r = subprocess.run([sys.executable, str(script), str(tmp_path / "logs"), variant],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert_all_events(tmp_path, {f"k{k}": 1000 for k in range(4)})

@@ -83,9 +83,15 @@ def _install() -> None:
     atexit.register(close_all)
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(before=flush_all)
+    import multiprocessing
     import multiprocessing.util as mpu
 
     mpu.register_after_fork(_mp_hook, _after_multiprocessing_fork)
+    # A writer first made inside a multiprocessing child (a Pool worker that
+    # keeps a global writer) gets the same exit hook as one inherited across
+    # fork: these children end with os._exit, which skips atexit.
+    if multiprocessing.parent_process() is not None:
+        mpu.Finalize(None, close_all, exitpriority=100)
     _install_signal_handlers()
 
 
