@@ -245,3 +245,26 @@ def test_writers_made_in_multiprocessing_children_keep_every_event(tmp_path, var
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert_all_events(tmp_path, {f"k{k}": 1000 for k in range(4)})
+
+
+def test_sigterm_flushes_a_writer_first_made_in_another_thread(tmp_path):
+    # The first writer is made in a worker thread, where Python cannot install
+    # signal handlers; before, SIGTERM then lost the queued batch (issue 13
+    # item 6). Importing tooltrail in the main thread installs them.
+    code = textwrap.dedent(f"""
+        import sys, threading, time, tooltrail
+        def work():
+            w = tooltrail.EventWriter(path=sys.argv[1], flush_interval=1.0, batch_events=100_000)
+            for i in range({N}):
+                w.event("e", {{"who": "thread", "i": i}})
+            print("ready", flush=True)
+        threading.Thread(target=work).start()
+        time.sleep(30)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "logs")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGTERM, err
+    assert_all_events(tmp_path, {"thread": N})

@@ -102,3 +102,10 @@ def track(writer: "EventWriter") -> None:
     # A writer made in a process whose first writer came from another thread
     # still gets signal handlers once the main thread makes one.
     _install_signal_handlers()
+
+
+# Signal handlers can only be installed from the main thread, and the first
+# writer may be made in another one: install them at import (usually in the
+# main thread). With no writer they only re-raise the default action; an app
+# handler installed later replaces them, and one installed earlier is kept.
+_install_signal_handlers()
