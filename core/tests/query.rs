@@ -127,3 +127,50 @@ fn logs_that_cannot_be_read_are_an_error_not_an_empty_answer() {
     .unwrap();
     assert!(query::execute(dir.path(), &query).is_err());
 }
+
+/// Special files named `*.jsonl` are refused, not read forever or waited on
+/// (issue 13 item 13): a FIFO blocked the open, `/dev/zero` exhausted memory.
+#[test]
+fn special_files_in_the_log_dir_are_an_error_not_a_hang() {
+    use tooltrail_core::query::EventReader;
+    for make in ["fifo", "zero"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("tooltrail.jsonl");
+        if make == "fifo" {
+            let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        } else {
+            std::os::unix::fs::symlink("/dev/zero", &p).unwrap();
+        }
+        let err = EventReader::open(tmp.path()).err().expect(make);
+        assert!(
+            err.to_string().contains("not a regular file"),
+            "{make}: {err}"
+        );
+    }
+}
+
+/// A line longer than the cap is skipped and counted; the lines after it are read.
+#[test]
+fn an_overlong_line_is_skipped_and_counted() {
+    use tooltrail_core::query::{EventReader, MAX_LINE_BYTES};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = String::from("{\"event\":\"a\"}\n{\"event\":\"");
+    text.push_str(&"x".repeat(MAX_LINE_BYTES + 10));
+    text.push_str("\"}\n{\"event\":\"b\"}\n");
+    std::fs::write(tmp.path().join("tooltrail.jsonl"), text).unwrap();
+    let mut reader = EventReader::open(tmp.path()).unwrap();
+    let names: Vec<_> = reader
+        .by_ref()
+        .map(|e| e.get("event").cloned().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            tooltrail_core::Value::from("a"),
+            tooltrail_core::Value::from("b")
+        ]
+    );
+    assert_eq!(reader.skipped, 1);
+    reader.finish().unwrap();
+}

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 pub use answer::Answer;
 pub use execute::{execute, query_value, unreadable};
 pub use options::{KeyCase, Opt, OptionSource, ValueOptions, unconvertible_options};
-pub use reader::{EventReader, log_files, num_field, str_field};
+pub use reader::{EventReader, MAX_LINE_BYTES, log_files, num_field, str_field};
 pub use request::{
     AlertsOptions, DEFAULT_MIN_REPEATS, DEFAULT_PATH, DEFAULT_TAIL_LINES, DEFAULT_TOP,
     LoopsOptions, QUERY_COMMANDS, Query, ShowOptions, StatsOptions, TailOptions, opt,

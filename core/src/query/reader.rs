@@ -67,7 +67,7 @@ impl EventReader {
     pub fn open(path: &Path) -> io::Result<Self> {
         let files = log_files(path)?
             .into_iter()
-            .map(|p| match File::open(&p) {
+            .map(|p| match open_regular(&p) {
                 Ok(f) => Ok((p, f)),
                 Err(e) => Err(in_file(path, &p, e)),
             })
@@ -86,6 +86,55 @@ impl EventReader {
     /// the stream otherwise.
     pub fn finish(&mut self) -> io::Result<()> {
         self.error.take().map_or(Ok(()), Err)
+    }
+}
+
+/// The longest line read; a longer one (a `*.jsonl` that is really
+/// `/dev/zero`-like garbage, or a corrupt file) is skipped and counted rather
+/// than held in memory whole.
+pub const MAX_LINE_BYTES: usize = 16 << 20;
+
+/// Opens a file only if it is a regular one (after symlinks): a FIFO named
+/// `*.jsonl` would block the open forever, a device read endlessly.
+fn open_regular(path: &Path) -> io::Result<File> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file (a FIFO, socket or device); tooltrail reads only regular files",
+        ));
+    }
+    File::open(path)
+}
+
+/// Reads one line into `line` (without holding more than
+/// [`MAX_LINE_BYTES`] of it): `Ok(None)` at the end, `Ok(Some(true))` for a
+/// line that fit, `Ok(Some(false))` for one that was too long (consumed and
+/// dropped).
+fn read_line_capped(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<Option<bool>> {
+    let mut fits = true;
+    let mut any = false;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(any.then_some(fits));
+        }
+        any = true;
+        let (chunk, done) = match buf.iter().position(|b| *b == b'\n') {
+            Some(i) => (&buf[..=i], true),
+            None => (buf, false),
+        };
+        let n = chunk.len();
+        if fits && line.len() + n <= MAX_LINE_BYTES {
+            line.extend_from_slice(chunk);
+        } else {
+            fits = false;
+            line.clear();
+        }
+        reader.consume(n);
+        if done {
+            return Ok(Some(fits));
+        }
     }
 }
 
@@ -112,17 +161,20 @@ impl Iterator for EventReader {
             }
             let (path, reader) = self.current.as_mut().expect("opened");
             self.line.clear();
-            match reader.read_until(b'\n', &mut self.line) {
-                Ok(0) => self.current = None,
+            match read_line_capped(reader, &mut self.line) {
+                Ok(None) => self.current = None,
                 Err(e) => {
                     self.error = Some(in_file(&self.root, path, e));
                     self.current = None;
                     return None;
                 }
-                Ok(_) => match parse_json(self.line.strip_suffix(b"\n").unwrap_or(&self.line)) {
-                    Ok(v @ Value::Object(_)) => return Some(v),
-                    _ => self.skipped += 1,
-                },
+                Ok(Some(false)) => self.skipped += 1,
+                Ok(Some(true)) => {
+                    match parse_json(self.line.strip_suffix(b"\n").unwrap_or(&self.line)) {
+                        Ok(v @ Value::Object(_)) => return Some(v),
+                        _ => self.skipped += 1,
+                    }
+                }
             }
         }
     }
