@@ -2,6 +2,7 @@
 //! outcome back, map errors. `acall` lives in Python (`tooltrail/__init__.py`)
 //! on top of `_begin` / `_finish_ok` / `_finish_err`.
 
+use std::mem::ManuallyDrop;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -17,7 +18,8 @@ use crate::host::failure_facts;
 use crate::writer::PyEventWriter;
 
 enum Logger {
-    Native(EventWriter),
+    // ManuallyDrop: see `Drop for PyToolGateway`.
+    Native(ManuallyDrop<EventWriter>),
     Host(Py<PyAny>),
 }
 
@@ -37,6 +39,20 @@ pub struct PyToolGateway {
     logger: Logger,
     logger_failed: AtomicBool,
     on_alert: Option<Py<PyAny>>,
+}
+
+impl Drop for PyToolGateway {
+    fn drop(&mut self) {
+        if let Logger::Native(w) = &mut self.logger {
+            // SAFETY: taken once, here; the logger is never used again.
+            let w = unsafe { ManuallyDrop::take(w) };
+            // The gateway may hold the writer's last handle, whose drop waits
+            // for the worker: not while holding the GIL.
+            if !w.is_closed() {
+                Python::attach(|py| py.detach(move || drop(w)));
+            }
+        }
+    }
 }
 
 impl PyToolGateway {
@@ -120,9 +136,11 @@ impl PyToolGateway {
             .map(|k| k.extract::<String>())
             .collect::<PyResult<_>>()?;
         let logger = match logger {
-            None => Logger::Native(EventWriter::new(tooltrail_core::WriterConfig::default()).py()?),
+            None => Logger::Native(ManuallyDrop::new(
+                EventWriter::new(tooltrail_core::WriterConfig::default()).py()?,
+            )),
             Some(l) => match l.cast::<PyEventWriter>() {
-                Ok(w) => Logger::Native(w.get().core().clone()),
+                Ok(w) => Logger::Native(ManuallyDrop::new(w.get().core().clone())),
                 Err(_) => Logger::Host(l.unbind()),
             },
         };

@@ -1,6 +1,8 @@
 //! `tooltrail.EventWriter`: the core writer behind a Python class.
 //! Exit, fork and signal hooks are registered by `tooltrail/_lifecycle.py`.
 
+use std::mem::ManuallyDrop;
+
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use tooltrail_core::otlp::{OtlpDropReason, OtlpStats};
@@ -13,7 +15,9 @@ use crate::errors::ResultExt;
 /// Non-blocking, batched JSONL event writer (see docs/writer.md).
 #[pyclass(name = "EventWriter", module = "tooltrail", frozen, weakref, subclass)]
 pub struct PyEventWriter {
-    inner: EventWriter,
+    // ManuallyDrop: the last handle's drop may wait for the worker (up to
+    // close_timeout on a stalled sink), which `Drop` below does without the GIL.
+    inner: ManuallyDrop<EventWriter>,
 }
 
 /// The exporter's counters as a dict (`stats()["otlp"]`).
@@ -32,6 +36,19 @@ fn otlp_stats<'py>(py: Python<'py>, o: &OtlpStats) -> PyResult<Bound<'py, PyDict
     d.set_item("retries", o.retries)?;
     d.set_item("queued", o.queued)?;
     Ok(d)
+}
+
+impl Drop for PyEventWriter {
+    fn drop(&mut self) {
+        // SAFETY: `inner` is taken once, here, and never used again.
+        let inner = unsafe { ManuallyDrop::take(&mut self.inner) };
+        if inner.is_closed() {
+            return; // nothing to wait for (the exit hooks closed it)
+        }
+        // Dropping the last handle closes the writer and waits for its worker:
+        // let other Python threads run meanwhile.
+        Python::attach(|py| py.detach(move || drop(inner)));
+    }
 }
 
 impl PyEventWriter {
@@ -83,7 +100,9 @@ impl PyEventWriter {
         };
         let config = options.into_config().py()?;
         let inner = py.detach(|| EventWriter::new(config)).py()?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner: ManuallyDrop::new(inner),
+        })
     }
 
     /// Enqueues one event; returns False if it was dropped (counted).
