@@ -158,3 +158,45 @@ fn a_truncated_last_line_is_tolerated() {
     let all = json(&["runs", dir.path().to_str().unwrap(), "--json"]);
     assert_eq!(list(&all).len(), 8);
 }
+
+/// Logs that say they are incomplete (malformed lines, `writer_dropped`
+/// reports) make every query say so on stderr, and the report in its header
+/// (issue 13 item 14): before, only the report counted skipped lines.
+#[test]
+fn an_incomplete_record_is_said_by_every_query_and_the_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = std::fs::read_to_string(RUNS).unwrap();
+    text.push_str("{\"cut\":\n");
+    text.push_str(r#"{"v":1,"ts":"2026-11-24T19:59:00.000000Z","event":"writer_dropped","run_id":null,"trace_id":null,"span_id":null,"request_id":null,"user_id":null,"count":120,"reason":"queue_full"}"#);
+    text.push('\n');
+    let file = tmp.path().join("tooltrail.jsonl");
+    std::fs::write(&file, text).unwrap();
+    let exe = env!("CARGO_BIN_EXE_tooltrail");
+    let dir = tmp.path().to_str().unwrap();
+    for args in [
+        vec!["runs", dir],
+        vec!["runs", dir, "--json"],
+        vec!["stats", dir],
+        vec!["loops", dir],
+        vec!["tail", dir],
+    ] {
+        let out = std::process::Command::new(exe)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains("the record is incomplete: 1 malformed lines skipped; 120 events dropped by writers (queue_full 120)"),
+            "{args:?}: {err}"
+        );
+    }
+    let clean = std::process::Command::new(exe)
+        .args(["runs", RUNS])
+        .output()
+        .unwrap();
+    assert!(clean.stderr.is_empty(), "a whole record says nothing");
+    let html = tooltrail_core::report::render(tmp.path(), &Default::default()).unwrap();
+    assert!(html.contains("120 events dropped by writers: the record is incomplete"));
+    assert!(html.contains("1 unreadable lines skipped"));
+}

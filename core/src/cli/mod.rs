@@ -106,8 +106,13 @@ fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Resul
             json,
             follow,
         } => {
-            let answer = query::execute(&path, &query)?;
+            let (answer, gaps) = query::execute_with_gaps(&path, &query)?;
             render(out, &answer, json)?;
+            if !gaps.is_empty() {
+                // On stderr: --json stays one value, and a table's reader
+                // still sees it under the table.
+                let _ = writeln!(io::stderr(), "tooltrail: note: {}", gaps.describe());
+            }
             if follow {
                 tail::follow(&path, json, out)?;
             }

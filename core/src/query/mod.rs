@@ -18,7 +18,7 @@ mod stats;
 use std::collections::{BTreeMap, HashMap};
 
 pub use answer::Answer;
-pub use execute::{execute, query_value, unreadable};
+pub use execute::{Gaps, execute, execute_with_gaps, query_value, unreadable};
 pub use options::{KeyCase, Opt, OptionSource, ValueOptions, unconvertible_options};
 pub use reader::{EventReader, MAX_LINE_BYTES, log_files, num_field, str_field};
 pub use request::{

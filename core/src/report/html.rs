@@ -104,10 +104,19 @@ pub(crate) fn page(d: &ReportData) -> String {
         n = d.events,
         first = esc(&d.first_ts),
         last = esc(&d.last_ts),
-        skipped = if d.skipped_lines > 0 {
-            format!(" · {} unreadable lines skipped", d.skipped_lines)
-        } else {
-            String::new()
+        skipped = {
+            let mut gaps = String::new();
+            if d.skipped_lines > 0 {
+                let _ = write!(gaps, " · {} unreadable lines skipped", d.skipped_lines);
+            }
+            if d.dropped_events > 0 {
+                let _ = write!(
+                    gaps,
+                    " · <strong class=\"incomplete\">{} events dropped by writers: the record is incomplete</strong>",
+                    d.dropped_events
+                );
+            }
+            gaps
         },
     );
     summary_cards(&mut s, d);

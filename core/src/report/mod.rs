@@ -89,6 +89,8 @@ pub(crate) struct ReportData {
     pub source: String,
     pub events: u64,
     pub skipped_lines: u64,
+    /// Events the writers reported dropping (`writer_dropped` counts).
+    pub dropped_events: u64,
     pub first_ts: String,
     pub last_ts: String,
     pub runs_total: usize,
@@ -109,8 +111,14 @@ fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
     let mut alerts = AlertAcc::new(&options.config);
     let (mut events, mut first_ts, mut last_ts) = (0u64, String::new(), String::new());
     let mut reader = EventReader::open(path)?;
+    let mut dropped_events = 0u64;
     for e in reader.by_ref() {
         events += 1;
+        if str_field(&e, field::EVENT) == Some(crate::schema::event::WRITER_DROPPED) {
+            dropped_events += crate::query::num_field(&e, field::COUNT)
+                .unwrap_or(0.0)
+                .max(0.0) as u64;
+        }
         if let Some(ts) = str_field(&e, field::TS) {
             if first_ts.is_empty() || ts < first_ts.as_str() {
                 first_ts = ts.to_owned();
@@ -131,6 +139,7 @@ fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
         source: path.display().to_string(),
         events,
         skipped_lines: reader.skipped,
+        dropped_events,
         first_ts,
         last_ts,
         runs_total,
