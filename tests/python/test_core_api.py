@@ -250,3 +250,30 @@ def test_urllib_wrapped_socket_errors_are_network_and_timeout():
         with pytest.raises((urllib.error.URLError, RuntimeError)):
             gw.call(ctx(), name, {})
     assert [r["error_class"] for r in log.named("tool_result")] == ["network", "network", "timeout", "network"]
+
+
+def test_otlp_credentials_are_never_printed(tmp_path):
+    # Before: a failing export printed `OTLP export to http://user:pass@…`.
+    import socket
+    import subprocess
+    import sys
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    code = f"""
+import sys, tooltrail
+config = {{"sinks": {{"otlp": {{"endpoint": "http://alice:hunter2@127.0.0.1:{port}", "max_retries": 0, "timeout_s": 1}}}}}}
+w = tooltrail.EventWriter(sys.argv[1], config=config)
+w.event("e", {{}})
+print(w.flush(5.0))
+w.close()
+"""
+    r = subprocess.run([sys.executable, "-c", code, str(tmp_path / "logs")], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "OTLP export to http://[REDACTED]@127.0.0.1" in r.stderr, r.stderr
+    assert "hunter2" not in r.stderr + r.stdout
+    with pytest.raises(tooltrail.ConfigError) as e:
+        tooltrail.EventWriter(tmp_path / "x", config={"sinks": {"otlp": {"endpoint": "alice:hunter2@collector"}}})
+    assert "hunter2" not in str(e.value)

@@ -77,11 +77,17 @@ fn check_endpoint(key: &str, endpoint: &str) -> Result<String, ConfigError> {
     } else {
         return Err(err(
             key,
-            &format!("must start with http:// or https://, got {endpoint:?}"),
+            &format!(
+                "must start with http:// or https://, got {:?}",
+                super::without_credentials(endpoint)
+            ),
         ));
     };
     if rest.is_empty() || rest.contains(char::is_whitespace) {
-        return Err(err(key, &format!("is not a URL: {endpoint:?}")));
+        return Err(err(
+            key,
+            &format!("is not a URL: {:?}", super::without_credentials(endpoint)),
+        ));
     }
     Ok(trimmed.to_owned())
 }

@@ -98,10 +98,15 @@ impl OtlpSink {
             return;
         }
         *last = Some(Instant::now());
+        // Never print credentials (the HTTP client's message may quote the URL).
+        let what = match super::credentials(&self.config.endpoint) {
+            Some(secret) => what.replace(secret, "[REDACTED]"),
+            None => what.to_owned(),
+        };
         eprintln!(
             "tooltrail: OTLP export to {} failed: {what} (events are still written to the \
              local sink; next report in at most 60 s)",
-            self.config.endpoint
+            super::without_credentials(&self.config.endpoint)
         );
     }
 

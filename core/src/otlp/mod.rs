@@ -78,7 +78,7 @@ impl fmt::Debug for OtlpConfig {
             .map(|(k, _)| format!("{k}: [REDACTED]"))
             .collect();
         f.debug_struct("OtlpConfig")
-            .field("endpoint", &self.endpoint)
+            .field("endpoint", &without_credentials(&self.endpoint))
             .field("headers", &headers)
             .field("logs", &self.logs)
             .field("traces", &self.traces)
@@ -178,5 +178,53 @@ impl OtlpStats {
     /// Events lost for one reason.
     pub fn dropped(&self, reason: OtlpDropReason) -> u64 {
         self.dropped[reason.index()]
+    }
+}
+
+/// `url` with any `user:password@` replaced by `[REDACTED]@`: endpoints are
+/// printed (errors, export failures on stderr, `Debug`), credentials never.
+pub fn without_credentials(url: &str) -> String {
+    let scheme_end = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[scheme_end..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| scheme_end + i);
+    match url[scheme_end..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}[REDACTED]{}",
+            &url[..scheme_end],
+            &url[scheme_end + at..]
+        ),
+        None => url.to_owned(),
+    }
+}
+
+/// The `user:password` part of `url`, if any (to scrub it from messages
+/// that quote the URL, such as an HTTP client's errors).
+pub(crate) fn credentials(url: &str) -> Option<&str> {
+    let scheme_end = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[scheme_end..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| scheme_end + i);
+    let at = url[scheme_end..authority_end].rfind('@')?;
+    Some(&url[scheme_end..scheme_end + at]).filter(|c| !c.is_empty())
+}
+
+#[cfg(test)]
+mod credential_tests {
+    use super::{credentials, without_credentials};
+
+    #[test]
+    fn credentials_are_never_printed() {
+        for (url, shown) in [
+            ("http://u:hunter2@h:4318/v1", "http://[REDACTED]@h:4318/v1"),
+            ("https://tok@h", "https://[REDACTED]@h"),
+            ("u:hunter2@h:4318", "[REDACTED]@h:4318"),
+            ("http://h:4318/a@b", "http://h:4318/a@b"),
+            ("http://127.0.0.1:4318", "http://127.0.0.1:4318"),
+        ] {
+            assert_eq!(without_credentials(url), shown);
+        }
+        assert_eq!(credentials("http://u:hunter2@h"), Some("u:hunter2"));
+        assert_eq!(credentials("http://h/x@y"), None);
     }
 }
