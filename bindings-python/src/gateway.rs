@@ -49,7 +49,9 @@ impl Drop for PyToolGateway {
             // The gateway may hold the writer's last handle, whose drop waits
             // for the worker: not while holding the GIL.
             if !w.is_closed() {
-                Python::attach(|py| py.detach(move || drop(w)));
+                // Counted before the GIL is released: an exit path waits for it.
+                let closing = tooltrail_core::writer::ClosingOnDrop::begin();
+                Python::attach(|py| py.detach(move || drop((w, closing))));
             }
         }
     }

@@ -100,6 +100,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(canonical_json, m)?)?;
     m.add_function(wrap_pyfunction!(canonical_json_text, m)?)?;
     m.add_class::<writer::PyEventWriter>()?;
+    m.add_function(wrap_pyfunction!(writer::_wait_for_dropped, m)?)?;
     m.add_class::<gateway::PyToolGateway>()?;
     m.add_class::<ctx::PyRunCtx>()?;
     m.add_class::<gateway::PyCall>()?;

@@ -47,7 +47,9 @@ impl Drop for PyEventWriter {
         }
         // Dropping the last handle closes the writer and waits for its worker:
         // let other Python threads run meanwhile.
-        Python::attach(|py| py.detach(move || drop(inner)));
+        // Counted before the GIL is released: an exit path waits for it.
+        let closing = tooltrail_core::writer::ClosingOnDrop::begin();
+        Python::attach(|py| py.detach(move || drop((inner, closing))));
     }
 }
 
@@ -187,4 +189,12 @@ impl PyEventWriter {
         self.close(py, None)?;
         Ok(false)
     }
+}
+
+/// Waits (GIL released, up to `timeout` seconds) for writers another thread
+/// is closing by dropping them; the exit hooks call it before the process ends.
+#[pyfunction]
+pub fn _wait_for_dropped(py: Python<'_>, timeout: f64) -> bool {
+    let timeout = std::time::Duration::try_from_secs_f64(timeout).unwrap_or_default();
+    py.detach(|| tooltrail_core::writer::wait_for_dropped(timeout))
 }

@@ -264,7 +264,8 @@ def test_otlp_credentials_are_never_printed(tmp_path):
     s.close()
     code = f"""
 import sys, tooltrail
-config = {{"sinks": {{"otlp": {{"endpoint": "http://alice:hunter2@127.0.0.1:{port}", "max_retries": 0, "timeout_s": 1}}}}}}
+otlp = {{"endpoint": "http://alice:hunter2@127.0.0.1:{port}", "max_retries": 0, "timeout_s": 1}}
+config = {{"sinks": {{"otlp": otlp}}}}
 w = tooltrail.EventWriter(sys.argv[1], config=config)
 w.event("e", {{}})
 print(w.flush(5.0))

@@ -26,6 +26,7 @@ _writers: "weakref.WeakSet[EventWriter]" = weakref.WeakSet()
 _installed = False
 _lock = threading.Lock()
 FORK_FLUSH_TIMEOUT = 2.0
+DROP_WAIT_TIMEOUT = 5.0
 
 
 def _live() -> "list[EventWriter]":
@@ -35,6 +36,11 @@ def _live() -> "list[EventWriter]":
 def close_all() -> None:
     for w in _live():
         w.close()
+    # A writer another thread is dropping right now is out of our reach but
+    # still writing: the process must not end before it is done.
+    from ._native import _wait_for_dropped
+
+    _wait_for_dropped(DROP_WAIT_TIMEOUT)
 
 
 def flush_all(timeout: float = FORK_FLUSH_TIMEOUT) -> None:

@@ -316,6 +316,45 @@ impl EventWriter {
     }
 }
 
+/// Writers being closed by their last handle's drop right now. An exit path
+/// (a signal handler closing every writer it can still reach) waits for them
+/// with [`wait_for_dropped`]: a binding may drop a writer on another thread
+/// with its interpreter lock released, and the process must not end mid-close.
+static CLOSING_ON_DROP: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts one close-on-drop in progress while it lives. `Shared::drop` holds
+/// one; a binding takes one *before* releasing its interpreter lock to drop
+/// a writer, so no exit path can slip in between.
+#[derive(Debug)]
+pub struct ClosingOnDrop(());
+
+impl ClosingOnDrop {
+    /// Starts counting.
+    pub fn begin() -> Self {
+        CLOSING_ON_DROP.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        ClosingOnDrop(())
+    }
+}
+
+impl Drop for ClosingOnDrop {
+    fn drop(&mut self) {
+        CLOSING_ON_DROP.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Waits (up to `timeout`) until no writer is being closed by a drop;
+/// false if one still is.
+pub fn wait_for_dropped(timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    while CLOSING_ON_DROP.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    true
+}
+
 impl Drop for Shared {
     fn drop(&mut self) {
         if self.running.load().generation != fork::generation() {
@@ -323,6 +362,7 @@ impl Drop for Shared {
             return;
         }
         if !self.closed.swap(true, Relaxed) {
+            let _closing = ClosingOnDrop::begin();
             let running = self.running.load();
             let (ack, answer) = bounded(1);
             if running.ctrl.send(Control::Close(ack)).is_ok() {
