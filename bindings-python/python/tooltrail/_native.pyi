@@ -36,6 +36,7 @@ __all__ = [
     "_Call",
     "Config",
     "load_config",
+    "_wait_for_dropped",
     "redact",
     "cli_main",
     "query",
