@@ -8,59 +8,27 @@
 //! names what was removed, `"[REDACTED:email]"`, and never echoes it. Strings
 //! that hold JSON are redacted inside and re-serialized.
 
+mod free_text;
+mod keys;
+mod pairs;
 mod rules;
+mod tokens;
 
 use std::borrow::Cow;
 
 use crate::canonical::write_ordered;
 use crate::parse::parse_json;
 use crate::value::Value;
+use keys::normalize;
 
-/// Built-in sensitive key names (normalized: lowercase, no separators) with
-/// the label used in their replacement.
-const KEY_RULES: &[(&str, &str)] = &[
-    ("password", "password"),
-    ("passwd", "password"),
-    ("pwd", "password"),
-    ("passphrase", "password"),
-    ("secret", "secret"),
-    ("token", "token"),
-    ("apikey", "api_key"),
-    ("accesskey", "api_key"),
-    ("privatekey", "private_key"),
-    ("authorization", "authorization"),
-    ("auth", "authorization"),
-    ("cookie", "cookie"),
-    ("setcookie", "cookie"),
-    ("session", "session"),
-    ("sessionid", "session"),
-    ("credential", "credential"),
-    ("credentials", "credential"),
-    ("ssn", "ssn"),
-    ("cvv", "card"),
-    ("cardnumber", "card"),
-    ("creditcard", "card"),
-];
-
-/// Suffixes that make a longer key sensitive (`client_secret`,
-/// `refreshToken`, `db_password`, `x-api-key`); `max_tokens`/`author` do not
-/// end in one.
-const KEY_SUFFIXES: &[(&str, &str)] = &[
-    ("password", "password"),
-    ("secret", "secret"),
-    ("token", "token"),
-    ("apikey", "api_key"),
-    ("accesskey", "api_key"),
-    ("privatekey", "private_key"),
-    ("sessionid", "session"),
-    ("cookie", "cookie"),
-];
-
-fn normalize(key: &str) -> String {
-    key.chars()
-        .filter(|c| !matches!(c, '-' | '_' | '.' | ' '))
-        .flat_map(char::to_lowercase)
-        .collect()
+/// Which scalars under a sensitive key go: none (`max_tokens: 512`),
+/// numbers (a card number or SSN stored as an integer), or numbers and
+/// booleans too (configured `redact_fields`).
+#[derive(Debug, Clone, Copy)]
+enum Scalars {
+    Keep,
+    Numbers,
+    All,
 }
 
 /// A configured redactor; cheap to clone and share.
@@ -98,16 +66,58 @@ impl Redactor {
 
     /// Why a key is sensitive: its label and whether even numbers and
     /// booleans under it go.
-    fn key_rule(&self, key: &str) -> Option<(&str, bool)> {
+    fn key_rule(&self, key: &str) -> Option<(&str, Scalars)> {
         let k = normalize(key);
         if let Some((_, label)) = self.fields.iter().find(|(f, _)| *f == k) {
-            return Some((label, true));
+            return Some((label, Scalars::All));
         }
-        KEY_RULES
-            .iter()
-            .find(|(name, _)| *name == k)
-            .or_else(|| KEY_SUFFIXES.iter().find(|(suffix, _)| k.ends_with(suffix)))
-            .map(|(_, label)| (*label, false))
+        keys::builtin(&k).map(|label| {
+            let numbers = keys::redacts_numbers(label);
+            (
+                label,
+                if numbers {
+                    Scalars::Numbers
+                } else {
+                    Scalars::Keep
+                },
+            )
+        })
+    }
+
+    /// The label of a pair's name (`[name, value]`, `{"name": …}`, `name=…`
+    /// in text): the key rules on the whole name, then on its last
+    /// `.`/`/`-separated segment (`http.request.header.authorization`).
+    fn name_rule(&self, name: &str) -> Option<(&str, Scalars)> {
+        self.key_rule(name).or_else(|| {
+            let last = name.rsplit(['.', '/']).next().unwrap_or(name);
+            (last.len() < name.len())
+                .then(|| self.key_rule(last))
+                .flatten()
+        })
+    }
+
+    /// The replacement of a value under a sensitive key or pair name.
+    fn replace(label: &str, scalars: Scalars, v: &Value) -> Value {
+        match (v, scalars) {
+            (Value::Null, _) => Value::Null,
+            (Value::Bool(_), Scalars::Keep | Scalars::Numbers)
+            | (Value::Number(_), Scalars::Keep) => v.clone(),
+            _ => Value::String(format!("[REDACTED:{label}]")),
+        }
+    }
+
+    /// The replacement of a pair's value, if its name is sensitive (or
+    /// secret-like and the value looks like key material).
+    fn pair_value(&self, name: &str, v: &Value) -> Option<Value> {
+        if let Some((label, scalars)) = self.name_rule(name) {
+            return Some(Self::replace(label, scalars, v));
+        }
+        Self::soft_secret(name, v).then(|| Value::String("[REDACTED:secret]".to_owned()))
+    }
+
+    /// Key material (see `keys::looks_like_key`) under a secret-like name.
+    fn soft_secret(name: &str, v: &Value) -> bool {
+        matches!(v, Value::String(s) if keys::looks_like_key(s) && keys::soft(&normalize(name)))
     }
 
     /// A redacted copy of `value`; the input is never changed.
@@ -119,22 +129,34 @@ impl Redactor {
         match value {
             Value::String(s) => Value::String(self.redact_text(s, depth).into_owned()),
             Value::Array(items) => {
+                if let Some(name) = pairs::pair_array(items)
+                    && let Some(v) = self.pair_value(name, &items[1])
+                {
+                    return Value::Array(vec![items[0].clone(), v]);
+                }
                 Value::Array(items.iter().map(|v| self.walk(v, depth + 1)).collect())
             }
-            Value::Object(members) => Value::Object(
-                members
-                    .iter()
-                    .map(|(k, v)| {
-                        let redacted = match (self.key_rule(k), v) {
-                            (Some(_), Value::Null) => Value::Null,
-                            (Some((_, false)), Value::Number(_) | Value::Bool(_)) => v.clone(),
-                            (Some((label, _)), _) => Value::String(format!("[REDACTED:{label}]")),
-                            (None, _) => self.walk(v, depth + 1),
-                        };
-                        (k.clone(), redacted)
-                    })
-                    .collect(),
-            ),
+            Value::Object(members) => {
+                let pair = pairs::pair_object(members)
+                    .and_then(|(i, name)| Some((i, self.pair_value(name, &members[i].1)?)));
+                Value::Object(
+                    members
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (k, v))| {
+                            let redacted = match (&pair, self.key_rule(k)) {
+                                (Some((p, value)), _) if *p == i => value.clone(),
+                                (_, Some((label, scalars))) => Self::replace(label, scalars, v),
+                                (_, None) if Self::soft_secret(k, v) => {
+                                    Value::String("[REDACTED:secret]".to_owned())
+                                }
+                                (_, None) => self.walk(v, depth + 1),
+                            };
+                            (k.clone(), redacted)
+                        })
+                        .collect(),
+                )
+            }
             scalar => scalar.clone(),
         }
     }
@@ -154,7 +176,7 @@ impl Redactor {
         }
         let mut text = Cow::Borrowed(s);
         for rule in rules::rules() {
-            if !rule.pattern.is_match(&text) {
+            if rule.gate.is_some_and(|gate| !gate(&text)) || !rule.pattern.is_match(&text) {
                 continue;
             }
             let mut out = String::with_capacity(text.len());
@@ -165,7 +187,7 @@ impl Redactor {
                 let Some(target) = caps.get(rule.group) else {
                     continue;
                 };
-                if !(rule.valid)(whole.as_str()) {
+                if !(rule.valid)(&text, whole.start(), whole.end()) {
                     continue;
                 }
                 out.push_str(&text[last..target.start()]);
@@ -180,6 +202,23 @@ impl Redactor {
                 text = Cow::Owned(out);
             }
         }
+        if let Some(out) = free_text::redact_pairs(&text, self) {
+            text = Cow::Owned(out);
+        }
         text
+    }
+}
+
+impl free_text::Names for Redactor {
+    fn label(&self, name: &str) -> Option<String> {
+        self.name_rule(name).map(|(label, _)| label.to_owned())
+    }
+
+    fn query_label(&self, name: &str) -> Option<&'static str> {
+        keys::query_only(&normalize(name))
+    }
+
+    fn soft(&self, name: &str) -> bool {
+        keys::soft(&normalize(name))
     }
 }
