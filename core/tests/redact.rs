@@ -169,15 +169,133 @@ fn every_redaction_vector_holds() {
     assert!(n >= 12);
 }
 
-const SECRETS: &[&str] = &[
-    "alice.smith@example.com",
-    "4111111111111111",
-    "+14155552671",
-    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
-    "sk-proj-abcdefghijklmnopqrstuvwx",
-    "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
-    "AKIAIOSFODNN7EXAMPLE",
+/// Planted text, the part that must not survive, and the key it needs for
+/// context (`None`: it is recognizable on its own).
+const SECRETS: &[(&str, &str, Option<&str>)] = &[
+    ("alice.smith@example.com", "alice.smith@example.com", None),
+    ("4111111111111111", "4111111111111111", None),
+    ("5500 0000 0000 0004", "5500 0000 0000 0004", None),
+    ("+14155552671", "+14155552671", None),
+    (JWT, JWT, None),
+    (
+        "sk-proj-abcdefghijklmnopqrstuvwx",
+        "sk-proj-abcdefghijklmnopqrstuvwx",
+        None,
+    ),
+    (
+        "sk-ant-api03-Zx9kQ2mW7pL4nR8tY3vB6cD1fG5hJ0",
+        "Zx9kQ2mW7pL4nR8tY3vB6cD1fG5hJ0",
+        None,
+    ),
+    (
+        "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+        "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+        None,
+    ),
+    (
+        "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV",
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV",
+        None,
+    ),
+    ("AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE", None),
+    ("ASIAY34FZKBOKMUTVV7A", "ASIAY34FZKBOKMUTVV7A", None),
+    (
+        "AIzaSyD-1234567890abcdefghijklmnopqrstu",
+        "AIzaSyD-1234567890abcdefghijklmnopqrstu",
+        None,
+    ),
+    (
+        "sk_live_51H8xYzAbCdEfGhIjKlMnOpQr",
+        "sk_live_51H8xYzAbCdEfGhIjKlMnOpQr",
+        None,
+    ),
+    (
+        "rk_live_51H8xYzAbCdEfGhIjKlMnOpQr",
+        "rk_live_51H8xYzAbCdEfGhIjKlMnOpQr",
+        None,
+    ),
+    (
+        "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+        "AbCdEfGhIjKlMnOpQrStUvWx",
+        None,
+    ),
+    (
+        "https://hooks.slack.com/services/T01ABCDEF/B01GHIJKL/AbCdEfGhIjKlMnOpQrStUvWx",
+        "T01ABCDEF/B01GHIJKL/AbCdEfGhIjKlMnOpQrStUvWx",
+        None,
+    ),
+    (
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----",
+        "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+        None,
+    ),
+    ("hunter2x9", "hunter2x9", Some("password")),
+    (
+        "Zq8LmN3vR7tK2wX5",
+        "Zq8LmN3vR7tK2wX5",
+        Some("client_secret"),
+    ),
+    (
+        "Zq8LmN3vR7tK2wX5abc",
+        "Zq8LmN3vR7tK2wX5abc",
+        Some("access_token"),
+    ),
+    (
+        "Zq8LmN3vR7tK2wX5abd",
+        "Zq8LmN3vR7tK2wX5abd",
+        Some("X-Api-Key"),
+    ),
+    (
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        Some("aws_secret_access_key"),
+    ),
+    (
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        Some("hmac_key"),
+    ),
 ];
+
+const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+
+/// Carriers: 0 bare string, 1 in a sentence, 2 JSON inside a string, 3 an
+/// object member, 4 `key=value` in an error message, 5 `key: value` on a log
+/// line, 6 a `[name, value]` header list, 7 `{"key", "value"}`, 8
+/// `{"name", "value"}`, 9 a query string, 10 an object key. Secrets that need
+/// context only go where a key gives it.
+const STYLES: usize = 11;
+
+fn carrier(secret: &str, key: Option<&str>, style: usize) -> Value {
+    let s = |x: &str| Value::String(x.to_owned());
+    let obj = |m: Vec<(&str, Value)>| {
+        Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    };
+    let style = match key {
+        Some(_) if matches!(style, 0 | 1) => style + 3,
+        Some(_) if style == 10 => 9,
+        _ => style,
+    };
+    let k = key.unwrap_or("note");
+    match style {
+        0 => s(secret),
+        1 => s(&format!("see {secret} please")),
+        2 => s(&compact(&obj(vec![(k, s(secret))]))),
+        3 => obj(vec![(k, s(secret))]),
+        4 => s(&format!("RuntimeError: call failed ({k}={secret})")),
+        5 => s(&format!("2024-01-01 WARN {k}: {secret}")),
+        6 => Value::Array(vec![
+            Value::Array(vec![s("Accept"), s("*/*")]),
+            Value::Array(vec![s(k), s(secret)]),
+        ]),
+        7 => Value::Array(vec![obj(vec![("key", s(k)), ("value", s(secret))])]),
+        8 => obj(vec![("name", s(k)), ("value", s(secret))]),
+        9 => s(&format!(
+            "https://api.example.com/cb?state=xyz&{k}={secret}&page=2"
+        )),
+        _ => obj(vec![(secret, Value::Number(1.0))]),
+    }
+}
 
 fn arb_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -201,41 +319,121 @@ fn arb_json() -> impl Strategy<Value = Value> {
     })
 }
 
-/// Puts `secret` somewhere in `v`, steered by `path` choices.
-fn plant(v: &mut Value, secret: &str, path: &[usize], style: usize) {
-    let text = match style % 3 {
-        0 => secret.to_owned(),
-        1 => format!("see {secret} please"),
-        _ => format!("{{\"note\":\"{secret}\"}}"),
-    };
+/// Puts `planted` somewhere in `v`, steered by `path` choices.
+fn plant(v: &mut Value, planted: Value, path: &[usize]) {
     match (v, path.split_first()) {
         (Value::Array(items), Some((i, rest))) if !items.is_empty() => {
             let n = items.len();
-            plant(&mut items[i % n], secret, rest, style)
+            plant(&mut items[i % n], planted, rest)
         }
         (Value::Object(m), Some((i, rest))) if !m.is_empty() => {
             let n = m.len();
-            plant(&mut m[i % n].1, secret, rest, style)
+            plant(&mut m[i % n].1, planted, rest)
         }
-        (Value::Array(items), _) => items.push(Value::String(text)),
-        (Value::Object(m), _) => m.push(("planted".into(), Value::String(text))),
-        (slot, _) => *slot = Value::String(text),
+        (Value::Array(items), _) => items.push(planted),
+        (Value::Object(m), _) => m.push(("planted".into(), planted)),
+        (slot, _) => *slot = planted,
     }
 }
 
+/// Cases per run: `PROPTEST_CASES` (the benchmark suite runs 1M), 512 by default.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(512)
+}
+
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
     #[test]
     fn planted_secrets_never_reach_the_bytes(
         mut v in arb_json(),
         which in 0..SECRETS.len(),
         path in prop::collection::vec(any::<usize>(), 0..5),
-        style in 0usize..3,
+        style in 0..STYLES,
     ) {
-        let secret = SECRETS[which];
-        plant(&mut v, secret, &path, style);
-        let mut out = Vec::new();
-        write_ordered(&Redactor::default().redact(&v), &mut out).unwrap();
-        let text = String::from_utf8(out).unwrap();
-        prop_assert!(!text.contains(secret), "{} leaked in {}", secret, text);
+        let (planted, secret, key) = SECRETS[which];
+        plant(&mut v, carrier(planted, key, style), &path);
+        let text = compact(&Redactor::default().redact(&v));
+        let escaped = compact(&Value::String(secret.to_owned()));
+        prop_assert!(!text.contains(&escaped[1..escaped.len() - 1]), "{} leaked in {}", secret, text);
+    }
+}
+
+/// Cost of `redact` (release build):
+/// `cargo test --release -p tooltrail-core --test redact cost -- --ignored --nocapture`.
+/// Prints µs and MB/s for a realistic 2 KiB and 1 MiB payload and for 1 MiB
+/// adversarial strings; fails only if an adversarial string takes > 0.1 s.
+#[test]
+#[ignore]
+fn cost() {
+    let time = |v: &Value, reps: u32| {
+        let r = Redactor::default();
+        let start = std::time::Instant::now();
+        for _ in 0..reps {
+            std::hint::black_box(r.redact(std::hint::black_box(v)));
+        }
+        start.elapsed().as_secs_f64() / f64::from(reps)
+    };
+    let record = |i: usize| {
+        format!(
+            r#"{{"tool":"search_orders","args":{{"customer":"cust_{i}","query":"order 4{i:015} shipped to Paris, tracking 1Z999AA1{i:010}","limit":25,"api_key":"sk_live_51H8xYzAbCdEfGhIjKlMnOp{i}"}},"headers":[["Accept","application/json"],["Authorization","Bearer abc{i}defghijklmnop"]],"error":"ValueError: login failed for password=hunter{i} at 2024-01-01T10:00:00Z (request 3f2a9c1e-{i:04}-4a7b-9c1d-0123456789ab)","result":{{"total":"$1,234.56","items":[{{"id":{i},"sku":"A-{i}","etag":"9f86d081884c7d659a2feaa0c55ad015"}}]}}}}"#
+        )
+    };
+    let payload = |bytes: usize| {
+        let mut items = vec![];
+        let mut size = 0;
+        let mut i = 0;
+        while size < bytes {
+            let r = record(i);
+            size += r.len() + 1;
+            items.push(r);
+            i += 1;
+        }
+        parse_json(format!("[{}]", items.join(",")).as_bytes()).unwrap()
+    };
+    for (name, bytes, reps) in [("2 KiB", 2048, 2000), ("1 MiB", 1 << 20, 5)] {
+        let v = payload(bytes);
+        let len = compact(&v).len();
+        let secs = time(&v, reps);
+        println!(
+            "{name} payload ({len} bytes): {:.1} µs, {:.1} MB/s",
+            secs * 1e6,
+            len as f64 / secs / 1e6
+        );
+    }
+    let mib = 1 << 20;
+    let rep = |unit: &str| unit.repeat(mib / unit.len());
+    let adversarial = [
+        ("password=", rep("password=")),
+        ("a=", rep("a=")),
+        ("\"token\": \"", rep("\"token\": \"")),
+        ("token: ", rep("token: ")),
+        ("letters then :", format!("{}:", "a".repeat(mib))),
+        ("signing_key=", rep("signing_key=")),
+        ("eyJ", rep("eyJhbGciOi.")),
+        (
+            "BEGIN without END",
+            rep("-----BEGIN RSA PRIVATE KEY-----\n"),
+        ),
+        ("digits and spaces", rep("4 ")),
+        ("phone-like", rep("+1 (415) 555-")),
+        ("emails", rep("a.b@c.")),
+        (
+            "AKIA + base64",
+            rep("AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYX "),
+        ),
+        ("bearer", rep("Bearer ")),
+        ("sk- runs", rep("sk-aaaaaaaaaaaaaaaaaaaa ")),
+        ("non-ASCII", rep("é password: ü ")),
+        ("quotes", rep("password='")),
+        ("mixed", rep("x=1&token=\"a b\nAuthorization: Basic ")),
+    ];
+    for (name, s) in adversarial {
+        let v = Value::String(s);
+        let secs = time(&v, 1);
+        println!("adversarial 1 MiB {name:?}: {:.1} ms", secs * 1e3);
+        assert!(secs < 0.1, "{name}: {secs} s");
     }
 }

@@ -15,6 +15,10 @@ mod rules;
 mod tokens;
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+/// Output member names of one object, and the next `#n` per redacted name.
+type Names = (HashSet<String>, HashMap<String, usize>);
 
 use crate::canonical::write_ordered;
 use crate::parse::parse_json;
@@ -132,32 +136,65 @@ impl Redactor {
                 if let Some(name) = pairs::pair_array(items)
                     && let Some(v) = self.pair_value(name, &items[1])
                 {
-                    return Value::Array(vec![items[0].clone(), v]);
+                    return Value::Array(vec![self.walk(&items[0], depth + 1), v]);
                 }
                 Value::Array(items.iter().map(|v| self.walk(v, depth + 1)).collect())
             }
             Value::Object(members) => {
                 let pair = pairs::pair_object(members)
                     .and_then(|(i, name)| Some((i, self.pair_value(name, &members[i].1)?)));
-                Value::Object(
-                    members
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (k, v))| {
-                            let redacted = match (&pair, self.key_rule(k)) {
-                                (Some((p, value)), _) if *p == i => value.clone(),
-                                (_, Some((label, scalars))) => Self::replace(label, scalars, v),
-                                (_, None) if Self::soft_secret(k, v) => {
-                                    Value::String("[REDACTED:secret]".to_owned())
-                                }
-                                (_, None) => self.walk(v, depth + 1),
-                            };
-                            (k.clone(), redacted)
-                        })
-                        .collect(),
-                )
+                let mut out: Vec<(String, Value)> = Vec::with_capacity(members.len());
+                // Output names, kept once a member name has been redacted.
+                let mut names: Option<Names> = None;
+                for (i, (k, v)) in members.iter().enumerate() {
+                    let redacted = match (&pair, self.key_rule(k)) {
+                        (Some((p, value)), _) if *p == i => value.clone(),
+                        (_, Some((label, scalars))) => Self::replace(label, scalars, v),
+                        (_, None) if Self::soft_secret(k, v) => {
+                            Value::String("[REDACTED:secret]".to_owned())
+                        }
+                        (_, None) => self.walk(v, depth + 1),
+                    };
+                    let name = self.redact_key(k, &out, &mut names);
+                    if let Some((set, _)) = &mut names {
+                        set.insert(name.clone());
+                    }
+                    out.push((name, redacted));
+                }
+                Value::Object(out)
             }
             scalar => scalar.clone(),
+        }
+    }
+
+    /// A member name with the value rules applied (a map keyed by e-mail or
+    /// API key); a name that collides with an earlier one gets `#2`, `#3`…
+    fn redact_key(
+        &self,
+        k: &str,
+        earlier: &[(String, Value)],
+        names: &mut Option<Names>,
+    ) -> String {
+        let red = self.redact_plain(k);
+        if red == k {
+            return k.to_owned();
+        }
+        let (set, next) = names.get_or_insert_with(|| {
+            (
+                earlier.iter().map(|(e, _)| e.clone()).collect(),
+                HashMap::new(),
+            )
+        });
+        if !set.contains(red.as_ref()) {
+            return red.into_owned();
+        }
+        let n = next.entry(red.to_string()).or_insert(2);
+        loop {
+            let candidate = format!("{red}#{n}");
+            *n += 1;
+            if !set.contains(&candidate) {
+                return candidate;
+            }
         }
     }
 
@@ -174,6 +211,11 @@ impl Redactor {
                 return Cow::Owned(String::from_utf8(out).expect("serializer writes UTF-8"));
             }
         }
+        self.redact_plain(s)
+    }
+
+    /// The value rules and the free-text pairs on one string, no JSON parsing.
+    fn redact_plain<'a>(&self, s: &'a str) -> Cow<'a, str> {
         let mut text = Cow::Borrowed(s);
         for rule in rules::rules() {
             if rule.gate.is_some_and(|gate| !gate(&text)) || !rule.pattern.is_match(&text) {
