@@ -99,6 +99,23 @@ def tokens() -> list[tuple[str, str]]:
         ("huggingface", "hf_" + rand(34)),
         ("sendgrid", "SG." + rand(22) + "." + rand(43)),
         ("jwt", JWT),
+        ("stripe_publishable", "pk_live_51" + rand(30)),
+        ("github_user_to_server", "ghu_" + rand(36)),
+        ("github_server_to_server", "ghs_" + rand(36)),
+        ("github_refresh", "ghr_" + rand(36)),
+        ("slack_config", "xoxe.xoxp-1-" + rand(40)),
+        ("slack_legacy", "xoxa-2-" + rand(30)),
+        ("aws_abia", "ABIA" + rand(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")),
+        ("google_oauth_access", "ya29." + rand(60, ALNUM + "-_")),
+        ("pypi", "pypi-AgEIcHlwaS5vcmc" + rand(60, ALNUM + "-_")),
+        ("shopify", "shpat_" + hexs(32)),
+        ("digitalocean", "dop_v1_" + hexs(64)),
+        ("twilio", "SK" + hexs(32)),
+        ("mailgun", "key-" + rand(32)),
+        ("linear", "lin_api_" + rand(40)),
+        ("doppler", "dp.pt." + rand(43)),
+        ("databricks", "dapi" + hexs(32)),
+        ("age", "AGE-SECRET-KEY-1" + rand(58, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")),
     ]
 
 

@@ -30,10 +30,10 @@ pub(crate) fn pair_object(members: &[(String, Value)]) -> Option<(usize, &str)> 
     for (i, (k, v)) in members.iter().enumerate() {
         let k = super::keys::normalize(k);
         if NAME_MEMBERS.contains(&k.as_str()) {
-            if let Value::String(s) = v {
-                if name.replace(s.as_str()).is_some() {
-                    return None;
-                }
+            if let Value::String(s) = v
+                && name.replace(s.as_str()).is_some()
+            {
+                return None;
             }
         } else if VALUE_MEMBERS.contains(&k.as_str()) && value.replace(i).is_some() {
             return None;
