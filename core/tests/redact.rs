@@ -408,6 +408,9 @@ fn cost() {
     let adversarial = [
         ("password=", rep("password=")),
         ("a=", rep("a=")),
+        ("abc=", rep("abc=")),
+        ("ab:", rep("ab:")),
+        ("x.y_z-w=", rep("x.y_z-w=")),
         ("\"token\": \"", rep("\"token\": \"")),
         ("token: ", rep("token: ")),
         ("letters then :", format!("{}:", "a".repeat(mib))),

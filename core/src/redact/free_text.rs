@@ -158,7 +158,7 @@ pub(crate) fn redact_pairs(text: &str, names: &dyn Names) -> Option<String> {
             None => None,
         }
         .or_else(|| {
-            (names.soft(key) && crate::redact::keys::looks_like_key(value))
+            (crate::redact::keys::looks_like_key(value) && names.soft(key))
                 .then(|| "secret".to_owned())
         });
         let Some(label) = label else {

@@ -95,6 +95,24 @@ pub(crate) fn normalize(key: &str) -> String {
         .collect()
 }
 
+/// Calls `f` with `key` normalized, without allocating for short ASCII keys
+/// (the free-text scanner asks about every name before a `=` or `:`).
+pub(crate) fn with_normalized<R>(key: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for &c in key.as_bytes() {
+        if matches!(c, b'-' | b'_' | b'.' | b' ') {
+            continue;
+        }
+        if !c.is_ascii() || n == buf.len() {
+            return f(&normalize(key));
+        }
+        buf[n] = c.to_ascii_lowercase();
+        n += 1;
+    }
+    f(std::str::from_utf8(&buf[..n]).expect("ASCII"))
+}
+
 /// The label of a built-in sensitive key (normalized form).
 pub(crate) fn builtin(k: &str) -> Option<&'static str> {
     KEY_RULES

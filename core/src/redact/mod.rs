@@ -71,20 +71,21 @@ impl Redactor {
     /// Why a key is sensitive: its label and whether even numbers and
     /// booleans under it go.
     fn key_rule(&self, key: &str) -> Option<(&str, Scalars)> {
-        let k = normalize(key);
-        if let Some((_, label)) = self.fields.iter().find(|(f, _)| *f == k) {
-            return Some((label, Scalars::All));
-        }
-        keys::builtin(&k).map(|label| {
-            let numbers = keys::redacts_numbers(label);
-            (
-                label,
-                if numbers {
-                    Scalars::Numbers
-                } else {
-                    Scalars::Keep
-                },
-            )
+        keys::with_normalized(key, |k| {
+            if let Some((_, label)) = self.fields.iter().find(|(f, _)| f == k) {
+                return Some((label.as_str(), Scalars::All));
+            }
+            keys::builtin(k).map(|label| {
+                let numbers = keys::redacts_numbers(label);
+                (
+                    label,
+                    if numbers {
+                        Scalars::Numbers
+                    } else {
+                        Scalars::Keep
+                    },
+                )
+            })
         })
     }
 
@@ -121,7 +122,7 @@ impl Redactor {
 
     /// Key material (see `keys::looks_like_key`) under a secret-like name.
     fn soft_secret(name: &str, v: &Value) -> bool {
-        matches!(v, Value::String(s) if keys::looks_like_key(s) && keys::soft(&normalize(name)))
+        matches!(v, Value::String(s) if keys::looks_like_key(s) && keys::with_normalized(name, keys::soft))
     }
 
     /// A redacted copy of `value`; the input is never changed.
@@ -257,10 +258,10 @@ impl free_text::Names for Redactor {
     }
 
     fn query_label(&self, name: &str) -> Option<&'static str> {
-        keys::query_only(&normalize(name))
+        keys::with_normalized(name, keys::query_only)
     }
 
     fn soft(&self, name: &str) -> bool {
-        keys::soft(&normalize(name))
+        keys::with_normalized(name, keys::soft)
     }
 }
