@@ -144,6 +144,7 @@ for i, pw in enumerate(PASSWORDS):
     pos(f"env_dump_{i}", f"MYSQL_ROOT_PASSWORD={pw}\nMYSQL_DATABASE=shop", pw)
     pos(f"ruby_hash_{i}", f"params: {{:username => \"bob\", :password => \"{pw}\"}}", pw)
     pos(f"yaml_{i}", f"database:\n  user: app\n  password: '{pw}'\n", pw)
+    pos(f"cli_flag_{i}", f"ran: mysql --user app --password {pw} --host db shop", pw)
     pos(f"field_of_object_{i}", {"error": f"auth failed: password={pw}", "code": 401}, pw)
 
 for i in range(6):
@@ -322,6 +323,10 @@ PROSE = [
     "card: declined (insufficient funds)",
     "ssn: not provided",
     "pwd: /home/app",
+    "mysql --user app --password-file /run/secrets/db --host db",
+    "cli --no-password --verbose",
+    "tool --token-limit 4096 --api-base https://api.example.com",
+    "passwd -l bob",
 ]
 for i, text in enumerate(PROSE):
     ok(f"prose_{i}", text, text)

@@ -409,6 +409,8 @@ fn cost() {
         ("password=", rep("password=")),
         ("a=", rep("a=")),
         ("abc=", rep("abc=")),
+        ("--password ", rep("--password ")),
+        ("--a ", rep(" --a ")),
         ("ab:", rep("ab:")),
         ("x.y_z-w=", rep("x.y_z-w=")),
         ("\"token\": \"", rep("\"token\": \"")),

@@ -95,6 +95,40 @@ pub(crate) fn redact_pairs(text: &str, names: &dyn Names) -> Option<String> {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
+        if c == b'-'
+            && b.get(i + 1) == Some(&b'-')
+            && (i == 0 || b[i - 1].is_ascii_whitespace() || matches!(b[i - 1], b'"' | b'\''))
+        {
+            // A command-line flag and its value: `--password hunter2`.
+            let mut e = i + 2;
+            while e < b.len()
+                && e - i < 66
+                && (b[e].is_ascii_alphanumeric() || matches!(b[e], b'-' | b'_'))
+            {
+                e += 1;
+            }
+            let mut v = e;
+            while v < b.len() && b[v] == b' ' {
+                v += 1;
+            }
+            if e > i + 2
+                && v > e
+                && v < b.len()
+                && b[v] != b'-'
+                && let Some(label) = names.label(&text[i + 2..e])
+            {
+                let (start, end, _) = spans.value(v);
+                if !placeholder(&text[start..end]) {
+                    out.push_str(&text[last..start]);
+                    push_label(&mut out, &label);
+                    last = end;
+                    i = end;
+                    continue;
+                }
+            }
+            i = e.max(i + 2);
+            continue;
+        }
         if c != b'=' && c != b':' {
             i += 1;
             continue;
