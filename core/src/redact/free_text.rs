@@ -172,7 +172,8 @@ pub(crate) fn redact_pairs(text: &str, names: &dyn Names) -> Option<String> {
             j -= 1;
             len += 1;
         }
-        if j == key_end || (j > 0 && is_name(b[j - 1])) {
+        // A longer name is judged by its last 64 characters (its suffix).
+        if j == key_end {
             i = sep_end;
             continue;
         }

@@ -1,12 +1,16 @@
-//! Redaction (SPEC §8), applied before anything is queued.
+//! Redaction (SPEC §8), applied before anything is queued; what is and is
+//! not caught: `docs/redaction.md`.
 //!
 //! Key rules match member names case- and separator-insensitively
 //! (`X-Api-Key`, `apiKey`, `client_secret`) and are type-aware: a matched key
-//! holding a number or boolean (`max_tokens: 512`) keeps it, unless the key is
-//! one of the configured `redact_fields`. Value rules (see `rules.rs`) find
-//! secrets inside any string and validate each match first. The replacement
-//! names what was removed, `"[REDACTED:email]"`, and never echoes it. Strings
-//! that hold JSON are redacted inside and re-serialized.
+//! holding a number or boolean (`max_tokens: 512`) keeps it, except card
+//! numbers, SSNs and passwords stored as numbers, and the configured
+//! `redact_fields` (any type). The same names count in pair data (`pairs.rs`)
+//! and in `key=value` text (`free_text.rs`). Value rules (`rules.rs`,
+//! `tokens.rs`) find secrets inside any string, member names included, and
+//! validate each match first. The replacement names what was removed,
+//! `"[REDACTED:email]"`, and never echoes it. Strings that hold JSON are
+//! redacted inside and re-serialized.
 
 mod free_text;
 mod keys;
