@@ -213,6 +213,8 @@ for i in range(2):
 for i in range(6):
     hook = f"https://hooks.slack.com/services/T0{rand(8).upper()}/B0{rand(8).upper()}/{rand(24)}"
     secret = hook.split("/services/")[1]
+    tel = f"+1415555{rng.randrange(1000, 9999)}"
+    pos(f"phone_tel_uri_{i}", f'<a href="tel:{tel}">call</a>', tel)
     pos(f"slack_webhook_{i}", f"posting alert to {hook} failed: 404", secret)
     dis = f"https://discord.com/api/webhooks/{rng.randrange(10**17, 10**18)}/{rand(68, ALNUM + '-_')}"
     pos(f"discord_webhook_{i}", {"webhook": dis}, dis.split("/webhooks/")[1])
@@ -235,6 +237,7 @@ for i, c in enumerate(cards):
     pos(f"card_int_{i}", {"card_number": int(c), "amount": 12.5}, c)
     pos(f"card_text_{i}", f"charge declined for card {c[:4]} {c[4:8]} {c[8:12]} {c[12:]}", c[4:8] + " " + c[8:12])
     ssn = f"{rng.randrange(100, 665)}{rng.randrange(10, 99)}{rng.randrange(1000, 9999)}"
+    pos(f"card_after_colon_{i}", f"card:{c} exp:12/27", c)
     pos(f"ssn_int_{i}", {"customer": {"ssn": int(ssn)}}, ssn)
     pos(f"ssn_text_{i}", f"verify ssn: {ssn[:3]}-{ssn[3:5]}-{ssn[5:]} before payout", f"{ssn[:3]}-{ssn[3:5]}-{ssn[5:]}")
     cvv = str(rng.randrange(100, 999))

@@ -128,11 +128,11 @@ fn network(d: &str) -> bool {
 }
 
 /// The match is not glued to a longer token: no letter, digit or `_` next
-/// to it, and no `-`, `.`, `/`, `:` joining it to one.
+/// to it, and no `-`, `.`, `_` joining it to one (a UUID, version, date).
 fn standalone(t: &str, s: usize, e: usize) -> bool {
     let b = t.as_bytes();
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let joins = |c: u8| matches!(c, b'-' | b'.' | b'/' | b':' | b'_' | b'#');
+    let joins = |c: u8| matches!(c, b'-' | b'.' | b'_');
     let before = s.checked_sub(1).map(|i| b[i]);
     let before2 = s.checked_sub(2).map(|i| b[i]);
     let after = b.get(e).copied();
