@@ -222,8 +222,14 @@ impl Redactor {
     /// The value rules and the free-text pairs on one string, no JSON parsing.
     fn redact_plain<'a>(&self, s: &'a str) -> Cow<'a, str> {
         let mut text = Cow::Borrowed(s);
-        for rule in rules::rules() {
-            if rule.gate.is_some_and(|gate| !gate(&text)) || !rule.pattern.is_match(&text) {
+        // Replacements only remove text, so a rule the prefilter rules out
+        // on the original cannot match after earlier rules ran.
+        let hits = (s.len() <= rules::PREFILTER_MAX).then(|| rules::prefilter().matches(s));
+        for (i, rule) in rules::rules().iter().enumerate() {
+            if hits.as_ref().is_some_and(|h| !h.matched(i))
+                || rule.gate.is_some_and(|gate| !gate(&text))
+                || !rule.pattern.is_match(&text)
+            {
                 continue;
             }
             let mut out = String::with_capacity(text.len());

@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 /// One detector: a pattern plus a validator of each match.
 pub(crate) struct Rule {
@@ -278,3 +278,18 @@ pub(crate) fn rules() -> &'static [Rule] {
         rules
     })
 }
+
+/// All rule patterns in one set: a single scan of a short string tells which
+/// rules can match it (most strings match none).
+pub(crate) fn prefilter() -> &'static RegexSet {
+    static SET: OnceLock<RegexSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        RegexSet::new(rules().iter().map(|r| r.pattern.as_str()))
+            .expect("built-in redaction patterns")
+    })
+}
+
+/// Strings up to this length go through the prefilter; longer ones are
+/// scanned rule by rule (the set's automaton is larger, and a huge input
+/// could wear out its cache).
+pub(crate) const PREFILTER_MAX: usize = 4096;
