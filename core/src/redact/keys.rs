@@ -1,0 +1,161 @@
+//! Key rules: which member names (and pair names, and `key=` names in free
+//! text) are sensitive, and with which label.
+
+/// Built-in sensitive key names (normalized: lowercase, no separators) with
+/// the label used in their replacement.
+const KEY_RULES: &[(&str, &str)] = &[
+    ("password", "password"),
+    ("passwd", "password"),
+    ("pwd", "password"),
+    ("passphrase", "password"),
+    ("secret", "secret"),
+    ("token", "token"),
+    ("apikey", "api_key"),
+    ("accesskey", "api_key"),
+    ("privatekey", "private_key"),
+    ("authorization", "authorization"),
+    ("proxyauthorization", "authorization"),
+    ("auth", "authorization"),
+    ("cookie", "cookie"),
+    ("setcookie", "cookie"),
+    ("session", "session"),
+    ("sessionid", "session"),
+    ("credential", "credential"),
+    ("credentials", "credential"),
+    ("ssn", "ssn"),
+    ("socialsecuritynumber", "ssn"),
+    ("cvv", "card"),
+    ("cvc", "card"),
+    ("cardnumber", "card"),
+    ("creditcard", "card"),
+    ("creditcardnumber", "card"),
+];
+
+/// Suffixes that make a longer key sensitive (`client_secret`,
+/// `refreshToken`, `db_password`, `x-api-key`); `max_tokens`/`author` do not
+/// end in one.
+const KEY_SUFFIXES: &[(&str, &str)] = &[
+    ("password", "password"),
+    ("passwd", "password"),
+    ("passphrase", "password"),
+    ("secret", "secret"),
+    ("token", "token"),
+    ("apikey", "api_key"),
+    ("accesskey", "api_key"),
+    ("privatekey", "private_key"),
+    ("sessionid", "session"),
+    ("cookie", "cookie"),
+    ("cardnumber", "card"),
+];
+
+/// Names that are sensitive only as query-string / form parameters
+/// (`?sig=…`, `&X-Amz-Signature=…`): as object keys they are often benign.
+const QUERY_KEYS: &[(&str, &str)] = &[
+    ("sig", "signature"),
+    ("signature", "signature"),
+    ("xamzsignature", "signature"),
+    ("xamzcredential", "credential"),
+    ("xgoogsignature", "signature"),
+    ("xgoogcredential", "credential"),
+];
+
+/// Keys ending in `key` that name lookups, not secrets.
+const BENIGN_KEY_SUFFIXES: &[&str] = &[
+    "cachekey",
+    "sortkey",
+    "partitionkey",
+    "primarykey",
+    "foreignkey",
+    "idempotencykey",
+    "dedupkey",
+    "dedupekey",
+    "deduplicationkey",
+    "objectkey",
+    "s3key",
+    "rowkey",
+    "hashkey",
+    "rangekey",
+    "lookupkey",
+    "groupkey",
+    "routingkey",
+    "messagekey",
+    "shardkey",
+    "indexkey",
+    "publickey",
+    "pubkey",
+    "sshkey",
+    "keyid",
+];
+
+/// Lowercase, without `-`, `_`, `.` and spaces.
+pub(crate) fn normalize(key: &str) -> String {
+    key.chars()
+        .filter(|c| !matches!(c, '-' | '_' | '.' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Calls `f` with `key` normalized, without allocating for short ASCII keys
+/// (the free-text scanner asks about every name before a `=` or `:`).
+pub(crate) fn with_normalized<R>(key: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for &c in key.as_bytes() {
+        if matches!(c, b'-' | b'_' | b'.' | b' ') {
+            continue;
+        }
+        if !c.is_ascii() || n == buf.len() {
+            return f(&normalize(key));
+        }
+        buf[n] = c.to_ascii_lowercase();
+        n += 1;
+    }
+    f(std::str::from_utf8(&buf[..n]).expect("ASCII"))
+}
+
+/// The label of a built-in sensitive key (normalized form).
+pub(crate) fn builtin(k: &str) -> Option<&'static str> {
+    KEY_RULES
+        .iter()
+        .find(|(name, _)| *name == k)
+        .or_else(|| KEY_SUFFIXES.iter().find(|(suffix, _)| k.ends_with(suffix)))
+        .map(|(_, label)| *label)
+}
+
+/// The label of a parameter that is sensitive in a query string or form body.
+pub(crate) fn query_only(k: &str) -> Option<&'static str> {
+    QUERY_KEYS.iter().find(|(n, _)| *n == k).map(|(_, l)| *l)
+}
+
+/// A "secret-like" key (`signing_key`, `hmac_key`, `encryption_key`): its
+/// value goes only if it looks like key material (see `looks_like_key`).
+pub(crate) fn soft(k: &str) -> bool {
+    (k.len() > 3 && k.ends_with("key") && !BENIGN_KEY_SUFFIXES.iter().any(|s| k.ends_with(s)))
+        || k.contains("secret")
+        || k.ends_with("signingkey")
+}
+
+/// Labels whose numbers are redacted too: a card number or SSN stored as an
+/// integer, a numeric password or PIN.
+pub(crate) fn redacts_numbers(label: &str) -> bool {
+    matches!(label, "card" | "ssn" | "password")
+}
+
+/// 32–88 characters of hex, or of base64/base64url mixing upper, lower and
+/// digits: the shape of generated key material.
+pub(crate) fn looks_like_key(v: &str) -> bool {
+    let v = v.trim_end_matches('=');
+    let n = v.len();
+    if !(32..=88).contains(&n) {
+        return false;
+    }
+    if n <= 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return true;
+    }
+    let b64 = v
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_'));
+    b64 && v.bytes().any(|b| b.is_ascii_uppercase())
+        && v.bytes().any(|b| b.is_ascii_lowercase())
+        && v.bytes().any(|b| b.is_ascii_digit())
+}
