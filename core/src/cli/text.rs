@@ -1,5 +1,6 @@
 //! Readable tables for the terminal.
 
+use crate::schema::{event, field};
 use std::io::{self, Write};
 
 use crate::gateway::AlertChange;
@@ -175,45 +176,46 @@ pub(super) fn alerts(
 }
 
 fn describe(e: &Value) -> [String; 5] {
-    let event = str_field(e, "event").unwrap_or("?");
-    let seq = num_field(e, "seq").map_or("-".into(), |n| format!("{n}"));
-    let tool = str_field(e, "tool").unwrap_or(event).to_owned();
-    let hash = str_field(e, "args_hash").map_or(String::new(), |h| h.chars().take(12).collect());
+    let event = str_field(e, field::EVENT).unwrap_or("?");
+    let seq = num_field(e, field::SEQ).map_or("-".into(), |n| format!("{n}"));
+    let tool = str_field(e, field::TOOL).unwrap_or(event).to_owned();
+    let hash =
+        str_field(e, field::ARGS_HASH).map_or(String::new(), |h| h.chars().take(12).collect());
     let outcome = match event {
-        "tool_call" if str_field(e, "decision") == Some("block") => {
-            format!("BLOCKED {}", str_field(e, "error_class").unwrap_or(""))
+        event::TOOL_CALL if str_field(e, field::DECISION) == Some("block") => {
+            format!("BLOCKED {}", str_field(e, field::ERROR_CLASS).unwrap_or(""))
         }
-        "tool_call" => match num_field(e, "loop_count") {
+        event::TOOL_CALL => match num_field(e, field::LOOP_COUNT) {
             Some(n) => format!("call (repeat #{n})"),
             None => "call".into(),
         },
-        "tool_result" => {
+        event::TOOL_RESULT => {
             let latency =
-                num_field(e, "latency_ms").map_or(String::new(), |l| format!("{} ms ", ms(l)));
-            match str_field(e, "error_class") {
+                num_field(e, field::LATENCY_MS).map_or(String::new(), |l| format!("{} ms ", ms(l)));
+            match str_field(e, field::ERROR_CLASS) {
                 Some(c) => format!("{latency}FAILED {c}"),
                 None => format!("{latency}ok"),
             }
         }
-        "run_end" => {
+        event::RUN_END => {
             let mut s = format!(
                 "stop_reason={} calls={} errors={}",
-                str_field(e, "stop_reason").unwrap_or("?"),
-                num_field(e, "tool_calls").unwrap_or(0.0),
-                num_field(e, "errors").unwrap_or(0.0)
+                str_field(e, field::STOP_REASON).unwrap_or("?"),
+                num_field(e, field::TOOL_CALLS).unwrap_or(0.0),
+                num_field(e, field::ERRORS).unwrap_or(0.0)
             );
-            if let Some(Value::Object(b)) = e.get("budgets") {
+            if let Some(Value::Object(b)) = e.get(field::BUDGETS) {
                 for (k, v) in b {
                     s += &format!(
                         " {k}={}/{}",
-                        num_field(v, "used").unwrap_or(0.0),
-                        num_field(v, "limit").unwrap_or(0.0)
+                        num_field(v, field::USED).unwrap_or(0.0),
+                        num_field(v, field::LIMIT).unwrap_or(0.0)
                     );
                 }
             }
             s
         }
-        "run_start" => match e.get("budgets") {
+        event::RUN_START => match e.get(field::BUDGETS) {
             Some(Value::Object(b)) if !b.is_empty() => {
                 let mut text = String::from("budgets");
                 for (k, v) in b {
@@ -231,17 +233,17 @@ fn describe(e: &Value) -> [String; 5] {
             }
             _ => "no budgets".into(),
         },
-        "alert" => format!(
+        event::ALERT => format!(
             "{} {} value={} threshold={}",
-            str_field(e, "rule").unwrap_or("?"),
-            str_field(e, "level").unwrap_or("?"),
-            num_field(e, "value").unwrap_or(0.0),
-            num_field(e, "threshold").unwrap_or(0.0)
+            str_field(e, field::RULE).unwrap_or("?"),
+            str_field(e, field::LEVEL).unwrap_or("?"),
+            num_field(e, field::VALUE).unwrap_or(0.0),
+            num_field(e, field::THRESHOLD).unwrap_or(0.0)
         ),
         other => other.to_owned(),
     };
-    let ts = str_field(e, "ts").unwrap_or("").to_owned();
-    let event_col = if matches!(event, "tool_call" | "tool_result") {
+    let ts = str_field(e, field::TS).unwrap_or("").to_owned();
+    let event_col = if matches!(event, event::TOOL_CALL | event::TOOL_RESULT) {
         String::new()
     } else {
         event.to_owned()
@@ -264,9 +266,9 @@ pub(super) fn show(out: &mut dyn Write, run_id: &str, events: &[Value]) -> io::R
     writeln!(
         out,
         "run {run_id}  trace {}  user {}  request {}",
-        str_field(first, "trace_id").unwrap_or("-"),
-        str_field(first, "user_id").unwrap_or("-"),
-        str_field(first, "request_id").unwrap_or("-")
+        str_field(first, field::TRACE_ID).unwrap_or("-"),
+        str_field(first, field::USER_ID).unwrap_or("-"),
+        str_field(first, field::REQUEST_ID).unwrap_or("-")
     )?;
     let rows: Vec<Vec<String>> = events.iter().map(|e| describe(e).to_vec()).collect();
     table(
@@ -279,6 +281,6 @@ pub(super) fn show(out: &mut dyn Write, run_id: &str, events: &[Value]) -> io::R
 /// One event as a line of `tail`.
 pub(super) fn tail_line(out: &mut dyn Write, e: &Value) -> io::Result<()> {
     let [ts, seq, tool, hash, outcome] = describe(e);
-    let run = str_field(e, "run_id").unwrap_or("-");
+    let run = str_field(e, field::RUN_ID).unwrap_or("-");
     writeln!(out, "{ts}  {run}  #{seq}  {tool}  {hash}  {outcome}")
 }

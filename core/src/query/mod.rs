@@ -15,6 +15,7 @@ mod request;
 mod sketch;
 mod stats;
 
+use crate::schema::{event, field};
 use std::collections::{BTreeMap, HashMap};
 
 pub use answer::Answer;
@@ -80,35 +81,37 @@ pub struct RunSummary {
 
 impl RunSummary {
     fn absorb(&mut self, e: &Value) {
-        let event = str_field(e, "event").unwrap_or("");
+        let event = str_field(e, field::EVENT).unwrap_or("");
         if self.start.is_empty() {
-            self.start = str_field(e, "ts").unwrap_or("").to_owned();
+            self.start = str_field(e, field::TS).unwrap_or("").to_owned();
         }
         for (slot, key) in [
-            (&mut self.user_id, "user_id"),
-            (&mut self.request_id, "request_id"),
+            (&mut self.user_id, field::USER_ID),
+            (&mut self.request_id, field::REQUEST_ID),
         ] {
             if slot.is_none() {
                 *slot = str_field(e, key).map(str::to_owned);
             }
         }
-        if let Some(tool) = str_field(e, "tool")
+        if let Some(tool) = str_field(e, field::TOOL)
             && !self.tools.iter().any(|t| t == tool)
         {
             self.tools.push(tool.to_owned());
         }
-        if let Some(class) = str_field(e, "error_class") {
+        if let Some(class) = str_field(e, field::ERROR_CLASS) {
             self.errors += 1;
             if !self.error_classes.iter().any(|c| c == class) {
                 self.error_classes.push(class.to_owned());
             }
         }
         match event {
-            "tool_call" if str_field(e, "decision") != Some("block") => self.tool_calls += 1,
-            "run_end" => {
-                self.stop_reason = str_field(e, "stop_reason").map(str::to_owned);
-                self.duration_ms = num_field(e, "duration_ms");
-                self.spend_usd = num_field(e, "spend_usd");
+            event::TOOL_CALL if str_field(e, field::DECISION) != Some("block") => {
+                self.tool_calls += 1
+            }
+            event::RUN_END => {
+                self.stop_reason = str_field(e, field::STOP_REASON).map(str::to_owned);
+                self.duration_ms = num_field(e, field::DURATION_MS);
+                self.spend_usd = num_field(e, field::SPEND_USD);
             }
             _ => {}
         }
@@ -142,7 +145,7 @@ pub struct RunsAcc {
 impl RunsAcc {
     /// Takes one event into account.
     pub fn absorb(&mut self, e: &Value) {
-        let Some(run_id) = str_field(e, "run_id") else {
+        let Some(run_id) = str_field(e, field::RUN_ID) else {
             return;
         };
         if !self.by_id.contains_key(run_id) {
@@ -181,7 +184,7 @@ pub fn runs(events: impl Iterator<Item = Value>, filter: &RunFilter) -> Vec<RunS
 /// Every event of one run, in log order.
 pub fn timeline(events: impl Iterator<Item = Value>, run_id: &str) -> Vec<Value> {
     events
-        .filter(|e| str_field(e, "run_id") == Some(run_id))
+        .filter(|e| str_field(e, field::RUN_ID) == Some(run_id))
         .collect()
 }
 
@@ -219,19 +222,20 @@ pub fn loops(events: impl Iterator<Item = Value>, min: u64) -> Vec<LoopFinding> 
         ));
     };
     for e in events {
-        let (Some(event), Some(run)) = (str_field(&e, "event"), str_field(&e, "run_id")) else {
+        let (Some(event), Some(run)) = (str_field(&e, field::EVENT), str_field(&e, field::RUN_ID))
+        else {
             continue;
         };
-        if event == "run_end" {
+        if event == event::RUN_END {
             if let Some(counts) = open.remove(run) {
                 settle(run, counts, &mut found);
             }
             continue;
         }
         let (true, Some(tool), Some(hash)) = (
-            event == "tool_call",
-            str_field(&e, "tool"),
-            str_field(&e, "args_hash"),
+            event == event::TOOL_CALL,
+            str_field(&e, field::TOOL),
+            str_field(&e, field::ARGS_HASH),
         ) else {
             continue;
         };
@@ -240,7 +244,7 @@ pub fn loops(events: impl Iterator<Item = Value>, min: u64) -> Vec<LoopFinding> 
             .entry((tool.to_owned(), hash.to_owned()))
             .or_insert((0, 0));
         entry.0 += 1;
-        if str_field(&e, "error_class") == Some("loop_detected") {
+        if str_field(&e, field::ERROR_CLASS) == Some("loop_detected") {
             entry.1 += 1;
         }
     }
@@ -282,15 +286,15 @@ impl<'c> AlertAcc<'c> {
 
     /// Takes one event into account.
     pub fn absorb(&mut self, e: &Value) {
-        let (Some(ts), Some(event)) = (str_field(e, "ts"), str_field(e, "event")) else {
+        let (Some(ts), Some(event)) = (str_field(e, field::TS), str_field(e, field::EVENT)) else {
             return;
         };
         let Some(us) = parse_timestamp(ts) else {
             return;
         };
         let changes = match event {
-            "tool_result" => {
-                let class = str_field(e, "error_class");
+            event::TOOL_RESULT => {
+                let class = str_field(e, field::ERROR_CLASS);
                 self.replay.call(
                     self.config,
                     us,
@@ -298,10 +302,10 @@ impl<'c> AlertAcc<'c> {
                     class == Some("validation_failed"),
                 )
             }
-            "run_end" => self.replay.run(
+            event::RUN_END => self.replay.run(
                 self.config,
                 us,
-                num_field(e, "tool_calls").unwrap_or(0.0) as u64,
+                num_field(e, field::TOOL_CALLS).unwrap_or(0.0) as u64,
             ),
             _ => return,
         };

@@ -1,6 +1,7 @@
 //! `stats`: per tool, calls, failures by class and latency percentiles; and
 //! the hottest `(tool, args_hash)` pairs. Memory is bounded (see `sketch`).
 
+use crate::schema::{event, field};
 use std::collections::BTreeMap;
 
 use super::sketch::{HeavyHitters, LatencySketch};
@@ -58,10 +59,11 @@ impl StatsAcc {
 
     /// Takes one event into account.
     pub fn absorb(&mut self, e: &Value) {
-        let (Some(event), Some(tool)) = (str_field(e, "event"), str_field(e, "tool")) else {
+        let (Some(event), Some(tool)) = (str_field(e, field::EVENT), str_field(e, field::TOOL))
+        else {
             return;
         };
-        if !matches!(event, "tool_result" | "tool_call") {
+        if !matches!(event, event::TOOL_RESULT | event::TOOL_CALL) {
             return;
         }
         if !self.tools.contains_key(tool) {
@@ -73,15 +75,15 @@ impl StatsAcc {
                 .insert(tool.to_owned(), (fresh, LatencySketch::default()));
         }
         let (stats, latencies) = self.tools.get_mut(tool).expect("inserted above");
-        if let Some(c) = str_field(e, "error_class") {
+        if let Some(c) = str_field(e, field::ERROR_CLASS) {
             *stats.errors.entry(c.to_owned()).or_insert(0) += 1;
         }
-        if event == "tool_result" {
+        if event == event::TOOL_RESULT {
             stats.calls += 1;
-            if let Some(l) = num_field(e, "latency_ms") {
+            if let Some(l) = num_field(e, field::LATENCY_MS) {
                 latencies.add(l);
             }
-        } else if let Some(h) = str_field(e, "args_hash") {
+        } else if let Some(h) = str_field(e, field::ARGS_HASH) {
             self.pairs.add(&(tool.to_owned(), h.to_owned()));
         }
     }
