@@ -306,4 +306,14 @@ fn a_hanging_collector_blocks_neither_producers_nor_close() {
     );
     assert!(!ok);
     assert_eq!(sink.lines().len(), 2000, "the local sink got everything");
+    // Right after close returns, the counters already say what export lost
+    // (before: `closed` 0 and thousands still `queued`, counted seconds later).
+    let otlp = w.otlp_stats().unwrap();
+    assert_eq!(otlp.queued, 0, "{otlp:?}");
+    assert_eq!(
+        otlp.exported + otlp.dropped.iter().sum::<u64>(),
+        otlp.accepted,
+        "{otlp:?}"
+    );
+    assert!(otlp.dropped(tooltrail_core::otlp::OtlpDropReason::Closed) > 0);
 }

@@ -276,7 +276,20 @@ impl EventWriter {
 
     /// A snapshot of the counters (since start, or since the fork in a child).
     pub fn stats(&self) -> WriterStats {
-        self.running().counters.snapshot()
+        let mut s = self.running().counters.snapshot();
+        // A close that timed out detached the worker with events still queued
+        // or in flight: they were not delivered by close's deadline, so they
+        // count as `closed` now, not whenever the detached worker gets to
+        // them (if ever). What it still delivers moves from here to written.
+        // (These were accepted: `accepted == written + dropped_sink_error +
+        // the undelivered part of dropped_closed` after such a close.)
+        if self.shared.close_outcome.load(Relaxed) == 2 {
+            let undelivered = s.accepted.saturating_sub(s.written + s.dropped_sink_error);
+            s.dropped_closed += undelivered;
+            s.queued = 0;
+            s.queued_bytes = 0;
+        }
+        s
     }
 
     /// The OTLP exporter's counters, when export is configured.
