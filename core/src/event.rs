@@ -123,7 +123,7 @@ pub fn now_timestamp() -> String {
 
 /// Nanoseconds since the epoch of an RFC 3339 UTC timestamp as the writer
 /// formats them (`2026-11-24T19:57:40.123456Z`; any fraction length, `Z` or
-/// `+00:00`). `None` for anything else. The inverse of [`push_timestamp`],
+/// any `±HH:MM` offset). `None` for anything else. The inverse of [`push_timestamp`],
 /// used by the queries and the OTLP exporter alike.
 pub fn parse_timestamp_nanos(ts: &str) -> Option<i64> {
     let b = ts.as_bytes();
@@ -155,10 +155,23 @@ pub fn parse_timestamp_nanos(ts: &str) -> Option<i64> {
             nanos *= 10;
         }
     }
-    if !matches!(&b[i..], b"Z" | b"z" | b"+00:00") || !(1..=12).contains(&mo) || d > 31 {
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
         return None;
     }
-    let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec;
+    // `Z`, or an offset `±HH:MM` (the instant is the local time minus it).
+    let offset_s = match &b[i..] {
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), ..] if b.len() == i + 6 && b[i + 3] == b':' => {
+            let (oh, om) = (digits(i + 1..i + 3)?, digits(i + 4..i + 6)?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let s = oh * 3600 + om * 60;
+            if *sign == b'+' { s } else { -s }
+        }
+        _ => return None,
+    };
+    let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec - offset_s;
     Some(secs * 1_000_000_000 + nanos)
 }
 

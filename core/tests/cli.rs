@@ -200,3 +200,33 @@ fn an_incomplete_record_is_said_by_every_query_and_the_report() {
     assert!(html.contains("120 events dropped by writers: the record is incomplete"));
     assert!(html.contains("1 unreadable lines skipped"));
 }
+
+/// `--since` / `--until` compare instants, take any offset and durations, and
+/// refuse what they cannot read (issue 15 item 2: they compared strings, so
+/// `--until garbage` filtered nothing and `+01:00` was ignored).
+#[test]
+fn time_filters_compare_instants_and_refuse_garbage() {
+    let ids = |args: &[&str]| -> Vec<String> {
+        let args: Vec<&str> = args.iter().copied().chain(["--json"]).collect();
+        list(&json(&args))
+            .iter()
+            .map(|r| s(r, "run_id").to_owned())
+            .collect()
+    };
+    let all = ids(&["runs", RUNS]);
+    assert!(all.len() >= 3);
+    // run-loop starts at 19:57:40.004Z; the same instant in +01:00.
+    let before = ids(&["runs", RUNS, "--until", "2026-11-24T20:57:40.004+01:00"]);
+    assert_eq!(before, ["run-tool-calls"]);
+    let after = ids(&["runs", RUNS, "--since", "2026-11-24T14:57:40.004-05:00"]);
+    assert_eq!(after.len(), all.len() - 1);
+    assert!(
+        ids(&["runs", RUNS, "--since", "1d"]).is_empty(),
+        "the golden runs are older than a day"
+    );
+    assert_eq!(ids(&["runs", RUNS, "--since", "100000d"]), all);
+    for bad in ["garbage", "yesterday", "2026-11-24"] {
+        let (code, _) = run(&["runs", RUNS, "--until", bad], "");
+        assert_eq!(code, 2, "{bad}");
+    }
+}

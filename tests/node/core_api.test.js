@@ -247,3 +247,15 @@ test('an empty HMAC key is refused', () => {
   assert.equal(err.code, 'config_error')
   assert.equal(err.key, 'logging.tool_calls.hash_key_env')
 })
+
+test('Logs time filters take offsets and refuse garbage', () => {
+  // Before: compared as strings; 'yesterday' filtered everything, garbage nothing.
+  const logs = new tooltrail.Logs(path.join(__dirname, '..', 'vectors', 'gateway', 'runs.expected.jsonl'))
+  assert.deepEqual(logs.runs({ until: '2026-11-24T20:57:40.004+01:00' }).map((r) => r.run_id), ['run-tool-calls'])
+  assert.deepEqual(logs.runs({ since: '1d' }), [])
+  for (const bad of ['yesterday', 'garbage']) {
+    const err = thrown(() => logs.runs({ since: bad }))
+    assert.equal(err.code, 'invalid_argument')
+    assert.equal(err.key, 'since')
+  }
+})

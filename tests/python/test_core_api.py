@@ -278,3 +278,16 @@ w.close()
     with pytest.raises(tooltrail.ConfigError) as e:
         tooltrail.EventWriter(tmp_path / "x", config={"sinks": {"otlp": {"endpoint": "alice:hunter2@collector"}}})
     assert "hunter2" not in str(e.value)
+
+
+def test_logs_time_filters_take_offsets_and_refuse_garbage():
+    # Before: compared as strings; "yesterday" filtered everything, garbage nothing.
+    from conftest import ROOT
+
+    logs = tooltrail.Logs(str(ROOT / "tests" / "vectors" / "gateway" / "runs.expected.jsonl"))
+    assert [r["run_id"] for r in logs.runs(until="2026-11-24T20:57:40.004+01:00")] == ["run-tool-calls"]
+    assert logs.runs(since="1d") == []
+    for bad in ("yesterday", "garbage"):
+        with pytest.raises(tooltrail.InvalidArgumentError) as e:
+            logs.runs(since=bad)
+        assert e.value.key == "since"

@@ -245,6 +245,10 @@ impl OptionSource for ArgvOptions<'_> {
         Error::invalid_argument(opt.flag, format!("{command} needs a {}", opt.flag))
     }
 
+    fn name(&self, opt: Opt) -> String {
+        opt.flag.to_owned()
+    }
+
     fn finish(&mut self, _command: &str) -> Result<(), Error> {
         // Unknown flags were refused by `split`; a known flag another
         // command uses is ignored (the CLI's behaviour since its first day).

@@ -40,10 +40,11 @@ pub struct RunFilter {
     pub user: Option<String>,
     /// Only runs of this request.
     pub request: Option<String>,
-    /// Only runs that started at or after this RFC 3339 time (string order).
-    pub since: Option<String>,
-    /// Only runs that started before this time.
-    pub until: Option<String>,
+    /// Only runs that started at or after this instant (µs since the epoch;
+    /// given as RFC 3339 with any offset, or a duration ago: `15m`, `2h`, `7d`).
+    pub since: Option<i64>,
+    /// Only runs that started before this instant.
+    pub until: Option<i64>,
     /// Only runs that stopped for this reason.
     pub stop_reason: Option<String>,
     /// Only runs that called this tool.
@@ -124,8 +125,10 @@ impl RunSummary {
         eq(&f.user, self.user_id.as_deref())
             && eq(&f.request, self.request_id.as_deref())
             && eq(&f.stop_reason, self.stop_reason.as_deref())
-            && f.since.as_deref().is_none_or(|s| self.start.as_str() >= s)
-            && f.until.as_deref().is_none_or(|u| self.start.as_str() < u)
+            && f.since
+                .is_none_or(|s| parse_timestamp(&self.start).is_some_and(|t| t >= s))
+            && f.until
+                .is_none_or(|u| parse_timestamp(&self.start).is_some_and(|t| t < u))
             && f.tool
                 .as_deref()
                 .is_none_or(|t| self.tools.iter().any(|x| x == t))
@@ -267,6 +270,30 @@ pub fn parse_timestamp(ts: &str) -> Option<i64> {
     crate::event::parse_timestamp_nanos(ts).map(|n| n.div_euclid(1000))
 }
 
+/// An instant for `--since` / `--until`: an RFC 3339 time with any offset
+/// (`2026-11-30T22:56:06Z`, `2026-11-30T23:56:06+01:00`), or a duration
+/// before `now_us`: a whole number and a unit, `s`, `m`, `h` or `d` (`15m`,
+/// `2h`, `7d`). `None` for anything else: the caller says so, never
+/// "filters nothing".
+pub fn parse_instant(text: &str, now_us: i64) -> Option<i64> {
+    if let Some(t) = parse_timestamp(text) {
+        return Some(t);
+    }
+    let unit = match text.as_bytes().last()? {
+        b's' => 1,
+        b'm' => 60,
+        b'h' => 3600,
+        b'd' => 86_400,
+        _ => return None,
+    };
+    let n = &text[..text.len() - 1];
+    if n.is_empty() || !n.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let secs = n.parse::<i64>().ok()?.checked_mul(unit)?;
+    now_us.checked_sub(secs.checked_mul(1_000_000)?)
+}
+
 /// Replays events through the configured alert rules, window by window.
 pub struct AlertAcc<'c> {
     config: &'c Config,
@@ -346,5 +373,32 @@ mod tests {
             );
         }
         assert_eq!(parse_timestamp("yesterday"), None);
+    }
+
+    #[test]
+    fn instants_take_any_offset_and_durations_ago() {
+        let z = parse_instant("2026-11-30T22:56:06Z", 0).unwrap();
+        assert_eq!(parse_instant("2026-11-30T23:56:06+01:00", 0), Some(z));
+        assert_eq!(parse_instant("2026-11-30T17:26:06.000-05:30", 0), Some(z));
+        let now = 10_000_000_000_000;
+        assert_eq!(parse_instant("15m", now), Some(now - 15 * 60 * 1_000_000));
+        assert_eq!(parse_instant("2h", now), Some(now - 2 * 3600 * 1_000_000));
+        assert_eq!(parse_instant("7d", now), Some(now - 7 * 86_400 * 1_000_000));
+        assert_eq!(parse_instant("30s", now), Some(now - 30_000_000));
+        for bad in [
+            "yesterday",
+            "garbage",
+            "",
+            "m",
+            "-5m",
+            "5 m",
+            "5w",
+            "2026-11-30",
+            "2026-11-30T25:00:00Z",
+            "2026-11-30T22:56:06+1:00",
+            "99999999999999999999d",
+        ] {
+            assert_eq!(parse_instant(bad, now), None, "{bad}");
+        }
     }
 }

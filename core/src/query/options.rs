@@ -33,6 +33,8 @@ pub trait OptionSource {
     fn config(&mut self, opt: Opt) -> Result<Option<Config>, Error>;
     /// The error for a required option that is absent.
     fn missing(&self, command: &str, opt: Opt) -> Error;
+    /// The option as the caller spelled it (`--since`, `since`, `stopReason`).
+    fn name(&self, opt: Opt) -> String;
     /// Called once every option of `command` was read: options the command
     /// does not take are an error here (for sources that can tell).
     fn finish(&mut self, command: &str) -> Result<(), Error>;
@@ -183,6 +185,10 @@ impl OptionSource for ValueOptions<'_> {
 
     fn missing(&self, command: &str, opt: Opt) -> Error {
         Error::invalid_argument(self.key(opt), format!("{command} needs it"))
+    }
+
+    fn name(&self, opt: Opt) -> String {
+        self.key(opt)
     }
 
     fn finish(&mut self, command: &str) -> Result<(), Error> {

@@ -211,13 +211,31 @@ impl RunFilter {
         Ok(Self {
             user: src.text(opt::USER)?,
             request: src.text(opt::REQUEST)?,
-            since: src.text(opt::SINCE)?,
-            until: src.text(opt::UNTIL)?,
+            since: instant(src, opt::SINCE)?,
+            until: instant(src, opt::UNTIL)?,
             stop_reason: src.text(opt::STOP_REASON)?,
             tool: src.text(opt::TOOL)?,
             error_class: src.text(opt::ERROR_CLASS)?,
         })
     }
+}
+
+/// A time option: RFC 3339 (any offset) or a duration ago (`15m`, `2h`, `7d`);
+/// anything else is an error naming the option.
+fn instant(src: &mut dyn OptionSource, opt: Opt) -> Result<Option<i64>, Error> {
+    let Some(text) = src.text(opt)? else {
+        return Ok(None);
+    };
+    let now = crate::gateway::Clock::System.now_us();
+    super::parse_instant(&text, now).map(Some).ok_or_else(|| {
+        let name = src.name(opt);
+        Error::invalid_argument(
+            name.clone(),
+            format!(
+                "{name} takes an RFC 3339 time (2026-11-30T22:56:06Z, any offset) or a duration ago (15m, 2h, 7d), got {text:?}"
+            ),
+        )
+    })
 }
 
 impl AlertsOptions {
