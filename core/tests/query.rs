@@ -174,3 +174,44 @@ fn an_overlong_line_is_skipped_and_counted() {
     assert_eq!(reader.skipped, 1);
     reader.finish().unwrap();
 }
+
+/// Runs are listed by start time whatever the file order (issue 15 item 3:
+/// two processes writing one directory listed them in file order).
+#[test]
+fn runs_are_sorted_by_start_time_across_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let line = |ts: &str, run: &str| {
+        format!(
+            r#"{{"v":1,"ts":"{ts}","event":"run_start","run_id":"{run}","trace_id":null,"span_id":null,"request_id":null,"user_id":null,"budgets":{{}}}}"#
+        )
+    };
+    // Another process's file sorts first by name but holds the later runs.
+    std::fs::write(
+        tmp.path().join("a-other.jsonl"),
+        [
+            line("2026-11-24T20:00:02Z", "late"),
+            line("2026-11-24T20:00:01Z", "b-tie"),
+        ]
+        .join("\n")
+            + "\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("tooltrail.jsonl"),
+        [
+            line("2026-11-24T20:00:00+00:00", "early"),
+            line("2026-11-24T21:00:01+01:00", "a-tie"),
+        ]
+        .join("\n")
+            + "\n",
+    )
+    .unwrap();
+    let v = query::query_value(tmp.path(), "runs", &Value::Null, KeyCase::Snake).unwrap();
+    let Value::Array(runs) = v else { panic!() };
+    let ids: Vec<_> = runs
+        .iter()
+        .map(|r| r.get("run_id").cloned().unwrap())
+        .collect();
+    let want: Vec<Value> = ["early", "a-tie", "b-tie", "late"].map(Value::from).into();
+    assert_eq!(ids, want);
+}

@@ -83,8 +83,14 @@ pub struct RunSummary {
 impl RunSummary {
     fn absorb(&mut self, e: &Value) {
         let event = str_field(e, field::EVENT).unwrap_or("");
-        if self.start.is_empty() {
-            self.start = str_field(e, field::TS).unwrap_or("").to_owned();
+        // The run's earliest event, by instant: with several processes
+        // writing one directory, file order is not time order.
+        if let Some(ts) = str_field(e, field::TS)
+            && (self.start.is_empty()
+                || parse_timestamp(ts)
+                    .is_some_and(|t| parse_timestamp(&self.start).is_none_or(|start| t < start)))
+        {
+            self.start = ts.to_owned();
         }
         for (slot, key) in [
             (&mut self.user_id, field::USER_ID),
@@ -165,17 +171,26 @@ impl RunsAcc {
             .absorb(e);
     }
 
-    /// The runs that match `filter`, in order of first appearance.
+    /// The runs that match `filter`, by start time (ties and unreadable
+    /// times by run_id), wherever their events were in the files.
     pub fn finish(mut self, filter: &RunFilter) -> Vec<RunSummary> {
-        self.order
+        let mut runs: Vec<RunSummary> = self
+            .order
             .into_iter()
             .filter_map(|id| self.by_id.remove(&id))
             .filter(|r| r.matches(filter))
-            .collect()
+            .collect();
+        runs.sort_by_cached_key(|r| {
+            (
+                parse_timestamp(&r.start).unwrap_or(i64::MAX),
+                r.run_id.clone(),
+            )
+        });
+        runs
     }
 }
 
-/// The runs in `events` that match `filter`, in order of first appearance.
+/// The runs in `events` that match `filter`, by start time.
 pub fn runs(events: impl Iterator<Item = Value>, filter: &RunFilter) -> Vec<RunSummary> {
     let mut acc = RunsAcc::default();
     for e in events {
