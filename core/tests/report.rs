@@ -136,3 +136,35 @@ fn hex_of_base64(s: &str) -> String {
     }
     out
 }
+
+/// A huge number in a log is printed in exponent form, not as hundreds of
+/// digits (issue 15 item 11: a 1e308 latency printed 309 digits).
+#[test]
+fn huge_numbers_stay_short() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines = [
+        r#"{"v":1,"ts":"2026-11-24T19:57:40.000000Z","event":"tool_call","run_id":"r","trace_id":null,"span_id":null,"request_id":null,"user_id":null,"tool":"t","seq":1,"args_hash":"h","decision":"allow"}"#,
+        r#"{"v":1,"ts":"2026-11-24T19:57:40.001000Z","event":"tool_result","run_id":"r","trace_id":null,"span_id":null,"request_id":null,"user_id":null,"tool":"t","seq":1,"latency_ms":1e308,"ok":true}"#,
+        r#"{"v":1,"ts":"2026-11-24T19:57:40.002000Z","event":"run_end","run_id":"r","trace_id":null,"span_id":null,"request_id":null,"user_id":null,"stop_reason":"completed","duration_ms":1e300,"tool_calls":1,"errors":0,"steps":0,"spend_usd":1e200,"budgets":{}}"#,
+    ];
+    std::fs::write(tmp.path().join("tooltrail.jsonl"), lines.join("\n") + "\n").unwrap();
+    let html = render(tmp.path(), &ReportOptions::default()).unwrap();
+    let longest_digits = html
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap();
+    assert!(longest_digits < 40, "a run of {longest_digits} digits");
+    assert!(html.contains("1.000e308 ms"), "the latency is shown");
+    let mut out = Vec::new();
+    let args: Vec<String> = ["show", "r", tmp.path().to_str().unwrap()]
+        .map(String::from)
+        .into();
+    assert_eq!(tooltrail_core::cli::run(&args, &mut &b""[..], &mut out), 0);
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.split(|c: char| !c.is_ascii_digit())
+            .all(|d| d.len() < 40),
+        "{text}"
+    );
+}

@@ -33,7 +33,7 @@ pub(super) fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) 
 }
 
 fn ms(v: f64) -> String {
-    format!("{v:.3}")
+    crate::report::decimal(v, 3)
 }
 
 pub(super) fn runs(out: &mut dyn Write, runs: &[query::RunSummary]) -> io::Result<()> {
@@ -47,7 +47,8 @@ pub(super) fn runs(out: &mut dyn Write, runs: &[query::RunSummary]) -> io::Resul
                 r.tool_calls.to_string(),
                 r.errors.to_string(),
                 r.stop_reason.clone().unwrap_or_else(|| "-".into()),
-                r.spend_usd.map_or("-".into(), |s| format!("{s:.4}")),
+                r.spend_usd
+                    .map_or("-".into(), |s| crate::report::decimal(s, 4)),
                 r.error_classes.join(","),
             ]
         })

@@ -206,8 +206,8 @@ fn runs_table(s: &mut String, d: &ReportData) {
             user = opt(&m.user_id),
             req = opt(&m.request_id),
             calls = m.tool_calls,
-            dur = m.duration_ms.map_or("-".into(), |v| format!("{v:.3}")),
-            spend = m.spend_usd.map_or("-".into(), |v| format!("{v:.4}")),
+            dur = m.duration_ms.map_or("-".into(), |v| super::decimal(v, 3)),
+            spend = m.spend_usd.map_or("-".into(), |v| super::decimal(v, 4)),
             classes = esc(&m.error_classes.join(", ")),
         );
     }
@@ -277,12 +277,12 @@ fn latency(s: &mut String, d: &ReportData) {
         let failures: Vec<String> = t.errors.iter().map(|(c, n)| format!("{c}={n}")).collect();
         let _ = write!(
             s,
-            "<tr data-tool=\"{tool}\"><td>{tool}</td><td class=\"num\">{}</td><td class=\"num\">{:.3}</td>\
-             <td class=\"num\">{:.3}</td><td class=\"num\">{:.3}</td><td>{}</td></tr>",
+            "<tr data-tool=\"{tool}\"><td>{tool}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             t.calls,
-            t.latency_ms[0],
-            t.latency_ms[1],
-            t.latency_ms[2],
+            super::decimal(t.latency_ms[0], 3),
+            super::decimal(t.latency_ms[1], 3),
+            super::decimal(t.latency_ms[2], 3),
             esc(&failures.join(" ")),
             tool = esc(&t.tool),
         );
@@ -340,7 +340,7 @@ fn budget_usage(end: &Value) -> String {
         }
     }
     if let Some(d) = num_field(end, field::DURATION_MS) {
-        let _ = write!(text, " · {d:.3} ms");
+        let _ = write!(text, " · {} ms", super::decimal(d, 3));
     }
     text
 }

@@ -84,6 +84,17 @@ impl RunView {
     }
 }
 
+/// `v` with `places` decimals, or in exponent form when that would print
+/// more than a dozen integer digits: a crafted or broken log's `1e308`
+/// latency must not become a 309-digit string in a table.
+pub(crate) fn decimal(v: f64, places: usize) -> String {
+    if v.is_finite() && v.abs() < 1e12 {
+        format!("{v:.places$}")
+    } else {
+        format!("{v:.3e}")
+    }
+}
+
 /// Everything the page shows.
 pub(crate) struct ReportData {
     pub source: String,

@@ -24,7 +24,7 @@ pub(crate) fn error_chart(rows: &[(String, u64)]) -> String {
     );
     for (i, (class, n)) in rows.iter().enumerate() {
         let y = i as f64 * ROW + 4.0;
-        let w = ((WIDTH - LABEL - 80.0) * *n as f64 / max).max(2.0);
+        let w = ((WIDTH - LABEL - 80.0) * (*n as f64 / max)).max(2.0);
         let _ = write!(
             s,
             "<g class=\"bar\" data-class=\"{c}\" data-count=\"{n}\">\
@@ -68,21 +68,31 @@ pub(crate) fn latency_chart(tools: &[ToolStats]) -> String {
         );
         for (j, (name, v)) in ["p50", "p95", "p99"].iter().zip(t.latency_ms).enumerate() {
             let y = y0 + j as f64 * ROW;
-            let w = ((WIDTH - LABEL - 110.0) * v / max).max(1.0);
+            // Ratio first: `width * v` overflows to infinity for a huge v.
+            let w = ((WIDTH - LABEL - 110.0) * (v / max)).clamp(1.0, WIDTH);
             let _ = write!(
                 s,
                 "<text x=\"{qx}\" y=\"{ty}\" text-anchor=\"end\" class=\"q\">{name}</text>\
-                 <rect x=\"{LABEL}\" y=\"{y}\" width=\"{w:.1}\" height=\"{h}\" class=\"{name}\" data-ms=\"{v}\"></rect>\
-                 <text x=\"{vx:.1}\" y=\"{ty}\">{v:.3} ms</text>",
+                 <rect x=\"{LABEL}\" y=\"{y}\" width=\"{w:.1}\" height=\"{h}\" class=\"{name}\" data-ms=\"{vj}\"></rect>\
+                 <text x=\"{vx:.1}\" y=\"{ty}\">{vs} ms</text>",
                 qx = LABEL - 8.0,
                 ty = y + 14.0,
                 h = ROW - 6.0,
                 vx = LABEL + w + 6.0,
+                vs = super::decimal(v, 3),
+                vj = json_number(v),
             );
         }
         s += "</g>";
     }
     s + "</svg>"
+}
+
+/// A number as JSON writes it (`1e+308`, not 309 digits), for data attributes.
+fn json_number(v: f64) -> String {
+    let mut out = Vec::new();
+    crate::number::format_number(v, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The run's tool calls as a waterfall: one row per call, placed at its
@@ -94,7 +104,10 @@ pub(crate) fn waterfall(run: &RunView) -> String {
     let end_us = run
         .calls
         .iter()
-        .map(|c| c.start_us + (c.latency_ms.unwrap_or(0.0) * 1000.0) as i64)
+        .map(|c| {
+            c.start_us
+                .saturating_add((c.latency_ms.unwrap_or(0.0) * 1000.0) as i64)
+        })
         .max()
         .unwrap_or(0)
         .max(1);
@@ -105,19 +118,20 @@ pub(crate) fn waterfall(run: &RunView) -> String {
          height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\">\
          <line x1=\"{LABEL}\" y1=\"{axis}\" x2=\"{x2}\" y2=\"{axis}\" class=\"axis\"></line>\
          <text x=\"{LABEL}\" y=\"{ty}\" class=\"q\">0 ms</text>\
-         <text x=\"{x2}\" y=\"{ty}\" text-anchor=\"end\" class=\"q\">{total:.3} ms</text>",
+         <text x=\"{x2}\" y=\"{ty}\" text-anchor=\"end\" class=\"q\">{total_s} ms</text>",
         axis = height - 20.0,
         x2 = WIDTH - 260.0,
         ty = height - 6.0,
-        total = end_us as f64 / 1000.0,
+        total_s = super::decimal(end_us as f64 / 1000.0, 3),
     );
     for (i, c) in run.calls.iter().enumerate() {
         let y = i as f64 * ROW + 2.0;
         let x = LABEL + c.start_us as f64 * scale;
-        let w = (c.latency_ms.unwrap_or(0.0) * 1000.0 * scale).max(3.0);
-        let latency = c
-            .latency_ms
-            .map_or_else(|| "no result".to_owned(), |l| format!("{l:.3} ms"));
+        let w = (c.latency_ms.unwrap_or(0.0) * 1000.0 * scale).clamp(3.0, WIDTH);
+        let latency = c.latency_ms.map_or_else(
+            || "no result".to_owned(),
+            |l| format!("{} ms", super::decimal(l, 3)),
+        );
         let outcome = match &c.error_class {
             Some(class) => format!("{} {class}", c.outcome),
             None => c.outcome.to_owned(),
@@ -136,7 +150,7 @@ pub(crate) fn waterfall(run: &RunView) -> String {
             o = c.outcome,
             seq = c.seq,
             tool = esc(&c.tool),
-            lat = c.latency_ms.map_or(String::new(), |l| l.to_string()),
+            lat = c.latency_ms.map_or(String::new(), json_number),
             class = esc(c.error_class.as_deref().unwrap_or("")),
             outcome_e = esc(&outcome),
             lx = LABEL - 8.0,
