@@ -2,8 +2,8 @@
 //! `Config` from `load_config`, all read and validated by the core.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
-use tooltrail_core::{Config, ConfigError, Value};
+use pyo3::types::PyString;
+use tooltrail_core::{Config, ConfigError};
 
 use crate::convert::to_value;
 use crate::errors::ResultExt;
@@ -37,14 +37,9 @@ pub fn config_from(config: Option<Bound<'_, PyAny>>) -> PyResult<Config> {
     if let Ok(c) = c.cast::<PyConfig>() {
         return Ok(c.get().inner.clone());
     }
-    let arg = if c.is_instance_of::<PyDict>() {
-        to_value(&c).map_err(ConfigError::from).py()?
-    } else if c.is_instance_of::<PyString>() || c.hasattr("__fspath__")? {
-        let path: std::path::PathBuf = c.extract()?;
-        Value::String(path.to_string_lossy().into_owned())
-    } else {
-        // Anything else is a type error the core reports like Node's.
-        Value::Bool(false)
-    };
-    Config::load(&arg).py()
+    if c.is_instance_of::<PyString>() || c.hasattr("__fspath__")? {
+        return Config::from_path(&c.extract::<std::path::PathBuf>()?).py();
+    }
+    // A dict, or anything else: the core says what it expected, as for Node.
+    Config::load(&to_value(&c).map_err(ConfigError::from).py()?).py()
 }

@@ -43,16 +43,10 @@ pub struct PyToolGateway {
 
 impl Drop for PyToolGateway {
     fn drop(&mut self) {
+        // The gateway may hold the writer's last handle.
         if let Logger::Native(w) = &mut self.logger {
             // SAFETY: taken once, here; the logger is never used again.
-            let w = unsafe { ManuallyDrop::take(w) };
-            // The gateway may hold the writer's last handle, whose drop waits
-            // for the worker: not while holding the GIL.
-            if !w.is_closed() {
-                // Counted before the GIL is released: an exit path waits for it.
-                let closing = tooltrail_core::writer::ClosingOnDrop::begin();
-                Python::attach(|py| py.detach(move || drop((w, closing))));
-            }
+            crate::writer::drop_without_gil(unsafe { ManuallyDrop::take(w) });
         }
     }
 }

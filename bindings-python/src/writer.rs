@@ -41,16 +41,20 @@ fn otlp_stats<'py>(py: Python<'py>, o: &OtlpStats) -> PyResult<Bound<'py, PyDict
 impl Drop for PyEventWriter {
     fn drop(&mut self) {
         // SAFETY: `inner` is taken once, here, and never used again.
-        let inner = unsafe { ManuallyDrop::take(&mut self.inner) };
-        if inner.is_closed() {
-            return; // nothing to wait for (the exit hooks closed it)
-        }
-        // Dropping the last handle closes the writer and waits for its worker:
-        // let other Python threads run meanwhile.
-        // Counted before the GIL is released: an exit path waits for it.
-        let closing = tooltrail_core::writer::ClosingOnDrop::begin();
-        Python::attach(|py| py.detach(move || drop((inner, closing))));
+        drop_without_gil(unsafe { ManuallyDrop::take(&mut self.inner) });
     }
+}
+
+/// Drops a writer handle. If it is the last one of an open writer, the drop
+/// closes it and waits for its worker (up to close_timeout on a stalled
+/// sink): other Python threads run meanwhile, and the wait is counted before
+/// the GIL is released, so an exit path waits for it.
+pub(crate) fn drop_without_gil(writer: EventWriter) {
+    if writer.is_closed() {
+        return; // nothing to wait for (the exit hooks closed it)
+    }
+    let closing = tooltrail_core::writer::ClosingOnDrop::begin();
+    Python::attach(|py| py.detach(move || drop((writer, closing))));
 }
 
 impl PyEventWriter {

@@ -19,6 +19,8 @@ import weakref
 from types import FrameType
 from typing import TYPE_CHECKING, Optional
 
+from ._native import _wait_for_dropped
+
 if TYPE_CHECKING:
     from ._native import EventWriter
 
@@ -38,8 +40,6 @@ def close_all() -> None:
         w.close()
     # A writer another thread is dropping right now is out of our reach but
     # still writing: the process must not end before it is done.
-    from ._native import _wait_for_dropped
-
     _wait_for_dropped(DROP_WAIT_TIMEOUT)
 
 

@@ -58,8 +58,11 @@ pub struct RunFilter {
 pub struct RunSummary {
     /// The run.
     pub run_id: String,
-    /// First event's time.
+    /// The earliest event's time, as logged.
     pub start: String,
+    /// `start` as µs since the epoch (`None` if it is not a readable time),
+    /// parsed once: ordering and the time filters compare it.
+    pub start_us: Option<i64>,
     /// The user, if logged.
     pub user_id: Option<String>,
     /// The request, if logged.
@@ -85,12 +88,17 @@ impl RunSummary {
         let event = str_field(e, field::EVENT).unwrap_or("");
         // The run's earliest event, by instant: with several processes
         // writing one directory, file order is not time order.
-        if let Some(ts) = str_field(e, field::TS)
-            && (self.start.is_empty()
-                || parse_timestamp(ts)
-                    .is_some_and(|t| parse_timestamp(&self.start).is_none_or(|start| t < start)))
-        {
-            self.start = ts.to_owned();
+        if let Some(ts) = str_field(e, field::TS) {
+            let t = parse_timestamp(ts);
+            let earlier = match (t, self.start_us) {
+                (Some(t), Some(start)) => t < start,
+                (Some(_), None) => true,
+                (None, _) => self.start.is_empty(),
+            };
+            if earlier {
+                self.start = ts.to_owned();
+                self.start_us = t;
+            }
         }
         for (slot, key) in [
             (&mut self.user_id, field::USER_ID),
@@ -132,9 +140,8 @@ impl RunSummary {
             && eq(&f.request, self.request_id.as_deref())
             && eq(&f.stop_reason, self.stop_reason.as_deref())
             && f.since
-                .is_none_or(|s| parse_timestamp(&self.start).is_some_and(|t| t >= s))
-            && f.until
-                .is_none_or(|u| parse_timestamp(&self.start).is_some_and(|t| t < u))
+                .is_none_or(|s| self.start_us.is_some_and(|t| t >= s))
+            && f.until.is_none_or(|u| self.start_us.is_some_and(|t| t < u))
             && f.tool
                 .as_deref()
                 .is_none_or(|t| self.tools.iter().any(|x| x == t))
@@ -180,11 +187,9 @@ impl RunsAcc {
             .filter_map(|id| self.by_id.remove(&id))
             .filter(|r| r.matches(filter))
             .collect();
-        runs.sort_by_cached_key(|r| {
-            (
-                parse_timestamp(&r.start).unwrap_or(i64::MAX),
-                r.run_id.clone(),
-            )
+        runs.sort_by(|a, b| {
+            (a.start_us.unwrap_or(i64::MAX), &a.run_id)
+                .cmp(&(b.start_us.unwrap_or(i64::MAX), &b.run_id))
         });
         runs
     }
