@@ -17,6 +17,9 @@ native._setErrorClass(TooltrailError)
 const ERROR_KINDS = Object.freeze(native._errorKinds())
 
 const lifecycle = require('./lib/lifecycle')
+const { plainJson, setMaxDepth } = require('./lib/plain_json')
+
+setMaxDepth(native._maxDepth())
 const { Logs, agentLogs, agentMetrics } = require('./lib/logs')
 
 /** Non-blocking, batched JSONL event writer (`logger` protocol: `.event(name, fields)`). */
@@ -54,6 +57,7 @@ class ToolGateway {
     const nativeWriter = log instanceof native.EventWriter ? log : null
     this._hostLogger = nativeWriter ? null : log
     this._onAlert = typeof onAlert === 'function' ? onAlert : null
+    this._lastCtx = null
     this._native = new native._NativeGateway(Object.keys(impls), config, nativeWriter, _deterministic, this._onAlert !== null)
   }
 
@@ -115,7 +119,8 @@ class ToolGateway {
     let call
     try {
       if (ctx === null || typeof ctx !== 'object') native._checkCtx(ctx) // throws invalid_argument
-      call = this._native.begin(name, args, ctx.run_id, ctx.trace_id, ctx.user_id, ctx.request_id, ctx.parent_span_id, ctx.traceparent)
+      this._useCtx(ctx)
+      call = this._native.begin(name, args, plainJson(args))
     } finally {
       this._flushEvents()
     }
@@ -138,6 +143,19 @@ class ToolGateway {
         throw err
       },
     )
+  }
+
+  // The native side keeps the last context set; a run's calls repeat the
+  // same ids, so they cross into Rust (and are checked) once per change.
+  _useCtx(ctx) {
+    const run = ctx.run_id, trace = ctx.trace_id, user = ctx.user_id
+    const request = ctx.request_id, parent = ctx.parent_span_id, tp = ctx.traceparent
+    const last = this._lastCtx
+    if (last !== null && run === last[0] && trace === last[1] && user === last[2]
+      && request === last[3] && parent === last[4] && tp === last[5]) return
+    this._lastCtx = null // set again only once the core accepted the ids
+    this._native.setCtx(run, trace, user, request, parent, tp)
+    this._lastCtx = [run, trace, user, request, parent, tp]
   }
 
   _fail(call, err) {
@@ -250,6 +268,11 @@ function withTimeout(promise, ms, name, controller) {
   })
 }
 
+/** Lowercase hex SHA-256 of the canonical JSON of `value` (HMAC-SHA256 with `key`). */
+function stableHash(value, key) {
+  return native._stableHashPlain(value, plainJson(value), key)
+}
+
 /** Reads and validates a YAML configuration file (or an object); throws `config_error` naming the key. */
 function loadConfig(pathOrObject) {
   native._checkConfig(pathOrObject)
@@ -257,7 +280,7 @@ function loadConfig(pathOrObject) {
 }
 
 module.exports = {
-  stableHash: native.stableHash,
+  stableHash,
   stableHashJson: native.stableHashJson,
   canonicalJson: native.canonicalJson,
   redact: native.redact,

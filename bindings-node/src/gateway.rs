@@ -9,6 +9,7 @@ use napi_derive::napi;
 use tooltrail_core::gateway::{Deterministic, IdArg, RunExit};
 use tooltrail_core::{
     CallHandle, CanonError, Config, ErrorKind, Event, EventWriter, Gateway, Outcome, RunCtx, Value,
+    parse_json,
 };
 
 use crate::calls::Calls;
@@ -26,6 +27,8 @@ pub struct JsGateway {
     pending: Mutex<Vec<Event>>,
     /// Calls between `begin` and `finish*`, by the id JS holds.
     calls: Mutex<Calls<CallHandle>>,
+    /// The context `begin` uses (see `set_ctx`).
+    ctx: Mutex<Arc<RunCtx>>,
     /// Also hand alert events to JS (for the `onAlert` callback).
     forward_alerts: bool,
 }
@@ -135,6 +138,7 @@ impl JsGateway {
             writer: writer.map(|w| w.core().clone()),
             pending: Mutex::new(Vec::new()),
             calls: Mutex::new(Calls::default()),
+            ctx: Mutex::new(Arc::new(RunCtx::default())),
             forward_alerts: forward_alerts.unwrap_or(false),
         })
     }
@@ -168,24 +172,20 @@ impl JsGateway {
         }
     }
 
-    /// Starts a call: ids, seq, args hash; throws for unknown tools and
-    /// missing ids (after logging the refusal). Returns the call's id.
-    /// `index.js` passes the ctx's ids one by one (reading them there is far
-    /// cheaper than property lookups by name through Node-API).
+    /// Sets the context the next `begin` calls use: `index.js` calls this
+    /// only when a call's ids differ from the previous call's, so a run's
+    /// calls convert and check their ids once, not on every call.
     #[napi]
-    #[allow(clippy::too_many_arguments)]
-    pub fn begin(
+    pub fn set_ctx(
         &self,
         env: Env,
-        name: String,
-        args: Unknown<'_>,
         run_id: Unknown<'_>,
         trace_id: Unknown<'_>,
         user_id: Unknown<'_>,
         request_id: Unknown<'_>,
         parent_span_id: Unknown<'_>,
         traceparent: Unknown<'_>,
-    ) -> Result<f64> {
+    ) -> Result<()> {
         guard(&env, || {
             // SAFETY: every value converted below belongs to `env`, this call's.
             let converter = unsafe { Converter::new(env.raw()) }.js(&env)?;
@@ -209,7 +209,36 @@ impl JsGateway {
                 id(traceparent)?,
             ])
             .js(&env)?;
-            let args = unsafe { logged_value(&converter, &env, &args) };
+            *self.ctx.lock().unwrap_or_else(|e| e.into_inner()) = Arc::new(ctx);
+            Ok(())
+        })
+    }
+
+    /// Starts a call under the context last set: seq, args hash; throws for
+    /// unknown tools and missing ids (after logging the refusal). Returns the
+    /// call's id. `text` is `JSON.stringify(args)` when `lib/plain_json.js`
+    /// found `args` to be plain data: the core's strict parser reads it,
+    /// and `args` itself is converted only when there is no text or the
+    /// parser refuses it (then the converter names the offending path).
+    #[napi]
+    pub fn begin(
+        &self,
+        env: Env,
+        name: String,
+        args: Unknown<'_>,
+        text: Option<String>,
+    ) -> Result<f64> {
+        guard(&env, || {
+            let ctx = Arc::clone(&self.ctx.lock().unwrap_or_else(|e| e.into_inner()));
+            let parsed = text.and_then(|t| parse_json(t.as_bytes()).ok());
+            let args = match parsed {
+                Some(v) => Ok(v),
+                None => {
+                    // SAFETY: `args` belongs to `env`, this call's.
+                    let converter = unsafe { Converter::new(env.raw()) }.js(&env)?;
+                    unsafe { logged_value(&converter, &env, &args) }
+                }
+            };
             match self.core.begin(&ctx, &name, args) {
                 Ok((handle, event)) => {
                     self.emit(event);

@@ -5,6 +5,11 @@
 //! unwind through Node-API's `extern "C"` frames and would abort the whole
 //! process, so it becomes a thrown `Error` instead.
 
+/// Small, short-lived allocations on every call, many freed by the writer
+/// thread: mimalloc handles both far better than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod calls;
 mod convert;
 mod errors;
@@ -105,6 +110,32 @@ pub fn stable_hash(env: Env, value: Unknown<'_>, key: Option<Unknown<'_>>) -> Re
     let key = key_bytes(&env, key)?;
     let value = to_value(&env, &value)?;
     stable_hash_with(&value, key.as_deref()).js(&env)
+}
+
+/// `stableHash(value, key)` as `index.js` calls it: `text` is
+/// `JSON.stringify(value)` when `lib/plain_json.js` found `value` to be plain
+/// data. The core's strict parser reads the text; `value` is converted only
+/// when there is no text or the parser refuses it (so errors name the path
+/// within `value`, as without the text).
+#[napi(catch_unwind, js_name = "_stableHashPlain")]
+pub fn stable_hash_plain(
+    env: Env,
+    value: Unknown<'_>,
+    text: Option<String>,
+    key: Option<Unknown<'_>>,
+) -> Result<String> {
+    let key = key_bytes(&env, key)?;
+    let value = match text.and_then(|t| parse_json(t.as_bytes()).ok()) {
+        Some(v) => v,
+        None => to_value(&env, &value)?,
+    };
+    stable_hash_with(&value, key.as_deref()).js(&env)
+}
+
+/// The deepest nesting canonical JSON accepts (`plain_json.js` stops there).
+#[napi(js_name = "_maxDepth")]
+pub fn max_depth() -> u32 {
+    tooltrail_core::MAX_DEPTH as u32
 }
 
 /// `stableHash` of JSON text, parsed strictly by the core.

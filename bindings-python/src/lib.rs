@@ -1,6 +1,11 @@
 //! `tooltrail._native`: the Python face of tooltrail-core. Registration only;
 //! conversion lives in `convert.rs`, error mapping in `errors.rs`.
 
+/// Small, short-lived allocations on every call, many freed by the writer
+/// thread: mimalloc handles both far better than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod config;
 mod convert;
 mod ctx;

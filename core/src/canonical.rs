@@ -85,16 +85,14 @@ fn write_value(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), Can
         Value::Array(items) => write_array(items, out, depth, write_value)?,
         Value::Object(members) => {
             check_depth(depth)?;
-            let mut order: Vec<(Vec<u16>, &str, &Value)> = members
-                .iter()
-                .map(|(k, v)| (k.encode_utf16().collect(), k.as_str(), v))
-                .collect();
+            let mut order: Vec<(&str, &Value)> =
+                members.iter().map(|(k, v)| (k.as_str(), v)).collect();
             // RFC 8785 §3.2.3: sort by UTF-16 code units, not code points.
-            order.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            order.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
             out.push(b'{');
-            for (i, (utf16, key, v)) in order.iter().enumerate() {
+            for (i, &(key, v)) in order.iter().enumerate() {
                 if i > 0 {
-                    if order[i - 1].0 == *utf16 {
+                    if order[i - 1].0 == key {
                         return Err(duplicate(key));
                     }
                     out.push(b',');
@@ -107,6 +105,31 @@ fn write_value(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), Can
         }
     }
     Ok(())
+}
+
+/// Orders two strings by their UTF-16 code units without encoding them.
+///
+/// UTF-8 byte order is code point order, which agrees with UTF-16 order
+/// except when one side of the first difference is a supplementary character
+/// (4 UTF-8 bytes, a surrogate pair in UTF-16) and the other is in
+/// U+E000..=U+FFFF: only then are the strings compared as UTF-16.
+pub(crate) fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let same = x.iter().zip(y).take_while(|(p, q)| p == q).count();
+    match (x.get(same), y.get(same)) {
+        (Some(&p), Some(&q)) if p >= 0xEE || q >= 0xEE => a[floor(a, same)..]
+            .encode_utf16()
+            .cmp(b[floor(b, same)..].encode_utf16()),
+        _ => x.cmp(y),
+    }
+}
+
+/// The start of the character holding byte `i` of `s`.
+fn floor(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 type WriteFn = fn(&Value, &mut Vec<u8>, usize) -> Result<(), CanonError>;
@@ -127,4 +150,47 @@ fn write_array(
     }
     out.push(b']');
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utf16_cmp;
+
+    /// The byte-order shortcut agrees with encoding both sides as UTF-16,
+    /// around the one place UTF-8 and UTF-16 orders differ.
+    #[test]
+    fn utf16_order_matches_encoding() {
+        let samples = [
+            "",
+            "a",
+            "ab",
+            "b",
+            "\u{7f}",
+            "\u{80}",
+            "\u{ff}",
+            "\u{7ff}",
+            "\u{800}",
+            "\u{d7ff}",
+            "\u{e000}",
+            "\u{efff}",
+            "\u{f000}",
+            "\u{ffff}",
+            "\u{10000}",
+            "\u{1f600}",
+            "\u{10ffff}",
+            "a\u{ffff}",
+            "a\u{10000}",
+            "\u{e9}t\u{e9}",
+            "\u{e9}t\u{1f600}",
+        ];
+        for a in samples {
+            for b in samples {
+                assert_eq!(
+                    utf16_cmp(a, b),
+                    a.encode_utf16().cmp(b.encode_utf16()),
+                    "{a:?} vs {b:?}"
+                );
+            }
+        }
+    }
 }

@@ -92,17 +92,10 @@ pub fn push_timestamp(micros: i64, out: &mut Vec<u8>) {
     let secs = micros.div_euclid(1_000_000);
     let frac = micros.rem_euclid(1_000_000) as u32;
     let rem = secs.rem_euclid(86_400) as u32;
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     let two = |out: &mut Vec<u8>, v: u32| {
         out.extend_from_slice(&[b'0' + (v / 10) as u8, b'0' + (v % 10) as u8])
     };
-    let y = y.clamp(0, 9999) as u32;
-    two(out, y / 100);
-    two(out, y % 100);
-    out.push(b'-');
-    two(out, m);
-    out.push(b'-');
-    two(out, d);
+    out.extend_from_slice(&date_of(secs.div_euclid(86_400)));
     out.push(b'T');
     two(out, rem / 3600);
     out.push(b':');
@@ -184,6 +177,35 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+/// `YYYY-MM-DD` of a day since the epoch, remembered per thread: every
+/// event of a day has the same date.
+fn date_of(day: i64) -> [u8; 10] {
+    thread_local!(static LAST: std::cell::Cell<(i64, [u8; 10])> = const { std::cell::Cell::new((i64::MIN, [0; 10])) });
+    LAST.with(|last| {
+        let (cached, text) = last.get();
+        if cached == day {
+            return text;
+        }
+        let (y, m, d) = civil_from_days(day);
+        let y = y.clamp(0, 9999) as u32;
+        let digit = |v: u32| b'0' + (v % 10) as u8;
+        let text = [
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ];
+        last.set((day, text));
+        text
+    })
 }
 
 /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian).

@@ -30,13 +30,24 @@ impl HashScheme {
 
 /// Lowercase hex of `bytes`, appended to `out`.
 pub(crate) fn push_hex(bytes: &[u8], out: &mut Vec<u8>) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.reserve(bytes.len() * 2);
-    for &b in bytes {
-        out.push(HEX[(b >> 4) as usize]);
-        out.push(HEX[(b & 0xf) as usize]);
+    let at = out.len();
+    out.resize(at + bytes.len() * 2, 0);
+    for (pair, &b) in out[at..].chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&HEX_PAIRS[b as usize]);
     }
 }
+
+/// The two lowercase hex digits of every byte (ids and hashes of every call).
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut t = [[0u8; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = [HEX[b >> 4], HEX[b & 0xf]];
+        b += 1;
+    }
+    t
+};
 
 /// Lowercase hex of `bytes`.
 pub(crate) fn hex_string(bytes: &[u8]) -> String {
@@ -69,11 +80,24 @@ pub fn stable_hash_keyed(value: &Value, key: &[u8]) -> Result<String, CanonError
 
 /// `stable_hash` with an optional key: plain SHA-256 without one.
 pub fn stable_hash_with(value: &Value, key: Option<&[u8]>) -> Result<String, CanonError> {
-    let mut bytes = Vec::with_capacity(128);
-    write_canonical(value, &mut bytes)?;
-    Ok(match key {
-        None => sha256_hex(&bytes),
-        Some(k) => hmac_sha256_hex(k, &bytes),
+    // One buffer per thread: every gateway call hashes its arguments.
+    thread_local!(static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) });
+    BYTES.with(|cell| {
+        let mut fresh = Vec::new();
+        // A re-entrant call (never expected) gets its own buffer.
+        let mut borrowed = cell.try_borrow_mut();
+        let bytes = borrowed.as_deref_mut().unwrap_or(&mut fresh);
+        bytes.clear();
+        let written = write_canonical(value, bytes);
+        let hex = written.map(|()| match key {
+            None => sha256_hex(bytes),
+            Some(k) => hmac_sha256_hex(k, bytes),
+        });
+        // Keep a typical buffer; let a huge one go.
+        if bytes.capacity() > 1 << 16 {
+            *bytes = Vec::new();
+        }
+        hex
     })
 }
 

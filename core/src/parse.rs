@@ -30,6 +30,9 @@ pub fn parse_json(text: &[u8]) -> Result<Value, CanonError> {
     Ok(v)
 }
 
+/// Members checked for duplicates by scanning before a set takes over.
+const SCAN_LIMIT: usize = 16;
+
 fn invalid(detail: String) -> CanonError {
     CanonError::new(ErrorKind::InvalidJson, detail)
 }
@@ -121,7 +124,9 @@ impl Parser<'_> {
         check_depth(depth)?;
         self.i += 1;
         let mut members: Vec<(String, Value)> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
+        // Duplicates by linear scan while the object is small (the usual
+        // case: no hashing, no key copies); a set once it grows.
+        let mut seen: Option<HashSet<String>> = None;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.i += 1;
@@ -133,7 +138,17 @@ impl Parser<'_> {
                 return Err(self.unexpected("a string key"));
             }
             let key = self.string()?;
-            if !seen.insert(key.clone()) {
+            let repeated = match seen.as_mut() {
+                Some(set) => !set.insert(key.clone()),
+                None if members.len() < SCAN_LIMIT => members.iter().any(|(k, _)| *k == key),
+                None => {
+                    let mut set: HashSet<String> = members.iter().map(|m| m.0.clone()).collect();
+                    let repeated = !set.insert(key.clone());
+                    seen = Some(set);
+                    repeated
+                }
+            };
+            if repeated {
                 return Err(CanonError::new(
                     ErrorKind::DuplicateKey,
                     format!("key {key:?} appears more than once"),

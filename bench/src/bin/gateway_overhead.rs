@@ -18,7 +18,7 @@ fn main() {
         ..WriterConfig::default()
     };
     let writer = EventWriter::new(config).expect("writer");
-    let gw = Gateway::new(Config::default(), ["send".to_owned()], None, None);
+    let gw = Gateway::new(Config::default(), ["search".to_owned()], None, None);
     let ctx = RunCtx {
         run_id: Some("r-1".into()),
         trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
@@ -26,15 +26,27 @@ fn main() {
         user_id: Some("u-1".into()),
         parent_span_id: None,
     };
-    let args = Value::object([
-        ("to", Value::from("a@example.com")),
-        ("subject", Value::from("hi")),
-        ("n", Value::Number(3.0)),
-    ]);
+    // Issue 14's arguments, built per call as a binding's conversion would.
+    let args = |i: usize| {
+        Value::object([
+            (
+                "query",
+                Value::String(format!("refund policy for order {i}")),
+            ),
+            ("limit", Value::Number(10.0)),
+            (
+                "filters",
+                Value::object([
+                    ("lang", Value::from("en")),
+                    ("since", Value::from("2026-01-01")),
+                ]),
+            ),
+        ])
+    };
     for round in 0..3 {
         let start = Instant::now();
-        for _ in 0..calls {
-            let (handle, events) = gw.begin(&ctx, "send", Ok(args.clone())).expect("begin");
+        for i in 0..calls {
+            let (handle, events) = gw.begin(&ctx, "search", Ok(args(i))).expect("begin");
             for e in events {
                 writer.write_line(e.into_line());
             }

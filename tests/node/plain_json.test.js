@@ -1,0 +1,150 @@
+// The JSON-text route (lib/plain_json.js + the core's strict parser) must
+// give exactly what the native converter gives: the same hash, or the same
+// error kind and path, for every vector and every awkward value.
+'use strict'
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const path = require('node:path')
+const vm = require('node:vm')
+const tooltrail = require('tooltrail')
+const native = require('../../bindings-node/lib/native')
+const { plainJson } = require('../../bindings-node/lib/plain_json')
+const { ROOT, outcome } = require('./helpers')
+
+// A JS exception (a throwing getter, a revoked Proxy) is thrown by both.
+function result(fn) {
+  try {
+    return outcome(fn)
+  } catch (err) {
+    return ['threw', err.message]
+  }
+}
+
+// The converter alone (no text) against the public stableHash (text when plain).
+const slow = (v) => result(() => native._stableHashPlain(v, undefined))
+const fast = (v) => result(() => tooltrail.stableHash(v))
+
+function same(label, v) {
+  assert.deepEqual(fast(v), slow(v), label)
+}
+
+const DIR = path.join(ROOT, 'tests', 'vectors', 'canonical')
+
+test('every canonical vector hashes alike on both routes', () => {
+  let checked = 0
+  for (const file of fs.readdirSync(DIR).filter((f) => f.endsWith('.json'))) {
+    const c = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'))
+    let value
+    try {
+      value = JSON.parse(c.input)
+    } catch {
+      continue
+    }
+    same(file, value)
+    checked++
+  }
+  assert.ok(checked > 30)
+})
+
+function nest(depth) {
+  let v = 1
+  for (let i = 0; i < depth; i++) v = { k: v }
+  return v
+}
+
+class Point {
+  constructor() {
+    this.x = 1
+  }
+}
+
+const cyclic = { a: 1 }
+cyclic.self = cyclic
+const holey = [1, , 3] // eslint-disable-line no-sparse-arrays
+const getterThrows = Object.defineProperty({}, 'g', { enumerable: true, get() { throw new Error('boom') } })
+const hidden = Object.defineProperty({ a: 1 }, 'h', { enumerable: false, value: NaN })
+const withSymbol = { a: 1, [Symbol('s')]: NaN }
+
+const AWKWARD = {
+  'NaN member': { a: NaN },
+  'Infinity element': [Infinity],
+  'negative zero': { z: -0 },
+  'integral float above 2^53': { n: 1e20 },
+  '2^53': 2 ** 53,
+  '1e21': 1e21,
+  'tiny float': 5e-324,
+  'lone surrogate value': { s: 'a\ud800b' },
+  'lone surrogate key': { ['k\udc00']: 1 },
+  'surrogate pair': { s: '😀' },
+  'undefined member (omitted)': { a: undefined, b: 1 },
+  'undefined element': [1, undefined],
+  'array hole': holey,
+  'top-level undefined': undefined,
+  'BigInt': { n: 5n },
+  'huge BigInt': { n: 2n ** 64n },
+  'symbol value': { s: Symbol('x') },
+  'function value': { f() {} },
+  'toJSON member': { toJSON() { return 1 }, a: 2 },
+  'Map': { m: new Map([[1, 2]]) },
+  'Date': { d: new Date(0) },
+  'class instance': new Point(),
+  'boxed string': { s: new String('x') },
+  'null prototype': Object.assign(Object.create(null), { b: 1, a: [true, null] }),
+  'other realm object': vm.runInNewContext('({ a: 1, b: [1, 2] })'),
+  'Proxy of object': new Proxy({ a: 1 }, {}),
+  'Proxy of array': new Proxy([1, 2], {}),
+  'revoked Proxy': (() => {
+    const p = Proxy.revocable({}, {})
+    p.revoke()
+    return p.proxy
+  })(),
+  'throwing getter': getterThrows,
+  'non-enumerable NaN': hidden,
+  'symbol key': withSymbol,
+  'cycle': cyclic,
+  'depth 64': nest(63),
+  'depth 65': nest(65),
+  'array subclass': { a: Object.assign(new (class extends Array {})(), { 0: 1 }) },
+  'typed array': { b: new Uint8Array(2) },
+  'integer keys': { 10: 'a', 2: 'b', x: 'c' },
+  'escapes': { 'q"\\\n\u0001': '\u001f\u2028' },
+}
+
+for (const [label, value] of Object.entries(AWKWARD)) {
+  test(`both routes agree: ${label}`, () => same(label, value))
+}
+
+test('plainJson takes the text route only for plain data', () => {
+  assert.equal(plainJson({ b: [1, 'x', null, true], a: { c: 1.5 } }), '{"b":[1,"x",null,true],"a":{"c":1.5}}')
+  for (const label of ['NaN member', 'undefined element', 'array hole', 'BigInt', 'Map', 'class instance',
+    'Proxy of object', 'throwing getter', 'cycle', 'depth 65', 'toJSON member']) {
+    assert.equal(plainJson(AWKWARD[label]), undefined, label)
+  }
+})
+
+test('a toJSON on Object.prototype turns the text route off', () => {
+  // eslint-disable-next-line no-extend-native
+  Object.defineProperty(Object.prototype, 'toJSON', { value: () => 'x', configurable: true, writable: true })
+  try {
+    assert.equal(plainJson({ a: 1 }), undefined)
+    same('polluted', { a: 1 })
+  } finally {
+    delete Object.prototype.toJSON
+  }
+  assert.notEqual(plainJson({ a: 1 }), undefined)
+})
+
+test('gateway args_hash is the same on both routes', () => {
+  const events = []
+  const gw = new tooltrail.ToolGateway({ impls: { t: () => 1 }, logger: { event: (n, f) => events.push([n, f]) } })
+  const ctx = { run_id: 'r', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', request_id: 'q' }
+  const args = { q: 'refund', n: 1e20, s: '\u2028' } // 1e20: the text is refused, the converter reads it
+  gw.call(ctx, 't', args)
+  gw.call(ctx, 't', { q: 'refund', s: '\u2028' })
+  assert.equal(events[0][1].args_hash, native._stableHashPlain(args, undefined))
+  assert.equal(events[2][1].args_hash, native._stableHashPlain({ q: 'refund', s: '\u2028' }, undefined))
+  gw.call(ctx, 't', { bad: NaN })
+  assert.equal(events[4][1].args_hash, null)
+  assert.deepEqual(events[4][1].args_error, { kind: 'non_finite', path: '$.bad' })
+})
