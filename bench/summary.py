@@ -159,7 +159,7 @@ def main():
         out.append(f"| {label} | {pc} | {nc} |")
     pm, nm = rss_mib(py), rss_mib(nd)
     out.append(f"| tooltrail peak RSS above a process that imported tooltrail and made the gateway (MiB) | "
-               f"{cell(pm, '+{:.1f}')} | {cell(nm, '+{:.1f}')} |")
+               f"{cell(pm, '{:+.1f}')} | {cell(nm, '{:+.1f}')} |")
     pd, ndr = drops(py), drops(nd)
 
     def dcell(d):
@@ -195,7 +195,7 @@ def main():
                f"{d[3]} writer_dropped") + " (target 0)")
     for lang, m in (("Python", pm), ("Node", nm)):
         add(None if m is None else m <= RSS_MIB,
-            f"{lang}: tooltrail peak RSS above idle = {cell(m, '+{:.1f}')} MiB (target ≤ +{RSS_MIB:g} MiB)")
+            f"{lang}: tooltrail peak RSS above idle = {cell(m, '{:+.1f}')} MiB (target ≤ +{RSS_MIB:g} MiB)")
 
     print("\nTargets (issue 14):\n")
     for ok, text in targets:
