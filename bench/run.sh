@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Per-call overhead of tooltrail's ToolGateway against the baselines, in Python
-# and in Node (issue 8). One command from a fresh clone:
+# Per-call overhead of tooltrail's ToolGateway against the seed page's gateway
+# and the other baselines, in Python and in Node (issues 8 and 14). One command
+# from a fresh clone:
 #
 #   bash bench/run.sh            # full: 200,000 calls x 5 rounds per variant, then the stalled-sink run
 #   bash bench/run.sh --quick    # 20,000 calls x 3 rounds, for a smoke test
+#   bash bench/run.sh --check    # the same as the full run, then exit 1 if a target of issue 14 is missed
 #
+# Each language prints its own tables; then bench/summary.py prints the
+# side-by-side table for bench/README.md ("Results": date, commit, machine,
+# other processes' CPU share during the run) and the targets, met or missed.
 # Options: --python / --node (only that language), --no-build (use the
-# tooltrail already built for the bench), --json-dir DIR (also write the raw
-# results to DIR/python.json and DIR/node.json), anything else is passed to both
-# benches (e.g. --calls 100000 --rounds 3 --variants seed,tooltrail).
+# tooltrail already built for the bench), --json-dir DIR (also keep the raw
+# results in DIR/python.json and DIR/node.json), --check (exit 1 when a target
+# is missed; for humans, not for CI), anything else is passed to both benches
+# (e.g. --calls 100000 --rounds 3 --variants seed,tooltrail).
 # TOOLTRAIL_SRC=DIR builds tooltrail from another checkout (default: this
 # repository), e.g. to compare a branch with a `git worktree` of main.
 #
@@ -25,7 +31,8 @@ ROOT="$(cd "$BENCH/.." && pwd)"
 SRC="$(cd "${TOOLTRAIL_SRC:-$ROOT}" && pwd)"
 LOCK=/tmp/tt-build.lock
 
-python=1 node=1 build=1 args=() json_dir=
+command="bash bench/run.sh${*:+ $*}"
+python=1 node=1 build=1 check=0 args=() json_dir=
 while (($#)); do
   case "$1" in
     --quick) args+=(--calls 20000 --rounds 3 --stall-calls 50000) ;;
@@ -33,6 +40,7 @@ while (($#)); do
     --node) python=0 ;;
     --no-build) build=0 ;;
     --json-dir) json_dir="$2"; shift ;;
+    --check) check=1 ;;
     *) args+=("$1") ;;
   esac
   shift
@@ -71,11 +79,23 @@ if ((node)); then
   export TOOLTRAIL_NATIVE_PATH="$NATIVE" TOOLTRAIL_JS="$SRC/bindings-node/index.js"
 fi
 
-[[ -z "$json_dir" ]] || mkdir -p "$json_dir"
-say "bench: tooltrail from $SRC ($(git -C "$SRC" describe --always --dirty 2>/dev/null || cat "$SRC/.bench-commit" 2>/dev/null || echo 'not a git checkout'))"
+if [[ -n "$json_dir" ]]; then
+  mkdir -p "$json_dir"
+else
+  json_dir="$(mktemp -d "${TMPDIR:-/tmp}/tt-bench-json-XXXXXX")"
+  trap 'rm -rf "$json_dir"' EXIT
+fi
+rm -f "$json_dir/python.json" "$json_dir/node.json"
+commit="$(git -C "$SRC" describe --always --dirty 2>/dev/null || cat "$SRC/.bench-commit" 2>/dev/null || echo 'not a git checkout')"
+say "bench: tooltrail from $SRC ($commit)"
+printf 'tooltrail %s, bench run started %s\n' "$commit" "$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 if ((python)); then
-  "$PY" "$BENCH/python/bench_gateway.py" ${args[@]+"${args[@]}"} ${json_dir:+--json "$json_dir/python.json"}
+  "$PY" "$BENCH/python/bench_gateway.py" ${args[@]+"${args[@]}"} --json "$json_dir/python.json"
 fi
 if ((node)); then
-  node "$BENCH/node/bench_gateway.js" ${args[@]+"${args[@]}"} ${json_dir:+--json "$json_dir/node.json"}
+  node "$BENCH/node/bench_gateway.js" ${args[@]+"${args[@]}"} --json "$json_dir/node.json"
 fi
+printf '\n## Summary (paste under "Results" in bench/README.md)\n\n'
+summary=(python3 "$BENCH/summary.py" --commit "$commit" --command "$command" --python "$json_dir/python.json" --node "$json_dir/node.json")
+((check)) && summary+=(--check)
+"${summary[@]}"

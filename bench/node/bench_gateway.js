@@ -1,31 +1,40 @@
 #!/usr/bin/env node
-// Per-call overhead of tooltrail's Node ToolGateway against the baselines.
+// Per-call overhead of tooltrail's Node ToolGateway against the baselines (issue 14).
 //
 //   node bench_gateway.js [--calls 200000] [--rounds 5] [--variants a,b,...] [--json out.json]
 //
 // The driver runs each variant in its own child process (--variant NAME), so
 // peak memory does not mix, and prints one markdown table. A worker sets its
-// variant up, warms it, records idle RSS, resets the kernel's peak-RSS mark,
-// then times `rounds` rounds of `calls` synchronous calls each. The loop
-// yields to the event loop every 1,000 calls (as an agent between tool calls
-// does) and that time is on the clock, so work a logger defers to the event
-// loop (pino's async writes, OpenTelemetry's batch export) is counted. Then it
-// flushes and closes the logger, reads peak RSS (VmHWM) and counts lines.
+// variant up, warms it (and lets tooltrail's writer finish the warm-up's
+// events), records idle RSS, resets the kernel's peak-RSS mark, then times
+// `rounds` rounds of `calls` synchronous calls each, the arguments of every
+// call built in the loop. The loop yields to the event loop every 1,000 calls
+// (as an agent between tool calls does) and that time is on the clock, so work
+// a logger defers to the event loop (pino's async writes, OpenTelemetry's
+// batch export) is counted. Around the timed rounds it reads /proc to know how
+// much CPU other processes took meanwhile (cpuload.js). Then it flushes and
+// closes the logger, reads peak RSS (VmHWM) and counts lines. bench/summary.py
+// turns the --json output of both languages into the README table and checks
+// the targets.
 'use strict'
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 const { execFileSync } = require('node:child_process')
 const { setImmediate: yieldLoop } = require('node:timers/promises')
-const { VARIANTS, TOOL, ARGS } = require('./variants')
+const { VARIANTS, TOOL } = require('./variants')
+const cpuload = require('./cpuload')
 
-const ORDER = ['bare', 'seed', 'pino', 'otel_sdk', 'tooltrail']
+const ORDER = ['bare', 'seed', 'seed_fields', 'seed_hash', 'pino', 'otel_sdk', 'tooltrail', 'tooltrail_hash']
 const LABELS = {
   bare: 'bare call',
-  seed: 'seed gateway (pure JS, fs.writeSync)',
+  seed: 'seed gateway as printed (JSON.stringify + sha256, object events, fs.writeSync per event)',
+  seed_fields: 'seed with tooltrail\'s fields (ts, v, span id, seq, decision, sorted-key hash)',
+  seed_hash: 'hash only, seed (sha256 of JSON.stringify)',
   pino: 'pino (async destination)',
   otel_sdk: 'OpenTelemetry JS SDK (span per call)',
-  tooltrail: '**tooltrail ToolGateway**',
+  tooltrail: '**tooltrail ToolGateway + EventWriter(dir), defaults**',
+  tooltrail_hash: 'tooltrail stableHash alone',
 }
 const CHUNK = 1000
 
@@ -91,11 +100,18 @@ function versions() {
   return v
 }
 
+// The tool's results go here, so the optimizer cannot drop a call's work.
+let sink = null
+
+// The arguments of every call are built in the loop, inline: variants.makeArgs(i)
+// without the function call.
 async function timedRound(call, ctx, calls) {
   const t0 = process.hrtime.bigint()
   for (let done = 0; done < calls; done += CHUNK) {
-    const m = Math.min(CHUNK, calls - done)
-    for (let i = 0; i < m; i++) call(ctx, TOOL, ARGS)
+    const end = Math.min(calls, done + CHUNK)
+    for (let i = done; i < end; i++) {
+      sink = call(ctx, TOOL, { query: `refund policy for order ${i}`, limit: 10, filters: { lang: 'en', since: '2026-01-01' } })
+    }
     await yieldLoop()
   }
   return Number(process.hrtime.bigint() - t0) / calls
@@ -104,13 +120,19 @@ async function timedRound(call, ctx, calls) {
 async function runVariant(name, o) {
   const v = await VARIANTS[name](o.outdir)
   for (let i = 0; i < o.warmup; i += CHUNK) {
-    for (let j = 0; j < CHUNK; j++) v.call(v.ctx, TOOL, ARGS)
+    for (let j = i; j < i + CHUNK; j++) {
+      sink = v.call(v.ctx, TOOL, { query: `refund policy for order ${j}`, limit: 10, filters: { lang: 'en', since: '2026-01-01' } })
+    }
     await yieldLoop()
   }
+  if (v.settle) v.settle()
   const idleKb = statusKb('VmRSS')
   const hwmReset = resetPeakRss()
   const perCallNs = []
+  const load0 = cpuload.snapshot()
   for (let r = 0; r < o.rounds; r++) perCallNs.push(await timedRound(v.call, v.ctx, o.calls))
+  const load = cpuload.others(load0, cpuload.snapshot())
+  if (!sink) throw new Error('the tool returned nothing')
   const t0 = process.hrtime.bigint()
   await v.finish()
   const finishS = Number(process.hrtime.bigint() - t0) / 1e9
@@ -124,7 +146,7 @@ async function runVariant(name, o) {
     idle_rss_kb: idleKb, peak_rss_kb: hwmReset ? peakKb : null, finish_s: finishS,
     lines: lines - dropReports, drop_reports: dropReports,
     expected_lines: (warm + o.rounds * o.calls) * v.linesPerCall,
-    stats: v.stats ? v.stats() : null, versions: versions(),
+    stats: v.stats ? v.stats() : null, load, versions: versions(),
   }
 }
 
@@ -143,23 +165,29 @@ function spawn(name, o, calls) {
 
 const us = (ns) => (ns / 1000).toFixed(2)
 
+function fmtLoad(load) {
+  if (!load) return 'n/a'
+  const names = load.top.filter(([, p]) => p >= 1).map(([c, p]) => `${c} ${p.toFixed(0)} %`)
+  return `${load.others_pct.toFixed(0)} %` + (names.length ? ` (${names.join(', ')})` : '')
+}
+
 function table(results) {
   const by = Object.fromEntries(results.map((r) => [r.variant, r]))
   const bareNs = by.bare ? by.bare.median_ns : 0
-  const ttOver = by.tooltrail ? by.tooltrail.median_ns - bareNs : null
+  const seedOver = by.seed ? by.seed.median_ns - bareNs : null
   const rows = [
-    '| variant | µs/call (median) | min–max of rounds | overhead µs | overhead ÷ tooltrail\'s | peak RSS above idle (MiB) | lines written / expected |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| variant | µs/call (median) | min–max of rounds | overhead µs | seed\'s overhead ÷ this one\'s | peak RSS above idle (MiB) | lines written / expected | other processes\' CPU |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ]
   for (const name of ORDER) {
     const r = by[name]
     if (!r) continue
     const over = r.median_ns - bareNs
-    const ratio = name === 'bare' || !ttOver || ttOver <= 0 ? '—' : `${(over / ttOver).toFixed(1)}×`
+    const ratio = name === 'bare' || name === 'seed' || !seedOver || over <= 0 ? '—' : `${(seedOver / over).toFixed(1)}×`
     const mem = r.peak_rss_kb === null ? 'n/a' : ((r.peak_rss_kb - r.idle_rss_kb) / 1024).toFixed(1)
     let lines = r.expected_lines === 0 ? '—' : `${r.lines.toLocaleString('en-US')} / ${r.expected_lines.toLocaleString('en-US')}`
     if (r.drop_reports) lines += ` (+${r.drop_reports} writer_dropped)`
-    rows.push(`| ${LABELS[name]} | ${us(r.median_ns)} | ${us(Math.min(...r.per_call_ns))}–${us(Math.max(...r.per_call_ns))} | ${name === 'bare' ? '—' : us(over)} | ${ratio} | ${mem} | ${lines} |`)
+    rows.push(`| ${LABELS[name]} | ${us(r.median_ns)} | ${us(Math.min(...r.per_call_ns))}–${us(Math.max(...r.per_call_ns))} | ${name === 'bare' ? '—' : us(over)} | ${ratio} | ${mem} | ${lines} | ${fmtLoad(r.load)} |`)
   }
   return rows.join('\n')
 }
@@ -203,9 +231,10 @@ async function main() {
     stalled = spawn('tooltrail_stalled', o, o.stallCalls || o.calls)
   }
   const vers = (results[0] || stalled).versions
-  if (results.length) console.log(`\n### Node: per call of a trivial sync tool, both events written (${o.calls.toLocaleString('en-US')} calls × ${o.rounds} rounds, median of rounds; ${started}; ${os.cpus().length} CPUs, load average ${loadAtStart} at start; ${Object.entries(vers).map(([k, v]) => `${k} ${v}`).join(', ')})\n`)
+  if (results.length) console.log(`\n### Node: per call of \`search({ query, limit, filters })\`, both events written (${o.calls.toLocaleString('en-US')} calls × ${o.rounds} rounds, median of rounds; ${started}; ${os.cpus().length} CPUs, load average ${loadAtStart} at start; ${Object.entries(vers).map(([k, v]) => `${k} ${v}`).join(', ')})\n`)
   if (results.length) {
     console.log(table(results))
+    console.log('\nother processes\' CPU: share of all CPUs\' time during the variant\'s timed rounds taken by processes other than the bench child (/proc/stat minus /proc/self/stat), the largest named')
     const tt = results.find((r) => r.variant === 'tooltrail')
     if (tt && tt.stats) {
       const s = tt.stats
@@ -215,7 +244,7 @@ async function main() {
   if (stalled) {
     console.log(`\n### Node: tooltrail with the sink stalled (${stalled.calls.toLocaleString('en-US')} calls per phase; ${stalled.how})\n`)
     console.log(stallTable(stalled))
-    console.log(`\np99 overhead stalled ÷ normal: ${stalled.p99_overhead_ratio.toFixed(2)} (target ≤ 2); after release: ${stalled.after}`)
+    console.log(`\np99 overhead stalled ÷ normal: ${stalled.p99_overhead_ratio.toFixed(2)} (target ≤ 2); after release: ${stalled.after}; other processes' CPU during the phases: ${fmtLoad(stalled.load)}`)
   }
   if (o.json) fs.writeFileSync(o.json, JSON.stringify({ started, results, stalled }, null, 1))
 }

@@ -7,7 +7,7 @@ const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 const { setImmediate: yieldLoop } = require('node:timers/promises')
-const { VARIANTS, TOOL, ARGS } = require('./variants')
+const { VARIANTS, TOOL } = require('./variants')
 
 async function main() {
   const argv = process.argv.slice(2)
@@ -18,7 +18,9 @@ async function main() {
   try {
     const v = await VARIANTS[name](outdir)
     for (let done = 0; done < calls; done += 1000) {
-      for (let i = 0; i < 1000; i++) v.call(v.ctx, TOOL, ARGS)
+      for (let i = done; i < done + 1000; i++) {
+        v.call(v.ctx, TOOL, { query: `refund policy for order ${i}`, limit: 10, filters: { lang: 'en', since: '2026-01-01' } })
+      }
       await yieldLoop()
     }
     await v.finish()

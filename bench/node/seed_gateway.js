@@ -1,40 +1,79 @@
-// A faithful minimal copy of the seed design's pure-JS gateway, the baseline
-// issue 8 measures against (the seed itself is not in this repository). Per
-// call: build the tool_call event object, hash the arguments (SHA-256 of the
-// sorted-key compact JSON, as Python's json.dumps(sort_keys=True)), call the
-// tool, build tool_result with latency_ms and ok, and JSON.stringify each
-// event into one line written with fs.writeSync (synchronous writes, in the
-// caller).
+// The seed page's pure-JS gateway, "as printed" (the baseline of issue 14).
+//
+// The seed page is not in this repository; this is a minimal reconstruction
+// from what issue 14 quotes of it, with nothing added:
+// - args_hash = crypto.createHash('sha256').update(JSON.stringify(args)).digest('hex')
+//   (plain JSON.stringify: not canonical, key order as inserted);
+// - two events per call, plain objects:
+//   { event: 'tool_call', run_id, trace_id, request_id, user_id, tool, args_hash }
+//   before the tool and
+//   { event: 'tool_result', <the same ids>, tool, latency_ms, ok, error_class }
+//   after it (no timestamp, no span ids, no random ids, no seq);
+// - each event written with fs.writeSync(fd, JSON.stringify(ev) + '\n') to a
+//   file opened with fs.openSync(path, 'a'), in the caller.
+// Details the quote leaves open, chosen the cheapest plain way: the ids come
+// from a ctx object; latency_ms is performance.now() - t0 (milliseconds, a
+// float); error_class is null on success and the error's name on failure.
+//
+// The richer gateway earlier benches used (timestamp and "v" per line, a
+// random span id, seq, decision, sorted-key JSON for the hash) is
+// seed_fields.js, the "seed with tooltrail's fields" row.
 'use strict'
 const crypto = require('node:crypto')
 const fs = require('node:fs')
 
-function sortedJson(value) {
-  if (Array.isArray(value)) return '[' + value.map(sortedJson).join(',') + ']'
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort()
-    return '{' + keys.map((k) => JSON.stringify(k) + ':' + sortedJson(value[k])).join(',') + '}'
-  }
-  return JSON.stringify(value)
-}
-
-function argsHash(args) {
-  return crypto.createHash('sha256').update(sortedJson(args)).digest('hex')
-}
-
-function nowIso() {
-  // RFC 3339 UTC; Date has millisecond precision, microseconds padded.
-  return new Date().toISOString().replace('Z', '000Z')
-}
-
-class JsonlLogger {
-  constructor(path) {
+class SeedGateway {
+  constructor(impls, path) {
+    this.impls = impls
     this.path = path
     this.fd = fs.openSync(path, 'a')
   }
 
-  event(name, fields) {
-    fs.writeSync(this.fd, JSON.stringify({ v: 1, ts: nowIso(), event: name, ...fields }) + '\n')
+  call(ctx, name, args) {
+    const args_hash = crypto.createHash('sha256').update(JSON.stringify(args)).digest('hex')
+    this.emit({
+      event: 'tool_call',
+      run_id: ctx.run_id,
+      trace_id: ctx.trace_id,
+      request_id: ctx.request_id,
+      user_id: ctx.user_id,
+      tool: name,
+      args_hash,
+    })
+    const t0 = performance.now()
+    let result
+    try {
+      result = this.impls[name](args)
+    } catch (err) {
+      this.emit({
+        event: 'tool_result',
+        run_id: ctx.run_id,
+        trace_id: ctx.trace_id,
+        request_id: ctx.request_id,
+        user_id: ctx.user_id,
+        tool: name,
+        latency_ms: performance.now() - t0,
+        ok: false,
+        error_class: err && err.name ? err.name : typeof err,
+      })
+      throw err
+    }
+    this.emit({
+      event: 'tool_result',
+      run_id: ctx.run_id,
+      trace_id: ctx.trace_id,
+      request_id: ctx.request_id,
+      user_id: ctx.user_id,
+      tool: name,
+      latency_ms: performance.now() - t0,
+      ok: true,
+      error_class: null,
+    })
+    return result
+  }
+
+  emit(ev) {
+    fs.writeSync(this.fd, JSON.stringify(ev) + '\n')
   }
 
   close() {
@@ -42,43 +81,9 @@ class JsonlLogger {
   }
 }
 
-class SeedGateway {
-  constructor(impls, logger) {
-    this.impls = impls
-    this.logger = logger
-    this.seq = new Map()
-  }
-
-  call(ctx, name, args) {
-    const tool = this.impls[name]
-    const runId = ctx.run_id
-    const seq = (this.seq.get(runId) || 0) + 1
-    this.seq.set(runId, seq)
-    const ids = {
-      run_id: runId,
-      trace_id: ctx.trace_id,
-      span_id: crypto.randomBytes(8).toString('hex'),
-      request_id: ctx.request_id ?? null,
-      user_id: ctx.user_id ?? null,
-    }
-    this.logger.event('tool_call', {
-      ...ids, tool: name, seq, parent_span_id: ctx.parent_span_id ?? null, args_hash: argsHash(args), decision: 'allow',
-    })
-    const start = performance.now()
-    let result
-    try {
-      result = tool(args)
-    } catch (err) {
-      const latency_ms = Math.round((performance.now() - start) * 1000) / 1000
-      this.logger.event('tool_result', {
-        ...ids, tool: name, seq, latency_ms, ok: false, error_class: err && err.constructor ? err.constructor.name : typeof err,
-      })
-      throw err
-    }
-    const latency_ms = Math.round((performance.now() - start) * 1000) / 1000
-    this.logger.event('tool_result', { ...ids, tool: name, seq, latency_ms, ok: true })
-    return result
-  }
+/** The seed's args_hash alone (the "hash only, seed" row). */
+function seedArgsHash(args) {
+  return crypto.createHash('sha256').update(JSON.stringify(args)).digest('hex')
 }
 
-module.exports = { SeedGateway, JsonlLogger, argsHash, sortedJson }
+module.exports = { SeedGateway, seedArgsHash }

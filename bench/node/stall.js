@@ -15,7 +15,8 @@ const path = require('node:path')
 const { spawn } = require('node:child_process')
 const { once } = require('node:events')
 const { setImmediate: yieldLoop, setTimeout: sleep } = require('node:timers/promises')
-const { VARIANTS, TOOL, ARGS, CTX, IMPLS, tooltrail } = require('./variants')
+const { VARIANTS, TOOL, makeArgs, CTX, IMPLS, tooltrail } = require('./variants')
+const cpuload = require('./cpuload')
 
 const CHUNK = 1000
 
@@ -25,8 +26,10 @@ async function timed(call, ctx, calls) {
   for (let done = 0; done < calls; done += CHUNK) {
     const end = Math.min(calls, done + CHUNK)
     for (let i = done; i < end; i++) {
+      // Each call's arguments are built before its clock starts.
+      const args = { query: `refund policy for order ${i}`, limit: 10, filters: { lang: 'en', since: '2026-01-01' } }
       const t0 = clock()
-      call(ctx, TOOL, ARGS)
+      call(ctx, TOOL, args)
       out[i] = Number(clock() - t0)
     }
     await yieldLoop()
@@ -68,12 +71,14 @@ async function run(calls, warmup, outdir, { versions, countLines }) {
   const callStalled = (ctx, name, args) => gwStalled.call(ctx, name, args)
   const bare = VARIANTS.bare().call
   for (let i = 0; i < warmup; i++) {
-    call(CTX, TOOL, ARGS)
-    callStalled(CTX, TOOL, ARGS)
-    bare(CTX, TOOL, ARGS)
+    const args = makeArgs(i)
+    call(CTX, TOOL, args)
+    callStalled(CTX, TOOL, args)
+    bare(CTX, TOOL, args)
   }
   writer.flushSync(60000)
 
+  const load0 = cpuload.snapshot()
   const bareNs = await timed(bare, CTX, calls)
   const bareP50 = pct(bareNs, 0.5)
   const phases = [summary('bare', bareNs, bareP50)]
@@ -92,7 +97,7 @@ async function run(calls, warmup, outdir, { versions, countLines }) {
   try {
     // One event, then longer than flush_interval (100 ms): the worker is now
     // blocked in flock() inside its batch write.
-    callStalled(CTX, TOOL, ARGS)
+    callStalled(CTX, TOOL, makeArgs(0))
     await sleep(300)
     const a = writer.stats()
     stalled = summary('stalled', await timed(callStalled, CTX, calls), bareP50)
@@ -104,6 +109,7 @@ async function run(calls, warmup, outdir, { versions, countLines }) {
   } finally {
     await release()
   }
+  const load = cpuload.others(load0, cpuload.snapshot())
   const flushed = await writer.flush(120000)
   await writer.close(30000)
   const final = writer.stats()
@@ -115,7 +121,7 @@ async function run(calls, warmup, outdir, { versions, countLines }) {
     phases, p99_overhead_ratio: stalled.p99_overhead_ns / Math.max(1, normal.p99_overhead_ns),
     written_while_stuck: stuckWritten,
     after: `lock released, flush() -> ${flushed}; stats accepted ${final.accepted.toLocaleString('en-US')}, written ${final.written.toLocaleString('en-US')}, dropped ${JSON.stringify(final.dropped)}, dropReports ${final.dropReports}; file: ${(lines - dropReports).toLocaleString('en-US')} event lines + ${dropReports} writer_dropped line(s)`,
-    final_stats: final, lines: lines - dropReports, drop_reports: dropReports, versions: versions(),
+    final_stats: final, load, lines: lines - dropReports, drop_reports: dropReports, versions: versions(),
   }
 }
 

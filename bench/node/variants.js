@@ -1,15 +1,20 @@
 // The logged-call variants compared by bench_gateway.js. Every variant runs
-// the same tool with the same arguments and logs one call the way that
-// library is meant to be used. make(name, outdir) resolves to
-// { call, ctx, finish, files, linesPerCall, note, stats }.
+// the same tool, search({ query, limit, filters }), with the same arguments
+// (issue 14): { query: `refund policy for order ${i}`, limit: 10, filters:
+// { lang: 'en', since: '2026-01-01' } }, a fresh object built by the loop for
+// every call (bare included, so subtracting bare removes its cost), and logs
+// one call the way that library is meant to be used. make(name, outdir)
+// resolves to { call, ctx, finish, files, linesPerCall, note, stats, settle }.
 'use strict'
 const fs = require('node:fs')
 const path = require('node:path')
 const { once } = require('node:events')
-const { SeedGateway, JsonlLogger, argsHash } = require('./seed_gateway')
+const { SeedGateway, seedArgsHash } = require('./seed_gateway')
+const { SeedFieldsGateway, JsonlLogger } = require('./seed_fields')
 
-const TOOL = 'send_email'
-const ARGS = { to: 'a@example.com', subject: 'hi', n: 3 }
+const TOOL = 'search'
+/** Call i's arguments. The timed loops build the same object inline (no call). */
+const makeArgs = (i) => ({ query: `refund policy for order ${i}`, limit: 10, filters: { lang: 'en', since: '2026-01-01' } })
 // result_sample_rate (default 0.01) is decided per run_id: this one is not
 // sampled, so no variant stores results.
 const RUN_ID = 'run-bench-1'
@@ -19,10 +24,10 @@ const CTX = { run_id: RUN_ID, trace_id: TRACE_ID, user_id: 'u-9', request_id: 'r
 
 /** The trivial synchronous tool every variant calls. */
 // eslint-disable-next-line no-unused-vars -- the destructuring is the tool's (measured) signature
-function sendEmail({ to, subject, n }) {
-  return { ok: true, id: n }
+function search({ query, limit, filters }) {
+  return { hits: [], limit }
 }
-const IMPLS = { [TOOL]: sendEmail }
+const IMPLS = { [TOOL]: search }
 
 // tooltrail from this checkout (bench/run.sh sets TOOLTRAIL_JS and
 // TOOLTRAIL_NATIVE_PATH to the addon it built for the bench).
@@ -33,6 +38,19 @@ function tooltrail() {
 function lineFiles(outdir, prefix) {
   return () => fs.readdirSync(outdir).filter((f) => f.startsWith(prefix) && f.endsWith('.jsonl')).map((f) => path.join(outdir, f))
 }
+
+/** The seed gateway as printed (its call()), its events logged through pino. */
+class PinoSeed {
+  constructor(impls, log) {
+    this.impls = impls
+    this.log = log
+  }
+
+  emit(ev) {
+    this.log.info(ev)
+  }
+}
+PinoSeed.prototype.call = SeedGateway.prototype.call
 
 const VARIANTS = {
   bare() {
@@ -47,15 +65,58 @@ const VARIANTS = {
   },
 
   seed(outdir) {
-    const logger = new JsonlLogger(path.join(outdir, 'seed.jsonl'))
-    const gw = new SeedGateway(IMPLS, logger)
+    const gw = new SeedGateway(IMPLS, path.join(outdir, 'seed.jsonl'))
+    return {
+      call: (ctx, name, args) => gw.call(ctx, name, args),
+      ctx: CTX,
+      finish: async () => gw.close(),
+      files: () => [gw.path],
+      linesPerCall: 2,
+      note: 'seed_gateway.js, the seed page\'s gateway as printed: object events, sha256 of JSON.stringify(args), '
+        + 'fs.writeSync(fd, JSON.stringify(ev) + \'\\n\') per event, in the caller',
+    }
+  },
+
+  seed_fields(outdir) {
+    const logger = new JsonlLogger(path.join(outdir, 'seed_fields.jsonl'))
+    const gw = new SeedFieldsGateway(IMPLS, logger)
     return {
       call: (ctx, name, args) => gw.call(ctx, name, args),
       ctx: CTX,
       finish: async () => logger.close(),
       files: () => [logger.path],
       linesPerCall: 2,
-      note: 'seed_gateway.js: objects, JSON.stringify, sha256, fs.writeSync per event, in the caller',
+      note: 'seed_fields.js: the seed with tooltrail\'s fields (v, ts, random span id, seq, decision; sorted-key JSON '
+        + 'for the hash), fs.writeSync per event, in the caller',
+    }
+  },
+
+  seed_hash() {
+    return {
+      call: (ctx, name, args) => {
+        seedArgsHash(args)
+        return IMPLS[name](args)
+      },
+      ctx: CTX,
+      finish: async () => {},
+      files: () => [],
+      linesPerCall: 0,
+      note: 'the seed\'s args_hash alone (sha256 of JSON.stringify(args)), then the tool',
+    }
+  },
+
+  tooltrail_hash() {
+    const { stableHash } = tooltrail()
+    return {
+      call: (ctx, name, args) => {
+        stableHash(args)
+        return IMPLS[name](args)
+      },
+      ctx: CTX,
+      finish: async () => {},
+      files: () => [],
+      linesPerCall: 0,
+      note: 'tooltrail stableHash(args) alone, then the tool',
     }
   },
 
@@ -64,7 +125,7 @@ const VARIANTS = {
     const file = path.join(outdir, 'pino.jsonl')
     const dest = pino.destination({ dest: file, sync: false })
     const log = pino({ timestamp: pino.stdTimeFunctions.isoTime }, dest)
-    const gw = new SeedGateway(IMPLS, { event: (name, fields) => log.info(fields, name) })
+    const gw = new PinoSeed(IMPLS, log)
     return {
       call: (ctx, name, args) => gw.call(ctx, name, args),
       ctx: CTX,
@@ -74,7 +135,7 @@ const VARIANTS = {
       },
       files: () => [file],
       linesPerCall: 2,
-      note: 'pino (defaults + isoTime) to pino.destination({dest, sync: false}), the seed gateway\'s events as log.info(fields, name)',
+      note: 'pino (defaults + isoTime) to pino.destination({dest, sync: false}), the seed gateway\'s (as printed) events as log.info(ev)',
     }
   },
 
@@ -114,7 +175,7 @@ const VARIANTS = {
         seqs.set(ctx.run_id, seq)
         return tracer.startActiveSpan(name, {
           attributes: {
-            run_id: ctx.run_id, request_id: ctx.request_id, user_id: ctx.user_id, tool: name, seq, args_hash: argsHash(args),
+            run_id: ctx.run_id, request_id: ctx.request_id, user_id: ctx.user_id, tool: name, seq, args_hash: seedArgsHash(args),
           },
         }, parent, (span) => {
           try {
@@ -151,10 +212,13 @@ const VARIANTS = {
       linesPerCall: 2,
       note: 'tooltrail new ToolGateway({impls, logger: new EventWriter({path})}) with defaults, gw.call(ctx, name, args)',
       stats: () => writer.stats(),
+      // After the warm-up, before idle RSS: the warm-up's events written, so
+      // idle is a process that loaded tooltrail, made the gateway and is at rest.
+      settle: () => writer.flushSync(60000),
       writer,
       gateway: gw,
     }
   },
 }
 
-module.exports = { VARIANTS, TOOL, ARGS, CTX, IMPLS, tooltrail }
+module.exports = { VARIANTS, TOOL, makeArgs, CTX, IMPLS, tooltrail }

@@ -1,14 +1,18 @@
-"""Per-call overhead of tooltrail's Python ToolGateway against the baselines.
+"""Per-call overhead of tooltrail's Python ToolGateway against the baselines (issue 14).
 
     python bench_gateway.py [--calls 200000] [--rounds 5] [--variants a,b,...] [--json out.json]
 
 The driver runs each variant in its own subprocess (`--variant NAME`), so
 peak memory does not mix, and prints one markdown table. A worker sets its
-variant up, warms it, records idle RSS, resets the kernel's peak-RSS mark,
-then times `rounds` loops of `calls` calls each; it flushes and closes the
-logger, reads peak RSS (VmHWM) and counts the lines in the output files.
+variant up, warms it (and lets tooltrail's writer finish the warm-up's
+events), records idle RSS, resets the kernel's peak-RSS mark, then times
+`rounds` loops of `calls` calls each, the arguments of every call built in
+the loop; around the timed rounds it reads /proc to know how much CPU other
+processes took meanwhile (cpuload.py). Then it flushes and closes the logger,
+reads peak RSS (VmHWM) and counts the lines in the output files.
 `--variant tooltrail_stalled` measures per-call latency percentiles with the
-writer's sink stuck (see stall.py).
+writer's sink stuck (see stall.py). bench/summary.py turns the --json output
+of both languages into the README table and checks the targets.
 """
 
 import argparse
@@ -25,16 +29,19 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-ORDER = ["bare", "seed", "logging_queue", "structlog_orjson", "otel_sdk", "tooltrail"]
+ORDER = ["bare", "seed", "seed_fields", "seed_hash", "logging_queue", "structlog_orjson", "otel_sdk",
+         "tooltrail", "tooltrail_hash"]
 LABELS = {
     "bare": "bare call",
-    "seed": "seed gateway (pure Python, JSON lines)",
+    "seed": "seed gateway as printed (json.dumps(sort_keys=True) + sha256, dict events, file.write per event)",
+    "seed_fields": "seed with tooltrail's fields (ts, v, span id, seq, decision)",
+    "seed_hash": "hash only, seed (sha256 of json.dumps(sort_keys=True))",
     "logging_queue": "stdlib logging + QueueHandler",
     "structlog_orjson": "structlog + orjson",
     "otel_sdk": "OpenTelemetry SDK (span per call)",
-    "tooltrail": "**tooltrail ToolGateway**",
+    "tooltrail": "**tooltrail ToolGateway + EventWriter(dir), defaults**",
+    "tooltrail_hash": "tooltrail stable_hash alone",
 }
-BASELINES = ["seed", "logging_queue", "structlog_orjson", "otel_sdk"]
 
 
 def proc_status_kb(field):
@@ -82,21 +89,30 @@ def versions():
 
 
 def run_variant(name, calls, rounds, warmup, outdir):
+    import cpuload
+
     import variants
 
     v = variants.make(name, outdir)
-    call, ctx, tool, args = v.call, v.ctx, variants.TOOL, variants.ARGS
-    for _ in range(warmup):
-        call(ctx, tool, args)
+    call, ctx, tool = v.call, v.ctx, variants.TOOL
+    # The arguments of every call are built here, inline, as in the timed
+    # loop below: variants.make_args(i), without the function call.
+    for i in range(warmup):
+        call(ctx, tool, {"query": f"refund policy for order {i}", "limit": 10,
+                         "filters": {"lang": "en", "since": "2026-01-01"}})
+    v.settle()
     idle_kb = proc_status_kb("VmRSS")
     hwm_reset = reset_peak_rss()
     per_call_ns = []
     clock = time.perf_counter_ns
+    load0 = cpuload.snapshot()
     for _ in range(rounds):
         t0 = clock()
-        for _ in range(calls):
-            call(ctx, tool, args)
+        for i in range(calls):
+            call(ctx, tool, {"query": f"refund policy for order {i}", "limit": 10,
+                             "filters": {"lang": "en", "since": "2026-01-01"}})
         per_call_ns.append((clock() - t0) / calls)
+    load = cpuload.others(load0, cpuload.snapshot())
     loop_peak_kb = proc_status_kb("VmHWM")
     t0 = clock()
     v.finish()
@@ -120,6 +136,7 @@ def run_variant(name, calls, rounds, warmup, outdir):
         "drop_reports": drop_reports,
         "expected_lines": total_calls * v.lines_per_call,
         "stats": v.stats(),
+        "load": load,
         "versions": versions(),
     }
 
@@ -139,22 +156,30 @@ def fmt_us(ns):
     return f"{ns / 1000:.2f}"
 
 
+def fmt_load(load):
+    if not load:
+        return "n/a"
+    out = f"{load['others_pct']:.0f} %"
+    names = [f"{c} {p:.0f} %" for c, p in load["top"] if p >= 1]
+    return out + (f" ({', '.join(names)})" if names else "")
+
+
 def table(results):
     by = {r["variant"]: r for r in results}
     bare_ns = by["bare"]["median_ns"] if "bare" in by else 0.0
-    tt = by.get("tooltrail")
-    tt_over = tt["median_ns"] - bare_ns if tt else None
+    seed = by.get("seed")
+    seed_over = seed["median_ns"] - bare_ns if seed else None
     rows = [
-        "| variant | µs/call (median) | min–max of rounds | overhead µs | overhead ÷ tooltrail's | "
-        "peak RSS above idle (MiB) | lines written / expected |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| variant | µs/call (median) | min–max of rounds | overhead µs | seed's overhead ÷ this one's | "
+        "peak RSS above idle (MiB) | lines written / expected | other processes' CPU |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name in ORDER:
         r = by.get(name)
         if r is None:
             continue
         over = r["median_ns"] - bare_ns
-        ratio = "—" if name == "bare" or not tt_over or tt_over <= 0 else f"{over / tt_over:.1f}×"
+        ratio = "—" if name in ("bare", "seed") or not seed_over or over <= 0 else f"{seed_over / over:.1f}×"
         peak = r["peak_rss_kb"]
         mem = "n/a" if peak is None else f"{(peak - r['idle_rss_kb']) / 1024:.1f}"
         lines = "—" if r["expected_lines"] == 0 else f"{r['lines']:,} / {r['expected_lines']:,}"
@@ -162,7 +187,7 @@ def table(results):
             lines += f" (+{r['drop_reports']} writer_dropped)"
         rows.append(f"| {LABELS[name]} | {fmt_us(r['median_ns'])} | {fmt_us(min(r['per_call_ns']))}–"
                     f"{fmt_us(max(r['per_call_ns']))} | {'—' if name == 'bare' else fmt_us(over)} | {ratio} | "
-                    f"{mem} | {lines} |")
+                    f"{mem} | {lines} | {fmt_load(r.get('load'))} |")
     return "\n".join(rows)
 
 
@@ -210,7 +235,7 @@ def main():
         ap.error(f"unknown variants: {', '.join(sorted(unknown))}")
     if any(v != "bare" and v != "tooltrail_stalled" for v in wanted) and "bare" not in wanted:
         wanted.insert(0, "bare")  # overheads are measured above it
-    started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     load_at_start = os.getloadavg()[0]
     results, stalled = [], None
     for name in [v for v in ORDER if v in wanted]:
@@ -224,11 +249,13 @@ def main():
 
     vers = (results or [stalled])[0]["versions"]
     if results:
-        print(f"\n### Python: per call of a trivial sync tool, both events written "
+        print(f"\n### Python: per call of `search(query, limit, filters)`, both events written "
               f"({opts.calls:,} calls × {opts.rounds} rounds, median of rounds; {started}; "
               f"{os.cpu_count()} CPUs, load average {load_at_start:.1f} at start; "
               + ", ".join(f"{k} {v}" for k, v in vers.items()) + ")\n")
         print(table(results))
+        print("\nother processes' CPU: share of all CPUs' time during the variant's timed rounds taken by "
+              "processes other than the bench child (/proc/stat minus /proc/self/stat), the largest named")
         tt = next((r for r in results if r["variant"] == "tooltrail"), None)
         if tt and tt["stats"]:
             s = tt["stats"]
@@ -239,7 +266,8 @@ def main():
               f"{stalled['how']})\n")
         print(stall_table(stalled))
         print(f"\np99 overhead stalled ÷ normal: {stalled['p99_overhead_ratio']:.2f} "
-              f"(target ≤ 2); after release: {stalled['after']}")
+              f"(target ≤ 2); after release: {stalled['after']}; other processes' CPU during the "
+              f"phases: {fmt_load(stalled.get('load'))}")
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump({"started": started, "results": results, "stalled": stalled}, f, indent=1)

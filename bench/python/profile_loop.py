@@ -22,9 +22,10 @@ def main():
     opts = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="tt-profile-") as outdir:
         v = variants.make(opts.variant, outdir)
-        call, ctx, tool, args = v.call, v.ctx, variants.TOOL, variants.ARGS
-        for _ in range(opts.calls):
-            call(ctx, tool, args)
+        call, ctx, tool = v.call, v.ctx, variants.TOOL
+        for i in range(opts.calls):
+            call(ctx, tool, {"query": f"refund policy for order {i}", "limit": 10,
+                             "filters": {"lang": "en", "since": "2026-01-01"}})
         v.finish()
 
 

@@ -1,80 +1,84 @@
-"""A faithful minimal copy of the seed design's pure-Python gateway.
+"""The seed page's pure-Python gateway, "as printed" (the baseline of issue 14).
 
-The seed is not in this repository; this is the baseline issue 8 measures
-against: per call it builds the `tool_call` event as a dict, hashes the
-arguments (SHA-256 of `json.dumps(args, sort_keys=True, separators=(",", ":"))`),
-calls the tool, builds `tool_result` with `latency_ms` and `ok`, and writes
-each event with `json.dumps` as one line to an open, buffered file (one
-`file.write` per event, flushed by the buffer, synchronously in the caller).
+The seed page is not in this repository; this is a minimal reconstruction
+from what issue 14 quotes of it, with nothing added:
+
+- `args_hash = hashlib.sha256(json.dumps(args, sort_keys=True).encode()).hexdigest()`
+  (json.dumps' default separators, sort_keys=True);
+- two events per call, plain dicts:
+  `{"event": "tool_call", "run_id", "trace_id", "request_id", "user_id", "tool", "args_hash"}`
+  before the tool and
+  `{"event": "tool_result", <the same ids>, "tool", "latency_ms", "ok", "error_class"}`
+  after it (no timestamp, no span ids, no random ids, no seq);
+- each event written with `self.f.write(json.dumps(ev) + "\\n")` to a file
+  opened with `open(path, "a")` (text mode, default buffering), in the caller.
+
+Details the quote leaves open, chosen the cheapest plain way: the ids come
+from a `ctx` dict; `latency_ms` is `round((perf_counter() - t0) * 1000, 3)`;
+`error_class` is None on success and the exception's class name on failure.
+
+The richer gateway earlier benches used (a timestamp and "v" per line, a
+random span id, seq, decision, compact separators) is `seed_fields.py`,
+the "seed with tooltrail's fields" row.
 """
 
 import hashlib
 import json
-import os
 import time
-from datetime import datetime, timezone
-
-
-def _now():
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def args_hash(args):
-    text = json.dumps(args, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-class JsonlLogger:
-    """`.event(name, fields)` to a JSON-lines file, written in the caller."""
-
-    def __init__(self, path):
-        self.file = open(path, "a", encoding="utf-8")
-
-    def event(self, name, fields):
-        record = {"v": 1, "ts": _now(), "event": name}
-        record.update(fields)
-        self.file.write(json.dumps(record, separators=(",", ":")) + "\n")
-
-    def close(self):
-        self.file.close()
 
 
 class SeedGateway:
-    """`call(ctx, name, args)`: tool_call, the tool, tool_result."""
-
-    def __init__(self, impls, logger):
+    def __init__(self, impls, path):
         self.impls = impls
-        self.logger = logger
-        self.seq = {}
+        self.f = open(path, "a")
 
     def call(self, ctx, name, args):
-        tool = self.impls[name]
-        run_id = ctx["run_id"]
-        seq = self.seq.get(run_id, 0) + 1
-        self.seq[run_id] = seq
-        ids = {
-            "run_id": run_id,
+        args_hash = hashlib.sha256(json.dumps(args, sort_keys=True).encode()).hexdigest()
+        self._emit({
+            "event": "tool_call",
+            "run_id": ctx["run_id"],
             "trace_id": ctx["trace_id"],
-            "span_id": os.urandom(8).hex(),
-            "request_id": ctx.get("request_id"),
-            "user_id": ctx.get("user_id"),
-        }
-        self.logger.event("tool_call", {
-            **ids, "tool": name, "seq": seq, "parent_span_id": ctx.get("parent_span_id"),
-            "args_hash": args_hash(args), "decision": "allow",
+            "request_id": ctx["request_id"],
+            "user_id": ctx["user_id"],
+            "tool": name,
+            "args_hash": args_hash,
         })
-        start = time.perf_counter()
+        t0 = time.perf_counter()
         try:
-            result = tool(**args)
-        except Exception as exc:
-            latency_ms = round((time.perf_counter() - start) * 1000, 3)
-            self.logger.event("tool_result", {
-                **ids, "tool": name, "seq": seq, "latency_ms": latency_ms, "ok": False,
-                "error_class": type(exc).__name__,
+            result = self.impls[name](**args)
+        except Exception as e:
+            self._emit({
+                "event": "tool_result",
+                "run_id": ctx["run_id"],
+                "trace_id": ctx["trace_id"],
+                "request_id": ctx["request_id"],
+                "user_id": ctx["user_id"],
+                "tool": name,
+                "latency_ms": round((time.perf_counter() - t0) * 1000, 3),
+                "ok": False,
+                "error_class": type(e).__name__,
             })
             raise
-        latency_ms = round((time.perf_counter() - start) * 1000, 3)
-        self.logger.event("tool_result", {
-            **ids, "tool": name, "seq": seq, "latency_ms": latency_ms, "ok": True,
+        self._emit({
+            "event": "tool_result",
+            "run_id": ctx["run_id"],
+            "trace_id": ctx["trace_id"],
+            "request_id": ctx["request_id"],
+            "user_id": ctx["user_id"],
+            "tool": name,
+            "latency_ms": round((time.perf_counter() - t0) * 1000, 3),
+            "ok": True,
+            "error_class": None,
         })
         return result
+
+    def _emit(self, ev):
+        self.f.write(json.dumps(ev) + "\n")
+
+    def close(self):
+        self.f.close()
+
+
+def seed_args_hash(args):
+    """The seed's args_hash alone (the "hash only, seed" row)."""
+    return hashlib.sha256(json.dumps(args, sort_keys=True).encode()).hexdigest()

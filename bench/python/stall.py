@@ -25,10 +25,13 @@ def _pct(sorted_ns, q):
     return sorted_ns[min(len(sorted_ns) - 1, int(q * len(sorted_ns)))]
 
 
-def _timed(call, ctx, tool, args, calls):
+def _timed(call, ctx, tool, calls):
+    # Each call's arguments are built before its clock starts.
     clock = time.perf_counter_ns
     out = [0] * calls
     for i in range(calls):
+        args = {"query": f"refund policy for order {i}", "limit": 10,
+                "filters": {"lang": "en", "since": "2026-01-01"}}
         t0 = clock()
         call(ctx, tool, args)
         out[i] = clock() - t0
@@ -60,20 +63,24 @@ def run(calls, warmup, outdir):
     gw, gw_stalled = (tooltrail.ToolGateway(impls=variants.IMPLS, logger=writer) for _ in range(2))
     ctx = tooltrail.RunCtx(variants.RUN_ID, variants.TRACE_ID, user_id=variants.USER_ID,
                            request_id=variants.REQUEST_ID)
-    tool, args = variants.TOOL, variants.ARGS
+    tool = variants.TOOL
     bare = variants.bare(outdir).call
-    for _ in range(warmup):
+    for i in range(warmup):
+        args = variants.make_args(i)
         gw.call(ctx, tool, args)
         gw_stalled.call(ctx, tool, args)
         bare(ctx, tool, args)
     writer.flush(60.0)
 
-    bare_ns = _timed(bare, ctx, tool, args, calls)
+    import cpuload
+
+    load0 = cpuload.snapshot()
+    bare_ns = _timed(bare, ctx, tool, calls)
     bare_p50 = _pct(bare_ns, 0.5)
     phases = [_summary("bare", bare_ns, bare_p50)]
 
     before = writer.stats()
-    normal = _summary("normal", _timed(gw.call, ctx, tool, args, calls), bare_p50)
+    normal = _summary("normal", _timed(gw.call, ctx, tool, calls), bare_p50)
     writer.flush(60.0)
     after_normal = writer.stats()
     normal["accepted"] = f"{after_normal['accepted'] - before['accepted']:,}"
@@ -85,10 +92,10 @@ def run(calls, warmup, outdir):
     try:
         # One event, then longer than flush_interval (100 ms): the worker is
         # now blocked in flock() inside its batch write.
-        gw_stalled.call(ctx, tool, args)
+        gw_stalled.call(ctx, tool, variants.make_args(0))
         time.sleep(0.3)
         s0 = writer.stats()
-        stalled = _summary("stalled", _timed(gw_stalled.call, ctx, tool, args, calls), bare_p50)
+        stalled = _summary("stalled", _timed(gw_stalled.call, ctx, tool, calls), bare_p50)
         s1 = writer.stats()
         stalled["accepted"] = f"{s1['accepted'] - s0['accepted']:,}"
         stalled["dropped_queue_full"] = f"{s1['dropped']['queue_full'] - s0['dropped']['queue_full']:,}"
@@ -98,6 +105,7 @@ def run(calls, warmup, outdir):
         fcntl.flock(lock, fcntl.LOCK_UN)
         os.close(lock)
 
+    load = cpuload.others(load0, cpuload.snapshot())
     flushed = writer.flush(120.0)
     writer.close(30.0)
     final = writer.stats()
@@ -113,6 +121,7 @@ def run(calls, warmup, outdir):
                   f"{final['written']:,}, dropped {final['dropped']}, drop_reports {final['drop_reports']}; "
                   f"file: {lines - drop_reports:,} event lines + {drop_reports} writer_dropped line(s)"),
         "final_stats": final,
+        "load": load,
         "lines": lines - drop_reports,
         "drop_reports": drop_reports,
         "versions": versions(),

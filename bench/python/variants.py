@@ -1,10 +1,13 @@
 """The logged-call variants compared by bench_gateway.py.
 
-Every variant runs the same tool with the same arguments and logs one call
-the way that library is meant to be used. `make(name, outdir)` returns a
-Variant: `call(ctx, name, args)`, `finish()` (flush and close, after the
-timed loop), the output files to count lines in, and the lines one call is
-expected to write.
+Every variant runs the same tool, `search(query, limit, filters)`, with the
+same arguments (issue 14): `{"query": f"refund policy for order {i}", "limit":
+10, "filters": {"lang": "en", "since": "2026-01-01"}}`, a fresh dict built by
+the loop for every call (bare included, so subtracting bare removes its
+cost), and logs one call the way that library is meant to be used.
+`make(name, outdir)` returns a Variant: `call(ctx, name, args)`, `finish()`
+(flush and close, after the timed loop), the output files to count lines in,
+and the lines one call is expected to write.
 """
 
 import glob
@@ -15,10 +18,11 @@ import os
 import queue
 from datetime import datetime, timezone
 
-from seed_gateway import JsonlLogger, SeedGateway, args_hash
+from seed_fields import JsonlLogger, SeedFieldsGateway
 
-TOOL = "send_email"
-ARGS = {"to": "a@example.com", "subject": "hi", "n": 3}
+from seed_gateway import SeedGateway, seed_args_hash
+
+TOOL = "search"
 # The ids of every call. result_sample_rate (default 0.01) is decided per
 # run_id: this one is not sampled, so no variant stores results.
 RUN_ID = "run-bench-1"
@@ -29,16 +33,21 @@ REQUEST_ID = "req-1"
 CTX = {"run_id": RUN_ID, "trace_id": TRACE_ID, "user_id": USER_ID, "request_id": REQUEST_ID}
 
 
-def send_email(to, subject, n):
+def make_args(i):
+    """Call i's arguments. The timed loops build the same dict inline (no call)."""
+    return {"query": f"refund policy for order {i}", "limit": 10, "filters": {"lang": "en", "since": "2026-01-01"}}
+
+
+def search(query, limit, filters):
     """The trivial synchronous tool every variant calls."""
-    return {"ok": True, "id": n}
+    return {"hits": [], "limit": limit}
 
 
-IMPLS = {TOOL: send_email}
+IMPLS = {TOOL: search}
 
 
 class Variant:
-    def __init__(self, call, ctx, finish, files, lines_per_call, note, stats=None):
+    def __init__(self, call, ctx, finish, files, lines_per_call, note, stats=None, settle=None):
         self.call = call
         self.ctx = ctx
         self.finish = finish
@@ -46,6 +55,7 @@ class Variant:
         self.lines_per_call = lines_per_call
         self.note = note
         self.stats = stats or (lambda: None)
+        self.settle = settle or (lambda: None)
 
 
 def _iso(ts):
@@ -60,25 +70,59 @@ def bare(outdir):
 
 
 def seed(outdir):
-    logger = JsonlLogger(os.path.join(outdir, "seed.jsonl"))
-    gw = SeedGateway(IMPLS, logger)
+    gw = SeedGateway(IMPLS, os.path.join(outdir, "seed.jsonl"))
+    return Variant(gw.call, CTX, gw.close, lambda: [gw.f.name], 2,
+                   "seed_gateway.py, the seed page's gateway as printed: dict events, sha256 of "
+                   "json.dumps(sort_keys=True), self.f.write(json.dumps(ev) + '\\n') per event, in the caller")
+
+
+def seed_fields(outdir):
+    logger = JsonlLogger(os.path.join(outdir, "seed_fields.jsonl"))
+    gw = SeedFieldsGateway(IMPLS, logger)
     return Variant(gw.call, CTX, logger.close, lambda: [logger.file.name], 2,
-                   "seed_gateway.py: dicts, json.dumps, sha256, buffered file.write per event, in the caller")
+                   "seed_fields.py: the seed with tooltrail's fields (v, ts, random span id, seq, decision; "
+                   "compact json.dumps), buffered file.write per event, in the caller")
+
+
+def seed_hash(outdir):
+    impls = IMPLS
+
+    def call(ctx, name, args):
+        seed_args_hash(args)
+        return impls[name](**args)
+
+    return Variant(call, CTX, lambda: None, lambda: [], 0,
+                   "the seed's args_hash alone (sha256 of json.dumps(args, sort_keys=True)), then the tool")
+
+
+def tooltrail_hash(outdir):
+    from tooltrail import stable_hash
+
+    impls = IMPLS
+
+    def call(ctx, name, args):
+        stable_hash(args)
+        return impls[name](**args)
+
+    return Variant(call, CTX, lambda: None, lambda: [], 0, "tooltrail.stable_hash(args) alone, then the tool")
 
 
 class _JsonFormatter(logging.Formatter):
     def format(self, record):
-        line = {"v": 1, "ts": _iso(record.created), "event": record.getMessage()}
+        line = {"ts": _iso(record.created)}
         line.update(record.fields)
         return json.dumps(line, separators=(",", ":"))
 
 
-class _StdlibLogger:
-    def __init__(self, logger):
+class _StdlibSeed(SeedGateway):
+    """The seed gateway as printed, its events logged through stdlib logging."""
+
+    def __init__(self, impls, logger):
+        self.impls = impls
         self.logger = logger
 
-    def event(self, name, fields):
-        self.logger.info(name, extra={"fields": fields})
+    def _emit(self, ev):
+        self.logger.info(ev["event"], extra={"fields": ev})
 
 
 def logging_queue(outdir):
@@ -92,7 +136,7 @@ def logging_queue(outdir):
     log.handlers[:] = [logging.handlers.QueueHandler(q)]
     log.setLevel(logging.INFO)
     log.propagate = False
-    gw = SeedGateway(IMPLS, _StdlibLogger(log))
+    gw = _StdlibSeed(IMPLS, log)
 
     def finish():
         listener.stop()  # drains the queue
@@ -103,12 +147,15 @@ def logging_queue(outdir):
                    "FileHandler with a JSON formatter")
 
 
-class _StructlogLogger:
-    def __init__(self, log):
+class _StructlogSeed(SeedGateway):
+    """The seed gateway as printed, its events logged through structlog."""
+
+    def __init__(self, impls, log):
+        self.impls = impls
         self.log = log
 
-    def event(self, name, fields):
-        self.log.info(name, **fields)
+    def _emit(self, ev):
+        self.log.info(**ev)  # "event" is structlog's event key
 
 
 def structlog_orjson(outdir):
@@ -131,7 +178,7 @@ def structlog_orjson(outdir):
         ],
         logger_factory=structlog.BytesLoggerFactory(f),
     )
-    gw = SeedGateway(IMPLS, _StructlogLogger(structlog.get_logger()))
+    gw = _StructlogSeed(IMPLS, structlog.get_logger())
     return Variant(gw.call, CTX, f.close, lambda: [path], 2,
                    "structlog (performance-docs config: filtering bound logger, cached, orjson "
                    "JSONRenderer, BytesLogger on a file), in the caller")
@@ -191,7 +238,7 @@ def otel_sdk(outdir):
         seqs[run_id] = seq
         with tracer.start_as_current_span(name, context=parent, attributes={
             "run_id": run_id, "request_id": ctx["request_id"], "user_id": ctx["user_id"],
-            "tool": name, "seq": seq, "args_hash": args_hash(args),
+            "tool": name, "seq": seq, "args_hash": seed_args_hash(args),
         }) as span:
             result = IMPLS[name](**args)
             span.set_status(Status(StatusCode.OK))
@@ -217,14 +264,23 @@ def tooltrail_gw(outdir):
             print("tooltrail: flush timed out or lost events", flush=True)
         writer.close(30.0)
 
+    def settle():
+        # After the warm-up, before idle RSS: the warm-up's events written, so
+        # idle is a process that imported tooltrail, made the gateway and is
+        # at rest.
+        writer.flush(60.0)
+
     return Variant(gw.call, ctx, finish, lambda: glob.glob(os.path.join(outdir, "tooltrail*.jsonl")), 2,
                    "tooltrail ToolGateway(impls, logger=EventWriter(path)) with defaults, gw.call(ctx, name, args)",
-                   stats=writer.stats)
+                   stats=writer.stats, settle=settle)
 
 
 VARIANTS = {
     "bare": bare,
     "seed": seed,
+    "seed_fields": seed_fields,
+    "seed_hash": seed_hash,
+    "tooltrail_hash": tooltrail_hash,
     "logging_queue": logging_queue,
     "structlog_orjson": structlog_orjson,
     "otel_sdk": otel_sdk,

@@ -1,0 +1,215 @@
+"""The side-by-side table of issue 14 from one run of both benches, and the targets.
+
+    python3 bench/summary.py [--python FILE] [--node FILE] [--commit C] [--check]
+
+Reads the --json output of python/bench_gateway.py and node/bench_gateway.js
+(bench/run.sh passes them), prints a markdown section ready to paste under
+"Results" in bench/README.md (date, commit, machine, the load other processes
+put on it, the table, the ratios) and then each target met or missed. With
+--check it exits 1 when a target is missed, naming each one (for humans, not
+for CI: the numbers depend on the machine and its load). A target whose
+variants were not run is reported as not measured and does not fail.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+# Targets (issue 14).
+PY_RATIO = 6.0  # seed's overhead / tooltrail's, Python, at least
+NODE_RATIO = 4.0  # the same in Node, at least
+RSS_MIB = 32.0  # tooltrail's peak RSS above idle, at most
+
+ROWS = [
+    ("seed", "the seed page's gateway as printed (`json.dumps(sort_keys=True)` / `JSON.stringify` + sha256; dict "
+             "events; `file.write(json.dumps(ev) + \"\\n\")` / `fs.writeSync` per event)"),
+    ("seed_fields", "seed with tooltrail's fields (+ `ts`, `v`, span id, seq, decision)"),
+    ("seed_hash", "hash only, seed"),
+    ("tooltrail", "**tooltrail `ToolGateway` + `EventWriter(dir)`, defaults** (seed ÷ tooltrail)"),
+    ("tooltrail_hash", "tooltrail `stable_hash` / `stableHash` alone"),
+    ("structlog_orjson", "structlog + orjson (seed's events)"),
+    ("logging_queue", "stdlib logging + QueueHandler (seed's events)"),
+    ("pino", "pino, async destination (seed's events)"),
+    ("otel_sdk", "OpenTelemetry SDK, span per call, BatchSpanProcessor"),
+]
+
+
+def load(path):
+    if not path or not os.path.exists(path):
+        return None
+    with open(path) as f:
+        data = json.load(f)
+    data["by"] = {r["variant"]: r for r in data.get("results") or []}
+    return data
+
+
+def overhead_us(data, name):
+    if not data or name not in data["by"] or "bare" not in data["by"]:
+        return None
+    return (data["by"][name]["median_ns"] - data["by"]["bare"]["median_ns"]) / 1000
+
+
+def ratio(data):
+    seed, tt = overhead_us(data, "seed"), overhead_us(data, "tooltrail")
+    if seed is None or tt is None:
+        return None
+    return seed / tt if tt > 0 else float("inf")
+
+
+def rss_mib(data):
+    r = data and data["by"].get("tooltrail")
+    if not r or r.get("peak_rss_kb") is None:
+        return None
+    return (r["peak_rss_kb"] - r["idle_rss_kb"]) / 1024
+
+
+def drops(data):
+    """(lines, expected, dropped events per stats, writer_dropped lines) of tooltrail, or None."""
+    r = data and data["by"].get("tooltrail")
+    if not r:
+        return None
+    dropped = sum((r.get("stats") or {}).get("dropped", {}).values())
+    return r["lines"], r["expected_lines"], dropped, r["drop_reports"]
+
+
+def loads(data):
+    if not data:
+        return []
+    return [r["load"] for r in data["results"] if r.get("load")]
+
+
+def fmt_load(data):
+    ls = loads(data)
+    if not ls:
+        return "n/a"
+    shares = [x["others_pct"] for x in ls]
+    top = {}
+    for x in ls:
+        for comm, pct in x["top"]:
+            top[comm] = max(top.get(comm, 0), pct)
+    names = [f"{c} ≤ {p:.0f} %" for c, p in sorted(top.items(), key=lambda kv: -kv[1])[:3] if p >= 1]
+    out = f"{min(shares):.0f}–{max(shares):.0f} % (median {statistics.median(shares):.0f} %)"
+    return out + (f"; {', '.join(names)}" if names else "")
+
+
+def cell(v, fmt="{:.2f}"):
+    return "—" if v is None else fmt.format(v)
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--python", help="python/bench_gateway.py --json output")
+    ap.add_argument("--node", help="node/bench_gateway.js --json output")
+    ap.add_argument("--commit", default="unknown", help="tooltrail's commit (git describe --always --dirty)")
+    ap.add_argument("--command", default="bash bench/run.sh", help="the command that ran the benches")
+    ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    opts = ap.parse_args()
+    py, nd = load(opts.python), load(opts.node)
+    if not (py and py["by"]) and not (nd and nd["by"]):
+        print("summary: no per-call results to summarize", file=sys.stderr)
+        return 1 if opts.check else 0
+
+    any_r = next(iter((py or nd)["by"].values()))
+    calls, rounds = any_r["calls"], any_r["rounds"]
+    started = min(d["started"] for d in (py, nd) if d)
+    ended = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    vers = {}
+    for d in (py, nd):
+        if d and d["by"]:
+            vers.update(next(iter(d["by"].values()))["versions"])
+
+    out = []
+    out.append(f"### {started[:10]}, tooltrail `{opts.commit}`\n")
+    out.append(f"`{opts.command}` from {started} to {ended}; {os.cpu_count()} CPUs ({cpu_model()}); "
+               f"{calls:,} calls × {rounds} rounds per variant, each variant in a fresh process, median of "
+               "rounds; overhead = µs/call − the bare call's, the arguments built in the loop for every "
+               "variant. Other processes' CPU share during the timed rounds (all CPUs = 100 %, min–max over "
+               f"the variants): Python {fmt_load(py)}; Node {fmt_load(nd)}. "
+               + ", ".join(f"{k} {v}" for k, v in vers.items()) + ".\n")
+    out.append("| variant | Python overhead µs | Node overhead µs |")
+    out.append("| --- | ---: | ---: |")
+
+    def bare(d):
+        return d["by"]["bare"]["median_ns"] / 1000 if d and "bare" in d["by"] else None
+
+    out.append(f"| bare call (µs/call, subtracted) | {cell(bare(py))} | {cell(bare(nd))} |")
+    for name, label in ROWS:
+        p, n = overhead_us(py, name), overhead_us(nd, name)
+        if p is None and n is None:
+            continue
+        pc, nc = cell(p), cell(n)
+        if name == "tooltrail":
+            pr, nr = ratio(py), ratio(nd)
+            pc += f" ({pr:.1f}×)" if pr is not None else ""
+            nc += f" ({nr:.1f}×)" if nr is not None else ""
+        out.append(f"| {label} | {pc} | {nc} |")
+    pm, nm = rss_mib(py), rss_mib(nd)
+    out.append(f"| tooltrail peak RSS above a process that imported tooltrail and made the gateway (MiB) | "
+               f"{cell(pm, '{:+.1f}')} | {cell(nm, '{:+.1f}')} |")
+    pd, ndr = drops(py), drops(nd)
+
+    def dcell(d):
+        if d is None:
+            return "—"
+        s = f"{d[0]:,} / {d[1]:,}"
+        if d[2] or d[3]:
+            s += f" ({d[2]:,} dropped, {d[3]} writer_dropped)"
+        return s
+
+    out.append(f"| tooltrail events written / expected (warm-up included) | {dcell(pd)} | {dcell(ndr)} |")
+    print("\n".join(out))
+
+    # Targets.
+    targets = []  # (ok or None, text)
+
+    def add(ok, text):
+        targets.append((ok, text))
+
+    pr = ratio(py)
+    add(None if pr is None else pr >= PY_RATIO,
+        f"Python: seed's overhead ÷ tooltrail's = {cell(pr, '{:.2f}×')} (target ≥ {PY_RATIO:g}×)")
+    nr = ratio(nd)
+    add(None if nr is None else nr >= NODE_RATIO,
+        f"Node: seed's overhead ÷ tooltrail's = {cell(nr, '{:.2f}×')} (target ≥ {NODE_RATIO:g}×)")
+    th, sh = overhead_us(nd, "tooltrail_hash"), overhead_us(nd, "seed_hash")
+    add(None if th is None or sh is None else th <= sh,
+        f"Node: stableHash alone {cell(th)} µs ≤ the seed's JSON.stringify + sha256 alone {cell(sh)} µs")
+    for lang, d in (("Python", pd), ("Node", ndr)):
+        add(None if d is None else (d[0] == d[1] and d[2] == 0 and d[3] == 0),
+            f"{lang}: events dropped at full speed with defaults = "
+            + ("—" if d is None else f"{d[1] - d[0]:,} missing lines, {d[2]:,} dropped per stats, "
+               f"{d[3]} writer_dropped") + " (target 0)")
+    for lang, m in (("Python", pm), ("Node", nm)):
+        add(None if m is None else m <= RSS_MIB,
+            f"{lang}: tooltrail peak RSS above idle = {cell(m, '{:+.1f}')} MiB (target ≤ +{RSS_MIB:g} MiB)")
+
+    print("\nTargets (issue 14):\n")
+    for ok, text in targets:
+        print(f"- {'met' if ok else 'not measured' if ok is None else '**MISSED**'}: {text}")
+    missed = [t for ok, t in targets if ok is False]
+    if opts.check:
+        if missed:
+            print(f"\ncheck: {len(missed)} target(s) missed:", file=sys.stderr)
+            for t in missed:
+                print(f"  - {t}", file=sys.stderr)
+            return 1
+        print("\ncheck: every measured target met", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
