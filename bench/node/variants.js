@@ -16,8 +16,9 @@ const TOOL = 'search'
 /** Call i's arguments. The timed loops build the same object inline (no call). */
 const makeArgs = (i) => ({ query: `refund policy for order ${i}`, limit: 10, filters: { lang: 'en', since: '2026-01-01' } })
 // result_sample_rate (default 0.01) is decided per run_id: this one is not
-// sampled, so no variant stores results.
-const RUN_ID = 'run-bench-1'
+// sampled (SHA-256 of the id as a fraction of 2^64 is 0.88; 'run-bench-1' is
+// 0.0059, which is), so no variant stores results.
+const RUN_ID = 'run-bench-2'
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736'
 const PARENT_SPAN_ID = '00f067aa0ba902b7'
 const CTX = { run_id: RUN_ID, trace_id: TRACE_ID, user_id: 'u-9', request_id: 'req-1' }

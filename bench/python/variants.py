@@ -24,8 +24,10 @@ from seed_gateway import SeedGateway, seed_args_hash
 
 TOOL = "search"
 # The ids of every call. result_sample_rate (default 0.01) is decided per
-# run_id: this one is not sampled, so no variant stores results.
-RUN_ID = "run-bench-1"
+# run_id (the first 8 bytes of its SHA-256 as a fraction of 2^64: 0.88 for
+# this one, so it is not sampled and no variant stores results; "run-bench-1"
+# is 0.0059, which is).
+RUN_ID = "run-bench-2"
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 PARENT_SPAN_ID = "00f067aa0ba902b7"
 USER_ID = "u-9"

@@ -102,3 +102,59 @@ pub fn ctx_from(obj: &Bound<'_, PyAny>) -> PyResult<RunCtx> {
     }
     RunCtx::from_args(args).py()
 }
+
+/// The last dict context a gateway converted, with the id objects it held.
+///
+/// A run's calls pass the same id strings again and again; when every id is
+/// the very object seen last time (strings are immutable, and the memo holds
+/// them so none can be freed and its address reused), the converted context
+/// is reused instead of copying and checking six strings per call.
+#[derive(Default)]
+pub struct CtxMemo(std::sync::Mutex<Option<(Vec<Option<Py<PyAny>>>, std::sync::Arc<RunCtx>)>>);
+
+impl CtxMemo {
+    /// The context of a dict of ids (anything else is refused as by `ctx_from`).
+    pub fn get(&self, obj: &Bound<'_, PyAny>) -> PyResult<std::sync::Arc<RunCtx>> {
+        let Ok(d) = obj.cast::<PyDict>() else {
+            return Err(RunCtx::not_a_context()).py();
+        };
+        let py = obj.py();
+        let keys = ctx_keys(py);
+        let mut ids = Vec::with_capacity(CTX_KEYS.len());
+        for key in keys {
+            ids.push(d.get_item(key.bind(py))?);
+        }
+        let mut memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((seen, ctx)) = memo.as_ref()
+            && seen.iter().zip(&ids).all(|(a, b)| match (a, b) {
+                (None, None) => true,
+                (Some(a), Some(b)) => a.is(b),
+                _ => false,
+            })
+        {
+            return Ok(ctx.clone());
+        }
+        let mut args = CTX_KEYS.map(|_| IdArg::Absent);
+        for (arg, id) in args.iter_mut().zip(&ids) {
+            *arg = id_arg(id.as_ref())?;
+        }
+        let ctx = std::sync::Arc::new(RunCtx::from_args(args).py()?);
+        *memo = Some((
+            ids.into_iter().map(|id| id.map(Bound::unbind)).collect(),
+            ctx.clone(),
+        ));
+        Ok(ctx)
+    }
+}
+
+/// `CTX_KEYS` as interned Python strings (their hashes are cached, so a dict
+/// lookup by them costs no string building or hashing).
+fn ctx_keys(py: Python<'_>) -> &'static [Py<PyString>] {
+    static KEYS: pyo3::sync::PyOnceLock<Vec<Py<PyString>>> = pyo3::sync::PyOnceLock::new();
+    KEYS.get_or_init(py, || {
+        CTX_KEYS
+            .iter()
+            .map(|k| PyString::intern(py, k).unbind())
+            .collect()
+    })
+}

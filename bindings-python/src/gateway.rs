@@ -7,12 +7,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyList, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyList, PyString, PyTuple};
 use tooltrail_core::gateway::{Deterministic, RunExit, Validation};
 use tooltrail_core::{CallHandle, Config, EventWriter, Gateway, Outcome, RunCtx};
 
 use crate::convert::{to_py, to_value};
-use crate::ctx::{PyRunCtx, ctx_from};
+use crate::ctx::{CtxMemo, PyRunCtx, ctx_from};
 use crate::errors::{ResultExt, guard};
 use crate::host::failure_facts;
 use crate::writer::PyEventWriter;
@@ -39,6 +39,8 @@ pub struct PyToolGateway {
     logger: Logger,
     logger_failed: AtomicBool,
     on_alert: Option<Py<PyAny>>,
+    /// The last dict context converted (see `CtxMemo`).
+    ctx_memo: CtxMemo,
 }
 
 impl Drop for PyToolGateway {
@@ -148,6 +150,7 @@ impl PyToolGateway {
             logger,
             logger_failed: AtomicBool::new(false),
             on_alert: on_alert.filter(|c| !c.is_none()).map(Bound::unbind),
+            ctx_memo: CtxMemo::default(),
         })
     }
 
@@ -156,28 +159,32 @@ impl PyToolGateway {
         &self,
         py: Python<'py>,
         ctx: &Bound<'py, PyAny>,
-        name: &str,
+        name: &Bound<'py, PyString>,
         args: &Bound<'py, PyAny>,
     ) -> PyResult<(PyCall, Bound<'py, PyAny>)> {
+        // The str object itself keys the tool lookup (its hash is cached).
+        let name_obj = name;
+        let name = &*name.to_cow()?;
         guard(|| {
-            // A RunCtx is borrowed as is; only a dict is converted.
+            // A RunCtx is borrowed as is; a dict goes through the memo.
             let run_ctx = ctx.cast::<PyRunCtx>();
             let converted;
             let ctx = match &run_ctx {
                 Ok(c) => &c.get().inner,
                 Err(_) => {
-                    converted = ctx_from(ctx)?;
-                    &converted
+                    converted = self.ctx_memo.get(ctx)?;
+                    &*converted
                 }
             };
             match self.core.begin(ctx, name, to_value(args)) {
                 Ok((handle, event)) => {
                     self.emit(py, event);
-                    let tool = self
-                        .impls
-                        .bind(py)
-                        .get_item(name)?
-                        .expect("core checked the name");
+                    let impls = self.impls.bind(py);
+                    // A str subclass may hash differently: then by value.
+                    let tool = match impls.get_item(name_obj)? {
+                        Some(tool) => tool,
+                        None => impls.get_item(name)?.expect("core checked the name"),
+                    };
                     Ok((
                         PyCall {
                             handle: Some(handle),
@@ -232,7 +239,7 @@ impl PyToolGateway {
         &self,
         py: Python<'_>,
         ctx: &Bound<'_, PyAny>,
-        name: &str,
+        name: &Bound<'_, PyString>,
         args: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
         let (mut call, tool) = self._begin(py, ctx, name, args)?;
