@@ -9,7 +9,7 @@ use napi_derive::napi;
 use tooltrail_core::gateway::{Deterministic, IdArg, RunExit};
 use tooltrail_core::{
     CallHandle, CanonError, Config, ErrorKind, Event, EventWriter, Gateway, Outcome, RunCtx, Value,
-    parse_json,
+    parse_json_str,
 };
 
 use crate::calls::Calls;
@@ -230,7 +230,7 @@ impl JsGateway {
     ) -> Result<f64> {
         guard(&env, || {
             let ctx = Arc::clone(&self.ctx.lock().unwrap_or_else(|e| e.into_inner()));
-            let parsed = text.and_then(|t| parse_json(t.as_bytes()).ok());
+            let parsed = text.and_then(|t| parse_json_str(&t).ok());
             let args = match parsed {
                 Some(v) => Ok(v),
                 None => {

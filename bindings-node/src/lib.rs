@@ -27,7 +27,8 @@ use napi::bindgen_prelude::*;
 use napi::{JsValue, sys};
 use napi_derive::napi;
 use tooltrail_core::{
-    ErrorKind, Value, canonical_json as core_canonical, parse_json, stable_hash_with,
+    ErrorKind, Value, canonical_json as core_canonical, parse_json, parse_json_str,
+    stable_hash_with,
 };
 
 use crate::convert::Converter;
@@ -125,7 +126,7 @@ pub fn stable_hash_plain(
     key: Option<Unknown<'_>>,
 ) -> Result<String> {
     let key = key_bytes(&env, key)?;
-    let value = match text.and_then(|t| parse_json(t.as_bytes()).ok()) {
+    let value = match text.and_then(|t| parse_json_str(&t).ok()) {
         Some(v) => v,
         None => to_value(&env, &value)?,
     };

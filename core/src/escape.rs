@@ -8,16 +8,9 @@ pub fn write_string(s: &str, out: &mut Vec<u8>) {
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let mut start = 0;
-    // Eight bytes at a time while none needs escaping (the usual case: ids,
-    // hashes, keys); every event line goes through here.
-    let mut i = 0;
-    for word in bytes.chunks_exact(8) {
-        if needs_escape(u64::from_le_bytes(word.try_into().expect("8 bytes"))) {
-            break;
-        }
-        i += 8;
-    }
+    let i = clean_prefix(bytes);
     for (at, &b) in bytes.iter().enumerate().skip(i) {
+        // Past the clean prefix: the rare string with something to escape.
         if !ESCAPED[b as usize] {
             continue;
         }
@@ -41,6 +34,24 @@ pub fn write_string(s: &str, out: &mut Vec<u8>) {
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
+}
+
+/// How many leading bytes of `bytes` need no escaping (none of them is a
+/// control character, `"` or `\\`): eight at a time while a whole word is
+/// clean (the usual case: ids, hashes, keys), then byte by byte. Every event
+/// line and every parsed string goes through here.
+pub(crate) fn clean_prefix(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    for word in bytes.chunks_exact(8) {
+        if needs_escape(u64::from_le_bytes(word.try_into().expect("8 bytes"))) {
+            break;
+        }
+        i += 8;
+    }
+    i + bytes[i..]
+        .iter()
+        .take_while(|&&b| !ESCAPED[b as usize])
+        .count()
 }
 
 /// Bytes RFC 8785 escapes: control characters, `"` and `\\`.

@@ -50,7 +50,7 @@ pub use hash::{
     stable_hash_with,
 };
 pub use number::{MAX_SAFE_INTEGER, check_float, check_integer, format_number};
-pub use parse::parse_json;
+pub use parse::{parse_json, parse_json_str};
 pub use redact::Redactor;
 pub use value::{MAX_DEPTH, Value};
 pub use writer::{EventWriter, WriterConfig, WriterError, WriterStats};

@@ -8,19 +8,30 @@
 use std::collections::HashSet;
 
 use crate::canon_error::{CanonError, ErrorKind};
+use crate::escape::clean_prefix;
 use crate::number::{MAX_SAFE_INTEGER, check_float, out_of_range};
 use crate::value::Value;
 use crate::value::check_depth;
 
 /// Parses UTF-8 JSON text into a [`Value`], applying the SPEC §3 input policy.
 pub fn parse_json(text: &[u8]) -> Result<Value, CanonError> {
-    if let Err(e) = std::str::from_utf8(text) {
-        return Err(invalid(format!(
+    match std::str::from_utf8(text) {
+        Ok(text) => parse_json_str(text),
+        Err(e) => Err(invalid(format!(
             "invalid UTF-8 at byte {}",
             e.valid_up_to()
-        )));
+        ))),
     }
-    let mut p = Parser { s: text, i: 0 };
+}
+
+/// [`parse_json`] of text already known to be UTF-8 (a `&str`): the
+/// bindings' strings, which need no second validation.
+pub fn parse_json_str(text: &str) -> Result<Value, CanonError> {
+    let mut p = Parser {
+        s: text.as_bytes(),
+        text,
+        i: 0,
+    };
     p.skip_ws();
     let v = p.value(0)?;
     p.skip_ws();
@@ -39,10 +50,12 @@ fn invalid(detail: String) -> CanonError {
 
 struct Parser<'a> {
     s: &'a [u8],
+    /// The same input as text, for cutting strings out without revalidating.
+    text: &'a str,
     i: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
@@ -177,8 +190,15 @@ impl Parser<'_> {
 
     fn string(&mut self) -> Result<String, CanonError> {
         self.i += 1; // opening quote
-        let mut out = String::new();
         let mut start = self.i;
+        self.i += clean_prefix(&self.s[self.i..]);
+        // The usual string: no escapes, copied once at its exact size.
+        if self.peek() == Some(b'"') {
+            let out = self.slice(start).to_owned();
+            self.i += 1;
+            return Ok(out);
+        }
+        let mut out = String::new();
         loop {
             let Some(b) = self.peek() else {
                 return Err(self.unexpected("'\"'"));
@@ -206,9 +226,9 @@ impl Parser<'_> {
         }
     }
 
-    fn slice(&self, start: usize) -> &str {
-        // The whole input was validated as UTF-8 and we only cut at ASCII bytes.
-        std::str::from_utf8(&self.s[start..self.i]).expect("validated UTF-8")
+    fn slice(&self, start: usize) -> &'a str {
+        // Cut only at ASCII bytes, so always on character boundaries.
+        &self.text[start..self.i]
     }
 
     fn escape(&mut self, out: &mut String) -> Result<(), CanonError> {
