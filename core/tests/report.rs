@@ -86,6 +86,31 @@ fn logged_text_is_escaped() {
     assert!(!html.contains("</title><script"));
 }
 
+/// Each waterfall bar is labelled with the first 8 characters of its
+/// `args_hash` (issue 15 item 11), and carries the whole hash as data.
+#[test]
+fn waterfall_bars_show_the_args_hash_prefix() {
+    let tmp = golden_dir();
+    let html = render(tmp.path(), &ReportOptions::default()).unwrap();
+    let mut bars = 0;
+    for call in html.split("<g class=\"call ").skip(1) {
+        let hash = call
+            .split("data-args-hash=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .expect("data-args-hash");
+        let label = call.split("</text></g>").next().unwrap();
+        if !hash.is_empty() {
+            assert!(
+                label.ends_with(&format!("<tspan class=\"hash\">{}</tspan>", &hash[..8])),
+                "{label}"
+            );
+            bars += 1;
+        }
+    }
+    assert!(bars > 0, "no waterfall bars with a hash");
+}
+
 #[test]
 fn the_page_allows_only_its_own_script() {
     let tmp = golden_dir();

@@ -139,20 +139,25 @@ pub(crate) fn waterfall(run: &RunView) -> String {
         // From the log, like every other field here: escaped (it was not,
         // and a crafted args_hash ran script in the report).
         let short = esc(&c.args_hash.chars().take(12).collect::<String>());
+        // On the bar's label too, so repeated arguments (a loop, a retry of
+        // the same e-mail) show at a glance without hovering.
+        let prefix = esc(&c.args_hash.chars().take(8).collect::<String>());
         let _ = write!(
             s,
             "<g class=\"call {o}\" data-seq=\"{seq}\" data-tool=\"{tool}\" data-outcome=\"{o}\" \
-             data-latency-ms=\"{lat}\" data-error-class=\"{class}\">\
+             data-latency-ms=\"{lat}\" data-error-class=\"{class}\" data-args-hash=\"{hash}\">\
              <title>#{seq} {tool} args {short} {latency} {outcome_e}</title>\
              <text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\">#{seq} {tool}</text>\
              <rect x=\"{x:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"{h}\" class=\"{o}\"></rect>\
-             <text x=\"{vx:.1}\" y=\"{ty}\" class=\"q\">{latency} {outcome_e}</text></g>",
+             <text x=\"{vx:.1}\" y=\"{ty}\" class=\"q\">{latency} {outcome_e} \
+             <tspan class=\"hash\">{prefix}</tspan></text></g>",
             o = c.outcome,
             seq = c.seq,
             tool = esc(&c.tool),
             lat = c.latency_ms.map_or(String::new(), json_number),
             class = esc(c.error_class.as_deref().unwrap_or("")),
             outcome_e = esc(&outcome),
+            hash = esc(&c.args_hash),
             lx = LABEL - 8.0,
             ty = y + 14.0,
             h = ROW - 6.0,
