@@ -1,5 +1,5 @@
 //! The `tooltrail` command line: `runs`, `show`, `stats`, `loops`, `alerts`,
-//! `tail`, `report`, `hash`. One implementation, run by the `tooltrail`
+//! `tail`, `gaps`, `report`, `hash`. One implementation, run by the `tooltrail`
 //! binary (cargo), by the Python console script and by the npm bin through
 //! the bindings.
 //!
@@ -33,6 +33,7 @@ usage: tooltrail COMMAND [PATH] [OPTIONS]     (PATH: a log directory or file; de
   loops  [--min N]     identical (tool, args_hash) calls repeated within a run (default N = 3)
   alerts [--config F]  replay the alert rules over the logs, window by window
   tail   [-n N] [-f]   the last N events, readable; -f keeps following
+  gaps                 what the logs say is missing: skipped lines, events writers dropped
   report [-o FILE] [--max-runs N] [--config F] [runs filters]
                        one self-contained HTML page: runs, waterfalls, error classes, latency, alerts
   hash   [--key-env V] stable hash of the JSON on stdin (HMAC with the key in env var V)
@@ -108,7 +109,7 @@ fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Resul
         } => {
             let (answer, gaps) = query::execute_with_gaps(&path, &query)?;
             render(out, &answer, json)?;
-            if !gaps.is_empty() {
+            if !gaps.is_empty() && !matches!(answer, Answer::Gaps(_)) {
                 // On stderr: --json stays one value, and a table's reader
                 // still sees it under the table.
                 let _ = writeln!(io::stderr(), "tooltrail: note: {}", gaps.describe());
@@ -138,16 +139,6 @@ fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Resul
 /// Prints an answer: a table, or `--json` (one value; `tail` one event per
 /// line, so that `tail -f --json` stays a stream of lines).
 fn render(out: &mut dyn Write, answer: &Answer, json: bool) -> Result<(), CliError> {
-    if let Answer::Show { run_id, events } = answer
-        && events.is_empty()
-    {
-        // The bindings return `[]`; on a terminal an empty table would read
-        // like a run without events.
-        return Err(Error::Query {
-            message: format!("no events for run {run_id:?}"),
-        }
-        .into());
-    }
     match (answer, json) {
         (Answer::Tail(events), true) => {
             for e in events {
@@ -165,6 +156,7 @@ fn render(out: &mut dyn Write, answer: &Answer, json: bool) -> Result<(), CliErr
                 text::tail_line(out, e)?;
             }
         }
+        (Answer::Gaps(gaps), false) => text::gaps(out, gaps)?,
     }
     Ok(())
 }

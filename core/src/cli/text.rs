@@ -285,3 +285,34 @@ pub(super) fn tail_line(out: &mut dyn Write, e: &Value) -> io::Result<()> {
     let run = str_field(e, field::RUN_ID).unwrap_or("-");
     writeln!(out, "{ts}  {run}  #{seq}  {tool}  {hash}  {outcome}")
 }
+
+pub(super) fn gaps(out: &mut dyn Write, gaps: &query::Gaps) -> io::Result<()> {
+    let mib = query::MAX_LINE_BYTES >> 20;
+    let mut rows = vec![
+        vec!["skipped lines".to_owned(), gaps.skipped_lines.to_string()],
+        vec![
+            format!("  of which over {mib} MiB"),
+            gaps.too_long_lines.to_string(),
+        ],
+    ];
+    for reason in crate::writer::DropReason::ALL.map(|r| r.as_str()) {
+        let n = gaps.dropped.get(reason).copied().unwrap_or(0);
+        rows.push(vec![format!("dropped by writers: {reason}"), n.to_string()]);
+    }
+    for (reason, n) in &gaps.dropped {
+        if !crate::writer::DropReason::ALL
+            .iter()
+            .any(|r| r.as_str() == reason)
+        {
+            rows.push(vec![format!("dropped by writers: {reason}"), n.to_string()]);
+        }
+    }
+    table(out, &["GAP", "COUNT"], &rows)?;
+    match gaps.note() {
+        Some(note) => writeln!(out, "{note}"),
+        None => writeln!(
+            out,
+            "the record is complete: no skipped lines, no drops reported"
+        ),
+    }
+}

@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use super::{LoopFinding, RunSummary, StatsReport};
+use super::{Gaps, LoopFinding, RunSummary, StatsReport};
 use crate::gateway::AlertChange;
 use crate::value::Value;
 
@@ -12,7 +12,8 @@ use crate::value::Value;
 pub enum Answer {
     /// `runs`: the matching runs in order of first appearance.
     Runs(Vec<RunSummary>),
-    /// `show`: the run's events in log order (empty for an unknown run).
+    /// `show`: the run's events in log order (never empty: an unknown run
+    /// is an error).
     Show {
         /// The run asked for.
         run_id: String,
@@ -32,6 +33,8 @@ pub enum Answer {
     },
     /// `tail`: the last events, oldest first.
     Tail(VecDeque<Value>),
+    /// `gaps`: what the logs say is missing from them.
+    Gaps(Gaps),
 }
 
 impl Answer {
@@ -46,6 +49,7 @@ impl Answer {
                 Value::Array(history.iter().map(|(ts, c)| alert_value(ts, c)).collect())
             }
             Answer::Tail(events) => Value::Array(events.iter().cloned().collect()),
+            Answer::Gaps(gaps) => gaps.to_value(),
         }
     }
 }

@@ -9,6 +9,7 @@
 
 mod answer;
 mod execute;
+mod gaps;
 mod options;
 mod reader;
 mod request;
@@ -19,7 +20,8 @@ use crate::schema::{event, field};
 use std::collections::{BTreeMap, HashMap};
 
 pub use answer::Answer;
-pub use execute::{Gaps, execute, execute_with_gaps, query_value, unreadable};
+pub use execute::{execute, execute_with_gaps, query_answer, query_value, unreadable};
+pub use gaps::Gaps;
 pub use options::{KeyCase, Opt, OptionSource, ValueOptions, unconvertible_options};
 pub use reader::{EventReader, MAX_LINE_BYTES, log_files, num_field, str_field};
 pub use request::{
