@@ -136,6 +136,15 @@ fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Resul
     Ok(())
 }
 
+/// Prints an answer as the CLI does (for measuring the printing path;
+/// `core/tests/query_memory.rs`).
+pub fn render_to(out: &mut dyn Write, answer: &Answer, json: bool) -> io::Result<()> {
+    render(out, answer, json).map_err(|e| match e {
+        CliError::Io { source, .. } => source,
+        CliError::Core(e) => io::Error::other(e.to_string()),
+    })
+}
+
 /// Prints an answer: a table, or `--json` (one value; `tail` one event per
 /// line, so that `tail -f --json` stays a stream of lines).
 fn render(out: &mut dyn Write, answer: &Answer, json: bool) -> Result<(), CliError> {
@@ -144,6 +153,23 @@ fn render(out: &mut dyn Write, answer: &Answer, json: bool) -> Result<(), CliErr
             for e in events {
                 emit_json(out, e)?;
             }
+        }
+        (Answer::Runs(runs), true) => {
+            // One run at a time: the whole array as one value would hold
+            // every run twice more (issue 13 item 15).
+            let mut bytes = b"[".to_vec();
+            for (i, run) in runs.iter().enumerate() {
+                if i > 0 {
+                    bytes.push(b',');
+                }
+                write_ordered(&query::run_value(&run), &mut bytes).map_err(Error::from)?;
+                if bytes.len() >= 1 << 16 {
+                    out.write_all(&bytes)?;
+                    bytes.clear();
+                }
+            }
+            bytes.extend_from_slice(b"]\n");
+            out.write_all(&bytes)?;
         }
         (_, true) => emit_json(out, &answer.to_value())?,
         (Answer::Runs(runs), false) => text::runs(out, runs)?,

@@ -3,15 +3,15 @@
 
 use std::collections::VecDeque;
 
-use super::{Gaps, LoopFinding, RunSummary, StatsReport};
+use super::{Gaps, LoopFinding, RunList, RunSummary, StatsReport};
 use crate::gateway::AlertChange;
 use crate::value::Value;
 
 /// The result of [`super::execute`], typed for the CLI's tables.
 #[derive(Debug, Clone)]
 pub enum Answer {
-    /// `runs`: the matching runs in order of first appearance.
-    Runs(Vec<RunSummary>),
+    /// `runs`: the matching runs by start time, compact until printed.
+    Runs(RunList),
     /// `show`: the run's events in log order (never empty: an unknown run
     /// is an error).
     Show {
@@ -41,7 +41,7 @@ impl Answer {
     /// The JSON value (`--json`, and the bindings' return value).
     pub fn to_value(&self) -> Value {
         match self {
-            Answer::Runs(runs) => Value::Array(runs.iter().map(run_value).collect()),
+            Answer::Runs(runs) => Value::Array(runs.iter().map(|r| run_value(&r)).collect()),
             Answer::Show { events, .. } => Value::Array(events.clone()),
             Answer::Stats(report) => stats_value(report),
             Answer::Loops(found) => Value::Array(found.iter().map(loop_value).collect()),
@@ -62,7 +62,8 @@ fn count(n: u64) -> Value {
     Value::Number(n as f64)
 }
 
-fn run_value(r: &RunSummary) -> Value {
+/// One run of `runs --json` (and of the bindings' `Logs.runs`).
+pub fn run_value(r: &RunSummary) -> Value {
     Value::object([
         ("run_id", Value::String(r.run_id.clone())),
         ("start", Value::String(r.start.clone())),

@@ -25,7 +25,7 @@ pub fn execute_with_gaps(path: &Path, query: &Query) -> Result<(Answer, Gaps), E
     let mut gaps = Gaps::default();
     let events = reader.by_ref().inspect(|e| gaps.note_event(e));
     let answer = match query {
-        Query::Runs(filter) => Answer::Runs(super::runs(events, filter)),
+        Query::Runs(filter) => Answer::Runs(super::run_list(events, filter)),
         Query::Show(o) => Answer::Show {
             run_id: o.run_id.clone(),
             events: super::timeline(events, &o.run_id),
