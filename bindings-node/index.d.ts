@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'loop_detected'
   | 'invalid_argument'
   | 'query_error'
+  | 'unknown_run'
   | 'internal'
 
 /** Base class of every error tooltrail throws. */
@@ -37,6 +38,8 @@ export declare class TooltrailError extends Error {
   /** budget_exceeded: the budget's config key, and the stop reason it gives the run. */
   readonly budget?: 'max_tool_calls' | 'max_steps' | 'max_duration_s' | 'max_spend_usd'
   readonly stopReason?: StopReason
+  /** unknown_run: the run a query asked for (its message says if the record is incomplete). */
+  readonly runId?: string
 }
 
 export declare const ERROR_KINDS: readonly ErrorKind[]
@@ -221,6 +224,24 @@ export interface ToolStats {
   p99_ms: number
 }
 
+/**
+ * What the logs say is missing from them (`Logs.gaps()`, `tooltrail gaps --json`).
+ * Queries over an incomplete record also emit a process warning (type
+ * `TooltrailWarning`, code `TOOLTRAIL_INCOMPLETE_LOG`), once per path and state.
+ */
+export interface LogGaps {
+  /** Nothing skipped, no drop reported. */
+  complete: boolean
+  /** Lines that were not whole events (garbage, a torn line, too long). */
+  skipped_lines: number
+  /** Of those, lines over 16 MiB. */
+  too_long_lines: number
+  /** `writer_dropped` counts by reason (the three known ones always present). */
+  dropped: { queue_full: number; sink_error: number; closed: number; [reason: string]: number }
+  /** Their sum. */
+  dropped_events: number
+}
+
 export interface RunFilters {
   user?: string
   request?: string
@@ -236,10 +257,12 @@ export declare class Logs {
   constructor(path?: string)
   readonly path: string
   runs(filters?: RunFilters): RunSummary[]
+  /** Throws a TooltrailError with code `unknown_run` (and `runId`) for a run with no event in the logs. */
   timeline(runId: string): Array<Record<string, unknown>>
   stats(options?: { top?: number }): { tools: ToolStats[]; hottest: Array<{ tool: string; args_hash: string; calls: number }>; approximate: boolean }
   loops(options?: { min?: number }): Array<{ run_id: string; tool: string; args_hash: string; count: number; blocked: number }>
   alerts(options?: { config?: string | Record<string, unknown> }): Array<{ ts: string; rule: string; level: string; value: number; threshold: number }>
+  gaps(): LogGaps
 }
 
 export declare function agentLogs(path?: string, options?: RunFilters & { runId?: string }): RunSummary[] | Array<Record<string, unknown>>

@@ -5,6 +5,25 @@
 'use strict'
 const native = require('./native')
 
+// The record states already warned about (path and sentence): a script that
+// queries in a loop is told once, and again only when more went missing.
+const warned = new Set()
+
+// An answer read from an incomplete record (lines skipped, events the
+// writers reported dropped) is said on process 'warning', as the CLI notes
+// it on stderr; `Logs.gaps()` has the numbers.
+function query(path, command, options) {
+  const [answer, note] = native._query(path, command, options)
+  if (note !== null) {
+    const message = `${path}: ${note}`
+    if (!warned.has(message)) {
+      warned.add(message)
+      process.emitWarning(message, { type: 'TooltrailWarning', code: 'TOOLTRAIL_INCOMPLETE_LOG' })
+    }
+  }
+  return answer
+}
+
 /**
  * Queries over tooltrail JSONL logs (a directory of rotated files, or one
  * file): the same answers as the `tooltrail` CLI's `--json`, as JS values.
@@ -17,35 +36,40 @@ class Logs {
 
   /** Runs (ids, calls, errors, stop_reason, spend), oldest first, filtered. */
   runs(filters) {
-    return native._query(this.path, 'runs', filters)
+    return query(this.path, 'runs', filters)
   }
 
-  /** Every event of one run, in order (`[]` for a run not in the logs). */
+  /** Every event of one run, in order; a run with no event throws `unknown_run` (`runId`). */
   timeline(runId) {
-    return native._query(this.path, 'show', { runId })
+    return query(this.path, 'show', { runId })
   }
 
   /** Per tool: calls, failures by class, p50/p95/p99 ms; the hottest (tool, args_hash) pairs (`top`, default 10). */
   stats(options) {
-    return native._query(this.path, 'stats', options)
+    return query(this.path, 'stats', options)
   }
 
   /** Identical (tool, args_hash) calls repeated at least `min` times (default 3) in a run. */
   loops(options) {
-    return native._query(this.path, 'loops', options)
+    return query(this.path, 'loops', options)
   }
 
   /** The alert rules (default, a YAML file's path, or a settings object) replayed over the logs. */
   alerts(options) {
-    return native._query(this.path, 'alerts', options)
+    return query(this.path, 'alerts', options)
+  }
+
+  /** What the logs say is missing: skipped lines, events writers reported dropped, `complete`. */
+  gaps() {
+    return query(this.path, 'gaps')
   }
 }
 
 /** One run's timeline if `runId` is given, else the runs matching `filters`. */
 function agentLogs(path = 'tooltrail-logs', { runId, ...filters } = {}) {
   return runId != null
-    ? native._query(String(path), 'show', { ...filters, runId })
-    : native._query(String(path), 'runs', filters)
+    ? query(String(path), 'show', { ...filters, runId })
+    : query(String(path), 'runs', filters)
 }
 
 /** Per-tool rollups: calls, failure classes, latency percentiles, hottest pairs. */

@@ -3,7 +3,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use tooltrail_core::Value;
-use tooltrail_core::query::{KeyCase, query_value, unconvertible_options};
+use tooltrail_core::query::{KeyCase, query_answer, unconvertible_options};
 
 use crate::convert::{Converter, Fail};
 use crate::errors::{Failure, ResultExt};
@@ -17,19 +17,21 @@ pub fn cli_main(args: Vec<String>) -> i32 {
 /// A query over the logs at `path`: `command` (`runs`, `show`, `stats`,
 /// `loops`, `alerts`, `tail`) with `options` (an object with the public
 /// camelCase keys; absent, `undefined` or `null` for the core's defaults),
-/// answered as the CLI's `--json` value. The core checks the options; `Logs`
-/// in lib/logs.js only passes them on.
+/// answered as `[value, note]`: the CLI's `--json` value, and the core's
+/// sentence saying what the record is missing (`null` when complete;
+/// lib/logs.js warns with it). The core checks the options; `Logs` in
+/// lib/logs.js only passes them on.
 #[napi(
     js_name = "_query",
     ts_args_type = "path: string, command: string, options?: Record<string, unknown> | null",
-    ts_return_type = "unknown"
+    ts_return_type = "[unknown, string | null]"
 )]
 pub fn query<'e>(
     env: &'e Env,
     path: String,
     command: String,
     options: Option<Unknown<'e>>,
-) -> Result<Unknown<'e>> {
+) -> Result<(Unknown<'e>, Option<String>)> {
     let options = match options {
         Some(o) if !matches!(o.get_type()?, ValueType::Undefined | ValueType::Null) => {
             // SAFETY: `o` belongs to `env`, the environment of this call.
@@ -44,6 +46,6 @@ pub fn query<'e>(
         }
         _ => Value::Null,
     };
-    let value = query_value(path.as_ref(), &command, &options, KeyCase::Camel).js(env)?;
-    crate::to_unknown(env, &value)
+    let (value, note) = query_answer(path.as_ref(), &command, &options, KeyCase::Camel).js(env)?;
+    Ok((crate::to_unknown(env, &value)?, note))
 }

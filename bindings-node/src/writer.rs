@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use napi::bindgen_prelude::*;
-use napi::{JsValue, Task};
+use napi::{JsDeferred, JsValue};
 use napi_derive::napi;
 use tooltrail_core::otlp::{OtlpDropReason, OtlpStats};
 use tooltrail_core::writer::{FLUSH_TIMEOUT, WriterOptions, WriterStats, wait_timeout};
@@ -168,29 +168,47 @@ impl From<WriterStats> for JsWriterStats {
     }
 }
 
-/// `flush`/`close` off the JS thread.
-pub struct WaitTask {
-    writer: EventWriter,
-    timeout: Duration,
-    close: bool,
+/// How a wait's Promise is settled (a plain function: the outcome is picked
+/// on the waiting thread, the value made on the JS thread).
+type Settle = fn(Env) -> Result<bool>;
+
+/// Runs `wait` (a flush or close of the core writer) on a thread of its own
+/// and settles the returned Promise with its outcome through a threadsafe
+/// function. Not an `AsyncTask`: that would hold one of libuv's four pool
+/// threads for the whole wait, so four pending flushes on a stalled sink
+/// stalled every `fs` call and DNS lookup of the process (issue 13 item 10).
+/// The thread only sleeps on the core's answer channel; a pending Promise
+/// keeps the event loop alive, as the `AsyncTask` did.
+fn settle_off_thread<'e>(
+    env: &'e Env,
+    wait: impl FnOnce() -> bool + Send + 'static,
+) -> Result<Object<'e>> {
+    let (deferred, promise) = env.create_deferred::<bool, Settle>()?;
+    // The deferred goes to the thread only once it exists: if it cannot be
+    // spawned the Promise is rejected here instead of never settling (an
+    // unsettled deferred would also keep the event loop alive forever).
+    let (hand_over, handed) = std::sync::mpsc::sync_channel::<JsDeferred<bool, Settle>>(1);
+    let spawned = std::thread::Builder::new()
+        .name("tooltrail-wait".into())
+        .stack_size(WAIT_STACK)
+        .spawn(move || {
+            let Ok(deferred) = handed.recv() else { return };
+            let settle: Settle = if wait() { |_| Ok(true) } else { |_| Ok(false) };
+            deferred.resolve(settle);
+        });
+    match spawned {
+        Ok(_) => {
+            let _ = hand_over.send(deferred);
+        }
+        Err(e) => deferred.reject(napi::Error::from_reason(format!(
+            "tooltrail: cannot start a thread to wait for the writer: {e}"
+        ))),
+    }
+    Ok(promise)
 }
 
-impl Task for WaitTask {
-    type Output = bool;
-    type JsValue = bool;
-
-    fn compute(&mut self) -> Result<bool> {
-        Ok(if self.close {
-            self.writer.close(self.timeout)
-        } else {
-            self.writer.flush(self.timeout)
-        })
-    }
-
-    fn resolve(&mut self, _env: Env, output: bool) -> Result<bool> {
-        Ok(output)
-    }
-}
+/// A waiting thread's stack: it only blocks on a channel.
+const WAIT_STACK: usize = 64 * 1024;
 
 impl JsEventWriter {
     /// The core writer (shared with gateways logging to it).
@@ -245,24 +263,20 @@ impl JsEventWriter {
         Ok(self.inner.close(timeout))
     }
 
-    /// `flushSync` off the event loop.
+    /// `flushSync` off the event loop, and off libuv's thread pool.
     #[napi(ts_return_type = "Promise<boolean>")]
-    pub fn flush(&self, env: Env, timeout_ms: Option<f64>) -> Result<AsyncTask<WaitTask>> {
-        Ok(AsyncTask::new(WaitTask {
-            writer: self.inner.clone(),
-            timeout: wait(&env, timeout_ms, FLUSH_TIMEOUT)?,
-            close: false,
-        }))
+    pub fn flush<'e>(&self, env: &'e Env, timeout_ms: Option<f64>) -> Result<Object<'e>> {
+        let timeout = wait(env, timeout_ms, FLUSH_TIMEOUT)?;
+        let writer = self.inner.clone();
+        settle_off_thread(env, move || writer.flush(timeout))
     }
 
-    /// `closeSync` off the event loop.
+    /// `closeSync` off the event loop, and off libuv's thread pool.
     #[napi(ts_return_type = "Promise<boolean>")]
-    pub fn close(&self, env: Env, timeout_ms: Option<f64>) -> Result<AsyncTask<WaitTask>> {
-        Ok(AsyncTask::new(WaitTask {
-            writer: self.inner.clone(),
-            timeout: wait(&env, timeout_ms, self.inner.config().close_timeout)?,
-            close: true,
-        }))
+    pub fn close<'e>(&self, env: &'e Env, timeout_ms: Option<f64>) -> Result<Object<'e>> {
+        let timeout = wait(env, timeout_ms, self.inner.config().close_timeout)?;
+        let writer = self.inner.clone();
+        settle_off_thread(env, move || writer.close(timeout))
     }
 
     /// Whether close was called.

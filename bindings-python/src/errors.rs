@@ -42,6 +42,8 @@ type Leaf = (
 enum Parent {
     Base,
     Canonical,
+    /// `QueryError` (made earlier in `LEAVES`).
+    Query,
 }
 
 #[derive(Clone, Copy)]
@@ -64,9 +66,10 @@ static BUDGET_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static LOOP_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static INVALID_ARGUMENT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static QUERY_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static UNKNOWN_RUN_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static INTERNAL_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
-const LEAVES: [Leaf; 12] = [
+const LEAVES: [Leaf; 13] = [
     (
         &CANONICAL_VALUE_ERROR,
         "CanonicalValueError",
@@ -142,7 +145,14 @@ const LEAVES: [Leaf; 12] = [
         "QueryError",
         Parent::Base,
         Builtin::Value,
-        "A log query failed: unreadable logs, an unknown run.",
+        "A log query failed: unreadable logs, a bad option.",
+    ),
+    (
+        &UNKNOWN_RUN_ERROR,
+        "UnknownRunError",
+        Parent::Query,
+        Builtin::Lookup,
+        "A query for one run found no event of it (`.run_id`); the message says if the record is incomplete.",
     ),
     (
         &INTERNAL_ERROR,
@@ -177,6 +187,7 @@ fn class_cell(code: ErrorCode) -> &'static PyOnceLock<Py<PyType>> {
         ErrorCode::LoopDetected => &LOOP_ERROR,
         ErrorCode::InvalidArgument => &INVALID_ARGUMENT_ERROR,
         ErrorCode::QueryError => &QUERY_ERROR,
+        ErrorCode::UnknownRun => &UNKNOWN_RUN_ERROR,
         ErrorCode::Internal => &INTERNAL_ERROR,
     }
 }
@@ -207,6 +218,11 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         let parent = match parent {
             Parent::Base => base.clone(),
             Parent::Canonical => canonical.clone(),
+            Parent::Query => QUERY_ERROR
+                .get(py)
+                .expect("QueryError comes first in LEAVES")
+                .bind(py)
+                .clone(),
         };
         let builtin = match builtin {
             Builtin::Value => py.get_type::<PyValueError>(),

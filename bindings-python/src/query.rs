@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use pyo3::prelude::*;
 use tooltrail_core::Value;
-use tooltrail_core::query::{KeyCase, query_value, unconvertible_options};
+use tooltrail_core::query::{KeyCase, query_answer, unconvertible_options};
 
 use crate::errors::ResultExt;
 
@@ -18,8 +18,9 @@ pub fn cli_main(py: Python<'_>, argv: Vec<String>) -> i32 {
 /// A query over the logs at `path`: `command` (`runs`, `show`, `stats`,
 /// `loops`, `alerts`, `tail`) with `options` (a dict with snake_case keys,
 /// `None` values and `None` itself meaning the core's defaults), answered as
-/// the CLI's `--json` value. The core checks the options; `tooltrail.Logs`
-/// only names them.
+/// the CLI's `--json` value, with the core's sentence saying what the record
+/// is missing (`None` when complete; `_logs.py` warns with it). The core
+/// checks the options; `tooltrail.Logs` only names them.
 #[pyfunction]
 #[pyo3(signature = (path, command, options = None))]
 pub fn query<'py>(
@@ -27,7 +28,7 @@ pub fn query<'py>(
     path: PathBuf,
     command: &str,
     options: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
+) -> PyResult<(Bound<'py, PyAny>, Option<String>)> {
     let options = match options {
         // A value with no JSON form (a `datetime` as `since`) is a wrong
         // type like any other: it names its option.
@@ -36,8 +37,8 @@ pub fn query<'py>(
             .py()?,
         None => Value::Null,
     };
-    let value = py
-        .detach(|| query_value(&path, command, &options, KeyCase::Snake))
+    let (value, note) = py
+        .detach(|| query_answer(&path, command, &options, KeyCase::Snake))
         .py()?;
-    crate::convert::to_py(py, &value)
+    Ok((crate::convert::to_py(py, &value)?, note))
 }

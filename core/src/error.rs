@@ -35,6 +35,8 @@ pub enum ErrorCode {
     InvalidArgument,
     /// A log query failed.
     QueryError,
+    /// A log query asked for a run with no events in the logs (`run_id`).
+    UnknownRun,
     /// A bug in tooltrail (a caught panic); never a user's mistake.
     Internal,
 }
@@ -42,7 +44,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Every code, in a fixed order (the `.pyi` / `.d.ts` lists are
     /// generated from it).
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::Canon(ErrorKind::NonFinite),
         ErrorCode::Canon(ErrorKind::IntegerOutOfRange),
         ErrorCode::Canon(ErrorKind::LoneSurrogate),
@@ -60,6 +62,7 @@ impl ErrorCode {
         ErrorCode::LoopDetected,
         ErrorCode::InvalidArgument,
         ErrorCode::QueryError,
+        ErrorCode::UnknownRun,
         ErrorCode::Internal,
     ];
 
@@ -76,6 +79,7 @@ impl ErrorCode {
             ErrorCode::LoopDetected => "loop_detected",
             ErrorCode::InvalidArgument => "invalid_argument",
             ErrorCode::QueryError => "query_error",
+            ErrorCode::UnknownRun => "unknown_run",
             ErrorCode::Internal => "internal",
         }
     }
@@ -104,6 +108,8 @@ pub enum Attr {
     Budget,
     /// `budget_exceeded`: the stop reason the run gets.
     StopReason,
+    /// `unknown_run`: the run asked for.
+    RunId,
 }
 
 impl Attr {
@@ -117,6 +123,7 @@ impl Attr {
             Attr::Tool => "tool",
             Attr::Budget => "budget",
             Attr::StopReason => "stop_reason",
+            Attr::RunId => "run_id",
         }
     }
 
@@ -124,6 +131,7 @@ impl Attr {
     pub const fn js_name(self) -> &'static str {
         match self {
             Attr::StopReason => "stopReason",
+            Attr::RunId => "runId",
             other => other.py_name(),
         }
     }
@@ -144,6 +152,16 @@ pub enum Error {
     Query {
         /// What went wrong.
         message: String,
+    },
+    /// A query for one run (`show`, `Logs.timeline`) found no event of it.
+    UnknownRun {
+        /// The run asked for.
+        run_id: String,
+        /// The logs read (a directory or a file).
+        path: String,
+        /// What the record is missing ([`crate::query::Gaps::note`]), if
+        /// anything: the run's events may be among what was lost.
+        incomplete: Option<String>,
     },
     /// An argument of the wrong shape or value.
     InvalidArgument {
@@ -174,6 +192,7 @@ impl Error {
             Error::Writer(WriterError::InvalidConfig { .. }) => ErrorCode::ConfigError,
             Error::Gateway(e) => e.code(),
             Error::Query { .. } => ErrorCode::QueryError,
+            Error::UnknownRun { .. } => ErrorCode::UnknownRun,
             Error::InvalidArgument { .. } => ErrorCode::InvalidArgument,
             Error::Internal(_) => ErrorCode::Internal,
         }
@@ -194,6 +213,7 @@ impl Error {
             Error::Writer(WriterError::Open { .. }) => Vec::new(),
             Error::Gateway(e) => e.attributes(),
             Error::Query { .. } | Error::Internal(_) => Vec::new(),
+            Error::UnknownRun { run_id, .. } => vec![(Attr::RunId, run_id.clone())],
             Error::InvalidArgument { key, .. } => vec![(Attr::Key, key.clone())],
         }
     }
@@ -207,6 +227,17 @@ impl fmt::Display for Error {
             Error::Writer(e) => e.fmt(f),
             Error::Gateway(e) => e.fmt(f),
             Error::Query { message } => f.write_str(message),
+            Error::UnknownRun {
+                run_id,
+                path,
+                incomplete,
+            } => {
+                write!(f, "no events for run {run_id:?} in the logs at {path}")?;
+                match incomplete {
+                    Some(note) => write!(f, " ({note})"),
+                    None => Ok(()),
+                }
+            }
             Error::InvalidArgument { key, message } => write!(f, "invalid `{key}`: {message}"),
             Error::Internal(message) => write!(
                 f,
@@ -223,7 +254,10 @@ impl std::error::Error for Error {
             Error::Config(e) => Some(e),
             Error::Writer(e) => Some(e),
             Error::Gateway(e) => Some(e),
-            Error::Query { .. } | Error::InvalidArgument { .. } | Error::Internal(_) => None,
+            Error::Query { .. }
+            | Error::UnknownRun { .. }
+            | Error::InvalidArgument { .. }
+            | Error::Internal(_) => None,
         }
     }
 }

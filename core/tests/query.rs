@@ -57,10 +57,24 @@ fn host_queries_answer_what_the_cli_prints() {
         host("alerts", BASIC, Value::Null).unwrap(),
         cli_json(&["alerts", BASIC, "--json"])
     );
-    // An unknown run is an empty timeline for a program (the CLI says so
-    // in words instead).
+    assert_eq!(
+        host("gaps", RUNS, Value::Null).unwrap(),
+        cli_json(&["gaps", RUNS, "--json"])
+    );
+}
+
+#[test]
+fn an_unknown_run_is_an_error_for_programs_as_for_the_cli() {
+    // Before, a program got `[]` where `tooltrail show` failed.
     let nope = Value::object([("run_id", Value::from("no-such-run"))]);
-    assert_eq!(host("show", RUNS, nope).unwrap(), Value::Array(vec![]));
+    let err = host("show", RUNS, nope).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::UnknownRun);
+    assert_eq!(
+        err.attributes(),
+        vec![(tooltrail_core::Attr::RunId, "no-such-run".to_owned())]
+    );
+    assert!(err.to_string().contains("\"no-such-run\""), "{err}");
+    assert!(!err.to_string().contains("incomplete"), "{err}");
 }
 
 #[test]
@@ -214,4 +228,57 @@ fn runs_are_sorted_by_start_time_across_files() {
         .collect();
     let want: Vec<Value> = ["early", "a-tie", "b-tie", "late"].map(Value::from).into();
     assert_eq!(ids, want);
+}
+
+#[test]
+fn gaps_count_skipped_lines_too_long_lines_and_reported_drops() {
+    let dir = tempfile::tempdir().unwrap();
+    let dropped = |n: u32, reason: &str| {
+        format!(
+            r#"{{"v":1,"ts":"2026-01-01T00:00:00.000000Z","event":"writer_dropped","run_id":null,"trace_id":null,"span_id":null,"request_id":null,"user_id":null,"count":{n},"reason":"{reason}"}}"#
+        )
+    };
+    let long = "x".repeat(query::MAX_LINE_BYTES + 1);
+    let text = [
+        dropped(7, "queue_full"),
+        "garbage".to_owned(),
+        long,
+        dropped(2, "sink_error"),
+        dropped(1, "from_elsewhere"),
+    ]
+    .join("\n")
+        + "\n"
+        + &std::fs::read_to_string(RUNS).unwrap()
+        + "{\"torn";
+    std::fs::write(dir.path().join("tooltrail.jsonl"), text).unwrap();
+    let path = dir.path().to_str().unwrap();
+    let gaps = host("gaps", path, Value::Null).unwrap();
+    let want = parse_json(
+        br#"{"complete":false,"skipped_lines":3,"too_long_lines":1,
+             "dropped":{"queue_full":7,"sink_error":2,"closed":0,"from_elsewhere":1},
+             "dropped_events":10}"#,
+    )
+    .unwrap();
+    assert_eq!(gaps, want);
+    // Every other query still answers, and says what is missing.
+    let (runs, note) =
+        query::query_answer(Path::new(path), "runs", &Value::Null, KeyCase::Snake).unwrap();
+    assert_eq!(runs, host("runs", RUNS, Value::Null).unwrap());
+    assert_eq!(
+        note.as_deref(),
+        Some(
+            "the record is incomplete: 3 malformed lines skipped (1 over 16 MiB); 10 events \
+             dropped by writers (from_elsewhere 1, queue_full 7, sink_error 2)"
+        )
+    );
+    let nope = Value::object([("run_id", Value::from("no-such-run"))]);
+    let err = host("show", path, nope).unwrap_err().to_string();
+    assert!(err.ends_with(&format!("({})", note.unwrap())), "{err}");
+    // `gaps` itself carries no note; a complete record has none.
+    let (_, none) =
+        query::query_answer(Path::new(path), "gaps", &Value::Null, KeyCase::Snake).unwrap();
+    assert_eq!(none, None);
+    let (_, none) =
+        query::query_answer(Path::new(RUNS), "runs", &Value::Null, KeyCase::Snake).unwrap();
+    assert_eq!(none, None);
 }

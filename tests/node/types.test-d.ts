@@ -79,6 +79,8 @@ const reasons: readonly tooltrail.StopReason[] = tooltrail.STOP_REASONS
 
 const summaries: tooltrail.RunSummary[] = new tooltrail.Logs('logs').runs({ stopReason: 'max_spend' })
 const p95: number = tooltrail.agentMetrics('logs').tools[0].p95_ms
+const gaps: tooltrail.LogGaps = new tooltrail.Logs('logs').gaps()
+const lost: number = gaps.dropped.queue_full + gaps.dropped_events + gaps.skipped_lines
 
 // The generated event types (events.d.ts, re-exported): narrowing on `event`.
 function describe(e: tooltrail.ToolTrailEvent): string {

@@ -71,3 +71,47 @@ test('blocking overflow loses nothing under a burst', () => {
   const lines = read(dir).map((l) => JSON.parse(l).i)
   assert.deepEqual(lines, [...Array(20000).keys()])
 })
+
+// A stalled sink: a `flock -x` child holds the directory's lock, so the
+// worker blocks in flock() inside its next batch write (bench/node/stall.js).
+async function holdLock(dir) { // dir: a writer's, so the lock file exists
+  const { spawn } = require('node:child_process')
+  const { once } = require('node:events')
+  const child = spawn('flock', ['-x', path.join(dir, '.tooltrail.lock'), 'sh', '-c', 'echo locked; exec cat'],
+    { stdio: ['pipe', 'pipe', 'inherit'] })
+  let seen = ''
+  for await (const chunk of child.stdout) {
+    seen += chunk
+    if (seen.includes('locked')) break
+  }
+  return async () => {
+    child.stdin.end()
+    if (child.exitCode === null) await once(child, 'exit')
+  }
+}
+
+test('pending flushes on a stalled sink leave the libuv thread pool free', async () => {
+  // Before, flush()/close() were AsyncTasks: each pending one held a libuv
+  // pool thread (4 by default), so an unrelated fs.readFile waited until the
+  // flushes timed out (issue 13 item 10). Causality, no clock: the file must
+  // be read while every flush is still pending; only then is the sink
+  // released. With the old code the read came after the flushes' timeouts.
+  const dir = tmp()
+  const w = new EventWriter({ path: dir })
+  const release = await holdLock(dir)
+  const order = []
+  let flushes
+  try {
+    w.event('e', { i: 0 })
+    const n = Math.max(8, Number(process.env.UV_THREADPOOL_SIZE || 4) * 2)
+    flushes = Array.from({ length: n }, () => w.flush(20000).then((ok) => { order.push('flush'); return ok }))
+    await fs.promises.readFile(__filename)
+    order.push('readFile')
+  } finally {
+    await release()
+  }
+  assert.deepEqual(await Promise.all(flushes), flushes.map(() => true))
+  assert.equal(order[0], 'readFile', order.join(' '))
+  assert.equal(await w.close(20000), true)
+  assert.deepEqual(read(dir).map((l) => JSON.parse(l).i), [0])
+})

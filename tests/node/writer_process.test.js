@@ -97,6 +97,41 @@ for (const sig of ['SIGTERM', 'SIGINT']) {
   })
 }
 
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  test(`${sig} during a busy loop still ends the process by ${sig}, with every event`, async () => {
+    // libuv catches the signal into its pipe, but the loop never polls it
+    // again: the script ran to its end and the process exited 0, the JS
+    // listener unrun (issue 13 item 11). Causality, no clock: the child
+    // emits until the marker exists, which the parent creates only after
+    // kill() returned. An 'exit' handler added later must still run.
+    const root = tmpdir()
+    const dir = path.join(root, 'logs')
+    const marker = path.join(root, 'signalled')
+    const body = `
+      const fs = require('node:fs')
+      const b = new tooltrail.EventWriter({ path: process.argv[1] + '-b', overflow: 'block', blockTimeout: 60000 })
+      process.on('exit', () => w.event('e', { who: 'exit_handler', i: 0 }))
+      fs.writeSync(1, 'ready\\n')
+      let n = 0
+      while (!fs.existsSync(${JSON.stringify(marker)})) b.event('e', { who: 'busy', i: n++ })
+      for (let k = 0; k < 1000; k++) b.event('e', { who: 'busy', i: n++ })
+      emit(${N})
+      fs.writeSync(1, 'n=' + n + '\\n')`
+    const child = spawn(process.execPath, ['-e', PRELUDE + body, dir], { cwd: ROOT })
+    let out = ''
+    let stderr = ''
+    child.stderr.on('data', (d) => { stderr += d })
+    await new Promise((resolve) => child.stdout.on('data', (d) => { out += d; if (out.includes('ready')) resolve() }))
+    child.kill(sig)
+    fs.writeFileSync(marker, '')
+    const [code, signal] = await new Promise((resolve) => child.on('exit', (c, s) => resolve([c, s])))
+    assert.equal(signal, sig, `code ${code}, stdout ${out}, stderr ${stderr}`)
+    const n = Number(/n=(\d+)/.exec(out)[1])
+    assertAll(dir, { main: N, exit_handler: 1 })
+    assertAll(dir + '-b', { busy: n })
+  })
+}
+
 test('an app SIGTERM handler is left alone', async () => {
   const dir = path.join(tmpdir(), 'logs')
   const body = `process.on('SIGTERM', () => { console.log('app handler'); process.exit(7) })

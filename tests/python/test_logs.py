@@ -59,7 +59,8 @@ def test_errors_are_typed():
     with pytest.raises(tooltrail.QueryError) as info:
         tooltrail.Logs("/nonexistent/logs").runs()
     assert isinstance(info.value, ValueError) and "/nonexistent/logs" in str(info.value)
-    assert tooltrail.Logs(RUNS).timeline("no-such-run") == []
+    with pytest.raises(tooltrail.UnknownRunError):
+        tooltrail.Logs(RUNS).timeline("no-such-run")
 
 
 def test_options_are_checked_by_the_core_and_name_the_key():

@@ -186,3 +186,44 @@ def test_dropping_a_writer_on_a_stalled_sink_releases_the_gil(tmp_path, holder):
     finally:
         fcntl.flock(lock, fcntl.LOCK_UN)
         lock.close()
+
+
+@pytest.mark.parametrize("method", ["flush", "close"])
+def test_waiting_on_a_stalled_sink_releases_the_gil(tmp_path, method):
+    # flush()/close() wait for the worker; while they do, other threads run
+    # Python (issue 13 item 10, the Python half). Causality, no clock: this
+    # thread sees the waiting thread *inside* the call (its frame on the
+    # call's line, no result yet), which it could not with the GIL held
+    # there; only then is the sink released, and the wait answers True.
+    import fcntl
+    import sys
+
+    logs = tmp_path / "logs"
+    w = tooltrail.EventWriter(logs)
+    lock = open(logs / ".tooltrail.lock", "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    result = []
+    wait = getattr(w, method)
+    calling = threading.Event()
+
+    def waiter():
+        calling.set()
+        result.append(wait(60.0))  # the line the other thread looks for
+
+    try:
+        w.event("e", {"i": 0})
+        t = threading.Thread(target=waiter)
+        t.start()
+        calling.wait()
+        line = waiter.__code__.co_firstlineno + 2
+        while not result:
+            frame = sys._current_frames().get(t.ident)
+            if frame is not None and frame.f_code is waiter.__code__ and frame.f_lineno == line:
+                break
+        assert result == [], "the wait returned before the sink was released"
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
+    t.join()
+    assert result == [True]
+    assert [e["i"] for e in read(logs)] == [0]

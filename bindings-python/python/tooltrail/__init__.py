@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, cast
 
 from . import _lifecycle
-from ._logs import Logs, agent_logs, agent_metrics
+from ._logs import IncompleteLogWarning, Logs, agent_logs, agent_metrics
 from ._native import (
     ERROR_CLASSES,
     ERROR_CODES,
@@ -34,6 +34,7 @@ from ._native import (
     RunError,
     TooltrailError,
     ToolValidationError,
+    UnknownRunError,
     UnknownToolError,
     WriterError,
     __version__,
@@ -53,6 +54,7 @@ from ._types import CtxLike as CtxLike
 from ._types import ErrorClass as ErrorClass
 from ._types import ErrorCode as ErrorCode
 from ._types import ErrorKind as ErrorKind
+from ._types import LogGaps as LogGaps
 from ._types import Logger as Logger
 from ._types import RunCtxDict as RunCtxDict
 from ._types import RunSummary as RunSummary
@@ -252,6 +254,7 @@ __all__ = [
     "BudgetExceededError",
     "Config",
     "ConfigError",
+    "IncompleteLogWarning",
     "InternalError",
     "InvalidArgumentError",
     "LoopDetectedError",
@@ -263,6 +266,7 @@ __all__ = [
     "RunCtx",
     "ToolGateway",
     "ToolValidationError",
+    "UnknownRunError",
     "UnknownToolError",
     "EventWriter",
     "TooltrailError",

@@ -1,19 +1,40 @@
 """Queries over tooltrail logs (`Logs`, `agent_logs`, `agent_metrics`): each
 method hands its options to the core's query API as one dict; the core applies
 the defaults, checks the options (an unknown key or a wrong type raises
-`InvalidArgumentError` naming it) and answers as the CLI's `--json` does."""
+`InvalidArgumentError` naming it) and answers as the CLI's `--json` does.
+
+An answer read from an incomplete record (lines skipped, events the writers
+reported dropped) comes with an `IncompleteLogWarning` carrying the core's
+sentence, as the CLI notes it on stderr; `Logs.gaps()` gives the numbers."""
 
 import os
+import warnings
 from typing import Any, Optional, Union, cast
 
-from ._native import query as _query
-from ._types import AlertChange, LoopFinding, RunSummary, StatsReport, StopReason
+from ._native import query as _native_query
+from ._types import AlertChange, LogGaps, LoopFinding, RunSummary, StatsReport, StopReason
 
 # `_query` returns the CLI's `--json` value for the command
 # (core/src/query/answer.rs); the casts below name its shape per command.
 
 # A log directory or file.
 PathLike = Union[str, "os.PathLike[str]"]
+
+
+class IncompleteLogWarning(UserWarning):
+    """A query's answer was read from an incomplete record: lines were
+    skipped (garbage, a torn or over-long line) or writers reported dropping
+    events. The answer is what the remaining lines say; `Logs.gaps()` has
+    the numbers. Silence it with `warnings.simplefilter("ignore",
+    tooltrail.IncompleteLogWarning)`."""
+
+
+def _query(path: str, command: str, options: Optional[dict[str, Any]] = None) -> Any:
+    answer, note = _native_query(path, command, options)
+    if note is not None:
+        # stacklevel 3: the line that called the public method.
+        warnings.warn(f"{path}: {note}", IncompleteLogWarning, stacklevel=3)
+    return answer
 
 
 class Logs:
@@ -42,7 +63,9 @@ class Logs:
         }))
 
     def timeline(self, run_id: str) -> list[dict[str, Any]]:
-        """Every event of one run, in order (`[]` for a run not in the logs)."""
+        """Every event of one run, in order. A run with no event in the logs
+        raises `UnknownRunError` (a `QueryError` and a `LookupError`), as
+        `tooltrail show` fails."""
         return cast("list[dict[str, Any]]", _query(self.path, "show", {"run_id": run_id}))
 
     def stats(self, top: Optional[int] = None) -> StatsReport:
@@ -62,6 +85,12 @@ class Logs:
             config = os.fspath(config)
         return cast("list[AlertChange]", _query(self.path, "alerts", {"config": config}))
 
+    def gaps(self) -> LogGaps:
+        """What the logs say is missing from them: lines skipped (and how many
+        were over 16 MiB), events the writers reported dropped, by reason, and
+        whether the record is `complete` (`tooltrail gaps --json`)."""
+        return cast("LogGaps", _query(self.path, "gaps"))
+
 
 def agent_logs(
     path: PathLike = "tooltrail-logs", run_id: Optional[str] = None, **filters: Any
@@ -76,4 +105,4 @@ def agent_logs(
 
 def agent_metrics(path: PathLike = "tooltrail-logs", top: Optional[int] = None) -> StatsReport:
     """Per-tool rollups: calls, failure classes, latency percentiles, hottest pairs."""
-    return Logs(path).stats(top=top)
+    return cast("StatsReport", _query(os.fspath(path), "stats", {"top": top}))

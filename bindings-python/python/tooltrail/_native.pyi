@@ -25,6 +25,7 @@ __all__ = [
     "InvalidArgumentError",
     "RunError",
     "QueryError",
+    "UnknownRunError",
     "InternalError",
     "stable_hash",
     "stable_hash_json",
@@ -95,6 +96,9 @@ class InvalidArgumentError(TooltrailError, ValueError): ...
 RunError = InvalidArgumentError  # the older name, kept as an alias
 
 class QueryError(TooltrailError, ValueError): ...
+
+class UnknownRunError(QueryError, LookupError):
+    run_id: str
 class InternalError(TooltrailError, RuntimeError): ...
 
 # Canonical JSON (SPEC §3). `key`: str (UTF-8) or bytes; HMAC-SHA256 with it.
@@ -107,7 +111,7 @@ def redact(obj: object, redact_fields: list[str] | None = None) -> Any: ...
 
 # Queries and the CLI (wrapped by _logs.py and _cli.py).
 
-def query(path: str, command: str, options: dict[str, Any] | None = None) -> Any: ...
+def query(path: str, command: str, options: dict[str, Any] | None = None) -> tuple[Any, str | None]: ...
 def cli_main(argv: list[str]) -> int: ...
 
 # W3C trace context.

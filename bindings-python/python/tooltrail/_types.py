@@ -37,6 +37,7 @@ ErrorCode = Literal[
     "loop_detected",
     "invalid_argument",
     "query_error",
+    "unknown_run",
     "internal",
 ]
 
@@ -168,3 +169,13 @@ class AlertChange(TypedDict):
     level: str
     value: float
     threshold: float
+
+
+class LogGaps(TypedDict):
+    """`Logs.gaps()`: what the logs say is missing from them."""
+
+    complete: bool  # nothing skipped, no drop reported
+    skipped_lines: int  # lines that were not whole events (garbage, a torn line, too long)
+    too_long_lines: int  # of those, lines over 16 MiB
+    dropped: dict[str, int]  # writer_dropped counts by reason: queue_full, sink_error, closed (always present), others
+    dropped_events: int  # their sum

@@ -155,7 +155,7 @@ pub(super) fn parse(args: &[String]) -> Result<Command, Error> {
                 follow: false,
             }
         }
-        command @ ("runs" | "stats" | "loops" | "alerts" | "tail") => Command::Query {
+        command @ ("runs" | "stats" | "loops" | "alerts" | "tail" | "gaps") => Command::Query {
             path: a.path(0),
             query: Query::read(command, &mut src)?,
             json,

@@ -1,5 +1,5 @@
 //! The `tooltrail` command line: `runs`, `show`, `stats`, `loops`, `alerts`,
-//! `tail`, `report`, `hash`. One implementation, run by the `tooltrail`
+//! `tail`, `gaps`, `report`, `hash`. One implementation, run by the `tooltrail`
 //! binary (cargo), by the Python console script and by the npm bin through
 //! the bindings.
 //!
@@ -33,6 +33,7 @@ usage: tooltrail COMMAND [PATH] [OPTIONS]     (PATH: a log directory or file; de
   loops  [--min N]     identical (tool, args_hash) calls repeated within a run (default N = 3)
   alerts [--config F]  replay the alert rules over the logs, window by window
   tail   [-n N] [-f]   the last N events, readable; -f keeps following
+  gaps                 what the logs say is missing: skipped lines, events writers dropped
   report [-o FILE] [--max-runs N] [--config F] [runs filters]
                        one self-contained HTML page: runs, waterfalls, error classes, latency, alerts
   hash   [--key-env V] stable hash of the JSON on stdin (HMAC with the key in env var V)
@@ -108,7 +109,7 @@ fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Resul
         } => {
             let (answer, gaps) = query::execute_with_gaps(&path, &query)?;
             render(out, &answer, json)?;
-            if !gaps.is_empty() {
+            if !gaps.is_empty() && !matches!(answer, Answer::Gaps(_)) {
                 // On stderr: --json stays one value, and a table's reader
                 // still sees it under the table.
                 let _ = writeln!(io::stderr(), "tooltrail: note: {}", gaps.describe());
@@ -135,24 +136,40 @@ fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Resul
     Ok(())
 }
 
+/// Prints an answer as the CLI does (for measuring the printing path;
+/// `core/tests/query_memory.rs`).
+pub fn render_to(out: &mut dyn Write, answer: &Answer, json: bool) -> io::Result<()> {
+    render(out, answer, json).map_err(|e| match e {
+        CliError::Io { source, .. } => source,
+        CliError::Core(e) => io::Error::other(e.to_string()),
+    })
+}
+
 /// Prints an answer: a table, or `--json` (one value; `tail` one event per
 /// line, so that `tail -f --json` stays a stream of lines).
 fn render(out: &mut dyn Write, answer: &Answer, json: bool) -> Result<(), CliError> {
-    if let Answer::Show { run_id, events } = answer
-        && events.is_empty()
-    {
-        // The bindings return `[]`; on a terminal an empty table would read
-        // like a run without events.
-        return Err(Error::Query {
-            message: format!("no events for run {run_id:?}"),
-        }
-        .into());
-    }
     match (answer, json) {
         (Answer::Tail(events), true) => {
             for e in events {
                 emit_json(out, e)?;
             }
+        }
+        (Answer::Runs(runs), true) => {
+            // One run at a time: the whole array as one value would hold
+            // every run twice more (issue 13 item 15).
+            let mut bytes = b"[".to_vec();
+            for (i, run) in runs.iter().enumerate() {
+                if i > 0 {
+                    bytes.push(b',');
+                }
+                write_ordered(&query::run_value(&run), &mut bytes).map_err(Error::from)?;
+                if bytes.len() >= 1 << 16 {
+                    out.write_all(&bytes)?;
+                    bytes.clear();
+                }
+            }
+            bytes.extend_from_slice(b"]\n");
+            out.write_all(&bytes)?;
         }
         (_, true) => emit_json(out, &answer.to_value())?,
         (Answer::Runs(runs), false) => text::runs(out, runs)?,
@@ -165,6 +182,7 @@ fn render(out: &mut dyn Write, answer: &Answer, json: bool) -> Result<(), CliErr
                 text::tail_line(out, e)?;
             }
         }
+        (Answer::Gaps(gaps), false) => text::gaps(out, gaps)?,
     }
     Ok(())
 }

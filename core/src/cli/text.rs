@@ -8,9 +8,19 @@ use crate::query::{self, num_field, str_field};
 use crate::value::Value;
 
 pub(super) fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    table_streamed(out, header, || rows.iter().cloned())
+}
+
+/// [`table`] over rows made twice by `rows` (once for the widths, once to
+/// print), so a big answer is never held as a table of strings.
+fn table_streamed<I: Iterator<Item = Vec<String>>>(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: impl Fn() -> I,
+) -> io::Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
+    for row in rows() {
+        for (w, cell) in widths.iter_mut().zip(&row) {
             *w = (*w).max(cell.chars().count());
         }
     }
@@ -26,8 +36,12 @@ pub(super) fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) 
         s.trim_end().to_owned()
     };
     let mut text = line(header.to_vec()) + "\n";
-    for row in rows {
+    for row in rows() {
         text += &(line(row.iter().map(String::as_str).collect()) + "\n");
+        if text.len() >= 1 << 16 {
+            out.write_all(text.as_bytes())?;
+            text.clear();
+        }
     }
     out.write_all(text.as_bytes())
 }
@@ -36,10 +50,9 @@ fn ms(v: f64) -> String {
     crate::report::decimal(v, 3)
 }
 
-pub(super) fn runs(out: &mut dyn Write, runs: &[query::RunSummary]) -> io::Result<()> {
-    let rows: Vec<Vec<String>> = runs
-        .iter()
-        .map(|r| {
+pub(super) fn runs(out: &mut dyn Write, runs: &query::RunList) -> io::Result<()> {
+    let rows = || {
+        runs.iter().map(|r| {
             vec![
                 r.run_id.clone(),
                 r.start.clone(),
@@ -52,8 +65,8 @@ pub(super) fn runs(out: &mut dyn Write, runs: &[query::RunSummary]) -> io::Resul
                 r.error_classes.join(","),
             ]
         })
-        .collect();
-    table(
+    };
+    table_streamed(
         out,
         &[
             "RUN_ID",
@@ -65,9 +78,9 @@ pub(super) fn runs(out: &mut dyn Write, runs: &[query::RunSummary]) -> io::Resul
             "SPEND_USD",
             "ERROR_CLASSES",
         ],
-        &rows,
+        rows,
     )?;
-    writeln!(out, "{} runs", rows.len())
+    writeln!(out, "{} runs", runs.len())
 }
 
 pub(super) fn stats(out: &mut dyn Write, report: &query::StatsReport) -> io::Result<()> {
@@ -284,4 +297,35 @@ pub(super) fn tail_line(out: &mut dyn Write, e: &Value) -> io::Result<()> {
     let [ts, seq, tool, hash, outcome] = describe(e);
     let run = str_field(e, field::RUN_ID).unwrap_or("-");
     writeln!(out, "{ts}  {run}  #{seq}  {tool}  {hash}  {outcome}")
+}
+
+pub(super) fn gaps(out: &mut dyn Write, gaps: &query::Gaps) -> io::Result<()> {
+    let mib = query::MAX_LINE_BYTES >> 20;
+    let mut rows = vec![
+        vec!["skipped lines".to_owned(), gaps.skipped_lines.to_string()],
+        vec![
+            format!("  of which over {mib} MiB"),
+            gaps.too_long_lines.to_string(),
+        ],
+    ];
+    for reason in crate::writer::DropReason::ALL.map(|r| r.as_str()) {
+        let n = gaps.dropped.get(reason).copied().unwrap_or(0);
+        rows.push(vec![format!("dropped by writers: {reason}"), n.to_string()]);
+    }
+    for (reason, n) in &gaps.dropped {
+        if !crate::writer::DropReason::ALL
+            .iter()
+            .any(|r| r.as_str() == reason)
+        {
+            rows.push(vec![format!("dropped by writers: {reason}"), n.to_string()]);
+        }
+    }
+    table(out, &["GAP", "COUNT"], &rows)?;
+    match gaps.note() {
+        Some(note) => writeln!(out, "{note}"),
+        None => writeln!(
+            out,
+            "the record is complete: no skipped lines, no drops reported"
+        ),
+    }
 }

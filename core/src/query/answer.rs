@@ -3,16 +3,17 @@
 
 use std::collections::VecDeque;
 
-use super::{LoopFinding, RunSummary, StatsReport};
+use super::{Gaps, LoopFinding, RunList, RunSummary, StatsReport};
 use crate::gateway::AlertChange;
 use crate::value::Value;
 
 /// The result of [`super::execute`], typed for the CLI's tables.
 #[derive(Debug, Clone)]
 pub enum Answer {
-    /// `runs`: the matching runs in order of first appearance.
-    Runs(Vec<RunSummary>),
-    /// `show`: the run's events in log order (empty for an unknown run).
+    /// `runs`: the matching runs by start time, compact until printed.
+    Runs(RunList),
+    /// `show`: the run's events in log order (never empty: an unknown run
+    /// is an error).
     Show {
         /// The run asked for.
         run_id: String,
@@ -32,13 +33,15 @@ pub enum Answer {
     },
     /// `tail`: the last events, oldest first.
     Tail(VecDeque<Value>),
+    /// `gaps`: what the logs say is missing from them.
+    Gaps(Gaps),
 }
 
 impl Answer {
     /// The JSON value (`--json`, and the bindings' return value).
     pub fn to_value(&self) -> Value {
         match self {
-            Answer::Runs(runs) => Value::Array(runs.iter().map(run_value).collect()),
+            Answer::Runs(runs) => Value::Array(runs.iter().map(|r| run_value(&r)).collect()),
             Answer::Show { events, .. } => Value::Array(events.clone()),
             Answer::Stats(report) => stats_value(report),
             Answer::Loops(found) => Value::Array(found.iter().map(loop_value).collect()),
@@ -46,6 +49,7 @@ impl Answer {
                 Value::Array(history.iter().map(|(ts, c)| alert_value(ts, c)).collect())
             }
             Answer::Tail(events) => Value::Array(events.iter().cloned().collect()),
+            Answer::Gaps(gaps) => gaps.to_value(),
         }
     }
 }
@@ -58,7 +62,8 @@ fn count(n: u64) -> Value {
     Value::Number(n as f64)
 }
 
-fn run_value(r: &RunSummary) -> Value {
+/// One run of `runs --json` (and of the bindings' `Logs.runs`).
+pub fn run_value(r: &RunSummary) -> Value {
     Value::object([
         ("run_id", Value::String(r.run_id.clone())),
         ("start", Value::String(r.start.clone())),

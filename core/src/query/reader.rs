@@ -57,6 +57,8 @@ pub struct EventReader {
     error: Option<io::Error>,
     /// Lines that were not a whole JSON object (a truncated tail, say).
     pub skipped: u64,
+    /// Of `skipped`, lines over [`MAX_LINE_BYTES`].
+    pub too_long: u64,
 }
 
 impl EventReader {
@@ -79,6 +81,7 @@ impl EventReader {
             root: path.to_path_buf(),
             error: None,
             skipped: 0,
+            too_long: 0,
         })
     }
 
@@ -168,7 +171,10 @@ impl Iterator for EventReader {
                     self.current = None;
                     return None;
                 }
-                Ok(Some(false)) => self.skipped += 1,
+                Ok(Some(false)) => {
+                    self.skipped += 1;
+                    self.too_long += 1;
+                }
                 Ok(Some(true)) => {
                     match parse_json(self.line.strip_suffix(b"\n").unwrap_or(&self.line)) {
                         Ok(v @ Value::Object(_)) => return Some(v),

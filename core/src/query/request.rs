@@ -159,10 +159,12 @@ pub enum Query {
     Alerts(AlertsOptions),
     /// The last events (`tooltrail tail`, without `-f`).
     Tail(TailOptions),
+    /// What the logs say is missing from them (`tooltrail gaps`, `Logs.gaps`).
+    Gaps,
 }
 
 /// The commands [`Query::read`] knows, for its error message.
-pub const QUERY_COMMANDS: [&str; 6] = ["runs", "show", "stats", "loops", "alerts", "tail"];
+pub const QUERY_COMMANDS: [&str; 7] = ["runs", "show", "stats", "loops", "alerts", "tail", "gaps"];
 
 impl Query {
     /// Reads the query `command` with options from `src`; absent options
@@ -185,6 +187,7 @@ impl Query {
             "tail" => Query::Tail(TailOptions {
                 lines: src.count(opt::LINES)?.unwrap_or(DEFAULT_TAIL_LINES),
             }),
+            "gaps" => Query::Gaps,
             other => {
                 return Err(Error::invalid_argument(
                     "command",

@@ -142,9 +142,12 @@ fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
         stats.absorb(&e);
         alerts.absorb(&e);
     }
-    let mut listed = runs.finish(&options.filter);
-    let runs_total = listed.len();
-    listed.drain(..listed.len().saturating_sub(options.max_runs));
+    let matching = runs.finish(&options.filter);
+    let runs_total = matching.len();
+    // Only the listed (most recent) runs become summaries with owned strings.
+    let skip = runs_total.saturating_sub(options.max_runs);
+    let listed: Vec<RunSummary> = matching.iter().skip(skip).collect();
+    drop(matching);
     let runs = timelines(path, listed, options.max_calls_per_run)?;
     Ok(ReportData {
         source: path.display().to_string(),

@@ -139,7 +139,10 @@ def check_logs() -> None:
     logs.runs(stop_reason="bored")  # type: ignore[arg-type]  # not a stop reason
     logs.runs("u")  # type: ignore[misc]  # filters are keyword-only
     report["tools"][0]["p95"]  # type: ignore[typeddict-item]  # the key is p95_ms
-    print(first_reason, p95, count)
+    gaps: tooltrail.LogGaps = logs.gaps()
+    lost: int = gaps["dropped"]["queue_full"] + gaps["dropped_events"] + gaps["skipped_lines"]
+    complete: bool = gaps["complete"]
+    print(first_reason, p95, count, lost, complete)
 
 
 class Recorder:
