@@ -5,6 +5,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use tooltrail_core::{CanonError, ErrorKind, Value, check_depth, check_float, check_integer};
 
+mod utf8;
+
 /// Converts `obj` into a core value; `Err` is a canonicalization error.
 pub fn to_value(obj: &Bound<'_, PyAny>) -> Result<Value, CanonError> {
     convert(obj, 0)
@@ -19,12 +21,16 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 
 /// A `str` as UTF-8; lone surrogates (which UTF-8 cannot hold) are reported.
 pub fn to_string(s: &Bound<'_, PyString>) -> Result<String, CanonError> {
-    s.to_cow().map(|c| c.into_owned()).map_err(|_| {
+    let lone = || {
         CanonError::new(
             ErrorKind::LoneSurrogate,
             "string holds an unpaired surrogate (not valid Unicode)",
         )
-    })
+    };
+    if let Some(text) = utf8::cached(s) {
+        return text.map(str::to_owned).ok_or_else(lone);
+    }
+    s.to_cow().map(|c| c.into_owned()).map_err(|_| lone())
 }
 
 fn convert(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, CanonError> {

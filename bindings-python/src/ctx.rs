@@ -110,7 +110,13 @@ pub fn ctx_from(obj: &Bound<'_, PyAny>) -> PyResult<RunCtx> {
 /// them so none can be freed and its address reused), the converted context
 /// is reused instead of copying and checking six strings per call.
 #[derive(Default)]
-pub struct CtxMemo(std::sync::Mutex<Option<(Vec<Option<Py<PyAny>>>, std::sync::Arc<RunCtx>)>>);
+pub struct CtxMemo(std::sync::Mutex<Option<Memo>>);
+
+/// The id objects of a dict context (by `CTX_KEYS`) and what they made.
+struct Memo {
+    ids: Vec<Option<Py<PyAny>>>,
+    ctx: std::sync::Arc<RunCtx>,
+}
 
 impl CtxMemo {
     /// The context of a dict of ids (anything else is refused as by `ctx_from`).
@@ -125,7 +131,7 @@ impl CtxMemo {
             ids.push(d.get_item(key.bind(py))?);
         }
         let mut memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((seen, ctx)) = memo.as_ref()
+        if let Some(Memo { ids: seen, ctx }) = memo.as_ref()
             && seen.iter().zip(&ids).all(|(a, b)| match (a, b) {
                 (None, None) => true,
                 (Some(a), Some(b)) => a.is(b),
@@ -139,10 +145,10 @@ impl CtxMemo {
             *arg = id_arg(id.as_ref())?;
         }
         let ctx = std::sync::Arc::new(RunCtx::from_args(args).py()?);
-        *memo = Some((
-            ids.into_iter().map(|id| id.map(Bound::unbind)).collect(),
-            ctx.clone(),
-        ));
+        *memo = Some(Memo {
+            ids: ids.into_iter().map(|id| id.map(Bound::unbind)).collect(),
+            ctx: ctx.clone(),
+        });
         Ok(ctx)
     }
 }

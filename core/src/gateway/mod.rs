@@ -88,6 +88,16 @@ pub struct Gateway {
     /// calls outside runs usually repeat one run_id, and the decision is a
     /// SHA-256 of it.
     last_sample: Mutex<Option<(String, bool)>>,
+    /// The ids of the last context serialized by `common`.
+    last_ids: Mutex<Option<SerializedIds>>,
+}
+
+/// A context's id members, before and after the span id.
+#[derive(Debug)]
+struct SerializedIds {
+    ctx: RunCtx,
+    before_span: Vec<u8>,
+    after_span: Vec<u8>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -121,6 +131,7 @@ impl Gateway {
             runs: Mutex::new(HashMap::new()),
             alerts: Mutex::new(alerts::Alerts::default()),
             last_sample: Mutex::new(None),
+            last_ids: Mutex::new(None),
         }
     }
 
@@ -161,15 +172,32 @@ impl Gateway {
     /// The ids every event carries, serialized: `,"run_id":…,"trace_id":…,
     /// "span_id":…,"request_id":…,"user_id":…` (and `agent_id` if set).
     fn common(&self, ctx: &RunCtx, span_id: Option<&str>) -> Vec<u8> {
-        let mut line = Line::members();
-        line.opt_str(field::RUN_ID, ctx.run_id.as_deref())
-            .opt_str(field::TRACE_ID, ctx.trace_id.as_deref())
-            .opt_str(field::SPAN_ID, span_id)
-            .opt_str(field::REQUEST_ID, ctx.request_id.as_deref())
-            .opt_str(field::USER_ID, ctx.user_id.as_deref());
-        if let Some(agent) = &self.config.agent_id {
-            line.str(field::AGENT_ID, agent);
+        let mut last = lock(&self.last_ids);
+        // A run's calls repeat one context: its ids are escaped once, and
+        // only the span changes from call to call.
+        if last.as_ref().is_none_or(|l| l.ctx != *ctx) {
+            let mut before = Line::members();
+            before
+                .opt_str(field::RUN_ID, ctx.run_id.as_deref())
+                .opt_str(field::TRACE_ID, ctx.trace_id.as_deref());
+            let mut after = Line::members();
+            after
+                .opt_str(field::REQUEST_ID, ctx.request_id.as_deref())
+                .opt_str(field::USER_ID, ctx.user_id.as_deref());
+            if let Some(agent) = &self.config.agent_id {
+                after.str(field::AGENT_ID, agent);
+            }
+            *last = Some(SerializedIds {
+                ctx: ctx.clone(),
+                before_span: before.into_members(),
+                after_span: after.into_members(),
+            });
         }
+        let ids = last.as_ref().expect("set above");
+        let mut line = Line::members();
+        line.raw(&ids.before_span)
+            .opt_str(field::SPAN_ID, span_id)
+            .raw(&ids.after_span);
         line.into_members()
     }
 
