@@ -58,7 +58,10 @@ class ToolGateway {
     this._hostLogger = nativeWriter ? null : log
     this._onAlert = typeof onAlert === 'function' ? onAlert : null
     this._lastCtx = null
-    this._native = new native._NativeGateway(Object.keys(impls), config, nativeWriter, _deterministic, this._onAlert !== null)
+    const tools = Object.keys(impls)
+    // The core knows the tools by these indexes: a call passes a number, not its name.
+    this._toolIndex = new Map(tools.map((name, i) => [name, i]))
+    this._native = new native._NativeGateway(tools, config, nativeWriter, _deterministic, this._onAlert !== null)
   }
 
   /**
@@ -120,7 +123,8 @@ class ToolGateway {
     try {
       if (ctx === null || typeof ctx !== 'object') native._checkCtx(ctx) // throws invalid_argument
       this._useCtx(ctx)
-      call = this._native.begin(name, args, plainJson(args))
+      const tool = this._toolIndex.get(name)
+      call = this._native.begin(tool === undefined ? -1 : tool, name, args, plainJson(args))
     } finally {
       this._flushEvents()
     }

@@ -13,6 +13,50 @@ pub use crate::to_js::to_js;
 mod shape;
 use shape::Shape;
 
+/// Bytes read on the stack before asking for a string's exact UTF-8 length.
+const INLINE_UTF8: usize = 1024;
+
+/// A JS string as UTF-8 in one Node-API call when it fits the stack buffer
+/// (Node's own conversion asks for the length first, a second pass). For
+/// text that is known to be well formed (`JSON.stringify`'s output: lone
+/// surrogates are escaped there), where U+FFFD replacement cannot happen.
+///
+/// # Safety
+/// `v` must be a string of the live environment `env`.
+pub unsafe fn utf8(env: sys::napi_env, v: sys::napi_value) -> Result<String, Fail> {
+    let mut inline = [0u8; INLINE_UTF8];
+    let mut written = 0;
+    check(unsafe {
+        sys::napi_get_value_string_utf8(
+            env,
+            v,
+            inline.as_mut_ptr().cast(),
+            INLINE_UTF8,
+            &mut written,
+        )
+    })?;
+    // A string cut short leaves at most 3 bytes (a 4-byte character that did
+    // not fit) besides the NUL: fewer written than that means it is whole.
+    let bytes = if written + 4 < INLINE_UTF8 {
+        inline[..written].to_vec()
+    } else {
+        let mut len = 0;
+        check(unsafe { sys::napi_get_value_string_utf8(env, v, ptr::null_mut(), 0, &mut len) })?;
+        let mut heap = vec![0u8; len + 1];
+        check(unsafe {
+            sys::napi_get_value_string_utf8(env, v, heap.as_mut_ptr().cast(), len + 1, &mut written)
+        })?;
+        heap.truncate(written);
+        heap
+    };
+    String::from_utf8(bytes).map_err(|_| {
+        Fail::Canon(CanonError::new(
+            ErrorKind::InvalidJson,
+            "string is not UTF-8",
+        ))
+    })
+}
+
 /// Why a conversion stopped: a policy error, or a JS exception (a throwing
 /// getter or Proxy trap) that is already pending in the environment.
 pub enum Fail {

@@ -27,6 +27,8 @@ pub struct JsGateway {
     pending: Mutex<Vec<Event>>,
     /// Calls between `begin` and `finish*`, by the id JS holds.
     calls: Mutex<Calls<CallHandle>>,
+    /// The tool names, in the order `index.js` numbers them for `begin`.
+    tools: Vec<String>,
     /// The context `begin` uses (see `set_ctx`).
     ctx: Mutex<Arc<RunCtx>>,
     /// Also hand alert events to JS (for the `onAlert` callback).
@@ -134,7 +136,8 @@ impl JsGateway {
             start_us: us as i64,
         });
         Ok(Self {
-            core: Arc::new(Gateway::from_config(config, tools, deterministic).js(&env)?),
+            core: Arc::new(Gateway::from_config(config, tools.clone(), deterministic).js(&env)?),
+            tools,
             writer: writer.map(|w| w.core().clone()),
             pending: Mutex::new(Vec::new()),
             calls: Mutex::new(Calls::default()),
@@ -221,16 +224,33 @@ impl JsGateway {
     /// found `args` to be plain data: the core's strict parser reads it,
     /// and `args` itself is converted only when there is no text or the
     /// parser refuses it (then the converter names the offending path).
+    /// `tool`: the tool's index in the constructor's list, or -1 when `name`
+    /// is not one of them (then `name` is read, for the refusal).
     #[napi]
     pub fn begin(
         &self,
         env: Env,
-        name: String,
+        tool: i32,
+        name: Unknown<'_>,
         args: Unknown<'_>,
-        text: Option<String>,
+        text: Option<Unknown<'_>>,
     ) -> Result<f64> {
         guard(&env, || {
             let ctx = Arc::clone(&self.ctx.lock().unwrap_or_else(|e| e.into_inner()));
+            let given;
+            let name = match usize::try_from(tool).ok().and_then(|i| self.tools.get(i)) {
+                Some(known) => known.as_str(),
+                None => {
+                    // SAFETY: `name` belongs to `env`, this call's.
+                    given = unsafe { String::from_napi_value(env.raw(), name.raw()) }?;
+                    given.as_str()
+                }
+            };
+            // SAFETY: `text` belongs to `env`, this call's.
+            let text = match text {
+                Some(t) => unsafe { crate::convert::utf8(env.raw(), t.raw()) }.ok(),
+                None => None,
+            };
             let parsed = text.and_then(|t| parse_json_str(&t).ok());
             let args = match parsed {
                 Some(v) => Ok(v),
@@ -240,7 +260,7 @@ impl JsGateway {
                     unsafe { logged_value(&converter, &env, &args) }
                 }
             };
-            match self.core.begin(&ctx, &name, args) {
+            match self.core.begin(&ctx, name, args) {
                 Ok((handle, event)) => {
                     self.emit(event);
                     Ok(self.lock_calls().put(handle))
