@@ -268,8 +268,10 @@ export interface RunEndEvent {
   duration_ms: number
   /** Tool calls that ran. */
   tool_calls: number
-  /** Tool calls that failed. */
+  /** Tool calls that ran and failed. */
   errors: number
+  /** Tool calls refused before running (unknown tool, budget, loop guard). */
+  refused: number
   /** Agent steps. */
   steps: number
   /** Spend reported, USD. */

@@ -208,7 +208,10 @@ export interface RunSummary {
   user_id: string | null
   request_id: string | null
   tool_calls: number
+  /** Calls that ran and failed. */
   errors: number
+  /** Calls refused before running (unknown tool, budget, loop guard). */
+  refused: number
   stop_reason: StopReason | null
   duration_ms: number | null
   spend_usd: number | null

@@ -127,7 +127,10 @@ class RunSummary(TypedDict):
     user_id: Optional[str]
     request_id: Optional[str]
     tool_calls: int
+    # Calls that ran and failed; `refused`: calls refused before running
+    # (unknown tool, budget, loop guard).
     errors: int
+    refused: int
     stop_reason: Optional[StopReason]
     duration_ms: Optional[float]
     spend_usd: Optional[float]

@@ -257,8 +257,10 @@ class _RunEndEventRequired(TypedDict):
     duration_ms: float
     #: Tool calls that ran.
     tool_calls: int
-    #: Tool calls that failed.
+    #: Tool calls that ran and failed.
     errors: int
+    #: Tool calls refused before running (unknown tool, budget, loop guard).
+    refused: int
     #: Agent steps.
     steps: int
     #: Spend reported, USD.
@@ -373,7 +375,8 @@ FIELD_ORDER: dict[str, tuple[str, ...]] = {
     ),
     "run_end": (
         "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
-        "stop_reason", "duration_ms", "tool_calls", "errors", "steps", "spend_usd", "budgets",
+        "stop_reason", "duration_ms", "tool_calls", "errors", "refused", "steps", "spend_usd",
+        "budgets",
     ),
     "alert": (
         "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",

@@ -59,6 +59,7 @@ pub(super) fn runs(out: &mut dyn Write, runs: &query::RunList) -> io::Result<()>
                 r.user_id.clone().unwrap_or_else(|| "-".into()),
                 r.tool_calls.to_string(),
                 r.errors.to_string(),
+                r.refused.to_string(),
                 r.stop_reason.clone().unwrap_or_else(|| "-".into()),
                 r.spend_usd
                     .map_or("-".into(), |s| crate::report::decimal(s, 4)),
@@ -74,6 +75,7 @@ pub(super) fn runs(out: &mut dyn Write, runs: &query::RunList) -> io::Result<()>
             "USER",
             "CALLS",
             "ERRORS",
+            "REFUSED",
             "STOP_REASON",
             "SPEND_USD",
             "ERROR_CLASSES",
@@ -213,10 +215,11 @@ fn describe(e: &Value) -> [String; 5] {
         }
         event::RUN_END => {
             let mut s = format!(
-                "stop_reason={} calls={} errors={}",
+                "stop_reason={} calls={} errors={} refused={}",
                 str_field(e, field::STOP_REASON).unwrap_or("?"),
                 num_field(e, field::TOOL_CALLS).unwrap_or(0.0),
-                num_field(e, field::ERRORS).unwrap_or(0.0)
+                num_field(e, field::ERRORS).unwrap_or(0.0),
+                num_field(e, field::REFUSED).unwrap_or(0.0)
             );
             if let Some(Value::Object(b)) = e.get(field::BUDGETS) {
                 for (k, v) in b {

@@ -301,6 +301,9 @@ impl Gateway {
     ) -> Option<GatewayError> {
         let c = &self.config;
         if !self.tools.contains(tool) {
+            if let Some(run) = run {
+                lock(run).refused += 1;
+            }
             return Some(GatewayError::UnknownTool(tool.to_owned()));
         }
         let mut state = lock(run?);
@@ -309,10 +312,12 @@ impl Gateway {
             Err(_) => LoopVerdict::Fine,
         };
         if let Some(budget) = state.exceeded(c, now) {
+            state.refused += 1;
             state.stop(budget.stop_reason());
             return Some(GatewayError::BudgetExceeded(budget));
         }
         if let LoopVerdict::Block(count) = verdict {
+            state.refused += 1;
             state.stop(StopReason::LoopDetected);
             return Some(GatewayError::LoopDetected {
                 tool: tool.to_owned(),

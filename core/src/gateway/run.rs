@@ -52,6 +52,8 @@ pub struct RunState {
     pub(crate) start_us: i64,
     pub(crate) tool_calls: u64,
     pub(crate) errors: u64,
+    /// Calls refused before they ran (unknown tool, budget, loop guard).
+    pub(crate) refused: u64,
     pub(crate) steps: u64,
     pub(crate) spend_usd: f64,
     pub(crate) loops: HashMap<(String, String), u64>,

@@ -39,6 +39,7 @@ impl Gateway {
             start_us,
             tool_calls: 0,
             errors: 0,
+            refused: 0,
             steps: 0,
             spend_usd: 0.0,
             loops: HashMap::new(),
@@ -106,6 +107,7 @@ impl Gateway {
             .num(field::DURATION_MS, (now - state.start_us) as f64 / 1000.0)
             .num(field::TOOL_CALLS, state.tool_calls as f64)
             .num(field::ERRORS, state.errors as f64)
+            .num(field::REFUSED, state.refused as f64)
             .num(field::STEPS, state.steps as f64)
             .num(field::SPEND_USD, state.spend_usd)
             .value(field::BUDGETS, &state.usage(&self.config, now));

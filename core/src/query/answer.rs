@@ -71,6 +71,7 @@ pub fn run_value(r: &RunSummary) -> Value {
         ("request_id", opt(&r.request_id)),
         ("tool_calls", count(r.tool_calls)),
         ("errors", count(r.errors)),
+        ("refused", count(r.refused)),
         ("stop_reason", opt(&r.stop_reason)),
         (
             "duration_ms",

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use super::names::{NONE, Names, Sym};
 use super::{num_field, parse_timestamp, str_field};
-use crate::schema::{event, field};
+use crate::schema::{DECISION_BLOCK, event, field};
 use crate::value::Value;
 
 /// Which runs to list.
@@ -50,8 +50,10 @@ pub struct RunSummary {
     pub request_id: Option<String>,
     /// Tool calls made (allowed).
     pub tool_calls: u64,
-    /// Failed or refused calls.
+    /// Calls that ran and failed.
     pub errors: u64,
+    /// Calls refused before they ran (unknown tool, budget, loop guard).
+    pub refused: u64,
     /// From `run_end`; `None` if the run has no end in these logs.
     pub stop_reason: Option<String>,
     /// From `run_end`.
@@ -64,7 +66,7 @@ pub struct RunSummary {
     pub error_classes: Vec<String>,
 }
 
-/// A run while the logs are read: 120 bytes plus its id, its request id
+/// A run while the logs are read: 128 bytes plus its id, its request id
 /// and its tools.
 #[derive(Debug, Clone)]
 struct Run {
@@ -79,6 +81,7 @@ struct Run {
     stop: Sym,
     tool_calls: u32,
     errors: u32,
+    refused: u32,
     /// NaN for none (cheaper than `Option<f64>`; a logged NaN cannot be
     /// parsed from JSON).
     duration_ms: f64,
@@ -112,6 +115,7 @@ impl Run {
             stop: NONE,
             tool_calls: 0,
             errors: 0,
+            refused: 0,
             duration_ms: f64::NAN,
             spend_usd: f64::NAN,
             tools: Box::default(),
@@ -145,14 +149,18 @@ impl Run {
         if let Some(tool) = str_field(e, field::TOOL) {
             insert(&mut self.tools, names.sym(tool));
         }
-        if let Some(class) = str_field(e, field::ERROR_CLASS) {
-            self.errors = self.errors.saturating_add(1);
+        let class = str_field(e, field::ERROR_CLASS);
+        if let Some(class) = class {
             insert(&mut self.classes, names.sym(class));
         }
         match str_field(e, field::EVENT).unwrap_or("") {
-            event::TOOL_CALL if str_field(e, field::DECISION) != Some("block") => {
-                self.tool_calls = self.tool_calls.saturating_add(1)
+            // A refusal is logged on its tool_call (decision block); a
+            // failure on the tool_result of a call that ran.
+            event::TOOL_CALL if str_field(e, field::DECISION) == Some(DECISION_BLOCK) => {
+                self.refused = self.refused.saturating_add(1)
             }
+            event::TOOL_CALL => self.tool_calls = self.tool_calls.saturating_add(1),
+            event::TOOL_RESULT if class.is_some() => self.errors = self.errors.saturating_add(1),
             event::RUN_END => {
                 self.stop = str_field(e, field::STOP_REASON).map_or(NONE, |s| names.sym(s));
                 self.duration_ms = num_field(e, field::DURATION_MS).unwrap_or(f64::NAN);
@@ -303,6 +311,7 @@ impl RunList {
             request_id: r.request.as_deref().map(str::to_owned),
             tool_calls: r.tool_calls.into(),
             errors: r.errors.into(),
+            refused: r.refused.into(),
             stop_reason: name(r.stop),
             duration_ms: num(r.duration_ms),
             spend_usd: num(r.spend_usd),
@@ -341,7 +350,7 @@ mod tests {
 
     #[test]
     fn a_run_is_small() {
-        assert_eq!(std::mem::size_of::<Run>(), 120);
+        assert_eq!(std::mem::size_of::<Run>(), 128);
     }
 
     #[test]
@@ -371,7 +380,9 @@ mod tests {
         );
         assert_eq!(b.start, "2026-11-24T19:57:39.000001Z");
         assert_eq!(b.tools, ["t2", "t1"]);
-        assert_eq!((b.tool_calls, b.errors), (1, 1));
+        // The refusal is counted apart from failures (issue 15 item 4).
+        assert_eq!((b.tool_calls, b.errors, b.refused), (1, 0, 1));
+        assert_eq!(b.error_classes, ["budget_exceeded"]);
         assert_eq!(b.stop_reason.as_deref(), Some("max_steps"));
         assert_eq!((b.duration_ms, b.spend_usd), (Some(3.0), Some(0.5)));
         assert_eq!((a.duration_ms, a.stop_reason.as_deref()), (None, None));

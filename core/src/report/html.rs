@@ -167,6 +167,7 @@ fn summary_cards(s: &mut String, d: &ReportData) {
 
 fn is_bad(r: &RunView) -> bool {
     r.summary.errors > 0
+        || r.summary.refused > 0
         || r.summary
             .stop_reason
             .as_deref()
@@ -179,7 +180,7 @@ fn runs_table(s: &mut String, d: &ReportData) {
         "<section id=\"runs\"><h2>Runs</h2><p class=\"note\">Showing <span id=\"runs-shown\">{}</span> \
          of {} runs{}. <input id=\"filter\" type=\"search\" placeholder=\"filter: user, tool, stop reason, error class\"></p>\
          <table id=\"runs-table\"><thead><tr><th>run</th><th>start</th><th>user</th><th>request</th>\
-         <th class=\"num\">calls</th><th class=\"num\">errors</th><th>stop reason</th>\
+         <th class=\"num\">calls</th><th class=\"num\">errors</th><th class=\"num\">refused</th><th>stop reason</th>\
          <th class=\"num\">duration ms</th><th class=\"num\">spend usd</th><th>error classes</th></tr></thead><tbody>",
         d.runs.len(),
         d.runs_total,
@@ -194,14 +195,15 @@ fn runs_table(s: &mut String, d: &ReportData) {
         let opt = |v: &Option<String>| esc(v.as_deref().unwrap_or("-"));
         let _ = write!(
             s,
-            "<tr class=\"run-row{bad}\" data-run-id=\"{id}\" data-stop-reason=\"{stop}\" data-errors=\"{errs}\">\
+            "<tr class=\"run-row{bad}\" data-run-id=\"{id}\" data-stop-reason=\"{stop}\" data-errors=\"{errs}\" data-refused=\"{refused}\">\
              <td><a href=\"#run-{i}\"><code>{id}</code></a></td><td>{start}</td><td>{user}</td><td>{req}</td>\
-             <td class=\"num\">{calls}</td><td class=\"num\">{errs}</td><td>{stop}</td>\
+             <td class=\"num\">{calls}</td><td class=\"num\">{errs}</td><td class=\"num\">{refused}</td><td>{stop}</td>\
              <td class=\"num\">{dur}</td><td class=\"num\">{spend}</td><td>{classes}</td></tr>",
             bad = if is_bad(r) { " bad" } else { "" },
             id = esc(&m.run_id),
             stop = opt(&m.stop_reason),
             errs = m.errors,
+            refused = m.refused,
             start = esc(&m.start),
             user = opt(&m.user_id),
             req = opt(&m.request_id),
@@ -304,13 +306,14 @@ fn timeline(s: &mut String, i: usize, run: &RunView) {
         s,
         "<article class=\"timeline\" id=\"run-{i}\" data-run-id=\"{id}\"><h3>run <code>{id}</code></h3>\
          <p class=\"meta\">trace <code>{trace}</code> · user {user} · request {req} · {calls} calls · \
-         {errs} errors · stop reason <b>{stop}</b>{budgets}</p>",
+         {errs} errors · {refused} refused · stop reason <b>{stop}</b>{budgets}</p>",
         id = esc(&m.run_id),
         trace = esc(&run.trace_id),
         user = esc(m.user_id.as_deref().unwrap_or("-")),
         req = esc(m.request_id.as_deref().unwrap_or("-")),
         calls = m.tool_calls,
         errs = m.errors,
+        refused = m.refused,
         stop = esc(m.stop_reason.as_deref().unwrap_or("(no run_end)")),
         budgets = run.end.as_ref().map(budget_usage).unwrap_or_default(),
     );

@@ -90,6 +90,8 @@ pub mod field {
     pub const TOOL_CALLS: &str = "tool_calls";
     /// Failed tool calls in the run.
     pub const ERRORS: &str = "errors";
+    /// `run_end`: calls refused before they ran (unknown tool, budget, loop guard).
+    pub const REFUSED: &str = "refused";
     /// Agent steps in the run.
     pub const STEPS: &str = "steps";
     /// Spend in USD reported during the run.

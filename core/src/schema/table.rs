@@ -170,7 +170,12 @@ pub static EVENTS: [EventSpec; 6] = [
                 "Milliseconds, microsecond precision.",
             ),
             req(field::TOOL_CALLS, Ty::Count, "Tool calls that ran."),
-            req(field::ERRORS, Ty::Count, "Tool calls that failed."),
+            req(field::ERRORS, Ty::Count, "Tool calls that ran and failed."),
+            req(
+                field::REFUSED,
+                Ty::Count,
+                "Tool calls refused before running (unknown tool, budget, loop guard).",
+            ),
             req(field::STEPS, Ty::Count, "Agent steps."),
             req(field::SPEND_USD, Ty::Number, "Spend reported, USD."),
             req(
