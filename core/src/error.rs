@@ -35,6 +35,8 @@ pub enum ErrorCode {
     InvalidArgument,
     /// A log query failed.
     QueryError,
+    /// Recorded events differ from a golden-run snapshot (docs/testing.md).
+    SnapshotMismatch,
     /// A bug in tooltrail (a caught panic); never a user's mistake.
     Internal,
 }
@@ -42,7 +44,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Every code, in a fixed order (the `.pyi` / `.d.ts` lists are
     /// generated from it).
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::Canon(ErrorKind::NonFinite),
         ErrorCode::Canon(ErrorKind::IntegerOutOfRange),
         ErrorCode::Canon(ErrorKind::LoneSurrogate),
@@ -60,6 +62,7 @@ impl ErrorCode {
         ErrorCode::LoopDetected,
         ErrorCode::InvalidArgument,
         ErrorCode::QueryError,
+        ErrorCode::SnapshotMismatch,
         ErrorCode::Internal,
     ];
 
@@ -76,6 +79,7 @@ impl ErrorCode {
             ErrorCode::LoopDetected => "loop_detected",
             ErrorCode::InvalidArgument => "invalid_argument",
             ErrorCode::QueryError => "query_error",
+            ErrorCode::SnapshotMismatch => "snapshot_mismatch",
             ErrorCode::Internal => "internal",
         }
     }
@@ -152,6 +156,13 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// Recorded events differ from a golden-run snapshot.
+    SnapshotMismatch {
+        /// The snapshot file.
+        path: String,
+        /// Where they differ, both sides.
+        diff: String,
+    },
     /// A bug in tooltrail, caught at the binding boundary (a panic).
     Internal(String),
 }
@@ -174,6 +185,7 @@ impl Error {
             Error::Writer(WriterError::InvalidConfig { .. }) => ErrorCode::ConfigError,
             Error::Gateway(e) => e.code(),
             Error::Query { .. } => ErrorCode::QueryError,
+            Error::SnapshotMismatch { .. } => ErrorCode::SnapshotMismatch,
             Error::InvalidArgument { .. } => ErrorCode::InvalidArgument,
             Error::Internal(_) => ErrorCode::Internal,
         }
@@ -194,6 +206,7 @@ impl Error {
             Error::Writer(WriterError::Open { .. }) => Vec::new(),
             Error::Gateway(e) => e.attributes(),
             Error::Query { .. } | Error::Internal(_) => Vec::new(),
+            Error::SnapshotMismatch { path, .. } => vec![(Attr::Path, path.clone())],
             Error::InvalidArgument { key, .. } => vec![(Attr::Key, key.clone())],
         }
     }
@@ -207,6 +220,11 @@ impl fmt::Display for Error {
             Error::Writer(e) => e.fmt(f),
             Error::Gateway(e) => e.fmt(f),
             Error::Query { message } => f.write_str(message),
+            Error::SnapshotMismatch { path, diff } => write!(
+                f,
+                "recorded events differ from the snapshot {path}: {diff}\n\
+                 (if the change is intended, rerun with TOOLTRAIL_UPDATE_SNAPSHOTS=1 and commit the file)"
+            ),
             Error::InvalidArgument { key, message } => write!(f, "invalid `{key}`: {message}"),
             Error::Internal(message) => write!(
                 f,
@@ -223,7 +241,10 @@ impl std::error::Error for Error {
             Error::Config(e) => Some(e),
             Error::Writer(e) => Some(e),
             Error::Gateway(e) => Some(e),
-            Error::Query { .. } | Error::InvalidArgument { .. } | Error::Internal(_) => None,
+            Error::Query { .. }
+            | Error::InvalidArgument { .. }
+            | Error::SnapshotMismatch { .. }
+            | Error::Internal(_) => None,
         }
     }
 }
