@@ -40,7 +40,7 @@ let loggerWarned = false
  * tool's entry in `timeouts` (ms) expires.
  */
 class ToolGateway {
-  constructor({ impls, logger, config, validators, timeouts, onAlert, _deterministic } = {}) {
+  constructor({ impls, logger, config, validators, timeouts, onAlert, deterministic, _deterministic } = {}) {
     if (impls === null || typeof impls !== 'object') throw new TypeError('impls must be an object of tool functions')
     for (const [name, fn] of Object.entries(impls)) {
       if (typeof fn !== 'function') throw new TypeError(`impls.${name} must be a function`)
@@ -58,7 +58,9 @@ class ToolGateway {
     this._hostLogger = nativeWriter ? null : log
     this._onAlert = typeof onAlert === 'function' ? onAlert : null
     this._lastCtx = null
-    this._native = new native._NativeGateway(Object.keys(impls), config, nativeWriter, _deterministic, this._onAlert !== null)
+    // `deterministic` (public: true or an RFC 3339 start) is read by the core.
+    const startUs = deterministic === undefined ? _deterministic : native._deterministicStartUs(deterministic)
+    this._native = new native._NativeGateway(Object.keys(impls), config, nativeWriter, startUs ?? undefined, this._onAlert !== null)
   }
 
   /**

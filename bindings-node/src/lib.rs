@@ -16,6 +16,7 @@ mod errors;
 mod gateway;
 mod host;
 pub mod query;
+mod testing;
 mod to_js;
 mod trace;
 mod writer;

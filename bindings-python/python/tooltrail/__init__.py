@@ -10,7 +10,7 @@ import inspect
 import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, cast
+from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, Union, cast
 
 from . import _lifecycle
 from ._logs import Logs, agent_logs, agent_metrics
@@ -32,12 +32,14 @@ from ._native import (
     QueryError,
     RunCtx,
     RunError,
+    SnapshotMismatchError,
     TooltrailError,
     ToolValidationError,
     UnknownToolError,
     WriterError,
     __version__,
     canonical_json,
+    deterministic_start_us,
     load_config,
     parse_traceparent,
     redact,
@@ -87,7 +89,10 @@ class ToolGateway(_NativeToolGateway):
     or raises to reject a result; `timeouts` gives per-tool seconds for
     `acall`; `logger` is any object with `.event(name, fields)` (default: an
     `EventWriter` on `./tooltrail-logs`, exporting to OTLP too when the
-    config has `sinks.otlp`); `config` is a YAML path, a dict or a `Config`.
+    config has `sinks.otlp`); `config` is a YAML path, a dict or a `Config`;
+    `deterministic` (tests and replays: True, or an RFC 3339 start time) makes
+    ids count up and the clock stand still, so a scenario logs the same bytes
+    every time (docs/testing.md).
     """
 
     _logger: Logger
@@ -102,12 +107,15 @@ class ToolGateway(_NativeToolGateway):
         validators: Optional[dict[str, Callable[[Any], object]]] = None,
         timeouts: Optional[Mapping[str, float]] = None,
         on_alert: Optional[Callable[[dict[str, Any]], object]] = None,
+        deterministic: Union[bool, str, None] = None,
         _deterministic: Optional[int] = None,
     ) -> "ToolGateway":
         if logger is None:
             if isinstance(config, (str, os.PathLike)):
                 config = load_config(config)  # read the file once, for both
             logger = EventWriter(config=config)
+        if deterministic is not None:
+            _deterministic = deterministic_start_us(deterministic)
         self = super().__new__(
             cls, impls=impls, logger=logger, config=config, validators=validators, on_alert=on_alert,
             _deterministic=_deterministic,
@@ -126,6 +134,7 @@ class ToolGateway(_NativeToolGateway):
         validators: Optional[dict[str, Callable[[Any], object]]] = None,
         timeouts: Optional[Mapping[str, float]] = None,
         on_alert: Optional[Callable[[dict[str, Any]], object]] = None,
+        deterministic: Union[bool, str, None] = None,
         _deterministic: Optional[int] = None,
     ) -> None:
         self._timeouts = dict(timeouts or {})
@@ -261,6 +270,7 @@ __all__ = [
     "RunError",
     "MissingIdError",
     "RunCtx",
+    "SnapshotMismatchError",
     "ToolGateway",
     "ToolValidationError",
     "UnknownToolError",

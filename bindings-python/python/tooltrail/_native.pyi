@@ -25,6 +25,7 @@ __all__ = [
     "InvalidArgumentError",
     "RunError",
     "QueryError",
+    "SnapshotMismatchError",
     "InternalError",
     "stable_hash",
     "stable_hash_json",
@@ -40,6 +41,9 @@ __all__ = [
     "redact",
     "cli_main",
     "query",
+    "recorded",
+    "recorder_clear",
+    "deterministic_start_us",
     "traceparent",
     "parse_traceparent",
     "ERROR_CODES",
@@ -95,6 +99,9 @@ class InvalidArgumentError(TooltrailError, ValueError): ...
 RunError = InvalidArgumentError  # the older name, kept as an alias
 
 class QueryError(TooltrailError, ValueError): ...
+
+class SnapshotMismatchError(TooltrailError, AssertionError):
+    path: str  # the snapshot file
 class InternalError(TooltrailError, RuntimeError): ...
 
 # Canonical JSON (SPEC §3). `key`: str (UTF-8) or bytes; HMAC-SHA256 with it.
@@ -109,6 +116,12 @@ def redact(obj: object, redact_fields: list[str] | None = None) -> Any: ...
 
 def query(path: str, command: str, options: dict[str, Any] | None = None) -> Any: ...
 def cli_main(argv: list[str]) -> int: ...
+
+# Test helpers (wrapped by testing.py; docs/testing.md).
+
+def recorded(writer: EventWriter, command: str, options: dict[str, Any] | None = None) -> Any: ...
+def recorder_clear(writer: EventWriter) -> None: ...
+def deterministic_start_us(value: bool | str | None) -> int | None: ...
 
 # W3C trace context.
 
@@ -131,7 +144,7 @@ class EventWriter:
         cls,
         path: str | PathLike[str] | None = None,
         *,
-        sink: Literal["file", "stdout"] | None = None,
+        sink: Literal["file", "stdout", "memory"] | None = None,
         queue_events: int | None = None,
         queue_bytes: int | None = None,
         batch_events: int | None = None,

@@ -121,7 +121,8 @@ const PATH: Opt = Opt {
 /// [`RECORDER_COMMANDS`]) over what `writer` recorded, with a host's options
 /// object (`run_id`, `tool`, `event`, `path`, spelled as `case` says;
 /// unknown ones are an error naming them). A command scoped to a run with no
-/// `run_id` covers every event (`run` alone: the last run).
+/// `run_id` covers every event (`run` alone: the last run; a run the
+/// recorder does not hold is a `query_error`).
 pub fn recorded_value(
     writer: &EventWriter,
     command: &str,
@@ -154,8 +155,13 @@ pub fn recorded_value(
         "run" => {
             opts.finish(command)?;
             let id = run_id.or(rec.last_run_id());
-            id.and_then(|id| rec.run(id))
-                .map_or(Value::Null, |r| run_value(&r))
+            let summary = id.and_then(|id| rec.run(id));
+            run_value(&summary.ok_or_else(|| Error::Query {
+                message: match run_id {
+                    Some(id) => format!("the recorder holds no event of run {id:?}"),
+                    None => "the recorder holds no run".to_owned(),
+                },
+            })?)
         }
         "calls" => {
             let tool = opts.text(TOOL)?;

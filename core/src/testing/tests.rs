@@ -108,6 +108,8 @@ fn a_recorder_answers_from_the_bytes_it_holds() {
     assert!(matches!(bad, Err(Error::InvalidArgument { key, .. }) if key == "tol"));
     clear(&w).unwrap();
     assert_eq!(q("runs", "null"), Value::Array(Vec::new()));
+    let none = recorded_value(&w, "run", &Value::Null, KeyCase::Snake);
+    assert!(matches!(none, Err(Error::Query { .. })));
 }
 
 #[test]

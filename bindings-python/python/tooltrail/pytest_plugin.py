@@ -1,0 +1,36 @@
+"""The pytest plugin (registered through the `pytest11` entry point, so it is
+active wherever tooltrail is installed): the `tooltrail_recorder` fixture and
+the `--tooltrail-update-snapshots` option. tooltrail itself is imported only
+when a test asks for the fixture."""
+
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from .testing import Recorder
+
+
+def pytest_addoption(parser: Any) -> None:
+    parser.getgroup("tooltrail").addoption(
+        "--tooltrail-update-snapshots",
+        action="store_true",
+        help="rewrite tooltrail snapshot files instead of comparing (TOOLTRAIL_UPDATE_SNAPSHOTS=1)",
+    )
+
+
+def pytest_configure(config: Any) -> None:
+    if config.getoption("--tooltrail-update-snapshots", default=False):
+        os.environ["TOOLTRAIL_UPDATE_SNAPSHOTS"] = "1"
+
+
+@pytest.fixture
+def tooltrail_recorder() -> Iterator["Recorder"]:
+    """A fresh in-memory `tooltrail.testing.Recorder` to pass as a gateway's `logger`."""
+    from .testing import Recorder
+
+    recorder = Recorder()
+    yield recorder
+    recorder.close()
