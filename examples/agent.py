@@ -15,7 +15,6 @@ import urllib.request
 import tooltrail
 
 
-
 class HTTPError(Exception):
     def __init__(self, status, body):
         super().__init__(f"HTTP {status}: {body}")
@@ -23,7 +22,8 @@ class HTTPError(Exception):
 
 
 def http(method, path, body=None):
-    req = urllib.request.Request(os.environ["FAKE_API"] + path, method=method, data=json.dumps(body).encode() if body else None,
+    data = json.dumps(body).encode() if body else None
+    req = urllib.request.Request(os.environ["FAKE_API"] + path, method=method, data=data,
                                  headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(req, timeout=1.0) as resp:

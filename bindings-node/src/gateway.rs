@@ -176,6 +176,7 @@ impl JsGateway {
     /// only when a call's ids differ from the previous call's, so a run's
     /// calls convert and check their ids once, not on every call.
     #[napi]
+    #[allow(clippy::too_many_arguments)]
     pub fn set_ctx(
         &self,
         env: Env,

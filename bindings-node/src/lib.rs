@@ -16,7 +16,7 @@ mod errors;
 mod gateway;
 mod host;
 pub mod query;
-mod testing;
+pub mod testing;
 mod to_js;
 mod trace;
 mod writer;

@@ -110,6 +110,7 @@ pub fn ctx_from(obj: &Bound<'_, PyAny>) -> PyResult<RunCtx> {
 /// them so none can be freed and its address reused), the converted context
 /// is reused instead of copying and checking six strings per call.
 #[derive(Default)]
+#[allow(clippy::type_complexity)]
 pub struct CtxMemo(std::sync::Mutex<Option<(Vec<Option<Py<PyAny>>>, std::sync::Arc<RunCtx>)>>);
 
 impl CtxMemo {

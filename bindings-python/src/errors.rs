@@ -9,7 +9,8 @@
 //! once at import with `type(name, bases, ns)` and kept in `PyOnceLock`s.
 
 use pyo3::exceptions::{
-    PyAssertionError, PyException, PyLookupError, PyOSError, PyRuntimeError, PyTypeError, PyValueError,
+    PyAssertionError, PyException, PyLookupError, PyOSError, PyRuntimeError, PyTypeError,
+    PyValueError,
 };
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;

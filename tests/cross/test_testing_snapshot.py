@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conftest import ROOT
 
 COMMITTED = ROOT / "examples" / "snapshots" / "support.jsonl"
