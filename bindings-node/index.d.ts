@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'invalid_argument'
   | 'query_error'
   | 'unknown_run'
+  | 'snapshot_mismatch'
   | 'internal'
 
 /** Base class of every error tooltrail throws. */
@@ -66,7 +67,7 @@ export declare function canonicalJson(value: unknown): string
 export interface EventWriterOptions {
   /** JSONL directory; default `./tooltrail-logs`. */
   path?: string
-  sink?: 'file' | 'stdout'
+  sink?: 'file' | 'stdout' | 'memory'
   queueEvents?: number
   queueBytes?: number
   batchEvents?: number
@@ -168,6 +169,12 @@ export interface ToolGatewayOptions<I extends Record<string, Tool>> {
   timeouts?: Partial<Record<keyof I, number>>
   /** Called with the `alert` event's fields on every alert level change. */
   onAlert?: (alert: Record<string, unknown>) => void
+  /**
+   * Tests and replays: ids count up and the clock stands still, so a scenario
+   * logs the same bytes every time. `true` starts the clock at
+   * 2026-01-01T00:00:00Z; a string is an RFC 3339 start time (docs/testing.md).
+   */
+  deterministic?: boolean | string
 }
 
 /** One agent run: calls share its ids and budgets. */

@@ -40,7 +40,7 @@ let loggerWarned = false
  * tool's entry in `timeouts` (ms) expires.
  */
 class ToolGateway {
-  constructor({ impls, logger, config, validators, timeouts, onAlert, _deterministic } = {}) {
+  constructor({ impls, logger, config, validators, timeouts, onAlert, deterministic, _deterministic } = {}) {
     if (impls === null || typeof impls !== 'object') throw new TypeError('impls must be an object of tool functions')
     for (const [name, fn] of Object.entries(impls)) {
       if (typeof fn !== 'function') throw new TypeError(`impls.${name} must be a function`)
@@ -61,7 +61,9 @@ class ToolGateway {
     const tools = Object.keys(impls)
     // The core knows the tools by these indexes: a call passes a number, not its name.
     this._toolIndex = new Map(tools.map((name, i) => [name, i]))
-    this._native = new native._NativeGateway(tools, config, nativeWriter, _deterministic, this._onAlert !== null)
+    // `deterministic` (public: true or an RFC 3339 start) is read by the core.
+    const startUs = deterministic === undefined ? _deterministic : native._deterministicStartUs(deterministic)
+    this._native = new native._NativeGateway(tools, config, nativeWriter, startUs ?? undefined, this._onAlert !== null)
   }
 
   /**

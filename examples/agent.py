@@ -2,6 +2,8 @@
 
 Run (with examples/fake_api.py serving): FAKE_API=http://127.0.0.1:PORT \
     .venv/bin/python examples/agent.py LOG_DIR
+Tested with tooltrail.testing in examples/test_agent.py (docs/testing.md);
+examples/agent.js is its Node port, held to the same snapshot.
 """
 
 import json
@@ -12,8 +14,6 @@ import urllib.request
 
 import tooltrail
 
-API = os.environ["FAKE_API"]
-
 
 class HTTPError(Exception):
     def __init__(self, status, body):
@@ -22,7 +22,8 @@ class HTTPError(Exception):
 
 
 def http(method, path, body=None):
-    req = urllib.request.Request(API + path, method=method, data=json.dumps(body).encode() if body else None,
+    data = json.dumps(body).encode() if body else None
+    req = urllib.request.Request(os.environ["FAKE_API"] + path, method=method, data=data,
                                  headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(req, timeout=1.0) as resp:
@@ -43,35 +44,49 @@ def send_email(to, subject, body):
     return http("POST", "/email", {"to": to, "subject": subject, "body": body})
 
 
-def main(log_dir):
-    writer = tooltrail.EventWriter(log_dir)
-    gw = tooltrail.ToolGateway(
-        impls={"search_orders": search_orders, "get_invoice": get_invoice, "send_email": send_email},
-        logger=writer,
+IMPLS = {"search_orders": search_orders, "get_invoice": get_invoice, "send_email": send_email}
+
+
+def make_gateway(impls, logger, agent_id="support-py", **options):
+    """The agent's gateway: its budgets, what it stores, its validators."""
+    return tooltrail.ToolGateway(
+        impls=impls,
+        logger=logger,
         config={
-            "logging": {"agent_id": "support-py", "tool_calls": {"store_args": True, "store_error_messages": True}},
+            "logging": {"agent_id": agent_id, "tool_calls": {"store_args": True, "store_error_messages": True}},
             "budgets": {"max_tool_calls": 6, "loop_guard": {"warn_after": 2, "block_after": 3}},
         },
         # The seed incident: a 200 whose body says "error" is a failure.
         validators={"get_invoice": lambda r: "error" not in r},
+        **options,
     )
+
+
+def handle(gw, i, prefix="py"):
+    """One support request, one run: find the order, fetch its invoice, e-mail it."""
+    with gw.run(run_id=f"{prefix}-run-{i}", user_id=f"user-{i % 3}", request_id=f"{prefix}-req-{i}") as run:
+        orders = None
+        for _attempt in range(3):  # the agent retries rate limits
+            try:
+                orders = run.call("search_orders", {"user": f"user-{i % 3}"})
+                break
+            except Exception as e:
+                if getattr(e, "status_code", None) != 429:
+                    raise
+        run.add_spend(0.0031)  # what the planner's model call cost (simulated)
+        order_id = orders["orders"][0]["id"]
+        invoice = run.call("get_invoice", {"order_id": order_id})
+        run.call("send_email", {"to": invoice["email"], "subject": "Your invoice",
+                                "body": f"Total {invoice['amount']}"})
+
+
+def main(log_dir):
+    writer = tooltrail.EventWriter(log_dir)
+    gw = make_gateway(IMPLS, writer)
     outcomes = {"ok": 0, "failed": 0}
     for i in range(6):
         try:
-            with gw.run(run_id=f"py-run-{i}", user_id=f"user-{i % 3}", request_id=f"py-req-{i}") as run:
-                orders = None
-                for _attempt in range(3):  # the agent retries rate limits
-                    try:
-                        orders = run.call("search_orders", {"user": f"user-{i % 3}"})
-                        break
-                    except HTTPError as e:
-                        if e.status_code != 429:
-                            raise
-                run.add_spend(0.0031)  # what the planner's model call cost (simulated)
-                order_id = orders["orders"][0]["id"]
-                invoice = run.call("get_invoice", {"order_id": order_id})
-                run.call("send_email", {"to": invoice["email"], "subject": "Your invoice",
-                                        "body": f"Total {invoice['amount']}"})
+            handle(gw, i)
             outcomes["ok"] += 1
         except Exception as e:  # the agent gives up on this request
             outcomes["failed"] += 1

@@ -18,11 +18,13 @@ cargo test --workspace --quiet
 bash scripts/setup.sh
 bash scripts/lint.sh
 
-step "python: pytest"
+step "python: pytest (and the example agent's tests, docs/testing.md)"
 .venv/bin/python -m pytest -q tests/python
+.venv/bin/python -m pytest -q -p no:cacheprovider examples
 
 step "node: node --test and the TypeScript type test"
 npm test --silent
+node --test examples/
 npm run --silent typecheck
 
 bash scripts/install-chromium.sh

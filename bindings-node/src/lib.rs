@@ -17,6 +17,7 @@ mod gateway;
 mod host;
 pub mod query;
 pub mod signals;
+pub mod testing;
 mod to_js;
 mod trace;
 mod writer;

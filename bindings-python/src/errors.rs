@@ -9,7 +9,8 @@
 //! once at import with `type(name, bases, ns)` and kept in `PyOnceLock`s.
 
 use pyo3::exceptions::{
-    PyException, PyLookupError, PyOSError, PyRuntimeError, PyTypeError, PyValueError,
+    PyAssertionError, PyException, PyLookupError, PyOSError, PyRuntimeError, PyTypeError,
+    PyValueError,
 };
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -53,6 +54,7 @@ enum Builtin {
     Os,
     Lookup,
     Runtime,
+    Assertion,
 }
 
 static CANONICAL_VALUE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -67,6 +69,7 @@ static LOOP_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static INVALID_ARGUMENT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static QUERY_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static UNKNOWN_RUN_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static SNAPSHOT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static INTERNAL_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 const LEAVES: [Leaf; 13] = [
@@ -155,6 +158,13 @@ const LEAVES: [Leaf; 13] = [
         "A query for one run found no event of it (`.run_id`); the message says if the record is incomplete.",
     ),
     (
+        &SNAPSHOT_ERROR,
+        "SnapshotMismatchError",
+        Parent::Base,
+        Builtin::Assertion,
+        "Recorded events differ from a golden-run snapshot (`.path`); an AssertionError, so a test fails.",
+    ),
+    (
         &INTERNAL_ERROR,
         "InternalError",
         Parent::Base,
@@ -188,6 +198,7 @@ fn class_cell(code: ErrorCode) -> &'static PyOnceLock<Py<PyType>> {
         ErrorCode::InvalidArgument => &INVALID_ARGUMENT_ERROR,
         ErrorCode::QueryError => &QUERY_ERROR,
         ErrorCode::UnknownRun => &UNKNOWN_RUN_ERROR,
+        ErrorCode::SnapshotMismatch => &SNAPSHOT_ERROR,
         ErrorCode::Internal => &INTERNAL_ERROR,
     }
 }
@@ -230,6 +241,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
             Builtin::Os => py.get_type::<PyOSError>(),
             Builtin::Lookup => py.get_type::<PyLookupError>(),
             Builtin::Runtime => py.get_type::<PyRuntimeError>(),
+            Builtin::Assertion => py.get_type::<PyAssertionError>(),
         };
         let class = cell.get_or_try_init(py, || subclass(py, name, &[parent, builtin], doc))?;
         m.add(name, class.bind(py))?;

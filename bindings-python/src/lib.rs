@@ -13,6 +13,7 @@ mod errors;
 mod gateway;
 mod host;
 mod query;
+mod testing;
 mod trace;
 mod writer;
 
@@ -114,6 +115,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(redact, m)?)?;
     m.add_function(wrap_pyfunction!(query::cli_main, m)?)?;
     m.add_function(wrap_pyfunction!(query::query, m)?)?;
+    m.add_function(wrap_pyfunction!(testing::recorded, m)?)?;
+    m.add_function(wrap_pyfunction!(testing::recorder_clear, m)?)?;
+    m.add_function(wrap_pyfunction!(testing::deterministic_start_us, m)?)?;
     m.add_function(wrap_pyfunction!(trace::traceparent, m)?)?;
     m.add_function(wrap_pyfunction!(trace::parse_traceparent, m)?)?;
     m.add(

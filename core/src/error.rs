@@ -37,6 +37,8 @@ pub enum ErrorCode {
     QueryError,
     /// A log query asked for a run with no events in the logs (`run_id`).
     UnknownRun,
+    /// Recorded events differ from a golden-run snapshot (docs/testing.md).
+    SnapshotMismatch,
     /// A bug in tooltrail (a caught panic); never a user's mistake.
     Internal,
 }
@@ -44,7 +46,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Every code, in a fixed order (the `.pyi` / `.d.ts` lists are
     /// generated from it).
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::Canon(ErrorKind::NonFinite),
         ErrorCode::Canon(ErrorKind::IntegerOutOfRange),
         ErrorCode::Canon(ErrorKind::LoneSurrogate),
@@ -63,6 +65,7 @@ impl ErrorCode {
         ErrorCode::InvalidArgument,
         ErrorCode::QueryError,
         ErrorCode::UnknownRun,
+        ErrorCode::SnapshotMismatch,
         ErrorCode::Internal,
     ];
 
@@ -80,6 +83,7 @@ impl ErrorCode {
             ErrorCode::InvalidArgument => "invalid_argument",
             ErrorCode::QueryError => "query_error",
             ErrorCode::UnknownRun => "unknown_run",
+            ErrorCode::SnapshotMismatch => "snapshot_mismatch",
             ErrorCode::Internal => "internal",
         }
     }
@@ -170,6 +174,13 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// Recorded events differ from a golden-run snapshot.
+    SnapshotMismatch {
+        /// The snapshot file.
+        path: String,
+        /// Where they differ, both sides.
+        diff: String,
+    },
     /// A bug in tooltrail, caught at the binding boundary (a panic).
     Internal(String),
 }
@@ -193,6 +204,7 @@ impl Error {
             Error::Gateway(e) => e.code(),
             Error::Query { .. } => ErrorCode::QueryError,
             Error::UnknownRun { .. } => ErrorCode::UnknownRun,
+            Error::SnapshotMismatch { .. } => ErrorCode::SnapshotMismatch,
             Error::InvalidArgument { .. } => ErrorCode::InvalidArgument,
             Error::Internal(_) => ErrorCode::Internal,
         }
@@ -214,6 +226,7 @@ impl Error {
             Error::Gateway(e) => e.attributes(),
             Error::Query { .. } | Error::Internal(_) => Vec::new(),
             Error::UnknownRun { run_id, .. } => vec![(Attr::RunId, run_id.clone())],
+            Error::SnapshotMismatch { path, .. } => vec![(Attr::Path, path.clone())],
             Error::InvalidArgument { key, .. } => vec![(Attr::Key, key.clone())],
         }
     }
@@ -238,6 +251,11 @@ impl fmt::Display for Error {
                     None => Ok(()),
                 }
             }
+            Error::SnapshotMismatch { path, diff } => write!(
+                f,
+                "recorded events differ from the snapshot {path}: {diff}\n\
+                 (if the change is intended, rerun with TOOLTRAIL_UPDATE_SNAPSHOTS=1 and commit the file)"
+            ),
             Error::InvalidArgument { key, message } => write!(f, "invalid `{key}`: {message}"),
             Error::Internal(message) => write!(
                 f,
@@ -257,6 +275,7 @@ impl std::error::Error for Error {
             Error::Query { .. }
             | Error::UnknownRun { .. }
             | Error::InvalidArgument { .. }
+            | Error::SnapshotMismatch { .. }
             | Error::Internal(_) => None,
         }
     }

@@ -30,6 +30,7 @@ pub mod query;
 pub mod redact;
 pub mod report;
 pub mod schema;
+pub mod testing;
 mod value;
 pub mod writer;
 

@@ -110,3 +110,16 @@ const badEnd: tooltrail.RunEndEvent = {
 
 void h, h2, c, kinds, v, accepted, flushed, ok, full, sum, body, classes, cfg, red, done, reasons, summaries, p95
 void describe, cls, why, badEnd
+
+// tooltrail/testing
+import { Recorder, recorder, type RecordedCall } from 'tooltrail/testing'
+const rec = new Recorder()
+const gwRec = new tooltrail.ToolGateway({ impls: { t: () => 1 }, logger: rec, deterministic: true })
+const gwStart = new tooltrail.ToolGateway({ impls: { t: () => 1 }, deterministic: '2026-01-01T00:00:00Z' })
+const stop: string | null = rec.lastRun().stopReason
+const seq: string[] = rec.run('r').toolSequence()
+const failed: RecordedCall[] = rec.lastRun().errors()
+const hashes: Array<string | null> = rec.argsHashes()
+const status: 'created' | 'matched' | 'updated' = rec.lastRun().assertMatchesSnapshot('snap.jsonl')
+const rec2: Recorder = recorder()
+void gwRec, gwStart, stop, seq, failed, hashes, status, rec2

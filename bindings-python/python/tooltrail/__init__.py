@@ -10,7 +10,7 @@ import inspect
 import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, cast
+from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, Union, cast
 
 from . import _lifecycle
 from ._logs import IncompleteLogWarning, Logs, agent_logs, agent_metrics
@@ -32,6 +32,7 @@ from ._native import (
     QueryError,
     RunCtx,
     RunError,
+    SnapshotMismatchError,
     TooltrailError,
     ToolValidationError,
     UnknownRunError,
@@ -39,6 +40,7 @@ from ._native import (
     WriterError,
     __version__,
     canonical_json,
+    deterministic_start_us,
     load_config,
     parse_traceparent,
     redact,
@@ -89,7 +91,10 @@ class ToolGateway(_NativeToolGateway):
     or raises to reject a result; `timeouts` gives per-tool seconds for
     `acall`; `logger` is any object with `.event(name, fields)` (default: an
     `EventWriter` on `./tooltrail-logs`, exporting to OTLP too when the
-    config has `sinks.otlp`); `config` is a YAML path, a dict or a `Config`.
+    config has `sinks.otlp`); `config` is a YAML path, a dict or a `Config`;
+    `deterministic` (tests and replays: True, or an RFC 3339 start time) makes
+    ids count up and the clock stand still, so a scenario logs the same bytes
+    every time (docs/testing.md).
     """
 
     _logger: Logger
@@ -104,12 +109,15 @@ class ToolGateway(_NativeToolGateway):
         validators: Optional[dict[str, Callable[[Any], object]]] = None,
         timeouts: Optional[Mapping[str, float]] = None,
         on_alert: Optional[Callable[[dict[str, Any]], object]] = None,
+        deterministic: Union[bool, str, None] = None,
         _deterministic: Optional[int] = None,
     ) -> "ToolGateway":
         if logger is None:
             if isinstance(config, (str, os.PathLike)):
                 config = load_config(config)  # read the file once, for both
             logger = EventWriter(config=config)
+        if deterministic is not None:
+            _deterministic = deterministic_start_us(deterministic)
         self = super().__new__(
             cls, impls=impls, logger=logger, config=config, validators=validators, on_alert=on_alert,
             _deterministic=_deterministic,
@@ -128,6 +136,7 @@ class ToolGateway(_NativeToolGateway):
         validators: Optional[dict[str, Callable[[Any], object]]] = None,
         timeouts: Optional[Mapping[str, float]] = None,
         on_alert: Optional[Callable[[dict[str, Any]], object]] = None,
+        deterministic: Union[bool, str, None] = None,
         _deterministic: Optional[int] = None,
     ) -> None:
         self._timeouts = dict(timeouts or {})
@@ -264,6 +273,7 @@ __all__ = [
     "RunError",
     "MissingIdError",
     "RunCtx",
+    "SnapshotMismatchError",
     "ToolGateway",
     "ToolValidationError",
     "UnknownRunError",

@@ -26,6 +26,7 @@ __all__ = [
     "RunError",
     "QueryError",
     "UnknownRunError",
+    "SnapshotMismatchError",
     "InternalError",
     "stable_hash",
     "stable_hash_json",
@@ -41,6 +42,9 @@ __all__ = [
     "redact",
     "cli_main",
     "query",
+    "recorded",
+    "recorder_clear",
+    "deterministic_start_us",
     "traceparent",
     "parse_traceparent",
     "ERROR_CODES",
@@ -99,6 +103,8 @@ class QueryError(TooltrailError, ValueError): ...
 
 class UnknownRunError(QueryError, LookupError):
     run_id: str
+class SnapshotMismatchError(TooltrailError, AssertionError):
+    path: str  # the snapshot file
 class InternalError(TooltrailError, RuntimeError): ...
 
 # Canonical JSON (SPEC §3). `key`: str (UTF-8) or bytes; HMAC-SHA256 with it.
@@ -113,6 +119,12 @@ def redact(obj: object, redact_fields: list[str] | None = None) -> Any: ...
 
 def query(path: str, command: str, options: dict[str, Any] | None = None) -> tuple[Any, str | None]: ...
 def cli_main(argv: list[str]) -> int: ...
+
+# Test helpers (wrapped by testing.py; docs/testing.md).
+
+def recorded(writer: EventWriter, command: str, options: dict[str, Any] | None = None) -> Any: ...
+def recorder_clear(writer: EventWriter) -> None: ...
+def deterministic_start_us(value: bool | str | None) -> int | None: ...
 
 # W3C trace context.
 
@@ -135,7 +147,7 @@ class EventWriter:
         cls,
         path: str | PathLike[str] | None = None,
         *,
-        sink: Literal["file", "stdout"] | None = None,
+        sink: Literal["file", "stdout", "memory"] | None = None,
         queue_events: int | None = None,
         queue_bytes: int | None = None,
         batch_events: int | None = None,

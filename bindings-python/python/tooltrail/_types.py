@@ -38,6 +38,7 @@ ErrorCode = Literal[
     "invalid_argument",
     "query_error",
     "unknown_run",
+    "snapshot_mismatch",
     "internal",
 ]
 
@@ -135,6 +136,31 @@ class RunSummary(TypedDict):
     duration_ms: Optional[float]
     spend_usd: Optional[float]
     error_classes: list[str]
+
+
+class RecordedRunSummary(RunSummary):
+    """A run in a test recorder (`tooltrail.testing`): a `RunSummary` plus the tools called."""
+
+    tools: list[str]
+
+
+class _RecordedCallBase(TypedDict):
+    run_id: Optional[str]
+    seq: int
+    tool: str
+    decision: Literal["allow", "block"]
+    args_hash: Optional[str]
+    ok: Optional[bool]  # None while the call is in flight
+    error_class: Optional[str]
+    error_message: Optional[str]
+    latency_ms: Optional[float]
+
+
+class RecordedCall(_RecordedCallBase, total=False):
+    """One call in a test recorder: its `tool_call` joined with its `tool_result`."""
+
+    args: Any  # when the gateway stores arguments (redacted)
+    result: Any  # when the gateway stores this run's results (redacted)
 
 
 class ToolStats(TypedDict):

@@ -138,7 +138,7 @@ impl std::error::Error for WriterError {
 pub struct WriterOptions {
     /// The JSONL directory (`path`), default `./tooltrail-logs`.
     pub path: Option<std::path::PathBuf>,
-    /// `"file"` (default) or `"stdout"`.
+    /// `"file"` (default), `"stdout"` or `"memory"` (tests: a recorder).
     pub sink: Option<String>,
     /// See [`WriterConfig::queue_events`].
     pub queue_events: Option<u64>,
@@ -206,10 +206,12 @@ impl WriterOptions {
         let sink = match self.sink.as_deref() {
             None | Some("file") => SinkSpec::Dir(dir),
             Some("stdout") => SinkSpec::Stdout,
+            // Tests (a `Recorder`, docs/testing.md).
+            Some("memory") => SinkSpec::Memory(super::sink::MemorySink::new()),
             Some(other) => {
                 return Err(bad(
                     "sink",
-                    format!("must be \"file\" or \"stdout\", got {other:?}"),
+                    format!("must be \"file\", \"stdout\" or \"memory\", got {other:?}"),
                 ));
             }
         };
@@ -218,6 +220,9 @@ impl WriterOptions {
             None => Duration::from_secs(1),
         };
         let overflow = match self.overflow.as_deref() {
+            // Memory is never slow: a test must see every event, so a memory
+            // sink waits for queue space unless told to drop.
+            None if matches!(sink, SinkSpec::Memory(_)) => Overflow::Block(block_timeout),
             None | Some("drop") => Overflow::Drop,
             Some("block") => Overflow::Block(block_timeout),
             Some(other) => {

@@ -103,6 +103,11 @@ impl MemorySink {
         self.buf.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// Forgets everything written so far.
+    pub fn clear(&self) {
+        self.buf.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
     /// The written lines, as strings without their `\n`.
     pub fn lines(&self) -> Vec<String> {
         String::from_utf8_lossy(&self.contents())
