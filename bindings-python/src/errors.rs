@@ -72,7 +72,7 @@ static UNKNOWN_RUN_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static SNAPSHOT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static INTERNAL_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
-const LEAVES: [Leaf; 13] = [
+const LEAVES: [Leaf; 14] = [
     (
         &CANONICAL_VALUE_ERROR,
         "CanonicalValueError",

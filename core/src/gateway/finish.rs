@@ -33,7 +33,7 @@ impl Gateway {
             .str(field::TOOL, &handle.tool)
             .num(field::SEQ, handle.seq as f64)
             // Microsecond precision, printed as a decimal number of milliseconds.
-            .num(field::LATENCY_MS, elapsed_us as f64 / 1000.0)
+            .millis(field::LATENCY_MS, elapsed_us)
             .bool(field::OK, class.is_none());
         let is = |k: &str| class.as_deref() == Some(k);
         let (timeout, invalid) = (is("timeout"), is("validation_failed"));

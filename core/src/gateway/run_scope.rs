@@ -104,7 +104,7 @@ impl Gateway {
         let mut line = Line::new(event::RUN_END, now);
         line.raw(&state.common)
             .str(field::STOP_REASON, reason.as_str())
-            .num(field::DURATION_MS, (now - state.start_us) as f64 / 1000.0)
+            .millis(field::DURATION_MS, now - state.start_us)
             .num(field::TOOL_CALLS, state.tool_calls as f64)
             .num(field::ERRORS, state.errors as f64)
             .num(field::REFUSED, state.refused as f64)
