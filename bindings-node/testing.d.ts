@@ -58,7 +58,10 @@ export declare class RecordedRun implements RecordedScope {
   /** null: the run has not ended. */
   readonly stopReason: RecordedRunSummary['stop_reason']
   readonly toolCalls: number
+  /** Calls that ran and failed. */
   readonly errorCount: number
+  /** Calls refused before running (unknown tool, budget, loop guard). */
+  readonly refused: number
   readonly durationMs: number | null
   readonly spendUsd: number | null
   readonly errorClasses: string[]

@@ -65,7 +65,8 @@ class RecordedRun {
     this.requestId = summary.request_id
     this.stopReason = summary.stop_reason // null: the run has not ended
     this.toolCalls = summary.tool_calls // calls made (refused ones not counted)
-    this.errorCount = summary.errors // failed or refused calls
+    this.errorCount = summary.errors // calls that ran and failed
+    this.refused = summary.refused // calls refused before running
     this.durationMs = summary.duration_ms
     this.spendUsd = summary.spend_usd
     this.errorClasses = summary.error_classes

@@ -124,7 +124,6 @@ test('plainJson takes the text route only for plain data', () => {
 })
 
 test('a toJSON on Object.prototype turns the text route off', () => {
-  // eslint-disable-next-line no-extend-native
   Object.defineProperty(Object.prototype, 'toJSON', { value: () => 'x', configurable: true, writable: true })
   try {
     assert.equal(plainJson({ a: 1 }), undefined)

@@ -47,7 +47,7 @@ test('runs, calls, sequences, hashes and errors', async (t) => {
   const run = rec.run('r1')
   assert.equal(run.stopReason, 'loop_detected')
   assert.deepEqual(run.toolSequence(), ['search', 'fail', 'search'])
-  assert.deepEqual([run.toolCalls, run.errorCount, run.tools], [2, 2, ['search', 'fail']])
+  assert.deepEqual([run.toolCalls, run.errorCount, run.refused, run.tools], [2, 1, 1, ['search', 'fail']])
   const hashes = run.argsHashes()
   assert.equal(hashes[0], tooltrail.stableHash({ q: 'x' }))
   assert.equal(hashes[2], hashes[0])

@@ -47,7 +47,7 @@ def test_runs_calls_sequences_hashes_and_errors(tooltrail_recorder):
     run = tooltrail_recorder.run("r1")
     assert run.stop_reason == "loop_detected"
     assert run.tool_sequence() == ["search", "fail", "search"]
-    assert (run.tool_calls, run.error_count, run.tools) == (2, 2, ["search", "fail"])
+    assert (run.tool_calls, run.error_count, run.refused, run.tools) == (2, 1, 1, ["search", "fail"])
     hashes = run.args_hashes()
     assert hashes[0] == hashes[2] == tooltrail.stable_hash({"q": "x"})
     assert [(e["tool"], e["error_class"], e["decision"]) for e in run.errors()] == [

@@ -95,7 +95,8 @@ class RecordedRun(_Scope):
         self.request_id = summary["request_id"]
         self.stop_reason: Optional[StopReason] = summary["stop_reason"]  # None: the run has not ended
         self.tool_calls: int = summary["tool_calls"]  # calls made (refused ones not counted)
-        self.error_count: int = summary["errors"]  # failed or refused calls
+        self.error_count: int = summary["errors"]  # calls that ran and failed
+        self.refused: int = summary["refused"]  # calls refused before running
         self.duration_ms = summary["duration_ms"]
         self.spend_usd = summary["spend_usd"]
         self.error_classes: list[str] = summary["error_classes"]

@@ -165,27 +165,13 @@ fn call_value(call: &Value, result: Option<&Value>) -> Value {
     Value::Object(m)
 }
 
-/// A run summary as a value: the `runs` query's keys plus `tools`.
+/// A run summary as a value: the `runs` query's keys (one definition, in
+/// `query::run_value`) plus `tools`.
 pub fn run_value(r: &RunSummary) -> Value {
-    let text = |s: &Option<String>| s.clone().map_or(Value::Null, Value::String);
-    let list = |v: &[String]| Value::Array(v.iter().cloned().map(Value::String).collect());
-    Value::object([
-        (field::RUN_ID, Value::String(r.run_id.clone())),
-        ("start", Value::String(r.start.clone())),
-        (field::USER_ID, text(&r.user_id)),
-        (field::REQUEST_ID, text(&r.request_id)),
-        (field::TOOL_CALLS, Value::Number(r.tool_calls as f64)),
-        (field::ERRORS, Value::Number(r.errors as f64)),
-        (field::STOP_REASON, text(&r.stop_reason)),
-        (
-            field::DURATION_MS,
-            r.duration_ms.map_or(Value::Null, Value::Number),
-        ),
-        (
-            field::SPEND_USD,
-            r.spend_usd.map_or(Value::Null, Value::Number),
-        ),
-        ("error_classes", list(&r.error_classes)),
-        ("tools", list(&r.tools)),
-    ])
+    let mut v = crate::query::run_value(r);
+    if let Value::Object(members) = &mut v {
+        let tools = r.tools.iter().cloned().map(Value::String).collect();
+        members.push(("tools".to_owned(), Value::Array(tools)));
+    }
+    v
 }
