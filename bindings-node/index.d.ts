@@ -213,6 +213,7 @@ export interface RunSummary {
   run_id: string
   start: string
   user_id: string | null
+  agent_id: string | null
   request_id: string | null
   tool_calls: number
   /** Calls that ran and failed. */
@@ -253,6 +254,7 @@ export interface LogGaps {
 }
 
 export interface RunFilters {
+  agentId?: string
   user?: string
   request?: string
   since?: string
@@ -273,7 +275,43 @@ export declare class Logs {
   loops(options?: { min?: number }): Array<{ run_id: string; tool: string; args_hash: string; count: number; blocked: number }>
   alerts(options?: { config?: string | Record<string, unknown> }): Array<{ ts: string; rule: string; level: string; value: number; threshold: number }>
   gaps(): LogGaps
+  agentLogs(agentId?: string | null, options?: { limit?: number }): AgentLogEntry[]
+  agentMetrics(agentId?: string | null, options?: { period?: AgentPeriod }): AgentMetrics
 }
 
-export declare function agentLogs(path?: string, options?: RunFilters & { runId?: string }): RunSummary[] | Array<Record<string, unknown>>
-export declare function agentMetrics(path?: string, options?: { top?: number }): ReturnType<Logs['stats']>
+/** One tool call in `agentLogs`, newest first. */
+export interface AgentLogEntry {
+  ts: string
+  run_id: string
+  seq: number | null
+  tool: string
+  decision: 'allow' | 'block'
+  args_hash: string | null
+  /** null: no result in the logs (yet). */
+  ok: boolean | null
+  latency_ms: number | null
+  /** The error class of a refused or failed call. */
+  reason: string | null
+  /** The run's spend, once its run_end is logged. */
+  spend_usd: number | null
+}
+
+export type AgentPeriod = 'hour' | 'day' | 'week' | 'month' | 'all'
+
+/** `agentMetrics`: an agent's totals over a period. */
+export interface AgentMetrics {
+  agent_id: string | null
+  period: AgentPeriod
+  since: string | null
+  runs: number
+  tool_calls: number
+  errors: number
+  blocked_actions: number
+  total_spend_usd: number
+  stop_reasons: Record<string, number>
+}
+
+/** The agent's latest tool calls, newest first (`limit` default 50; `path` default ./tooltrail-logs). */
+export declare function agentLogs(agentId?: string | null, options?: { limit?: number; path?: string }): AgentLogEntry[]
+/** The agent's totals over the last `period` (default `day`). */
+export declare function agentMetrics(agentId?: string | null, options?: { period?: AgentPeriod; path?: string }): AgentMetrics

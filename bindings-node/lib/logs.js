@@ -59,22 +59,35 @@ class Logs {
     return query(this.path, 'alerts', options)
   }
 
+  /** The agent's latest tool calls, newest first (see `agentLogs`). */
+  agentLogs(agentId, { limit } = {}) {
+    return query(this.path, 'agent-logs', { agentId: agentId ?? undefined, limit })
+  }
+
+  /** The agent's totals over a period (see `agentMetrics`). */
+  agentMetrics(agentId, { period } = {}) {
+    return query(this.path, 'agent-metrics', { agentId: agentId ?? undefined, period })
+  }
+
   /** What the logs say is missing: skipped lines, events writers reported dropped, `complete`. */
   gaps() {
     return query(this.path, 'gaps')
   }
 }
 
-/** One run's timeline if `runId` is given, else the runs matching `filters`. */
-function agentLogs(path = 'tooltrail-logs', { runId, ...filters } = {}) {
-  return runId != null
-    ? query(String(path), 'show', { ...filters, runId })
-    : query(String(path), 'runs', filters)
+/**
+ * The agent's latest tool calls, newest first (`limit`: the core's default,
+ * 50): `ts`, `tool`, `decision`, `args_hash`, `reason` (the error class of a
+ * refused or failed call), `spend_usd` (the run's, once it ended), ...
+ * `agentId` is `logging.agent_id`; null/undefined: every agent.
+ */
+function agentLogs(agentId, { limit, path = 'tooltrail-logs' } = {}) {
+  return new Logs(path).agentLogs(agentId, { limit })
 }
 
-/** Per-tool rollups: calls, failure classes, latency percentiles, hottest pairs. */
-function agentMetrics(path = 'tooltrail-logs', options) {
-  return new Logs(path).stats(options)
+/** The agent's totals over the last `period` (`hour`, `day` (default), `week`, `month`, `all`). */
+function agentMetrics(agentId, { period, path = 'tooltrail-logs' } = {}) {
+  return new Logs(path).agentMetrics(agentId, { period })
 }
 
 module.exports = { Logs, agentLogs, agentMetrics }

@@ -25,8 +25,15 @@ test('runs, filters, timeline, stats, loops, alerts', () => {
   const fetch = basic.stats().tools.find((t) => t.tool === 'fetch_invoice')
   assert.deepEqual(fetch.errors, { http_4xx: 1, http_5xx: 1, rate_limited: 1, timeout: 1 })
   assert.deepEqual(basic.alerts().map((a) => a.level), ['critical', 'critical'])
-  assert.equal(tooltrail.agentLogs(RUNS, { runId: 'run-steps' }).at(-1).stop_reason, 'max_steps')
-  assert.ok(tooltrail.agentMetrics(BASIC).tools.length >= 5)
+  // Governance queries in the seed's shape (no agent_id in these logs: every agent).
+  const entries = tooltrail.agentLogs(null, { limit: 3, path: RUNS })
+  assert.equal(entries.length, 3)
+  for (const e of entries) for (const k of ['ts', 'tool', 'decision', 'args_hash', 'spend_usd', 'reason']) assert.ok(k in e, k)
+  assert.deepEqual(new tooltrail.Logs(RUNS).agentLogs(undefined, { limit: 3 }), entries)
+  assert.deepEqual(tooltrail.agentLogs('nobody', { path: RUNS }), [])
+  const totals = tooltrail.agentMetrics(null, { period: 'all', path: RUNS })
+  assert.equal(totals.blocked_actions, new tooltrail.Logs(RUNS).runs().reduce((n, r) => n + r.refused, 0))
+  assert.equal(tooltrail.agentMetrics(null, { path: RUNS }).period, 'day')
 })
 
 test('same answers as the CLI; typed errors', () => {
@@ -42,9 +49,9 @@ test('options are checked by the core and name the key', () => {
     [() => logs.runs({ bogus: 1 }), 'bogus'],
     [() => logs.runs({ stopReason: 3 }), 'stopReason'],
     [() => logs.runs({ stop_reason: 'max_spend' }), 'stop_reason'],
-    [() => tooltrail.agentLogs(RUNS, { runId: 'run-loop', user: 'u' }), 'user'],
+    [() => tooltrail.agentLogs('a', { limit: -1, path: RUNS }), 'limit'],
+    [() => tooltrail.agentMetrics('a', { period: 'fortnight', path: RUNS }), 'period'],
     [() => new tooltrail.Logs(BASIC).stats({ top: '3' }), 'top'],
-    [() => tooltrail.agentMetrics(BASIC, { top: 1.5 }), 'top'],
     [() => logs.loops({ min: -1 }), 'min'],
   ]
   for (const [call, key] of cases) {

@@ -78,7 +78,12 @@ gw.startRun().stop('bored')
 const reasons: readonly tooltrail.StopReason[] = tooltrail.STOP_REASONS
 
 const summaries: tooltrail.RunSummary[] = new tooltrail.Logs('logs').runs({ stopReason: 'max_spend' })
-const p95: number = tooltrail.agentMetrics('logs').tools[0].p95_ms
+const p95: number = new tooltrail.Logs('logs').stats().tools[0].p95_ms
+const entries: tooltrail.AgentLogEntry[] = tooltrail.agentLogs('support-bot', { limit: 50 })
+const blocked: number = tooltrail.agentMetrics('support-bot', { period: 'day' }).blocked_actions
+// @ts-expect-error not a period
+tooltrail.agentMetrics('support-bot', { period: 'fortnight' })
+const byAgent: tooltrail.RunSummary[] = new tooltrail.Logs('logs').runs({ agentId: 'support-bot' })
 const gaps: tooltrail.LogGaps = new tooltrail.Logs('logs').gaps()
 const lost: number = gaps.dropped.queue_full + gaps.dropped_events + gaps.skipped_lines
 

@@ -43,10 +43,18 @@ def test_timeline_stats_loops_alerts():
     assert (loop["run_id"], loop["count"], loop["blocked"]) == ("run-loop", 3, 1)
 
 
-def test_agent_logs_and_metrics_helpers():
-    assert tooltrail.agent_logs(RUNS, run_id="run-steps")[-1]["stop_reason"] == "max_steps"
-    assert len(tooltrail.agent_logs(RUNS, tool="fetch")) == 2
-    assert {t["tool"] for t in tooltrail.agent_metrics(BASIC)["tools"]} >= {"search", "charge"}
+def test_agent_logs_and_metrics_in_the_seeds_shape():
+    # The golden logs have no agent_id: None means every agent.
+    entries = tooltrail.agent_logs(limit=3, path=RUNS)
+    assert len(entries) == 3
+    for e in entries:
+        assert {"ts", "tool", "decision", "args_hash", "spend_usd", "reason"} <= set(e)
+    assert entries == tooltrail.Logs(RUNS).agent_logs(None, 3)
+    assert [e["ts"] for e in entries] == sorted((e["ts"] for e in entries), reverse=True)
+    assert tooltrail.agent_logs("nobody", path=RUNS) == []
+    totals = tooltrail.agent_metrics(None, "all", path=RUNS)
+    assert totals["blocked_actions"] == sum(r["refused"] for r in tooltrail.Logs(RUNS).runs())
+    assert set(totals) >= {"total_spend_usd", "blocked_actions", "runs", "tool_calls", "period"}
 
 
 def test_same_answers_as_the_cli():
@@ -65,11 +73,10 @@ def test_errors_are_typed():
 
 def test_options_are_checked_by_the_core_and_name_the_key():
     cases = [
-        (lambda: tooltrail.agent_logs(RUNS, bogus=1), "bogus"),
-        (lambda: tooltrail.agent_logs(RUNS, run_id="run-loop", user="u"), "user"),
+        (lambda: tooltrail.agent_logs("a", limit=-1, path=RUNS), "limit"),
+        (lambda: tooltrail.agent_metrics("a", period="fortnight", path=RUNS), "period"),
         (lambda: tooltrail.Logs(RUNS).runs(stop_reason=3), "stop_reason"),
         (lambda: tooltrail.Logs(BASIC).stats(top="3"), "top"),
-        (lambda: tooltrail.agent_metrics(BASIC, top=1.5), "top"),
         (lambda: tooltrail.Logs(RUNS).loops(min=-1), "min"),
     ]
     for call, key in cases:
@@ -81,7 +88,9 @@ def test_options_are_checked_by_the_core_and_name_the_key():
 
 def test_defaults_live_in_the_core():
     logs = tooltrail.Logs(BASIC)
-    assert logs.stats() == logs.stats(top=10) == tooltrail.agent_metrics(BASIC)
+    assert logs.stats() == logs.stats(top=10)
+    assert tooltrail.agent_logs(path=RUNS) == tooltrail.agent_logs(limit=50, path=RUNS)
+    assert tooltrail.agent_metrics(path=RUNS)["period"] == "day"
     assert tooltrail.Logs(RUNS).loops() == tooltrail.Logs(RUNS).loops(min=3)
     assert logs.alerts(config={"logging": {"alerts": {"timeout_rate": None, "validation_fail_rate": None}}}) == []
 

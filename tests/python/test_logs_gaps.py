@@ -54,7 +54,7 @@ def test_an_answer_from_an_incomplete_record_warns(tmp_path):
     logs, dropped = incomplete_logs(tmp_path)
     q = tooltrail.Logs(logs)
     for ask in (q.runs, q.stats, q.loops, q.alerts, lambda: q.timeline("run-loop"),
-                lambda: tooltrail.agent_logs(logs), lambda: tooltrail.agent_metrics(logs)):
+                lambda: tooltrail.agent_logs(path=logs), lambda: tooltrail.agent_metrics(path=logs)):
         with pytest.warns(tooltrail.IncompleteLogWarning) as caught:
             ask()
         (w,) = caught
@@ -79,7 +79,7 @@ def test_an_unknown_run_is_a_typed_error(tmp_path):
     assert (e.code, e.run_id) == ("unknown_run", "no-such-run")
     assert "no-such-run" in str(e) and "incomplete" not in str(e)
     with pytest.raises(tooltrail.UnknownRunError):
-        tooltrail.agent_logs(RUNS, run_id="no-such-run")
+        tooltrail.Logs(RUNS).timeline("no-such-run")
     # In an incomplete record the run's events may be what was lost: say so.
     logs, _ = incomplete_logs(tmp_path)
     with pytest.raises(tooltrail.UnknownRunError) as info:

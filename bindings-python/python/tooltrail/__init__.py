@@ -59,6 +59,8 @@ from ._types import ErrorKind as ErrorKind
 from ._types import LogGaps as LogGaps
 from ._types import Logger as Logger
 from ._types import RunCtxDict as RunCtxDict
+from ._types import AgentLogEntry as AgentLogEntry
+from ._types import AgentMetrics as AgentMetrics
 from ._types import RunSummary as RunSummary
 from ._types import StatsReport as StatsReport
 from ._types import StopReason as StopReason

@@ -12,7 +12,16 @@ import warnings
 from typing import Any, Optional, Union, cast
 
 from ._native import query as _native_query
-from ._types import AlertChange, LogGaps, LoopFinding, RunSummary, StatsReport, StopReason
+from ._types import (
+    AgentLogEntry,
+    AgentMetrics,
+    AlertChange,
+    LogGaps,
+    LoopFinding,
+    RunSummary,
+    StatsReport,
+    StopReason,
+)
 
 # `_query` returns the CLI's `--json` value for the command
 # (core/src/query/answer.rs); the casts below name its shape per command.
@@ -48,6 +57,7 @@ class Logs:
     def runs(
         self,
         *,
+        agent_id: Optional[str] = None,
         user: Optional[str] = None,
         request: Optional[str] = None,
         since: Optional[str] = None,
@@ -58,7 +68,7 @@ class Logs:
     ) -> list[RunSummary]:
         """Runs (ids, calls, errors, stop_reason, spend), oldest first, filtered."""
         return cast("list[RunSummary]", _query(self.path, "runs", {
-            "user": user, "request": request, "since": since, "until": until,
+            "agent_id": agent_id, "user": user, "request": request, "since": since, "until": until,
             "stop_reason": stop_reason, "tool": tool, "error_class": error_class,
         }))
 
@@ -85,6 +95,18 @@ class Logs:
             config = os.fspath(config)
         return cast("list[AlertChange]", _query(self.path, "alerts", {"config": config}))
 
+    def agent_logs(self, agent_id: Optional[str] = None, limit: Optional[int] = None) -> list[AgentLogEntry]:
+        """The agent's latest tool calls, newest first (see `agent_logs`)."""
+        return cast("list[AgentLogEntry]", _query(self.path, "agent-logs", {
+            "agent_id": agent_id, "limit": limit,
+        }))
+
+    def agent_metrics(self, agent_id: Optional[str] = None, period: str = "day") -> AgentMetrics:
+        """The agent's totals over the last `period` (see `agent_metrics`)."""
+        return cast("AgentMetrics", _query(self.path, "agent-metrics", {
+            "agent_id": agent_id, "period": period,
+        }))
+
     def gaps(self) -> LogGaps:
         """What the logs say is missing from them: lines skipped (and how many
         were over 16 MiB), events the writers reported dropped, by reason, and
@@ -93,16 +115,23 @@ class Logs:
 
 
 def agent_logs(
-    path: PathLike = "tooltrail-logs", run_id: Optional[str] = None, **filters: Any
-) -> Union[list[RunSummary], list[dict[str, Any]]]:
-    """One run's timeline if `run_id` is given, else the runs matching
-    `filters` (the keyword arguments of `Logs.runs`)."""
-    path = os.fspath(path)
-    if run_id is not None:
-        return cast("list[dict[str, Any]]", _query(path, "show", {"run_id": run_id, **filters}))
-    return cast("list[RunSummary]", _query(path, "runs", filters))
+    agent_id: Optional[str] = None, limit: Optional[int] = None, *, path: PathLike = "tooltrail-logs"
+) -> list[AgentLogEntry]:
+    """The agent's latest tool calls, newest first (`limit`: the core's
+    default, 50): `ts`, `tool`, `decision`, `args_hash`, `reason` (the error
+    class of a refused or failed call), `spend_usd` (the run's, once it
+    ended), ... `agent_id` is `logging.agent_id`; None: every agent."""
+    return cast("list[AgentLogEntry]", _query(os.fspath(path), "agent-logs", {
+        "agent_id": agent_id, "limit": limit,
+    }))
 
 
-def agent_metrics(path: PathLike = "tooltrail-logs", top: Optional[int] = None) -> StatsReport:
-    """Per-tool rollups: calls, failure classes, latency percentiles, hottest pairs."""
-    return cast("StatsReport", _query(os.fspath(path), "stats", {"top": top}))
+def agent_metrics(
+    agent_id: Optional[str] = None, period: str = "day", *, path: PathLike = "tooltrail-logs"
+) -> AgentMetrics:
+    """The agent's totals over the last `period` (`hour`, `day`, `week`,
+    `month` or `all`): runs, tool calls, errors, `blocked_actions`,
+    `total_spend_usd`, stop reasons."""
+    return cast("AgentMetrics", _query(os.fspath(path), "agent-metrics", {
+        "agent_id": agent_id, "period": period,
+    }))

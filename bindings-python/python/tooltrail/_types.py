@@ -126,6 +126,7 @@ class RunSummary(TypedDict):
     run_id: str
     start: str
     user_id: Optional[str]
+    agent_id: Optional[str]
     request_id: Optional[str]
     tool_calls: int
     # Calls that ran and failed; `refused`: calls refused before running
@@ -208,3 +209,32 @@ class LogGaps(TypedDict):
     too_long_lines: int  # of those, lines over 16 MiB
     dropped: dict[str, int]  # writer_dropped counts by reason: queue_full, sink_error, closed (always present), others
     dropped_events: int  # their sum
+
+
+class AgentLogEntry(TypedDict):
+    """One tool call in `agent_logs`, newest first."""
+
+    ts: str
+    run_id: str
+    seq: Optional[float]
+    tool: str
+    decision: Literal["allow", "block"]
+    args_hash: Optional[str]
+    ok: Optional[bool]  # None: no result in the logs (yet)
+    latency_ms: Optional[float]
+    reason: Optional[str]  # the error class of a refused or failed call
+    spend_usd: Optional[float]  # the run's spend, once its run_end is logged
+
+
+class AgentMetrics(TypedDict):
+    """`agent_metrics`: an agent's totals over a period."""
+
+    agent_id: Optional[str]
+    period: Literal["hour", "day", "week", "month", "all"]
+    since: Optional[str]
+    runs: int
+    tool_calls: int
+    errors: int
+    blocked_actions: int
+    total_spend_usd: float
+    stop_reasons: dict[str, int]

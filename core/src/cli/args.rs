@@ -65,7 +65,7 @@ pub(super) enum Command {
 
 /// Flags that take a value; every command accepts every flag (one that a
 /// command does not use is ignored, as it always was).
-const VALUE_FLAGS: [&str; 14] = [
+const VALUE_FLAGS: [&str; 17] = [
     "--user",
     "--request",
     "--since",
@@ -80,6 +80,9 @@ const VALUE_FLAGS: [&str; 14] = [
     "--key-env",
     "-o",
     "--max-runs",
+    "--agent",
+    "--limit",
+    "--period",
 ];
 
 /// The command line split into command, positionals and flags.
@@ -155,7 +158,8 @@ pub(super) fn parse(args: &[String]) -> Result<Command, Error> {
                 follow: false,
             }
         }
-        command @ ("runs" | "stats" | "loops" | "alerts" | "tail" | "gaps") => Command::Query {
+        command @ ("runs" | "stats" | "loops" | "alerts" | "tail" | "gaps" | "agent-logs"
+        | "agent-metrics") => Command::Query {
             path: a.path(0),
             query: Query::read(command, &mut src)?,
             json,

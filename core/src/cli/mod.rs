@@ -27,13 +27,15 @@ tooltrail: what happened in your agent's runs, from tooltrail JSONL logs
 
 usage: tooltrail COMMAND [PATH] [OPTIONS]     (PATH: a log directory or file; default ./tooltrail-logs)
 
-  runs   [--user U] [--request R] [--since TS] [--until TS] [--stop-reason S] [--tool T] [--error-class C]
+  runs   [--agent A] [--user U] [--request R] [--since TS] [--until TS] [--stop-reason S] [--tool T] [--error-class C]
   show   RUN_ID        the run's timeline: calls, latencies, failures, refusals, stop reason, budgets
   stats  [--top N]     per tool: calls, failures by class, p50/p95/p99 latency; hottest (tool, args_hash)
   loops  [--min N]     identical (tool, args_hash) calls repeated within a run (default N = 3)
   alerts [--config F]  replay the alert rules over the logs, window by window
   tail   [-n N] [-f]   the last N events, readable; -f keeps following
   gaps                 what the logs say is missing: skipped lines, events writers dropped
+  agent-logs    [--agent A] [--limit N]   the agent's latest tool calls: decision, args_hash, reason
+  agent-metrics [--agent A] [--period P]  runs, calls, blocked actions, spend over hour|day|week|month|all
   report [-o FILE] [--max-runs N] [--config F] [runs filters]
                        one self-contained HTML page: runs, waterfalls, error classes, latency, alerts
   hash   [--key-env V] stable hash of the JSON on stdin (HMAC with the key in env var V)
@@ -183,6 +185,8 @@ fn render(out: &mut dyn Write, answer: &Answer, json: bool) -> Result<(), CliErr
             }
         }
         (Answer::Gaps(gaps), false) => text::gaps(out, gaps)?,
+        (Answer::AgentLogs(entries), false) => text::agent_logs(out, entries)?,
+        (Answer::AgentMetrics(totals), false) => text::agent_metrics(out, totals)?,
     }
     Ok(())
 }

@@ -332,3 +332,61 @@ pub(super) fn gaps(out: &mut dyn Write, gaps: &query::Gaps) -> io::Result<()> {
         ),
     }
 }
+
+/// `agent-logs`: one row per tool call, newest first.
+pub(super) fn agent_logs(out: &mut dyn Write, entries: &[Value]) -> io::Result<()> {
+    let cell = |e: &Value, k: &str| match e.get(k) {
+        None | Some(Value::Null) => "-".to_owned(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::Number(n)) => crate::report::decimal(*n, 4),
+        Some(other) => crate::canonical::canonical_json(other).unwrap_or_default(),
+    };
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let hash = cell(e, "args_hash");
+            vec![
+                cell(e, "ts"),
+                cell(e, "run_id"),
+                cell(e, "tool"),
+                cell(e, "decision"),
+                hash.chars().take(12).collect(),
+                cell(e, "ok"),
+                cell(e, "reason"),
+                cell(e, "spend_usd"),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "TS",
+            "RUN_ID",
+            "TOOL",
+            "DECISION",
+            "ARGS_HASH",
+            "OK",
+            "REASON",
+            "RUN_SPEND_USD",
+        ],
+        &rows,
+    )
+}
+
+/// `agent-metrics`: one line per total.
+pub(super) fn agent_metrics(out: &mut dyn Write, totals: &Value) -> io::Result<()> {
+    let Value::Object(members) = totals else {
+        return Ok(());
+    };
+    for (k, v) in members {
+        let text = match v {
+            Value::Null => "-".to_owned(),
+            Value::String(s) => s.clone(),
+            Value::Number(n) => crate::report::decimal(*n, 4),
+            other => crate::canonical::canonical_json(other).unwrap_or_default(),
+        };
+        writeln!(out, "{k}: {text}")?;
+    }
+    Ok(())
+}

@@ -35,6 +35,10 @@ pub enum Answer {
     Tail(VecDeque<Value>),
     /// `gaps`: what the logs say is missing from them.
     Gaps(Gaps),
+    /// `agent-logs`: the entries, newest first, in their JSON shape.
+    AgentLogs(Vec<Value>),
+    /// `agent-metrics`: the totals, in their JSON shape.
+    AgentMetrics(Value),
 }
 
 impl Answer {
@@ -50,6 +54,8 @@ impl Answer {
             }
             Answer::Tail(events) => Value::Array(events.iter().cloned().collect()),
             Answer::Gaps(gaps) => gaps.to_value(),
+            Answer::AgentLogs(entries) => Value::Array(entries.clone()),
+            Answer::AgentMetrics(totals) => totals.clone(),
         }
     }
 }
@@ -68,6 +74,7 @@ pub fn run_value(r: &RunSummary) -> Value {
         ("run_id", Value::String(r.run_id.clone())),
         ("start", Value::String(r.start.clone())),
         ("user_id", opt(&r.user_id)),
+        ("agent_id", opt(&r.agent_id)),
         ("request_id", opt(&r.request_id)),
         ("tool_calls", count(r.tool_calls)),
         ("errors", count(r.errors)),

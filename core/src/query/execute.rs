@@ -41,6 +41,17 @@ pub fn execute_with_gaps(path: &Path, query: &Query) -> Result<(Answer, Gaps), E
             events.for_each(drop);
             Answer::Gaps(Gaps::default())
         }
+        Query::AgentLogs(o) => Answer::AgentLogs(super::agent_logs(
+            events,
+            o.agent_id.as_deref(),
+            saturating_usize(o.limit),
+        )),
+        Query::AgentMetrics(o) => Answer::AgentMetrics(super::agent_metrics(
+            events,
+            o.agent_id.as_deref(),
+            &o.period,
+            crate::gateway::Clock::System.now_us(),
+        )),
     };
     gaps.skipped_lines = reader.skipped;
     gaps.too_long_lines = reader.too_long;

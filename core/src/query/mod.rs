@@ -10,6 +10,7 @@
 mod answer;
 mod execute;
 mod gaps;
+mod governance;
 mod loops;
 mod names;
 mod options;
@@ -24,12 +25,14 @@ use crate::schema::{event, field};
 pub use answer::{Answer, run_value};
 pub use execute::{execute, execute_with_gaps, query_answer, query_value, unreadable};
 pub use gaps::Gaps;
+pub use governance::{DEFAULT_AGENT_LOG_LIMIT, PERIODS, agent_logs, agent_metrics};
 pub use loops::{LoopFinding, loops};
 pub use options::{KeyCase, Opt, OptionSource, ValueOptions, unconvertible_options};
 pub use reader::{EventReader, MAX_LINE_BYTES, log_files, num_field, str_field};
 pub use request::{
-    AlertsOptions, DEFAULT_MIN_REPEATS, DEFAULT_PATH, DEFAULT_TAIL_LINES, DEFAULT_TOP,
-    LoopsOptions, QUERY_COMMANDS, Query, ShowOptions, StatsOptions, TailOptions, opt,
+    AgentLogsOptions, AgentMetricsOptions, AlertsOptions, DEFAULT_MIN_REPEATS, DEFAULT_PATH,
+    DEFAULT_TAIL_LINES, DEFAULT_TOP, LoopsOptions, QUERY_COMMANDS, Query, ShowOptions,
+    StatsOptions, TailOptions, opt,
 };
 pub use runs::{RunFilter, RunList, RunSummary, RunsAcc, run_list, runs};
 pub use sketch::{EXACT_LATENCIES, HeavyHitters, LatencySketch, RELATIVE_ERROR, percentile};

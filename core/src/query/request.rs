@@ -81,6 +81,40 @@ pub mod opt {
         key: "lines",
         flag: "-n",
     };
+    /// `runs`: only runs of this agent; `agent_logs` / `agent_metrics`:
+    /// the agent (every event when absent).
+    pub const AGENT_ID: Opt = Opt {
+        key: "agent_id",
+        flag: "--agent",
+    };
+    /// `agent_logs`: most entries.
+    pub const LIMIT: Opt = Opt {
+        key: "limit",
+        flag: "--limit",
+    };
+    /// `agent_metrics`: `hour`, `day`, `week`, `month` or `all`.
+    pub const PERIOD: Opt = Opt {
+        key: "period",
+        flag: "--period",
+    };
+}
+
+/// `agent_logs`: an agent's latest tool calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentLogsOptions {
+    /// The agent (`None`: every event).
+    pub agent_id: Option<String>,
+    /// Most entries, newest first.
+    pub limit: u64,
+}
+
+/// `agent_metrics`: an agent's totals over a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentMetricsOptions {
+    /// The agent (`None`: every event).
+    pub agent_id: Option<String>,
+    /// One of [`super::governance::PERIODS`].
+    pub period: String,
 }
 
 /// `show`: one run's timeline.
@@ -161,10 +195,24 @@ pub enum Query {
     Tail(TailOptions),
     /// What the logs say is missing from them (`tooltrail gaps`, `Logs.gaps`).
     Gaps,
+    /// An agent's latest tool calls (`tooltrail agent-logs`, `agent_logs`).
+    AgentLogs(AgentLogsOptions),
+    /// An agent's totals (`tooltrail agent-metrics`, `agent_metrics`).
+    AgentMetrics(AgentMetricsOptions),
 }
 
 /// The commands [`Query::read`] knows, for its error message.
-pub const QUERY_COMMANDS: [&str; 7] = ["runs", "show", "stats", "loops", "alerts", "tail", "gaps"];
+pub const QUERY_COMMANDS: [&str; 9] = [
+    "runs",
+    "show",
+    "stats",
+    "loops",
+    "alerts",
+    "tail",
+    "gaps",
+    "agent-logs",
+    "agent-metrics",
+];
 
 impl Query {
     /// Reads the query `command` with options from `src`; absent options
@@ -188,6 +236,16 @@ impl Query {
                 lines: src.count(opt::LINES)?.unwrap_or(DEFAULT_TAIL_LINES),
             }),
             "gaps" => Query::Gaps,
+            "agent-logs" => Query::AgentLogs(AgentLogsOptions {
+                agent_id: src.text(opt::AGENT_ID)?,
+                limit: src
+                    .count(opt::LIMIT)?
+                    .unwrap_or(super::governance::DEFAULT_AGENT_LOG_LIMIT),
+            }),
+            "agent-metrics" => Query::AgentMetrics(AgentMetricsOptions {
+                agent_id: src.text(opt::AGENT_ID)?,
+                period: period(src)?,
+            }),
             other => {
                 return Err(Error::invalid_argument(
                     "command",
@@ -208,10 +266,28 @@ impl Query {
     }
 }
 
+/// `agent_metrics`' period: one of the names in `PERIODS` (default `day`).
+fn period(src: &mut dyn OptionSource) -> Result<String, Error> {
+    let periods = super::governance::PERIODS;
+    match src.text(opt::PERIOD)? {
+        None => Ok("day".to_owned()),
+        Some(p) if periods.iter().any(|(name, _)| *name == p) => Ok(p),
+        Some(p) => {
+            let name = src.name(opt::PERIOD);
+            let known: Vec<&str> = periods.iter().map(|(n, _)| *n).collect();
+            Err(Error::invalid_argument(
+                name.clone(),
+                format!("{name} is one of {}, got {p:?}", known.join(", ")),
+            ))
+        }
+    }
+}
+
 impl RunFilter {
     /// The `runs` filters from `src` (also `report`'s).
     pub fn read(src: &mut dyn OptionSource) -> Result<Self, Error> {
         Ok(Self {
+            agent_id: src.text(opt::AGENT_ID)?,
             user: src.text(opt::USER)?,
             request: src.text(opt::REQUEST)?,
             since: instant(src, opt::SINCE)?,

@@ -17,6 +17,8 @@ use crate::value::Value;
 /// Which runs to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunFilter {
+    /// Only runs of this agent (`agent_id` on their events).
+    pub agent_id: Option<String>,
     /// Only runs of this user.
     pub user: Option<String>,
     /// Only runs of this request.
@@ -44,6 +46,8 @@ pub struct RunSummary {
     /// `start` as µs since the epoch (`None` if it is not a readable time),
     /// parsed once: ordering and the time filters compare it.
     pub start_us: Option<i64>,
+    /// The agent, if logged.
+    pub agent_id: Option<String>,
     /// The user, if logged.
     pub user_id: Option<String>,
     /// The request, if logged.
@@ -78,6 +82,7 @@ struct Run {
     start_text: Option<Box<str>>,
     request: Option<Box<str>>,
     user: Sym,
+    agent: Sym,
     stop: Sym,
     tool_calls: u32,
     errors: u32,
@@ -112,6 +117,7 @@ impl Run {
             start_text: None,
             request: None,
             user: NONE,
+            agent: NONE,
             stop: NONE,
             tool_calls: 0,
             errors: 0,
@@ -142,6 +148,11 @@ impl Run {
             && let Some(user) = str_field(e, field::USER_ID)
         {
             self.user = names.sym(user);
+        }
+        if self.agent == NONE
+            && let Some(agent) = str_field(e, field::AGENT_ID)
+        {
+            self.agent = names.sym(agent);
         }
         if self.request.is_none() {
             self.request = str_field(e, field::REQUEST_ID).map(Into::into);
@@ -189,6 +200,7 @@ impl Run {
     fn matches(&self, f: &Filter) -> bool {
         let eq = |want: &Option<Sym>, have: Sym| want.is_none_or(|w| w == have);
         eq(&f.user, self.user)
+            && eq(&f.agent, self.agent)
             && f.request.is_none_or(|r| self.request.as_deref() == Some(r))
             && eq(&f.stop_reason, self.stop)
             && f.since
@@ -211,6 +223,7 @@ fn writer_format(us: Option<i64>, text: &str) -> bool {
 /// A [`RunFilter`] with its names looked up once (a name no run has matches none).
 struct Filter<'f> {
     user: Option<Sym>,
+    agent: Option<Sym>,
     request: Option<&'f str>,
     stop_reason: Option<Sym>,
     since: Option<i64>,
@@ -253,6 +266,7 @@ impl RunsAcc {
         let sym = |s: &Option<String>| s.as_deref().map(|s| names.find(s));
         let f = Filter {
             user: sym(&filter.user),
+            agent: sym(&filter.agent_id),
             request: filter.request.as_deref(),
             stop_reason: sym(&filter.stop_reason),
             since: filter.since,
@@ -308,6 +322,7 @@ impl RunList {
             start: r.start(),
             start_us: r.start_us(),
             user_id: name(r.user),
+            agent_id: name(r.agent),
             request_id: r.request.as_deref().map(str::to_owned),
             tool_calls: r.tool_calls.into(),
             errors: r.errors.into(),

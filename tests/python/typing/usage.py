@@ -132,7 +132,11 @@ def check_logs() -> None:
     logs = Logs("logs")
     summaries: list[RunSummary] = logs.runs(stop_reason="max_spend", user="u")
     first_reason: Optional[StopReason] = summaries[0]["stop_reason"]
-    report: StatsReport = tooltrail.agent_metrics("logs", top=3)
+    report: StatsReport = logs.stats(top=3)
+    entries: list[tooltrail.AgentLogEntry] = tooltrail.agent_logs("support-bot", limit=50)
+    blocked: int = tooltrail.agent_metrics("support-bot", period="day")["blocked_actions"]
+    spend: float = logs.agent_metrics(period="week")["total_spend_usd"]
+    by_agent: list[RunSummary] = logs.runs(agent_id="support-bot")
     p95: float = report["tools"][0]["p95_ms"]
     loops = logs.loops(min=2)
     count: int = loops[0]["count"]
