@@ -50,6 +50,8 @@ from ._native import (
 )
 from ._native import EventWriter as _NativeEventWriter
 from ._native import ToolGateway as _NativeToolGateway
+from ._types import AgentLogEntry as AgentLogEntry
+from ._types import AgentMetrics as AgentMetrics
 
 # Type names for annotations (`X as X`: re-exported under --no-implicit-reexport).
 from ._types import CtxLike as CtxLike
@@ -59,8 +61,6 @@ from ._types import ErrorKind as ErrorKind
 from ._types import LogGaps as LogGaps
 from ._types import Logger as Logger
 from ._types import RunCtxDict as RunCtxDict
-from ._types import AgentLogEntry as AgentLogEntry
-from ._types import AgentMetrics as AgentMetrics
 from ._types import RunSummary as RunSummary
 from ._types import StatsReport as StatsReport
 from ._types import StopReason as StopReason

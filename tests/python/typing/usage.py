@@ -146,7 +146,7 @@ def check_logs() -> None:
     gaps: tooltrail.LogGaps = logs.gaps()
     lost: int = gaps["dropped"]["queue_full"] + gaps["dropped_events"] + gaps["skipped_lines"]
     complete: bool = gaps["complete"]
-    print(first_reason, p95, count, lost, complete)
+    print(first_reason, p95, count, lost, complete, entries, blocked, spend, by_agent)
 
 
 class Recorder:
