@@ -138,5 +138,8 @@ fn an_added_tool_is_admitted_and_a_handle_knows_its_span() {
     assert_eq!(handle.span_id().len(), 16);
     assert_eq!(handle.seq(), 2, "the refused call took seq 1");
     let line = String::from_utf8(events[0].clone().into_line()).unwrap();
-    assert!(line.contains(&format!("\"span_id\":\"{}\"", handle.span_id())), "{line}");
+    assert!(
+        line.contains(&format!("\"span_id\":\"{}\"", handle.span_id())),
+        "{line}"
+    );
 }
