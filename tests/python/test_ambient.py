@@ -167,7 +167,11 @@ def test_an_explicit_ctx_wins_over_the_current_run():
         assert ambient.run_id == "ambient" and ambient.trace_id != trace
         explicit = asyncio.run(gw.acall({"run_id": "explicit2", "trace_id": trace}, "echo", {"v": 1}))
         assert explicit.run_id == "explicit2" and explicit.trace_id == trace
-    assert [c["run_id"] for c in log.of("tool_call")] == ["explicit", "ambient", "explicit2"]
+        incoming = {"run_id": "explicit3", "traceparent": f"00-{trace}-00f067aa0ba902b7-01"}
+        continued = asyncio.run(gw.acall(incoming, "echo", {"v": 2}))
+        assert continued.trace_id == trace and continued.run_id == "explicit3"
+    assert [c["run_id"] for c in log.of("tool_call")] == ["explicit", "ambient", "explicit2", "explicit3"]
+    assert log.of("tool_call")[3]["parent_span_id"] == "00f067aa0ba902b7"
     assert log.of("tool_call")[2]["span_id"] == explicit.span_id
 
 

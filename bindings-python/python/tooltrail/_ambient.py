@@ -20,16 +20,37 @@ class Call:
     """The tool call in progress (`tooltrail.current_call()` inside a tool run
     through a wrapper, a call without a ctx, or `acall`)."""
 
-    __slots__ = ("tool", "seq", "span_id", "run_id", "trace_id", "request_id", "user_id")
+    __slots__ = ("tool", "seq", "span_id", "_ctx")
 
-    def __init__(self, call: "_Call", ctx: RunCtx) -> None:
+    def __init__(self, call: "_Call", ctx: Any) -> None:
+        # The call's own ids now (they leave the handle when it finishes);
+        # the run's are read from its ctx (a RunCtx, or a dict the core
+        # accepted) when asked.
         self.tool: str = call.tool
         self.seq: Optional[int] = call.seq
         self.span_id: Optional[str] = call.span_id
-        self.run_id: Optional[str] = ctx.run_id
-        self.trace_id: Optional[str] = ctx.trace_id
-        self.request_id: Optional[str] = ctx.request_id
-        self.user_id: Optional[str] = ctx.user_id
+        self._ctx = ctx
+
+    def _run_ctx(self) -> RunCtx:
+        if not isinstance(self._ctx, RunCtx):
+            self._ctx = _as_run_ctx(self._ctx)
+        return self._ctx
+
+    @property
+    def run_id(self) -> Optional[str]:
+        return self._run_ctx().run_id
+
+    @property
+    def trace_id(self) -> Optional[str]:
+        return self._run_ctx().trace_id
+
+    @property
+    def request_id(self) -> Optional[str]:
+        return self._run_ctx().request_id
+
+    @property
+    def user_id(self) -> Optional[str]:
+        return self._run_ctx().user_id
 
     def traceparent(self, sampled: bool = True) -> Optional[str]:
         """A W3C `traceparent` for the tool's outgoing requests: the trace's id
@@ -71,7 +92,7 @@ def ambient_ctx() -> RunCtx:
     return run.ctx if run is not None else RunCtx()
 
 
-def begin(gateway: "ToolGateway", ctx: Any, name: str, args: Any) -> "tuple[_Call, Any, RunCtx]":
+def begin(gateway: "ToolGateway", ctx: Any, name: str, args: Any) -> "tuple[_Call, Any, Any]":
     """`gateway._begin` with the current run's ctx when `ctx` is None."""
     ambient = ctx is None
     if ambient:
@@ -82,7 +103,7 @@ def begin(gateway: "ToolGateway", ctx: Any, name: str, args: Any) -> "tuple[_Cal
         if ambient and _RUN.get() is None:
             exc.args = (f"{NO_RUN} ({exc})",)
         raise
-    return call, tool, ctx if isinstance(ctx, RunCtx) else _as_run_ctx(ctx)
+    return call, tool, ctx
 
 
 def _as_run_ctx(ctx: Any) -> RunCtx:
