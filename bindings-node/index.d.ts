@@ -192,13 +192,37 @@ export declare class Run<I extends Record<string, Tool> = Record<string, Tool>> 
   traceparent(): string | null
   /** Ends the run (idempotent); with an error it stops `error` (`cancelled` for AbortError). */
   end(error?: unknown): void
+  /** `fn` running with this run current wherever it is called (callbacks, a run from `startRun`). */
+  wrap<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R
 }
+
+/** The tool call in progress (`currentCall()`): its own ids. */
+export declare class Call {
+  private constructor()
+  readonly tool: string
+  readonly seq: number | null
+  readonly spanId: string | null
+  readonly runId: string | null
+  readonly traceId: string | null
+  readonly requestId: string | null
+  readonly userId: string | null
+  /** A W3C traceparent for the tool's outgoing requests, this call's span as the parent; null unless the ids are W3C ids. */
+  traceparent(sampled?: boolean): string | null
+}
+
+/** The run whose `gateway.run(ids, fn)` is active in this async context, or null. */
+export declare function currentRun(): Run | null
+
+/** The tool call in progress in this async context (a wrapped tool, a call without ctx), or null. */
+export declare function currentCall(): Call | null
 
 /** Every tool call goes through here; see docs/gateway.md. */
 export declare class ToolGateway<I extends Record<string, Tool> = Record<string, Tool>> {
   constructor(options: ToolGatewayOptions<I>)
-  /** The tool's return value, or a Promise for async tools (logged when it settles). */
-  call<K extends keyof I & string>(ctx: RunCtx, name: K, args?: Parameters<I[K]>[0]): ReturnType<I[K]>
+  /** The tool's return value, or a Promise for async tools (logged when it settles). `ctx` null or undefined: the current run's. */
+  call<K extends keyof I & string>(ctx: RunCtx | null | undefined, name: K, args?: Parameters<I[K]>[0]): ReturnType<I[K]>
+  /** `fn` taking the same args object, its calls going through this gateway as tool `name` under the current run. */
+  wrap<A, R>(name: string, fn: (args: A, options: { signal?: AbortSignal }) => R): (args: A) => R
   redact(value: unknown): unknown
   /** `run_start`, then fn, then `run_end` with the stop reason; returns fn's result. */
   run<T>(ids: RunCtx | undefined, fn: (run: Run<I>) => Promise<T> | T): Promise<T>

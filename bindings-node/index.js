@@ -21,6 +21,7 @@ const { plainJson, setMaxDepth } = require('./lib/plain_json')
 
 setMaxDepth(native._maxDepth())
 const { Logs, agentLogs, agentMetrics } = require('./lib/logs')
+const ambient = require('./lib/ambient')
 
 /** Non-blocking, batched JSONL event writer (`logger` protocol: `.event(name, fields)`). */
 class EventWriter extends native.EventWriter {
@@ -69,13 +70,15 @@ class ToolGateway {
   /**
    * Runs `fn(run)` as one agent run: `run_start`, then `run_end` with the stop
    * reason (`completed`, `error` if fn throws, `cancelled` on AbortError, or
-   * the budget / loop guard that stopped it). Returns fn's result.
+   * the budget / loop guard that stopped it). Returns fn's result. The run is
+   * current inside fn (`currentRun()`): calls without a ctx and wrapped tools use it.
    */
   async run(ids, fn) {
     const run = this.startRun(ids)
     let result
     try {
-      result = await fn(run)
+      // The run is current in fn and in everything it starts (currentRun()).
+      result = await ambient.runs.run(run, fn, run)
     } catch (err) {
       run.end(err)
       throw err
@@ -123,7 +126,10 @@ class ToolGateway {
   call(ctx, name, args) {
     let call
     try {
-      if (ctx === null || typeof ctx !== 'object') native._checkCtx(ctx) // throws invalid_argument
+      if (ctx === null || typeof ctx !== 'object') {
+        if (ctx == null) return this._ambientCall(name, args, this._impls[name]) // the current run's
+        native._checkCtx(ctx) // throws invalid_argument
+      }
       this._useCtx(ctx)
       const tool = this._toolIndex.get(name)
       call = this._native.begin(tool === undefined ? -1 : tool, name, args, plainJson(args))
@@ -135,6 +141,68 @@ class ToolGateway {
     let result
     try {
       result = this._impls[name](args, { signal: controller ? controller.signal : undefined })
+    } catch (err) {
+      this._fail(call, err)
+      throw err
+    }
+    if (!isThenable(result)) return this._settle(call, name, result)
+    let settled = Promise.resolve(result)
+    if (controller) settled = withTimeout(settled, limit, name, controller)
+    return settled.then(
+      (value) => this._settle(call, name, value),
+      (err) => {
+        this._fail(call, err)
+        throw err
+      },
+    )
+  }
+
+  /**
+   * A function taking the same args object as `fn` whose calls go through
+   * this gateway as tool `name`, under the current run (events, validators,
+   * budgets, loop guard). `fn` receives `(args, { signal })` like any tool.
+   * A name the gateway was not built with is added (`call` runs `fn` too).
+   */
+  wrap(name, fn) {
+    if (typeof name !== 'string') throw new TypeError('wrap(name, fn): name must be a string')
+    if (typeof fn !== 'function') throw new TypeError('wrap(name, fn): fn must be a function')
+    if (!Object.hasOwn(this._impls, name)) {
+      this._impls[name] = fn
+      this._native.addTool(name)
+    }
+    const gateway = this
+    const wrapped = function (args) {
+      return gateway._ambientCall(name, args, fn)
+    }
+    Object.defineProperty(wrapped, 'name', { value: fn.name || name })
+    Object.defineProperty(wrapped, 'length', { value: fn.length })
+    return wrapped
+  }
+
+  // A call under the current run's ctx (the wrappers, `call` without ctx),
+  // running `fn` with the call current (currentCall()).
+  _ambientCall(name, args, fn) {
+    const run = ambient.runs.getStore()
+    const ctx = run === undefined ? ambient.EMPTY_CTX : run.ctx
+    let call
+    try {
+      this._useCtx(ctx)
+      const tool = this._toolIndex.get(name)
+      call = this._native.begin(tool === undefined ? -1 : tool, name, args, plainJson(args))
+    } catch (err) {
+      if (run === undefined && err instanceof TooltrailError && err.code === 'missing_id') {
+        err.message = `${ambient.NO_RUN} (${err.message})`
+      }
+      throw err
+    } finally {
+      this._flushEvents()
+    }
+    const current = new ambient.Call(name, this._native.callIds(call), ctx, native.traceparent)
+    const limit = this._timeouts[name]
+    const controller = limit ? new AbortController() : null
+    let result
+    try {
+      result = ambient.calls.run(current, fn, args, { signal: controller ? controller.signal : undefined })
     } catch (err) {
       this._fail(call, err)
       throw err
@@ -230,6 +298,18 @@ class Run {
     return native._ctxTraceparent(this.ctx)
   }
 
+  /**
+   * `fn` running with this run current wherever it is called (callbacks and
+   * workers that do not inherit the caller's async context, a run opened
+   * with `startRun`). Returns what fn returns.
+   */
+  wrap(fn) {
+    const run = this
+    return function (...args) {
+      return ambient.runs.run(run, fn, ...args)
+    }
+  }
+
   /** Ends the run (idempotent): with an error it stops `error` (`cancelled` for AbortError). */
   end(error) {
     if (this._ended) return
@@ -295,6 +375,9 @@ module.exports = {
   EventWriter,
   ToolGateway,
   Run,
+  Call: ambient.Call,
+  currentRun: ambient.currentRun,
+  currentCall: ambient.currentCall,
   loadConfig,
   Logs,
   agentLogs,

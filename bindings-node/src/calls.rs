@@ -44,18 +44,26 @@ impl<T> Calls<T> {
 
     /// Takes the call back (once); `None` for an unknown or finished id.
     pub fn take(&mut self, id: f64) -> Option<T> {
+        let index = self.index(id)?;
+        let handle = self.slots[index].1.take()?;
+        self.free.push(index);
+        Some(handle)
+    }
+
+    /// The call in flight under `id`, left in place.
+    pub fn get(&self, id: f64) -> Option<&T> {
+        self.slots[self.index(id)?].1.as_ref()
+    }
+
+    /// The slot of a live id's generation.
+    fn index(&self, id: f64) -> Option<usize> {
         if !(id >= 0.0 && id < 2f64.powi(53) && id.fract() == 0.0) {
             return None;
         }
         let id = id as u64;
         let index = (id & ((1 << INDEX_BITS) - 1)) as usize;
-        let slot = self.slots.get_mut(index)?;
-        if slot.0 != id >> INDEX_BITS {
-            return None;
-        }
-        let handle = slot.1.take()?;
-        self.free.push(index);
-        Some(handle)
+        let slot = self.slots.get(index)?;
+        (slot.0 == id >> INDEX_BITS).then_some(index)
     }
 }
 
@@ -68,7 +76,9 @@ mod tests {
         let mut calls = Calls::default();
         let a = calls.put("a");
         let b = calls.put("b");
+        assert_eq!(calls.get(a), Some(&"a"));
         assert_eq!(calls.take(a), Some("a"));
+        assert_eq!(calls.get(a), None, "taken");
         assert_eq!(calls.take(a), None, "taken once");
         let c = calls.put("c"); // reuses a's slot
         assert_ne!(c, a);

@@ -120,6 +120,13 @@ pub fn ctx_traceparent(env: Env, ctx: Unknown<'_>) -> Result<Option<String>> {
     Ok(ctx_from(&env, Some(ctx))?.traceparent())
 }
 
+/// An in-flight call's own ids (`callIds`).
+#[napi(object)]
+pub struct CallIds {
+    pub span_id: String,
+    pub seq: f64,
+}
+
 #[napi]
 impl JsGateway {
     #[napi(constructor)]
@@ -302,6 +309,22 @@ impl JsGateway {
             self.emit(events);
             outcome.js(&env)
         })
+    }
+
+    /// The span id and `seq` of call `call` while it is in flight, else null
+    /// (`currentCall()`; asked for by the wrappers only).
+    #[napi]
+    pub fn call_ids(&self, call: f64) -> Option<CallIds> {
+        self.lock_calls().get(call).map(|h| CallIds {
+            span_id: h.span_id().to_owned(),
+            seq: h.seq() as f64,
+        })
+    }
+
+    /// Adds tool `name` (`wrap` of a function the gateway was not built with).
+    #[napi]
+    pub fn add_tool(&self, name: String) {
+        self.core.add_tool(&name);
     }
 
     /// Ends a call whose tool threw or rejected with `error`.

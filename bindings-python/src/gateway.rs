@@ -30,6 +30,27 @@ pub struct PyCall {
     tool: String,
 }
 
+#[pymethods]
+impl PyCall {
+    /// The call's span id (None once it finished).
+    #[getter]
+    fn span_id(&self) -> Option<&str> {
+        self.handle.as_ref().map(CallHandle::span_id)
+    }
+
+    /// The call's `seq` in its run (None once it finished).
+    #[getter]
+    fn seq(&self) -> Option<u64> {
+        self.handle.as_ref().map(CallHandle::seq)
+    }
+
+    /// The tool's name.
+    #[getter]
+    fn tool(&self) -> &str {
+        &self.tool
+    }
+}
+
 /// Gateway core + the user's tools, validators and logger.
 #[pyclass(name = "ToolGateway", module = "tooltrail", subclass, frozen)]
 pub struct PyToolGateway {
@@ -236,13 +257,21 @@ impl PyToolGateway {
     /// Calls tool `name` with `args` (a dict becomes keyword arguments, a
     /// list or tuple positional ones), logging `tool_call` and `tool_result`.
     fn call(
-        &self,
+        slf: &Bound<'_, Self>,
         py: Python<'_>,
         ctx: &Bound<'_, PyAny>,
         name: &Bound<'_, PyString>,
         args: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
-        let (mut call, tool) = self._begin(py, ctx, name, args)?;
+        if ctx.is_none() {
+            // No ctx: the current run's (`tooltrail/_ambient.py`).
+            return py
+                .import("tooltrail._ambient")?
+                .call_method1("ambient_call", (slf, name, args))
+                .map(Bound::unbind);
+        }
+        let this = slf.get();
+        let (mut call, tool) = this._begin(py, ctx, name, args)?;
         let result = if let Ok(kwargs) = args.cast::<PyDict>() {
             tool.call((), Some(kwargs))
         } else if let Ok(list) = args.cast::<PyList>() {
@@ -254,14 +283,25 @@ impl PyToolGateway {
         };
         match result {
             Ok(value) => {
-                self._finish_ok(py, &mut call, &value)?;
+                this._finish_ok(py, &mut call, &value)?;
                 Ok(value.unbind())
             }
             Err(e) => {
-                self._finish_err(py, &mut call, e.value(py).clone().into_any());
+                this._finish_err(py, &mut call, e.value(py).clone().into_any());
                 Err(e)
             }
         }
+    }
+
+    /// Adds tool `name` run by `tool` (the wrappers' registration; a known
+    /// name keeps its implementation).
+    fn _add_tool(&self, py: Python<'_>, name: &str, tool: &Bound<'_, PyAny>) -> PyResult<()> {
+        let impls = self.impls.bind(py);
+        if !impls.contains(name)? {
+            impls.set_item(name, tool)?;
+        }
+        self.core.add_tool(name);
+        Ok(())
     }
 
     /// Opens a run; returns the context its calls use.

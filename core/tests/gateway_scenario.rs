@@ -117,3 +117,29 @@ fn call_time_plus_latency_is_result_time() {
     assert!(latency_us >= 2000, "{latency_us}");
     assert_eq!(ts(&call[0]) + latency_us, ts(&result[0]));
 }
+
+#[test]
+fn an_added_tool_is_admitted_and_a_handle_knows_its_span() {
+    let config = Config::from_value(&parse_json(b"{}").unwrap()).unwrap();
+    let gw = Gateway::new(config, ["a".to_owned()], None, None);
+    let ctx = RunCtx {
+        run_id: Some("r".into()),
+        trace_id: Some("t".into()),
+        request_id: Some("q".into()),
+        ..RunCtx::default()
+    };
+    let args = || Ok(Value::object([("q", Value::from("x"))]));
+    assert!(gw.begin(&ctx, "b", args()).is_err(), "b is unknown");
+    assert!(!gw.knows_tool("b"));
+    gw.add_tool("b");
+    gw.add_tool("a"); // known already: nothing changes
+    assert!(gw.knows_tool("b") && gw.knows_tool("a"));
+    let (handle, events) = gw.begin(&ctx, "b", args()).unwrap();
+    assert_eq!(handle.span_id().len(), 16);
+    assert_eq!(handle.seq(), 2, "the refused call took seq 1");
+    let line = String::from_utf8(events[0].clone().into_line()).unwrap();
+    assert!(
+        line.contains(&format!("\"span_id\":\"{}\"", handle.span_id())),
+        "{line}"
+    );
+}

@@ -77,6 +77,23 @@ const done: Promise<number> = gw.run({ user_id: 'u' }, async (run) => {
 gw.startRun().stop('bored')
 const reasons: readonly tooltrail.StopReason[] = tooltrail.STOP_REASONS
 
+// Ambient context and wrappers.
+const search = gw.wrap('search', ({ q }: { q: string }, { signal }) => (signal ? [q] : []))
+const fetchDoc = gw.wrap('fetchDoc', async ({ url }: { url: string }) => url.length)
+const ambientDone: Promise<number> = gw.run({}, async (run) => {
+  const hits: string[] = search({ q: 'x' })
+  const len: Promise<number> = fetchDoc({ url: 'u' })
+  // @ts-expect-error the args object keeps its type
+  search({ q: 1 })
+  const viaAmbient: number = gw.call(null, 'add', { a: 1, b: 2 })
+  const current: tooltrail.Run | null = tooltrail.currentRun()
+  const call: tooltrail.Call | null = tooltrail.currentCall()
+  const header: string | null = call ? call.traceparent() : null
+  const span: string | null | undefined = call?.spanId
+  const later: (a: number) => string = run.wrap((a: number) => String(a))
+  return hits.length + viaAmbient + (await len) + (current ? 1 : 0) + (header ?? '').length + (span ?? '').length + later(1).length
+})
+
 const summaries: tooltrail.RunSummary[] = new tooltrail.Logs('logs').runs({ stopReason: 'max_spend' })
 const p95: number = new tooltrail.Logs('logs').stats().tools[0].p95_ms
 const entries: tooltrail.AgentLogEntry[] = tooltrail.agentLogs('support-bot', { limit: 50 })

@@ -6,13 +6,16 @@ package re-exports it and installs the writer's exit/fork/signal hooks.
 """
 
 import asyncio
+import functools
 import inspect
 import os
 from collections.abc import Mapping
+from contextvars import Token
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, Union, cast
+from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, TypeVar, Union, cast, overload
 
-from . import _lifecycle
+from . import _ambient, _lifecycle
+from ._ambient import Call, current_call, current_run
 from ._logs import IncompleteLogWarning, Logs, agent_logs, agent_metrics
 from ._native import (
     ERROR_CLASSES,
@@ -68,6 +71,8 @@ from ._types import WriterStats as WriterStats
 
 if TYPE_CHECKING:
     from ._native import _ConfigLike
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class EventWriter(_NativeEventWriter):
@@ -160,26 +165,78 @@ class ToolGateway(_NativeToolGateway):
             ctx = RunCtx(run_id, trace_id, user_id, request_id, traceparent=traceparent)
         return Run(self, ctx)
 
-    async def acall(self, ctx: CtxLike, name: str, args: Any, *, timeout: Optional[float] = None) -> Any:
+    async def acall(
+        self, ctx: Optional[CtxLike], name: str, args: Any, *, timeout: Optional[float] = None
+    ) -> Any:
         """`call` for coroutine tools (sync tools work too). The result is
         logged when the coroutine finishes; `timeout` (or the tool's entry in
-        `timeouts`) cancels it and logs `error_class: timeout`."""
-        call, tool = self._begin(ctx, name, args)
+        `timeouts`) cancels it and logs `error_class: timeout`. `ctx` None:
+        the current run's (`tooltrail.current_run()`)."""
+        return await self._acall(ctx, name, args, None, timeout)
+
+    async def _acall(
+        self,
+        ctx: Optional[CtxLike],
+        name: str,
+        args: Any,
+        body: Optional[Callable[[], Any]],
+        timeout: Optional[float],
+    ) -> Any:
+        call, tool, run_ctx = _ambient.begin(self, ctx, name, args)
         limit = timeout if timeout is not None else self._timeouts.get(name)
+        token = _ambient._CALL.set(Call(call, run_ctx))
         try:
-            if isinstance(args, dict):
-                result = tool(**args)
-            elif isinstance(args, (list, tuple)):
-                result = tool(*args)
-            else:
-                result = tool(args)
+            result = body() if body is not None else _ambient.invoke(tool, args)
             if inspect.isawaitable(result):
                 result = await (asyncio.wait_for(result, limit) if limit is not None else result)
         except BaseException as exc:  # CancelledError included: it is logged, then re-raised
             self._finish_err(call, exc)
             raise
+        finally:
+            _ambient._CALL.reset(token)
         self._finish_ok(call, result)
         return result
+
+    def wrap(self, fn: F, name: Optional[str] = None) -> F:
+        """A function with `fn`'s signature (sync stays sync, async stays
+        async) whose calls go through this gateway as tool `name` (default
+        `fn.__name__`) under the current run: events, validators, budgets and
+        the loop guard apply. The args logged and hashed are what the caller
+        passed, by parameter name (docs/integrations.md). A name not in
+        `impls` is added, so `gateway.call(ctx, name, args)` runs `fn` too."""
+        tool_name = name if name is not None else getattr(fn, "__name__", None)
+        if not isinstance(tool_name, str):
+            raise TypeError("wrap: give a name for a function without __name__")
+        sig = inspect.signature(fn)
+        self._add_tool(tool_name, fn)
+        gateway = self
+
+        if inspect.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def awrapper(*a: Any, **kw: Any) -> Any:
+                args = _ambient.passed_args(sig, a, kw)
+                return await gateway._acall(None, tool_name, args, lambda: fn(*a, **kw), None)
+
+            return cast(F, awrapper)
+
+        @functools.wraps(fn)
+        def wrapper(*a: Any, **kw: Any) -> Any:
+            args = _ambient.passed_args(sig, a, kw)
+            return _ambient.call_sync(gateway, None, tool_name, args, lambda: fn(*a, **kw))
+
+        return cast(F, wrapper)
+
+    @overload
+    def tool(self, fn: F, /) -> F: ...
+    @overload
+    def tool(self, fn: None = None, /, *, name: Optional[str] = None) -> Callable[[F], F]: ...
+
+    def tool(self, fn: Optional[F] = None, /, *, name: Optional[str] = None) -> Any:
+        """Decorator form of `wrap`: `@gateway.tool` or `@gateway.tool(name="x")`."""
+        if fn is not None:
+            return self.wrap(fn, name)
+        return functools.partial(self.wrap, name=name)
 
 
 class Run:
@@ -193,12 +250,21 @@ class Run:
         self._gateway = gateway
         self._requested = ctx
         self.ctx = None  # type: ignore[assignment]  # see `ctx` above
+        self._token: Optional[Token[Optional[Run]]] = None
 
     def _open(self) -> "Run":
         self.ctx = self._gateway._start_run(self._requested)
+        # The run is current in this context (and the tasks it starts).
+        self._token = _ambient._RUN.set(self)
         return self
 
     def _close(self, exc: Optional[BaseException]) -> Literal[False]:
+        token, self._token = self._token, None
+        if token is not None:
+            try:
+                _ambient._RUN.reset(token)
+            except ValueError:  # exited in another context than entered
+                pass
         # The core decides how the run ended (a cancellation, by class name).
         self._gateway._end_run(self.run_id, exc)
         return False
@@ -236,6 +302,33 @@ class Run:
         """`gateway.acall` under this run's context and budgets."""
         return await self._gateway.acall(self.ctx, name, args, timeout=timeout)
 
+    def wrap(self, fn: F) -> F:
+        """`fn` running with this run current, wherever it is called: for
+        thread pools and callbacks that do not inherit the caller's context
+        (`executor.submit(run.wrap(work))`). Sync stays sync, async stays async."""
+        run = self
+        if inspect.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def awrapper(*a: Any, **kw: Any) -> Any:
+                token = _ambient._RUN.set(run)
+                try:
+                    return await fn(*a, **kw)
+                finally:
+                    _ambient._RUN.reset(token)
+
+            return cast(F, awrapper)
+
+        @functools.wraps(fn)
+        def wrapper(*a: Any, **kw: Any) -> Any:
+            token = _ambient._RUN.set(run)
+            try:
+                return fn(*a, **kw)
+            finally:
+                _ambient._RUN.reset(token)
+
+        return cast(F, wrapper)
+
     def step(self) -> int:
         """Marks one agent step; raises BudgetExceededError past max_steps."""
         return self._gateway._step(self.run_id)
@@ -255,6 +348,9 @@ class Run:
 
 
 __all__ = [
+    "Call",
+    "current_call",
+    "current_run",
     "ERROR_CLASSES",
     "STOP_REASONS",
     "ERROR_KINDS",

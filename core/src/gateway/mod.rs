@@ -20,7 +20,7 @@ mod types;
 use crate::schema::{DECISION_ALLOW, DECISION_BLOCK, event, field};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI64, AtomicU64};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 pub use alerts::{AlertChange, RULES as ALERT_RULES};
 
@@ -77,6 +77,9 @@ pub const ERROR_MESSAGE_MAX_CHARS: usize = 500;
 pub struct Gateway {
     config: Arc<Config>,
     tools: HashSet<String>,
+    /// Tools added after construction (`add_tool`: the bindings' wrappers);
+    /// read only when `tools` misses, so the usual call takes no lock.
+    added_tools: RwLock<HashSet<String>>,
     redactor: Redactor,
     hash_key: Option<Vec<u8>>,
     ids: IdSource,
@@ -124,6 +127,7 @@ impl Gateway {
             redactor: Redactor::new(&config.redact_fields),
             config: Arc::new(config),
             tools: tools.into_iter().collect(),
+            added_tools: RwLock::new(HashSet::new()),
             hash_key,
             ids,
             clock,
@@ -144,6 +148,25 @@ impl Gateway {
     ) -> Result<Self, crate::ConfigError> {
         let hash_key = config.hash_key()?;
         Ok(Self::new(config, tools, hash_key, deterministic))
+    }
+
+    /// Adds a tool the gateway admits (a binding's `wrap` of a function the
+    /// gateway was not built with). Adding a known name does nothing.
+    pub fn add_tool(&self, name: &str) {
+        if !self.knows_tool(name) {
+            let mut added = self.added_tools.write().unwrap_or_else(|e| e.into_inner());
+            added.insert(name.to_owned());
+        }
+    }
+
+    /// Whether calls to `name` may run (it was given at construction or added).
+    pub fn knows_tool(&self, name: &str) -> bool {
+        self.tools.contains(name)
+            || self
+                .added_tools
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(name)
     }
 
     /// The configuration in force.
@@ -300,7 +323,7 @@ impl Gateway {
         line: &mut Line,
     ) -> Option<GatewayError> {
         let c = &self.config;
-        if !self.tools.contains(tool) {
+        if !self.knows_tool(tool) {
             if let Some(run) = run {
                 lock(run).refused += 1;
             }
@@ -380,6 +403,7 @@ impl Gateway {
             None => Ok((
                 CallHandle {
                     common,
+                    span_id,
                     tool: tool.to_owned(),
                     seq,
                     start_us: now,

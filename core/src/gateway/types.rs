@@ -110,6 +110,7 @@ impl std::error::Error for GatewayError {}
 pub struct CallHandle {
     /// The call's ids, serialized once for both of its events.
     pub(crate) common: Vec<u8>,
+    pub(crate) span_id: String,
     pub(crate) tool: String,
     pub(crate) seq: u64,
     pub(crate) start_us: i64,
@@ -118,6 +119,16 @@ pub struct CallHandle {
 }
 
 impl CallHandle {
+    /// The call's span id (the parent of the tool's outgoing requests).
+    pub fn span_id(&self) -> &str {
+        &self.span_id
+    }
+
+    /// The call's `seq` in its run.
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
     /// Whether `finish` logs the result: a binding converts the tool's
     /// return value only then (it is sampled, 1% of runs by default).
     pub fn stores_result(&self) -> bool {

@@ -166,3 +166,31 @@ class Silent:
 def check_loggers() -> None:
     ToolGateway(impls={"add": add}, logger=Recorder())
     ToolGateway(impls={"add": add}, logger=Silent())  # type: ignore[arg-type]  # no .event
+
+
+def check_ambient() -> None:
+    gw = ToolGateway(impls={})
+
+    @gw.tool
+    def search(query: str, limit: int = 10) -> list[str]:
+        call: Optional[tooltrail.Call] = tooltrail.current_call()
+        header: Optional[str] = call.traceparent() if call is not None else None
+        return [query, str(header)]
+
+    @gw.tool(name="fetch")
+    async def fetch(url: str) -> bytes:
+        return url.encode()
+
+    def plain(x: int) -> int:
+        return x
+
+    wrapped = gw.wrap(plain, name="plain")
+    with gw.run() as run:
+        current: Optional[tooltrail.Run] = tooltrail.current_run()
+        hits: list[str] = search("q", limit=2)
+        n: int = wrapped(1)
+        gw.call(None, "plain", {"x": 1})
+        in_thread = run.wrap(plain)
+        m: int = in_thread(2)
+        search(3)  # type: ignore[arg-type]  # the signature is kept
+        print(current, hits, n, m, fetch("u"))

@@ -1,0 +1,26 @@
+// Runs the JavaScript examples of docs/integrations.md, each in a fresh process.
+'use strict'
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+const { spawnSync } = require('node:child_process')
+const { ROOT } = require('./helpers')
+
+const doc = fs.readFileSync(path.join(ROOT, 'docs', 'integrations.md'), 'utf8')
+const blocks = [...doc.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1])
+
+test('the doc has examples', () => {
+  assert.ok(blocks.length >= 1)
+})
+
+blocks.forEach((code, i) => {
+  test(`example ${i} runs`, () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-doc-'))
+    // Run outside the repository: `require('tooltrail')` is this checkout.
+    const source = code.replaceAll("require('tooltrail')", `require(${JSON.stringify(ROOT)})`)
+    const r = spawnSync(process.execPath, ['-e', source], { cwd, encoding: 'utf8', timeout: 60000 })
+    assert.equal(r.status, 0, r.stderr)
+  })
+})
