@@ -124,10 +124,17 @@ pub fn stable_hash(env: Env, value: Unknown<'_>, key: Option<Unknown<'_>>) -> Re
 pub fn stable_hash_plain(
     env: Env,
     value: Unknown<'_>,
-    text: Option<String>,
+    text: Option<Unknown<'_>>,
     key: Option<Unknown<'_>>,
 ) -> Result<String> {
     let key = key_bytes(&env, key)?;
+    // SAFETY: `text` belongs to `env`, this call's.
+    let text = match text {
+        Some(t) if t.get_type()? == ValueType::String => {
+            unsafe { convert::utf8(env.raw(), t.raw()) }.ok()
+        }
+        _ => None,
+    };
     let value = match text.and_then(|t| parse_json_str(&t).ok()) {
         Some(v) => v,
         None => to_value(&env, &value)?,
