@@ -232,6 +232,10 @@ export interface ToolResultEvent {
   latency_ms: number
   /** Whether it succeeded (and its result passed validation). */
   ok: boolean
+  /** The tool's timeout (ms), when it returned after it: a sync tool cannot be interrupted. */
+  deadline_ms?: number
+  /** `true` when the tool returned after its timeout (its value was still returned). */
+  deadline_exceeded?: boolean
   /** Why it failed. */
   error_class?: ErrorClass | (string & {})
   /** The error message, redacted and truncated, when configured. */

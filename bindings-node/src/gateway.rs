@@ -137,13 +137,23 @@ impl JsGateway {
         writer: Option<&JsEventWriter>,
         deterministic_start_us: Option<f64>,
         forward_alerts: Option<bool>,
+        timeouts: Option<std::collections::HashMap<String, f64>>,
     ) -> Result<Self> {
         let config = config_from(&env, config)?;
         let deterministic = deterministic_start_us.map(|us| Deterministic {
             start_us: us as i64,
         });
+        let mut core = Gateway::from_config(config, tools.clone(), deterministic).js(&env)?;
+        // Milliseconds, as `timeouts` takes them; the core marks a call that returns late.
+        core.set_timeouts(
+            timeouts
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(_, ms)| ms.is_finite())
+                .map(|(tool, ms)| (tool, (ms * 1e3) as i64)),
+        );
         Ok(Self {
-            core: Arc::new(Gateway::from_config(config, tools.clone(), deterministic).js(&env)?),
+            core: Arc::new(core),
             tools,
             writer: writer.map(|w| w.core().clone()),
             pending: Mutex::new(Vec::new()),

@@ -135,7 +135,8 @@ impl PyToolGateway {
 #[pymethods]
 impl PyToolGateway {
     #[new]
-    #[pyo3(signature = (*, impls, logger=None, config=None, validators=None, on_alert=None, _deterministic=None))]
+    #[pyo3(signature = (*, impls, logger=None, config=None, validators=None, on_alert=None, _deterministic=None, timeouts=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         impls: Bound<'_, PyDict>,
         logger: Option<Bound<'_, PyAny>>,
@@ -143,6 +144,7 @@ impl PyToolGateway {
         validators: Option<Bound<'_, PyDict>>,
         on_alert: Option<Bound<'_, PyAny>>,
         _deterministic: Option<i64>,
+        timeouts: Option<std::collections::HashMap<String, f64>>,
     ) -> PyResult<Self> {
         let config: Config = crate::config::config_from(config)?;
         // Snapshots: a later change to the caller's dicts cannot make the
@@ -164,8 +166,17 @@ impl PyToolGateway {
             },
         };
         let deterministic = _deterministic.map(|start_us| Deterministic { start_us });
+        let mut core = Gateway::from_config(config, tools, deterministic).py()?;
+        // Seconds, as `acall` takes them; the core marks a call that returns late.
+        core.set_timeouts(
+            timeouts
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(_, s)| s.is_finite())
+                .map(|(tool, s)| (tool, (s * 1e6) as i64)),
+        );
         Ok(Self {
-            core: Arc::new(Gateway::from_config(config, tools, deterministic).py()?),
+            core: Arc::new(core),
             impls: impls.unbind(),
             validators: validators.map(Bound::unbind),
             logger,

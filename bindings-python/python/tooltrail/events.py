@@ -224,6 +224,10 @@ class ToolResultEvent(_ToolResultEventRequired, total=False):
 
     #: The agent, where configured.
     agent_id: str
+    #: The tool's timeout (ms), when it returned after it: a sync tool cannot be interrupted.
+    deadline_ms: float
+    #: `true` when the tool returned after its timeout (its value was still returned).
+    deadline_exceeded: bool
     #: Why it failed.
     error_class: Union[ErrorClass, str]
     #: The error message, redacted and truncated, when configured.
@@ -370,8 +374,8 @@ FIELD_ORDER: dict[str, tuple[str, ...]] = {
     ),
     "tool_result": (
         "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
-        "tool", "seq", "latency_ms", "ok", "error_class", "error_message", "result",
-        "result_error",
+        "tool", "seq", "latency_ms", "ok", "deadline_ms", "deadline_exceeded", "error_class",
+        "error_message", "result", "result_error",
     ),
     "run_end": (
         "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",

@@ -35,6 +35,13 @@ impl Gateway {
             // Microsecond precision, printed as a decimal number of milliseconds.
             .millis(field::LATENCY_MS, elapsed_us)
             .bool(field::OK, class.is_none());
+        if let Some(deadline) = handle.deadline_us
+            && elapsed_us > deadline
+            && class.as_deref() != Some("timeout")
+        {
+            line.millis(field::DEADLINE_MS, deadline)
+                .bool(field::DEADLINE_EXCEEDED, true);
+        }
         let is = |k: &str| class.as_deref() == Some(k);
         let (timeout, invalid) = (is("timeout"), is("validation_failed"));
         if let Some(class) = &class {

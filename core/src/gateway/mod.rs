@@ -93,6 +93,9 @@ pub struct Gateway {
     last_sample: Mutex<Option<(String, bool)>>,
     /// The ids of the last context serialized by `common`.
     last_ids: Mutex<Option<SerializedIds>>,
+    /// Per-tool timeouts (µs) the bindings enforce on async tools; a call
+    /// that returns after its tool's timeout is marked (`deadline_ms`).
+    timeouts: HashMap<String, i64>,
 }
 
 /// A context's id members, before and after the span id.
@@ -136,6 +139,7 @@ impl Gateway {
             alerts: Mutex::new(alerts::Alerts::default()),
             last_sample: Mutex::new(None),
             last_ids: Mutex::new(None),
+            timeouts: HashMap::new(),
         }
     }
 
@@ -167,6 +171,14 @@ impl Gateway {
                 .read()
                 .unwrap_or_else(|e| e.into_inner())
                 .contains(name)
+    }
+
+    /// Sets the tools' timeouts (µs). The bindings enforce them on async
+    /// tools (cancellation, `error_class: timeout`); a sync tool cannot be
+    /// interrupted, so a call that returns after its timeout is logged as it
+    /// happened, `ok` with `deadline_ms` and `deadline_exceeded: true`.
+    pub fn set_timeouts(&mut self, timeouts: impl IntoIterator<Item = (String, i64)>) {
+        self.timeouts = timeouts.into_iter().filter(|(_, us)| *us >= 0).collect();
     }
 
     /// The configuration in force.
@@ -407,6 +419,7 @@ impl Gateway {
                     tool: tool.to_owned(),
                     seq,
                     start_us: now,
+                    deadline_us: self.timeouts.get(tool).copied(),
                     store_result,
                     run,
                 },

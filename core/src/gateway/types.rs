@@ -114,6 +114,8 @@ pub struct CallHandle {
     pub(crate) tool: String,
     pub(crate) seq: u64,
     pub(crate) start_us: i64,
+    /// The tool's timeout (µs), if one is set (`Gateway::set_timeouts`).
+    pub(crate) deadline_us: Option<i64>,
     pub(crate) store_result: bool,
     pub(crate) run: Option<Arc<Mutex<RunState>>>,
 }

@@ -76,6 +76,10 @@ pub mod field {
     pub const ERROR_MESSAGE: &str = "error_message";
     /// Milliseconds the tool took (microsecond precision).
     pub const LATENCY_MS: &str = "latency_ms";
+    /// `tool_result`: the tool's timeout, when it returned after it.
+    pub const DEADLINE_MS: &str = "deadline_ms";
+    /// `tool_result`: `true` when the tool returned after its timeout.
+    pub const DEADLINE_EXCEEDED: &str = "deadline_exceeded";
     /// The redacted result.
     pub const RESULT: &str = "result";
     /// Why the result has no JSON form.

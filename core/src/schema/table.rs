@@ -135,6 +135,16 @@ pub static EVENTS: [EventSpec; 6] = [
                 Ty::Bool,
                 "Whether it succeeded (and its result passed validation).",
             ),
+            opt(
+                field::DEADLINE_MS,
+                Ty::Number,
+                "The tool's timeout (ms), when it returned after it: a sync tool cannot be interrupted.",
+            ),
+            opt(
+                field::DEADLINE_EXCEEDED,
+                Ty::Bool,
+                "`true` when the tool returned after its timeout (its value was still returned).",
+            ),
             opt(field::ERROR_CLASS, Ty::ErrorClass, "Why it failed."),
             opt(
                 field::ERROR_MESSAGE,
