@@ -419,7 +419,12 @@ impl Gateway {
                     tool: tool.to_owned(),
                     seq,
                     start_us: now,
-                    deadline_us: self.timeouts.get(tool).copied(),
+                    // No lookup per call unless timeouts were given.
+                    deadline_us: if self.timeouts.is_empty() {
+                        None
+                    } else {
+                        self.timeouts.get(tool).copied()
+                    },
                     store_result,
                     run,
                 },
