@@ -136,11 +136,20 @@ class ToolGateway {
     } finally {
       this._flushEvents()
     }
+    return this._complete(call, name, this._impls[name], undefined, args)
+  }
+
+  // Runs the tool (`fn(args, { signal })`, through the ambient call's
+  // context when `current` is given) and ends the call: a throw is logged
+  // and rethrown, a value validated and logged, a Promise logged when it
+  // settles, its signal aborted at the tool's timeout.
+  _complete(call, name, fn, current, args) {
     const limit = this._timeouts[name]
     const controller = limit ? new AbortController() : null
+    const options = { signal: controller ? controller.signal : undefined }
     let result
     try {
-      result = this._impls[name](args, { signal: controller ? controller.signal : undefined })
+      result = current === undefined ? fn(args, options) : ambient.calls.run(current, fn, args, options)
     } catch (err) {
       this._fail(call, err)
       throw err
@@ -198,25 +207,7 @@ class ToolGateway {
       this._flushEvents()
     }
     const current = new ambient.Call(name, this._native.callIds(call), ctx, native.traceparent)
-    const limit = this._timeouts[name]
-    const controller = limit ? new AbortController() : null
-    let result
-    try {
-      result = ambient.calls.run(current, fn, args, { signal: controller ? controller.signal : undefined })
-    } catch (err) {
-      this._fail(call, err)
-      throw err
-    }
-    if (!isThenable(result)) return this._settle(call, name, result)
-    let settled = Promise.resolve(result)
-    if (controller) settled = withTimeout(settled, limit, name, controller)
-    return settled.then(
-      (value) => this._settle(call, name, value),
-      (err) => {
-        this._fail(call, err)
-        throw err
-      },
-    )
+    return this._complete(call, name, fn, current, args)
   }
 
   // The native side keeps the last context set; a run's calls repeat the
