@@ -127,3 +127,27 @@ fn runs_filter_by_agent() {
     assert_eq!(field(&runs[1], "agent_id"), &Value::from("bot"));
     assert_eq!(field(&runs[1], "refused"), &Value::Number(1.0));
 }
+
+#[test]
+fn the_cli_prints_counts_as_integers() {
+    let dir = logs();
+    let args: Vec<String> = [
+        "agent-metrics",
+        dir.path().to_str().unwrap(),
+        "--agent",
+        "bot",
+        "--period",
+        "all",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut out = Vec::new();
+    assert_eq!(tooltrail_core::cli::run(&args, &mut &b""[..], &mut out), 0);
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("runs: 2\n") && text.contains("blocked_actions: 1\n"),
+        "{text}"
+    );
+    assert!(text.contains("total_spend_usd: 6.5000\n"), "{text}");
+}

@@ -339,7 +339,7 @@ pub(super) fn agent_logs(out: &mut dyn Write, entries: &[Value]) -> io::Result<(
         None | Some(Value::Null) => "-".to_owned(),
         Some(Value::String(s)) => s.clone(),
         Some(Value::Bool(b)) => b.to_string(),
-        Some(Value::Number(n)) => crate::report::decimal(*n, 4),
+        Some(Value::Number(n)) => number(*n),
         Some(other) => crate::canonical::canonical_json(other).unwrap_or_default(),
     };
     let rows: Vec<Vec<String>> = entries
@@ -383,10 +383,19 @@ pub(super) fn agent_metrics(out: &mut dyn Write, totals: &Value) -> io::Result<(
         let text = match v {
             Value::Null => "-".to_owned(),
             Value::String(s) => s.clone(),
-            Value::Number(n) => crate::report::decimal(*n, 4),
+            Value::Number(n) => number(*n),
             other => crate::canonical::canonical_json(other).unwrap_or_default(),
         };
         writeln!(out, "{k}: {text}")?;
     }
     Ok(())
+}
+
+/// A count as an integer, anything else to 4 decimals.
+fn number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        crate::report::decimal(n, 4)
+    }
 }
