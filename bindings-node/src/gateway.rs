@@ -9,7 +9,6 @@ use napi_derive::napi;
 use tooltrail_core::gateway::{Deterministic, IdArg, RunExit};
 use tooltrail_core::{
     CallHandle, CanonError, Config, ErrorKind, Event, EventWriter, Gateway, Outcome, RunCtx, Value,
-    parse_json_str,
 };
 
 use crate::calls::Calls;
@@ -263,13 +262,7 @@ impl JsGateway {
                     given.as_str()
                 }
             };
-            // SAFETY: `text` belongs to `env`, this call's.
-            let text = match text {
-                Some(t) => unsafe { crate::convert::utf8(env.raw(), t.raw()) }.ok(),
-                None => None,
-            };
-            let parsed = text.and_then(|t| parse_json_str(&t).ok());
-            let args = match parsed {
+            let args = match crate::convert::plain_text_value(&env, text) {
                 Some(v) => Ok(v),
                 None => {
                     // SAFETY: `args` belongs to `env`, this call's.

@@ -29,8 +29,7 @@ use napi::bindgen_prelude::*;
 use napi::{JsValue, sys};
 use napi_derive::napi;
 use tooltrail_core::{
-    ErrorKind, Value, canonical_json as core_canonical, parse_json, parse_json_str,
-    stable_hash_with,
+    ErrorKind, Value, canonical_json as core_canonical, parse_json, stable_hash_with,
 };
 
 use crate::convert::Converter;
@@ -128,14 +127,7 @@ pub fn stable_hash_plain(
     key: Option<Unknown<'_>>,
 ) -> Result<String> {
     let key = key_bytes(&env, key)?;
-    // SAFETY: `text` belongs to `env`, this call's.
-    let text = match text {
-        Some(t) if t.get_type()? == ValueType::String => {
-            unsafe { convert::utf8(env.raw(), t.raw()) }.ok()
-        }
-        _ => None,
-    };
-    let value = match text.and_then(|t| parse_json_str(&t).ok()) {
+    let value = match convert::plain_text_value(&env, text) {
         Some(v) => v,
         None => to_value(&env, &value)?,
     };

@@ -93,12 +93,27 @@ pub fn ctx_from(obj: &Bound<'_, PyAny>) -> PyResult<RunCtx> {
     if let Ok(c) = obj.cast::<PyRunCtx>() {
         return Ok(c.get().inner.clone());
     }
+    context(&id_objects(obj)?)
+}
+
+/// The id objects of a dict context, in `CTX_KEYS` order (looked up by
+/// interned keys); anything but a dict is refused.
+fn id_objects<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Vec<Option<Bound<'py, PyAny>>>> {
     let Ok(d) = obj.cast::<PyDict>() else {
         return Err(RunCtx::not_a_context()).py();
     };
+    let py = obj.py();
+    ctx_keys(py)
+        .iter()
+        .map(|key| d.get_item(key.bind(py)))
+        .collect()
+}
+
+/// The core's context of those id objects, by its rules.
+fn context(ids: &[Option<Bound<'_, PyAny>>]) -> PyResult<RunCtx> {
     let mut args = CTX_KEYS.map(|_| IdArg::Absent);
-    for (arg, key) in args.iter_mut().zip(CTX_KEYS) {
-        *arg = id_arg(d.get_item(key)?.as_ref())?;
+    for (arg, id) in args.iter_mut().zip(ids) {
+        *arg = id_arg(id.as_ref())?;
     }
     RunCtx::from_args(args).py()
 }
@@ -121,15 +136,7 @@ struct Memo {
 impl CtxMemo {
     /// The context of a dict of ids (anything else is refused as by `ctx_from`).
     pub fn get(&self, obj: &Bound<'_, PyAny>) -> PyResult<std::sync::Arc<RunCtx>> {
-        let Ok(d) = obj.cast::<PyDict>() else {
-            return Err(RunCtx::not_a_context()).py();
-        };
-        let py = obj.py();
-        let keys = ctx_keys(py);
-        let mut ids = Vec::with_capacity(CTX_KEYS.len());
-        for key in keys {
-            ids.push(d.get_item(key.bind(py))?);
-        }
+        let ids = id_objects(obj)?;
         let mut memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(Memo { ids: seen, ctx }) = memo.as_ref()
             && seen.iter().zip(&ids).all(|(a, b)| match (a, b) {
@@ -140,11 +147,7 @@ impl CtxMemo {
         {
             return Ok(ctx.clone());
         }
-        let mut args = CTX_KEYS.map(|_| IdArg::Absent);
-        for (arg, id) in args.iter_mut().zip(&ids) {
-            *arg = id_arg(id.as_ref())?;
-        }
-        let ctx = std::sync::Arc::new(RunCtx::from_args(args).py()?);
+        let ctx = std::sync::Arc::new(context(&ids)?);
         *memo = Some(Memo {
             ids: ids.into_iter().map(|id| id.map(Bound::unbind)).collect(),
             ctx: ctx.clone(),

@@ -335,13 +335,7 @@ pub(super) fn gaps(out: &mut dyn Write, gaps: &query::Gaps) -> io::Result<()> {
 
 /// `agent-logs`: one row per tool call, newest first.
 pub(super) fn agent_logs(out: &mut dyn Write, entries: &[Value]) -> io::Result<()> {
-    let cell = |e: &Value, k: &str| match e.get(k) {
-        None | Some(Value::Null) => "-".to_owned(),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Bool(b)) => b.to_string(),
-        Some(Value::Number(n)) => number(*n),
-        Some(other) => crate::canonical::canonical_json(other).unwrap_or_default(),
-    };
+    let cell = |e: &Value, k: &str| e.get(k).map_or_else(|| "-".to_owned(), cell_text);
     let rows: Vec<Vec<String>> = entries
         .iter()
         .map(|e| {
@@ -380,15 +374,21 @@ pub(super) fn agent_metrics(out: &mut dyn Write, totals: &Value) -> io::Result<(
         return Ok(());
     };
     for (k, v) in members {
-        let text = match v {
-            Value::Null => "-".to_owned(),
-            Value::String(s) => s.clone(),
-            Value::Number(n) => number(*n),
-            other => crate::canonical::canonical_json(other).unwrap_or_default(),
-        };
-        writeln!(out, "{k}: {text}")?;
+        writeln!(out, "{k}: {}", cell_text(v))?;
     }
     Ok(())
+}
+
+/// A JSON value as a table cell: `-` for null, strings as they are, counts
+/// as integers, other numbers to 4 decimals, the rest as canonical JSON.
+fn cell_text(v: &Value) -> String {
+    match v {
+        Value::Null => "-".to_owned(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => number(*n),
+        other => crate::canonical::canonical_json(other).unwrap_or_default(),
+    }
 }
 
 /// A count as an integer, anything else to 4 decimals.
