@@ -1,0 +1,43 @@
+// Shared by the framework adapters (docs/integrations.md): one tool call
+// through `gateway.wrap` under the current run. No rules here: ids, hashing,
+// budgets and the loop guard are the gateway's.
+'use strict'
+
+/**
+ * Runs `body()` as one call of tool `name`, logged and hashed with `args`
+ * (the model's arguments). `gateway.wrap` is made per call: it is what hands
+ * the body the framework's own per-call values (context, options).
+ */
+function callThrough(gateway, name, args, body) {
+  return gateway.wrap(name, body)(args)
+}
+
+/**
+ * Adds `name` to the gateway once, with an implementation that refuses
+ * `gateway.call(ctx, name, args)`: the tool needs its framework's per-call
+ * values, which only the framework's own invocation has.
+ */
+function register(gateway, name, framework) {
+  gateway.wrap(name, () => {
+    throw new TypeError(`tool ${JSON.stringify(name)} is a ${framework} tool: it runs through its agent, not gateway.call`)
+  })
+}
+
+/**
+ * The model's JSON arguments as the frameworks read them (empty text is
+ * `{}`); undefined when they are not a JSON object (the framework rejects
+ * those before the tool runs). Python's adapters read them the same way, so
+ * the same arguments give the same `args_hash`.
+ */
+function jsonArguments(text) {
+  if (text === '' || text == null) return {}
+  let value
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined
+}
+
+module.exports = { callThrough, register, jsonArguments }

@@ -1,0 +1,68 @@
+// OpenAI Agents SDK (`@openai/agents`): function tools whose calls go through
+// a tooltrail gateway under the current run (docs/integrations.md). The SDK
+// is required only by `tool()`, when it is called.
+'use strict'
+
+const { callThrough, register, jsonArguments } = require('./common')
+
+const WRAPPED = Symbol.for('tooltrail.gateway')
+
+/**
+ * `tool(options)` from `@openai/agents` whose `execute` goes through
+ * `gateway`: a call is logged and hashed with the JSON arguments the model
+ * sent (as the Python adapter does), a throw is logged with its error_class
+ * and then handled by the SDK as before (`errorFunction`: a message for the
+ * model by default), and a budget or loop-guard refusal is a tool error the
+ * same way.
+ */
+function tool(gateway, options) {
+  const sdk = require('@openai/agents')
+  const execute = options.execute
+  let name = null
+  const built = sdk.tool({
+    ...options,
+    execute(input, runContext, details) {
+      const args = jsonArguments(details?.toolCall?.arguments) ?? input
+      return callThrough(gateway, name, args, () => execute(input, runContext, details))
+    },
+  })
+  name = built.name // the SDK's normalized name, as the model calls it
+  register(gateway, name, 'OpenAI Agents')
+  built[WRAPPED] = gateway
+  return built
+}
+
+/**
+ * Function tools made elsewhere (`tool()` of the SDK, an MCP server's) with
+ * their `invoke` through `gateway`. The SDK handles a tool's error inside
+ * `invoke`: one its `errorFunction` turns into a message for the model is
+ * logged as a success; one it throws (`errorFunction: null`) as a failure.
+ * Make tools with this module's `tool()` to log every failure.
+ */
+function wrapTools(tools, gateway) {
+  return tools.map((t) => wrapTool(t, gateway))
+}
+
+function wrapTool(t, gateway) {
+  if (t === null || typeof t !== 'object' || t.type !== 'function' || typeof t.invoke !== 'function') return t
+  if (t[WRAPPED] === gateway) return t
+  register(gateway, t.name, 'OpenAI Agents')
+  const invoke = t.invoke
+  return {
+    ...t,
+    [WRAPPED]: gateway,
+    invoke(runContext, input, details) {
+      const args = jsonArguments(input)
+      if (args === undefined) return invoke.call(t, runContext, input, details)
+      return callThrough(gateway, t.name, args, () => invoke.call(t, runContext, input, details))
+    },
+  }
+}
+
+/** Replaces `agent.tools` with `wrapTools(agent.tools, gateway)`; returns `agent`. */
+function instrument(agent, gateway) {
+  agent.tools = wrapTools(agent.tools, gateway)
+  return agent
+}
+
+module.exports = { tool, wrapTools, instrument }

@@ -1,0 +1,94 @@
+"""OpenAI Agents SDK (`openai-agents`): every `FunctionTool` of an `Agent`
+through a tooltrail gateway, under the current run.
+
+    agent = instrument(Agent(name="support", tools=[get_orders]), gateway)
+    with gateway.run(request_id="req-1"):
+        await Runner.run(agent, "where is my order?")
+
+A call is logged and hashed with the JSON arguments the model sent (the same
+`args_hash` as the Node adapter for the same arguments). Inside a tool made by
+`function_tool`, the gateway wraps the tool's body, below the SDK's failure
+handling: an exception is logged with its `error_class` and then reaches the
+SDK as before (its `failure_error_function` turns it into a message for the
+model, or the run raises). A budget or loop-guard refusal is a tool failure
+the same way. Tested with openai-agents 0.24.0 (docs/integrations.md).
+"""
+
+import copy
+import functools
+import json
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
+
+from . import acall, register
+
+if TYPE_CHECKING:
+    from .. import ToolGateway
+
+A = TypeVar("A")
+
+# Set on the tools this module made: instrumenting twice wraps once.
+_MARK = "__tooltrail_gateway__"
+
+
+def _arguments(text: str) -> Optional[dict[str, Any]]:
+    """The model's arguments as the SDK reads them (empty text is `{}`); None
+    when they are not a JSON object: the SDK rejects those before the tool
+    runs, so such a call is not a tool call to log."""
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _through(gateway: "ToolGateway", name: str, invoke: Any) -> Any:
+    """`invoke(ctx, input)` (the SDK's tool-invoker signature) through the gateway."""
+
+    @functools.wraps(invoke)
+    async def on_invoke(ctx: Any, input: str) -> Any:
+        args = _arguments(input)
+        if args is None:
+            return await invoke(ctx, input)
+        return await acall(gateway, name, args, lambda: invoke(ctx, input))
+
+    return on_invoke
+
+
+def wrap_tool(tool: A, gateway: "ToolGateway") -> A:
+    """A copy of `tool` whose calls go through `gateway`; anything but a
+    `FunctionTool` (hosted tools, which the model provider runs) is returned
+    as is."""
+    from agents import FunctionTool
+
+    if not isinstance(tool, FunctionTool) or getattr(tool, _MARK, None) is gateway:
+        return tool
+    register(gateway, tool.name, "OpenAI Agents")
+    wrapped = copy.copy(tool)  # the SDK rebinds the copy's invoker to the copy
+    invoker: Any = wrapped.on_invoke_tool
+    body = getattr(invoker, "_invoke_tool_impl", None)
+    if body is not None:
+        # `function_tool`'s invoker: the tool's body, then the SDK's failure
+        # handling. Wrapping the body lets the gateway see the exception.
+        invoker._invoke_tool_impl = _through(gateway, tool.name, body)
+    else:
+        # A FunctionTool built by hand: its on_invoke_tool raises or returns
+        # an error text itself.
+        wrapped.on_invoke_tool = _through(gateway, tool.name, invoker)
+    setattr(wrapped, _MARK, gateway)
+    return wrapped
+
+
+def wrap_tools(tools: "list[A]", gateway: "ToolGateway") -> "list[A]":
+    """`wrap_tool` for each tool of a list (a new list)."""
+    return [wrap_tool(t, gateway) for t in tools]
+
+
+def instrument(agent: A, gateway: "ToolGateway") -> A:
+    """Replaces `agent.tools` with wrapped copies and returns `agent`. Agents
+    reached by handoffs or used as tools keep their own tools: instrument
+    each agent."""
+    tools: Any = agent.tools  # type: ignore[attr-defined]
+    agent.tools = wrap_tools(list(tools), gateway)  # type: ignore[attr-defined]
+    return agent
