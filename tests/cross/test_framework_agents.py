@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 import tooltrail
-from conftest import ROOT
 from tooltrail.testing import Recorder
+
+from conftest import ROOT
 
 PIP_CLI = [str(Path(sys.executable).with_name("tooltrail"))]
 NPM_CLI = ["node", str(ROOT / "bindings-node" / "cli.js")]
