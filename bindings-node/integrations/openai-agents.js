@@ -19,13 +19,13 @@ function tool(gateway, options) {
   const sdk = require('@openai/agents')
   const execute = options.execute
   let name = null
-  const built = sdk.tool({
-    ...options,
-    execute(input, runContext, details) {
-      const args = jsonArguments(details?.toolCall?.arguments) ?? input
-      return callThrough(gateway, name, args, () => execute(input, runContext, details))
-    },
-  })
+  const wrapped = function (input, runContext, details) {
+    const args = jsonArguments(details?.toolCall?.arguments) ?? input
+    return callThrough(gateway, name, args, () => execute(input, runContext, details))
+  }
+  // Without options.name the SDK names the tool after execute.
+  Object.defineProperty(wrapped, 'name', { value: execute.name })
+  const built = sdk.tool({ ...options, execute: wrapped })
   name = built.name // the SDK's normalized name, as the model calls it
   register(gateway, name, 'OpenAI Agents')
   built[WRAPPED] = gateway

@@ -126,3 +126,15 @@ test('without a current run the SDK reports missing_id to the model; nothing run
   await rec.flush()
   assert.deepEqual(rec.calls(), [])
 })
+
+test('a tool without a name is named after its execute, as the SDK does', async (t) => {
+  const rec = recorder(t)
+  const gw = new tooltrail.ToolGateway({ impls: {}, logger: rec })
+  const lookUp = tool(gw, { description: 'l', parameters: z.object({ key: z.string() }), execute: async function look_up({ key }) { return key } })
+  assert.equal(lookUp.name, 'look_up')
+  const model = script(['look_up', { key: 'k' }])
+  await gw.run({ request_id: 'r' }, () => run(new Agent({ name: 'a', tools: [lookUp], model }), 'hi'))
+  assert.deepEqual(toolOutputs(model), ['k'])
+  await rec.flush()
+  assert.deepEqual(rec.toolSequence(), ['look_up'])
+})

@@ -42,7 +42,8 @@ _PENDING: "ContextVar[Optional[list[dict[str, Any]]]]" = ContextVar("tooltrail.l
 def _arguments(tool: Any, tool_input: Any) -> "dict[str, Any]":
     if isinstance(tool_input, dict):
         # Injected arguments (state, run manager, ...) are not the model's.
-        return dict(tool._filter_injected_args(tool_input))
+        drop_injected = getattr(tool, "_filter_injected_args", None)
+        return dict(drop_injected(tool_input) if drop_injected is not None else tool_input)
     return {"input": tool_input}
 
 
