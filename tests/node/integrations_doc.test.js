@@ -18,8 +18,17 @@ test('the doc has examples', () => {
 blocks.forEach((code, i) => {
   test(`example ${i} runs`, () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-doc-'))
-    // Run outside the repository: `require('tooltrail')` is this checkout.
+    // Run outside the repository: `require('tooltrail')` is this checkout,
+    // and so are its subpaths (`tooltrail/integrations/mcp`) and the
+    // frameworks, through node_modules links (also for the scripts an
+    // example writes and starts, such as an MCP server).
     const source = code.replaceAll("require('tooltrail')", `require(${JSON.stringify(ROOT)})`)
+    const modules = path.join(cwd, 'node_modules')
+    fs.mkdirSync(modules)
+    fs.symlinkSync(ROOT, path.join(modules, 'tooltrail'), 'dir')
+    for (const name of fs.readdirSync(path.join(ROOT, 'node_modules'))) {
+      if (!name.startsWith('.')) fs.symlinkSync(path.join(ROOT, 'node_modules', name), path.join(modules, name), 'dir')
+    }
     const r = spawnSync(process.execPath, ['-e', source], { cwd, encoding: 'utf8', timeout: 60000 })
     assert.equal(r.status, 0, r.stderr)
   })

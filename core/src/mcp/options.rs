@@ -8,11 +8,11 @@ use crate::gateway::RunCtx;
 use crate::writer::DEFAULT_DIR;
 
 /// The usage text (also part of `tooltrail help`).
-pub const USAGE: &str = "\
-  mcp-proxy [--config F] [--logs DIR] [--request-id R] [--user-id U] [--agent-id A]
-            [--traceparent TP] [--shutdown-timeout S] -- CMD [ARGS...]
-                       run the MCP server CMD over stdio and record every tools/call (docs/integrations.md)
-";
+pub const USAGE: &str = concat!(
+    "  mcp-proxy [--config F] [--logs DIR] [--request-id R] [--user-id U] [--agent-id A]\n",
+    "            [--traceparent TP] [--shutdown-timeout S] -- CMD [ARGS...]\n",
+    "                       run the MCP server CMD over stdio and record every tools/call (docs/integrations.md)\n",
+);
 
 /// How long the proxy waits for the server to exit after the client closed
 /// its input (or a signal came) before it sends SIGTERM, and again before
