@@ -138,3 +138,22 @@ test('requiring tooltrail or the adapter does not load the SDK', () => {
     + 'if (loaded.length) throw new Error(loaded.join())'
   execFileSync(process.execPath, ['-e', code], { cwd: ROOT })
 })
+
+test('eight concurrent runs on one client keep their own ids', async () => {
+  const [gw, rec] = gateway()
+  const runIds = await connect(gw, (c) => Promise.all(Array.from({ length: 8 }, (_, i) =>
+    gw.run({ request_id: `req-${i}` }, async (run) => {
+      await c.callTool({ name: 'add', arguments: { a: i, b: 1 } })
+      await c.callTool({ name: 'search', arguments: { query: `q${i}` } })
+      return run.runId
+    }))))
+  assert.equal(new Set(runIds).size, 8)
+  runIds.forEach((runId, i) => {
+    const run = rec.run(runId)
+    assert.deepEqual(run.toolSequence(), ['add', 'search'])
+    assert.equal(run.stopReason, 'completed')
+    const calls = run.events({ event: 'tool_call' })
+    assert.deepEqual(calls.map((c) => c.request_id), [`req-${i}`, `req-${i}`])
+    assert.equal(calls[0].args_hash, tooltrail.stableHash({ a: i, b: 1 }))
+  })
+})

@@ -3,6 +3,7 @@
 (mcp_fixtures/server.py) over stdio; and the same calls through
 `tooltrail mcp-proxy` log and refuse alike."""
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -177,3 +178,26 @@ def test_importing_tooltrail_or_the_adapter_does_not_import_mcp():
     code = ("import sys, tooltrail, tooltrail.integrations.mcp; "
             "assert 'mcp' not in sys.modules, sorted(m for m in sys.modules if m.startswith('mcp'))")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_eight_concurrent_runs_on_one_session_keep_their_own_ids():
+    gw, rec = gateway()
+
+    async def body(s: ClientSession) -> Any:
+        async def agent(i: int) -> str:
+            async with gw.run(request_id=f"req-{i}") as run:
+                await s.call_tool("add", {"a": i, "b": 1})
+                await s.call_tool("search", {"query": f"q{i}"})
+                return run.run_id
+
+        return await asyncio.gather(*(agent(i) for i in range(8)))
+
+    run_ids = connect(gw, body)
+    assert len(set(run_ids)) == 8
+    for i, run_id in enumerate(run_ids):
+        run = rec.run(run_id)
+        assert run.tool_sequence() == ["add", "search"] and run.stop_reason == "completed"
+        calls = run.events("tool_call")
+        assert [c["request_id"] for c in calls] == [f"req-{i}"] * 2
+        assert calls[0]["args_hash"] == tooltrail.stable_hash({"a": i, "b": 1})
+        assert [r["ok"] for r in run.events("tool_result")] == [True, True]
