@@ -23,6 +23,7 @@ mod escape;
 mod event;
 pub mod gateway;
 mod hash;
+pub mod mcp;
 mod number;
 pub mod otlp;
 mod parse;

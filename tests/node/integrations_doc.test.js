@@ -12,20 +12,24 @@ const doc = fs.readFileSync(path.join(ROOT, 'docs', 'integrations.md'), 'utf8')
 const blocks = [...doc.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1])
 
 test('the doc has examples', () => {
-  assert.ok(blocks.length >= 3) // the ambient run, the AI SDK, the OpenAI Agents SDK
+  assert.ok(blocks.length >= 4) // the ambient run, the AI SDK, the OpenAI Agents SDK, MCP
 })
-
-// Run outside the repository, as a user's project would: `tooltrail` (and its
-// subpaths, `tooltrail/integrations/ai`, ...) is this checkout, found with the
-// frameworks it is tested with (devDependencies) through NODE_PATH.
-const modules = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-doc-modules-'))
-fs.symlinkSync(ROOT, path.join(modules, 'tooltrail'), 'dir')
-const env = { ...process.env, NODE_PATH: [modules, path.join(ROOT, 'node_modules')].join(path.delimiter) }
 
 blocks.forEach((code, i) => {
   test(`example ${i} runs`, () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-doc-'))
-    const r = spawnSync(process.execPath, ['-e', code], { cwd, env, encoding: 'utf8', timeout: 60000 })
+    // Run outside the repository: `require('tooltrail')` is this checkout,
+    // and so are its subpaths (`tooltrail/integrations/mcp`) and the
+    // frameworks, through node_modules links (also for the scripts an
+    // example writes and starts, such as an MCP server).
+    const source = code.replaceAll("require('tooltrail')", `require(${JSON.stringify(ROOT)})`)
+    const modules = path.join(cwd, 'node_modules')
+    fs.mkdirSync(modules)
+    fs.symlinkSync(ROOT, path.join(modules, 'tooltrail'), 'dir')
+    for (const name of fs.readdirSync(path.join(ROOT, 'node_modules'))) {
+      if (!name.startsWith('.')) fs.symlinkSync(path.join(ROOT, 'node_modules', name), path.join(modules, name), 'dir')
+    }
+    const r = spawnSync(process.execPath, ['-e', source], { cwd, encoding: 'utf8', timeout: 60000 })
     assert.equal(r.status, 0, r.stderr)
   })
 })

@@ -145,3 +145,12 @@ const hashes: Array<string | null> = rec.argsHashes()
 const status: 'created' | 'matched' | 'updated' = rec.lastRun().assertMatchesSnapshot('snap.jsonl')
 const rec2: Recorder = recorder()
 void gwRec, gwStart, stop, seq, failed, hashes, status, rec2
+
+// tooltrail/integrations/mcp: structural, so any client with callTool fits.
+import { instrument, REFUSED } from 'tooltrail/integrations/mcp'
+const mcpClient = { callTool: async (p: { name: string; arguments?: Record<string, unknown> }) => p.name, extra: 1 }
+const instrumented: typeof mcpClient = instrument(mcpClient, gwRec)
+const refusedCode: -32010 = REFUSED
+// @ts-expect-error: not an MCP client
+instrument({ call: () => 1 }, gwRec)
+void instrumented, refusedCode

@@ -1,5 +1,5 @@
 //! The `tooltrail` command line: `runs`, `show`, `stats`, `loops`, `alerts`,
-//! `tail`, `gaps`, `report`, `hash`. One implementation, run by the `tooltrail`
+//! `tail`, `gaps`, `report`, `hash`, and `mcp-proxy` ([`crate::mcp`]). One implementation, run by the `tooltrail`
 //! binary (cargo), by the Python console script and by the npm bin through
 //! the bindings.
 //!
@@ -90,6 +90,18 @@ impl fmt::Display for CliError {
 
 /// Runs the CLI with `args` (without the program name); returns the exit code.
 pub fn run(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> i32 {
+    if args.first().map(String::as_str) == Some("mcp-proxy") {
+        // The proxy owns the process's real stdin and stdout (the MCP
+        // channel) from two threads, so it takes them itself; every caller
+        // of `run` passes those.
+        return match crate::mcp::main(&args[1..]) {
+            Ok(code) => code,
+            Err(e) => {
+                let _ = writeln!(io::stderr(), "tooltrail: {}", CliError::Core(e));
+                2
+            }
+        };
+    }
     match dispatch(args, stdin, out) {
         Ok(()) => 0,
         Err(e) => {
@@ -101,7 +113,14 @@ pub fn run(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> i32 {
 
 fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Result<(), CliError> {
     match args::parse(args)? {
-        Command::Help => out.write_all(USAGE.as_bytes())?,
+        Command::Help => {
+            out.write_all(USAGE.as_bytes())?;
+            writeln!(
+                out,
+                "\nthe MCP proxy (a flight recorder in front of any MCP server):"
+            )?;
+            out.write_all(crate::mcp::USAGE.as_bytes())?;
+        }
         Command::Version => writeln!(out, "tooltrail {}", crate::VERSION)?,
         Command::Query {
             path,

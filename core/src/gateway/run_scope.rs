@@ -13,6 +13,14 @@ use super::{Gateway, lock, sampled};
 use crate::schema::StopReason;
 
 impl Gateway {
+    /// A new 32-hex-digit id from the gateway's id source (random; sequential
+    /// when deterministic): for a host that must know a run's id before
+    /// [`start_run`](Self::start_run), such as the MCP proxy, whose
+    /// `request_id` defaults to it.
+    pub fn generate_id(&self) -> String {
+        self.ids.trace_id()
+    }
+
     /// Opens a run: generates missing run and trace ids, gives the run its own
     /// span, registers its budgets. Returns the context calls in the run use
     /// (its `parent_span_id` is the run's span) and the `run_start` event.

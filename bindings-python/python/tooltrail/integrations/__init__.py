@@ -1,4 +1,4 @@
-"""Adapters that put tooltrail under agent frameworks' tools (docs/integrations.md).
+"""Adapters that put tooltrail under agent frameworks' tools and MCP clients (docs/integrations.md).
 
 Each module imports its framework only when used; installing tooltrail pulls
 none in. They are thin: every call goes through `gateway.wrap` under the
@@ -7,6 +7,7 @@ guard are the gateway's.
 
 - `tooltrail.integrations.openai_agents`: OpenAI Agents SDK (`openai-agents`)
 - `tooltrail.integrations.langchain`: LangChain tools (`langchain-core`)
+- `tooltrail.integrations.mcp`: an MCP `ClientSession` (`mcp`)
 """
 
 from collections.abc import Awaitable

@@ -1,0 +1,142 @@
+"""MCP client adapter: `instrument(session, gateway)` routes a `mcp.ClientSession`'s
+`call_tool` through a tooltrail gateway, under the current run
+(docs/integrations.md, "MCP").
+
+A call is logged as `gateway.acall(None, name, arguments)` would be: the tool
+is the MCP tool's name and the args hashed are the `arguments` dict (`{}` when
+None), so the same call hashes alike from Node and through `tooltrail
+mcp-proxy`. How calls end, as logged and as the caller sees them, is the
+proxy's rule too:
+
+| the server answers | logged | the caller gets |
+| --- | --- | --- |
+| a result | ok | the `CallToolResult` |
+| a result with `isError: true` | `ToolError` | the `CallToolResult` |
+| a JSON-RPC error | `McpError` | the SDK's `MCPError` |
+| nothing: the connection closed | `ConnectionClosed` | `MCPError` (code -32000) |
+| nothing in time (`read_timeout_seconds`) | `timeout` | `MCPError` (code -32001) |
+| (the task was cancelled) | `cancelled` | `CancelledError` |
+
+A call refused by a budget or the loop guard never reaches the server: the
+caller gets `MCPError` with code `REFUSED` (-32010), the message
+`"tooltrail: …"` and `data` `{"error_class", and the budget / tool}`, exactly
+what the proxy answers; its `__cause__` is tooltrail's own
+`BudgetExceededError` / `LoopDetectedError`.
+
+Importing this module does not import `mcp` (an optional dependency);
+`instrument` does.
+"""
+
+import importlib
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
+
+from .._native import BudgetExceededError, LoopDetectedError
+
+if TYPE_CHECKING:
+    from .. import ToolGateway
+
+__all__ = ["REFUSED", "instrument"]
+
+S = TypeVar("S")
+
+#: The JSON-RPC error code of a call tooltrail refused (the proxy's too).
+REFUSED = -32010
+#: The MCP SDKs' codes for a closed connection and a request that timed out.
+CONNECTION_CLOSED = -32000
+REQUEST_TIMEOUT = -32001
+
+
+# The classes below only name how a call ended in the log (their class name
+# is the error_class, as for any exception): they never reach the caller.
+
+
+class ToolError(Exception):
+    """The tool's result had `isError: true`."""
+
+
+class McpError(Exception):
+    """The server answered with a JSON-RPC error."""
+
+
+class ConnectionClosed(Exception):
+    """The connection closed before the answer (the server died)."""
+
+
+class RequestTimeout(TimeoutError):
+    """The SDK gave up waiting (`read_timeout_seconds`): logged `timeout`."""
+
+
+def instrument(session: S, gateway: "ToolGateway") -> S:
+    """Routes `session.call_tool` through `gateway` (under the current run,
+    `with gateway.run(...)`); returns the same session. Other requests
+    (`list_tools`, resources, prompts) are untouched."""
+    # The optional dependency, imported on use (by name: type checkers, which
+    # check this package for Python 3.9, need not read the SDK's 3.10 code).
+    MCPError: Any = importlib.import_module("mcp").MCPError
+
+    s: Any = session
+    original = s.call_tool
+    known: set[str] = set()
+
+    async def call_tool(name: str, arguments: Optional[dict[str, Any]] = None, *a: Any, **kw: Any) -> Any:
+        if name not in known:
+            # The server decides which tools exist; `gateway.acall(ctx,
+            # name, args)` reaches this one over MCP too.
+            gateway._add_tool(name, _remote(original, name))
+            known.add(name)
+        answer: list[Any] = []
+
+        async def body() -> Any:
+            try:
+                result = await original(name, arguments, *a, **kw)
+            except MCPError as err:
+                marker = {CONNECTION_CLOSED: ConnectionClosed, REQUEST_TIMEOUT: RequestTimeout}.get(err.code, McpError)
+                raise marker(err.message) from err
+            answer.append(result)
+            if getattr(result, "is_error", False):
+                raise ToolError(_first_text(result))
+            # Logged (when results are stored) and validated in its JSON form,
+            # as the proxy sees it.
+            return result.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+        args = dict(arguments) if arguments is not None else {}
+        try:
+            await gateway._acall(None, name, args, body, None)
+        except ToolError:
+            return answer[0]
+        except (McpError, ConnectionClosed, RequestTimeout) as err:
+            cause = err.__cause__  # the SDK's MCPError, as the caller expects it
+            assert cause is not None
+            raise cause from cause.__cause__
+        except (BudgetExceededError, LoopDetectedError) as err:
+            raise MCPError(REFUSED, f"tooltrail: {err}", refusal_data(err)) from err
+        return answer[0]
+
+    s.call_tool = call_tool
+    return session
+
+
+def refusal_data(err: Exception) -> dict[str, str]:
+    """`error.data` of a refusal: `error_class` and the error's attributes,
+    in the core's order (the proxy's `data`)."""
+    data = {"error_class": str(getattr(err, "code", ""))}
+    for attr in ("budget", "stop_reason", "tool"):
+        value = getattr(err, attr, None)
+        if isinstance(value, str):
+            data[attr] = value
+    return data
+
+
+def _remote(call_tool: Any, name: str) -> Any:
+    async def remote(**arguments: Any) -> Any:
+        return await call_tool(name, arguments)
+
+    remote.__name__ = name
+    return remote
+
+
+def _first_text(result: Any) -> str:
+    for block in getattr(result, "content", None) or ():
+        if getattr(block, "type", None) == "text":
+            return str(block.text)
+    return ""
