@@ -255,3 +255,45 @@ fn time_filters_compare_instants_and_refuse_garbage() {
         assert_eq!(code, 2, "{bad}");
     }
 }
+
+/// `stats` and `loops` take `--agent` as `runs` does: only the events of
+/// that agent (here the one run of the scenario with its own `agent_id`).
+#[test]
+fn stats_and_loops_filter_by_agent() {
+    let runs = json(&["runs", RUNS, "--agent", "billing-bot", "--json"]);
+    assert_eq!(list(&runs).len(), 1);
+    let stats = json(&["stats", RUNS, "--agent", "billing-bot", "--json"]);
+    let tools: Vec<(&str, &Value)> = list(stats.get("tools").unwrap())
+        .iter()
+        .map(|t| (s(t, "tool"), t.get("calls").unwrap()))
+        .collect();
+    assert_eq!(
+        tools,
+        [
+            ("fetch", &Value::Number(1.0)),
+            ("search", &Value::Number(1.0))
+        ]
+    );
+    let all = json(&["stats", RUNS, "--json"]);
+    let search = list(all.get("tools").unwrap())
+        .iter()
+        .find(|t| s(t, "tool") == "search")
+        .and_then(|t| t.get("calls"));
+    assert!(
+        matches!(search, Some(Value::Number(n)) if *n > 1.0),
+        "{search:?}"
+    );
+    let loops = json(&[
+        "loops",
+        RUNS,
+        "--min",
+        "1",
+        "--agent",
+        "billing-bot",
+        "--json",
+    ]);
+    let found: Vec<&str> = list(&loops).iter().map(|l| s(l, "run_id")).collect();
+    assert_eq!(found, ["run-completed", "run-completed"]);
+    assert!(list(&json(&["loops", RUNS, "--agent", "nobody", "--json"])).is_empty());
+    assert!(!list(&json(&["loops", RUNS, "--json"])).is_empty());
+}

@@ -179,10 +179,18 @@ pub(super) fn alerts(
                 c.level.to_owned(),
                 format!("{}", c.value),
                 format!("{}", c.threshold),
+                c.tripped
+                    .as_ref()
+                    .and_then(|t| t.run_id.clone())
+                    .unwrap_or_else(|| "-".into()),
             ]
         })
         .collect();
-    table(out, &["TIME", "RULE", "LEVEL", "VALUE", "THRESHOLD"], &rows)?;
+    table(
+        out,
+        &["TIME", "RULE", "LEVEL", "VALUE", "THRESHOLD", "TRIPPED_RUN"],
+        &rows,
+    )?;
     writeln!(
         out,
         "{} alert transitions (window {} s)",
