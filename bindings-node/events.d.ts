@@ -316,9 +316,9 @@ export interface AlertEvent {
   threshold: number
   /** The window, seconds. */
   window_s: number
-  /** For `warn` / `critical`: the run of the latest sample that offended the rule (a timeout, a validation failure, a run above the warn threshold); the common ids stay gateway-wide. */
+  /** warn / critical: the run of the rule's latest offending sample. */
   tripped_run_id?: string | null
-  /** For `warn` / `critical`: that sample's trace. */
+  /** warn / critical: that sample's trace. */
   tripped_trace_id?: string | null
 }
 
@@ -348,7 +348,7 @@ export interface WriterDroppedEvent {
   reason: DropReason
 }
 
-/** An incident window opened (or was moved): tool calls store their args, redacted, until `until` (ids are gateway-wide). */
+/** An incident window opened or moved: args are stored, redacted, until `until`. */
 export interface IncidentWindowOpenEvent {
   /** Schema version: 1. */
   v: 1
@@ -372,7 +372,7 @@ export interface IncidentWindowOpenEvent {
   until: string
 }
 
-/** An incident window closed: written by the first gateway activity at or after `until` (a call, a run's start or end, `check_alerts`), or when it is closed early. */
+/** An incident window closed (noticed at the first activity after `until`). */
 export interface IncidentWindowCloseEvent {
   /** Schema version: 1. */
   v: 1

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import tooltrail
+
 from conftest import ROOT
 
 START_US = 1_795_550_260_000_000
@@ -44,7 +45,12 @@ const tooltrail = require(process.argv[1])
 const [dir, start, config, steps] = JSON.parse(require('fs').readFileSync(0, 'utf8'))
 const writer = new tooltrail.EventWriter({ path: dir })
 const gw = new tooltrail.ToolGateway({
-  impls: { t: ({ o }) => { if (o === 'timeout') throw new DOMException('slow', 'TimeoutError'); return o === 'invalid' ? 'bad' : 'fine' } },
+  impls: {
+    t: ({ o }) => {
+      if (o === 'timeout') throw new DOMException('slow', 'TimeoutError')
+      return o === 'invalid' ? 'bad' : 'fine'
+    },
+  },
   validators: { t: (r) => r !== 'bad' },
   logger: writer, config, _deterministic: start,
 })

@@ -48,7 +48,8 @@ def test_timeline_stats_loops_alerts():
 def test_stats_and_loops_filter_by_agent():
     # Only run-completed has its own agent_id in the runs scenario.
     logs = tooltrail.Logs(RUNS)
-    assert [(t["tool"], t["calls"]) for t in logs.stats(agent_id="billing-bot")["tools"]] == [("fetch", 1), ("search", 1)]
+    tools = logs.stats(agent_id="billing-bot")["tools"]
+    assert [(t["tool"], t["calls"]) for t in tools] == [("fetch", 1), ("search", 1)]
     assert [f["run_id"] for f in logs.loops(1, agent_id="billing-bot")] == ["run-completed", "run-completed"]
     assert logs.loops(agent_id="nobody") == []
     assert len(logs.stats()["tools"]) >= 2 and logs.loops() != []

@@ -315,9 +315,9 @@ class AlertEvent(_AlertEventRequired, total=False):
 
     #: The agent, where configured.
     agent_id: str
-    #: For `warn` / `critical`: the run of the latest sample that offended the rule (a timeout, a validation failure, a run above the warn threshold); the common ids stay gateway-wide.
+    #: warn / critical: the run of the rule's latest offending sample.
     tripped_run_id: Optional[str]
-    #: For `warn` / `critical`: that sample's trace.
+    #: warn / critical: that sample's trace.
     tripped_trace_id: Optional[str]
 
 
@@ -373,7 +373,7 @@ class _IncidentWindowOpenEventRequired(TypedDict):
 
 
 class IncidentWindowOpenEvent(_IncidentWindowOpenEventRequired, total=False):
-    """An incident window opened (or was moved): tool calls store their args, redacted, until `until` (ids are gateway-wide)."""
+    """An incident window opened or moved: args are stored, redacted, until `until`."""
 
     #: The agent, where configured.
     agent_id: str
@@ -401,7 +401,7 @@ class _IncidentWindowCloseEventRequired(TypedDict):
 
 
 class IncidentWindowCloseEvent(_IncidentWindowCloseEventRequired, total=False):
-    """An incident window closed: written by the first gateway activity at or after `until` (a call, a run's start or end, `check_alerts`), or when it is closed early."""
+    """An incident window closed (noticed at the first activity after `until`)."""
 
     #: The agent, where configured.
     agent_id: str

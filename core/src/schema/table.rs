@@ -213,12 +213,12 @@ pub static EVENTS: [EventSpec; 8] = [
             opt_null(
                 field::TRIPPED_RUN_ID,
                 Ty::Str,
-                "For `warn` / `critical`: the run of the latest sample that offended the rule (a timeout, a validation failure, a run above the warn threshold); the common ids stay gateway-wide.",
+                "warn / critical: the run of the rule's latest offending sample.",
             ),
             opt_null(
                 field::TRIPPED_TRACE_ID,
                 Ty::Hex(32),
-                "For `warn` / `critical`: that sample's trace.",
+                "warn / critical: that sample's trace.",
             ),
         ],
         rules: &[],
@@ -240,7 +240,7 @@ pub static EVENTS: [EventSpec; 8] = [
     EventSpec {
         name: event::INCIDENT_WINDOW_OPEN,
         type_name: "IncidentWindowOpenEvent",
-        doc: "An incident window opened (or was moved): tool calls store their args, redacted, until `until` (ids are gateway-wide).",
+        doc: "An incident window opened or moved: args are stored, redacted, until `until`.",
         fields: &[req(
             field::UNTIL,
             Ty::Timestamp,
@@ -251,7 +251,7 @@ pub static EVENTS: [EventSpec; 8] = [
     EventSpec {
         name: event::INCIDENT_WINDOW_CLOSE,
         type_name: "IncidentWindowCloseEvent",
-        doc: "An incident window closed: written by the first gateway activity at or after `until` (a call, a run's start or end, `check_alerts`), or when it is closed early.",
+        doc: "An incident window closed (noticed at the first activity after `until`).",
         fields: &[req(
             field::UNTIL,
             Ty::Timestamp,
