@@ -258,13 +258,19 @@ fn describe(e: &Value) -> [String; 5] {
             }
             _ => "no budgets".into(),
         },
-        event::ALERT => format!(
-            "{} {} value={} threshold={}",
-            str_field(e, field::RULE).unwrap_or("?"),
-            str_field(e, field::LEVEL).unwrap_or("?"),
-            num_field(e, field::VALUE).unwrap_or(0.0),
-            num_field(e, field::THRESHOLD).unwrap_or(0.0)
-        ),
+        event::ALERT => {
+            format!(
+                "{} {} value={} threshold={}",
+                str_field(e, field::RULE).unwrap_or("?"),
+                str_field(e, field::LEVEL).unwrap_or("?"),
+                num_field(e, field::VALUE).unwrap_or(0.0),
+                num_field(e, field::THRESHOLD).unwrap_or(0.0)
+            ) + &str_field(e, field::TRIPPED_RUN_ID)
+                .map_or(String::new(), |r| format!(" tripped by {r}"))
+        }
+        event::INCIDENT_WINDOW_OPEN | event::INCIDENT_WINDOW_CLOSE => {
+            format!("until {}", str_field(e, field::UNTIL).unwrap_or("?"))
+        }
         other => other.to_owned(),
     };
     let ts = str_field(e, field::TS).unwrap_or("").to_owned();
