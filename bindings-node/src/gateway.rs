@@ -427,9 +427,23 @@ impl JsGateway {
     pub fn incident_window(
         &self,
         env: Env,
-        minutes: Option<f64>,
-        seconds: Option<f64>,
+        minutes: Option<Unknown<'_>>,
+        seconds: Option<Unknown<'_>>,
     ) -> Result<String> {
+        // Anything but a number or undefined is not a length: the core
+        // refuses it (NaN) with `invalid_argument` naming the key.
+        let length = |v: Option<Unknown<'_>>| -> Result<Option<f64>> {
+            Ok(match v {
+                None => None,
+                Some(v) => match v.get_type()? {
+                    ValueType::Undefined | ValueType::Null => None,
+                    // SAFETY: `v` belongs to `env`, this call's.
+                    ValueType::Number => Some(unsafe { f64::from_napi_value(env.raw(), v.raw()) }?),
+                    _ => Some(f64::NAN),
+                },
+            })
+        };
+        let (minutes, seconds) = (length(minutes)?, length(seconds)?);
         let (until, events) = self.core.incident_window(minutes, seconds).js(&env)?;
         self.emit(events);
         Ok(until)

@@ -51,7 +51,7 @@ test('a configured window, closing early, and bad lengths', () => {
   gw._advanceClock(30e6)
   gw.checkAlerts()
   assert.equal(names().at(-1), 'incident_window_close')
-  for (const [length, key] of [[{}, 'minutes'], [{ minutes: -1 }, 'minutes'], [{ seconds: NaN }, 'seconds']]) {
+  for (const [length, key] of [[{}, 'minutes'], [{ minutes: -1 }, 'minutes'], [{ seconds: NaN }, 'seconds'], [{ minutes: '15' }, 'minutes']]) {
     assert.throws(() => gw.incidentWindow(length), (e) => e.code === 'invalid_argument' && e.key === key)
   }
   assert.throws(() => gateway({ logging: { tool_calls: { store_args_until: 'tomorrow' } } }),
