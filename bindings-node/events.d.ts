@@ -10,6 +10,8 @@ export type EventName =
   | 'run_end'
   | 'alert'
   | 'writer_dropped'
+  | 'incident_window_open'
+  | 'incident_window_close'
 
 /** Why a run stopped (SPEC §4). */
 export type StopReason =
@@ -314,6 +316,10 @@ export interface AlertEvent {
   threshold: number
   /** The window, seconds. */
   window_s: number
+  /** warn / critical: the run of the rule's latest offending sample. */
+  tripped_run_id?: string | null
+  /** warn / critical: that sample's trace. */
+  tripped_trace_id?: string | null
 }
 
 /** After events were dropped (ids are null: it belongs to no run). */
@@ -342,6 +348,54 @@ export interface WriterDroppedEvent {
   reason: DropReason
 }
 
+/** An incident window opened or moved: args are stored, redacted, until `until`. */
+export interface IncidentWindowOpenEvent {
+  /** Schema version: 1. */
+  v: 1
+  /** When, RFC 3339 UTC with microseconds. */
+  ts: string
+  /** The event name. */
+  event: 'incident_window_open'
+  /** The run (null outside any run). */
+  run_id: string | null
+  /** The W3C trace id (32 lowercase hex). */
+  trace_id: string | null
+  /** The call's or run's span id (16 lowercase hex). */
+  span_id: string | null
+  /** The incoming request. */
+  request_id: string | null
+  /** The end user, null when unknown. */
+  user_id: string | null
+  /** The agent, where configured. */
+  agent_id?: string
+  /** When the window closes by itself. */
+  until: string
+}
+
+/** An incident window closed (noticed at the first activity after `until`). */
+export interface IncidentWindowCloseEvent {
+  /** Schema version: 1. */
+  v: 1
+  /** When, RFC 3339 UTC with microseconds. */
+  ts: string
+  /** The event name. */
+  event: 'incident_window_close'
+  /** The run (null outside any run). */
+  run_id: string | null
+  /** The W3C trace id (32 lowercase hex). */
+  trace_id: string | null
+  /** The call's or run's span id (16 lowercase hex). */
+  span_id: string | null
+  /** The incoming request. */
+  request_id: string | null
+  /** The end user, null when unknown. */
+  user_id: string | null
+  /** The agent, where configured. */
+  agent_id?: string
+  /** When the window was set to close. */
+  until: string
+}
+
 /** Any event tooltrail writes. */
 export type ToolTrailEvent =
   | RunStartEvent
@@ -350,3 +404,5 @@ export type ToolTrailEvent =
   | RunEndEvent
   | AlertEvent
   | WriterDroppedEvent
+  | IncidentWindowOpenEvent
+  | IncidentWindowCloseEvent

@@ -150,6 +150,8 @@ export interface RunCtx {
   request_id?: string | null
   parent_span_id?: string
   traceparent?: string
+  /** The agent (a run's own, written on each of its events); default `logging.agent_id`. */
+  agent_id?: string | null
 }
 
 /** Anything with `.event(name, fields)`, e.g. an EventWriter. */
@@ -229,7 +231,15 @@ export declare class ToolGateway<I extends Record<string, Tool> = Record<string,
   startRun(ids?: RunCtx): Run<I>
   /** Window values and alert levels. */
   metrics(): Record<string, unknown>
+  /** Re-evaluates alert rules now; also closes an incident window whose time is up. */
   checkAlerts(): void
+  /**
+   * Opens an incident window: calls store their args, redacted, for `minutes`
+   * (+ `seconds`) from now, then stop by themselves; 0 closes it now. Writes
+   * `incident_window_open` / `incident_window_close`. Returns the closing
+   * instant (RFC 3339).
+   */
+  incidentWindow(length: { minutes?: number; seconds?: number }): string
 }
 
 /** A run as the logs tell it (`Logs.runs`). */
@@ -295,9 +305,9 @@ export declare class Logs {
   runs(filters?: RunFilters): RunSummary[]
   /** Throws a TooltrailError with code `unknown_run` (and `runId`) for a run with no event in the logs. */
   timeline(runId: string): Array<Record<string, unknown>>
-  stats(options?: { top?: number }): { tools: ToolStats[]; hottest: Array<{ tool: string; args_hash: string; calls: number }>; approximate: boolean }
-  loops(options?: { min?: number }): Array<{ run_id: string; tool: string; args_hash: string; count: number; blocked: number }>
-  alerts(options?: { config?: string | Record<string, unknown> }): Array<{ ts: string; rule: string; level: string; value: number; threshold: number }>
+  stats(options?: { top?: number; agentId?: string }): { tools: ToolStats[]; hottest: Array<{ tool: string; args_hash: string; calls: number }>; approximate: boolean }
+  loops(options?: { min?: number; agentId?: string }): Array<{ run_id: string; tool: string; args_hash: string; count: number; blocked: number }>
+  alerts(options?: { config?: string | Record<string, unknown> }): Array<{ ts: string; rule: string; level: string; value: number; threshold: number; tripped_run_id: string | null; tripped_trace_id: string | null }>
   gaps(): LogGaps
   agentLogs(agentId?: string | null, options?: { limit?: number }): AgentLogEntry[]
   agentMetrics(agentId?: string | null, options?: { period?: AgentPeriod }): AgentMetrics

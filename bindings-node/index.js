@@ -107,6 +107,19 @@ class ToolGateway {
     this._flushEvents()
   }
 
+  /**
+   * Opens an incident window: calls store their args, redacted, for `minutes`
+   * (+ `seconds`) from now, then stop by themselves (0 closes it now).
+   * Returns the closing instant (RFC 3339).
+   */
+  incidentWindow({ minutes, seconds } = {}) {
+    try {
+      return this._native.incidentWindow(minutes, seconds)
+    } finally {
+      this._flushEvents()
+    }
+  }
+
   _flushEvents() {
     if (this._hostLogger === null && this._onAlert === null) return
     for (const [name, fields] of this._native.drain()) {
@@ -215,12 +228,13 @@ class ToolGateway {
   _useCtx(ctx) {
     const run = ctx.run_id, trace = ctx.trace_id, user = ctx.user_id
     const request = ctx.request_id, parent = ctx.parent_span_id, tp = ctx.traceparent
+    const agent = ctx.agent_id
     const last = this._lastCtx
     if (last !== null && run === last[0] && trace === last[1] && user === last[2]
-      && request === last[3] && parent === last[4] && tp === last[5]) return
+      && request === last[3] && parent === last[4] && tp === last[5] && agent === last[6]) return
     this._lastCtx = null // set again only once the core accepted the ids
-    this._native.setCtx(run, trace, user, request, parent, tp)
-    this._lastCtx = [run, trace, user, request, parent, tp]
+    this._native.setCtx(run, trace, user, request, parent, tp, agent)
+    this._lastCtx = [run, trace, user, request, parent, tp, agent]
   }
 
   _fail(call, err) {

@@ -44,12 +44,12 @@ class Logs {
     return query(this.path, 'show', { runId })
   }
 
-  /** Per tool: calls, failures by class, p50/p95/p99 ms; the hottest (tool, args_hash) pairs (`top`, default 10). */
+  /** Per tool: calls, failures by class, p50/p95/p99 ms; the hottest (tool, args_hash) pairs (`top`, default 10); `agentId`: that agent's calls only. */
   stats(options) {
     return query(this.path, 'stats', options)
   }
 
-  /** Identical (tool, args_hash) calls repeated at least `min` times (default 3) in a run. */
+  /** Identical (tool, args_hash) calls repeated at least `min` times (default 3) in a run; `agentId`: that agent's runs only. */
   loops(options) {
     return query(this.path, 'loops', options)
   }

@@ -64,6 +64,7 @@ fn ctx_object<'e>(env: &'e Env, ctx: &RunCtx) -> Result<Unknown<'e>> {
         ("user_id", opt(&ctx.user_id)),
         ("request_id", opt(&ctx.request_id)),
         ("parent_span_id", opt(&ctx.parent_span_id)),
+        ("agent_id", opt(&ctx.agent_id)),
     ]);
     to_unknown(env, &value)
 }
@@ -205,6 +206,7 @@ impl JsGateway {
         request_id: Unknown<'_>,
         parent_span_id: Unknown<'_>,
         traceparent: Unknown<'_>,
+        agent_id: Unknown<'_>,
     ) -> Result<()> {
         guard(&env, || {
             // SAFETY: every value converted below belongs to `env`, this call's.
@@ -227,6 +229,7 @@ impl JsGateway {
                 id(request_id)?,
                 id(parent_span_id)?,
                 id(traceparent)?,
+                id(agent_id)?,
             ])
             .js(&env)?;
             *self.ctx.lock().unwrap_or_else(|e| e.into_inner()) = Arc::new(ctx);
@@ -416,6 +419,34 @@ impl JsGateway {
     pub fn check_alerts(&self) {
         let events = self.core.check_alerts();
         self.emit(events);
+    }
+
+    /// Opens an incident window of `minutes` (+ `seconds`) from now; 0
+    /// closes it. Returns the closing instant (RFC 3339).
+    #[napi]
+    pub fn incident_window(
+        &self,
+        env: Env,
+        minutes: Option<Unknown<'_>>,
+        seconds: Option<Unknown<'_>>,
+    ) -> Result<String> {
+        // Anything but a number or undefined is not a length: the core
+        // refuses it (NaN) with `invalid_argument` naming the key.
+        let length = |v: Option<Unknown<'_>>| -> Result<Option<f64>> {
+            Ok(match v {
+                None => None,
+                Some(v) => match v.get_type()? {
+                    ValueType::Undefined | ValueType::Null => None,
+                    // SAFETY: `v` belongs to `env`, this call's.
+                    ValueType::Number => Some(unsafe { f64::from_napi_value(env.raw(), v.raw()) }?),
+                    _ => Some(f64::NAN),
+                },
+            })
+        };
+        let (minutes, seconds) = (length(minutes)?, length(seconds)?);
+        let (until, events) = self.core.incident_window(minutes, seconds).js(&env)?;
+        self.emit(events);
+        Ok(until)
     }
 
     /// Moves a deterministic gateway's clock forward (tests, replays).

@@ -31,7 +31,7 @@ fn id_arg(v: Option<&Bound<'_, PyAny>>) -> PyResult<IdArg> {
 #[pymethods]
 impl PyRunCtx {
     #[new]
-    #[pyo3(signature = (run_id=None, trace_id=None, user_id=None, request_id=None, *, parent_span_id=None, traceparent=None))]
+    #[pyo3(signature = (run_id=None, trace_id=None, user_id=None, request_id=None, *, parent_span_id=None, traceparent=None, agent_id=None))]
     fn new(
         run_id: Option<&Bound<'_, PyAny>>,
         trace_id: Option<&Bound<'_, PyAny>>,
@@ -39,6 +39,7 @@ impl PyRunCtx {
         request_id: Option<&Bound<'_, PyAny>>,
         parent_span_id: Option<&Bound<'_, PyAny>>,
         traceparent: Option<&Bound<'_, PyAny>>,
+        agent_id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let args = [
             id_arg(run_id)?,
@@ -47,6 +48,7 @@ impl PyRunCtx {
             id_arg(request_id)?,
             id_arg(parent_span_id)?,
             id_arg(traceparent)?,
+            id_arg(agent_id)?,
         ];
         Ok(Self {
             inner: RunCtx::from_args(args).py()?,
@@ -73,6 +75,10 @@ impl PyRunCtx {
     fn parent_span_id(&self) -> Option<&str> {
         self.inner.parent_span_id.as_deref()
     }
+    #[getter]
+    fn agent_id(&self) -> Option<&str> {
+        self.inner.agent_id.as_deref()
+    }
 
     /// The W3C `traceparent` header for outgoing calls under this context;
     /// None unless its trace and parent span ids are W3C ids.
@@ -81,8 +87,12 @@ impl PyRunCtx {
     }
 
     fn __repr__(&self) -> String {
+        let agent = match &self.inner.agent_id {
+            Some(a) => format!(", agent_id={a:?}"),
+            None => String::new(),
+        };
         format!(
-            "RunCtx(run_id={:?}, trace_id={:?}, user_id={:?}, request_id={:?})",
+            "RunCtx(run_id={:?}, trace_id={:?}, user_id={:?}, request_id={:?}{agent})",
             self.inner.run_id, self.inner.trace_id, self.inner.user_id, self.inner.request_id
         )
     }

@@ -372,6 +372,21 @@ impl PyToolGateway {
         self.emit(py, events);
     }
 
+    /// Opens an incident window of `minutes` (+ `seconds`) from now: calls
+    /// store their args, redacted, until then (0 closes it now). Returns the
+    /// closing instant (RFC 3339).
+    #[pyo3(signature = (minutes=None, *, seconds=None))]
+    fn incident_window(
+        &self,
+        py: Python<'_>,
+        minutes: Option<f64>,
+        seconds: Option<f64>,
+    ) -> PyResult<String> {
+        let (until, events) = self.core.incident_window(minutes, seconds).py()?;
+        self.emit(py, events);
+        Ok(until)
+    }
+
     /// Moves a deterministic gateway's clock forward (tests and replays).
     fn _advance_clock(&self, us: i64) {
         self.core.clock().advance_us(us);

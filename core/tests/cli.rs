@@ -114,18 +114,43 @@ fn loops_and_alerts() {
     assert_eq!(list(&found).len(), 1);
     assert_eq!(s(&list(&found)[0], "run_id"), "run-loop");
     assert_eq!(list(&found)[0].get("blocked"), Some(&Value::Number(1.0)));
-    let alerts = json(&["alerts", BASIC, "--json"]);
-    let levels: Vec<(&str, &str)> = list(&alerts)
-        .iter()
-        .map(|a| (s(a, "rule"), s(a, "level")))
+    // The default rules want 20 tool results in the window; the scenario
+    // has 9.
+    assert_eq!(json(&["alerts", BASIC, "--json"]), Value::Array(vec![]));
+    // With the scenario's own settings, the replay gives back the alerts the
+    // gateway wrote live: same times, levels, values and tripping runs.
+    let config = std::env::temp_dir().join(format!("tt-alerts-{}.yaml", std::process::id()));
+    std::fs::write(&config, "logging:\n  alerts:\n    min_calls: 1\n").unwrap();
+    let replayed = json(&[
+        "alerts",
+        BASIC,
+        "--config",
+        config.to_str().unwrap(),
+        "--json",
+    ]);
+    std::fs::remove_file(&config).unwrap();
+    let logged: Vec<Value> = std::fs::read_to_string(BASIC)
+        .unwrap()
+        .lines()
+        .map(|l| parse_json(l.as_bytes()).unwrap())
+        .filter(|e| e.get("event") == Some(&Value::from("alert")))
         .collect();
+    let keys = [
+        "ts",
+        "rule",
+        "level",
+        "value",
+        "threshold",
+        "tripped_run_id",
+        "tripped_trace_id",
+    ];
+    let pick = |e: &Value| keys.map(|k| e.get(k).cloned().unwrap_or(Value::Null));
+    assert_eq!(logged.len(), 2);
     assert_eq!(
-        levels,
-        [
-            ("timeout_rate", "critical"),
-            ("validation_fail_rate", "critical")
-        ]
+        list(&replayed).iter().map(pick).collect::<Vec<_>>(),
+        logged.iter().map(pick).collect::<Vec<_>>()
     );
+    assert_eq!(s(&list(&replayed)[0], "tripped_run_id"), "run-1");
 }
 
 #[test]
@@ -229,4 +254,46 @@ fn time_filters_compare_instants_and_refuse_garbage() {
         let (code, _) = run(&["runs", RUNS, "--until", bad], "");
         assert_eq!(code, 2, "{bad}");
     }
+}
+
+/// `stats` and `loops` take `--agent` as `runs` does: only the events of
+/// that agent (here the one run of the scenario with its own `agent_id`).
+#[test]
+fn stats_and_loops_filter_by_agent() {
+    let runs = json(&["runs", RUNS, "--agent", "billing-bot", "--json"]);
+    assert_eq!(list(&runs).len(), 1);
+    let stats = json(&["stats", RUNS, "--agent", "billing-bot", "--json"]);
+    let tools: Vec<(&str, &Value)> = list(stats.get("tools").unwrap())
+        .iter()
+        .map(|t| (s(t, "tool"), t.get("calls").unwrap()))
+        .collect();
+    assert_eq!(
+        tools,
+        [
+            ("fetch", &Value::Number(1.0)),
+            ("search", &Value::Number(1.0))
+        ]
+    );
+    let all = json(&["stats", RUNS, "--json"]);
+    let search = list(all.get("tools").unwrap())
+        .iter()
+        .find(|t| s(t, "tool") == "search")
+        .and_then(|t| t.get("calls"));
+    assert!(
+        matches!(search, Some(Value::Number(n)) if *n > 1.0),
+        "{search:?}"
+    );
+    let loops = json(&[
+        "loops",
+        RUNS,
+        "--min",
+        "1",
+        "--agent",
+        "billing-bot",
+        "--json",
+    ]);
+    let found: Vec<&str> = list(&loops).iter().map(|l| s(l, "run_id")).collect();
+    assert_eq!(found, ["run-completed", "run-completed"]);
+    assert!(list(&json(&["loops", RUNS, "--agent", "nobody", "--json"])).is_empty());
+    assert!(!list(&json(&["loops", RUNS, "--json"])).is_empty());
 }

@@ -111,3 +111,64 @@ fn a_null_alert_rule_is_off() {
     assert_eq!(c.alert_timeout_rate, None);
     assert!(c.alert_validation_fail_rate.is_some());
 }
+
+/// Issue 15 item 7's settings: shared ones under `logging.alerts`, each
+/// rule's own over them, the seed's "validation_fail_rate > 2% for 5
+/// minutes" as written.
+#[test]
+fn alert_rules_take_min_calls_for_and_clear_ratio() {
+    use tooltrail_core::config::{AlertRule, DEFAULT_MIN_CALLS, DEFAULT_MIN_RUNS};
+    let d = Config::default();
+    assert_eq!(
+        d.alert_timeout_rate,
+        Some(AlertRule::new(0.02, 0.05, DEFAULT_MIN_CALLS))
+    );
+    assert_eq!(
+        d.alert_tool_calls_p95.map(|r| r.min_samples),
+        Some(DEFAULT_MIN_RUNS)
+    );
+    let c = Config::from_yaml(
+        "logging:\n  alerts:\n    min_calls: 50\n    min_runs: 3\n    for: 30s\n    clear_ratio: 0.5\n    \
+         validation_fail_rate: {warn: 0.02, critical: 0.05, for: 5m, min_calls: 10}\n",
+    )
+    .unwrap();
+    let v = c.alert_validation_fail_rate.unwrap();
+    assert_eq!((v.min_samples, v.for_s, v.clear_ratio), (10, 300.0, 0.5));
+    let t = c.alert_timeout_rate.unwrap();
+    assert_eq!(
+        (t.warn, t.min_samples, t.for_s, t.clear_ratio),
+        (0.02, 50, 30.0, 0.5)
+    );
+    let p = c.alert_tool_calls_p95.unwrap();
+    assert_eq!((p.warn, p.min_samples, p.for_s), (10.0, 3, 30.0));
+    assert_eq!(
+        Config::from_yaml("logging:\n  alerts:\n    for: 90\n")
+            .unwrap()
+            .alert_timeout_rate
+            .unwrap()
+            .for_s,
+        90.0,
+        "a number is seconds"
+    );
+    for (yaml, key) in [
+        ("for: 5 minutes", "logging.alerts.for"),
+        ("for: -1", "logging.alerts.for"),
+        ("min_calls: 0", "logging.alerts.min_calls"),
+        ("clear_ratio: 1.5", "logging.alerts.clear_ratio"),
+        (
+            "timeout_rate: {warn: 0.1, critical: 0.2, for: soon}",
+            "logging.alerts.timeout_rate.for",
+        ),
+        (
+            "timeout_rate: {warn: 0.1, critical: 0.2, min_runs: 2}",
+            "logging.alerts.timeout_rate.min_runs",
+        ),
+        (
+            "tool_calls_per_run_p95: {warn: 1, critical: 2, min_calls: 2}",
+            "logging.alerts.tool_calls_per_run_p95.min_calls",
+        ),
+    ] {
+        let e = Config::from_yaml(&format!("logging:\n  alerts:\n    {yaml}\n")).unwrap_err();
+        assert_eq!(e.key, key, "{yaml}");
+    }
+}

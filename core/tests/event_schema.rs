@@ -60,6 +60,7 @@ fn ctx(run: &str) -> RunCtx {
         request_id: Some("req".into()),
         user_id: None,
         parent_span_id: None,
+        agent_id: None,
     }
 }
 
@@ -133,11 +134,20 @@ fn gateway_lines_under_other_configurations_fit_the_schema() {
     keep(e);
     keep(gw.finish(h, failed("ValueError")));
 
-    // No args hash, default config: every stop reason, alerts fire then resolve.
-    let c = config(r#"{"logging":{"tool_calls":{"store_args_hash":false}}}"#);
+    // No args hash, alerts on every sample: every stop reason, alerts fire
+    // then resolve; runs of their own agent; an incident window opens and
+    // closes.
+    let c = config(
+        r#"{"logging":{"tool_calls":{"store_args_hash":false},"alerts":{"min_calls":1,"min_runs":1}}}"#,
+    );
     let gw = Gateway::new(c, ["t".to_owned()], None, clock);
+    keep(gw.incident_window(Some(1.0), None).unwrap().1);
     for (i, reason) in StopReason::ALL.into_iter().enumerate() {
-        let (run_ctx, e) = gw.start_run(&ctx(&format!("run-{i}"))).unwrap();
+        let agent = RunCtx {
+            agent_id: Some(format!("agent-{i}")),
+            ..ctx(&format!("run-{i}"))
+        };
+        let (run_ctx, e) = gw.start_run(&agent).unwrap();
         keep(e);
         let (h, e) = gw.begin(&run_ctx, "t", Ok(Value::Null)).unwrap();
         keep(e);
@@ -158,7 +168,7 @@ fn gateway_lines_under_other_configurations_fit_the_schema() {
 
     let mut seen = BTreeSet::new();
     check_all(&lines, &mut seen);
-    assert_eq!(seen.len(), 5, "{seen:?}");
+    assert_eq!(seen.len(), 7, "{seen:?}");
     let text = String::from_utf8(lines.concat()).unwrap();
     for needle in [
         "\"hash_alg\":\"hmac-sha256\"",
@@ -172,6 +182,9 @@ fn gateway_lines_under_other_configurations_fit_the_schema() {
         "\"error_class\":\"loop_detected\"",
         "\"error_class\":\"unknown_tool\"",
         "\"error_class\":\"ValueError\"",
+        "\"tripped_run_id\":\"run-0\"",
+        "\"agent_id\":\"agent-3\"",
+        "\"event\":\"incident_window_close\"",
     ] {
         assert!(text.contains(needle), "{needle} not produced:\n{text}");
     }

@@ -20,6 +20,7 @@ fn ctx_of(v: &Value) -> RunCtx {
         user_id: text(v.get("user_id")),
         request_id: text(v.get("request_id")),
         parent_span_id: None,
+        agent_id: None,
     };
     if let Some(header) = text(v.get("traceparent")) {
         c.continue_trace(&header).unwrap();

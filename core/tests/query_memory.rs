@@ -113,7 +113,10 @@ fn runs_and_loops_keep_compact_state_per_run() {
     write_logs(&ended, false);
     write_logs(&open, true);
     let runs = Query::Runs(RunFilter::default());
-    let loops = Query::Loops(LoopsOptions { min: 2 });
+    let loops = Query::Loops(LoopsOptions {
+        min: 2,
+        ..LoopsOptions::default()
+    });
     let measured = [
         ("runs", peak_per_run(&ended, &runs, false)),
         ("runs --json", peak_per_run(&ended, &runs, true)),

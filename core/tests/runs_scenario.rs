@@ -42,6 +42,7 @@ fn the_runs_scenario_matches_the_golden_file() {
             user_id: text(ids.get("user_id")),
             request_id: text(ids.get("request_id")),
             parent_span_id: None,
+            agent_id: text(ids.get("agent_id")),
         };
         let (ctx, events) = gw.start_run(&ctx).unwrap();
         emit(events);

@@ -91,11 +91,16 @@ async function produced() {
     validators: { lookup: (r) => !('error' in r) },
     logger: writer,
     config: {
-      logging: { agent_id: 'schema-bot', tool_calls: { store_args: true, store_results: 'full', store_error_messages: true } },
+      logging: {
+        agent_id: 'schema-bot',
+        tool_calls: { store_args: true, store_results: 'full', store_error_messages: true },
+        alerts: { min_calls: 1 },
+      },
       budgets: { max_tool_calls: 4, loop_guard: { warn_after: 2, block_after: 3 } },
     },
   })
-  await gw.run({ user_id: 'u-1', request_id: 'req-1' }, async (r) => {
+  gw.incidentWindow({ minutes: 15 })
+  await gw.run({ user_id: 'u-1', request_id: 'req-1', agent_id: 'run-bot' }, async (r) => {
     await r.call('search', { query: 'a' })
     await r.call('search', { query: 'a' }) // the loop guard's warning
     assert.throws(() => r.call('broken', { x: 1 }), RangeError)
@@ -109,6 +114,7 @@ async function produced() {
   const ctx = { run_id: 'run-x', trace_id: TRACE, request_id: 'req-3' }
   assert.throws(() => gw.call(ctx, 'slow', {}), /timed out/)
   assert.throws(() => gw.call(ctx, 'missing', {}), (e) => e.code === 'unknown_tool')
+  gw.incidentWindow({ minutes: 0 })
   assert.equal(writer.closeSync(10000), true)
   const lines = readLines(dir)
 

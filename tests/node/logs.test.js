@@ -24,8 +24,15 @@ test('runs, filters, timeline, stats, loops, alerts', () => {
   assert.equal(basic.timeline('run-1').length, 19)
   const fetch = basic.stats().tools.find((t) => t.tool === 'fetch_invoice')
   assert.deepEqual(fetch.errors, { http_4xx: 1, http_5xx: 1, rate_limited: 1, timeout: 1 })
-  assert.deepEqual(basic.alerts().map((a) => a.level), ['critical', 'critical'])
-  // Governance queries in the seed's shape (no agent_id in these logs: every agent).
+  assert.deepEqual(basic.alerts(), [], '9 results: under the default min_calls (20)')
+  const replayed = basic.alerts({ config: { logging: { alerts: { min_calls: 1 } } } })
+  assert.deepEqual(replayed.map((a) => [a.level, a.tripped_run_id]), [['critical', 'run-1'], ['critical', 'run-1']])
+  // stats and loops by agent, as runs: only run-completed has its own agent_id.
+  assert.deepEqual(logs.stats({ agentId: 'billing-bot' }).tools.map((t) => [t.tool, t.calls]), [['fetch', 1], ['search', 1]])
+  assert.deepEqual(logs.loops({ min: 1, agentId: 'billing-bot' }).map((l) => l.run_id), ['run-completed', 'run-completed'])
+  assert.deepEqual(logs.loops({ agentId: 'nobody' }), [])
+  assert.throws(() => logs.stats({ agent_id: 'billing-bot' }), (e) => e.code === 'invalid_argument')
+  // Governance queries in the seed's shape (agent null: every agent).
   const entries = tooltrail.agentLogs(null, { limit: 3, path: RUNS })
   assert.equal(entries.length, 3)
   for (const e of entries) for (const k of ['ts', 'tool', 'decision', 'args_hash', 'spend_usd', 'reason']) assert.ok(k in e, k)

@@ -100,11 +100,11 @@ test('a throwing run ends error, an aborted one cancelled; bad stop reasons thro
     'max_spend', 'loop_detected', 'cancelled', 'timeout'])
 })
 
-test('alerts go warn, critical, resolved as the window slides', () => {
+test('alerts fire above the threshold, hold with hysteresis, resolve as the window slides', () => {
   const log = memory()
   const seen = []
   const config = { logging: { ids: { request_id: 'optional' }, alerts: { timeout_rate: { warn: 0.2, critical: 0.4 }, window_s: 60,
-    validation_fail_rate: null, tool_calls_per_run_p95: null } } }
+    min_calls: 5, validation_fail_rate: null, tool_calls_per_run_p95: null } } }
   const gw = new tooltrail.ToolGateway({
     impls: { t: ({ fail }) => { if (fail) throw new DOMException('slow', 'TimeoutError'); return 1 } },
     logger: log, config, onAlert: (f) => seen.push(f.level), _deterministic: 0,
@@ -112,14 +112,16 @@ test('alerts go warn, critical, resolved as the window slides', () => {
   const ctx = { run_id: 'r', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736' }
   const call = (fail) => { try { gw.call(ctx, 't', { fail }) } catch {} }
   for (let i = 0; i < 4; i++) call(false)
-  call(true); call(true); call(true)
+  call(true) // 1/5 = 0.2: at the threshold, not above
+  call(true); call(true)
   gw._advanceClock(30000000)
-  for (let i = 0; i < 3; i++) call(false)
+  for (let i = 0; i < 3; i++) call(false) // critical holds at 3/8 and 3/9 (hysteresis)
   gw._advanceClock(31000000)
-  gw.checkAlerts()
-  const alerts = log.events.filter(([n]) => n === 'alert').map(([, f]) => [f.rule, f.level, f.value, f.threshold])
-  assert.deepEqual(alerts, [['timeout_rate', 'warn', 0.2, 0.2], ['timeout_rate', 'critical', 0.428571, 0.4],
-    ['timeout_rate', 'warn', 0.375, 0.2], ['timeout_rate', 'resolved', 0, 0.2]])
+  gw.checkAlerts() // 3 calls left: under min_calls
+  const alerts = log.events.filter(([n]) => n === 'alert')
+    .map(([, f]) => [f.rule, f.level, f.value, f.threshold, f.tripped_run_id])
+  assert.deepEqual(alerts, [['timeout_rate', 'warn', 0.333333, 0.2, 'r'], ['timeout_rate', 'critical', 0.428571, 0.4, 'r'],
+    ['timeout_rate', 'warn', 0.3, 0.2, 'r'], ['timeout_rate', 'resolved', 0, 0.2, undefined]])
   assert.deepEqual(seen, ['warn', 'critical', 'warn', 'resolved'])
   assert.equal(gw.metrics().alerts.timeout_rate, 'ok')
 })

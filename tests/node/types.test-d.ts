@@ -65,6 +65,10 @@ gw.call({ run_id: 'r' }, 'nope', {})
 const classes: readonly tooltrail.ErrorClass[] = tooltrail.ERROR_CLASSES
 const cfg = tooltrail.loadConfig({ budgets: { max_tool_calls: 5 } })
 const red: unknown = tooltrail.redact({ a: 1 })
+const until: string = gw.incidentWindow({ minutes: 15 })
+// @ts-expect-error minutes are a number
+gw.incidentWindow({ minutes: '15' })
+const agentRun: Promise<string | null | undefined> = gw.run({ run_id: 'r', agent_id: 'billing-bot' }, (run) => run.ctx.agent_id)
 
 const done: Promise<number> = gw.run({ user_id: 'u' }, async (run) => {
   run.step()
@@ -96,6 +100,9 @@ const ambientDone: Promise<number> = gw.run({}, async (run) => {
 
 const summaries: tooltrail.RunSummary[] = new tooltrail.Logs('logs').runs({ stopReason: 'max_spend' })
 const p95: number = new tooltrail.Logs('logs').stats().tools[0].p95_ms
+const mine: number = new tooltrail.Logs('logs').stats({ agentId: 'support-bot' }).tools.length
+  + new tooltrail.Logs('logs').loops({ min: 2, agentId: 'support-bot' }).length
+const tripped: string | null = new tooltrail.Logs('logs').alerts()[0].tripped_run_id
 const entries: tooltrail.AgentLogEntry[] = tooltrail.agentLogs('support-bot', { limit: 50 })
 const blocked: number = tooltrail.agentMetrics('support-bot', { period: 'day' }).blocked_actions
 // @ts-expect-error not a period
@@ -131,7 +138,7 @@ const badEnd: tooltrail.RunEndEvent = {
 }
 
 void h, h2, c, kinds, v, accepted, flushed, ok, full, sum, body, classes, cfg, red, done, reasons, summaries, p95
-void describe, cls, why, badEnd
+void describe, cls, why, badEnd, until, agentRun, mine, tripped
 
 // tooltrail/testing
 import { Recorder, recorder, type RecordedCall } from 'tooltrail/testing'

@@ -24,6 +24,7 @@ CONFIG = {
     "logging": {
         "agent_id": "schema-bot",
         "tool_calls": {"store_args": True, "store_results": "full", "store_error_messages": True},
+        "alerts": {"min_calls": 1},
     },
     "budgets": {"max_tool_calls": 4, "loop_guard": {"warn_after": 2, "block_after": 3}},
 }
@@ -53,7 +54,7 @@ def read_lines(directory):
 def produced(tmp_path_factory):
     """Real events: a run with a failing tool, a validation failure, a loop
     warning and a budget stop; a run that raises; calls outside runs (a
-    timeout, an unknown tool); and a writer_dropped report."""
+    timeout, an unknown tool); an incident window; and a writer_dropped report."""
     d = tmp_path_factory.mktemp("events")
     writer = tooltrail.EventWriter(d)
     gw = tooltrail.ToolGateway(
@@ -62,7 +63,8 @@ def produced(tmp_path_factory):
         logger=writer,
         config=CONFIG,
     )
-    with gw.run(user_id="u-1", request_id="req-1") as run:
+    gw.incident_window(minutes=15)
+    with gw.run(user_id="u-1", request_id="req-1", agent_id="run-bot") as run:
         run.call("search", {"query": "a"})
         run.call("search", {"query": "a"})  # the loop guard's warning
         with pytest.raises(ValueError):
@@ -80,6 +82,7 @@ def produced(tmp_path_factory):
         gw.call(ctx, "slow", {})
     with pytest.raises(tooltrail.UnknownToolError):
         gw.call(ctx, "missing", {})
+    gw.incident_window(minutes=0)
     assert writer.flush(10.0)
     lines = read_lines(d)
 

@@ -36,11 +36,23 @@ def test_timeline_stats_loops_alerts():
     fetch = next(t for t in stats["tools"] if t["tool"] == "fetch_invoice")
     assert fetch["errors"] == {"http_4xx": 1, "http_5xx": 1, "rate_limited": 1, "timeout": 1}
     assert stats["hottest"] == [{"tool": "fetch_invoice", "args_hash": stats["hottest"][0]["args_hash"], "calls": 3}]
-    assert [(a["rule"], a["level"]) for a in logs.alerts()] == [
-        ("timeout_rate", "critical"), ("validation_fail_rate", "critical"),
+    assert logs.alerts() == []  # 9 results: under the default min_calls (20)
+    replayed = logs.alerts(config={"logging": {"alerts": {"min_calls": 1}}})
+    assert [(a["rule"], a["level"], a["tripped_run_id"]) for a in replayed] == [
+        ("timeout_rate", "critical", "run-1"), ("validation_fail_rate", "critical", "run-1"),
     ]
     (loop,) = tooltrail.Logs(RUNS).loops()
     assert (loop["run_id"], loop["count"], loop["blocked"]) == ("run-loop", 3, 1)
+
+
+def test_stats_and_loops_filter_by_agent():
+    # Only run-completed has its own agent_id in the runs scenario.
+    logs = tooltrail.Logs(RUNS)
+    tools = logs.stats(agent_id="billing-bot")["tools"]
+    assert [(t["tool"], t["calls"]) for t in tools] == [("fetch", 1), ("search", 1)]
+    assert [f["run_id"] for f in logs.loops(1, agent_id="billing-bot")] == ["run-completed", "run-completed"]
+    assert logs.loops(agent_id="nobody") == []
+    assert len(logs.stats()["tools"]) >= 2 and logs.loops() != []
 
 
 def test_agent_logs_and_metrics_in_the_seeds_shape():

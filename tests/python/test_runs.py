@@ -42,7 +42,8 @@ def test_runs_scenario_bytes_match_the_golden_file(tmp_path):
     for run in scenario["runs"]:
         i = run["ids"]
         try:
-            with gw.run(tooltrail.RunCtx(i["run_id"], i["trace_id"], i["user_id"], i["request_id"])) as r:
+            with gw.run(run_id=i["run_id"], trace_id=i["trace_id"], user_id=i["user_id"],
+                        request_id=i["request_id"], agent_id=i.get("agent_id")) as r:
                 for action in run["actions"]:
                     current["action"] = action
                     if "call" in action:
@@ -167,11 +168,11 @@ def test_a_run_that_raises_ends_error_and_cancelled_ends_cancelled():
             r.stop("bored")
 
 
-def test_alerts_go_warn_critical_resolved_as_the_window_slides():
+def test_alerts_fire_above_the_threshold_hold_with_hysteresis_and_resolve_as_the_window_slides():
     log = Memory()
     seen = []
     cfg = {"logging": {"ids": {"request_id": "optional"},
-                       "alerts": {"timeout_rate": {"warn": 0.2, "critical": 0.4}, "window_s": 60,
+                       "alerts": {"timeout_rate": {"warn": 0.2, "critical": 0.4}, "window_s": 60, "min_calls": 5,
                                   "validation_fail_rate": None, "tool_calls_per_run_p95": None}}}
 
     def slow(fail):
@@ -190,20 +191,21 @@ def test_alerts_go_warn_critical_resolved_as_the_window_slides():
 
     for _ in range(4):
         call(False)                 # 0/4
-    call(True)                      # 1/5 = 0.2 -> warn
-    call(True)                      # 2/6 = 0.33
+    call(True)                      # 1/5 = 0.2: at the threshold, not above
+    call(True)                      # 2/6 = 0.33 -> warn
     call(True)                      # 3/7 = 0.43 -> critical
     gw._advance_clock(30_000_000)
     for _ in range(3):
-        call(False)                 # 3/8 = 0.375 -> warn, then 3/9, 3/10
+        call(False)                 # 3/8, 3/9 hold critical (above 0.4 * 0.8); 3/10 -> warn
     gw._advance_clock(31_000_000)   # the first 7 leave the window
-    gw.check_alerts()               # 0/3 -> resolved
-    alerts = [(f["rule"], f["level"], f["value"], f["threshold"]) for n, f in log.events if n == "alert"]
+    gw.check_alerts()               # 3 calls, under min_calls -> resolved
+    alerts = [(f["rule"], f["level"], f["value"], f["threshold"], f.get("tripped_run_id"))
+              for n, f in log.events if n == "alert"]
     assert alerts == [
-        ("timeout_rate", "warn", 0.2, 0.2),
-        ("timeout_rate", "critical", 0.428571, 0.4),
-        ("timeout_rate", "warn", 0.375, 0.2),
-        ("timeout_rate", "resolved", 0.0, 0.2),
+        ("timeout_rate", "warn", 0.333333, 0.2, "r"),
+        ("timeout_rate", "critical", 0.428571, 0.4, "r"),
+        ("timeout_rate", "warn", 0.3, 0.2, "r"),
+        ("timeout_rate", "resolved", 0.0, 0.2, None),
     ]
     assert [a["level"] for a in seen] == ["warn", "critical", "warn", "resolved"]
     m = gw.metrics()

@@ -25,6 +25,7 @@ fn main() {
         request_id: Some("q-1".into()),
         user_id: Some("u-1".into()),
         parent_span_id: None,
+        agent_id: None,
     };
     // Issue 14's arguments, built per call as a binding's conversion would.
     let args = |i: usize| {

@@ -157,12 +157,15 @@ class ToolGateway(_NativeToolGateway):
         user_id: Optional[str] = None,
         request_id: Optional[str] = None,
         traceparent: Optional[str] = None,
+        agent_id: Optional[str] = None,
     ) -> "Run":
         """A run scope: `with gw.run(...) as run:` (or `async with`). Emits
         `run_start` and `run_end` with the stop reason; missing run and trace
-        ids are generated; `traceparent` continues an incoming trace."""
+        ids are generated; `traceparent` continues an incoming trace;
+        `agent_id` (default: `logging.agent_id`) is written on each of the
+        run's events."""
         if ctx is None:
-            ctx = RunCtx(run_id, trace_id, user_id, request_id, traceparent=traceparent)
+            ctx = RunCtx(run_id, trace_id, user_id, request_id, traceparent=traceparent, agent_id=agent_id)
         return Run(self, ctx)
 
     async def acall(

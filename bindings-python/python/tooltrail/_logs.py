@@ -78,15 +78,17 @@ class Logs:
         `tooltrail show` fails."""
         return cast("list[dict[str, Any]]", _query(self.path, "show", {"run_id": run_id}))
 
-    def stats(self, top: Optional[int] = None) -> StatsReport:
+    def stats(self, top: Optional[int] = None, *, agent_id: Optional[str] = None) -> StatsReport:
         """Per tool: calls, failures by class, p50/p95/p99 ms; the `top` hottest
-        (tool, args_hash) pairs (None: the core's default, as the CLI's)."""
-        return cast("StatsReport", _query(self.path, "stats", {"top": top}))
+        (tool, args_hash) pairs (None: the core's default, as the CLI's).
+        `agent_id`: only that agent's calls."""
+        return cast("StatsReport", _query(self.path, "stats", {"top": top, "agent_id": agent_id}))
 
-    def loops(self, min: Optional[int] = None) -> list[LoopFinding]:
+    def loops(self, min: Optional[int] = None, *, agent_id: Optional[str] = None) -> list[LoopFinding]:
         """Identical (tool, args_hash) calls repeated at least `min` times in a
-        run (None: the core's default, as the CLI's)."""
-        return cast("list[LoopFinding]", _query(self.path, "loops", {"min": min}))
+        run (None: the core's default, as the CLI's). `agent_id`: only that
+        agent's runs."""
+        return cast("list[LoopFinding]", _query(self.path, "loops", {"min": min, "agent_id": agent_id}))
 
     def alerts(self, config: Union[PathLike, dict[str, Any], None] = None) -> list[AlertChange]:
         """The alert rules replayed over the logs: the defaults, a YAML file's

@@ -199,6 +199,8 @@ class AlertChange(TypedDict):
     level: str
     value: float
     threshold: float
+    tripped_run_id: Optional[str]  # warn / critical: the run of the latest offending sample
+    tripped_trace_id: Optional[str]
 
 
 class LogGaps(TypedDict):

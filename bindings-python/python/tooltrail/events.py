@@ -13,6 +13,7 @@ from typing import Any, Literal, Optional, TypedDict, Union
 #: The event names tooltrail writes (SPEC §4).
 EventName = Literal[
     "run_start", "tool_call", "tool_result", "run_end", "alert", "writer_dropped",
+    "incident_window_open", "incident_window_close",
 ]
 
 #: Why a run stopped (SPEC §4).
@@ -314,6 +315,10 @@ class AlertEvent(_AlertEventRequired, total=False):
 
     #: The agent, where configured.
     agent_id: str
+    #: warn / critical: the run of the rule's latest offending sample.
+    tripped_run_id: Optional[str]
+    #: warn / critical: that sample's trace.
+    tripped_trace_id: Optional[str]
 
 
 class _WriterDroppedEventRequired(TypedDict):
@@ -346,9 +351,66 @@ class WriterDroppedEvent(_WriterDroppedEventRequired, total=False):
     agent_id: str
 
 
+class _IncidentWindowOpenEventRequired(TypedDict):
+    #: Schema version: 1.
+    v: Literal[1]
+    #: When, RFC 3339 UTC with microseconds.
+    ts: str
+    #: The event name.
+    event: Literal["incident_window_open"]
+    #: The run (null outside any run).
+    run_id: Optional[str]
+    #: The W3C trace id (32 lowercase hex).
+    trace_id: Optional[str]
+    #: The call's or run's span id (16 lowercase hex).
+    span_id: Optional[str]
+    #: The incoming request.
+    request_id: Optional[str]
+    #: The end user, null when unknown.
+    user_id: Optional[str]
+    #: When the window closes by itself.
+    until: str
+
+
+class IncidentWindowOpenEvent(_IncidentWindowOpenEventRequired, total=False):
+    """An incident window opened or moved: args are stored, redacted, until `until`."""
+
+    #: The agent, where configured.
+    agent_id: str
+
+
+class _IncidentWindowCloseEventRequired(TypedDict):
+    #: Schema version: 1.
+    v: Literal[1]
+    #: When, RFC 3339 UTC with microseconds.
+    ts: str
+    #: The event name.
+    event: Literal["incident_window_close"]
+    #: The run (null outside any run).
+    run_id: Optional[str]
+    #: The W3C trace id (32 lowercase hex).
+    trace_id: Optional[str]
+    #: The call's or run's span id (16 lowercase hex).
+    span_id: Optional[str]
+    #: The incoming request.
+    request_id: Optional[str]
+    #: The end user, null when unknown.
+    user_id: Optional[str]
+    #: When the window was set to close.
+    until: str
+
+
+class IncidentWindowCloseEvent(_IncidentWindowCloseEventRequired, total=False):
+    """An incident window closed (noticed at the first activity after `until`)."""
+
+    #: The agent, where configured.
+    agent_id: str
+
+
 #: Any event tooltrail writes.
 ToolTrailEvent = Union[
     RunStartEvent, ToolCallEvent, ToolResultEvent, RunEndEvent, AlertEvent, WriterDroppedEvent,
+    IncidentWindowOpenEvent, IncidentWindowCloseEvent,
 ]
 
 #: The TypedDict of each event name.
@@ -359,6 +421,8 @@ EVENT_TYPES: dict[str, Any] = {
     "run_end": RunEndEvent,
     "alert": AlertEvent,
     "writer_dropped": WriterDroppedEvent,
+    "incident_window_open": IncidentWindowOpenEvent,
+    "incident_window_close": IncidentWindowCloseEvent,
 }
 
 #: The members of each event, in the order they are written.
@@ -384,10 +448,18 @@ FIELD_ORDER: dict[str, tuple[str, ...]] = {
     ),
     "alert": (
         "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
-        "rule", "level", "value", "threshold", "window_s",
+        "rule", "level", "value", "threshold", "window_s", "tripped_run_id", "tripped_trace_id",
     ),
     "writer_dropped": (
         "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
         "count", "reason",
+    ),
+    "incident_window_open": (
+        "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
+        "until",
+    ),
+    "incident_window_close": (
+        "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
+        "until",
     ),
 }

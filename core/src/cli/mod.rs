@@ -29,8 +29,8 @@ usage: tooltrail COMMAND [PATH] [OPTIONS]     (PATH: a log directory or file; de
 
   runs   [--agent A] [--user U] [--request R] [--since TS] [--until TS] [--stop-reason S] [--tool T] [--error-class C]
   show   RUN_ID        the run's timeline: calls, latencies, failures, refusals, stop reason, budgets
-  stats  [--top N]     per tool: calls, failures by class, p50/p95/p99 latency; hottest (tool, args_hash)
-  loops  [--min N]     identical (tool, args_hash) calls repeated within a run (default N = 3)
+  stats  [--top N] [--agent A]  per tool: calls, failures by class, p50/p95/p99 latency; hottest (tool, args_hash)
+  loops  [--min N] [--agent A]  identical (tool, args_hash) calls repeated within a run (default N = 3)
   alerts [--config F]  replay the alert rules over the logs, window by window
   tail   [-n N] [-f]   the last N events, readable; -f keeps following
   gaps                 what the logs say is missing: skipped lines, events writers dropped

@@ -179,10 +179,18 @@ pub(super) fn alerts(
                 c.level.to_owned(),
                 format!("{}", c.value),
                 format!("{}", c.threshold),
+                c.tripped
+                    .as_ref()
+                    .and_then(|t| t.run_id.clone())
+                    .unwrap_or_else(|| "-".into()),
             ]
         })
         .collect();
-    table(out, &["TIME", "RULE", "LEVEL", "VALUE", "THRESHOLD"], &rows)?;
+    table(
+        out,
+        &["TIME", "RULE", "LEVEL", "VALUE", "THRESHOLD", "TRIPPED_RUN"],
+        &rows,
+    )?;
     writeln!(
         out,
         "{} alert transitions (window {} s)",
@@ -250,13 +258,19 @@ fn describe(e: &Value) -> [String; 5] {
             }
             _ => "no budgets".into(),
         },
-        event::ALERT => format!(
-            "{} {} value={} threshold={}",
-            str_field(e, field::RULE).unwrap_or("?"),
-            str_field(e, field::LEVEL).unwrap_or("?"),
-            num_field(e, field::VALUE).unwrap_or(0.0),
-            num_field(e, field::THRESHOLD).unwrap_or(0.0)
-        ),
+        event::ALERT => {
+            format!(
+                "{} {} value={} threshold={}",
+                str_field(e, field::RULE).unwrap_or("?"),
+                str_field(e, field::LEVEL).unwrap_or("?"),
+                num_field(e, field::VALUE).unwrap_or(0.0),
+                num_field(e, field::THRESHOLD).unwrap_or(0.0)
+            ) + &str_field(e, field::TRIPPED_RUN_ID)
+                .map_or(String::new(), |r| format!(" tripped by {r}"))
+        }
+        event::INCIDENT_WINDOW_OPEN | event::INCIDENT_WINDOW_CLOSE => {
+            format!("until {}", str_field(e, field::UNTIL).unwrap_or("?"))
+        }
         other => other.to_owned(),
     };
     let ts = str_field(e, field::TS).unwrap_or("").to_owned();

@@ -8,9 +8,15 @@
 
 use std::fmt;
 
+mod alerts;
 mod read;
 mod section;
 mod yaml;
+
+pub use alerts::{
+    AlertRule, DEFAULT_CLEAR_RATIO, DEFAULT_FOR_S, DEFAULT_MIN_CALLS, DEFAULT_MIN_RUNS,
+    parse_duration_us,
+};
 
 use yaml_rust2::YamlLoader;
 
@@ -68,15 +74,6 @@ pub enum StoreResults {
     Full,
 }
 
-/// `warn` / `critical` thresholds of one alert rule.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Thresholds {
-    /// Warning level.
-    pub warn: f64,
-    /// Critical level.
-    pub critical: f64,
-}
-
 /// `budgets.loop_guard`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LoopGuard {
@@ -101,6 +98,10 @@ pub struct Config {
     pub tool_calls_enabled: bool,
     /// `logging.tool_calls.store_args`
     pub store_args: bool,
+    /// `logging.tool_calls.store_args_until` (extension, SPEC §5's incident
+    /// window): store redacted args until this instant (µs since the
+    /// epoch), then stop by themselves.
+    pub store_args_until_us: Option<i64>,
     /// `logging.tool_calls.store_args_hash`
     pub store_args_hash: bool,
     /// `logging.tool_calls.store_results`
@@ -117,11 +118,11 @@ pub struct Config {
     /// `logging.stop_reasons.enabled`
     pub stop_reasons_enabled: bool,
     /// `logging.alerts.tool_calls_per_run_p95`
-    pub alert_tool_calls_p95: Option<Thresholds>,
+    pub alert_tool_calls_p95: Option<AlertRule>,
     /// `logging.alerts.timeout_rate`
-    pub alert_timeout_rate: Option<Thresholds>,
+    pub alert_timeout_rate: Option<AlertRule>,
     /// `logging.alerts.validation_fail_rate`
-    pub alert_validation_fail_rate: Option<Thresholds>,
+    pub alert_validation_fail_rate: Option<AlertRule>,
     /// `logging.alerts.window_s` (extension, default 300).
     pub alert_window_s: f64,
     /// `budgets.max_tool_calls`
@@ -141,7 +142,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        let t = |warn, critical| Some(Thresholds { warn, critical });
+        let rate = |warn, critical| Some(AlertRule::new(warn, critical, DEFAULT_MIN_CALLS));
         Self {
             run_id: Requirement::Required,
             trace_id: Requirement::Required,
@@ -149,6 +150,7 @@ impl Default for Config {
             agent_id: None,
             tool_calls_enabled: true,
             store_args: false,
+            store_args_until_us: None,
             store_args_hash: true,
             store_results: StoreResults::Sampled,
             result_sample_rate: 0.01,
@@ -158,9 +160,9 @@ impl Default for Config {
                 .map(String::from)
                 .to_vec(),
             stop_reasons_enabled: true,
-            alert_tool_calls_p95: t(10.0, 20.0),
-            alert_timeout_rate: t(0.02, 0.05),
-            alert_validation_fail_rate: t(0.02, 0.05),
+            alert_tool_calls_p95: Some(AlertRule::new(10.0, 20.0, DEFAULT_MIN_RUNS)),
+            alert_timeout_rate: rate(0.02, 0.05),
+            alert_validation_fail_rate: rate(0.02, 0.05),
             alert_window_s: 300.0,
             max_tool_calls: None,
             max_steps: None,
@@ -173,6 +175,16 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The alert rules in [`ALERT_RULES`](crate::gateway::ALERT_RULES) order
+    /// (`None`: turned off).
+    pub fn alert_rules(&self) -> [Option<&AlertRule>; 3] {
+        [
+            self.alert_tool_calls_p95.as_ref(),
+            self.alert_timeout_rate.as_ref(),
+            self.alert_validation_fail_rate.as_ref(),
+        ]
+    }
+
     /// The HMAC key for `args_hash`, read from the environment variable named
     /// by `logging.tool_calls.hash_key_env` (never from the file). `None`
     /// when no variable is configured; an error when it is named but unset.

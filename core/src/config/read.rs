@@ -42,7 +42,7 @@ fn logging(c: &mut Config, mut s: Section<'_>) -> Result<(), ConfigError> {
         stop.finish()?;
     }
     if let Some(a) = s.section("alerts")? {
-        alerts(c, a)?;
+        super::alerts::read(c, a)?;
     }
     s.finish()
 }
@@ -69,6 +69,7 @@ fn logging_ids(c: &mut Config, mut s: Section<'_>) -> Result<(), ConfigError> {
 fn tool_calls(c: &mut Config, mut s: Section<'_>) -> Result<(), ConfigError> {
     s.bool("enabled", &mut c.tool_calls_enabled)?;
     s.bool("store_args", &mut c.store_args)?;
+    c.store_args_until_us = s.instant("store_args_until")?;
     s.bool("store_args_hash", &mut c.store_args_hash)?;
     s.bool("store_error_messages", &mut c.store_error_messages)?;
     if let Some(v) = s.choice("store_results", &["none", "sampled", "full"])? {
@@ -100,17 +101,6 @@ fn logging_pii(c: &mut Config, mut s: Section<'_>) -> Result<(), ConfigError> {
                 .collect::<Result<_, _>>()?,
             _ => return Err(bad()),
         };
-    }
-    s.finish()
-}
-
-/// `logging.alerts`: the rules' thresholds and window.
-fn alerts(c: &mut Config, mut s: Section<'_>) -> Result<(), ConfigError> {
-    s.thresholds("tool_calls_per_run_p95", &mut c.alert_tool_calls_p95)?;
-    s.thresholds("timeout_rate", &mut c.alert_timeout_rate)?;
-    s.thresholds("validation_fail_rate", &mut c.alert_validation_fail_rate)?;
-    if let Some(w) = s.number("window_s", 1.0, 86_400.0)? {
-        c.alert_window_s = w;
     }
     s.finish()
 }

@@ -2,7 +2,7 @@
 //! which keys were used, so that the rest can be reported as unknown, and
 //! names every bad value by its dotted key.
 
-use super::{ConfigError, Thresholds};
+use super::ConfigError;
 use crate::value::Value;
 
 /// One mapping being read; remembers which keys were used so that the rest
@@ -115,33 +115,59 @@ impl<'a> Section<'a> {
         }
     }
 
-    pub(crate) fn thresholds(
-        &mut self,
-        name: &str,
-        out: &mut Option<Thresholds>,
-    ) -> Result<(), ConfigError> {
-        // An explicit null turns the rule off; an absent key keeps the default.
-        if self
-            .members
-            .iter()
-            .any(|(k, v)| k == name && *v == Value::Null)
-        {
-            *out = None;
+    /// This mapping's dotted key (`(root)` for the top).
+    pub(crate) fn path(&self) -> &str {
+        if self.path.is_empty() {
+            "(root)"
+        } else {
+            &self.path
         }
-        let Some(mut s) = self.section(name)? else {
-            return Ok(());
-        };
-        let warn = s.number("warn", 0.0, f64::MAX)?;
-        let critical = s.number("critical", 0.0, f64::MAX)?;
-        s.finish()?;
-        let (Some(warn), Some(critical)) = (warn, critical) else {
-            return Err(err(&self.key(name), "needs both warn and critical"));
-        };
-        if warn > critical {
-            return Err(err(&self.key(name), "warn must not exceed critical"));
+    }
+
+    /// Whether `name` is given as an explicit null (which `get` reads as
+    /// absent): an alert rule set to null is turned off.
+    pub(crate) fn is_null(&mut self, name: &str) -> bool {
+        let i = self.members.iter().position(|(k, _)| k == name);
+        i.is_some_and(|i| {
+            self.used[i] = true;
+            self.members[i].1 == Value::Null
+        })
+    }
+
+    /// A duration: `30s`, `5m`, `2h`, `1d`, or a number of seconds (>= 0).
+    pub(crate) fn duration(&mut self, name: &str) -> Result<Option<f64>, ConfigError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Number(n)) if *n >= 0.0 && n.is_finite() => Ok(Some(*n)),
+            Some(Value::String(s)) if super::parse_duration_us(s).is_some() => {
+                Ok(super::parse_duration_us(s).map(|us| us as f64 / 1e6))
+            }
+            Some(other) => Err(err(
+                &self.key(name),
+                &format!(
+                    "must be a duration (a whole number and s, m, h or d: `30s`, `5m`) or a number of seconds, got {}",
+                    show(other)
+                ),
+            )),
         }
-        *out = Some(Thresholds { warn, critical });
-        Ok(())
+    }
+
+    /// An RFC 3339 instant with any offset (`2026-11-30T22:56:06Z`,
+    /// `…+01:00`), in microseconds since the epoch.
+    pub(crate) fn instant(&mut self, name: &str) -> Result<Option<i64>, ConfigError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::String(s)) if crate::event::parse_timestamp_nanos(s).is_some() => {
+                Ok(crate::event::parse_timestamp_nanos(s).map(|n| n.div_euclid(1000)))
+            }
+            Some(other) => Err(err(
+                &self.key(name),
+                &format!(
+                    "must be an RFC 3339 instant such as \"2026-11-30T22:56:06Z\", got {}",
+                    show(other)
+                ),
+            )),
+        }
     }
 
     pub(crate) fn finish(self) -> Result<(), ConfigError> {

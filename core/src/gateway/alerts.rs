@@ -1,10 +1,19 @@
-//! Alert rules evaluated in process over rolling windows (SPEC §4 `alert`).
-//! Each rule has a level (ok / warn / critical); an `alert` event is written
-//! only when the level changes (`resolved` when it falls back to ok).
+//! Alert rules over rolling windows (SPEC §4 `alert`): one state machine,
+//! [`AlertEngine`], fed `(timestamp, sample)` by the live gateway (tool
+//! results and run ends, with the clock's time) and by `tooltrail alerts`
+//! (the same events read back, with their `ts`), so the same events give the
+//! same alerts. It never reads a clock: tests feed it synthetic times.
+//!
+//! Each rule has a level (ok / warn / critical). A level fires when the
+//! value is above its threshold (not at it), the window holds at least
+//! `min_samples` samples, and the value has stayed above it for `for_s`
+//! (measured at each sample). A level that fired holds until the value falls
+//! to threshold × `clear_ratio` (hysteresis); dropping is immediate. An
+//! `alert` event is written only when the level changes.
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::config::{Config, Thresholds};
+use crate::config::{AlertRule, Config};
 use crate::value::Value;
 
 /// The configured rules, in a fixed order.
@@ -14,12 +23,35 @@ pub const RULES: [&str; 3] = [
     "validation_fail_rate",
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 enum Level {
     #[default]
     Ok,
     Warn,
     Critical,
+}
+
+impl Level {
+    /// The levels that fire, lowest first (index into `RuleState::since`).
+    const FIRING: [Level; 2] = [Level::Warn, Level::Critical];
+
+    fn name(self) -> &'static str {
+        match self {
+            Level::Ok => "ok",
+            Level::Warn => "warn",
+            Level::Critical => "critical",
+        }
+    }
+}
+
+/// The run behind a rule's latest offending sample (a timeout, a validation
+/// failure, a run with more tool calls than the warn threshold).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tripped {
+    /// Its `run_id`.
+    pub run_id: Option<String>,
+    /// Its `trace_id`.
+    pub trace_id: Option<String>,
 }
 
 /// One level change, for the `alert` event and the callback.
@@ -33,30 +65,47 @@ pub struct AlertChange {
     pub value: f64,
     /// The threshold crossed (for `resolved`: the warn threshold).
     pub threshold: f64,
+    /// For `warn` / `critical`: the run of the latest offending sample.
+    pub tripped: Option<Tripped>,
 }
 
-/// Rolling windows of recent tool results and finished runs.
-///
-/// Every call evaluates the rules, so the window's numbers are kept up to
-/// date as entries come and go (O(1) per call, O(distinct counts) for the
-/// p95) instead of being recounted: recounting made each call cost O(calls
-/// in the window), about 30 µs per call after 10,000 calls.
+/// What one observation was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sample {
+    /// A tool result: whether it timed out / failed validation.
+    Call {
+        /// `error_class: timeout`.
+        timeout: bool,
+        /// `error_class: validation_failed`.
+        invalid: bool,
+    },
+    /// A run ended with this many tool calls.
+    Run {
+        /// `tool_calls` of its `run_end`.
+        tool_calls: u64,
+    },
+}
+
+/// The window's samples and the numbers kept up to date as they come and go
+/// (O(1) per sample amortized; the p95 is recounted only when the runs in
+/// the window change): recounting made each call cost O(calls in the window).
 #[derive(Debug, Default)]
-pub struct Alerts {
+struct Window {
     calls: VecDeque<(i64, bool, bool)>,
     timeouts: usize,
     invalid: usize,
     runs: VecDeque<(i64, u64)>,
     /// Tool-call counts of the runs in the window: count -> how many runs.
     run_counts: BTreeMap<u64, usize>,
-    levels: [Level; 3],
+    /// The p95 of `run_counts`, until the runs change.
+    p95: Option<f64>,
 }
 
 fn rate(n: usize, of: usize) -> f64 {
     if of == 0 { 0.0 } else { n as f64 / of as f64 }
 }
 
-impl Alerts {
+impl Window {
     fn prune(&mut self, window_us: i64, now_us: i64) {
         let cutoff = now_us - window_us;
         while let Some(&(_, timeout, invalid)) = self.calls.front().filter(|c| c.0 <= cutoff) {
@@ -66,6 +115,7 @@ impl Alerts {
         }
         while let Some(&(_, count)) = self.runs.front().filter(|r| r.0 <= cutoff) {
             self.runs.pop_front();
+            self.p95 = None;
             if let Some(n) = self.run_counts.get_mut(&count) {
                 *n -= 1;
                 if *n == 0 {
@@ -75,82 +125,209 @@ impl Alerts {
         }
     }
 
-    /// Records a tool result.
-    pub fn record_call(&mut self, now_us: i64, timeout: bool, invalid: bool) {
-        self.calls.push_back((now_us, timeout, invalid));
-        self.timeouts += usize::from(timeout);
-        self.invalid += usize::from(invalid);
-    }
-
-    /// Records a finished run's tool-call count.
-    pub fn record_run(&mut self, now_us: i64, tool_calls: u64) {
-        self.runs.push_back((now_us, tool_calls));
-        *self.run_counts.entry(tool_calls).or_insert(0) += 1;
+    fn add(&mut self, now_us: i64, sample: Sample) {
+        match sample {
+            Sample::Call { timeout, invalid } => {
+                self.calls.push_back((now_us, timeout, invalid));
+                self.timeouts += usize::from(timeout);
+                self.invalid += usize::from(invalid);
+            }
+            Sample::Run { tool_calls } => {
+                self.runs.push_back((now_us, tool_calls));
+                *self.run_counts.entry(tool_calls).or_insert(0) += 1;
+                self.p95 = None;
+            }
+        }
     }
 
     /// Nearest-rank p95 of the runs' tool-call counts (0 with no runs).
-    fn runs_p95(&self) -> f64 {
-        let n = self.runs.len();
-        if n == 0 {
-            return 0.0;
+    fn runs_p95(&mut self) -> f64 {
+        if let Some(p) = self.p95 {
+            return p;
         }
-        let rank = ((n as f64 * 0.95).ceil() as usize).clamp(1, n);
-        let mut seen = 0;
-        for (&count, &runs) in &self.run_counts {
-            seen += runs;
-            if seen >= rank {
-                return count as f64;
+        let n = self.runs.len();
+        let mut p95 = 0.0;
+        if n > 0 {
+            let rank = ((n as f64 * 0.95).ceil() as usize).clamp(1, n);
+            let mut seen = 0;
+            for (&count, &runs) in &self.run_counts {
+                seen += runs;
+                if seen >= rank {
+                    p95 = count as f64;
+                    break;
+                }
             }
         }
-        0.0
+        self.p95 = Some(p95);
+        p95
     }
 
-    /// The current values: p95 tool calls per run, timeout rate, validation fail rate.
-    pub fn values(&mut self, c: &Config, now_us: i64) -> [f64; 3] {
-        self.prune((c.alert_window_s * 1e6) as i64, now_us);
+    /// Each rule's value and how many samples it rests on.
+    fn values(&mut self) -> [(f64, usize); 3] {
         let total = self.calls.len();
         [
-            self.runs_p95(),
-            rate(self.timeouts, total),
-            rate(self.invalid, total),
+            (self.runs_p95(), self.runs.len()),
+            (rate(self.timeouts, total), total),
+            (rate(self.invalid, total), total),
         ]
     }
+}
 
-    /// Re-evaluates every rule; returns the level changes.
-    pub fn evaluate(&mut self, c: &Config, now_us: i64) -> Vec<AlertChange> {
-        let values = self.values(c, now_us);
-        let rules: [Option<Thresholds>; 3] = [
-            c.alert_tool_calls_p95,
-            c.alert_timeout_rate,
-            c.alert_validation_fail_rate,
-        ];
-        let mut changes = Vec::new();
-        for (i, rule) in rules.iter().enumerate() {
-            let Some(t) = rule else { continue };
-            let value = values[i];
-            let level = if value >= t.critical {
-                Level::Critical
-            } else if value >= t.warn {
-                Level::Warn
-            } else {
-                Level::Ok
-            };
-            if level != self.levels[i] {
-                self.levels[i] = level;
-                let (name, threshold) = match level {
-                    Level::Critical => ("critical", t.critical),
-                    Level::Warn => ("warn", t.warn),
-                    Level::Ok => ("resolved", t.warn),
-                };
-                changes.push(AlertChange {
-                    rule: RULES[i],
-                    level: name,
-                    value: (value * 1e6).round() / 1e6,
-                    threshold,
-                });
+/// One rule's state: its level, since when each firing level has been the
+/// target (sustain), and the run of its latest offending sample.
+#[derive(Debug, Default)]
+struct RuleState {
+    level: Level,
+    since: [Option<i64>; 2],
+    tripped: Option<Tripped>,
+}
+
+/// The level a rule's value points at, given the level it is at: above a
+/// threshold, or, for a level already reached, above threshold × ratio.
+fn target(rule: &AlertRule, value: f64, samples: usize, current: Level) -> Level {
+    if (samples as u64) < rule.min_samples {
+        return Level::Ok;
+    }
+    let holds = |threshold: f64, level: Level| {
+        value > threshold || (current >= level && value > threshold * rule.clear_ratio)
+    };
+    if holds(rule.critical, Level::Critical) {
+        Level::Critical
+    } else if holds(rule.warn, Level::Warn) {
+        Level::Warn
+    } else {
+        Level::Ok
+    }
+}
+
+impl RuleState {
+    /// Moves the rule at `now_us`; the new level if it changed. Only an
+    /// observation (a sample) starts or ends a sustain period: a tick
+    /// changes nothing unless the level changes, so a replay that ticks only
+    /// where an `alert` was logged ends in the same state.
+    fn step(
+        &mut self,
+        rule: &AlertRule,
+        value: (f64, usize),
+        now_us: i64,
+        observed: bool,
+    ) -> Option<Level> {
+        let current = self.level;
+        let target = target(rule, value.0, value.1, current);
+        if observed {
+            for (since, level) in self.since.iter_mut().zip(Level::FIRING) {
+                if target >= level {
+                    since.get_or_insert(now_us);
+                } else {
+                    *since = None;
+                }
             }
         }
+        let for_us = (rule.for_s * 1e6) as i64;
+        let new = if target < current {
+            target
+        } else {
+            // The highest level above the current one held long enough.
+            Level::FIRING
+                .iter()
+                .zip(self.since)
+                .rev()
+                .find(|(level, since)| {
+                    **level > current
+                        && **level <= target
+                        && since.is_some_and(|s| now_us - s >= for_us)
+                })
+                .map_or(current, |(level, _)| *level)
+        };
+        if new == current {
+            return None;
+        }
+        if new < current {
+            for (since, level) in self.since.iter_mut().zip(Level::FIRING) {
+                if level > new {
+                    *since = None;
+                }
+            }
+        }
+        self.level = new;
+        Some(new)
+    }
+}
+
+/// The alert rules' state machine: windows plus each rule's level.
+#[derive(Debug, Default)]
+pub struct AlertEngine {
+    window: Window,
+    rules: [RuleState; 3],
+}
+
+impl AlertEngine {
+    /// Takes one sample at `now_us` and re-evaluates the rules; returns the
+    /// level changes. `ids` gives the sample's run, asked for only when the
+    /// sample offends an enabled rule (a timeout, a validation failure, a run
+    /// above a p95 warn threshold).
+    pub fn observe(
+        &mut self,
+        c: &Config,
+        now_us: i64,
+        sample: Sample,
+        ids: impl FnOnce() -> Tripped,
+    ) -> Vec<AlertChange> {
+        let rules = c.alert_rules();
+        let offends = |i: usize| match (sample, rules[i]) {
+            (_, None) => false,
+            (Sample::Run { tool_calls }, Some(r)) => i == 0 && tool_calls as f64 > r.warn,
+            (Sample::Call { timeout, invalid }, _) => (i == 1 && timeout) || (i == 2 && invalid),
+        };
+        let mut ids = Some(ids);
+        let mut tripped: Option<Tripped> = None;
+        for i in 0..RULES.len() {
+            if offends(i) {
+                if let Some(f) = ids.take() {
+                    tripped = Some(f());
+                }
+                self.rules[i].tripped.clone_from(&tripped);
+            }
+        }
+        self.window.add(now_us, sample);
+        self.evaluate(c, now_us, true)
+    }
+
+    /// Re-evaluates the rules at `now_us` with no new sample (windows slide
+    /// with time alone; `check_alerts`, and the replay at each logged alert).
+    pub fn tick(&mut self, c: &Config, now_us: i64) -> Vec<AlertChange> {
+        self.evaluate(c, now_us, false)
+    }
+
+    fn evaluate(&mut self, c: &Config, now_us: i64, observed: bool) -> Vec<AlertChange> {
+        let values = self.values(c, now_us);
+        let mut changes = Vec::new();
+        for (i, rule) in c.alert_rules().into_iter().enumerate() {
+            let Some(rule) = rule else { continue };
+            let state = &mut self.rules[i];
+            let Some(level) = state.step(rule, values[i], now_us, observed) else {
+                continue;
+            };
+            let (name, threshold, tripped) = match level {
+                Level::Critical => ("critical", rule.critical, state.tripped.clone()),
+                Level::Warn => ("warn", rule.warn, state.tripped.clone()),
+                Level::Ok => ("resolved", rule.warn, None),
+            };
+            changes.push(AlertChange {
+                rule: RULES[i],
+                level: name,
+                value: (values[i].0 * 1e6).round() / 1e6,
+                threshold,
+                tripped,
+            });
+        }
         changes
+    }
+
+    /// Each rule's value and sample count over the window ending at `now_us`.
+    fn values(&mut self, c: &Config, now_us: i64) -> [(f64, usize); 3] {
+        self.window.prune((c.alert_window_s * 1e6) as i64, now_us);
+        self.window.values()
     }
 
     /// A snapshot for `gateway.metrics()`.
@@ -159,73 +336,25 @@ impl Alerts {
         let levels = Value::Object(
             RULES
                 .iter()
-                .zip(self.levels)
-                .map(|(r, l)| {
-                    let name = match l {
-                        Level::Ok => "ok",
-                        Level::Warn => "warn",
-                        Level::Critical => "critical",
-                    };
-                    ((*r).to_owned(), Value::from(name))
-                })
+                .zip(&self.rules)
+                .map(|(r, s)| ((*r).to_owned(), Value::from(s.level.name())))
                 .collect(),
         );
         Value::object([
             ("window_s", Value::Number(c.alert_window_s)),
-            ("tool_results", Value::Number(self.calls.len() as f64)),
-            ("runs", Value::Number(self.runs.len() as f64)),
-            ("tool_calls_per_run_p95", Value::Number(values[0])),
-            ("timeout_rate", Value::Number(values[1])),
-            ("validation_fail_rate", Value::Number(values[2])),
+            (
+                "tool_results",
+                Value::Number(self.window.calls.len() as f64),
+            ),
+            ("runs", Value::Number(self.window.runs.len() as f64)),
+            ("tool_calls_per_run_p95", Value::Number(values[0].0)),
+            ("timeout_rate", Value::Number(values[1].0)),
+            ("validation_fail_rate", Value::Number(values[2].0)),
             ("alerts", levels),
         ])
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The kept-up-to-date numbers equal a recount from scratch, as entries
-    /// enter and leave the window.
-    #[test]
-    fn incremental_numbers_match_a_recount() {
-        let config = Config {
-            alert_window_s: 10.0,
-            ..Config::default()
-        };
-        let mut a = Alerts::default();
-        let mut seed = 7u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        for step in 0..5_000i64 {
-            let now = step * 7_000; // 7 ms apart: entries leave a 10 s window
-            let r = next();
-            a.record_call(now, r % 5 == 0, r % 7 == 0);
-            if r % 3 == 0 {
-                a.record_run(now, r % 13);
-            }
-            let got = a.values(&config, now);
-            let total = a.calls.len();
-            let mut counts: Vec<u64> = a.runs.iter().map(|r| r.1).collect();
-            counts.sort_unstable();
-            let p95 = if counts.is_empty() {
-                0.0
-            } else {
-                counts[((counts.len() as f64 * 0.95).ceil() as usize).clamp(1, counts.len()) - 1]
-                    as f64
-            };
-            let want = [
-                p95,
-                rate(a.calls.iter().filter(|c| c.1).count(), total),
-                rate(a.calls.iter().filter(|c| c.2).count(), total),
-            ];
-            assert_eq!(got, want, "step {step}");
-        }
-        assert!(a.calls.len() < 1_500, "the window let entries go");
-    }
-}
+#[path = "alerts_tests.rs"]
+mod tests;

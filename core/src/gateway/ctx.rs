@@ -20,6 +20,8 @@ pub struct RunCtx {
     pub request_id: Option<String>,
     /// The span the calls are children of (the run's, or an incoming `traceparent`'s).
     pub parent_span_id: Option<String>,
+    /// The agent (a run's own; `logging.agent_id` when absent).
+    pub agent_id: Option<String>,
 }
 
 /// One context entry as the host gave it.
@@ -35,20 +37,21 @@ pub enum IdArg {
 
 /// The context keys a host may give, in the order [`RunCtx::from_args`]
 /// takes them.
-pub const CTX_KEYS: [&str; 6] = [
+pub const CTX_KEYS: [&str; 7] = [
     "run_id",
     "trace_id",
     "user_id",
     "request_id",
     "parent_span_id",
     "traceparent",
+    "agent_id",
 ];
 
 impl RunCtx {
     /// A context from the host's entries for [`CTX_KEYS`], in that order.
     /// Errors name the key: `ctx.user_id` must be a string, `traceparent`
     /// must be a W3C header.
-    pub fn from_args(args: [IdArg; 6]) -> Result<RunCtx, Error> {
+    pub fn from_args(args: [IdArg; 7]) -> Result<RunCtx, Error> {
         let [
             run_id,
             trace_id,
@@ -56,6 +59,7 @@ impl RunCtx {
             request_id,
             parent_span_id,
             traceparent,
+            agent_id,
         ] = args;
         let text = |arg: IdArg, key: &str| match arg {
             IdArg::Absent => Ok(None),
@@ -72,6 +76,7 @@ impl RunCtx {
             user_id: text(user_id, CTX_KEYS[2])?,
             request_id: text(request_id, CTX_KEYS[3])?,
             parent_span_id: text(parent_span_id, CTX_KEYS[4])?,
+            agent_id: text(agent_id, CTX_KEYS[6])?,
         };
         // SPEC §4: W3C ids, so a traceparent can be passed on and OTLP
         // accepts the spans. Anything else is refused, never logged as is.

@@ -4,7 +4,8 @@
 use super::line::{Event, Line};
 use super::types::{CallHandle, GatewayError, Outcome, Validation};
 use super::{
-    AlertChange, ERROR_MESSAGE_MAX_CHARS, Gateway, RunCtx, VALIDATOR_REJECTED, error_value, lock,
+    AlertChange, ERROR_MESSAGE_MAX_CHARS, Gateway, RunCtx, Sample, Tripped, VALIDATOR_REJECTED,
+    error_value, lock,
 };
 use crate::error::CanonError;
 use crate::error_class::classify;
@@ -66,12 +67,11 @@ impl Gateway {
         if c.tool_calls_enabled {
             events.push(line.finish());
         }
-        let changes = {
-            let mut a = lock(&self.alerts);
-            a.record_call(now, timeout, invalid);
-            a.evaluate(c, now)
-        };
-        events.extend(changes.iter().map(|ch| self.alert_event(ch, now)));
+        if self.alerts_on {
+            let sample = Sample::Call { timeout, invalid };
+            let changes = lock(&self.alerts).observe(c, now, sample, || tripped_by(&handle.common));
+            events.extend(changes.iter().map(|ch| self.alert_event(ch, now)));
+        }
         events
     }
 
@@ -111,24 +111,52 @@ impl Gateway {
 
     pub(super) fn alert_event(&self, ch: &AlertChange, now: i64) -> Event {
         let mut line = Line::new(event::ALERT, now);
-        line.raw(&self.common(&RunCtx::default(), None))
+        line.raw(&self.common(&RunCtx::default(), None, None))
             .str(field::RULE, ch.rule)
             .str(field::LEVEL, ch.level)
             .num(field::VALUE, ch.value)
             .num(field::THRESHOLD, ch.threshold)
             .num(field::WINDOW_S, self.config.alert_window_s);
+        if let Some(t) = &ch.tripped {
+            line.opt_str(field::TRIPPED_RUN_ID, t.run_id.as_deref())
+                .opt_str(field::TRIPPED_TRACE_ID, t.trace_id.as_deref());
+        }
         line.finish()
     }
 
-    /// Re-evaluates alert rules (as windows slide with no new events).
+    /// Re-evaluates alert rules (as windows slide with no new events), and
+    /// closes an incident window whose instant has passed.
     pub fn check_alerts(&self) -> Vec<Event> {
         let now = self.clock.now_us();
-        let changes = lock(&self.alerts).evaluate(&self.config, now);
-        changes.iter().map(|ch| self.alert_event(ch, now)).collect()
+        let mut events: Vec<Event> = self.incident_events(now).into_iter().collect();
+        if self.alerts_on {
+            let changes = lock(&self.alerts).tick(&self.config, now);
+            events.extend(changes.iter().map(|ch| self.alert_event(ch, now)));
+        }
+        events
     }
 
     /// Current window values and alert levels.
     pub fn metrics(&self) -> Value {
         lock(&self.alerts).snapshot(&self.config, self.clock.now_us())
+    }
+}
+
+/// The run and trace of a call or run from its serialized common ids
+/// (`,"run_id":…,"trace_id":…,…`): read back only when the sample trips an
+/// alert rule, so the usual call keeps no copy of its ids.
+pub(super) fn tripped_by(common: &[u8]) -> Tripped {
+    let mut text = Vec::with_capacity(common.len() + 2);
+    text.push(b'{');
+    text.extend_from_slice(common.strip_prefix(b",").unwrap_or(common));
+    text.push(b'}');
+    let ids = crate::parse::parse_json(&text).unwrap_or(Value::Null);
+    let id = |key: &str| match ids.get(key) {
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    Tripped {
+        run_id: id(field::RUN_ID),
+        trace_id: id(field::TRACE_ID),
     }
 }

@@ -12,6 +12,7 @@ mod alerts;
 mod ctx;
 mod finish;
 mod ids;
+mod incident;
 mod line;
 mod run;
 mod run_scope;
@@ -19,40 +20,17 @@ mod types;
 
 use crate::schema::{DECISION_ALLOW, DECISION_BLOCK, event, field};
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicI64, AtomicU64};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-pub use alerts::{AlertChange, RULES as ALERT_RULES};
-
-/// Alert rules fed from log history (the CLI's `alerts`), not a live gateway.
-#[derive(Debug, Default)]
-pub struct AlertReplay(alerts::Alerts);
-
-impl AlertReplay {
-    /// Feeds one tool result at time `now_us`; returns level changes.
-    pub fn call(
-        &mut self,
-        c: &Config,
-        now_us: i64,
-        timeout: bool,
-        invalid: bool,
-    ) -> Vec<AlertChange> {
-        self.0.record_call(now_us, timeout, invalid);
-        self.0.evaluate(c, now_us)
-    }
-
-    /// Feeds one finished run; returns level changes.
-    pub fn run(&mut self, c: &Config, now_us: i64, tool_calls: u64) -> Vec<AlertChange> {
-        self.0.record_run(now_us, tool_calls);
-        self.0.evaluate(c, now_us)
-    }
-}
 pub use crate::schema::{STOP_REASONS, StopReason};
+pub use alerts::{AlertChange, AlertEngine, RULES as ALERT_RULES, Sample, Tripped};
 pub use ctx::{CTX_KEYS, IdArg, RunCtx, outgoing_traceparent};
 pub(crate) use ids::is_w3c_id;
 pub use ids::{
     Clock, IdSource, TraceParent, parse_traceparent, sampled, timestamp_at, traceparent,
 };
+pub use incident::MAX_WINDOW_S;
 pub use line::Event;
 pub use run::Budget;
 pub use types::{CallHandle, Deterministic, GatewayError, Outcome, RunExit, Validation};
@@ -86,13 +64,19 @@ pub struct Gateway {
     clock: Clock,
     seqs: Mutex<HashMap<String, u64>>,
     runs: Mutex<HashMap<String, Arc<Mutex<RunState>>>>,
-    alerts: Mutex<alerts::Alerts>,
+    alerts: Mutex<AlertEngine>,
+    /// Whether any alert rule is on: with none, results are not counted.
+    alerts_on: bool,
     /// The last sampling decision made outside a run (run_id, sampled):
     /// calls outside runs usually repeat one run_id, and the decision is a
     /// SHA-256 of it.
     last_sample: Mutex<Option<(String, bool)>>,
     /// The ids of the last context serialized by `common`.
     last_ids: Mutex<Option<SerializedIds>>,
+    /// Whether any run was started with its own `agent_id`.
+    run_agents: AtomicBool,
+    /// The incident window: args stored (redacted) until an instant.
+    incident: incident::IncidentWindow,
     /// Per-tool timeouts (µs) the bindings enforce on async tools; a call
     /// that returns after its tool's timeout is marked (`deadline_ms`).
     timeouts: HashMap<String, i64>,
@@ -102,6 +86,8 @@ pub struct Gateway {
 #[derive(Debug)]
 struct SerializedIds {
     ctx: RunCtx,
+    /// The agent of the call's run when the context names none.
+    run_agent: Option<String>,
     before_span: Vec<u8>,
     after_span: Vec<u8>,
 }
@@ -126,6 +112,8 @@ impl Gateway {
             ),
             None => (IdSource::random(), Clock::System),
         };
+        let alerts_on = config.alert_rules().iter().any(Option::is_some);
+        let incident = incident::IncidentWindow::new(config.store_args_until_us, clock.now_us());
         Self {
             redactor: Redactor::new(&config.redact_fields),
             config: Arc::new(config),
@@ -136,7 +124,10 @@ impl Gateway {
             clock,
             seqs: Mutex::new(HashMap::new()),
             runs: Mutex::new(HashMap::new()),
-            alerts: Mutex::new(alerts::Alerts::default()),
+            alerts: Mutex::new(AlertEngine::default()),
+            alerts_on,
+            incident,
+            run_agents: AtomicBool::new(false),
             last_sample: Mutex::new(None),
             last_ids: Mutex::new(None),
             timeouts: HashMap::new(),
@@ -205,12 +196,16 @@ impl Gateway {
     }
 
     /// The ids every event carries, serialized: `,"run_id":…,"trace_id":…,
-    /// "span_id":…,"request_id":…,"user_id":…` (and `agent_id` if set).
-    fn common(&self, ctx: &RunCtx, span_id: Option<&str>) -> Vec<u8> {
+    /// "span_id":…,"request_id":…,"user_id":…` and `agent_id`: the
+    /// context's, else `run_agent` (the open run's), else `logging.agent_id`.
+    fn common(&self, ctx: &RunCtx, span_id: Option<&str>, run_agent: Option<&str>) -> Vec<u8> {
         let mut last = lock(&self.last_ids);
         // A run's calls repeat one context: its ids are escaped once, and
         // only the span changes from call to call.
-        if last.as_ref().is_none_or(|l| l.ctx != *ctx) {
+        if last
+            .as_ref()
+            .is_none_or(|l| l.ctx != *ctx || l.run_agent.as_deref() != run_agent)
+        {
             let mut before = Line::members();
             before
                 .opt_str(field::RUN_ID, ctx.run_id.as_deref())
@@ -219,11 +214,13 @@ impl Gateway {
             after
                 .opt_str(field::REQUEST_ID, ctx.request_id.as_deref())
                 .opt_str(field::USER_ID, ctx.user_id.as_deref());
-            if let Some(agent) = &self.config.agent_id {
+            let agent = ctx.agent_id.as_deref().or(run_agent);
+            if let Some(agent) = agent.or(self.config.agent_id.as_deref()) {
                 after.str(field::AGENT_ID, agent);
             }
             *last = Some(SerializedIds {
                 ctx: ctx.clone(),
+                run_agent: run_agent.map(str::to_owned),
                 before_span: before.into_members(),
                 after_span: after.into_members(),
             });
@@ -296,6 +293,7 @@ impl Gateway {
         common: &[u8],
         args: &Result<Value, CanonError>,
         hash: &Result<String, CanonError>,
+        store_args: bool,
     ) -> Line {
         let (ctx, tool, seq, now) = call;
         let c = &self.config;
@@ -315,9 +313,7 @@ impl Gateway {
             };
             line.plain(field::HASH_ALG, self.scheme().as_str());
         }
-        if c.store_args
-            && let Ok(v) = args
-        {
+        if store_args && let Ok(v) = args {
             line.value(field::ARGS, &self.redactor.redact(v));
         }
         line
@@ -384,14 +380,25 @@ impl Gateway {
         let seq = self.next_seq(run_id);
         let run = lock(&self.runs).get(run_id).cloned();
         let span_id = self.ids.span_id();
-        let common = self.common(ctx, Some(&span_id));
+        // A call of an open run that names no agent is the run's agent's
+        // (looked up only once some run was given one).
+        let run_agent = match (&run, &ctx.agent_id) {
+            (Some(run), None) if self.run_agents.load(Ordering::Relaxed) => {
+                lock(run).agent_id.clone()
+            }
+            _ => None,
+        };
+        let common = self.common(ctx, Some(&span_id), run_agent.as_deref());
         let store_result = self.store_result(run_id, run.as_ref());
         let now = self.clock.now_us();
         let hash = match &args {
             Ok(v) => stable_hash_with(v, self.hash_key.as_deref()),
             Err(e) => Err(e.clone()),
         };
-        let mut line = self.call_line((ctx, tool, seq, now), &common, &args, &hash);
+        // The incident window stores args as `store_args` does (redacted).
+        let (window_args, window_event) = self.incident_at(now);
+        let store_args = self.config.store_args || window_args;
+        let mut line = self.call_line((ctx, tool, seq, now), &common, &args, &hash, store_args);
         let refusal = self.admit(tool, run.as_ref(), &hash, now, &mut line);
         line.str(
             field::DECISION,
@@ -405,11 +412,10 @@ impl Gateway {
             line.bool(field::OK, false)
                 .str(field::ERROR_CLASS, e.error_class());
         }
-        let events: Vec<Event> = if self.config.tool_calls_enabled {
-            vec![line.finish()]
-        } else {
-            Vec::new()
-        };
+        let mut events: Vec<Event> = window_event.into_iter().collect();
+        if self.config.tool_calls_enabled {
+            events.push(line.finish());
+        }
         match refusal {
             Some(e) => Err((e, events)),
             None => Ok((

@@ -47,6 +47,8 @@ impl Budget {
 pub struct RunState {
     /// The run's ids, serialized once (`,"run_id":…,"user_id":…`).
     pub(crate) common: Vec<u8>,
+    /// The run's own agent (its calls that name none are its).
+    pub(crate) agent_id: Option<String>,
     /// Whether this run's results are sampled (decided once per run).
     pub(crate) sampled: bool,
     pub(crate) start_us: i64,

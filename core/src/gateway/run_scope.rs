@@ -9,7 +9,7 @@ use super::ctx::RunCtx;
 use super::line::{Event, Line};
 use super::run::{self, Budget, RunState};
 use super::types::{GatewayError, RunExit};
-use super::{Gateway, lock, sampled};
+use super::{Gateway, Sample, lock, sampled};
 use crate::schema::StopReason;
 
 impl Gateway {
@@ -35,7 +35,11 @@ impl Gateway {
         self.check_ids(&ctx)?;
         let run_id = ctx.run_id.clone().unwrap_or_default();
         let run_span = self.ids.span_id();
-        let common = self.common(&ctx, Some(&run_span));
+        let common = self.common(&ctx, Some(&run_span), None);
+        if ctx.agent_id.is_some() {
+            self.run_agents
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         let start_us = self.clock.now_us();
         let mut line = Line::new(event::RUN_START, start_us);
         line.raw(&common)
@@ -43,6 +47,7 @@ impl Gateway {
             .value(field::BUDGETS, &run::limits(&self.config));
         let state = RunState {
             common,
+            agent_id: ctx.agent_id.clone(),
             sampled: sampled(&run_id, self.config.result_sample_rate),
             start_us,
             tool_calls: 0,
@@ -54,9 +59,10 @@ impl Gateway {
             stop_reason: None,
         };
         lock(&self.runs).insert(run_id, Arc::new(Mutex::new(state)));
-        let event = line.finish();
+        let mut events: Vec<Event> = self.incident_events(start_us).into_iter().collect();
+        events.push(line.finish());
         ctx.parent_span_id = Some(run_span);
-        Ok((ctx, vec![event]))
+        Ok((ctx, events))
     }
 
     fn open_run(&self, run_id: &str) -> Result<Arc<Mutex<RunState>>, GatewayError> {
@@ -119,13 +125,17 @@ impl Gateway {
             .num(field::STEPS, state.steps as f64)
             .num(field::SPEND_USD, state.spend_usd)
             .value(field::BUDGETS, &state.usage(&self.config, now));
-        let mut events = vec![line.finish()];
-        let changes = {
-            let mut a = lock(&self.alerts);
-            a.record_run(now, state.tool_calls);
-            a.evaluate(&self.config, now)
-        };
-        events.extend(changes.iter().map(|ch| self.alert_event(ch, now)));
+        let mut events: Vec<Event> = self.incident_events(now).into_iter().collect();
+        events.push(line.finish());
+        if self.alerts_on {
+            let sample = Sample::Run {
+                tool_calls: state.tool_calls,
+            };
+            let changes = lock(&self.alerts).observe(&self.config, now, sample, || {
+                super::finish::tripped_by(&state.common)
+            });
+            events.extend(changes.iter().map(|ch| self.alert_event(ch, now)));
+        }
         Ok(events)
     }
 }

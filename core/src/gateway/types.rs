@@ -36,6 +36,9 @@ pub enum GatewayError {
     UnknownStopReason(String),
     /// No open run has this id.
     UnknownRun(String),
+    /// `incident_window`: this argument (`minutes` or `seconds`) is missing,
+    /// negative, not finite, or the window is longer than 366 days.
+    BadWindow(&'static str),
 }
 
 impl GatewayError {
@@ -47,9 +50,9 @@ impl GatewayError {
             GatewayError::ValidationFailed { .. } => ErrorCode::ValidationFailed,
             GatewayError::BudgetExceeded(_) => ErrorCode::BudgetExceeded,
             GatewayError::LoopDetected { .. } => ErrorCode::LoopDetected,
-            GatewayError::UnknownStopReason(_) | GatewayError::UnknownRun(_) => {
-                ErrorCode::InvalidArgument
-            }
+            GatewayError::UnknownStopReason(_)
+            | GatewayError::UnknownRun(_)
+            | GatewayError::BadWindow(_) => ErrorCode::InvalidArgument,
         }
     }
 
@@ -71,6 +74,7 @@ impl GatewayError {
             ],
             GatewayError::UnknownStopReason(_) => vec![(Attr::Key, "reason".to_owned())],
             GatewayError::UnknownRun(_) => vec![(Attr::Key, "run_id".to_owned())],
+            GatewayError::BadWindow(key) => vec![(Attr::Key, (*key).to_owned())],
         }
     }
 }
@@ -99,6 +103,11 @@ impl fmt::Display for GatewayError {
                 crate::schema::STOP_REASONS.join(", ")
             ),
             GatewayError::UnknownRun(r) => write!(f, "no open run with run_id {r:?}"),
+            GatewayError::BadWindow(key) => write!(
+                f,
+                "incident_window: `{key}` must be a finite number >= 0 (give minutes or seconds; \
+                 together at most 366 days; 0 closes the window)"
+            ),
         }
     }
 }

@@ -129,11 +129,21 @@ fn loop_value(f: &LoopFinding) -> Value {
 }
 
 fn alert_value(ts: &str, c: &AlertChange) -> Value {
+    let id = |v: Option<&String>| v.map_or(Value::Null, |s| Value::String(s.clone()));
+    let tripped = c.tripped.as_ref();
     Value::object([
         ("ts", Value::String(ts.to_owned())),
         ("rule", Value::from(c.rule)),
         ("level", Value::from(c.level)),
         ("value", Value::Number(c.value)),
         ("threshold", Value::Number(c.threshold)),
+        (
+            "tripped_run_id",
+            id(tripped.and_then(|t| t.run_id.as_ref())),
+        ),
+        (
+            "tripped_trace_id",
+            id(tripped.and_then(|t| t.trace_id.as_ref())),
+        ),
     ])
 }

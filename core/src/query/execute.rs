@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 use std::path::Path;
 
+use super::governance::of_agent;
 use super::options::KeyCase;
 use super::{Answer, EventReader, Gaps, Query};
 use crate::error::Error;
@@ -30,8 +31,14 @@ pub fn execute_with_gaps(path: &Path, query: &Query) -> Result<(Answer, Gaps), E
             run_id: o.run_id.clone(),
             events: super::timeline(events, &o.run_id),
         },
-        Query::Stats(o) => Answer::Stats(super::stats(events, saturating_usize(o.top))),
-        Query::Loops(o) => Answer::Loops(super::loops(events, o.min)),
+        Query::Stats(o) => Answer::Stats(super::stats(
+            events.filter(|e| of_agent(e, o.agent_id.as_deref())),
+            saturating_usize(o.top),
+        )),
+        Query::Loops(o) => Answer::Loops(super::loops(
+            events.filter(|e| of_agent(e, o.agent_id.as_deref())),
+            o.min,
+        )),
         Query::Alerts(o) => Answer::Alerts {
             history: super::alert_history(events, &o.config),
             window_s: o.config.alert_window_s,

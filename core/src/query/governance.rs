@@ -141,7 +141,8 @@ pub fn agent_metrics(
     ])
 }
 
-fn of_agent(e: &Value, agent_id: Option<&str>) -> bool {
+/// Whether event `e` is agent `agent_id`'s (every event when `None`).
+pub(super) fn of_agent(e: &Value, agent_id: Option<&str>) -> bool {
     agent_id.is_none_or(|a| str_field(e, field::AGENT_ID) == Some(a))
 }
 

@@ -64,25 +64,18 @@ pub fn parse_instant(text: &str, now_us: i64) -> Option<i64> {
     if let Some(t) = parse_timestamp(text) {
         return Some(t);
     }
-    let unit = match text.as_bytes().last()? {
-        b's' => 1,
-        b'm' => 60,
-        b'h' => 3600,
-        b'd' => 86_400,
-        _ => return None,
-    };
-    let n = &text[..text.len() - 1];
-    if n.is_empty() || !n.bytes().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let secs = n.parse::<i64>().ok()?.checked_mul(unit)?;
-    now_us.checked_sub(secs.checked_mul(1_000_000)?)
+    now_us.checked_sub(crate::config::parse_duration_us(text)?)
 }
 
-/// Replays events through the configured alert rules, window by window.
+/// Replays events through the configured alert rules with the gateway's own
+/// state machine ([`AlertEngine`](crate::gateway::AlertEngine)): each
+/// `tool_result` and `run_end` is a sample at its `ts`, and each logged
+/// `alert` a re-evaluation at its `ts` (where the live gateway's
+/// `check_alerts` changed a level), so one process's log gives back the
+/// alerts it wrote.
 pub struct AlertAcc<'c> {
     config: &'c Config,
-    replay: crate::gateway::AlertReplay,
+    engine: crate::gateway::AlertEngine,
     changes: Vec<(String, AlertChange)>,
 }
 
@@ -91,34 +84,39 @@ impl<'c> AlertAcc<'c> {
     pub fn new(config: &'c Config) -> Self {
         Self {
             config,
-            replay: crate::gateway::AlertReplay::default(),
+            engine: crate::gateway::AlertEngine::default(),
             changes: Vec::new(),
         }
     }
 
     /// Takes one event into account.
     pub fn absorb(&mut self, e: &Value) {
+        use crate::gateway::{Sample, Tripped};
         let (Some(ts), Some(event)) = (str_field(e, field::TS), str_field(e, field::EVENT)) else {
             return;
         };
         let Some(us) = parse_timestamp(ts) else {
             return;
         };
+        let ids = || Tripped {
+            run_id: str_field(e, field::RUN_ID).map(str::to_owned),
+            trace_id: str_field(e, field::TRACE_ID).map(str::to_owned),
+        };
         let changes = match event {
             event::TOOL_RESULT => {
                 let class = str_field(e, field::ERROR_CLASS);
-                self.replay.call(
-                    self.config,
-                    us,
-                    class == Some("timeout"),
-                    class == Some("validation_failed"),
-                )
+                let sample = Sample::Call {
+                    timeout: class == Some("timeout"),
+                    invalid: class == Some("validation_failed"),
+                };
+                self.engine.observe(self.config, us, sample, ids)
             }
-            event::RUN_END => self.replay.run(
-                self.config,
-                us,
-                num_field(e, field::TOOL_CALLS).unwrap_or(0.0) as u64,
-            ),
+            event::RUN_END => {
+                let tool_calls = num_field(e, field::TOOL_CALLS).unwrap_or(0.0) as u64;
+                let sample = Sample::Run { tool_calls };
+                self.engine.observe(self.config, us, sample, ids)
+            }
+            event::ALERT => self.engine.tick(self.config, us),
             _ => return,
         };
         self.changes

@@ -81,8 +81,8 @@ pub mod opt {
         key: "lines",
         flag: "-n",
     };
-    /// `runs`: only runs of this agent; `agent_logs` / `agent_metrics`:
-    /// the agent (every event when absent).
+    /// `runs`, `stats`, `loops`: only this agent's runs / calls;
+    /// `agent_logs` / `agent_metrics`: the agent (every event when absent).
     pub const AGENT_ID: Opt = Opt {
         key: "agent_id",
         flag: "--agent",
@@ -129,11 +129,16 @@ pub struct ShowOptions {
 pub struct StatsOptions {
     /// How many hottest `(tool, args_hash)` pairs to report.
     pub top: u64,
+    /// Only calls of this agent (`agent_id` on their events).
+    pub agent_id: Option<String>,
 }
 
 impl Default for StatsOptions {
     fn default() -> Self {
-        Self { top: DEFAULT_TOP }
+        Self {
+            top: DEFAULT_TOP,
+            agent_id: None,
+        }
     }
 }
 
@@ -142,12 +147,15 @@ impl Default for StatsOptions {
 pub struct LoopsOptions {
     /// Identical calls in one run that count as a loop.
     pub min: u64,
+    /// Only runs of this agent (`agent_id` on their events).
+    pub agent_id: Option<String>,
 }
 
 impl Default for LoopsOptions {
     fn default() -> Self {
         Self {
             min: DEFAULT_MIN_REPEATS,
+            agent_id: None,
         }
     }
 }
@@ -227,9 +235,11 @@ impl Query {
             }),
             "stats" => Query::Stats(StatsOptions {
                 top: src.count(opt::TOP)?.unwrap_or(DEFAULT_TOP),
+                agent_id: src.text(opt::AGENT_ID)?,
             }),
             "loops" => Query::Loops(LoopsOptions {
                 min: src.count(opt::MIN)?.unwrap_or(DEFAULT_MIN_REPEATS),
+                agent_id: src.text(opt::AGENT_ID)?,
             }),
             "alerts" => Query::Alerts(AlertsOptions::read(src)?),
             "tail" => Query::Tail(TailOptions {

@@ -19,14 +19,20 @@ pub mod event {
     pub const ALERT: &str = "alert";
     /// The writer dropped events (how many, why).
     pub const WRITER_DROPPED: &str = "writer_dropped";
+    /// An incident window opened: args are stored (redacted) until `until`.
+    pub const INCIDENT_WINDOW_OPEN: &str = "incident_window_open";
+    /// An incident window closed: args are no longer stored.
+    pub const INCIDENT_WINDOW_CLOSE: &str = "incident_window_close";
     /// Every event name tooltrail writes, in SPEC §4's order.
-    pub const ALL: [&str; 6] = [
+    pub const ALL: [&str; 8] = [
         RUN_START,
         TOOL_CALL,
         TOOL_RESULT,
         RUN_END,
         ALERT,
         WRITER_DROPPED,
+        INCIDENT_WINDOW_OPEN,
+        INCIDENT_WINDOW_CLOSE,
     ];
 }
 
@@ -110,6 +116,12 @@ pub mod field {
     pub const THRESHOLD: &str = "threshold";
     /// The alert window in seconds.
     pub const WINDOW_S: &str = "window_s";
+    /// `alert`: the run of the latest sample that offended the rule.
+    pub const TRIPPED_RUN_ID: &str = "tripped_run_id";
+    /// `alert`: the trace of the latest sample that offended the rule.
+    pub const TRIPPED_TRACE_ID: &str = "tripped_trace_id";
+    /// Incident window: the instant args stop being stored.
+    pub const UNTIL: &str = "until";
     /// How many events were dropped.
     pub const COUNT: &str = "count";
     /// Why they were dropped.

@@ -36,7 +36,7 @@ pub static COMMON: [Field; 9] = [
 ];
 
 /// Every event type, in SPEC §4's order.
-pub static EVENTS: [EventSpec; 6] = [
+pub static EVENTS: [EventSpec; 8] = [
     EventSpec {
         name: event::RUN_START,
         type_name: "RunStartEvent",
@@ -210,6 +210,16 @@ pub static EVENTS: [EventSpec; 6] = [
                 "The threshold crossed (for `resolved`: the warn threshold).",
             ),
             req(field::WINDOW_S, Ty::Number, "The window, seconds."),
+            opt_null(
+                field::TRIPPED_RUN_ID,
+                Ty::Str,
+                "warn / critical: the run of the rule's latest offending sample.",
+            ),
+            opt_null(
+                field::TRIPPED_TRACE_ID,
+                Ty::Hex(32),
+                "warn / critical: that sample's trace.",
+            ),
         ],
         rules: &[],
     },
@@ -225,6 +235,28 @@ pub static EVENTS: [EventSpec; 6] = [
             ),
             req(field::REASON, Ty::OneOf(&DROP_REASON), "Why."),
         ],
+        rules: &[],
+    },
+    EventSpec {
+        name: event::INCIDENT_WINDOW_OPEN,
+        type_name: "IncidentWindowOpenEvent",
+        doc: "An incident window opened or moved: args are stored, redacted, until `until`.",
+        fields: &[req(
+            field::UNTIL,
+            Ty::Timestamp,
+            "When the window closes by itself.",
+        )],
+        rules: &[],
+    },
+    EventSpec {
+        name: event::INCIDENT_WINDOW_CLOSE,
+        type_name: "IncidentWindowCloseEvent",
+        doc: "An incident window closed (noticed at the first activity after `until`).",
+        fields: &[req(
+            field::UNTIL,
+            Ty::Timestamp,
+            "When the window was set to close.",
+        )],
         rules: &[],
     },
 ];

@@ -124,6 +124,13 @@ async def check_runs(gw: ToolGateway) -> None:
         print(body)
     await gw.acall(RunCtx("r", "t"), "fetch_it", {"url": "x"}, timeout="1s")  # type: ignore[arg-type]
     gw.run(run_id=7)  # type: ignore[arg-type]  # ids are strings
+    with gw.run(run_id="r2", agent_id="billing-bot") as brun:
+        agent: Optional[str] = brun.ctx.agent_id
+        print(agent)
+    until: str = gw.incident_window(minutes=15)
+    gw.incident_window(seconds=30.5)
+    gw.incident_window("15")  # type: ignore[arg-type]  # a number of minutes
+    print(until)
     reasons: tuple[StopReason, ...] = tooltrail.STOP_REASONS
     print(reasons)
 
@@ -139,6 +146,10 @@ def check_logs() -> None:
     by_agent: list[RunSummary] = logs.runs(agent_id="support-bot")
     p95: float = report["tools"][0]["p95_ms"]
     loops = logs.loops(min=2)
+    mine: StatsReport = logs.stats(agent_id="support-bot")
+    print(mine, logs.loops(agent_id="support-bot"))
+    tripped: Optional[str] = logs.alerts()[0]["tripped_run_id"]
+    print(tripped)
     count: int = loops[0]["count"]
     logs.runs(stop_reason="bored")  # type: ignore[arg-type]  # not a stop reason
     logs.runs("u")  # type: ignore[misc]  # filters are keyword-only

@@ -1,0 +1,292 @@
+//! The alert state machine on synthetic timestamps: no clock, no sleeping.
+
+use super::*;
+
+const S: i64 = 1_000_000;
+
+fn config(rule: AlertRule, window_s: f64) -> Config {
+    Config {
+        alert_tool_calls_p95: None,
+        alert_timeout_rate: Some(rule),
+        alert_validation_fail_rate: None,
+        alert_window_s: window_s,
+        ..Config::default()
+    }
+}
+
+fn rule(warn: f64, critical: f64, min: u64) -> AlertRule {
+    AlertRule::new(warn, critical, min)
+}
+
+fn run(id: &str) -> impl FnOnce() -> Tripped + use<> {
+    let id = id.to_owned();
+    move || Tripped {
+        run_id: Some(id),
+        trace_id: None,
+    }
+}
+
+fn call(a: &mut AlertEngine, c: &Config, t: i64, timeout: bool) -> Vec<AlertChange> {
+    let sample = Sample::Call {
+        timeout,
+        invalid: false,
+    };
+    a.observe(c, t, sample, run(if timeout { "bad" } else { "good" }))
+}
+
+fn levels(changes: &[AlertChange]) -> Vec<&'static str> {
+    changes.iter().map(|c| c.level).collect()
+}
+
+/// Issue 15 item 7: the first timeout in a process made `timeout_rate` 1.0
+/// and fired critical. Under `min_calls` the rule stays ok.
+#[test]
+fn the_first_timeout_in_a_process_does_not_fire() {
+    let c = Config::default();
+    let mut a = AlertEngine::default();
+    assert_eq!(call(&mut a, &c, 0, true), vec![]);
+    for i in 1..(crate::config::DEFAULT_MIN_CALLS as i64 - 1) {
+        assert_eq!(call(&mut a, &c, i, false), vec![], "call {i}");
+    }
+    // The 20th call: 2 timeouts in 20 = 0.1, above critical (0.05).
+    let fired = call(&mut a, &c, 100, true);
+    assert_eq!(levels(&fired), ["critical"]);
+    assert_eq!(fired[0].value, 0.1);
+}
+
+/// A rule fires above its threshold, not at it.
+#[test]
+fn a_value_equal_to_the_threshold_does_not_fire() {
+    let c = config(rule(0.25, 0.5, 4), 300.0);
+    let mut a = AlertEngine::default();
+    for t in 0..3 {
+        call(&mut a, &c, t, false);
+    }
+    assert_eq!(
+        call(&mut a, &c, 3, true),
+        vec![],
+        "1 in 4 = 0.25, the warn threshold"
+    );
+    let fired = call(&mut a, &c, 4, true);
+    assert_eq!(levels(&fired), ["warn"], "2 in 5 = 0.4");
+    assert_eq!((fired[0].value, fired[0].threshold), (0.4, 0.25));
+    // 3 in 6, 4 in 8, 5 in 10: 0.5, critical's threshold, so still warn.
+    for t in 5..10 {
+        assert_eq!(call(&mut a, &c, t, t % 2 == 1), vec![], "{t}");
+    }
+    assert_eq!(levels(&call(&mut a, &c, 10, true)), ["critical"], "6 in 11");
+}
+
+/// A value hovering around the threshold changes the level once with
+/// hysteresis; with `clear_ratio: 1` (none) it flaps on every crossing.
+#[test]
+fn hysteresis_stops_flapping_around_the_threshold() {
+    let flaps = |clear_ratio: f64| {
+        let c = config(
+            AlertRule {
+                clear_ratio,
+                ..rule(0.1, 0.9, 10)
+            },
+            1e6,
+        );
+        let mut a = AlertEngine::default();
+        let (mut timeouts, mut total) = (0i64, 0i64);
+        let mut changes = Vec::new();
+        let mut feed = |timeout: bool| {
+            total += 1;
+            timeouts += i64::from(timeout);
+            changes.extend(call(&mut a, &c, total, timeout));
+            (timeouts, total)
+        };
+        for i in 0..100 {
+            feed(i % 10 == 9);
+        }
+        for _ in 0..20 {
+            let (mut bad, mut all) = feed(true);
+            while bad * 10 > all {
+                (bad, all) = feed(false);
+            }
+        }
+        levels(&changes)
+    };
+    assert_eq!(flaps(0.8), ["warn"]);
+    let without = flaps(1.0);
+    assert_eq!(without.len(), 40, "{without:?}");
+}
+
+/// `for`: a level fires only after the value stayed above its threshold for
+/// that long (at every sample); a dip starts the wait again; a tick fires a
+/// level whose wait is over.
+#[test]
+fn for_is_a_sustain_period() {
+    let c = config(
+        AlertRule {
+            for_s: 300.0,
+            ..rule(0.2, 0.9, 1)
+        },
+        3600.0,
+    );
+    let mut a = AlertEngine::default();
+    call(&mut a, &c, 0, false);
+    assert_eq!(call(&mut a, &c, 0, true), vec![], "0.5 since t=0");
+    assert_eq!(call(&mut a, &c, 299 * S, true), vec![]);
+    let fired = call(&mut a, &c, 300 * S, false);
+    assert_eq!(levels(&fired), ["warn"]);
+    // The tripping run is the latest timeout's, not the ok call's.
+    assert_eq!(
+        fired[0].tripped.as_ref().unwrap().run_id.as_deref(),
+        Some("bad")
+    );
+
+    let mut b = AlertEngine::default();
+    call(&mut b, &c, 0, true); // 1.0 from t=0 …
+    for t in 1..10 {
+        call(&mut b, &c, 100 * S + t, false); // … 0.1 at t=100 s: the wait ends
+    }
+    for t in 0..5 {
+        // 0.25 (3 in 12) from the second of these on: above again.
+        assert_eq!(call(&mut b, &c, 200 * S + t, true), vec![]);
+    }
+    assert_eq!(call(&mut b, &c, 400 * S, true), vec![], "only 200 s above");
+    assert_eq!(b.tick(&c, 500 * S), vec![]);
+    let fired = b.tick(&c, 500 * S + 1);
+    assert_eq!(levels(&fired), ["warn"], "300 s above: the tick fires it");
+}
+
+/// Falling is immediate (no `for`), `resolved` carries no tripping run, and
+/// an emptied window (fewer samples than the minimum) resolves.
+#[test]
+fn drops_are_immediate_and_an_empty_window_resolves() {
+    let c = config(
+        AlertRule {
+            for_s: 60.0,
+            ..rule(0.2, 0.9, 2)
+        },
+        100.0,
+    );
+    let mut a = AlertEngine::default();
+    call(&mut a, &c, 0, true);
+    call(&mut a, &c, 1, true);
+    assert_eq!(a.tick(&c, 60 * S), vec![]);
+    assert_eq!(levels(&a.tick(&c, 60 * S + 1)), ["critical"]);
+    assert_eq!(a.tick(&c, 99 * S), vec![]);
+    let resolved = a.tick(&c, 100 * S);
+    assert_eq!(
+        levels(&resolved),
+        ["resolved"],
+        "one call left, under min_calls"
+    );
+    assert_eq!(resolved[0].tripped, None);
+}
+
+/// The replay's promise: ticks that change nothing leave no trace, so an
+/// engine that ticks only where the live one logged an alert (besides the
+/// same samples) reports the same changes.
+#[test]
+fn ticking_only_where_alerts_were_logged_gives_the_same_changes() {
+    let c = config(
+        AlertRule {
+            for_s: 2.0,
+            clear_ratio: 0.5,
+            ..rule(0.2, 0.4, 3)
+        },
+        5.0,
+    );
+    let mut live = AlertEngine::default();
+    let mut replay = AlertEngine::default();
+    let (mut seen_live, mut seen_replay) = (Vec::new(), Vec::new());
+    let mut seed = 11u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut t = 0;
+    for _ in 0..20_000 {
+        t += (next() % 700_000) as i64;
+        let r = next();
+        if r % 4 == 0 {
+            let changes = live.tick(&c, t);
+            if !changes.is_empty() {
+                seen_replay.extend(replay.tick(&c, t).into_iter().map(|ch| (t, ch)));
+            }
+            seen_live.extend(changes.into_iter().map(|ch| (t, ch)));
+        } else {
+            let timeout = r % 3 == 0;
+            let changes = call(&mut live, &c, t, timeout);
+            seen_replay.extend(
+                call(&mut replay, &c, t, timeout)
+                    .into_iter()
+                    .map(|ch| (t, ch)),
+            );
+            if !changes.is_empty() {
+                // The replay also ticks at the alert lines after a result.
+                assert_eq!(
+                    replay.tick(&c, t),
+                    vec![],
+                    "a tick right after is idempotent"
+                );
+            }
+            seen_live.extend(changes.into_iter().map(|ch| (t, ch)));
+        }
+    }
+    assert!(seen_live.len() > 100, "the stream moves the rule");
+    assert_eq!(seen_live, seen_replay);
+}
+
+/// The kept-up-to-date numbers equal a recount from scratch, as entries
+/// enter and leave the window.
+#[test]
+fn incremental_numbers_match_a_recount() {
+    let config = Config {
+        alert_window_s: 10.0,
+        ..Config::default()
+    };
+    let mut a = AlertEngine::default();
+    let mut seed = 7u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for step in 0..5_000i64 {
+        let now = step * 7_000; // 7 ms apart: entries leave a 10 s window
+        let r = next();
+        a.observe(
+            &config,
+            now,
+            Sample::Call {
+                timeout: r % 5 == 0,
+                invalid: r % 7 == 0,
+            },
+            Tripped::default,
+        );
+        if r % 3 == 0 {
+            a.observe(
+                &config,
+                now,
+                Sample::Run { tool_calls: r % 13 },
+                Tripped::default,
+            );
+        }
+        let got = a.values(&config, now).map(|v| v.0);
+        let w = &a.window;
+        let total = w.calls.len();
+        let mut counts: Vec<u64> = w.runs.iter().map(|r| r.1).collect();
+        counts.sort_unstable();
+        let p95 = if counts.is_empty() {
+            0.0
+        } else {
+            counts[((counts.len() as f64 * 0.95).ceil() as usize).clamp(1, counts.len()) - 1] as f64
+        };
+        let want = [
+            p95,
+            rate(w.calls.iter().filter(|c| c.1).count(), total),
+            rate(w.calls.iter().filter(|c| c.2).count(), total),
+        ];
+        assert_eq!(got, want, "step {step}");
+    }
+    assert!(a.window.calls.len() < 1_500, "the window let entries go");
+}
