@@ -259,7 +259,8 @@ fn is_refusal(e: &GatewayError) -> bool {
         GatewayError::MissingId(_)
         | GatewayError::ValidationFailed { .. }
         | GatewayError::UnknownStopReason(_)
-        | GatewayError::UnknownRun(_) => false,
+        | GatewayError::UnknownRun(_)
+        | GatewayError::BadWindow(_) => false,
     }
 }
 
