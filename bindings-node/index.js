@@ -64,7 +64,7 @@ class ToolGateway {
     this._toolIndex = new Map(tools.map((name, i) => [name, i]))
     // `deterministic` (public: true or an RFC 3339 start) is read by the core.
     const startUs = deterministic === undefined ? _deterministic : native._deterministicStartUs(deterministic)
-    this._native = new native._NativeGateway(tools, config, nativeWriter, startUs ?? undefined, this._onAlert !== null, numbersOnly(this._timeouts))
+    this._native = new native._NativeGateway(tools, config, nativeWriter, startUs ?? undefined, this._onAlert !== null, timeouts)
   }
 
   /**
@@ -337,14 +337,6 @@ function isThenable(value) {
   } catch {
     return false
   }
-}
-
-// The timeouts the core marks late calls against: numbers only (anything
-// else was never a timeout here either: `withTimeout` takes numbers).
-function numbersOnly(timeouts) {
-  const out = {}
-  for (const [name, ms] of Object.entries(timeouts)) if (typeof ms === 'number') out[name] = ms
-  return out
 }
 
 function withTimeout(promise, ms, name, controller) {

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use napi::JsValue;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use tooltrail_core::gateway::{Deterministic, IdArg, RunExit};
+use tooltrail_core::gateway::{Deterministic, IdArg, RunExit, TimeoutUnit, host_timeouts};
 use tooltrail_core::{
     CallHandle, CanonError, Config, ErrorKind, Event, EventWriter, Gateway, Outcome, RunCtx, Value,
 };
@@ -137,21 +137,24 @@ impl JsGateway {
         writer: Option<&JsEventWriter>,
         deterministic_start_us: Option<f64>,
         forward_alerts: Option<bool>,
-        timeouts: Option<std::collections::HashMap<String, f64>>,
+        timeouts: Option<Unknown<'_>>,
     ) -> Result<Self> {
         let config = config_from(&env, config)?;
         let deterministic = deterministic_start_us.map(|us| Deterministic {
             start_us: us as i64,
         });
         let mut core = Gateway::from_config(config, tools.clone(), deterministic).js(&env)?;
-        // Milliseconds, as `timeouts` takes them; the core marks a call that returns late.
-        core.set_timeouts(
-            timeouts
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|(_, ms)| ms.is_finite())
-                .map(|(tool, ms)| (tool, (ms * 1e3) as i64)),
-        );
+        // Milliseconds, as `timeouts` takes them; the core checks them and
+        // marks a call that returns late.
+        let timeouts = match timeouts {
+            Some(t) if !matches!(t.get_type()?, ValueType::Undefined | ValueType::Null) => {
+                // SAFETY: `t` belongs to `env`, this call's.
+                let converter = unsafe { Converter::new(env.raw()) }.js(&env)?;
+                Some(unsafe { logged_value(&converter, &env, &t) })
+            }
+            _ => None,
+        };
+        core.set_timeouts(host_timeouts(timeouts, TimeoutUnit::Millis).js(&env)?);
         Ok(Self {
             core: Arc::new(core),
             tools,

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyString, PyTuple};
-use tooltrail_core::gateway::{Deterministic, RunExit, Validation};
+use tooltrail_core::gateway::{Deterministic, RunExit, TimeoutUnit, Validation, host_timeouts};
 use tooltrail_core::{CallHandle, Config, EventWriter, Gateway, Outcome, RunCtx};
 
 use crate::convert::{to_py, to_value};
@@ -144,7 +144,7 @@ impl PyToolGateway {
         validators: Option<Bound<'_, PyDict>>,
         on_alert: Option<Bound<'_, PyAny>>,
         _deterministic: Option<i64>,
-        timeouts: Option<std::collections::HashMap<String, f64>>,
+        timeouts: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let config: Config = crate::config::config_from(config)?;
         // Snapshots: a later change to the caller's dicts cannot make the
@@ -167,14 +167,10 @@ impl PyToolGateway {
         };
         let deterministic = _deterministic.map(|start_us| Deterministic { start_us });
         let mut core = Gateway::from_config(config, tools, deterministic).py()?;
-        // Seconds, as `acall` takes them; the core marks a call that returns late.
-        core.set_timeouts(
-            timeouts
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|(_, s)| s.is_finite())
-                .map(|(tool, s)| (tool, (s * 1e6) as i64)),
-        );
+        // Seconds, as `acall` takes them; the core checks them and marks a
+        // call that returns late.
+        let timeouts = timeouts.filter(|t| !t.is_none()).map(|t| to_value(&t));
+        core.set_timeouts(host_timeouts(timeouts, TimeoutUnit::Seconds).py()?);
         Ok(Self {
             core: Arc::new(core),
             impls: impls.unbind(),

@@ -27,3 +27,16 @@ test('a sync tool past its timeout is marked', () => {
   assert.ok(late.latency_ms > 50 && !('error_class' in late))
   assert.ok(!('deadline_ms' in fast) && !('deadline_exceeded' in fast))
 })
+
+test('a bad timeout names the tool', () => {
+  // Before: skipped without a word (no timeout at all), and 3e9 ms made
+  // setTimeout fire after 1 ms.
+  for (const bad of ['100', 0, -1, true, null, NaN, Infinity, 3e9, [1]]) {
+    assert.throws(() => new tooltrail.ToolGateway({ impls: { slow: () => 1 }, timeouts: { slow: bad } }), (e) => {
+      assert.equal(e.code, 'invalid_argument', `${bad}: ${e.message}`)
+      assert.equal(e.key, 'timeouts.slow', `${bad}: ${e.message}`)
+      return true
+    })
+  }
+  assert.throws(() => new tooltrail.ToolGateway({ impls: {}, timeouts: 5 }), (e) => e.code === 'invalid_argument' && e.key === 'timeouts')
+})

@@ -4,6 +4,8 @@ returned after its tool's timeout says so (`deadline_ms`,
 
 import time
 
+import pytest
+
 import tooltrail
 
 CTX = {"run_id": "r", "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736", "request_id": "q"}
@@ -33,3 +35,18 @@ def test_a_sync_tool_past_its_timeout_is_marked():
     assert (late["ok"], late["deadline_ms"], late["deadline_exceeded"]) == (True, 50, True)
     assert late["latency_ms"] > 50 and "error_class" not in late
     assert "deadline_ms" not in fast and "deadline_exceeded" not in fast
+
+
+@pytest.mark.parametrize("bad", ["soon", 0, -1, True, None, float("nan"), float("inf"), 3e6, [1]])
+def test_a_bad_timeout_names_the_tool(bad):
+    # Before: a string was pyo3's TypeError without the tool's name; 0, negative
+    # and infinite values were accepted and never enforced alike in both languages.
+    with pytest.raises(tooltrail.InvalidArgumentError) as e:
+        tooltrail.ToolGateway(impls={"slow": lambda: 1}, timeouts={"slow": bad})  # type: ignore[dict-item]
+    assert e.value.key == "timeouts.slow", e.value
+
+
+def test_timeouts_must_be_a_mapping():
+    with pytest.raises(tooltrail.InvalidArgumentError) as e:
+        tooltrail.ToolGateway(impls={"slow": lambda: 1}, timeouts=[("slow", 1)])  # type: ignore[arg-type]
+    assert e.value.key == "timeouts"

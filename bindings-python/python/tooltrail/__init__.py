@@ -127,7 +127,8 @@ class ToolGateway(_NativeToolGateway):
             _deterministic = deterministic_start_us(deterministic)
         self = super().__new__(
             cls, impls=impls, logger=logger, config=config, validators=validators, on_alert=on_alert,
-            _deterministic=_deterministic, timeouts=dict(timeouts or {}),
+            _deterministic=_deterministic,
+            timeouts=dict(timeouts) if isinstance(timeouts, Mapping) else timeouts,  # the core checks it
         )
         # Keep the Python writer alive with the gateway: the exit hooks find
         # writers through their Python objects.

@@ -16,6 +16,7 @@ mod incident;
 mod line;
 mod run;
 mod run_scope;
+mod timeouts;
 mod types;
 
 use crate::schema::{DECISION_ALLOW, DECISION_BLOCK, event, field};
@@ -33,6 +34,7 @@ pub use ids::{
 pub use incident::MAX_WINDOW_S;
 pub use line::Event;
 pub use run::Budget;
+pub use timeouts::{MAX_TIMEOUT_MS, TimeoutUnit, host_timeouts, timeouts_from};
 pub use types::{CallHandle, Deterministic, GatewayError, Outcome, RunExit, Validation};
 
 use crate::config::{Config, Requirement, StoreResults};
