@@ -375,9 +375,19 @@ impl PyToolGateway {
     fn incident_window(
         &self,
         py: Python<'_>,
-        minutes: Option<f64>,
-        seconds: Option<f64>,
+        minutes: Option<Bound<'_, PyAny>>,
+        seconds: Option<Bound<'_, PyAny>>,
     ) -> PyResult<String> {
+        // Anything but a number is not a length: the core refuses it (NaN)
+        // with `invalid_argument` naming the key, as for Node.
+        let length = |v: Option<Bound<'_, PyAny>>| {
+            v.filter(|v| !v.is_none())
+                .map(|v| match v.is_instance_of::<PyBool>() {
+                    true => f64::NAN,
+                    false => v.extract::<f64>().unwrap_or(f64::NAN),
+                })
+        };
+        let (minutes, seconds) = (length(minutes), length(seconds));
         let (until, events) = self.core.incident_window(minutes, seconds).py()?;
         self.emit(py, events);
         Ok(until)

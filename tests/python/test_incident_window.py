@@ -73,7 +73,11 @@ def test_a_configured_window_and_closing_early_and_bad_lengths():
     gw._advance_clock(30_000_000)
     gw.check_alerts()
     assert log.names()[-1] == "incident_window_close"
-    for kwargs, key in [({}, "minutes"), ({"minutes": -1}, "minutes"), ({"seconds": float("nan")}, "seconds")]:
+    # A string or a bool is not a length: the core's invalid_argument, as in Node
+    # (before: pyo3's TypeError for "15", and True was 1 minute).
+    bad = [({}, "minutes"), ({"minutes": -1}, "minutes"), ({"seconds": float("nan")}, "seconds"),
+           ({"minutes": "15"}, "minutes"), ({"minutes": True}, "minutes")]
+    for kwargs, key in bad:
         with pytest.raises(tooltrail.InvalidArgumentError) as e:
             gw.incident_window(**kwargs)
         assert e.value.key == key
