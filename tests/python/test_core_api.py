@@ -146,10 +146,27 @@ class Hostile(Exception):
         raise RuntimeError("getter exploded")
 
 
+class Coded(Exception):
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+class CodeProperty(Exception):
+    # A `code` property is not called for the code fact (aiohttp's deprecated
+    # ClientResponseError.code warns on every read; test_http_error_classes.py).
+    @property
+    def code(self):
+        return "ECONNREFUSED"
+
+
 @pytest.mark.parametrize(
     "exc, cls",
     [
         (ReadTimeout("slow"), "timeout"),
+        (Coded("ETIMEDOUT"), "timeout"),
+        (Coded("ECONNRESET"), "network"),
+        (CodeProperty("x"), "CodeProperty"),
         (APIConnectionError("down"), "network"),
         (APIStatusError(429), "rate_limited"),
         (APIStatusError(True), "APIStatusError"),  # a bool is not a status
