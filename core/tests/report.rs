@@ -193,3 +193,37 @@ fn huge_numbers_stay_short() {
         "{text}"
     );
 }
+
+#[test]
+fn an_alert_names_the_run_that_tripped_it() {
+    // The scenario's own config (min_calls: 1) so the replay fires as the
+    // live gateway did; before, the transitions table had no run at all.
+    let tmp = golden_dir();
+    let config =
+        tooltrail_core::Config::from_yaml("logging:\n  alerts:\n    min_calls: 1\n").unwrap();
+    let options = ReportOptions {
+        config,
+        ..ReportOptions::default()
+    };
+    let html = render(tmp.path(), &options).unwrap();
+    let logged: Vec<String> = tooltrail_core::query::EventReader::open(tmp.path())
+        .unwrap()
+        .filter(|e| e.get("event") == Some(&tooltrail_core::Value::from("alert")))
+        .filter_map(|e| match e.get("tripped_run_id") {
+            Some(tooltrail_core::Value::String(id)) => Some(id.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        !logged.is_empty(),
+        "the scenario logs alerts with a tripping run"
+    );
+    assert!(html.contains("<th>tripped by run</th>"));
+    for id in &logged {
+        assert!(
+            html.contains("<td class=\"tripped\"><a href=\"#run-")
+                && html.contains(&format!("<code>{id}</code></a></td></tr>")),
+            "{id}"
+        );
+    }
+}

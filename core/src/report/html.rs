@@ -250,13 +250,28 @@ fn alerts(s: &mut String, d: &ReportData) {
     }
     s.push_str(
         "</tbody></table><h3>Transitions</h3><table id=\"alert-history\"><thead><tr><th>time</th>\
-         <th>rule</th><th>level</th><th class=\"num\">value</th><th class=\"num\">threshold</th></tr></thead><tbody>",
+         <th>rule</th><th>level</th><th class=\"num\">value</th><th class=\"num\">threshold</th>\
+         <th>tripped by run</th></tr></thead><tbody>",
     );
+    // The run behind a warn/critical, linked to its timeline when the
+    // report holds it (the most recent runs only).
+    let shown: std::collections::HashMap<&str, usize> = d
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.summary.run_id.as_str(), i))
+        .collect();
     for (ts, c) in &d.alerts {
+        let run = c.tripped.as_ref().and_then(|t| t.run_id.as_deref());
+        let tripped = match run.map(|id| (id, shown.get(id))) {
+            None => "-".to_owned(),
+            Some((id, Some(i))) => format!("<a href=\"#run-{i}\"><code>{}</code></a>", esc(id)),
+            Some((id, None)) => format!("<code>{}</code>", esc(id)),
+        };
         let _ = write!(
             s,
             "<tr><td>{}</td><td>{}</td><td class=\"level-{l}\">{l}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td></tr>",
+             <td class=\"num\">{}</td><td class=\"tripped\">{tripped}</td></tr>",
             esc(ts),
             c.rule,
             c.value,
