@@ -126,3 +126,31 @@ test('a client cancelling a call is recorded as cancelled', async () => {
   assert.equal(results.add.ok, true)
   assert.equal(events.at(-1).stop_reason, 'completed')
 })
+
+test('SIGTERM to the npm bin answers the pending call, stops the server and ends the run cancelled', async () => {
+  // Raw JSON-RPC over the bin's stdio, as an IDE would speak it: the proxy
+  // runs inside Node here (cli.js), whose own signal handling must not
+  // swallow the signal while the proxy blocks the thread.
+  const { spawn } = require('node:child_process')
+  const readline = require('node:readline')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-mcp-proxy-'))
+  const proc = spawn(process.execPath, proxyArgs(dir), { stdio: ['pipe', 'pipe', 'inherit'] })
+  const lines = readline.createInterface({ input: proc.stdout })[Symbol.asyncIterator]()
+  const send = (msg) => proc.stdin.write(`${JSON.stringify(msg)}\n`)
+  const receive = async () => JSON.parse((await lines.next()).value)
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })))
+  send({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } })
+  assert.equal((await receive()).id, 0)
+  send({ jsonrpc: '2.0', method: 'notifications/initialized' })
+  send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'block', arguments: {}, _meta: { progressToken: 'p' } } })
+  assert.equal((await receive()).method, 'notifications/progress') // the call is running
+  proc.kill('SIGTERM')
+  const answer = await receive()
+  assert.equal(answer.id, 1)
+  assert.equal(answer.error.code, CONNECTION_CLOSED)
+  const { code, signal } = await exited
+  assert.ok(code !== 0 || signal !== null, `exit ${code} ${signal}`)
+  const events = readEvents(dir)
+  assert.equal(only(events, 'tool_result')[0].error_class, 'cancelled')
+  assert.deepEqual([events.at(-1).event, events.at(-1).stop_reason], ['run_end', 'cancelled'])
+})
