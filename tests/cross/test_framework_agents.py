@@ -26,14 +26,19 @@ AGENTS = {
     "lc-py": [sys.executable, "langchain_agent.py"],
     "ai-js": ["node", "ai_agent.js"],
     "oa-js": ["node", "openai_agents_agent.js"],
+    # MCP: both clients call the same Python MCP server (mcp_server.py).
+    "mc-py": [sys.executable, "mcp_agent.py"],
+    "mc-js": ["node", "mcp_agent.js"],
 }
+MCP = {"mc-py", "mc-js"}
 
 
 @pytest.fixture(scope="module")
 def logs(tmp_path_factory, fake_api_env):
     out = tmp_path_factory.mktemp("frameworks") / "logs"
     for exe, script in AGENTS.values():
-        r = subprocess.run([exe, str(ROOT / "examples" / "frameworks" / script), str(out)], env=fake_api_env,
+        env = {**fake_api_env, "PYTHON": sys.executable}  # the Node MCP agent starts the Python server
+        r = subprocess.run([exe, str(ROOT / "examples" / "frameworks" / script), str(out)], env=env,
                            cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert r.returncode == 0, r.stderr
     return out
@@ -51,7 +56,7 @@ def cli(entry: list[str], *args: str) -> str:
 
 def test_every_call_is_logged_under_its_own_run(logs):
     calls = [e for e in events(logs) if e["event"] == "tool_call"]
-    assert len(calls) == 4 * 8 * 2
+    assert len(calls) == len(AGENTS) * 8 * 2
     for call in calls:
         agent, i = re.fullmatch(r"(\w\w-\w\w)-run-(\d)", call["run_id"]).groups()
         assert call["agent_id"] == agent
@@ -71,13 +76,18 @@ def test_the_same_arguments_hash_the_same_in_every_framework(logs):
 
 def test_the_cli_reads_the_runs_and_their_failures(logs):
     runs = json.loads(cli(PIP_CLI, "runs", str(logs), "--json"))
-    assert len(runs) == 32 and {r["stop_reason"] for r in runs} == {"completed"}
+    assert len(runs) == len(AGENTS) * 8 and {r["stop_reason"] for r in runs} == {"completed"}
     assert {r["run_id"][:5] for r in runs} == set(AGENTS)
     assert cli(NPM_CLI, "runs", str(logs), "--json") == cli(PIP_CLI, "runs", str(logs), "--json")
-    # The flaky API's 429s and 503s, classified, whichever framework hit them.
+    # The flaky API's 429s and 503s, classified, whichever framework hit them;
+    # over MCP the server answers a failed tool with `isError: true` (logged
+    # ToolError): the HTTP status does not cross MCP.
     failed = [r for r in runs if r["errors"]]
-    assert failed and all(set(r["error_classes"]) <= {"rate_limited", "http_5xx"} for r in failed)
-    shown = cli(PIP_CLI, "show", failed[0]["run_id"], str(logs))
+    direct = [r for r in failed if r["run_id"][:5] not in MCP]
+    assert direct and all(set(r["error_classes"]) <= {"rate_limited", "http_5xx"} for r in direct)
+    over_mcp = [r for r in failed if r["run_id"][:5] in MCP]
+    assert over_mcp and all(set(r["error_classes"]) == {"ToolError"} for r in over_mcp)
+    shown = cli(PIP_CLI, "show", direct[0]["run_id"], str(logs))
     assert re.search(r"FAILED (rate_limited|http_5xx)", shown) and "stop_reason=completed" in shown
 
 
