@@ -20,4 +20,14 @@ function outcome(fn) {
   }
 }
 
-module.exports = { ROOT, jcsDir, outcome }
+/** What `promise` rejects with; fails the test if it resolves. */
+async function rejects(promise) {
+  try {
+    await promise
+  } catch (err) {
+    return err
+  }
+  throw new Error('expected a rejection')
+}
+
+module.exports = { ROOT, jcsDir, outcome, rejects }

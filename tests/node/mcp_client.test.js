@@ -14,7 +14,7 @@ const { McpError } = require('@modelcontextprotocol/sdk/types.js')
 const tooltrail = require('tooltrail')
 const { Recorder } = require('tooltrail/testing')
 const { instrument, REFUSED } = require('tooltrail/integrations/mcp')
-const { ROOT } = require('./helpers')
+const { ROOT, rejects } = require('./helpers')
 
 const SERVER = path.join(__dirname, 'mcp_fixtures', 'server.js')
 const CLI = path.join(ROOT, 'bindings-node', 'cli.js')
@@ -33,15 +33,6 @@ async function connect(gw, body, args = [SERVER], instrumented = true) {
 function gateway(config) {
   const rec = new Recorder()
   return [new tooltrail.ToolGateway({ impls: {}, logger: rec, config }), rec]
-}
-
-async function rejects(promise) {
-  try {
-    await promise
-  } catch (err) {
-    return err
-  }
-  assert.fail('expected a rejection')
 }
 
 test('calls go through the gateway under the current run', async () => {

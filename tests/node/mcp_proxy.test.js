@@ -14,7 +14,7 @@ const { Client } = require('@modelcontextprotocol/sdk/client/index.js')
 const { StdioClientTransport } = require('@modelcontextprotocol/sdk/client/stdio.js')
 const { McpError } = require('@modelcontextprotocol/sdk/types.js')
 const tooltrail = require('tooltrail')
-const { ROOT } = require('./helpers')
+const { ROOT, rejects } = require('./helpers')
 
 const CLI = path.join(ROOT, 'bindings-node', 'cli.js')
 const SERVER = path.join(__dirname, 'mcp_fixtures', 'server.js')
@@ -48,15 +48,6 @@ function readEvents(dir) {
 
 const only = (events, name) => events.filter((e) => e.event === name)
 const cli = (...args) => execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8' })
-
-async function rejects(promise) {
-  try {
-    await promise
-  } catch (err) {
-    return err
-  }
-  assert.fail('expected a rejection')
-}
 
 test('calls are relayed and recorded', async () => {
   const { out, dir, events } = await withProxy('', async (c) => [
