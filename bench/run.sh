@@ -14,7 +14,8 @@
 # tooltrail already built for the bench), --json-dir DIR (also keep the raw
 # results in DIR/python.json and DIR/node.json), --check (exit 1 when a target
 # is missed; for humans, not for CI), anything else is passed to both benches
-# (e.g. --calls 100000 --rounds 3 --variants seed,tooltrail).
+# (e.g. --calls 100000 --rounds 3 --variants seed,tooltrail; --repeat 3 runs every variant in three
+# processes, interleaved, and reports the median of their medians: use it on a VM whose speed drifts).
 # TOOLTRAIL_SRC=DIR builds tooltrail from another checkout (default: this
 # repository), e.g. to compare a branch with a `git worktree` of main.
 #

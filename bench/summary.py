@@ -124,7 +124,7 @@ def main():
         return 1 if opts.check else 0
 
     any_r = next(iter((py or nd)["by"].values()))
-    calls, rounds = any_r["calls"], any_r["rounds"]
+    calls, rounds, repeats = any_r["calls"], any_r["rounds"], any_r.get("repeats", 1)
     started = min(d["started"] for d in (py, nd) if d)
     ended = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     vers = {}
@@ -135,8 +135,10 @@ def main():
     out = []
     out.append(f"### {started[:10]}, tooltrail `{opts.commit}`\n")
     out.append(f"`{opts.command}` from {started} to {ended}; {os.cpu_count()} CPUs ({cpu_model()}); "
-               f"{calls:,} calls × {rounds} rounds per variant, each variant in a fresh process, median of "
-               "rounds; overhead = µs/call − the bare call's, the arguments built in the loop for every "
+               f"{calls:,} calls × {rounds} rounds per variant, "
+               + ("each variant in a fresh process, median of rounds" if repeats <= 1 else
+                  f"each variant in {repeats} fresh processes, interleaved, median of their medians of rounds")
+               + "; overhead = µs/call − the bare call's, the arguments built in the loop for every "
                "variant. Other processes' CPU share during the timed rounds (all CPUs = 100 %, min–max over "
                f"the variants): Python {fmt_load(py)}; Node {fmt_load(nd)}. "
                + ", ".join(f"{k} {v}" for k, v in vers.items()) + ".\n")

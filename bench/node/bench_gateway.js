@@ -39,18 +39,18 @@ const LABELS = {
 const CHUNK = 1000
 
 function parseArgs(argv) {
-  const o = { calls: 200000, rounds: 5, warmup: 2000, variants: [...ORDER, 'tooltrail_stalled'].join(','), stallCalls: null, dir: os.tmpdir(), json: null }
+  const o = { calls: 200000, rounds: 5, warmup: 2000, repeat: 1, variants: [...ORDER, 'tooltrail_stalled'].join(','), stallCalls: null, dir: os.tmpdir(), json: null }
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '')
     const camel = key.replace(/-([a-z])/g, (_, c) => c.toUpperCase())
     if (key === 'help' || key === 'h') {
-      console.log('node bench_gateway.js [--calls N] [--rounds R] [--warmup W] [--variants a,b] [--stall-calls M] [--dir D] [--json FILE]')
+      console.log('node bench_gateway.js [--calls N] [--rounds R] [--warmup W] [--repeat K] [--variants a,b] [--stall-calls M] [--dir D] [--json FILE]')
       process.exit(0)
     }
     if (!(camel in o) && !['variant', 'outdir'].includes(camel)) throw new Error(`unknown option --${key}`)
     o[camel] = argv[++i]
   }
-  for (const k of ['calls', 'rounds', 'warmup', 'stallCalls']) if (o[k] !== null) o[k] = Number(o[k])
+  for (const k of ['calls', 'rounds', 'warmup', 'repeat', 'stallCalls']) if (o[k] !== null) o[k] = Number(o[k])
   return o
 }
 
@@ -150,6 +150,44 @@ async function runVariant(name, o) {
   }
 }
 
+// One variant's results from its --repeat processes (as bench_gateway.py's
+// merge): the median of their medians, every round kept, the memory of the
+// process that grew most, lines and counters summed, the busiest load.
+function merge(runs) {
+  if (runs.length === 1) return runs[0]
+  const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b)
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+  }
+  const worst = runs.reduce((a, b) => ((b.peak_rss_kb ?? 0) - b.idle_rss_kb > (a.peak_rss_kb ?? 0) - a.idle_rss_kb ? b : a))
+  const loads = runs.map((r) => r.load).filter(Boolean)
+  const sum = (k) => runs.reduce((t, r) => t + r[k], 0)
+  return {
+    ...runs[0],
+    repeats: runs.length,
+    process_medians_ns: runs.map((r) => r.median_ns),
+    median_ns: median(runs.map((r) => r.median_ns)),
+    per_call_ns: runs.flatMap((r) => r.per_call_ns),
+    idle_rss_kb: worst.idle_rss_kb,
+    peak_rss_kb: worst.peak_rss_kb,
+    lines: sum('lines'),
+    drop_reports: sum('drop_reports'),
+    expected_lines: sum('expected_lines'),
+    stats: sumCounters(runs.map((r) => r.stats)),
+    load: loads.length ? loads.reduce((a, b) => (b.others_pct > a.others_pct ? b : a)) : null,
+  }
+}
+
+// Numbers summed key by key (nested objects too); null if any is null.
+function sumCounters(items) {
+  if (items.some((i) => i === null || i === undefined)) return null
+  if (items.every((i) => typeof i === 'number')) return items.reduce((a, b) => a + b, 0)
+  if (items.every((i) => typeof i === 'object')) return Object.fromEntries(Object.keys(items[0]).map((k) => [k, sumCounters(items.map((i) => i[k]))]))
+  return items[items.length - 1]
+}
+
+const spread = (repeat) => (repeat <= 1 ? 'median of rounds' : `${repeat} processes per variant, interleaved, median of their medians of rounds`)
+
 function spawn(name, o, calls) {
   const outdir = fs.mkdtempSync(path.join(o.dir, `tt-bench-node-${name}-`))
   try {
@@ -220,18 +258,23 @@ async function main() {
   if (wanted.some((v) => v !== 'bare' && v !== 'tooltrail_stalled') && !wanted.includes('bare')) wanted.unshift('bare')
   const loadAtStart = os.loadavg()[0].toFixed(1)
   const started = new Date().toISOString().replace('T', ' ').slice(0, 19) + ' UTC'
-  const results = []
-  for (const name of ORDER.filter((v) => wanted.includes(v))) {
-    console.error(`  ${name} ...`)
-    results.push(spawn(name, o, o.calls))
+  const names = ORDER.filter((v) => wanted.includes(v))
+  const runs = Object.fromEntries(names.map((n) => [n, []]))
+  const repeat = Math.max(1, o.repeat)
+  for (let k = 0; k < repeat; k++) {
+    for (const name of names) {
+      console.error(`  ${name} (${k + 1}/${repeat}) ...`)
+      runs[name].push(spawn(name, o, o.calls))
+    }
   }
+  const results = names.map((n) => merge(runs[n]))
   let stalled = null
   if (wanted.includes('tooltrail_stalled')) {
     console.error('  tooltrail_stalled ...')
     stalled = spawn('tooltrail_stalled', o, o.stallCalls || o.calls)
   }
   const vers = (results[0] || stalled).versions
-  if (results.length) console.log(`\n### Node: per call of \`search({ query, limit, filters })\`, both events written (${o.calls.toLocaleString('en-US')} calls × ${o.rounds} rounds, median of rounds; ${started}; ${os.cpus().length} CPUs, load average ${loadAtStart} at start; ${Object.entries(vers).map(([k, v]) => `${k} ${v}`).join(', ')})\n`)
+  if (results.length) console.log(`\n### Node: per call of \`search({ query, limit, filters })\`, both events written (${o.calls.toLocaleString('en-US')} calls × ${o.rounds} rounds, ${spread(repeat)}; ${started}; ${os.cpus().length} CPUs, load average ${loadAtStart} at start; ${Object.entries(vers).map(([k, v]) => `${k} ${v}`).join(', ')})\n`)
   if (results.length) {
     console.log(table(results))
     console.log('\nother processes\' CPU: share of all CPUs\' time during the variant\'s timed rounds taken by processes other than the bench child (/proc/stat minus /proc/self/stat), the largest named')

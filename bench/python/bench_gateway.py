@@ -1,6 +1,6 @@
 """Per-call overhead of tooltrail's Python ToolGateway against the baselines (issue 14).
 
-    python bench_gateway.py [--calls 200000] [--rounds 5] [--variants a,b,...] [--json out.json]
+    python bench_gateway.py [--calls 200000] [--rounds 5] [--repeat 1] [--variants a,b,...] [--json out.json]
 
 The driver runs each variant in its own subprocess (`--variant NAME`), so
 peak memory does not mix, and prints one markdown table. A worker sets its
@@ -10,7 +10,10 @@ events), records idle RSS, resets the kernel's peak-RSS mark, then times
 the loop; around the timed rounds it reads /proc to know how much CPU other
 processes took meanwhile (cpuload.py). Then it flushes and closes the logger,
 reads peak RSS (VmHWM) and counts the lines in the output files.
-`--variant tooltrail_stalled` measures per-call latency percentiles with the
+`--repeat K` runs the whole list K times, interleaved (every variant
+once, then again), and reports per variant the median of its K processes'
+medians: on a VM whose speed drifts between processes, each variant gets
+the same share of good and bad moments. `--variant tooltrail_stalled` measures per-call latency percentiles with the
 writer's sink stuck (see stall.py). bench/summary.py turns the --json output
 of both languages into the README table and checks the targets.
 """
@@ -141,6 +144,39 @@ def run_variant(name, calls, rounds, warmup, outdir):
     }
 
 
+def merge(runs):
+    """One variant's results from its `--repeat` processes: the median of their
+    medians; every round kept (so min–max spans the processes); the memory of
+    the process that grew most; lines and counters summed; the busiest load."""
+    if len(runs) == 1:
+        return runs[0]
+    out = dict(runs[0])
+    out["repeats"] = len(runs)
+    out["process_medians_ns"] = [r["median_ns"] for r in runs]
+    out["median_ns"] = statistics.median(out["process_medians_ns"])
+    out["per_call_ns"] = [ns for r in runs for ns in r["per_call_ns"]]
+    worst = max(runs, key=lambda r: (r["peak_rss_kb"] or 0) - r["idle_rss_kb"])
+    for k in ("idle_rss_kb", "peak_rss_kb", "loop_peak_rss_kb"):
+        out[k] = worst.get(k)
+    for k in ("lines", "drop_reports", "expected_lines"):
+        out[k] = sum(r[k] for r in runs)
+    out["stats"] = sum_counters([r["stats"] for r in runs])
+    loads = [r["load"] for r in runs if r.get("load")]
+    out["load"] = max(loads, key=lambda x: x["others_pct"]) if loads else None
+    return out
+
+
+def sum_counters(items):
+    """Numbers summed key by key (nested dicts too); None if any is None."""
+    if any(i is None for i in items):
+        return None
+    if all(isinstance(i, dict) for i in items):
+        return {k: sum_counters([i.get(k) for i in items]) for k in items[0]}
+    if all(isinstance(i, (int, float)) and not isinstance(i, bool) for i in items):
+        return sum(items)
+    return items[-1]
+
+
 def spawn(name, opts):
     outdir = tempfile.mkdtemp(prefix=f"tt-bench-{name}-", dir=opts.dir)
     cmd = [sys.executable, os.path.abspath(__file__), "--variant", name, "--calls", str(opts.calls),
@@ -150,6 +186,13 @@ def spawn(name, opts):
     finally:
         shutil.rmtree(outdir, ignore_errors=True)
     return json.loads(out.strip().splitlines()[-1])
+
+
+def spread(repeat):
+    """How a variant's number was taken (for the table's heading)."""
+    if repeat <= 1:
+        return "median of rounds"
+    return f"{repeat} processes per variant, interleaved, median of their medians of rounds"
 
 
 def fmt_us(ns):
@@ -210,6 +253,8 @@ def main():
     ap.add_argument("--calls", type=int, default=200_000, help="calls per round (default 200,000)")
     ap.add_argument("--rounds", type=int, default=5, help="timed rounds per variant (default 5)")
     ap.add_argument("--warmup", type=int, default=2_000)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="processes per variant, interleaved; the median of their medians (default 1)")
     ap.add_argument("--variants", default=",".join(ORDER + ["tooltrail_stalled"]),
                     help="comma-separated; default: all, then the stalled-sink run")
     ap.add_argument("--stall-calls", type=int, default=None,
@@ -238,9 +283,13 @@ def main():
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     load_at_start = os.getloadavg()[0]
     results, stalled = [], None
-    for name in [v for v in ORDER if v in wanted]:
-        print(f"  {name} ...", file=sys.stderr, flush=True)
-        results.append(spawn(name, opts))
+    names = [v for v in ORDER if v in wanted]
+    runs: dict = {name: [] for name in names}
+    for k in range(max(1, opts.repeat)):
+        for name in names:
+            print(f"  {name} ({k + 1}/{max(1, opts.repeat)}) ...", file=sys.stderr, flush=True)
+            runs[name].append(spawn(name, opts))
+    results = [merge(runs[name]) for name in names]
     if "tooltrail_stalled" in wanted:
         print("  tooltrail_stalled ...", file=sys.stderr, flush=True)
         sopts = argparse.Namespace(**vars(opts))
@@ -250,7 +299,7 @@ def main():
     vers = (results or [stalled])[0]["versions"]
     if results:
         print(f"\n### Python: per call of `search(query, limit, filters)`, both events written "
-              f"({opts.calls:,} calls × {opts.rounds} rounds, median of rounds; {started}; "
+              f"({opts.calls:,} calls × {opts.rounds} rounds, {spread(opts.repeat)}; {started}; "
               f"{os.cpu_count()} CPUs, load average {load_at_start:.1f} at start; "
               + ", ".join(f"{k} {v}" for k, v in vers.items()) + ")\n")
         print(table(results))
