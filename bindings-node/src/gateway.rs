@@ -93,6 +93,23 @@ unsafe fn logged_value(
     }
 }
 
+/// An optional argument the core checks itself (`timeouts`, a window's
+/// length): `None` when undefined or null, else what the converter made of
+/// it, a value or the reason it has none.
+fn option_arg(
+    env: &Env,
+    v: Option<Unknown<'_>>,
+) -> Result<Option<std::result::Result<Value, CanonError>>> {
+    match v {
+        Some(v) if !matches!(v.get_type()?, ValueType::Undefined | ValueType::Null) => {
+            // SAFETY: `v` belongs to `env`, the current call's.
+            let converter = unsafe { Converter::new(env.raw()) }.js(env)?;
+            Ok(Some(unsafe { logged_value(&converter, env, &v) }))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// Validates a configuration (path to YAML, or an object) the way
 /// `ToolGateway` will.
 // Reached only through the #[napi] registration, which test builds omit.
@@ -146,14 +163,7 @@ impl JsGateway {
         let mut core = Gateway::from_config(config, tools.clone(), deterministic).js(&env)?;
         // Milliseconds, as `timeouts` takes them; the core checks them and
         // marks a call that returns late.
-        let timeouts = match timeouts {
-            Some(t) if !matches!(t.get_type()?, ValueType::Undefined | ValueType::Null) => {
-                // SAFETY: `t` belongs to `env`, this call's.
-                let converter = unsafe { Converter::new(env.raw()) }.js(&env)?;
-                Some(unsafe { logged_value(&converter, &env, &t) })
-            }
-            _ => None,
-        };
+        let timeouts = option_arg(&env, timeouts)?;
         core.set_timeouts(host_timeouts(timeouts, TimeoutUnit::Millis).js(&env)?);
         Ok(Self {
             core: Arc::new(core),
@@ -433,21 +443,10 @@ impl JsGateway {
         minutes: Option<Unknown<'_>>,
         seconds: Option<Unknown<'_>>,
     ) -> Result<String> {
-        // Anything but a number or undefined is not a length: the core
-        // refuses it (NaN) with `invalid_argument` naming the key.
-        let length = |v: Option<Unknown<'_>>| -> Result<Option<f64>> {
-            Ok(match v {
-                None => None,
-                Some(v) => match v.get_type()? {
-                    ValueType::Undefined | ValueType::Null => None,
-                    // SAFETY: `v` belongs to `env`, this call's.
-                    ValueType::Number => Some(unsafe { f64::from_napi_value(env.raw(), v.raw()) }?),
-                    _ => Some(f64::NAN),
-                },
-            })
-        };
-        let (minutes, seconds) = (length(minutes)?, length(seconds)?);
-        let (until, events) = self.core.incident_window(minutes, seconds).js(&env)?;
+        // The core decides what is a length (a string is not, NaN has no
+        // JSON form).
+        let (minutes, seconds) = (option_arg(&env, minutes)?, option_arg(&env, seconds)?);
+        let (until, events) = self.core.incident_window_of(minutes, seconds).js(&env)?;
         self.emit(events);
         Ok(until)
     }

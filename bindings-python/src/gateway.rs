@@ -378,17 +378,12 @@ impl PyToolGateway {
         minutes: Option<Bound<'_, PyAny>>,
         seconds: Option<Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        // Anything but a number is not a length: the core refuses it (NaN)
-        // with `invalid_argument` naming the key, as for Node.
-        let length = |v: Option<Bound<'_, PyAny>>| {
-            v.filter(|v| !v.is_none())
-                .map(|v| match v.is_instance_of::<PyBool>() {
-                    true => f64::NAN,
-                    false => v.extract::<f64>().unwrap_or(f64::NAN),
-                })
-        };
-        let (minutes, seconds) = (length(minutes), length(seconds));
-        let (until, events) = self.core.incident_window(minutes, seconds).py()?;
+        // The core decides what is a length (a bool or a string is not).
+        let arg = |v: Option<Bound<'_, PyAny>>| v.filter(|v| !v.is_none()).map(|v| to_value(&v));
+        let (until, events) = self
+            .core
+            .incident_window_of(arg(minutes), arg(seconds))
+            .py()?;
         self.emit(py, events);
         Ok(until)
     }

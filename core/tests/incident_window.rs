@@ -183,3 +183,24 @@ fn a_runs_agent_id_is_on_each_of_its_events() {
         Some(Value::from("default-bot"))
     );
 }
+
+#[test]
+fn host_lengths_are_numbers_or_nothing() {
+    // What the bindings hand over: the core alone decides that a string, a
+    // boolean or a value with no JSON form (NaN) is not a length.
+    let gw = gateway("{}");
+    let nan = tooltrail_core::CanonError::new(tooltrail_core::ErrorKind::NonFinite, "NaN");
+    for (minutes, seconds, key) in [
+        (Some(Ok(Value::from("15"))), None, "minutes"),
+        (Some(Ok(Value::Bool(true))), None, "minutes"),
+        (None, Some(Err(nan)), "seconds"),
+        (None, Some(Ok(Value::Null)), "minutes"),
+    ] {
+        let err = gw.incident_window_of(minutes, seconds).unwrap_err();
+        assert_eq!(err.attributes()[0].1, key, "{err}");
+    }
+    let (until, _) = gw
+        .incident_window_of(Some(Ok(Value::Number(15.0))), None)
+        .unwrap();
+    assert_eq!(until, "2026-11-24T20:12:40.000000Z");
+}

@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use super::line::{Event, Line};
 use super::{Gateway, GatewayError, RunCtx, lock};
+use crate::canon_error::CanonError;
 use crate::schema::{event, field};
+use crate::value::Value;
 
 /// `until` when no window is set.
 const NONE: i64 = i64::MIN;
@@ -96,6 +98,28 @@ impl Gateway {
     /// other than calls: run start and end, `check_alerts`).
     pub(super) fn incident_events(&self, now_us: i64) -> Option<Event> {
         self.incident_at(now_us).1
+    }
+
+    /// [`incident_window`](Self::incident_window) of what a host's converter
+    /// made of its arguments (None or null: not given). Anything but a
+    /// number, including a value with no JSON form (NaN), is `BadWindow`
+    /// naming the argument: the bindings decide nothing.
+    pub fn incident_window_of(
+        &self,
+        minutes: Option<Result<Value, CanonError>>,
+        seconds: Option<Result<Value, CanonError>>,
+    ) -> Result<(String, Vec<Event>), GatewayError> {
+        fn length(
+            key: &'static str,
+            v: Option<Result<Value, CanonError>>,
+        ) -> Result<Option<f64>, GatewayError> {
+            match v {
+                None | Some(Ok(Value::Null)) => Ok(None),
+                Some(Ok(Value::Number(n))) => Ok(Some(n)),
+                Some(_) => Err(GatewayError::BadWindow(key)),
+            }
+        }
+        self.incident_window(length("minutes", minutes)?, length("seconds", seconds)?)
     }
 
     /// Opens an incident window of `minutes` + `seconds` from now (at least
