@@ -227,3 +227,21 @@ fn an_alert_names_the_run_that_tripped_it() {
         );
     }
 }
+
+#[test]
+fn a_hostile_tripping_run_is_escaped() {
+    // The alert table's new column shows a logged run_id: a crafted one
+    // stays text.
+    let tmp = tempfile::tempdir().unwrap();
+    let line = r#"{"v":1,"ts":"2026-11-24T19:57:40.001000Z","event":"tool_result","run_id":"r\"><script>x()</script>","trace_id":"t","span_id":"s","request_id":null,"user_id":null,"tool":"t","seq":1,"latency_ms":1,"ok":false,"error_class":"timeout"}"#;
+    std::fs::write(tmp.path().join("tooltrail.jsonl"), format!("{line}\n")).unwrap();
+    let config =
+        tooltrail_core::Config::from_yaml("logging:\n  alerts:\n    min_calls: 1\n").unwrap();
+    let options = ReportOptions {
+        config,
+        ..ReportOptions::default()
+    };
+    let html = render(tmp.path(), &options).unwrap();
+    assert!(html.contains("<td class=\"tripped\"><a href=\"#run-0\"><code>r&quot;&gt;&lt;script&gt;x()&lt;/script&gt;</code>"), "{html}");
+    assert_eq!(count(&html, "<script"), 1, "only the page's own script");
+}
