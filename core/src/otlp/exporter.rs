@@ -291,21 +291,35 @@ impl Exporter {
 
     /// A snapshot of the counters.
     pub fn stats(&self) -> OtlpStats {
-        let w = self.writer.stats();
+        let (w, close_timed_out) = self.writer.raw_stats();
         let s = &self.shared;
+        let exported = s.exported.load(Relaxed);
         let mut dropped: [u64; 6] = std::array::from_fn(|i| s.dropped[i].load(Relaxed));
+        // writer_dropped notices of the export queue go to the collector too.
+        let accepted = w.accepted + w.drop_reports;
+        let mut queued = w.queued;
+        if close_timed_out {
+            // The sink settles each event once (exported or dropped by
+            // reason); what it has not settled by now was not delivered by
+            // close's deadline. Derived from the values loaded above, not
+            // from the worker's `written` (which lags the sink's counters),
+            // so each snapshot counts every accepted event exactly once.
+            let settled = exported + dropped.iter().sum::<u64>();
+            dropped[OtlpDropReason::Closed.index()] += accepted.saturating_sub(settled);
+            queued = 0;
+        }
+        // Never accepted: refused by a full queue, or written after close.
         dropped[OtlpDropReason::QueueFull.index()] += w.dropped_queue_full;
         dropped[OtlpDropReason::Closed.index()] += w.dropped_closed;
         OtlpStats {
-            // writer_dropped notices of the export queue go to the collector too.
-            accepted: w.accepted + w.drop_reports,
-            exported: s.exported.load(Relaxed),
+            accepted,
+            exported,
             spans_exported: s.spans_exported.load(Relaxed),
             spans_dropped: s.spans_dropped.load(Relaxed),
             requests: s.requests.load(Relaxed),
             retries: s.retries.load(Relaxed),
             dropped,
-            queued: w.queued,
+            queued,
         }
     }
 }

@@ -292,6 +292,15 @@ impl EventWriter {
         s
     }
 
+    /// The counters as the worker keeps them, without the adjustment that
+    /// [`stats`](Self::stats) makes after a close that timed out, and
+    /// whether such a close happened. For the OTLP exporter, whose sink
+    /// settles every event itself and must not see it counted twice.
+    pub(crate) fn raw_stats(&self) -> (WriterStats, bool) {
+        let s = self.running().counters.snapshot();
+        (s, self.shared.close_outcome.load(Relaxed) == 2)
+    }
+
     /// The OTLP exporter's counters, when export is configured.
     pub fn otlp_stats(&self) -> Option<OtlpStats> {
         self.shared.otlp.as_ref().map(Exporter::stats)
