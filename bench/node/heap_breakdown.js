@@ -21,7 +21,7 @@ const mib = (bytes) => (bytes / 1048576).toFixed(1)
 async function main() {
   const mode = process.argv[2] || 'full'
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-heap-'))
-  const writer = new tt.EventWriter({ path: dir })
+  const writer = new tt.EventWriter({ path: dir, ...JSON.parse(process.env.TT_OPTS || "{}") })
   const search = ({ limit }) => ({ hits: [], limit })
   const gw = new tt.ToolGateway({ impls: { search }, logger: writer })
   const ctx = { run_id: 'run-bench-2', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', user_id: 'u-9', request_id: 'req-1' }

@@ -86,15 +86,42 @@ pub enum Sample {
     },
 }
 
+/// How many slots a window is cut into at most: samples closer together than
+/// `window / SLOTS` share an entry, so memory stays bounded at any call rate
+/// (one entry per call held 16 bytes × every call of the last five minutes:
+/// 720 MB for a tight loop at 150,000 calls/s).
+const SLOTS: i64 = 4096;
+
+/// Calls that arrived within one slot of `first` (µs).
+#[derive(Debug, Clone, Copy)]
+struct CallEntry {
+    first: i64,
+    calls: usize,
+    timeouts: usize,
+    invalid: usize,
+}
+
+/// Runs that ended within one slot of `first`: (tool calls, how many runs).
+#[derive(Debug, Clone)]
+struct RunEntry {
+    first: i64,
+    counts: Vec<(u64, usize)>,
+}
+
 /// The window's samples and the numbers kept up to date as they come and go
 /// (O(1) per sample amortized; the p95 is recounted only when the runs in
 /// the window change): recounting made each call cost O(calls in the window).
+/// An entry leaves the window when its first sample does, so a sample may
+/// leave up to `window / SLOTS` early (73 ms of a 5-minute window); samples
+/// further apart than that are kept one by one, exactly.
 #[derive(Debug, Default)]
 struct Window {
-    calls: VecDeque<(i64, bool, bool)>,
+    calls: VecDeque<CallEntry>,
+    total: usize,
     timeouts: usize,
     invalid: usize,
-    runs: VecDeque<(i64, u64)>,
+    runs: VecDeque<RunEntry>,
+    total_runs: usize,
     /// Tool-call counts of the runs in the window: count -> how many runs.
     run_counts: BTreeMap<u64, usize>,
     /// The p95 of `run_counts`, until the runs change.
@@ -105,35 +132,77 @@ fn rate(n: usize, of: usize) -> f64 {
     if of == 0 { 0.0 } else { n as f64 / of as f64 }
 }
 
+/// The slot length of a window (at least 1 µs).
+fn slot_us(window_us: i64) -> i64 {
+    (window_us / SLOTS).max(1)
+}
+
 impl Window {
     fn prune(&mut self, window_us: i64, now_us: i64) {
         let cutoff = now_us - window_us;
-        while let Some(&(_, timeout, invalid)) = self.calls.front().filter(|c| c.0 <= cutoff) {
+        while let Some(e) = self.calls.front().filter(|e| e.first <= cutoff) {
+            self.total -= e.calls;
+            self.timeouts -= e.timeouts;
+            self.invalid -= e.invalid;
             self.calls.pop_front();
-            self.timeouts -= usize::from(timeout);
-            self.invalid -= usize::from(invalid);
         }
-        while let Some(&(_, count)) = self.runs.front().filter(|r| r.0 <= cutoff) {
-            self.runs.pop_front();
+        while let Some(e) = self.runs.pop_front() {
+            if e.first > cutoff {
+                self.runs.push_front(e);
+                break;
+            }
             self.p95 = None;
-            if let Some(n) = self.run_counts.get_mut(&count) {
-                *n -= 1;
-                if *n == 0 {
-                    self.run_counts.remove(&count);
+            for (count, runs) in e.counts {
+                self.total_runs -= runs;
+                if let Some(n) = self.run_counts.get_mut(&count) {
+                    *n -= runs;
+                    if *n == 0 {
+                        self.run_counts.remove(&count);
+                    }
                 }
             }
         }
     }
 
-    fn add(&mut self, now_us: i64, sample: Sample) {
+    fn add(&mut self, window_us: i64, now_us: i64, sample: Sample) {
+        let slot = slot_us(window_us);
         match sample {
             Sample::Call { timeout, invalid } => {
-                self.calls.push_back((now_us, timeout, invalid));
+                let entry = match self.calls.back_mut() {
+                    Some(e) if now_us - e.first < slot => e,
+                    _ => {
+                        self.calls.push_back(CallEntry {
+                            first: now_us,
+                            calls: 0,
+                            timeouts: 0,
+                            invalid: 0,
+                        });
+                        self.calls.back_mut().expect("just pushed")
+                    }
+                };
+                entry.calls += 1;
+                entry.timeouts += usize::from(timeout);
+                entry.invalid += usize::from(invalid);
+                self.total += 1;
                 self.timeouts += usize::from(timeout);
                 self.invalid += usize::from(invalid);
             }
             Sample::Run { tool_calls } => {
-                self.runs.push_back((now_us, tool_calls));
+                let entry = match self.runs.back_mut() {
+                    Some(e) if now_us - e.first < slot => e,
+                    _ => {
+                        self.runs.push_back(RunEntry {
+                            first: now_us,
+                            counts: Vec::new(),
+                        });
+                        self.runs.back_mut().expect("just pushed")
+                    }
+                };
+                match entry.counts.iter_mut().find(|c| c.0 == tool_calls) {
+                    Some(c) => c.1 += 1,
+                    None => entry.counts.push((tool_calls, 1)),
+                }
+                self.total_runs += 1;
                 *self.run_counts.entry(tool_calls).or_insert(0) += 1;
                 self.p95 = None;
             }
@@ -145,7 +214,7 @@ impl Window {
         if let Some(p) = self.p95 {
             return p;
         }
-        let n = self.runs.len();
+        let n = self.total_runs;
         let mut p95 = 0.0;
         if n > 0 {
             let rank = ((n as f64 * 0.95).ceil() as usize).clamp(1, n);
@@ -164,9 +233,9 @@ impl Window {
 
     /// Each rule's value and how many samples it rests on.
     fn values(&mut self) -> [(f64, usize); 3] {
-        let total = self.calls.len();
+        let total = self.total;
         [
-            (self.runs_p95(), self.runs.len()),
+            (self.runs_p95(), self.total_runs),
             (rate(self.timeouts, total), total),
             (rate(self.invalid, total), total),
         ]
@@ -289,7 +358,7 @@ impl AlertEngine {
                 self.rules[i].tripped.clone_from(&tripped);
             }
         }
-        self.window.add(now_us, sample);
+        self.window.add(window_us(c), now_us, sample);
         self.evaluate(c, now_us, true)
     }
 
@@ -326,7 +395,7 @@ impl AlertEngine {
 
     /// Each rule's value and sample count over the window ending at `now_us`.
     fn values(&mut self, c: &Config, now_us: i64) -> [(f64, usize); 3] {
-        self.window.prune((c.alert_window_s * 1e6) as i64, now_us);
+        self.window.prune(window_us(c), now_us);
         self.window.values()
     }
 
@@ -342,17 +411,18 @@ impl AlertEngine {
         );
         Value::object([
             ("window_s", Value::Number(c.alert_window_s)),
-            (
-                "tool_results",
-                Value::Number(self.window.calls.len() as f64),
-            ),
-            ("runs", Value::Number(self.window.runs.len() as f64)),
+            ("tool_results", Value::Number(self.window.total as f64)),
+            ("runs", Value::Number(self.window.total_runs as f64)),
             ("tool_calls_per_run_p95", Value::Number(values[0].0)),
             ("timeout_rate", Value::Number(values[1].0)),
             ("validation_fail_rate", Value::Number(values[2].0)),
             ("alerts", levels),
         ])
     }
+}
+
+fn window_us(c: &Config) -> i64 {
+    (c.alert_window_s * 1e6) as i64
 }
 
 #[cfg(test)]

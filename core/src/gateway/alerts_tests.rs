@@ -273,8 +273,13 @@ fn incremental_numbers_match_a_recount() {
         }
         let got = a.values(&config, now).map(|v| v.0);
         let w = &a.window;
-        let total = w.calls.len();
-        let mut counts: Vec<u64> = w.runs.iter().map(|r| r.1).collect();
+        let total: usize = w.calls.iter().map(|e| e.calls).sum();
+        let mut counts: Vec<u64> = w
+            .runs
+            .iter()
+            .flat_map(|e| e.counts.iter())
+            .flat_map(|&(count, n)| std::iter::repeat_n(count, n))
+            .collect();
         counts.sort_unstable();
         let p95 = if counts.is_empty() {
             0.0
@@ -283,10 +288,55 @@ fn incremental_numbers_match_a_recount() {
         };
         let want = [
             p95,
-            rate(w.calls.iter().filter(|c| c.1).count(), total),
-            rate(w.calls.iter().filter(|c| c.2).count(), total),
+            rate(w.calls.iter().map(|e| e.timeouts).sum(), total),
+            rate(w.calls.iter().map(|e| e.invalid).sum(), total),
         ];
         assert_eq!(got, want, "step {step}");
     }
     assert!(a.window.calls.len() < 1_500, "the window let entries go");
+}
+
+/// A tight loop at full speed: the window held one entry per call (16 bytes
+/// × every call of the window: 720 MB for five minutes at 150,000 calls/s).
+/// Now at most one entry per slot, and the counts stay within one slot's
+/// samples of an exact recount.
+#[test]
+fn a_tight_loop_keeps_the_window_bounded_and_its_counts_close() {
+    let config = Config {
+        alert_window_s: 1.0,
+        ..Config::default()
+    };
+    let window_us = 1_000_000;
+    let mut a = AlertEngine::default();
+    let mut exact: std::collections::VecDeque<(i64, bool)> = Default::default();
+    let per_slot = (slot_us(window_us) / 3 + 1) as usize;
+    for step in 0..400_000i64 {
+        let now = step * 3; // 3 µs apart: ~81 calls per slot
+        let timeout = step % 10 == 0;
+        call(&mut a, &config, now, timeout);
+        if step % 2 == 0 {
+            let tool_calls = (step % 5) as u64; // runs too, with varied counts
+            a.observe(&config, now, Sample::Run { tool_calls }, Tripped::default);
+        }
+        exact.push_back((now, timeout));
+        while exact.front().is_some_and(|e| e.0 <= now - window_us) {
+            exact.pop_front();
+        }
+        if step % 997 == 0 {
+            a.values(&config, now);
+            let w = &a.window;
+            let exact_timeouts = exact.iter().filter(|e| e.1).count();
+            assert!(w.total <= exact.len(), "step {step}");
+            assert!(exact.len() - w.total <= per_slot, "step {step}");
+            assert!(exact_timeouts - w.timeouts <= per_slot, "step {step}");
+        }
+    }
+    let w = &a.window;
+    assert!(
+        w.calls.len() as i64 <= SLOTS + 1,
+        "{} entries",
+        w.calls.len()
+    );
+    assert!(w.runs.len() as i64 <= SLOTS + 1, "{} entries", w.runs.len());
+    assert!(w.total > 300_000, "the window still holds the last second");
 }
