@@ -16,6 +16,7 @@ mod incident;
 mod line;
 mod run;
 mod run_scope;
+mod seqs;
 mod timeouts;
 mod types;
 
@@ -64,7 +65,7 @@ pub struct Gateway {
     hash_key: Option<Vec<u8>>,
     ids: IdSource,
     clock: Clock,
-    seqs: Mutex<HashMap<String, u64>>,
+    seqs: Mutex<seqs::Seqs>,
     runs: Mutex<HashMap<String, Arc<Mutex<RunState>>>>,
     alerts: Mutex<AlertEngine>,
     /// Whether any alert rule is on: with none, results are not counted.
@@ -124,7 +125,7 @@ impl Gateway {
             hash_key,
             ids,
             clock,
-            seqs: Mutex::new(HashMap::new()),
+            seqs: Mutex::new(seqs::Seqs::default()),
             runs: Mutex::new(HashMap::new()),
             alerts: Mutex::new(AlertEngine::default()),
             alerts_on,
@@ -274,17 +275,8 @@ impl Gateway {
 
     /// The next `seq` of a run (1 for its first call).
     fn next_seq(&self, run_id: &str) -> u64 {
-        let mut seqs = lock(&self.seqs);
-        match seqs.get_mut(run_id) {
-            Some(n) => {
-                *n += 1;
-                *n
-            }
-            None => {
-                seqs.insert(run_id.to_owned(), 1);
-                1
-            }
-        }
+        // Lock order: seqs, then runs (nothing holds runs while taking seqs).
+        lock(&self.seqs).next(run_id, |id| lock(&self.runs).contains_key(id))
     }
 
     /// The `tool_call` line up to `decision`: ids, tool, seq, and the args'
