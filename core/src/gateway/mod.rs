@@ -354,7 +354,7 @@ impl Gateway {
         }
         state.tool_calls += 1;
         if let Ok(h) = hash {
-            *state.loops.entry((tool.to_owned(), h.clone())).or_insert(0) += 1;
+            state.count_call(tool, h);
         }
         None
     }

@@ -58,7 +58,10 @@ pub struct RunState {
     pub(crate) refused: u64,
     pub(crate) steps: u64,
     pub(crate) spend_usd: f64,
-    pub(crate) loops: HashMap<(String, String), u64>,
+    /// The loop guard's counts: tool -> args hash (its 32 bytes) -> calls.
+    /// Looked up without allocating; ~40 bytes per distinct call, where a
+    /// `(String, String)` key took four allocations per call and ~170 bytes.
+    pub(crate) loops: HashMap<String, HashMap<[u8; 32], u64>>,
     pub(crate) stop_reason: Option<StopReason>,
 }
 
@@ -99,7 +102,8 @@ impl RunState {
         };
         let n = self
             .loops
-            .get(&(tool.to_owned(), hash.to_owned()))
+            .get(tool)
+            .and_then(|calls| calls.get(&hash_key(hash)))
             .copied()
             .unwrap_or(0)
             + 1;
@@ -109,6 +113,18 @@ impl RunState {
             LoopVerdict::Warn(n)
         } else {
             LoopVerdict::Fine
+        }
+    }
+
+    /// Counts one more `(tool, args_hash)` call for the loop guard.
+    pub(crate) fn count_call(&mut self, tool: &str, hash: &str) {
+        let key = hash_key(hash);
+        match self.loops.get_mut(tool) {
+            Some(calls) => *calls.entry(key).or_insert(0) += 1,
+            None => {
+                self.loops
+                    .insert(tool.to_owned(), HashMap::from([(key, 1)]));
+            }
         }
     }
 
@@ -174,4 +190,43 @@ pub(crate) fn limits(c: &Config) -> Value {
         ));
     }
     Value::Object(m)
+}
+
+/// The 32 bytes an `args_hash` spells in hex (SHA-256 or HMAC-SHA-256); any
+/// other text (never written by the gateway) by its own SHA-256.
+fn hash_key(hash: &str) -> [u8; 32] {
+    let hex = hash.as_bytes();
+    let nibble = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut key = [0u8; 32];
+    if hex.len() == 64 {
+        let decoded = key.iter_mut().zip(hex.chunks_exact(2)).all(|(k, pair)| {
+            match (nibble(pair[0]), nibble(pair[1])) {
+                (Some(hi), Some(lo)) => {
+                    *k = hi << 4 | lo;
+                    true
+                }
+                _ => false,
+            }
+        });
+        if decoded {
+            return key;
+        }
+    }
+    use sha2::Digest;
+    sha2::Sha256::digest(hex).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_keys_are_the_digest_bytes_and_other_text_its_own_key() {
+        let hex = "00ff".repeat(16);
+        let key = hash_key(&hex);
+        assert_eq!(&key[..2], &[0x00, 0xff]);
+        assert_ne!(hash_key("not-hex"), hash_key("not-hex!"));
+        let g = "g".repeat(64); // 64 characters, not hex
+        assert_ne!(hash_key(&g), [0u8; 32]);
+    }
 }
