@@ -2,17 +2,11 @@
 //! with the deadline it passed (issue 15 item 6: a sync tool cannot be
 //! interrupted, and its overrun was not visible at all).
 
-use tooltrail_core::gateway::Deterministic;
-use tooltrail_core::{Config, Gateway, Outcome, RunCtx, Value};
+mod common;
 
-fn ctx() -> RunCtx {
-    RunCtx {
-        run_id: Some("r".into()),
-        trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
-        request_id: Some("q".into()),
-        ..RunCtx::default()
-    }
-}
+use common::ctx;
+use tooltrail_core::gateway::Deterministic;
+use tooltrail_core::{Config, Gateway, Outcome, Value};
 
 fn result_after(gw: &Gateway, tool: &str, us: i64) -> tooltrail_core::Event {
     let (handle, _) = gw.begin(&ctx(), tool, Ok(Value::Null)).expect("begin");

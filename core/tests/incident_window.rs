@@ -2,6 +2,9 @@
 //! instant, then not, with an event when the window opens and closes; and a
 //! run's own `agent_id` on each of its events. A manual clock: no sleeping.
 
+mod common;
+
+use common::ctx;
 use tooltrail_core::gateway::{Deterministic, Event, RunExit};
 use tooltrail_core::{Config, ErrorCode, Gateway, Outcome, RunCtx, Value, parse_json};
 
@@ -16,15 +19,6 @@ fn gateway(config: &str) -> Gateway {
         None,
         Some(Deterministic { start_us: T0 }),
     )
-}
-
-fn ctx() -> RunCtx {
-    RunCtx {
-        run_id: Some("r".into()),
-        trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
-        request_id: Some("q".into()),
-        ..RunCtx::default()
-    }
 }
 
 /// The events of one call with a secret-looking argument.

@@ -194,17 +194,23 @@ fn huge_numbers_stay_short() {
     );
 }
 
+/// Report options whose alert rules need one call (`min_calls: 1`), as the
+/// golden scenario's config.
+fn alerting_from_the_first_call() -> ReportOptions {
+    let config =
+        tooltrail_core::Config::from_yaml("logging:\n  alerts:\n    min_calls: 1\n").unwrap();
+    ReportOptions {
+        config,
+        ..ReportOptions::default()
+    }
+}
+
 #[test]
 fn an_alert_names_the_run_that_tripped_it() {
     // The scenario's own config (min_calls: 1) so the replay fires as the
     // live gateway did; before, the transitions table had no run at all.
     let tmp = golden_dir();
-    let config =
-        tooltrail_core::Config::from_yaml("logging:\n  alerts:\n    min_calls: 1\n").unwrap();
-    let options = ReportOptions {
-        config,
-        ..ReportOptions::default()
-    };
+    let options = alerting_from_the_first_call();
     let html = render(tmp.path(), &options).unwrap();
     let logged: Vec<String> = tooltrail_core::query::EventReader::open(tmp.path())
         .unwrap()
@@ -235,12 +241,7 @@ fn a_hostile_tripping_run_is_escaped() {
     let tmp = tempfile::tempdir().unwrap();
     let line = r#"{"v":1,"ts":"2026-11-24T19:57:40.001000Z","event":"tool_result","run_id":"r\"><script>x()</script>","trace_id":"t","span_id":"s","request_id":null,"user_id":null,"tool":"t","seq":1,"latency_ms":1,"ok":false,"error_class":"timeout"}"#;
     std::fs::write(tmp.path().join("tooltrail.jsonl"), format!("{line}\n")).unwrap();
-    let config =
-        tooltrail_core::Config::from_yaml("logging:\n  alerts:\n    min_calls: 1\n").unwrap();
-    let options = ReportOptions {
-        config,
-        ..ReportOptions::default()
-    };
+    let options = alerting_from_the_first_call();
     let html = render(tmp.path(), &options).unwrap();
     assert!(html.contains("<td class=\"tripped\"><a href=\"#run-0\"><code>r&quot;&gt;&lt;script&gt;x()&lt;/script&gt;</code>"), "{html}");
     assert_eq!(count(&html, "<script"), 1, "only the page's own script");

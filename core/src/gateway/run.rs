@@ -58,10 +58,10 @@ pub struct RunState {
     pub(crate) refused: u64,
     pub(crate) steps: u64,
     pub(crate) spend_usd: f64,
-    /// The loop guard's counts: tool -> args hash (its 32 bytes) -> calls.
-    /// Looked up without allocating; ~40 bytes per distinct call, where a
-    /// `(String, String)` key took four allocations per call and ~170 bytes.
-    pub(crate) loops: HashMap<String, HashMap<[u8; 32], u64>>,
+    /// The loop guard's counts: tool -> args hash -> calls. Nested so a
+    /// lookup borrows both strings (a `(String, String)` key took four
+    /// allocations per call) and each tool's name is stored once.
+    pub(crate) loops: HashMap<String, HashMap<String, u64>>,
     pub(crate) stop_reason: Option<StopReason>,
 }
 
@@ -103,7 +103,7 @@ impl RunState {
         let n = self
             .loops
             .get(tool)
-            .and_then(|calls| calls.get(&hash_key(hash)))
+            .and_then(|calls| calls.get(hash))
             .copied()
             .unwrap_or(0)
             + 1;
@@ -118,12 +118,15 @@ impl RunState {
 
     /// Counts one more `(tool, args_hash)` call for the loop guard.
     pub(crate) fn count_call(&mut self, tool: &str, hash: &str) {
-        let key = hash_key(hash);
-        match self.loops.get_mut(tool) {
-            Some(calls) => *calls.entry(key).or_insert(0) += 1,
+        let Some(calls) = self.loops.get_mut(tool) else {
+            let calls = HashMap::from([(hash.to_owned(), 1)]);
+            self.loops.insert(tool.to_owned(), calls);
+            return;
+        };
+        match calls.get_mut(hash) {
+            Some(n) => *n += 1,
             None => {
-                self.loops
-                    .insert(tool.to_owned(), HashMap::from([(key, 1)]));
+                calls.insert(hash.to_owned(), 1);
             }
         }
     }
@@ -190,43 +193,4 @@ pub(crate) fn limits(c: &Config) -> Value {
         ));
     }
     Value::Object(m)
-}
-
-/// The 32 bytes an `args_hash` spells in hex (SHA-256 or HMAC-SHA-256); any
-/// other text (never written by the gateway) by its own SHA-256.
-fn hash_key(hash: &str) -> [u8; 32] {
-    let hex = hash.as_bytes();
-    let nibble = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let mut key = [0u8; 32];
-    if hex.len() == 64 {
-        let decoded = key.iter_mut().zip(hex.chunks_exact(2)).all(|(k, pair)| {
-            match (nibble(pair[0]), nibble(pair[1])) {
-                (Some(hi), Some(lo)) => {
-                    *k = hi << 4 | lo;
-                    true
-                }
-                _ => false,
-            }
-        });
-        if decoded {
-            return key;
-        }
-    }
-    use sha2::Digest;
-    sha2::Sha256::digest(hex).into()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hash_keys_are_the_digest_bytes_and_other_text_its_own_key() {
-        let hex = "00ff".repeat(16);
-        let key = hash_key(&hex);
-        assert_eq!(&key[..2], &[0x00, 0xff]);
-        assert_ne!(hash_key("not-hex"), hash_key("not-hex!"));
-        let g = "g".repeat(64); // 64 characters, not hex
-        assert_ne!(hash_key(&g), [0u8; 32]);
-    }
 }

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use tooltrail_core::writer::{MemorySink, SinkSpec, WriterConfig};
-use tooltrail_core::{Event, EventWriter, Value};
+use tooltrail_core::{Event, EventWriter, RunCtx, Value};
 
 /// A string member, if present.
 pub fn text(v: Option<&Value>) -> Option<String> {
@@ -48,4 +48,15 @@ pub fn check_golden(path: &str, got: &str) {
         std::fs::write(path, got).unwrap();
     }
     assert_eq!(got, std::fs::read_to_string(path).unwrap());
+}
+
+/// A call's ids with every id the default config requires: run `r`, a
+/// fixed trace, request `q`.
+pub fn ctx() -> RunCtx {
+    RunCtx {
+        run_id: Some("r".into()),
+        trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
+        request_id: Some("q".into()),
+        ..RunCtx::default()
+    }
 }
