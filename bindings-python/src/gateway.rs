@@ -23,6 +23,15 @@ enum Logger {
     Host(Py<PyAny>),
 }
 
+/// An optional argument the core checks itself (`timeouts`, a window's
+/// length): `None` when absent or `None`, else what the converter made of
+/// it, a value or the reason it has none.
+fn option_arg(
+    v: Option<Bound<'_, PyAny>>,
+) -> Option<Result<tooltrail_core::Value, tooltrail_core::CanonError>> {
+    v.filter(|v| !v.is_none()).map(|v| to_value(&v))
+}
+
 /// An in-flight call, handed from `_begin` to `_finish_*`.
 #[pyclass(name = "_Call", module = "tooltrail")]
 pub struct PyCall {
@@ -169,8 +178,7 @@ impl PyToolGateway {
         let mut core = Gateway::from_config(config, tools, deterministic).py()?;
         // Seconds, as `acall` takes them; the core checks them and marks a
         // call that returns late.
-        let timeouts = timeouts.filter(|t| !t.is_none()).map(|t| to_value(&t));
-        core.set_timeouts(host_timeouts(timeouts, TimeoutUnit::Seconds).py()?);
+        core.set_timeouts(host_timeouts(option_arg(timeouts), TimeoutUnit::Seconds).py()?);
         Ok(Self {
             core: Arc::new(core),
             impls: impls.unbind(),
@@ -379,11 +387,8 @@ impl PyToolGateway {
         seconds: Option<Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         // The core decides what is a length (a bool or a string is not).
-        let arg = |v: Option<Bound<'_, PyAny>>| v.filter(|v| !v.is_none()).map(|v| to_value(&v));
-        let (until, events) = self
-            .core
-            .incident_window_of(arg(minutes), arg(seconds))
-            .py()?;
+        let (minutes, seconds) = (option_arg(minutes), option_arg(seconds));
+        let (until, events) = self.core.incident_window_of(minutes, seconds).py()?;
         self.emit(py, events);
         Ok(until)
     }
