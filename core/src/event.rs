@@ -165,7 +165,9 @@ pub fn parse_timestamp_nanos(ts: &str) -> Option<i64> {
         _ => return None,
     };
     let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec - offset_s;
-    Some(secs * 1_000_000_000 + nanos)
+    // Nanoseconds in an i64 reach 1677-09-21 to 2262-04-11; a crafted
+    // year outside is not a timestamp (it overflowed).
+    secs.checked_mul(1_000_000_000)?.checked_add(nanos)
 }
 
 /// Howard Hinnant's civil-to-days algorithm, the inverse of [`civil_from_days`].

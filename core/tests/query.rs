@@ -282,3 +282,42 @@ fn gaps_count_skipped_lines_too_long_lines_and_reported_drops() {
         query::query_answer(Path::new(RUNS), "runs", &Value::Null, KeyCase::Snake).unwrap();
     assert_eq!(none, None);
 }
+
+/// A crafted `ts` beyond what nanoseconds since 1970 hold in an i64 (years
+/// before 1678 or after 2261) overflowed while parsing: a panic in debug
+/// builds, a wrapped instant in release. It is now not a timestamp.
+#[test]
+fn timestamps_outside_the_representable_range_are_not_timestamps() {
+    for ts in [
+        "9999-12-31T23:59:59.999999Z",
+        "0001-01-01T00:00:00Z",
+        "2262-04-12T00:00:00Z",
+    ] {
+        assert_eq!(query::parse_timestamp(ts), None, "{ts}");
+    }
+    assert!(query::parse_timestamp("2262-04-11T00:00:00Z").is_some());
+    assert!(query::parse_timestamp("1678-01-01T00:00:00Z").is_some());
+    // The alerts replay reads such an event as it reads any bad line.
+    let dir = tempfile::tempdir().unwrap();
+    let line = |ts: &str| {
+        format!(
+            "{{\"v\":1,\"ts\":\"{ts}\",\"event\":\"tool_result\",\"run_id\":\"r\",\"trace_id\":\"t\",\"span_id\":\"s\",\"request_id\":null,\"user_id\":null,\"tool\":\"t\",\"seq\":1,\"latency_ms\":1,\"ok\":false,\"error_class\":\"timeout\"}}\n"
+        )
+    };
+    let text = line("9999-12-31T23:59:59.999999Z") + &line("2026-11-24T19:57:40Z");
+    std::fs::write(dir.path().join("tooltrail.jsonl"), text).unwrap();
+    let path = dir.path().to_str().unwrap();
+    assert!(host("alerts", path, Value::Object(Vec::new())).is_ok());
+}
+
+/// A store-args instant out of that range is refused, naming the key and
+/// the range, not taken for some other instant.
+#[test]
+fn a_far_future_store_args_until_names_the_range() {
+    let yaml = "logging:\n  tool_calls:\n    store_args_until: \"9999-12-31T00:00:00Z\"\n";
+    let err = tooltrail_core::Config::from_yaml(yaml)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("store_args_until"), "{err}");
+    assert!(err.contains("between 1678 and 2261"), "{err}");
+}

@@ -163,7 +163,8 @@ impl<'a> Section<'a> {
             Some(other) => Err(err(
                 &self.key(name),
                 &format!(
-                    "must be an RFC 3339 instant such as \"2026-11-30T22:56:06Z\", got {}",
+                    "must be an RFC 3339 instant between 1678 and 2261 such as \
+                     \"2026-11-30T22:56:06Z\", got {}",
                     show(other)
                 ),
             )),
