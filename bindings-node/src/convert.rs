@@ -57,21 +57,21 @@ pub unsafe fn utf8(env: sys::napi_env, v: sys::napi_value) -> Result<String, Fai
     })
 }
 
-/// The value of `text` when it is the JSON-text route's (a string that the
-/// core's strict parser accepts); `None` sends the caller to the converter,
-/// which names the offending path (see `lib/plain_json.js`).
-pub fn plain_text_value(
+/// The JSON text `index.js` passed for a value it found to be plain data
+/// (`lib/plain_json.js`), for the core to canonicalize; `None` (no text)
+/// sends the caller to the converter, as does text the core's strict rules
+/// refuse, so errors name the offending path within the value.
+pub fn plain_text(
     env: &napi::Env,
     text: Option<napi::bindgen_prelude::Unknown<'_>>,
-) -> Option<Value> {
+) -> Option<String> {
     use napi::JsValue;
     let t = text?;
     if t.get_type().ok()? != napi::ValueType::String {
         return None;
     }
     // SAFETY: `t` is a string of `env`, the current call's.
-    let text = unsafe { utf8(env.raw(), t.raw()) }.ok()?;
-    tooltrail_core::parse_json_str(&text).ok()
+    unsafe { utf8(env.raw(), t.raw()) }.ok()
 }
 
 /// Why a conversion stopped: a policy error, or a JS exception (a throwing

@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 use napi::JsValue;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use tooltrail_core::gateway::{Deterministic, IdArg, RunExit, TimeoutUnit, host_timeouts};
+use tooltrail_core::gateway::{
+    CallArgs, Deterministic, IdArg, RunExit, TimeoutUnit, host_timeouts,
+};
 use tooltrail_core::{
     CallHandle, CanonError, Config, ErrorKind, Event, EventWriter, Gateway, Outcome, RunCtx, Value,
 };
@@ -278,12 +280,13 @@ impl JsGateway {
                     given.as_str()
                 }
             };
-            let args = match crate::convert::plain_text_value(&env, text) {
-                Some(v) => Ok(v),
-                None => {
+            let text = crate::convert::plain_text(&env, text);
+            let args = match text.map(CallArgs::json) {
+                Some(Ok(args)) => args,
+                _ => {
                     // SAFETY: `args` belongs to `env`, this call's.
                     let converter = unsafe { Converter::new(env.raw()) }.js(&env)?;
-                    unsafe { logged_value(&converter, &env, &args) }
+                    CallArgs::Value(unsafe { logged_value(&converter, &env, &args) })
                 }
             };
             match self.core.begin(&ctx, name, args) {

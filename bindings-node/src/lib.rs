@@ -29,7 +29,8 @@ use napi::bindgen_prelude::*;
 use napi::{JsValue, sys};
 use napi_derive::napi;
 use tooltrail_core::{
-    ErrorKind, Value, canonical_json as core_canonical, parse_json, stable_hash_with,
+    ErrorKind, Value, canonical_json as core_canonical, parse_json, stable_hash_text,
+    stable_hash_with,
 };
 
 use crate::convert::Converter;
@@ -127,11 +128,12 @@ pub fn stable_hash_plain(
     key: Option<Unknown<'_>>,
 ) -> Result<String> {
     let key = key_bytes(&env, key)?;
-    let value = match convert::plain_text_value(&env, text) {
-        Some(v) => v,
-        None => to_value(&env, &value)?,
-    };
-    stable_hash_with(&value, key.as_deref()).js(&env)
+    if let Some(hash) =
+        convert::plain_text(&env, text).and_then(|t| stable_hash_text(&t, key.as_deref()).ok())
+    {
+        return Ok(hash);
+    }
+    stable_hash_with(&to_value(&env, &value)?, key.as_deref()).js(&env)
 }
 
 /// The deepest nesting canonical JSON accepts (`plain_json.js` stops there).

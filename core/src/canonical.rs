@@ -25,11 +25,6 @@ pub fn canonical_json(value: &Value) -> Result<String, CanonError> {
     Ok(String::from_utf8(out).expect("canonical output is UTF-8"))
 }
 
-/// Parses JSON text strictly and returns its canonical form.
-pub fn canonical_json_from_text(text: &str) -> Result<String, CanonError> {
-    canonical_json(&crate::parse::parse_json(text.as_bytes())?)
-}
-
 /// Appends `value` as compact JSON keeping object members in their given
 /// order (event lines), with the same number, string, depth and duplicate-key
 /// rules as [`write_canonical`].

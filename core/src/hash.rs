@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 use crate::canon_error::CanonError;
 use crate::canonical::write_canonical;
-use crate::parse::parse_json;
+use crate::canonical_text::write_canonical_text;
 use crate::value::Value;
 
 /// Which hash an `args_hash` was made with; events name it so a reader knows
@@ -80,6 +80,21 @@ pub fn stable_hash_keyed(value: &Value, key: &[u8]) -> Result<String, CanonError
 
 /// `stable_hash` with an optional key: plain SHA-256 without one.
 pub fn stable_hash_with(value: &Value, key: Option<&[u8]>) -> Result<String, CanonError> {
+    hash_canonical(|bytes| write_canonical(value, bytes), key)
+}
+
+/// `stable_hash` of JSON text with an optional key: the hash of the value
+/// the text holds, canonicalized straight from the text (see
+/// [`write_canonical_text`]); errors are the strict parser's.
+pub fn stable_hash_text(text: &str, key: Option<&[u8]>) -> Result<String, CanonError> {
+    hash_canonical(|bytes| write_canonical_text(text, bytes), key)
+}
+
+/// The hash of the canonical bytes `write` appends.
+fn hash_canonical(
+    write: impl FnOnce(&mut Vec<u8>) -> Result<(), CanonError>,
+    key: Option<&[u8]>,
+) -> Result<String, CanonError> {
     // One buffer per thread: every gateway call hashes its arguments.
     thread_local!(static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) });
     BYTES.with(|cell| {
@@ -88,7 +103,7 @@ pub fn stable_hash_with(value: &Value, key: Option<&[u8]>) -> Result<String, Can
         let mut borrowed = cell.try_borrow_mut();
         let bytes = borrowed.as_deref_mut().unwrap_or(&mut fresh);
         bytes.clear();
-        let written = write_canonical(value, bytes);
+        let written = write(bytes);
         let hex = written.map(|()| match key {
             None => sha256_hex(bytes),
             Some(k) => hmac_sha256_hex(k, bytes),
@@ -101,7 +116,7 @@ pub fn stable_hash_with(value: &Value, key: Option<&[u8]>) -> Result<String, Can
     })
 }
 
-/// `stable_hash` of JSON text, parsed by the strict parser first.
+/// `stable_hash` of JSON text, by the strict parser's rules.
 pub fn stable_hash_json(text: &str) -> Result<String, CanonError> {
-    stable_hash(&parse_json(text.as_bytes())?)
+    stable_hash_text(text, None)
 }

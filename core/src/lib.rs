@@ -15,6 +15,7 @@
 
 mod canon_error;
 mod canonical;
+mod canonical_text;
 pub mod cli;
 pub mod config;
 mod error;
@@ -35,9 +36,8 @@ pub mod testing;
 mod value;
 pub mod writer;
 
-pub use canonical::{
-    canonical_json, canonical_json_from_text, check_depth, write_canonical, write_ordered,
-};
+pub use canonical::{canonical_json, check_depth, write_canonical, write_ordered};
+pub use canonical_text::{canonical_json_from_text, write_canonical_text};
 pub use config::{Config, ConfigError};
 pub use error::{
     Attr, CanonError, Error, ErrorCode, ErrorKind, JsonPath, PathSegment, panic_message,
@@ -49,7 +49,7 @@ pub use event::{SCHEMA_VERSION, format_timestamp, now_timestamp, write_event_lin
 pub use gateway::{CallHandle, Event, Gateway, GatewayError, Outcome, RunCtx};
 pub use hash::{
     HashScheme, hmac_sha256_hex, sha256_hex, stable_hash, stable_hash_json, stable_hash_keyed,
-    stable_hash_with,
+    stable_hash_text, stable_hash_with,
 };
 pub use number::{MAX_SAFE_INTEGER, check_float, check_integer, format_number};
 pub use parse::{parse_json, parse_json_str};

@@ -5,13 +5,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The base layer's modules, each a file `core/src/<name>.rs`.
-const BASE: [&str; 7] = [
+const BASE: [&str; 8] = [
     "escape",
     "canon_error",
     "value",
     "number",
     "canonical",
     "parse",
+    "canonical_text",
     "hash",
 ];
 

@@ -36,11 +36,11 @@ pub use incident::MAX_WINDOW_S;
 pub use line::Event;
 pub use run::Budget;
 pub use timeouts::{MAX_TIMEOUT_MS, TimeoutUnit, host_timeouts, timeouts_from};
-pub use types::{CallHandle, Deterministic, GatewayError, Outcome, RunExit, Validation};
+pub use types::{CallArgs, CallHandle, Deterministic, GatewayError, Outcome, RunExit, Validation};
 
 use crate::config::{Config, Requirement, StoreResults};
 use crate::error::CanonError;
-use crate::hash::{HashScheme, stable_hash_with};
+use crate::hash::{HashScheme, hmac_sha256_hex, sha256_hex, stable_hash_with};
 use crate::redact::Redactor;
 use crate::value::Value;
 use line::Line;
@@ -190,6 +190,14 @@ impl Gateway {
         &self.redactor
     }
 
+    /// The `args_hash` of canonical bytes, keyed when a key is configured.
+    fn hash_canonical(&self, canonical: &[u8]) -> String {
+        match &self.hash_key {
+            None => sha256_hex(canonical),
+            Some(key) => hmac_sha256_hex(key, canonical),
+        }
+    }
+
     fn scheme(&self) -> HashScheme {
         if self.hash_key.is_some() {
             HashScheme::HmacSha256
@@ -285,7 +293,7 @@ impl Gateway {
         &self,
         call: (&RunCtx, &str, u64, i64),
         common: &[u8],
-        args: &Result<Value, CanonError>,
+        args: &CallArgs,
         hash: &Result<String, CanonError>,
         store_args: bool,
     ) -> Line {
@@ -307,8 +315,8 @@ impl Gateway {
             };
             line.plain(field::HASH_ALG, self.scheme().as_str());
         }
-        if store_args && let Ok(v) = args {
-            line.value(field::ARGS, &self.redactor.redact(v));
+        if store_args && let Ok(v) = args.value() {
+            line.value(field::ARGS, &self.redactor.redact(&v));
         }
         line
     }
@@ -367,8 +375,9 @@ impl Gateway {
         &self,
         ctx: &RunCtx,
         tool: &str,
-        args: Result<Value, CanonError>,
+        args: impl Into<CallArgs>,
     ) -> Result<(CallHandle, Vec<Event>), (GatewayError, Vec<Event>)> {
+        let args = args.into();
         self.check_ids(ctx).map_err(|e| (e, Vec::new()))?;
         let run_id = ctx.run_id.as_deref().unwrap_or_default();
         let seq = self.next_seq(run_id);
@@ -386,8 +395,9 @@ impl Gateway {
         let store_result = self.store_result(run_id, run.as_ref());
         let now = self.clock.now_us();
         let hash = match &args {
-            Ok(v) => stable_hash_with(v, self.hash_key.as_deref()),
-            Err(e) => Err(e.clone()),
+            CallArgs::Value(Ok(v)) => stable_hash_with(v, self.hash_key.as_deref()),
+            CallArgs::Value(Err(e)) => Err(e.clone()),
+            CallArgs::Json { canonical, .. } => Ok(self.hash_canonical(canonical)),
         };
         // The incident window stores args as `store_args` does (redacted).
         let (window_args, window_event) = self.incident_at(now);

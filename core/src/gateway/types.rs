@@ -147,6 +147,49 @@ impl CallHandle {
     }
 }
 
+/// A call's arguments as a binding hands them to [`Gateway::begin`].
+///
+/// [`Gateway::begin`]: super::Gateway::begin
+#[derive(Debug, Clone)]
+pub enum CallArgs {
+    /// Converted to a value, or why they have no JSON form.
+    Value(Result<Value, CanonError>),
+    /// JSON text, already canonicalized ([`CallArgs::json`]): hashed as is,
+    /// parsed only if the call stores its arguments.
+    Json {
+        /// The text as the host serialized it.
+        text: String,
+        /// Its RFC 8785 bytes.
+        canonical: Vec<u8>,
+    },
+}
+
+impl CallArgs {
+    /// Arguments as JSON text of plain data (Node's `JSON.stringify`), by
+    /// the strict parser's rules; `Err` when the text breaks them (a lone
+    /// surrogate escape, an integer beyond 2^53): the binding then converts
+    /// the host value itself, which names the offending path.
+    pub fn json(text: String) -> Result<Self, CanonError> {
+        let mut canonical = Vec::with_capacity(text.len());
+        crate::canonical_text::write_canonical_text(&text, &mut canonical)?;
+        Ok(CallArgs::Json { text, canonical })
+    }
+
+    /// The arguments as a value (parsing the text of [`CallArgs::Json`]).
+    pub fn value(&self) -> Result<Value, CanonError> {
+        match self {
+            CallArgs::Value(v) => v.clone(),
+            CallArgs::Json { text, .. } => crate::parse::parse_json_str(text),
+        }
+    }
+}
+
+impl From<Result<Value, CanonError>> for CallArgs {
+    fn from(v: Result<Value, CanonError>) -> Self {
+        CallArgs::Value(v)
+    }
+}
+
 /// How a tool call ended, as the binding saw it.
 #[derive(Debug, Clone)]
 pub enum Outcome {

@@ -1,0 +1,306 @@
+//! RFC 8785 bytes straight from JSON text, without building a [`Value`].
+//!
+//! JSON text as serializers print it (`JSON.stringify`, `json.dumps` with
+//! default escaping of controls) is already canonical except for the order
+//! of object members: RFC 8785 escapes strings and formats numbers exactly
+//! as ECMAScript's `JSON.stringify` does. So the usual text is canonicalized
+//! by copying its tokens and reordering members, one pass, no allocation per
+//! string: what the gateway does with every call's arguments in Node.
+//!
+//! The fast pass takes only what it can copy exactly (strings whose escapes
+//! are the canonical ones, keys without escapes, integers of at most 15
+//! digits, other numbers re-formatted, literals). Anything else (a
+//! non-canonical escape, an escaped or duplicate key, a long integer, deep
+//! nesting, invalid text) sends the whole text through the strict parser and
+//! [`write_canonical`], so results and errors are exactly theirs.
+//!
+//! [`Value`]: crate::value::Value
+
+use crate::canon_error::CanonError;
+use crate::canonical::{utf16_cmp, write_canonical};
+use crate::escape::clean_prefix;
+use crate::number::{check_float, format_number};
+use crate::parse::parse_json_str;
+use crate::value::MAX_DEPTH;
+
+/// Appends the canonical bytes of JSON text `text` to `out`: the same bytes
+/// and the same errors as parsing it strictly and writing the value with
+/// [`write_canonical`]. On error `out` holds what it held before.
+pub fn write_canonical_text(text: &str, out: &mut Vec<u8>) -> Result<(), CanonError> {
+    let at = out.len();
+    if fast(text, out).is_some() {
+        return Ok(());
+    }
+    out.truncate(at);
+    let written = parse_json_str(text).and_then(|v| write_canonical(&v, out));
+    if written.is_err() {
+        out.truncate(at);
+    }
+    written
+}
+
+/// Parses JSON text strictly and returns its canonical form.
+pub fn canonical_json_from_text(text: &str) -> Result<String, CanonError> {
+    let mut out = Vec::with_capacity(text.len());
+    write_canonical_text(text, &mut out)?;
+    // Only whole UTF-8 strings and ASCII are ever appended.
+    Ok(String::from_utf8(out).expect("canonical output is UTF-8"))
+}
+
+/// The fast pass: `None` when `text` needs the strict parser.
+fn fast(text: &str, out: &mut Vec<u8>) -> Option<()> {
+    let mut pass = Pass {
+        s: text.as_bytes(),
+        text,
+        i: 0,
+        out,
+        members: Vec::new(),
+        scratch: Vec::new(),
+    };
+    pass.skip_ws();
+    pass.value(0)?;
+    pass.skip_ws();
+    (pass.i == pass.s.len()).then_some(())
+}
+
+/// One member of an object being copied: where its key is in the input and
+/// where the member (`"key":value`) went in the output.
+#[derive(Clone, Copy)]
+struct Member {
+    key: (usize, usize),
+    out: (usize, usize),
+}
+
+struct Pass<'a, 'o> {
+    s: &'a [u8],
+    text: &'a str,
+    i: usize,
+    out: &'o mut Vec<u8>,
+    /// Members of the objects open now, innermost last.
+    members: Vec<Member>,
+    /// Where an object's members wait while they are written back sorted.
+    scratch: Vec<u8>,
+}
+
+impl Pass<'_, '_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, b: u8) -> Option<()> {
+        (self.peek() == Some(b)).then(|| self.i += 1)
+    }
+
+    fn value(&mut self, depth: usize) -> Option<()> {
+        match self.peek()? {
+            b'{' => self.object(depth),
+            b'[' => self.array(depth),
+            b'"' => self.string().map(|_| ()),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        self.s[self.i..].starts_with(word).then_some(())?;
+        self.i += word.len();
+        self.out.extend_from_slice(word);
+        Some(())
+    }
+
+    /// Copies a string token whose escapes are all canonical; returns
+    /// whether it had any.
+    fn string(&mut self) -> Option<bool> {
+        let start = self.i;
+        self.i += 1;
+        let mut escaped = false;
+        loop {
+            self.i += clean_prefix(&self.s[self.i..]);
+            match self.peek()? {
+                b'"' => break,
+                b'\\' => {
+                    escaped = true;
+                    self.i += canonical_escape(&self.s[self.i..])?;
+                }
+                // A raw control character: invalid text, the parser says so.
+                _ => return None,
+            }
+        }
+        self.i += 1;
+        self.out.extend_from_slice(&self.s[start..self.i]);
+        Some(escaped)
+    }
+
+    fn number(&mut self) -> Option<()> {
+        let start = self.i;
+        self.eat(b'-');
+        match self.peek()? {
+            b'0' => self.i += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        let int_end = self.i;
+        if self.eat(b'.').is_some() {
+            matches!(self.peek(), Some(b'0'..=b'9')).then_some(())?;
+            self.digits();
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            matches!(self.peek(), Some(b'0'..=b'9')).then_some(())?;
+            self.digits();
+        }
+        let token = &self.text[start..self.i];
+        if self.i == int_end {
+            // An integer of at most 15 digits is exact in a double and
+            // printed by ECMAScript as the same digits (`-0` prints as `0`;
+            // longer ones are range-checked by the parser).
+            let digits = token.trim_start_matches('-');
+            (digits.len() <= 15 && token != "-0").then_some(())?;
+            self.out.extend_from_slice(token.as_bytes());
+        } else {
+            let f = check_float(token.parse().ok()?).ok()?;
+            format_number(f, self.out);
+        }
+        Some(())
+    }
+
+    fn digits(&mut self) {
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.i += 1;
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Option<()> {
+        (depth < MAX_DEPTH).then_some(())?;
+        self.i += 1;
+        self.out.push(b'[');
+        self.skip_ws();
+        if self.eat(b']').is_none() {
+            loop {
+                self.skip_ws();
+                self.value(depth + 1)?;
+                self.skip_ws();
+                match self.peek()? {
+                    b',' => self.out.push(b','),
+                    b']' => break,
+                    _ => return None,
+                }
+                self.i += 1;
+            }
+            self.i += 1;
+        }
+        self.out.push(b']');
+        Some(())
+    }
+
+    fn object(&mut self, depth: usize) -> Option<()> {
+        (depth < MAX_DEPTH).then_some(())?;
+        self.i += 1;
+        self.out.push(b'{');
+        let body = self.out.len();
+        let first = self.members.len();
+        self.skip_ws();
+        if self.eat(b'}').is_none() {
+            loop {
+                self.skip_ws();
+                if self.peek()? != b'"' {
+                    return None;
+                }
+                let (key_at, out_at) = (self.i + 1, self.out.len());
+                // An escaped key would have to be decoded to be ordered.
+                if self.string()? {
+                    return None;
+                }
+                let key = (key_at, self.i - 1);
+                self.skip_ws();
+                self.eat(b':')?;
+                self.out.push(b':');
+                self.skip_ws();
+                self.value(depth + 1)?;
+                self.members.push(Member {
+                    key,
+                    out: (out_at, self.out.len()),
+                });
+                self.skip_ws();
+                match self.peek()? {
+                    b',' => self.out.push(b','),
+                    b'}' => break,
+                    _ => return None,
+                }
+                self.i += 1;
+            }
+            self.i += 1;
+            self.order(first, body)?;
+        }
+        self.members.truncate(first);
+        self.out.push(b'}');
+        Some(())
+    }
+
+    /// Puts the members from `first` on in key order (UTF-16 code units,
+    /// RFC 8785 §3.2.3); their text starts at `body` in the output. `None`
+    /// for a duplicate key (the parser reports it).
+    fn order(&mut self, first: usize, body: usize) -> Option<()> {
+        let text = self.text;
+        let key = |m: &Member| &text[m.key.0..m.key.1];
+        let members = &mut self.members[first..];
+        // Usually already in order: then nothing moves.
+        if members
+            .windows(2)
+            .all(|w| utf16_cmp(key(&w[0]), key(&w[1])).is_lt())
+        {
+            return Some(());
+        }
+        members.sort_unstable_by(|a, b| utf16_cmp(key(a), key(b)));
+        if members.windows(2).any(|w| key(&w[0]) == key(&w[1])) {
+            return None;
+        }
+        self.scratch.clear();
+        self.scratch.extend_from_slice(&self.out[body..]);
+        self.out.truncate(body);
+        for (n, m) in members.iter().enumerate() {
+            if n > 0 {
+                self.out.push(b',');
+            }
+            self.out
+                .extend_from_slice(&self.scratch[m.out.0 - body..m.out.1 - body]);
+        }
+        Some(())
+    }
+}
+
+/// The length of the escape at the start of `s` (which starts with `\`) if
+/// it is the one RFC 8785 writes for its character: `\"`, `\\`, `\b`, `\f`,
+/// `\n`, `\r`, `\t`, or `\u00xx` (lowercase hex) for the other controls.
+fn canonical_escape(s: &[u8]) -> Option<usize> {
+    match *s.get(1)? {
+        b'"' | b'\\' | b'b' | b'f' | b'n' | b'r' | b't' => Some(2),
+        b'u' => {
+            let hex = s.get(2..6)?;
+            let low = |b: u8| matches!(b, b'0'..=b'9' | b'a'..=b'f');
+            let ok = hex[0] == b'0'
+                && hex[1] == b'0'
+                && matches!(hex[2], b'0' | b'1')
+                && low(hex[3])
+                && !matches!(&hex[2..], b"08" | b"09" | b"0a" | b"0c" | b"0d");
+            ok.then_some(6)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+#[path = "canonical_text_tests.rs"]
+mod tests;
