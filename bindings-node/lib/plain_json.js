@@ -1,7 +1,8 @@
 // A fast route for the common case: JSON text made by V8's JSON.stringify
 // for values it renders exactly as the native converter reads them. The core
-// parses that text with its strict parser and applies every rule itself; this
-// file only decides which route a value takes, never what it hashes to.
+// canonicalizes that text by its strict parser's rules and applies every rule
+// itself; this file only decides which route a value takes, never what it
+// hashes to.
 //
 // Taken only for plain data: strings, finite numbers, booleans, null, arrays
 // and objects whose prototype is Array.prototype / Object.prototype / null,

@@ -68,6 +68,14 @@ pub fn hmac_sha256_hex(key: &[u8], bytes: &[u8]) -> String {
     hex_string(&mac.finalize().into_bytes())
 }
 
+/// Lowercase hex SHA-256 of `bytes`, or HMAC-SHA256 under `key`.
+pub(crate) fn digest_hex(bytes: &[u8], key: Option<&[u8]>) -> String {
+    match key {
+        None => sha256_hex(bytes),
+        Some(k) => hmac_sha256_hex(k, bytes),
+    }
+}
+
 /// `stable_hash(x)`: lowercase hex SHA-256 of the RFC 8785 bytes of `x`.
 pub fn stable_hash(value: &Value) -> Result<String, CanonError> {
     stable_hash_with(value, None)
@@ -104,10 +112,7 @@ fn hash_canonical(
         let bytes = borrowed.as_deref_mut().unwrap_or(&mut fresh);
         bytes.clear();
         let written = write(bytes);
-        let hex = written.map(|()| match key {
-            None => sha256_hex(bytes),
-            Some(k) => hmac_sha256_hex(k, bytes),
-        });
+        let hex = written.map(|()| digest_hex(bytes, key));
         // Keep a typical buffer; let a huge one go.
         if bytes.capacity() > 1 << 16 {
             *bytes = Vec::new();

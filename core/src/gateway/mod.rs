@@ -40,7 +40,7 @@ pub use types::{CallArgs, CallHandle, Deterministic, GatewayError, Outcome, RunE
 
 use crate::config::{Config, Requirement, StoreResults};
 use crate::error::CanonError;
-use crate::hash::{HashScheme, hmac_sha256_hex, sha256_hex, stable_hash_with};
+use crate::hash::{HashScheme, digest_hex, stable_hash_with};
 use crate::redact::Redactor;
 use crate::value::Value;
 use line::Line;
@@ -188,14 +188,6 @@ impl Gateway {
     /// The redactor built from the configuration.
     pub fn redactor(&self) -> &Redactor {
         &self.redactor
-    }
-
-    /// The `args_hash` of canonical bytes, keyed when a key is configured.
-    fn hash_canonical(&self, canonical: &[u8]) -> String {
-        match &self.hash_key {
-            None => sha256_hex(canonical),
-            Some(key) => hmac_sha256_hex(key, canonical),
-        }
     }
 
     fn scheme(&self) -> HashScheme {
@@ -397,7 +389,7 @@ impl Gateway {
         let hash = match &args {
             CallArgs::Value(Ok(v)) => stable_hash_with(v, self.hash_key.as_deref()),
             CallArgs::Value(Err(e)) => Err(e.clone()),
-            CallArgs::Json { canonical, .. } => Ok(self.hash_canonical(canonical)),
+            CallArgs::Json { canonical, .. } => Ok(digest_hex(canonical, self.hash_key.as_deref())),
         };
         // The incident window stores args as `store_args` does (redacted).
         let (window_args, window_event) = self.incident_at(now);
