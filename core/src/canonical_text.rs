@@ -16,6 +16,8 @@
 //!
 //! [`Value`]: crate::value::Value
 
+use std::cell::Cell;
+
 use crate::canon_error::CanonError;
 use crate::canonical::{utf16_cmp, write_canonical};
 use crate::escape::clean_prefix;
@@ -49,18 +51,31 @@ pub fn canonical_json_from_text(text: &str) -> Result<String, CanonError> {
 
 /// The fast pass: `None` when `text` needs the strict parser.
 fn fast(text: &str, out: &mut Vec<u8>) -> Option<()> {
+    // Its two work lists are kept per thread between calls (every gateway
+    // call in Node comes here); a nested call would find none and allocate.
+    thread_local!(static SPARE: Cell<Option<(Vec<Member>, Vec<u8>)>> = const { Cell::new(None) });
+    let (members, scratch) = SPARE.take().unwrap_or_default();
     let mut pass = Pass {
         s: text.as_bytes(),
         text,
         i: 0,
         out,
-        members: Vec::new(),
-        scratch: Vec::new(),
+        members,
+        scratch,
     };
     pass.skip_ws();
-    pass.value(0)?;
-    pass.skip_ws();
-    (pass.i == pass.s.len()).then_some(())
+    let done = pass.value(0).and_then(|()| {
+        pass.skip_ws();
+        (pass.i == pass.s.len()).then_some(())
+    });
+    let (mut members, mut scratch) = (pass.members, pass.scratch);
+    // Keep typical lists; let huge ones go.
+    if members.capacity() <= 1 << 12 && scratch.capacity() <= 1 << 16 {
+        members.clear();
+        scratch.clear();
+        SPARE.set(Some((members, scratch)));
+    }
+    done
 }
 
 /// One member of an object being copied: where its key is in the input and
