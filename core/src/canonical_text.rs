@@ -197,6 +197,20 @@ impl Pass<'_, '_> {
         }
     }
 
+    /// After an item of a container: `,` (copied; more follow) or the
+    /// container's `close` (false); anything else is for the parser.
+    fn more(&mut self, close: u8) -> Option<bool> {
+        self.skip_ws();
+        let b = self.peek()?;
+        self.i += 1;
+        if b == b',' {
+            self.out.push(b',');
+            Some(true)
+        } else {
+            (b == close).then_some(false)
+        }
+    }
+
     fn array(&mut self, depth: usize) -> Option<()> {
         (depth < MAX_DEPTH).then_some(())?;
         self.i += 1;
@@ -206,15 +220,10 @@ impl Pass<'_, '_> {
             loop {
                 self.skip_ws();
                 self.value(depth + 1)?;
-                self.skip_ws();
-                match self.peek()? {
-                    b',' => self.out.push(b','),
-                    b']' => break,
-                    _ => return None,
+                if !self.more(b']')? {
+                    break;
                 }
-                self.i += 1;
             }
-            self.i += 1;
         }
         self.out.push(b']');
         Some(())
@@ -248,15 +257,10 @@ impl Pass<'_, '_> {
                     key,
                     out: (out_at, self.out.len()),
                 });
-                self.skip_ws();
-                match self.peek()? {
-                    b',' => self.out.push(b','),
-                    b'}' => break,
-                    _ => return None,
+                if !self.more(b'}')? {
+                    break;
                 }
-                self.i += 1;
             }
-            self.i += 1;
             self.order(first, body)?;
         }
         self.members.truncate(first);
