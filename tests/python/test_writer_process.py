@@ -42,11 +42,21 @@ def run_child(tmp_path: Path, body: str, **kw) -> subprocess.CompletedProcess:
     )
 
 
+def _default_signals() -> None:
+    # A suite started in the background by a non-interactive shell inherits
+    # SIGINT ignored, and a child that starts with SIGINT ignored keeps it so
+    # (Python installs KeyboardInterrupt only over the default): the child
+    # starts as from a terminal, whoever launched the tests.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def spawn_until_ready(tmp_path: Path, body: str) -> subprocess.Popen:
     """Starts a child that prints "ready" once its events are queued."""
     proc = subprocess.Popen(
         [sys.executable, "-c", PRELUDE + textwrap.dedent(body), str(tmp_path / "logs")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_default_signals,
     )
     assert proc.stdout.readline().strip() == "ready"
     return proc
