@@ -1,5 +1,6 @@
 //! The gateway's value types: contexts, events, outcomes, errors.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
@@ -175,11 +176,12 @@ impl CallArgs {
         Ok(CallArgs::Json { text, canonical })
     }
 
-    /// The arguments as a value (parsing the text of [`CallArgs::Json`]).
-    pub fn value(&self) -> Result<Value, CanonError> {
+    /// The arguments as a value: the converted one as is, or the text of
+    /// [`CallArgs::Json`] parsed (only calls that store their args ask).
+    pub fn value(&self) -> Result<Cow<'_, Value>, CanonError> {
         match self {
-            CallArgs::Value(v) => v.clone(),
-            CallArgs::Json { text, .. } => crate::parse::parse_json_str(text),
+            CallArgs::Value(v) => v.as_ref().map(Cow::Borrowed).map_err(Clone::clone),
+            CallArgs::Json { text, .. } => crate::parse::parse_json_str(text).map(Cow::Owned),
         }
     }
 }
