@@ -189,13 +189,13 @@ impl JsGateway {
             Some(w) => {
                 for event in events {
                     if self.forward_alerts && event.name == "alert" {
-                        w.write_line(event.line().to_vec());
+                        w.write_line(event.line().into_owned());
                         self.pending
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
                             .push(event);
                     } else {
-                        w.write_line(event.into_line());
+                        event.write_to(w);
                     }
                 }
             }

@@ -101,7 +101,7 @@ impl PyToolGateway {
             // Core-built events arrive as finished lines; a full queue is
             // counted by the writer.
             Logger::Native(w) => {
-                w.write_line(event.into_line());
+                event.write_to(w);
                 Ok(())
             }
             Logger::Host(obj) => to_py(py, &event.fields())

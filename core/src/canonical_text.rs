@@ -41,6 +41,67 @@ pub fn write_canonical_text(text: &str, out: &mut Vec<u8>) -> Result<(), CanonEr
     written
 }
 
+/// Whether [`write_canonical_text`] might refuse `text` for a reason a
+/// serializer of plain data can produce: a `\u` escape of a surrogate (how
+/// `JSON.stringify` writes a lone one), a run of 16 or more digits (an
+/// integer beyond 2^53 is one), or as many brackets as the nesting limit.
+/// `false` means that `text`, if it is JSON without duplicate keys (any
+/// serializer's output), canonicalizes: the gateway then defers the work to
+/// the writer's thread. A scan of the bytes, 8 at a time, no parse.
+pub fn may_refuse(text: &str) -> bool {
+    let s = text.as_bytes();
+    if s.len() >= MAX_DEPTH && s.iter().filter(|&&b| b == b'[' || b == b'{').count() >= MAX_DEPTH {
+        return true;
+    }
+    let mut chunks = s.chunks_exact(8);
+    for (k, chunk) in chunks.by_ref().enumerate() {
+        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        // A run of 16 digits covers a whole aligned chunk of 8.
+        if (has_byte(x, b'\\') && surrogate_escape(s, k * 8, k * 8 + 8))
+            || (all_digits(x) && digit_run(s, k * 8) >= 16)
+        {
+            return true;
+        }
+    }
+    surrogate_escape(s, s.len() - chunks.remainder().len(), s.len())
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// Whether some byte of `x` is `b` (exact: the borrow trick errs only above
+/// a real match).
+fn has_byte(x: u64, b: u8) -> bool {
+    let v = x ^ (ONES * u64::from(b));
+    v.wrapping_sub(ONES) & !v & (ONES << 7) != 0
+}
+
+/// Whether all 8 bytes of `x` are ASCII digits: high nibble 3, and adding 6
+/// keeps it 3 (0x39 + 6 = 0x3f; 0x3a + 6 = 0x40). No byte carries into the
+/// next: each is at most 0x3f + 6.
+fn all_digits(x: u64) -> bool {
+    const HIGH: u64 = 0xf0f0_f0f0_f0f0_f0f0;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    x & HIGH == THREES && x.wrapping_add(6 * ONES) & HIGH == THREES
+}
+
+/// Whether a backslash in `s[from..to]` starts `\ud` / `\uD`.
+fn surrogate_escape(s: &[u8], from: usize, to: usize) -> bool {
+    (from..to).any(|i| {
+        s[i] == b'\\' && s.get(i + 1) == Some(&b'u') && matches!(s.get(i + 2), Some(b'd' | b'D'))
+    })
+}
+
+/// The length of the run of digits through `s[at]`.
+fn digit_run(s: &[u8], at: usize) -> usize {
+    let before = s[..at]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let after = s[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+    before + after
+}
+
 /// Parses JSON text strictly and returns its canonical form.
 pub fn canonical_json_from_text(text: &str) -> Result<String, CanonError> {
     let mut out = Vec::with_capacity(text.len());

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 
-use super::{fast, write_canonical_text};
+use super::{fast, may_refuse, write_canonical_text};
 use crate::canonical::write_canonical;
 use crate::parse::parse_json_str;
+use crate::value::MAX_DEPTH;
 
 /// What the strict route makes of `text`: bytes, or the error's kind, path
 /// and message.
@@ -162,6 +163,66 @@ proptest! {
         prop_assert_eq!(via_text(&text), strict(&text));
         if let Some(bytes) = fast_only(&text) {
             prop_assert_eq!(Ok(bytes), strict(&text));
+        }
+    }
+}
+
+/// `may_refuse` by its definition, one byte at a time.
+fn may_refuse_naive(s: &[u8]) -> bool {
+    let brackets = s.iter().filter(|&&b| b == b'[' || b == b'{').count();
+    let escape = (0..s.len()).any(|i| s[i..].starts_with(b"\\ud") || s[i..].starts_with(b"\\uD"));
+    let run = s
+        .split(|b| !b.is_ascii_digit())
+        .map(<[u8]>::len)
+        .max()
+        .unwrap_or(0);
+    brackets >= MAX_DEPTH || escape || run >= 16
+}
+
+#[test]
+fn may_refuse_finds_each_cause_at_every_alignment() {
+    for pad in 0..17 {
+        let p = "a".repeat(pad);
+        for (text, expected) in [
+            (format!("{p}\\ud800"), true),
+            (format!("{p}\\uDBFF"), true),
+            (format!("{p}\\u00e9"), false),
+            (format!("{p}\\n\\\""), false),
+            (format!("{p}{}", "1".repeat(16)), true),
+            (format!("{p}{}", "1".repeat(15)), false),
+            (format!("{p}{}x{}", "1".repeat(8), "1".repeat(8)), false),
+            (format!("{p}{}", "[".repeat(MAX_DEPTH)), true),
+            (format!("{p}{}", "{".repeat(MAX_DEPTH - 1)), false),
+        ] {
+            assert_eq!(may_refuse(&text), expected, "{text:?}");
+            assert_eq!(may_refuse_naive(text.as_bytes()), expected, "{text:?}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    /// The 8-at-a-time scan answers as the byte-at-a-time definition.
+    #[test]
+    fn may_refuse_is_its_definition(bytes in prop::collection::vec(
+        prop::sample::select(b"0123456789\\udD[{a\"".to_vec()), 0..200)
+    ) {
+        let text = String::from_utf8(bytes).unwrap();
+        prop_assert_eq!(may_refuse(&text), may_refuse_naive(text.as_bytes()));
+    }
+
+    /// Text the strict route refuses is flagged, so the gateway checks it
+    /// at once instead of deferring it; except for what no serializer of
+    /// plain data writes: a duplicate key, a literal beyond the doubles
+    /// (`1e400`; a serializer prints the double it holds).
+    #[test]
+    fn refused_text_is_flagged(text in json_text()) {
+        if let Err(e) = strict(&text)
+            && !e.starts_with("duplicate_key")
+            && !e.starts_with("non_finite")
+        {
+            prop_assert!(may_refuse(&text), "{} refused ({}) but not flagged", text, e);
         }
     }
 }

@@ -2,6 +2,7 @@
 //! the `tool_result` event, alert transitions) and the alert events.
 
 use super::line::{Event, Line};
+use super::records::ResultFacts;
 use super::types::{CallHandle, GatewayError, Outcome, Validation};
 use super::{
     AlertChange, ERROR_MESSAGE_MAX_CHARS, Gateway, RunCtx, Sample, Tripped, VALIDATOR_REJECTED,
@@ -29,49 +30,50 @@ impl Gateway {
         if let (Some(run), Some(_)) = (&handle.run, &class) {
             lock(run).errors += 1;
         }
-        let mut line = Line::new(event::TOOL_RESULT, now);
-        line.raw(&handle.common)
-            .str(field::TOOL, &handle.tool)
-            .num(field::SEQ, handle.seq as f64)
-            // Microsecond precision, printed as a decimal number of milliseconds.
-            .millis(field::LATENCY_MS, elapsed_us)
-            .bool(field::OK, class.is_none());
-        if let Some(deadline) = handle.deadline_us
-            && elapsed_us > deadline
-            && class.as_deref() != Some("timeout")
-        {
-            line.millis(field::DEADLINE_MS, deadline)
-                .bool(field::DEADLINE_EXCEEDED, true);
-        }
         let is = |k: &str| class.as_deref() == Some(k);
         let (timeout, invalid) = (is("timeout"), is("validation_failed"));
-        if let Some(class) = &class {
-            line.str(field::ERROR_CLASS, class);
-        }
-        if c.store_error_messages
-            && let Some(m) = message
-        {
-            let redacted = self.redactor.redact_text(m, 0);
-            let truncated: String = redacted.chars().take(ERROR_MESSAGE_MAX_CHARS).collect();
-            line.str(field::ERROR_MESSAGE, &truncated);
-        }
-        if handle.store_result
-            && let Outcome::Returned(result) = &outcome
-        {
-            match result {
-                Ok(v) => line.value(field::RESULT, &self.redactor.redact(v)),
-                Err(e) => line.value(field::RESULT_ERROR, &error_value(e)),
-            };
-        }
+        let deadline_exceeded_us = handle
+            .deadline_us
+            .filter(|&deadline| elapsed_us > deadline && !timeout);
+        let error_message = match message {
+            Some(m) if c.store_error_messages => {
+                let redacted = self.redactor.redact_text(m, 0);
+                Some(redacted.chars().take(ERROR_MESSAGE_MAX_CHARS).collect())
+            }
+            _ => None,
+        };
+        let result = match &outcome {
+            Outcome::Returned(Ok(v)) if handle.store_result => {
+                Some((field::RESULT, self.redactor.redact(v)))
+            }
+            Outcome::Returned(Err(e)) if handle.store_result => {
+                Some((field::RESULT_ERROR, error_value(e)))
+            }
+            _ => None,
+        };
         let mut events = Vec::new();
-        if c.tool_calls_enabled {
-            events.push(line.finish());
-        }
-        if self.alerts_on {
+        // Read back from the ids only when an alert trips (before they move).
+        let changes = if self.alerts_on {
             let sample = Sample::Call { timeout, invalid };
-            let changes = lock(&self.alerts).observe(c, now, sample, || tripped_by(&handle.common));
-            events.extend(changes.iter().map(|ch| self.alert_event(ch, now)));
+            lock(&self.alerts).observe(c, now, sample, || tripped_by(&handle.common))
+        } else {
+            Vec::new()
+        };
+        if c.tool_calls_enabled {
+            let facts = ResultFacts {
+                at_us: now,
+                common: handle.common,
+                tool: handle.tool,
+                seq: handle.seq,
+                elapsed_us,
+                deadline_exceeded_us,
+                error_class: class,
+                error_message,
+                result,
+            };
+            events.push(facts.into_event());
         }
+        events.extend(changes.iter().map(|ch| self.alert_event(ch, now)));
         events
     }
 
@@ -96,7 +98,7 @@ impl Gateway {
             Validation::ReturnedFalse => VALIDATOR_REJECTED.to_owned(),
             Validation::Raised(message) => message,
         };
-        let tool = handle.tool.clone();
+        let tool = handle.tool.to_string();
         let events = self.finish(
             handle,
             Outcome::Invalid {

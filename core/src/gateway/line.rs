@@ -5,35 +5,71 @@
 //! are exactly what `event::write_event_line` writes for the same fields in
 //! the same order, which the golden vectors check in all three languages.
 
+use std::borrow::Cow;
+use std::fmt;
+
 use crate::canonical::{write_ordered, write_string};
 use crate::event::push_timestamp;
 use crate::number::format_number;
 use crate::value::Value;
+use crate::writer::{DeferredLine, EventWriter};
 
-/// One event for the logger: its name and its whole line.
-#[derive(Debug, Clone, PartialEq)]
+/// One event for the logger: its name and its line, built or to build.
 pub struct Event {
     /// `tool_call`, `tool_result`, …
     pub name: &'static str,
-    line: Vec<u8>,
+    body: Body,
+}
+
+enum Body {
+    /// Serialized when the event happened.
+    Line(Vec<u8>),
+    /// A call's facts, serialized by whoever needs the bytes: the writer's
+    /// thread ([`Event::write_to`]) or the caller of [`Event::line`].
+    Deferred(Box<dyn DeferredLine>),
 }
 
 impl Event {
-    /// The JSONL line, `{"v":1,"ts":…,"event":…,…}` and a newline: what a
-    /// native writer stores as is.
-    pub fn line(&self) -> &[u8] {
-        &self.line
+    /// An event a [`DeferredLine`] renders.
+    pub(crate) fn deferred(name: &'static str, facts: Box<dyn DeferredLine>) -> Self {
+        Event {
+            name,
+            body: Body::Deferred(facts),
+        }
     }
 
-    /// The line, to hand to `EventWriter::write_line`.
+    /// The JSONL line, `{"v":1,"ts":…,"event":…,…}` and a newline: what a
+    /// native writer stores as is (built now if it was deferred).
+    pub fn line(&self) -> Cow<'_, [u8]> {
+        match &self.body {
+            Body::Line(line) => Cow::Borrowed(line),
+            Body::Deferred(facts) => Cow::Owned(facts.to_line()),
+        }
+    }
+
+    /// The line, built now if it was deferred.
     pub fn into_line(self) -> Vec<u8> {
-        self.line
+        match self.body {
+            Body::Line(line) => line,
+            Body::Deferred(facts) => facts.to_line(),
+        }
+    }
+
+    /// Hands the event to `writer`: a deferred one is built on the writer's
+    /// thread, the same bytes [`line`](Self::line) gives. Returns whether the
+    /// writer accepted it (a drop is counted there).
+    pub fn write_to(self, writer: &EventWriter) -> bool {
+        match self.body {
+            Body::Line(line) => writer.write_line(line),
+            Body::Deferred(facts) => writer.write_deferred(facts),
+        }
     }
 
     /// The fields (`ts` first, without `v` and `event`), for loggers and
     /// callbacks that take `(name, fields)`.
     pub fn fields(&self) -> Value {
-        let text = self.line.strip_suffix(b"\n").unwrap_or(&self.line);
+        let line = self.line();
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
         match crate::parse::parse_json(text) {
             Ok(Value::Object(members)) => Value::Object(
                 members
@@ -55,6 +91,31 @@ impl Event {
     }
 }
 
+// By their bytes: a deferred event equals, clones to and prints as its line.
+impl Clone for Event {
+    fn clone(&self) -> Self {
+        Event {
+            name: self.name,
+            body: Body::Line(self.line().into_owned()),
+        }
+    }
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.line() == other.line()
+    }
+}
+
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Event")
+            .field("name", &self.name)
+            .field("line", &String::from_utf8_lossy(&self.line()))
+            .finish()
+    }
+}
+
 /// Builds one event line; fields are appended in the order called.
 pub(crate) struct Line {
     name: &'static str,
@@ -64,7 +125,11 @@ pub(crate) struct Line {
 impl Line {
     /// `{"v":1,"ts":"<at_us>","event":"<name>"`.
     pub fn new(name: &'static str, at_us: i64) -> Self {
-        let mut buf = Vec::with_capacity(384);
+        Self::on(name, at_us, Vec::with_capacity(384))
+    }
+
+    /// As [`Line::new`], appended to `buf` (a writer's batch).
+    pub fn on(name: &'static str, at_us: i64, mut buf: Vec<u8>) -> Self {
         buf.extend_from_slice(b"{\"v\":1,\"ts\":\"");
         push_timestamp(at_us, &mut buf);
         // Event names are the schema's own words: nothing to escape.
@@ -81,6 +146,11 @@ impl Line {
             name: "",
             buf: Vec::with_capacity(160),
         }
+    }
+
+    /// As [`Line::members`], appended to `buf`.
+    pub fn members_in(buf: Vec<u8>) -> Self {
+        Self { name: "", buf }
     }
 
     /// The fragment built by a [`Line::members`] builder.
@@ -189,12 +259,17 @@ impl Line {
         self
     }
 
-    pub fn finish(mut self) -> Event {
-        self.buf.extend_from_slice(b"}\n");
+    pub fn finish(self) -> Event {
         Event {
             name: self.name,
-            line: self.buf,
+            body: Body::Line(self.finish_bytes()),
         }
+    }
+
+    /// The buffer with the line closed (`}` and a newline).
+    pub fn finish_bytes(mut self) -> Vec<u8> {
+        self.buf.extend_from_slice(b"}\n");
+        self.buf
     }
 }
 

@@ -14,13 +14,14 @@ mod finish;
 mod ids;
 mod incident;
 mod line;
+mod records;
 mod run;
 mod run_scope;
 mod seqs;
 mod timeouts;
 mod types;
 
-use crate::schema::{DECISION_ALLOW, DECISION_BLOCK, event, field};
+use crate::schema::field;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -40,10 +41,11 @@ pub use types::{CallArgs, CallHandle, Deterministic, GatewayError, Outcome, RunE
 
 use crate::config::{Config, Requirement, StoreResults};
 use crate::error::CanonError;
-use crate::hash::{HashScheme, digest_hex, stable_hash_with};
+use crate::hash::HashScheme;
 use crate::redact::Redactor;
 use crate::value::Value;
 use line::Line;
+use records::{ArgsHash, CallFacts};
 use run::{LoopVerdict, RunState};
 
 /// The `error_message` when a validator returns false (rather than raising):
@@ -57,12 +59,12 @@ pub const ERROR_MESSAGE_MAX_CHARS: usize = 500;
 #[derive(Debug)]
 pub struct Gateway {
     config: Arc<Config>,
-    tools: HashSet<String>,
+    tools: HashSet<Arc<str>>,
     /// Tools added after construction (`add_tool`: the bindings' wrappers);
     /// read only when `tools` misses, so the usual call takes no lock.
-    added_tools: RwLock<HashSet<String>>,
+    added_tools: RwLock<HashSet<Arc<str>>>,
     redactor: Redactor,
-    hash_key: Option<Vec<u8>>,
+    hash_key: Option<Arc<[u8]>>,
     ids: IdSource,
     clock: Clock,
     seqs: Mutex<seqs::Seqs>,
@@ -93,6 +95,8 @@ struct SerializedIds {
     run_agent: Option<String>,
     before_span: Vec<u8>,
     after_span: Vec<u8>,
+    /// Where the next call's ids are assembled (kept between calls).
+    scratch: Vec<u8>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -120,9 +124,9 @@ impl Gateway {
         Self {
             redactor: Redactor::new(&config.redact_fields),
             config: Arc::new(config),
-            tools: tools.into_iter().collect(),
+            tools: tools.into_iter().map(Arc::from).collect(),
             added_tools: RwLock::new(HashSet::new()),
-            hash_key,
+            hash_key: hash_key.map(Arc::from),
             ids,
             clock,
             seqs: Mutex::new(seqs::Seqs::default()),
@@ -153,18 +157,27 @@ impl Gateway {
     pub fn add_tool(&self, name: &str) {
         if !self.knows_tool(name) {
             let mut added = self.added_tools.write().unwrap_or_else(|e| e.into_inner());
-            added.insert(name.to_owned());
+            added.insert(Arc::from(name));
         }
     }
 
     /// Whether calls to `name` may run (it was given at construction or added).
     pub fn knows_tool(&self, name: &str) -> bool {
-        self.tools.contains(name)
-            || self
+        self.tool_name(name).is_some()
+    }
+
+    /// The gateway's own copy of a known tool's name (shared by the call's
+    /// handle and events, so a call copies no name).
+    fn tool_name(&self, name: &str) -> Option<Arc<str>> {
+        match self.tools.get(name) {
+            Some(known) => Some(Arc::clone(known)),
+            None => self
                 .added_tools
                 .read()
                 .unwrap_or_else(|e| e.into_inner())
-                .contains(name)
+                .get(name)
+                .cloned(),
+        }
     }
 
     /// Sets the tools' timeouts (µs). The bindings enforce them on async
@@ -201,7 +214,7 @@ impl Gateway {
     /// The ids every event carries, serialized: `,"run_id":…,"trace_id":…,
     /// "span_id":…,"request_id":…,"user_id":…` and `agent_id`: the
     /// context's, else `run_agent` (the open run's), else `logging.agent_id`.
-    fn common(&self, ctx: &RunCtx, span_id: Option<&str>, run_agent: Option<&str>) -> Vec<u8> {
+    fn common(&self, ctx: &RunCtx, span_id: Option<&str>, run_agent: Option<&str>) -> Arc<[u8]> {
         let mut last = lock(&self.last_ids);
         // A run's calls repeat one context: its ids are escaped once, and
         // only the span changes from call to call.
@@ -226,14 +239,18 @@ impl Gateway {
                 run_agent: run_agent.map(str::to_owned),
                 before_span: before.into_members(),
                 after_span: after.into_members(),
+                scratch: Vec::new(),
             });
         }
-        let ids = last.as_ref().expect("set above");
-        let mut line = Line::members();
+        let ids = last.as_mut().expect("set above");
+        ids.scratch.clear();
+        let mut line = Line::members_in(std::mem::take(&mut ids.scratch));
         line.raw(&ids.before_span)
             .opt_str(field::SPAN_ID, span_id)
             .raw(&ids.after_span);
-        line.into_members()
+        ids.scratch = line.into_members();
+        // One allocation, shared by the call's handle and both its events.
+        Arc::from(ids.scratch.as_slice())
     }
 
     /// Whether results of calls in `run_id` are stored.
@@ -279,53 +296,20 @@ impl Gateway {
         lock(&self.seqs).next(run_id, |id| lock(&self.runs).contains_key(id))
     }
 
-    /// The `tool_call` line up to `decision`: ids, tool, seq, and the args'
-    /// hash (or why they have none) and redacted copy where configured.
-    fn call_line(
-        &self,
-        call: (&RunCtx, &str, u64, i64),
-        common: &[u8],
-        args: &CallArgs,
-        hash: &Result<String, CanonError>,
-        store_args: bool,
-    ) -> Line {
-        let (ctx, tool, seq, now) = call;
-        let c = &self.config;
-        let mut line = Line::new(event::TOOL_CALL, now);
-        line.raw(common)
-            .str(field::TOOL, tool)
-            .num(field::SEQ, seq as f64)
-            .opt_str(field::PARENT_SPAN_ID, ctx.parent_span_id.as_deref());
-        if c.store_args_hash {
-            match hash {
-                Ok(h) => line.plain(field::ARGS_HASH, h),
-                Err(e) => {
-                    // Principle 1: an unhashable argument never fails the call.
-                    line.opt_str(field::ARGS_HASH, None)
-                        .value(field::ARGS_ERROR, &error_value(e))
-                }
-            };
-            line.plain(field::HASH_ALG, self.scheme().as_str());
-        }
-        if store_args && let Ok(v) = args.value() {
-            line.value(field::ARGS, &self.redactor.redact(&v));
-        }
-        line
-    }
-
     /// Whether the call may run: the tool must exist, the run's budgets must
     /// hold and the loop guard must allow it. Counts an admitted call in its
     /// run and flags a loop warning on the line.
     fn admit(
         &self,
         tool: &str,
+        known_tool: bool,
         run: Option<&Arc<Mutex<RunState>>>,
-        hash: &Result<String, CanonError>,
+        hash: Option<&Result<String, CanonError>>,
         now: i64,
-        line: &mut Line,
+        loop_count: &mut Option<u64>,
     ) -> Option<GatewayError> {
         let c = &self.config;
-        if !self.knows_tool(tool) {
+        if !known_tool {
             if let Some(run) = run {
                 lock(run).refused += 1;
             }
@@ -333,8 +317,8 @@ impl Gateway {
         }
         let mut state = lock(run?);
         let verdict = match hash {
-            Ok(h) => state.loop_verdict(c, tool, h),
-            Err(_) => LoopVerdict::Fine,
+            Some(Ok(h)) => state.loop_verdict(c, tool, h),
+            _ => LoopVerdict::Fine,
         };
         if let Some(budget) = state.exceeded(c, now) {
             state.refused += 1;
@@ -350,10 +334,10 @@ impl Gateway {
             });
         }
         if let LoopVerdict::Warn(count) = verdict {
-            line.num(field::LOOP_COUNT, count as f64);
+            *loop_count = Some(count);
         }
         state.tool_calls += 1;
-        if let Ok(h) = hash {
+        if let Some(Ok(h)) = hash {
             state.count_call(tool, h);
         }
         None
@@ -386,31 +370,52 @@ impl Gateway {
         let common = self.common(ctx, Some(&span_id), run_agent.as_deref());
         let store_result = self.store_result(run_id, run.as_ref());
         let now = self.clock.now_us();
-        let hash = match &args {
-            CallArgs::Value(Ok(v)) => stable_hash_with(v, self.hash_key.as_deref()),
-            CallArgs::Value(Err(e)) => Err(e.clone()),
-            CallArgs::Json { canonical, .. } => Ok(digest_hex(canonical, self.hash_key.as_deref())),
-        };
+        let c = &self.config;
+        // The loop guard needs the hash now (only in a run that has one);
+        // otherwise it is computed when the line is built, on the writer's
+        // thread when there is one.
+        let key = self.hash_key.as_deref();
+        let known = (c.loop_guard.is_some() && run.is_some()).then(|| args.hash(key));
+        let mut loop_count = None;
+        let name = self.tool_name(tool);
+        let refusal = self.admit(
+            tool,
+            name.is_some(),
+            run.as_ref(),
+            known.as_ref(),
+            now,
+            &mut loop_count,
+        );
+        let name = name.unwrap_or_else(|| Arc::from(tool));
         // The incident window stores args as `store_args` does (redacted).
         let (window_args, window_event) = self.incident_at(now);
-        let store_args = self.config.store_args || window_args;
-        let mut line = self.call_line((ctx, tool, seq, now), &common, &args, &hash, store_args);
-        let refusal = self.admit(tool, run.as_ref(), &hash, now, &mut line);
-        line.str(
-            field::DECISION,
-            if refusal.is_none() {
-                DECISION_ALLOW
-            } else {
-                DECISION_BLOCK
+        let stored = if c.store_args || window_args {
+            args.value().ok().map(|v| self.redactor.redact(&v))
+        } else {
+            None
+        };
+        let hash = match known {
+            _ if !c.store_args_hash => ArgsHash::Off,
+            Some(h) => ArgsHash::Known(h, self.scheme()),
+            None => ArgsHash::Later {
+                args,
+                key: self.hash_key.clone(),
             },
-        );
-        if let Some(e) = &refusal {
-            line.bool(field::OK, false)
-                .str(field::ERROR_CLASS, e.error_class());
-        }
+        };
         let mut events: Vec<Event> = window_event.into_iter().collect();
-        if self.config.tool_calls_enabled {
-            events.push(line.finish());
+        if c.tool_calls_enabled {
+            let facts = CallFacts {
+                at_us: now,
+                common: Arc::clone(&common),
+                tool: Arc::clone(&name),
+                seq,
+                parent_span_id: ctx.parent_span_id.clone(),
+                hash,
+                args: stored,
+                loop_count,
+                refused: refusal.as_ref().map(GatewayError::error_class),
+            };
+            events.push(facts.into_event());
         }
         match refusal {
             Some(e) => Err((e, events)),
@@ -418,7 +423,7 @@ impl Gateway {
                 CallHandle {
                     common,
                     span_id,
-                    tool: tool.to_owned(),
+                    tool: name,
                     seq,
                     start_us: now,
                     // No lookup per call unless timeouts were given.

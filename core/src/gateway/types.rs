@@ -119,9 +119,9 @@ impl std::error::Error for GatewayError {}
 #[derive(Debug, Clone)]
 pub struct CallHandle {
     /// The call's ids, serialized once for both of its events.
-    pub(crate) common: Vec<u8>,
+    pub(crate) common: Arc<[u8]>,
     pub(crate) span_id: String,
-    pub(crate) tool: String,
+    pub(crate) tool: Arc<str>,
     pub(crate) seq: u64,
     pub(crate) start_us: i64,
     /// The tool's timeout (µs), if one is set (`Gateway::set_timeouts`).
@@ -155,25 +155,31 @@ impl CallHandle {
 pub enum CallArgs {
     /// Converted to a value, or why they have no JSON form.
     Value(Result<Value, CanonError>),
-    /// JSON text, already canonicalized ([`CallArgs::json`]): hashed as is,
-    /// parsed only if the call stores its arguments.
+    /// JSON text of plain data ([`CallArgs::json`]): canonicalized and hashed
+    /// when the `tool_call` line is built (on the writer's thread), parsed
+    /// only if the call stores its arguments.
     Json {
         /// The text as the host serialized it.
         text: String,
-        /// Its RFC 8785 bytes.
-        canonical: Vec<u8>,
     },
 }
 
 impl CallArgs {
     /// Arguments as JSON text of plain data (Node's `JSON.stringify`), by
-    /// the strict parser's rules; `Err` when the text breaks them (a lone
-    /// surrogate escape, an integer beyond 2^53): the binding then converts
-    /// the host value itself, which names the offending path.
+    /// the strict parser's rules. `Err` when the text breaks them (a lone
+    /// surrogate escape, an integer beyond 2^53, nesting past the limit):
+    /// the binding then converts the host value itself, which names the
+    /// offending path. Only text that might break them is checked here
+    /// ([`may_refuse`]); the rest is canonicalized later, and if it
+    /// still failed (text with duplicate keys, say) the call would log the
+    /// strict parser's error as its `args_error`.
+    ///
+    /// [`may_refuse`]: crate::canonical_text::may_refuse
     pub fn json(text: String) -> Result<Self, CanonError> {
-        let mut canonical = Vec::with_capacity(text.len());
-        crate::canonical_text::write_canonical_text(&text, &mut canonical)?;
-        Ok(CallArgs::Json { text, canonical })
+        if crate::canonical_text::may_refuse(&text) {
+            crate::canonical_text::write_canonical_text(&text, &mut Vec::new())?;
+        }
+        Ok(CallArgs::Json { text })
     }
 
     /// The arguments as a value: the converted one as is, or the text of
@@ -181,7 +187,17 @@ impl CallArgs {
     pub fn value(&self) -> Result<Cow<'_, Value>, CanonError> {
         match self {
             CallArgs::Value(v) => v.as_ref().map(Cow::Borrowed).map_err(Clone::clone),
-            CallArgs::Json { text, .. } => crate::parse::parse_json_str(text).map(Cow::Owned),
+            CallArgs::Json { text } => crate::parse::parse_json_str(text).map(Cow::Owned),
+        }
+    }
+
+    /// `stable_hash` of the arguments (HMAC-SHA256 under `key`), or why
+    /// they have none.
+    pub fn hash(&self, key: Option<&[u8]>) -> Result<String, CanonError> {
+        match self {
+            CallArgs::Value(Ok(v)) => crate::hash::stable_hash_with(v, key),
+            CallArgs::Value(Err(e)) => Err(e.clone()),
+            CallArgs::Json { text } => crate::hash::stable_hash_text(text, key),
         }
     }
 }

@@ -181,7 +181,7 @@ fn spawn_server_reader(
 
 fn log(writer: &EventWriter, events: Vec<Event>) {
     for e in events {
-        writer.write_line(e.into_line());
+        e.write_to(writer);
     }
 }
 

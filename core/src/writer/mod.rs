@@ -6,6 +6,7 @@
 //! blocking with a timeout is chosen. See `docs/writer.md` for the design.
 
 mod config;
+mod entry;
 mod file_sink;
 mod fork;
 mod sink;
@@ -24,6 +25,7 @@ pub use config::{
     FLUSH_TIMEOUT, Overflow, WriterConfig, WriterError, WriterOptions, duration_from_secs,
     wait_timeout,
 };
+pub use entry::DeferredLine;
 pub use file_sink::{ACTIVE_FILE, DEFAULT_DIR, DirSink, DirSinkConfig};
 pub use fork::generation as fork_generation;
 pub use sink::{MemorySink, Sink, SinkSpec, StdoutSink};
@@ -33,6 +35,7 @@ use crate::error::CanonError;
 use crate::event::{now_timestamp, write_event_line};
 use crate::otlp::{Exporter, OtlpStats};
 use crate::value::Value;
+use entry::Entry;
 use stats::Counters;
 use worker::{BatchLimits, Control, Worker};
 
@@ -59,7 +62,7 @@ struct Shared {
 
 /// One worker's channels; replaced wholesale in a forked child.
 struct Running {
-    tx: Sender<Vec<u8>>,
+    tx: Sender<Entry>,
     ctrl: Sender<Control>,
     counters: Arc<Counters>,
     generation: u64,
@@ -149,12 +152,36 @@ impl EventWriter {
         if let Some(otlp) = &self.shared.otlp {
             otlp.write_line(line.clone());
         }
+        self.enqueue(Entry::Line(line))
+    }
+
+    /// Enqueues an event the worker renders (see [`DeferredLine`]), with
+    /// the same guarantees as [`write_line`](Self::write_line). It is
+    /// rendered here instead when the bytes are needed on this thread (OTLP
+    /// export, a write after `close`) and when a batch's worth of events is
+    /// already queued: then the worker is falling behind producers that
+    /// outrun its rendering, and they share the work (they slow down, it
+    /// only copies) rather than fill the queue and drop events.
+    pub fn write_deferred(&self, event: Box<dyn DeferredLine>) -> bool {
+        let backlog = self.running().counters.queued.load(Relaxed);
+        if self.shared.otlp.is_some()
+            || self.shared.closed.load(Relaxed)
+            || backlog >= self.shared.config.batch_events as u64
+        {
+            return self.write_line(event.to_line());
+        }
+        self.enqueue(Entry::Deferred(event))
+    }
+
+    fn enqueue(&self, entry: Entry) -> bool {
         let running = self.running();
         let counters = &running.counters;
         if self.shared.closed.load(Relaxed) {
+            let mut line = Vec::new();
+            entry.append_to(&mut line);
             return self.write_late(&line, counters);
         }
-        let len = line.len();
+        let len = entry.len();
         let limit = self.shared.config.queue_bytes;
         // Reserve before sending so the worker's decrement never underflows.
         counters.accepted.fetch_add(1, Relaxed);
@@ -172,7 +199,7 @@ impl EventWriter {
                 if before + len > limit {
                     return refuse(DropReason::QueueFull);
                 }
-                running.tx.try_send(line).map_err(|e| match e {
+                running.tx.try_send(entry).map_err(|e| match e {
                     TrySendError::Full(_) => DropReason::QueueFull,
                     TrySendError::Disconnected(_) => DropReason::Closed,
                 })
@@ -183,7 +210,7 @@ impl EventWriter {
                     return refuse(DropReason::QueueFull);
                 }
                 let left = deadline.saturating_duration_since(Instant::now());
-                running.tx.send_timeout(line, left).map_err(|e| {
+                running.tx.send_timeout(entry, left).map_err(|e| {
                     if e.is_timeout() {
                         DropReason::QueueFull
                     } else {

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError, select};
 
+use super::entry::Entry;
 use super::sink::{Sink, SinkSpec};
 use super::stats::{Counters, DropReason};
 use crate::event::{now_timestamp, write_event_line};
@@ -43,7 +44,7 @@ const ERROR_REPORT_EVERY: Duration = Duration::from_secs(60);
 const LINGER_POLL: Duration = Duration::from_millis(1);
 
 pub(crate) struct Worker {
-    pub rx: Receiver<Vec<u8>>,
+    pub rx: Receiver<Entry>,
     pub ctrl: Receiver<Control>,
     pub spec: SinkSpec,
     pub sink: Option<Box<dyn Sink>>,
@@ -133,10 +134,10 @@ impl Worker {
         self.batch_events as usize >= self.limits.events || self.batch.len() >= self.limits.bytes
     }
 
-    fn push(&mut self, line: Vec<u8>) {
+    fn push(&mut self, entry: Entry) {
         self.counters.queued.fetch_sub(1, Relaxed);
-        self.counters.queued_bytes.fetch_sub(line.len(), Relaxed);
-        self.batch.extend_from_slice(&line);
+        self.counters.queued_bytes.fetch_sub(entry.len(), Relaxed);
+        entry.append_to(&mut self.batch);
         self.batch_events += 1;
     }
 

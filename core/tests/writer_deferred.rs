@@ -1,0 +1,150 @@
+//! Deferred events: facts the writer's thread renders (how the gateway
+//! writes a call's two events), their order, their accounting, and the cases
+//! in which the producer renders them itself.
+
+use std::io;
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::{self, ThreadId};
+use std::time::Duration;
+
+use tooltrail_core::EventWriter;
+use tooltrail_core::writer::{DeferredLine, MemorySink, Sink, SinkSpec, WriterConfig};
+
+const LONG: Duration = Duration::from_secs(30);
+
+/// Renders `{"n":<n>}` and records which thread rendered it.
+struct Probe {
+    n: usize,
+    rendered_on: Arc<Mutex<Vec<(usize, ThreadId)>>>,
+}
+
+impl DeferredLine for Probe {
+    fn render(&self, out: &mut Vec<u8>) {
+        self.rendered_on
+            .lock()
+            .unwrap()
+            .push((self.n, thread::current().id()));
+        out.extend_from_slice(format!("{{\"n\":{}}}\n", self.n).as_bytes());
+    }
+    fn len_hint(&self) -> usize {
+        16
+    }
+}
+
+fn probes() -> Arc<Mutex<Vec<(usize, ThreadId)>>> {
+    Arc::new(Mutex::new(Vec::new()))
+}
+
+fn probe(n: usize, log: &Arc<Mutex<Vec<(usize, ThreadId)>>>) -> Box<dyn DeferredLine> {
+    Box::new(Probe {
+        n,
+        rendered_on: Arc::clone(log),
+    })
+}
+
+fn expected(range: std::ops::Range<usize>) -> Vec<String> {
+    range.map(|n| format!("{{\"n\":{n}}}")).collect()
+}
+
+/// A sink whose writes wait until the gate opens.
+struct GatedSink {
+    inner: MemorySink,
+    gate: Arc<(Mutex<bool>, Condvar)>,
+}
+
+impl Sink for GatedSink {
+    fn write_batch(&mut self, batch: &[u8]) -> io::Result<()> {
+        let (open, cv) = &*self.gate;
+        let mut open = open.lock().unwrap();
+        while !*open {
+            open = cv.wait(open).unwrap();
+        }
+        self.inner.write_batch(batch)
+    }
+    fn describe(&self) -> String {
+        "gated".into()
+    }
+}
+
+#[test]
+fn deferred_events_are_rendered_by_the_worker_in_queue_order() {
+    let sink = MemorySink::new();
+    let writer = EventWriter::new(WriterConfig {
+        sink: SinkSpec::Memory(sink.clone()),
+        ..WriterConfig::default()
+    })
+    .unwrap();
+    let log = probes();
+    for n in 0..100 {
+        // Finished lines and deferred events share one queue and one order.
+        let accepted = if n % 3 == 0 {
+            writer.write_line(format!("{{\"n\":{n}}}\n").into_bytes())
+        } else {
+            writer.write_deferred(probe(n, &log))
+        };
+        assert!(accepted);
+    }
+    assert!(writer.flush(LONG));
+    assert_eq!(sink.lines(), expected(0..100));
+    let log = log.lock().unwrap();
+    assert_eq!(log.len(), 66, "each deferred event is rendered once");
+    let me = thread::current().id();
+    assert!(log.iter().all(|(_, t)| *t != me), "rendered by the worker");
+    let stats = writer.stats();
+    assert_eq!((stats.accepted, stats.written), (100, 100));
+    // The byte bound counted each deferred event by its estimate, in and out.
+    assert_eq!((stats.queued, stats.queued_bytes), (0, 0));
+}
+
+#[test]
+fn a_backlog_makes_producers_render_and_nothing_is_dropped() {
+    let memory = MemorySink::new();
+    let gate = Arc::new((Mutex::new(false), Condvar::new()));
+    let (m, g) = (memory.clone(), Arc::clone(&gate));
+    let writer = EventWriter::new(WriterConfig {
+        sink: SinkSpec::Custom(Arc::new(move || {
+            Ok(Box::new(GatedSink {
+                inner: m.clone(),
+                gate: Arc::clone(&g),
+            }) as Box<dyn Sink>)
+        })),
+        queue_events: 1000,
+        batch_events: 8,
+        flush_interval: Duration::ZERO,
+        ..WriterConfig::default()
+    })
+    .unwrap();
+    let log = probes();
+    // The worker takes a batch and is stuck writing it: the queue grows.
+    for n in 0..200 {
+        assert!(writer.write_deferred(probe(n, &log)));
+    }
+    let me = thread::current().id();
+    let by_producer = log.lock().unwrap().iter().filter(|(_, t)| *t == me).count();
+    assert!(
+        by_producer >= 200 - 8 - 8,
+        "with a batch's worth queued the producer renders ({by_producer} of 200)"
+    );
+    *gate.0.lock().unwrap() = true;
+    gate.1.notify_all();
+    assert!(writer.flush(LONG));
+    assert_eq!(memory.lines(), expected(0..200), "all of them, in order");
+    let stats = writer.stats();
+    assert_eq!((stats.written, stats.dropped_queue_full), (200, 0));
+    assert_eq!(log.lock().unwrap().len(), 200, "each rendered once");
+}
+
+#[test]
+fn after_close_a_deferred_event_is_rendered_and_written_by_the_caller() {
+    let sink = MemorySink::new();
+    let writer = EventWriter::new(WriterConfig {
+        sink: SinkSpec::Memory(sink.clone()),
+        ..WriterConfig::default()
+    })
+    .unwrap();
+    assert!(writer.close(LONG));
+    let log = probes();
+    assert!(writer.write_deferred(probe(7, &log)));
+    assert_eq!(sink.lines(), expected(7..8));
+    assert_eq!(*log.lock().unwrap(), vec![(7, thread::current().id())]);
+}
