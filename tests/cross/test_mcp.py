@@ -30,7 +30,10 @@ ARGS = {"query": "café ☕ \u2028", "limit": 10.0, "filters": {"z": [1.5, -0.0,
 
 
 def tool_call_hashes(logs: Path) -> list[str]:
-    lines = (logs / "tooltrail.jsonl").read_text().splitlines()
+    # JSONL lines end at "\n" only: `splitlines()` also splits at U+2028,
+    # which canonical JSON leaves raw (ARGS has one; the proxy logs it back
+    # in `result` for the 1 % of runs whose results are sampled).
+    lines = (logs / "tooltrail.jsonl").read_text(encoding="utf-8").split("\n")[:-1]
     return [e["args_hash"] for e in map(json.loads, lines) if e["event"] == "tool_call"]
 
 
