@@ -50,7 +50,9 @@ pub fn write_canonical_text(text: &str, out: &mut Vec<u8>) -> Result<(), CanonEr
 /// the writer's thread. A scan of the bytes, 8 at a time, no parse.
 pub fn may_refuse(text: &str) -> bool {
     let s = text.as_bytes();
-    if s.len() >= MAX_DEPTH && s.iter().filter(|&&b| b == b'[' || b == b'{').count() >= MAX_DEPTH {
+    // Nesting as deep as the limit needs its brackets opened and closed.
+    // (`[` is 0x5b, `{` 0x7b: one compare each, so the count vectorizes.)
+    if s.len() >= 2 * MAX_DEPTH && s.iter().filter(|&&b| b | 0x20 == b'{').count() >= MAX_DEPTH {
         return true;
     }
     let mut chunks = s.chunks_exact(8);

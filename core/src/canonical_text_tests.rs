@@ -170,13 +170,19 @@ proptest! {
 /// `may_refuse` by its definition, one byte at a time.
 fn may_refuse_naive(s: &[u8]) -> bool {
     let brackets = s.iter().filter(|&&b| b == b'[' || b == b'{').count();
+    let deep = s.len() >= 2 * MAX_DEPTH && brackets >= MAX_DEPTH;
     let escape = (0..s.len()).any(|i| s[i..].starts_with(b"\\ud") || s[i..].starts_with(b"\\uD"));
     let run = s
         .split(|b| !b.is_ascii_digit())
         .map(<[u8]>::len)
         .max()
         .unwrap_or(0);
-    brackets >= MAX_DEPTH || escape || run >= 16
+    deep || escape || run >= 16
+}
+
+/// `depth` levels of `open … close` around `0`, after `pad`.
+fn nest(pad: &str, open: &str, close: &str, depth: usize) -> String {
+    format!("{pad}{}0{}", open.repeat(depth), close.repeat(depth))
 }
 
 #[test]
@@ -191,8 +197,9 @@ fn may_refuse_finds_each_cause_at_every_alignment() {
             (format!("{p}{}", "1".repeat(16)), true),
             (format!("{p}{}", "1".repeat(15)), false),
             (format!("{p}{}x{}", "1".repeat(8), "1".repeat(8)), false),
-            (format!("{p}{}", "[".repeat(MAX_DEPTH)), true),
-            (format!("{p}{}", "{".repeat(MAX_DEPTH - 1)), false),
+            (nest(&p, "[", "]", MAX_DEPTH), true),
+            (nest(&p, "[", "]", MAX_DEPTH - 1), false),
+            (nest(&p, "{\"a\":", "}", MAX_DEPTH), true),
         ] {
             assert_eq!(may_refuse(&text), expected, "{text:?}");
             assert_eq!(may_refuse_naive(text.as_bytes()), expected, "{text:?}");

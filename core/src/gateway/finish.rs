@@ -38,7 +38,12 @@ impl Gateway {
         let error_message = match message {
             Some(m) if c.store_error_messages => {
                 let redacted = self.redactor.redact_text(m, 0);
-                Some(redacted.chars().take(ERROR_MESSAGE_MAX_CHARS).collect())
+                Some(
+                    redacted
+                        .chars()
+                        .take(ERROR_MESSAGE_MAX_CHARS)
+                        .collect::<String>(),
+                )
             }
             _ => None,
         };
@@ -51,26 +56,24 @@ impl Gateway {
             }
             _ => None,
         };
-        let mut events = Vec::new();
-        // Read back from the ids only when an alert trips (before they move).
+        // The ids are read back (`tripped_by`) only when an alert trips.
         let changes = if self.alerts_on {
             let sample = Sample::Call { timeout, invalid };
             lock(&self.alerts).observe(c, now, sample, || tripped_by(&handle.common))
         } else {
             Vec::new()
         };
+        let mut events = Vec::with_capacity(1 + changes.len());
         if c.tool_calls_enabled {
-            let facts = ResultFacts {
-                at_us: now,
-                common: handle.common,
-                tool: handle.tool,
-                seq: handle.seq,
-                elapsed_us,
-                deadline_exceeded_us,
-                error_class: class,
-                error_message,
-                result,
-            };
+            let mut facts = ResultFacts::new(
+                (now, handle.seq, elapsed_us),
+                &handle.common,
+                &handle.tool,
+                class.as_deref(),
+                error_message.as_deref(),
+            );
+            facts.deadline_exceeded_us = deadline_exceeded_us;
+            facts.result = result;
             events.push(facts.into_event());
         }
         events.extend(changes.iter().map(|ch| self.alert_event(ch, now)));

@@ -14,6 +14,7 @@ mod finish;
 mod ids;
 mod incident;
 mod line;
+mod packed;
 mod records;
 mod run;
 mod run_scope;
@@ -394,27 +395,21 @@ impl Gateway {
         } else {
             None
         };
-        let hash = match known {
-            _ if !c.store_args_hash => ArgsHash::Off,
-            Some(h) => ArgsHash::Known(h, self.scheme()),
-            None => ArgsHash::Later {
-                args,
-                key: self.hash_key.clone(),
-            },
-        };
-        let mut events: Vec<Event> = window_event.into_iter().collect();
+        // Sized once: the usual call has one event (growing from empty
+        // costs a second trip through the allocator on every call).
+        let mut events = Vec::with_capacity(2);
+        events.extend(window_event);
         if c.tool_calls_enabled {
-            let facts = CallFacts {
-                at_us: now,
-                common: Arc::clone(&common),
-                tool: Arc::clone(&name),
-                seq,
-                parent_span_id: ctx.parent_span_id.clone(),
-                hash,
-                args: stored,
-                loop_count,
-                refused: refusal.as_ref().map(GatewayError::error_class),
-            };
+            let parent = ctx.parent_span_id.as_deref();
+            let mut facts = CallFacts::new(now, seq, &common, &name, parent);
+            match known {
+                _ if !c.store_args_hash => {}
+                Some(h) => facts.hash = ArgsHash::Known(h, self.scheme()),
+                None => facts.hash_later(&args, key),
+            }
+            facts.args = stored;
+            facts.loop_count = loop_count;
+            facts.refused = refusal.as_ref().map(GatewayError::error_class);
             events.push(facts.into_event());
         }
         match refusal {

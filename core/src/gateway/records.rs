@@ -7,13 +7,12 @@
 //! thread runs when the event goes to an `EventWriter`, or `Event::line` runs
 //! for anyone else. One renderer either way, so the bytes cannot differ.
 
-use std::sync::Arc;
-
 use super::error_value;
 use super::line::{Event, Line};
+use super::packed::{Packed, Span};
 use super::types::CallArgs;
 use crate::error::CanonError;
-use crate::hash::HashScheme;
+use crate::hash::{HashScheme, digest_hex, stable_hash_text};
 use crate::schema::{DECISION_ALLOW, DECISION_BLOCK, event, field};
 use crate::value::Value;
 use crate::writer::DeferredLine;
@@ -22,23 +21,25 @@ use crate::writer::DeferredLine;
 pub(crate) enum ArgsHash {
     /// Nothing (`store_args_hash: false`).
     Off,
-    /// Hashed at `begin`, because the loop guard needed it.
+    /// Known at `begin`: the loop guard needed it, or the args have no
+    /// JSON form (the error).
     Known(Result<String, CanonError>, HashScheme),
-    /// Hashed when the line is rendered.
-    Later {
-        args: CallArgs,
-        key: Option<Arc<[u8]>>,
-    },
+    /// JSON text (Node's), canonicalized and hashed when rendered.
+    Text { text: Span, key: Option<Span> },
+    /// Canonical bytes written at `begin` (a converted value's, so its tree
+    /// is freed by the caller's thread), hashed when rendered.
+    Canonical { bytes: Span, key: Option<Span> },
 }
 
-/// The facts of a `tool_call` event.
+/// The facts of a `tool_call` event; its strings are in `bytes`.
 pub(crate) struct CallFacts {
     pub at_us: i64,
-    /// `,"run_id":…,"trace_id":…,"span_id":…,…`, serialized by `common`.
-    pub common: Arc<[u8]>,
-    pub tool: Arc<str>,
     pub seq: u64,
-    pub parent_span_id: Option<String>,
+    bytes: Packed,
+    /// `,"run_id":…,"trace_id":…,"span_id":…,…`, serialized by `common`.
+    common: Span,
+    tool: Span,
+    parent_span_id: Option<Span>,
     pub hash: ArgsHash,
     /// The redacted args, when the call stores them.
     pub args: Option<Value>,
@@ -48,23 +49,84 @@ pub(crate) struct CallFacts {
     pub refused: Option<&'static str>,
 }
 
-/// The facts of a `tool_result` event.
+/// The facts of a `tool_result` event; its strings are in `bytes`.
 pub(crate) struct ResultFacts {
-    pub at_us: i64,
-    pub common: Arc<[u8]>,
-    pub tool: Arc<str>,
-    pub seq: u64,
-    pub elapsed_us: i64,
+    at_us: i64,
+    seq: u64,
+    elapsed_us: i64,
+    bytes: Packed,
+    common: Span,
+    tool: Span,
     /// The tool's timeout, when the call ran past it (and did not time out).
     pub deadline_exceeded_us: Option<i64>,
-    pub error_class: Option<String>,
+    error_class: Option<Span>,
     /// Redacted and truncated.
-    pub error_message: Option<String>,
+    error_message: Option<Span>,
     /// `result` (redacted) or `result_error`, when the call stores results.
     pub result: Option<(&'static str, Value)>,
 }
 
 impl CallFacts {
+    /// A call's facts, without hash, args or verdict yet.
+    pub fn new(
+        at_us: i64,
+        seq: u64,
+        common: &[u8],
+        tool: &str,
+        parent_span_id: Option<&str>,
+    ) -> Self {
+        let mut bytes = Packed::new();
+        let (common, tool) = (bytes.push(common), bytes.push_str(tool));
+        let parent_span_id = parent_span_id.map(|p| bytes.push_str(p));
+        Self {
+            at_us,
+            seq,
+            bytes,
+            common,
+            tool,
+            parent_span_id,
+            hash: ArgsHash::Off,
+            args: None,
+            loop_count: None,
+            refused: None,
+        }
+    }
+
+    /// Leaves the args' hash to the renderer: JSON text is copied as is; a
+    /// value is written in canonical form now.
+    pub fn hash_later(&mut self, args: &CallArgs, key: Option<&[u8]>) {
+        let key_span = key.map(|k| self.bytes.push(k));
+        self.hash = match args {
+            CallArgs::Json { text } => ArgsHash::Text {
+                text: self.bytes.push_str(text),
+                key: key_span,
+            },
+            CallArgs::Value(Err(e)) => ArgsHash::Known(Err(e.clone()), scheme_of(key)),
+            CallArgs::Value(Ok(v)) => {
+                thread_local!(static CANONICAL: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) });
+                let written = CANONICAL.with(|cell| {
+                    let mut fresh = Vec::new();
+                    let mut borrowed = cell.try_borrow_mut();
+                    let out = borrowed.as_deref_mut().unwrap_or(&mut fresh);
+                    out.clear();
+                    let written = crate::canonical::write_canonical(v, out);
+                    let span = written.map(|()| self.bytes.push(out));
+                    if out.capacity() > 1 << 16 {
+                        *out = Vec::new();
+                    }
+                    span
+                });
+                match written {
+                    Ok(bytes) => ArgsHash::Canonical {
+                        bytes,
+                        key: key_span,
+                    },
+                    Err(e) => ArgsHash::Known(Err(e), scheme_of(key)),
+                }
+            }
+        };
+    }
+
     /// The event: deferred when it is the usual allowed call.
     pub fn into_event(self) -> Event {
         Event::deferred(event::TOOL_CALL, Box::new(self))
@@ -72,6 +134,32 @@ impl CallFacts {
 }
 
 impl ResultFacts {
+    /// A result's facts, without deadline or result yet.
+    pub fn new(
+        (at_us, seq, elapsed_us): (i64, u64, i64),
+        common: &[u8],
+        tool: &str,
+        error_class: Option<&str>,
+        error_message: Option<&str>,
+    ) -> Self {
+        let mut bytes = Packed::new();
+        let (common, tool) = (bytes.push(common), bytes.push_str(tool));
+        let error_class = error_class.map(|c| bytes.push_str(c));
+        let error_message = error_message.map(|m| bytes.push_str(m));
+        Self {
+            at_us,
+            seq,
+            elapsed_us,
+            bytes,
+            common,
+            tool,
+            deadline_exceeded_us: None,
+            error_class,
+            error_message,
+            result: None,
+        }
+    }
+
     /// The event, deferred.
     pub fn into_event(self) -> Event {
         Event::deferred(event::TOOL_RESULT, Box::new(self))
@@ -83,18 +171,24 @@ const FIXED_LEN: usize = 256;
 
 impl DeferredLine for CallFacts {
     fn render(&self, out: &mut Vec<u8>) {
+        let b = &self.bytes;
         let mut line = Line::on(event::TOOL_CALL, self.at_us, std::mem::take(out));
-        line.raw(&self.common)
-            .str(field::TOOL, &self.tool)
+        line.raw(b.get(self.common))
+            .str(field::TOOL, b.str(self.tool))
             .num(field::SEQ, self.seq as f64)
-            .opt_str(field::PARENT_SPAN_ID, self.parent_span_id.as_deref());
+            .opt_str(field::PARENT_SPAN_ID, self.parent_span_id.map(|p| b.str(p)));
+        let key = |k: &Option<Span>| k.map(|k| b.get(k));
         let later;
         let hashed = match &self.hash {
             ArgsHash::Off => None,
             ArgsHash::Known(hash, scheme) => Some((hash, *scheme)),
-            ArgsHash::Later { args, key } => {
-                later = args.hash(key.as_deref());
-                Some((&later, scheme_of(key.as_deref())))
+            ArgsHash::Text { text, key: k } => {
+                later = stable_hash_text(b.str(*text), key(k));
+                Some((&later, scheme_of(key(k))))
+            }
+            ArgsHash::Canonical { bytes, key: k } => {
+                later = Ok(digest_hex(b.get(*bytes), key(k)));
+                Some((&later, scheme_of(key(k))))
             }
         };
         if let Some((hash, scheme)) = hashed {
@@ -124,22 +218,16 @@ impl DeferredLine for CallFacts {
     }
 
     fn len_hint(&self) -> usize {
-        let args = match &self.hash {
-            ArgsHash::Later {
-                args: CallArgs::Json { text },
-                ..
-            } => text.len(),
-            _ => 0,
-        };
-        FIXED_LEN + self.common.len() + self.tool.len() + args
+        FIXED_LEN + self.bytes.len()
     }
 }
 
 impl DeferredLine for ResultFacts {
     fn render(&self, out: &mut Vec<u8>) {
+        let b = &self.bytes;
         let mut line = Line::on(event::TOOL_RESULT, self.at_us, std::mem::take(out));
-        line.raw(&self.common)
-            .str(field::TOOL, &self.tool)
+        line.raw(b.get(self.common))
+            .str(field::TOOL, b.str(self.tool))
             .num(field::SEQ, self.seq as f64)
             // Microsecond precision, printed as a decimal number of milliseconds.
             .millis(field::LATENCY_MS, self.elapsed_us)
@@ -148,11 +236,11 @@ impl DeferredLine for ResultFacts {
             line.millis(field::DEADLINE_MS, deadline)
                 .bool(field::DEADLINE_EXCEEDED, true);
         }
-        if let Some(class) = &self.error_class {
-            line.str(field::ERROR_CLASS, class);
+        if let Some(class) = self.error_class {
+            line.str(field::ERROR_CLASS, b.str(class));
         }
-        if let Some(m) = &self.error_message {
-            line.str(field::ERROR_MESSAGE, m);
+        if let Some(m) = self.error_message {
+            line.str(field::ERROR_MESSAGE, b.str(m));
         }
         if let Some((key, value)) = &self.result {
             line.value(key, value);
@@ -161,10 +249,7 @@ impl DeferredLine for ResultFacts {
     }
 
     fn len_hint(&self) -> usize {
-        FIXED_LEN
-            + self.common.len()
-            + self.tool.len()
-            + self.error_message.as_ref().map_or(0, String::len)
+        FIXED_LEN + self.bytes.len()
     }
 }
 

@@ -152,7 +152,7 @@ impl EventWriter {
         if let Some(otlp) = &self.shared.otlp {
             otlp.write_line(line.clone());
         }
-        self.enqueue(Entry::Line(line))
+        self.enqueue(&self.running(), Entry::Line(line))
     }
 
     /// Enqueues an event the worker renders (see [`DeferredLine`]), with
@@ -163,18 +163,19 @@ impl EventWriter {
     /// outrun its rendering, and they share the work (they slow down, it
     /// only copies) rather than fill the queue and drop events.
     pub fn write_deferred(&self, event: Box<dyn DeferredLine>) -> bool {
-        let backlog = self.running().counters.queued.load(Relaxed);
+        let running = self.running();
+        let backlog = running.counters.queued.load(Relaxed);
         if self.shared.otlp.is_some()
             || self.shared.closed.load(Relaxed)
             || backlog >= self.shared.config.batch_events as u64
         {
+            drop(running);
             return self.write_line(event.to_line());
         }
-        self.enqueue(Entry::Deferred(event))
+        self.enqueue(&running, Entry::Deferred(event))
     }
 
-    fn enqueue(&self, entry: Entry) -> bool {
-        let running = self.running();
+    fn enqueue(&self, running: &Running, entry: Entry) -> bool {
         let counters = &running.counters;
         if self.shared.closed.load(Relaxed) {
             let mut line = Vec::new();
