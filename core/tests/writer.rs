@@ -4,14 +4,17 @@
 use std::collections::HashMap;
 use std::io;
 use std::os::unix::fs::PermissionsExt;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tooltrail_core::writer::{
     DirSink, DirSinkConfig, MemorySink, Overflow, Sink, SinkSpec, WriterConfig,
 };
 use tooltrail_core::{EventWriter, Value, WriterError, parse_json};
+
+mod common;
+use common::GatedSink;
 
 const LONG: Duration = Duration::from_secs(30);
 
@@ -88,38 +91,11 @@ fn eight_threads_fifty_thousand_each_arrive_whole_and_in_order() {
     assert_eq!(writer.stats().written, 400_000);
 }
 
-/// A sink that blocks every write until released.
-struct StalledSink {
-    inner: MemorySink,
-    gate: Arc<(Mutex<bool>, std::sync::Condvar)>,
-}
-
-impl Sink for StalledSink {
-    fn write_batch(&mut self, batch: &[u8]) -> io::Result<()> {
-        let (open, cv) = &*self.gate;
-        let mut open = open.lock().unwrap();
-        while !*open {
-            open = cv.wait(open).unwrap();
-        }
-        self.inner.write_batch(batch)
-    }
-    fn describe(&self) -> String {
-        "stalled".into()
-    }
-}
-
 #[test]
 fn a_stalled_sink_drops_and_counts_instead_of_blocking_producers() {
-    let memory = MemorySink::new();
-    let gate = Arc::new((Mutex::new(false), std::sync::Condvar::new()));
-    let (m, g) = (memory.clone(), Arc::clone(&gate));
+    let gated = GatedSink::new();
     let writer = EventWriter::new(WriterConfig {
-        sink: SinkSpec::Custom(Arc::new(move || {
-            Ok(Box::new(StalledSink {
-                inner: m.clone(),
-                gate: Arc::clone(&g),
-            }) as Box<dyn Sink>)
-        })),
+        sink: gated.spec(),
         queue_events: 100,
         // The worker holds one batch while the write is stuck.
         batch_events: 10,
@@ -140,12 +116,11 @@ fn a_stalled_sink_drops_and_counts_instead_of_blocking_producers() {
         "flush cannot succeed while stalled"
     );
 
-    *gate.0.lock().unwrap() = true;
-    gate.1.notify_all();
+    gated.open();
     assert!(writer.flush(LONG), "space returns once the sink moves");
     assert!(writer.event("after", &Value::Null).unwrap());
     assert!(writer.flush(LONG));
-    let lines = memory.lines();
+    let lines = gated.inner.lines();
     let report = lines
         .iter()
         .map(|l| parse_json(l.as_bytes()).unwrap())
@@ -410,15 +385,9 @@ fn a_late_event_that_cannot_be_written_is_counted_as_closed() {
 
 #[test]
 fn close_returns_within_its_timeout_when_the_sink_is_stuck() {
-    let gate = Arc::new((Mutex::new(false), std::sync::Condvar::new()));
-    let g = Arc::clone(&gate);
+    let gated = GatedSink::new();
     let writer = EventWriter::new(WriterConfig {
-        sink: SinkSpec::Custom(Arc::new(move || {
-            Ok(Box::new(StalledSink {
-                inner: MemorySink::new(),
-                gate: Arc::clone(&g),
-            }) as Box<dyn Sink>)
-        })),
+        sink: gated.spec(),
         ..WriterConfig::default()
     })
     .unwrap();
@@ -426,8 +395,7 @@ fn close_returns_within_its_timeout_when_the_sink_is_stuck() {
     let started = Instant::now();
     assert!(!writer.close(Duration::from_millis(200)));
     assert!(started.elapsed() < Duration::from_secs(5));
-    *gate.0.lock().unwrap() = true;
-    gate.1.notify_all();
+    gated.open();
 }
 
 #[test]

@@ -2,13 +2,15 @@
 //! writes a call's two events), their order, their accounting, and the cases
 //! in which the producer renders them itself.
 
-use std::io;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use tooltrail_core::EventWriter;
-use tooltrail_core::writer::{DeferredLine, MemorySink, Sink, SinkSpec, WriterConfig};
+use tooltrail_core::writer::{DeferredLine, MemorySink, SinkSpec, WriterConfig};
+
+mod common;
+use common::GatedSink;
 
 const LONG: Duration = Duration::from_secs(30);
 
@@ -46,26 +48,6 @@ fn expected(range: std::ops::Range<usize>) -> Vec<String> {
     range.map(|n| format!("{{\"n\":{n}}}")).collect()
 }
 
-/// A sink whose writes wait until the gate opens.
-struct GatedSink {
-    inner: MemorySink,
-    gate: Arc<(Mutex<bool>, Condvar)>,
-}
-
-impl Sink for GatedSink {
-    fn write_batch(&mut self, batch: &[u8]) -> io::Result<()> {
-        let (open, cv) = &*self.gate;
-        let mut open = open.lock().unwrap();
-        while !*open {
-            open = cv.wait(open).unwrap();
-        }
-        self.inner.write_batch(batch)
-    }
-    fn describe(&self) -> String {
-        "gated".into()
-    }
-}
-
 #[test]
 fn deferred_events_are_rendered_by_the_worker_in_queue_order() {
     let sink = MemorySink::new();
@@ -98,16 +80,9 @@ fn deferred_events_are_rendered_by_the_worker_in_queue_order() {
 
 #[test]
 fn a_backlog_makes_producers_render_and_nothing_is_dropped() {
-    let memory = MemorySink::new();
-    let gate = Arc::new((Mutex::new(false), Condvar::new()));
-    let (m, g) = (memory.clone(), Arc::clone(&gate));
+    let gated = GatedSink::new();
     let writer = EventWriter::new(WriterConfig {
-        sink: SinkSpec::Custom(Arc::new(move || {
-            Ok(Box::new(GatedSink {
-                inner: m.clone(),
-                gate: Arc::clone(&g),
-            }) as Box<dyn Sink>)
-        })),
+        sink: gated.spec(),
         queue_events: 1000,
         batch_events: 8,
         flush_interval: Duration::ZERO,
@@ -125,10 +100,13 @@ fn a_backlog_makes_producers_render_and_nothing_is_dropped() {
         by_producer >= 200 - 8 - 8,
         "with a batch's worth queued the producer renders ({by_producer} of 200)"
     );
-    *gate.0.lock().unwrap() = true;
-    gate.1.notify_all();
+    gated.open();
     assert!(writer.flush(LONG));
-    assert_eq!(memory.lines(), expected(0..200), "all of them, in order");
+    assert_eq!(
+        gated.inner.lines(),
+        expected(0..200),
+        "all of them, in order"
+    );
     let stats = writer.stats();
     assert_eq!((stats.written, stats.dropped_queue_full), (200, 0));
     assert_eq!(log.lock().unwrap().len(), 200, "each rendered once");

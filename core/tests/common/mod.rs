@@ -1,7 +1,10 @@
-//! Helpers shared by the scenario replays.
+//! Helpers shared by the scenario replays and the writer tests.
 #![allow(dead_code)]
 
-use tooltrail_core::writer::{MemorySink, SinkSpec, WriterConfig};
+use std::io;
+use std::sync::{Arc, Condvar, Mutex};
+
+use tooltrail_core::writer::{MemorySink, Sink, SinkSpec, WriterConfig};
 use tooltrail_core::{Event, EventWriter, RunCtx, Value};
 
 /// A string member, if present.
@@ -59,5 +62,52 @@ pub fn ctx() -> RunCtx {
         trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
         request_id: Some("q".into()),
         ..RunCtx::default()
+    }
+}
+
+/// A sink whose writes block until [`GatedSink::open`] (a hung disk, for the
+/// writer's tests): `spec()` makes a writer of it, `inner` holds what got
+/// through.
+#[derive(Clone)]
+pub struct GatedSink {
+    pub inner: MemorySink,
+    gate: Arc<(Mutex<bool>, Condvar)>,
+}
+
+impl GatedSink {
+    /// A closed gate in front of a fresh memory sink.
+    pub fn new() -> Self {
+        Self {
+            inner: MemorySink::new(),
+            gate: Arc::new((Mutex::new(false), Condvar::new())),
+        }
+    }
+
+    /// The sink spec a `WriterConfig` takes.
+    pub fn spec(&self) -> SinkSpec {
+        let sink = self.clone();
+        SinkSpec::Custom(Arc::new(
+            move || Ok(Box::new(sink.clone()) as Box<dyn Sink>),
+        ))
+    }
+
+    /// Lets every write through, now and later.
+    pub fn open(&self) {
+        *self.gate.0.lock().unwrap() = true;
+        self.gate.1.notify_all();
+    }
+}
+
+impl Sink for GatedSink {
+    fn write_batch(&mut self, batch: &[u8]) -> io::Result<()> {
+        let (open, cv) = &*self.gate;
+        let mut open = open.lock().unwrap();
+        while !*open {
+            open = cv.wait(open).unwrap();
+        }
+        self.inner.write_batch(batch)
+    }
+    fn describe(&self) -> String {
+        "gated".into()
     }
 }
