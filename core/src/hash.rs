@@ -19,6 +19,14 @@ pub enum HashScheme {
 }
 
 impl HashScheme {
+    /// The scheme a key makes: HMAC-SHA256 with one, plain SHA-256 without.
+    pub const fn for_key(key: Option<&[u8]>) -> Self {
+        match key {
+            Some(_) => HashScheme::HmacSha256,
+            None => HashScheme::Sha256,
+        }
+    }
+
     /// The wire name: `"sha256"` or `"hmac-sha256"`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -103,7 +111,16 @@ fn hash_canonical(
     write: impl FnOnce(&mut Vec<u8>) -> Result<(), CanonError>,
     key: Option<&[u8]>,
 ) -> Result<String, CanonError> {
-    // One buffer per thread: every gateway call hashes its arguments.
+    with_canonical(write, |bytes| digest_hex(bytes, key))
+}
+
+/// Runs `then` on the canonical bytes `write` appends to a buffer kept per
+/// thread (every gateway call writes its arguments' bytes), or returns
+/// `write`'s error.
+pub(crate) fn with_canonical<R>(
+    write: impl FnOnce(&mut Vec<u8>) -> Result<(), CanonError>,
+    then: impl FnOnce(&[u8]) -> R,
+) -> Result<R, CanonError> {
     thread_local!(static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) });
     BYTES.with(|cell| {
         let mut fresh = Vec::new();
@@ -111,13 +128,12 @@ fn hash_canonical(
         let mut borrowed = cell.try_borrow_mut();
         let bytes = borrowed.as_deref_mut().unwrap_or(&mut fresh);
         bytes.clear();
-        let written = write(bytes);
-        let hex = written.map(|()| digest_hex(bytes, key));
+        let result = write(bytes).map(|()| then(bytes));
         // Keep a typical buffer; let a huge one go.
         if bytes.capacity() > 1 << 16 {
             *bytes = Vec::new();
         }
-        hex
+        result
     })
 }
 

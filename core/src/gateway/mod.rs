@@ -205,11 +205,7 @@ impl Gateway {
     }
 
     fn scheme(&self) -> HashScheme {
-        if self.hash_key.is_some() {
-            HashScheme::HmacSha256
-        } else {
-            HashScheme::Sha256
-        }
+        HashScheme::for_key(self.hash_key.as_deref())
     }
 
     /// The ids every event carries, serialized: `,"run_id":…,"trace_id":…,

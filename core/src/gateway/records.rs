@@ -11,8 +11,9 @@ use super::error_value;
 use super::line::{Event, Line};
 use super::packed::{Packed, Span};
 use super::types::CallArgs;
+use crate::canonical::write_canonical;
 use crate::error::CanonError;
-use crate::hash::{HashScheme, digest_hex, stable_hash_text};
+use crate::hash::{HashScheme, digest_hex, stable_hash_text, with_canonical};
 use crate::schema::{DECISION_ALLOW, DECISION_BLOCK, event, field};
 use crate::value::Value;
 use crate::writer::DeferredLine;
@@ -101,27 +102,15 @@ impl CallFacts {
                 text: self.bytes.push_str(text),
                 key: key_span,
             },
-            CallArgs::Value(Err(e)) => ArgsHash::Known(Err(e.clone()), scheme_of(key)),
+            CallArgs::Value(Err(e)) => ArgsHash::Known(Err(e.clone()), HashScheme::for_key(key)),
             CallArgs::Value(Ok(v)) => {
-                thread_local!(static CANONICAL: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) });
-                let written = CANONICAL.with(|cell| {
-                    let mut fresh = Vec::new();
-                    let mut borrowed = cell.try_borrow_mut();
-                    let out = borrowed.as_deref_mut().unwrap_or(&mut fresh);
-                    out.clear();
-                    let written = crate::canonical::write_canonical(v, out);
-                    let span = written.map(|()| self.bytes.push(out));
-                    if out.capacity() > 1 << 16 {
-                        *out = Vec::new();
-                    }
-                    span
-                });
-                match written {
+                let bytes = &mut self.bytes;
+                match with_canonical(|out| write_canonical(v, out), |b| bytes.push(b)) {
                     Ok(bytes) => ArgsHash::Canonical {
                         bytes,
                         key: key_span,
                     },
-                    Err(e) => ArgsHash::Known(Err(e), scheme_of(key)),
+                    Err(e) => ArgsHash::Known(Err(e), HashScheme::for_key(key)),
                 }
             }
         };
@@ -184,11 +173,11 @@ impl DeferredLine for CallFacts {
             ArgsHash::Known(hash, scheme) => Some((hash, *scheme)),
             ArgsHash::Text { text, key: k } => {
                 later = stable_hash_text(b.str(*text), key(k));
-                Some((&later, scheme_of(key(k))))
+                Some((&later, HashScheme::for_key(key(k))))
             }
             ArgsHash::Canonical { bytes, key: k } => {
                 later = Ok(digest_hex(b.get(*bytes), key(k)));
-                Some((&later, scheme_of(key(k))))
+                Some((&later, HashScheme::for_key(key(k))))
             }
         };
         if let Some((hash, scheme)) = hashed {
@@ -250,13 +239,5 @@ impl DeferredLine for ResultFacts {
 
     fn len_hint(&self) -> usize {
         FIXED_LEN + self.bytes.len()
-    }
-}
-
-/// Which hash a key makes.
-pub(crate) fn scheme_of(key: Option<&[u8]>) -> HashScheme {
-    match key {
-        Some(_) => HashScheme::HmacSha256,
-        None => HashScheme::Sha256,
     }
 }
