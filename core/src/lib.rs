@@ -22,6 +22,7 @@ mod error;
 mod error_class;
 mod escape;
 mod event;
+mod fork;
 pub mod gateway;
 mod hash;
 pub mod mcp;

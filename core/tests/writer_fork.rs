@@ -55,3 +55,53 @@ fn parent_and_child_events_all_arrive_after_fork() {
     }
     assert_eq!((parent, child), (200, 1000));
 }
+
+/// A gateway made before `fork()` gives the child its own random ids: the
+/// child used to draw from the buffer of OS randomness it inherited, so its
+/// span ids repeated the parent's next ones.
+#[test]
+fn a_forked_child_draws_other_span_ids_than_its_parent() {
+    use std::io::{Read, Write};
+    use std::os::fd::FromRawFd;
+    use tooltrail_core::{Config, Gateway, RunCtx};
+
+    let gw = Gateway::new(Config::default(), ["t".to_owned()], None, None);
+    let ctx = RunCtx {
+        run_id: Some("r".into()),
+        trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
+        request_id: Some("q".into()),
+        ..RunCtx::default()
+    };
+    let span = |gw: &Gateway| {
+        let args = tooltrail_core::gateway::CallArgs::json("{}".into()).unwrap();
+        let (handle, _) = gw.begin(&ctx, "t", args).unwrap();
+        handle.span_id().to_owned()
+    };
+    span(&gw); // the parent has drawn: its buffer is full
+    let mut fds = [0; 2];
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    // SAFETY: the child draws ids, writes them to the pipe and _exits.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0);
+    if pid == 0 {
+        let mut out = unsafe { std::fs::File::from_raw_fd(fds[1]) };
+        let ids: String = (0..4).map(|_| span(&gw) + "\n").collect();
+        let ok = out.write_all(ids.as_bytes()).is_ok();
+        unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+    }
+    unsafe { libc::close(fds[1]) };
+    let mut text = String::new();
+    unsafe { std::fs::File::from_raw_fd(fds[0]) }
+        .read_to_string(&mut text)
+        .unwrap();
+    let mut status = 0;
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
+    let child: Vec<&str> = text.lines().collect();
+    let parent: Vec<String> = (0..4).map(|_| span(&gw)).collect();
+    assert_eq!(child.len(), 4);
+    assert!(
+        child.iter().all(|c| !parent.iter().any(|p| p == c)),
+        "child {child:?} repeats parent {parent:?}"
+    );
+}

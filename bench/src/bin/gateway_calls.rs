@@ -2,7 +2,8 @@
 //! call's JSON text (as Node passes it) and `finish_returned`, each event
 //! line handed to an `EventWriter` on a directory, as the bindings do.
 //!
-//! `cargo run --release -p tooltrail-bench --bin gateway_calls [CALLS] [ROUNDS]`
+//! `cargo run --release -p tooltrail-bench --bin gateway_calls [CALLS] [ROUNDS] [ONLY]`
+//! (`ONLY`: run the variants whose name contains it, e.g. under a profiler)
 //!
 //! Prints ns per call for: the JSON text alone (format!), `begin` without a
 //! writer, `begin` + `finish_returned` without a writer, and both with the
@@ -38,6 +39,7 @@ fn main() {
     let mut argv = std::env::args().skip(1);
     let calls: usize = argv.next().map_or(200_000, |a| a.parse().unwrap());
     let rounds: usize = argv.next().map_or(7, |a| a.parse().unwrap());
+    let only = argv.next().unwrap_or_default();
     let dir = tempfile::tempdir().unwrap();
     let writer = EventWriter::new(WriterConfig {
         sink: SinkSpec::Dir(DirSinkConfig::new(dir.path())),
@@ -79,13 +81,19 @@ fn main() {
     ];
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
     for _ in 0..rounds {
-        for (k, (_, f)) in variants.iter().enumerate() {
+        for (k, (name, f)) in variants.iter().enumerate() {
+            if !name.contains(only.as_str()) {
+                continue;
+            }
             let t0 = Instant::now();
             (0..calls).for_each(f);
             times[k].push(t0.elapsed().as_nanos() as f64 / calls as f64);
         }
     }
     for ((name, _), mut t) in variants.iter().zip(times) {
+        if t.is_empty() {
+            continue;
+        }
         t.sort_by(f64::total_cmp);
         println!("{name:28} {:7.0} ns/call (min {:.0})", t[t.len() / 2], t[0]);
     }

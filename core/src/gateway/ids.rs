@@ -11,15 +11,28 @@ use sha2::{Digest, Sha256};
 #[derive(Debug)]
 pub enum IdSource {
     /// OS randomness (the default), buffered.
-    Random(Mutex<Vec<u8>>),
+    Random(Mutex<RandomPool>),
     /// `1, 2, 3, …` in hex, for tests and replays.
     Sequential(AtomicU64),
+}
+
+/// OS randomness drawn ahead, and the fork generation it was drawn in: a
+/// forked child that kept its parent's bytes would draw the same ids as its
+/// siblings and its parent.
+#[derive(Debug)]
+pub struct RandomPool {
+    generation: u64,
+    bytes: Vec<u8>,
 }
 
 impl IdSource {
     /// Random ids.
     pub fn random() -> Self {
-        IdSource::Random(Mutex::new(Vec::new()))
+        crate::fork::install_hook();
+        IdSource::Random(Mutex::new(RandomPool {
+            generation: crate::fork::generation(),
+            bytes: Vec::new(),
+        }))
     }
 
     fn next_u64(&self) -> u64 {
@@ -27,14 +40,18 @@ impl IdSource {
             IdSource::Sequential(n) => n.fetch_add(1, Relaxed) + 1,
             IdSource::Random(pool) => {
                 let mut pool = pool.lock().unwrap_or_else(|e| e.into_inner());
-                if pool.len() < 8 {
+                let generation = crate::fork::generation();
+                if pool.bytes.len() < 8 || pool.generation != generation {
                     let mut fresh = vec![0u8; 4096];
                     getrandom::fill(&mut fresh).expect("OS randomness");
-                    *pool = fresh;
+                    *pool = RandomPool {
+                        generation,
+                        bytes: fresh,
+                    };
                 }
-                let at = pool.len() - 8;
-                let word = u64::from_le_bytes(pool[at..].try_into().expect("8 bytes"));
-                pool.truncate(at);
+                let at = pool.bytes.len() - 8;
+                let word = u64::from_le_bytes(pool.bytes[at..].try_into().expect("8 bytes"));
+                pool.bytes.truncate(at);
                 word.max(1) // all-zero ids are invalid in W3C Trace Context
             }
         }

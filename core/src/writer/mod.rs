@@ -9,7 +9,6 @@ mod config;
 mod enqueue;
 mod entry;
 mod file_sink;
-mod fork;
 mod sink;
 mod stats;
 mod worker;
@@ -22,13 +21,13 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwap;
 use crossbeam_channel::{Sender, bounded, unbounded};
 
+pub use crate::fork::generation as fork_generation;
 pub use config::{
     FLUSH_TIMEOUT, Overflow, WriterConfig, WriterError, WriterOptions, duration_from_secs,
     wait_timeout,
 };
 pub use entry::DeferredLine;
 pub use file_sink::{ACTIVE_FILE, DEFAULT_DIR, DirSink, DirSinkConfig};
-pub use fork::generation as fork_generation;
 pub use sink::{MemorySink, Sink, SinkSpec, StdoutSink};
 pub use stats::{DropReason, WriterStats};
 
@@ -80,8 +79,8 @@ impl EventWriter {
             Some(o) => Some(Exporter::start(o, config.close_timeout)?),
             None => None,
         };
-        fork::install_hook();
-        let running = start(&config, Some(sink), fork::generation());
+        crate::fork::install_hook();
+        let running = start(&config, Some(sink), crate::fork::generation());
         Ok(Self {
             shared: Arc::new(Shared {
                 config,
@@ -212,7 +211,7 @@ impl EventWriter {
     /// The current worker, restarted first if this process is a forked child.
     fn running(&self) -> arc_swap::Guard<Arc<Running>> {
         let current = self.shared.running.load();
-        if current.generation == fork::generation() {
+        if current.generation == crate::fork::generation() {
             return current;
         }
         drop(current);
@@ -227,7 +226,7 @@ impl EventWriter {
             .restart
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        let generation = fork::generation();
+        let generation = crate::fork::generation();
         if self.shared.running.load().generation == generation {
             return; // another thread of this child restarted it
         }
@@ -282,7 +281,7 @@ pub fn wait_for_dropped(timeout: Duration) -> bool {
 
 impl Drop for Shared {
     fn drop(&mut self) {
-        if self.running.load().generation != fork::generation() {
+        if self.running.load().generation != crate::fork::generation() {
             std::mem::forget(self.running.swap(Arc::new(placeholder())));
             return;
         }
@@ -340,7 +339,7 @@ fn placeholder() -> Running {
         tx,
         ctrl,
         counters: Arc::default(),
-        generation: fork::generation(),
+        generation: crate::fork::generation(),
         thread: Mutex::new(None),
     }
 }

@@ -1,10 +1,14 @@
-//! Fork detection for the writer.
+//! Fork detection, for state a forked child must not share with its parent.
 //!
-//! A forked child inherits the writer's memory but not its worker thread. A
-//! `pthread_atfork` child handler bumps a generation counter (an atomic store
-//! is async-signal-safe); each writer remembers the generation it started in,
-//! and on a mismatch (one relaxed load on the hot path) restarts itself,
-//! forgetting, never joining or dropping, the parent's thread handle.
+//! A `pthread_atfork` child handler bumps a generation counter (an atomic
+//! store is async-signal-safe). Each holder remembers the generation it was
+//! made in and compares it with one relaxed load on its hot path:
+//! - the writer: a child inherits its memory but not its worker thread, so
+//!   it restarts itself, forgetting, never joining or dropping, the parent's
+//!   thread handle;
+//! - random ids: a child inherits the buffer of OS randomness ids are drawn
+//!   from, so it drops it and draws its own (else every child repeats its
+//!   siblings' and its parent's next span and trace ids).
 
 use std::sync::Once;
 use std::sync::atomic::{AtomicU64, Ordering};
