@@ -46,7 +46,7 @@ pub(crate) fn push_hex(bytes: &[u8], out: &mut Vec<u8>) {
 }
 
 /// The two lowercase hex digits of every byte (ids and hashes of every call).
-const HEX_PAIRS: [[u8; 2]; 256] = {
+pub(crate) const HEX_PAIRS: [[u8; 2]; 256] = {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut t = [[0u8; 2]; 256];
     let mut b = 0;

@@ -1,6 +1,7 @@
 //! The end of a call: [`Gateway::finish`] (latency, `ok`, `error_class`,
 //! the `tool_result` event, alert transitions) and the alert events.
 
+use super::common_ids::CommonIds;
 use super::line::{Event, Line};
 use super::records::ResultFacts;
 use super::types::{CallHandle, GatewayError, Outcome, Validation};
@@ -116,7 +117,7 @@ impl Gateway {
 
     pub(super) fn alert_event(&self, ch: &AlertChange, now: i64) -> Event {
         let mut line = Line::new(event::ALERT, now);
-        line.raw(&self.common(&RunCtx::default(), None, None))
+        line.ids(&self.common(&RunCtx::default(), None, None))
             .str(field::RULE, ch.rule)
             .str(field::LEVEL, ch.level)
             .num(field::VALUE, ch.value)
@@ -150,10 +151,11 @@ impl Gateway {
 /// The run and trace of a call or run from its serialized common ids
 /// (`,"run_id":…,"trace_id":…,…`): read back only when the sample trips an
 /// alert rule, so the usual call keeps no copy of its ids.
-pub(super) fn tripped_by(common: &[u8]) -> Tripped {
+pub(super) fn tripped_by(common: &CommonIds) -> Tripped {
+    let common = common.to_vec();
     let mut text = Vec::with_capacity(common.len() + 2);
     text.push(b'{');
-    text.extend_from_slice(common.strip_prefix(b",").unwrap_or(common));
+    text.extend_from_slice(common.strip_prefix(b",").unwrap_or(&common));
     text.push(b'}');
     let ids = crate::parse::parse_json(&text).unwrap_or(Value::Null);
     let id = |key: &str| match ids.get(key) {

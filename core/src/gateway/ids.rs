@@ -7,6 +7,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
+use super::common_ids::SpanId;
+
 /// Where span (and generated trace) ids come from.
 #[derive(Debug)]
 pub enum IdSource {
@@ -58,8 +60,8 @@ impl IdSource {
     }
 
     /// A 16-hex-digit span id.
-    pub fn span_id(&self) -> String {
-        crate::hash::hex_string(&self.next_u64().to_be_bytes())
+    pub fn span_id(&self) -> SpanId {
+        SpanId::from_u64(self.next_u64())
     }
 
     /// A 32-hex-digit trace id.
@@ -180,10 +182,10 @@ mod tests {
     #[test]
     fn ids_are_w3c_shaped() {
         let ids = IdSource::random();
-        assert!(is_w3c_id(&ids.span_id(), 16) && is_w3c_id(&ids.trace_id(), 32));
+        assert!(is_w3c_id(ids.span_id().as_str(), 16) && is_w3c_id(&ids.trace_id(), 32));
         assert_ne!(ids.span_id(), ids.span_id());
         let seq = IdSource::Sequential(AtomicU64::new(0));
-        assert_eq!(seq.span_id(), "0000000000000001");
+        assert_eq!(seq.span_id().as_str(), "0000000000000001");
     }
 
     #[test]

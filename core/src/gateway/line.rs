@@ -164,6 +164,14 @@ impl Line {
         self
     }
 
+    /// An event's ids (`common_ids`): run, trace, span, request, user, agent.
+    pub(crate) fn ids(&mut self, ids: &super::common_ids::CommonIds) -> &mut Self {
+        for part in ids.parts() {
+            self.buf.extend_from_slice(part);
+        }
+        self
+    }
+
     /// Keys are the gateway's own field names (plain ASCII, never escaped).
     fn key(&mut self, key: &str) {
         debug_assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));

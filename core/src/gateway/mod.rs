@@ -9,6 +9,7 @@
 //! languages write the same bytes.
 
 mod alerts;
+mod common_ids;
 mod ctx;
 mod finish;
 mod ids;
@@ -23,12 +24,15 @@ mod timeouts;
 mod types;
 
 use crate::schema::field;
-use std::collections::{HashMap, HashSet};
+// foldhash (seeded per process, as hashbrown's default): three lookups per call
+// (tool, run, seq) cost 350 instructions with SipHash.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 pub use crate::schema::{STOP_REASONS, StopReason};
 pub use alerts::{AlertChange, AlertEngine, RULES as ALERT_RULES, Sample, Tripped};
+pub use common_ids::SpanId;
 pub use ctx::{CTX_KEYS, IdArg, RunCtx, outgoing_traceparent};
 pub(crate) use ids::is_w3c_id;
 pub use ids::{
@@ -45,7 +49,7 @@ use crate::error::CanonError;
 use crate::hash::HashScheme;
 use crate::redact::Redactor;
 use crate::value::Value;
-use line::Line;
+use common_ids::{CommonIds, LastIds};
 use records::{ArgsHash, CallFacts};
 use run::{LoopVerdict, RunState};
 
@@ -78,7 +82,7 @@ pub struct Gateway {
     /// SHA-256 of it.
     last_sample: Mutex<Option<(String, bool)>>,
     /// The ids of the last context serialized by `common`.
-    last_ids: Mutex<Option<SerializedIds>>,
+    last_ids: Mutex<Option<LastIds>>,
     /// Whether any run was started with its own `agent_id`.
     run_agents: AtomicBool,
     /// The incident window: args stored (redacted) until an instant.
@@ -86,18 +90,6 @@ pub struct Gateway {
     /// Per-tool timeouts (µs) the bindings enforce on async tools; a call
     /// that returns after its tool's timeout is marked (`deadline_ms`).
     timeouts: HashMap<String, i64>,
-}
-
-/// A context's id members, before and after the span id.
-#[derive(Debug)]
-struct SerializedIds {
-    ctx: RunCtx,
-    /// The agent of the call's run when the context names none.
-    run_agent: Option<String>,
-    before_span: Vec<u8>,
-    after_span: Vec<u8>,
-    /// Where the next call's ids are assembled (kept between calls).
-    scratch: Vec<u8>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -208,46 +200,17 @@ impl Gateway {
         HashScheme::for_key(self.hash_key.as_deref())
     }
 
-    /// The ids every event carries, serialized: `,"run_id":…,"trace_id":…,
-    /// "span_id":…,"request_id":…,"user_id":…` and `agent_id`: the
-    /// context's, else `run_agent` (the open run's), else `logging.agent_id`.
-    fn common(&self, ctx: &RunCtx, span_id: Option<&str>, run_agent: Option<&str>) -> Arc<[u8]> {
-        let mut last = lock(&self.last_ids);
-        // A run's calls repeat one context: its ids are escaped once, and
-        // only the span changes from call to call.
-        if last
-            .as_ref()
-            .is_none_or(|l| l.ctx != *ctx || l.run_agent.as_deref() != run_agent)
-        {
-            let mut before = Line::members();
-            before
-                .opt_str(field::RUN_ID, ctx.run_id.as_deref())
-                .opt_str(field::TRACE_ID, ctx.trace_id.as_deref());
-            let mut after = Line::members();
-            after
-                .opt_str(field::REQUEST_ID, ctx.request_id.as_deref())
-                .opt_str(field::USER_ID, ctx.user_id.as_deref());
-            let agent = ctx.agent_id.as_deref().or(run_agent);
-            if let Some(agent) = agent.or(self.config.agent_id.as_deref()) {
-                after.str(field::AGENT_ID, agent);
-            }
-            *last = Some(SerializedIds {
-                ctx: ctx.clone(),
-                run_agent: run_agent.map(str::to_owned),
-                before_span: before.into_members(),
-                after_span: after.into_members(),
-                scratch: Vec::new(),
-            });
-        }
-        let ids = last.as_mut().expect("set above");
-        ids.scratch.clear();
-        let mut line = Line::members_in(std::mem::take(&mut ids.scratch));
-        line.raw(&ids.before_span)
-            .opt_str(field::SPAN_ID, span_id)
-            .raw(&ids.after_span);
-        ids.scratch = line.into_members();
-        // One allocation, shared by the call's handle and both its events.
-        Arc::from(ids.scratch.as_slice())
+    /// The ids every event carries (`common_ids`): the context's, else
+    /// `run_agent` (the open run's), else `logging.agent_id`.
+    fn common(&self, ctx: &RunCtx, span: Option<&SpanId>, run_agent: Option<&str>) -> CommonIds {
+        let default_agent = self.config.agent_id.as_deref();
+        LastIds::common(
+            &mut lock(&self.last_ids),
+            ctx,
+            run_agent,
+            default_agent,
+            span,
+        )
     }
 
     /// Whether results of calls in `run_id` are stored.

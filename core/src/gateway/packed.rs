@@ -26,6 +26,11 @@ pub(crate) struct Packed {
     heap: Vec<u8>,
 }
 
+impl Span {
+    /// Nothing, before the string is pushed.
+    pub const EMPTY: Span = Span { start: 0, end: 0 };
+}
+
 impl Packed {
     pub fn new() -> Self {
         Self {
@@ -53,6 +58,18 @@ impl Packed {
         Span {
             start: start as u32,
             end: end as u32,
+        }
+    }
+
+    /// Appends `parts` one after another; returns where they all are.
+    pub fn push_parts(&mut self, parts: &[&[u8]]) -> Span {
+        let start = self.len as u32;
+        for part in parts {
+            self.push(part);
+        }
+        Span {
+            start,
+            end: self.len as u32,
         }
     }
 

@@ -7,6 +7,7 @@
 //! thread runs when the event goes to an `EventWriter`, or `Event::line` runs
 //! for anyone else. One renderer either way, so the bytes cannot differ.
 
+use super::common_ids::CommonIds;
 use super::error_value;
 use super::line::{Event, Line};
 use super::packed::{Packed, Span};
@@ -68,29 +69,33 @@ pub(crate) struct ResultFacts {
 }
 
 impl CallFacts {
-    /// A call's facts, without hash, args or verdict yet.
+    /// A call's facts, without hash, args or verdict yet. Boxed from the
+    /// start and filled in place: built on the stack, the ~600 bytes were
+    /// copied twice more on their way into the queue.
     pub fn new(
         at_us: i64,
         seq: u64,
-        common: &[u8],
+        common: &CommonIds,
         tool: &str,
         parent_span_id: Option<&str>,
-    ) -> Self {
-        let mut bytes = Packed::new();
-        let (common, tool) = (bytes.push(common), bytes.push_str(tool));
-        let parent_span_id = parent_span_id.map(|p| bytes.push_str(p));
-        Self {
+    ) -> Box<Self> {
+        let mut facts = Box::new(Self {
             at_us,
             seq,
-            bytes,
-            common,
-            tool,
-            parent_span_id,
+            bytes: Packed::new(),
+            common: Span::EMPTY,
+            tool: Span::EMPTY,
+            parent_span_id: None,
             hash: ArgsHash::Off,
             args: None,
             loop_count: None,
             refused: None,
-        }
+        });
+        let bytes = &mut facts.bytes;
+        facts.common = bytes.push_parts(&common.parts());
+        facts.tool = bytes.push_str(tool);
+        facts.parent_span_id = parent_span_id.map(|p| bytes.push_str(p));
+        facts
     }
 
     /// Leaves the args' hash to the renderer: JSON text is copied as is; a
@@ -116,9 +121,9 @@ impl CallFacts {
         };
     }
 
-    /// The event: deferred when it is the usual allowed call.
-    pub fn into_event(self) -> Event {
-        Event::deferred(event::TOOL_CALL, Box::new(self))
+    /// The event, deferred.
+    pub fn into_event(self: Box<Self>) -> Event {
+        Event::deferred(event::TOOL_CALL, self)
     }
 }
 
@@ -126,32 +131,35 @@ impl ResultFacts {
     /// A result's facts, without deadline or result yet.
     pub fn new(
         (at_us, seq, elapsed_us): (i64, u64, i64),
-        common: &[u8],
+        common: &CommonIds,
         tool: &str,
         error_class: Option<&str>,
         error_message: Option<&str>,
-    ) -> Self {
-        let mut bytes = Packed::new();
-        let (common, tool) = (bytes.push(common), bytes.push_str(tool));
-        let error_class = error_class.map(|c| bytes.push_str(c));
-        let error_message = error_message.map(|m| bytes.push_str(m));
-        Self {
+    ) -> Box<Self> {
+        // Boxed first and filled in place, as `CallFacts::new`.
+        let mut facts = Box::new(Self {
             at_us,
             seq,
             elapsed_us,
-            bytes,
-            common,
-            tool,
+            bytes: Packed::new(),
+            common: Span::EMPTY,
+            tool: Span::EMPTY,
             deadline_exceeded_us: None,
-            error_class,
-            error_message,
+            error_class: None,
+            error_message: None,
             result: None,
-        }
+        });
+        let bytes = &mut facts.bytes;
+        facts.common = bytes.push_parts(&common.parts());
+        facts.tool = bytes.push_str(tool);
+        facts.error_class = error_class.map(|c| bytes.push_str(c));
+        facts.error_message = error_message.map(|m| bytes.push_str(m));
+        facts
     }
 
     /// The event, deferred.
-    pub fn into_event(self) -> Event {
-        Event::deferred(event::TOOL_RESULT, Box::new(self))
+    pub fn into_event(self: Box<Self>) -> Event {
+        Event::deferred(event::TOOL_RESULT, self)
     }
 }
 

@@ -2,7 +2,6 @@
 
 use crate::schema::field;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use crate::config::Config;
 use crate::schema::StopReason;
@@ -47,7 +46,7 @@ impl Budget {
 #[derive(Debug)]
 pub struct RunState {
     /// The run's ids, serialized once (`,"run_id":…,"user_id":…`).
-    pub(crate) common: Arc<[u8]>,
+    pub(crate) common: super::common_ids::CommonIds,
     /// The run's own agent (its calls that name none are its).
     pub(crate) agent_id: Option<String>,
     /// Whether this run's results are sampled (decided once per run).

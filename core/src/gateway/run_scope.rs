@@ -42,7 +42,7 @@ impl Gateway {
         }
         let start_us = self.clock.now_us();
         let mut line = Line::new(event::RUN_START, start_us);
-        line.raw(&common)
+        line.ids(&common)
             .opt_str(field::PARENT_SPAN_ID, ctx.parent_span_id.as_deref())
             .value(field::BUDGETS, &run::limits(&self.config));
         let state = RunState {
@@ -61,7 +61,7 @@ impl Gateway {
         lock(&self.runs).insert(run_id, Arc::new(Mutex::new(state)));
         let mut events: Vec<Event> = self.incident_events(start_us).into_iter().collect();
         events.push(line.finish());
-        ctx.parent_span_id = Some(run_span);
+        ctx.parent_span_id = Some(run_span.as_str().to_owned());
         Ok((ctx, events))
     }
 
@@ -116,7 +116,7 @@ impl Gateway {
         let state = lock(&run);
         let reason = state.stop_reason.unwrap_or(exit.stop_reason());
         let mut line = Line::new(event::RUN_END, now);
-        line.raw(&state.common)
+        line.ids(&state.common)
             .str(field::STOP_REASON, reason.as_str())
             .millis(field::DURATION_MS, now - state.start_us)
             .num(field::TOOL_CALLS, state.tool_calls as f64)

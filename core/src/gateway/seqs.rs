@@ -5,7 +5,7 @@
 //! than [`SWEEP_AT`] ids, the ids of no open run that no call used in the
 //! last [`KEEP_IDLE`] calls are forgotten.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// Calls since its last use after which a counter outside any open run
 /// may be forgotten.

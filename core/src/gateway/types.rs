@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
+use super::common_ids::{CommonIds, SpanId};
 use super::run::{Budget, RunState};
 use crate::error::{Attr, CanonError, ErrorCode};
 use crate::error_class::FailureFacts;
@@ -119,8 +120,8 @@ impl std::error::Error for GatewayError {}
 #[derive(Debug, Clone)]
 pub struct CallHandle {
     /// The call's ids, serialized once for both of its events.
-    pub(crate) common: Arc<[u8]>,
-    pub(crate) span_id: String,
+    pub(crate) common: CommonIds,
+    pub(crate) span_id: SpanId,
     pub(crate) tool: Arc<str>,
     pub(crate) seq: u64,
     pub(crate) start_us: i64,
@@ -133,7 +134,7 @@ pub struct CallHandle {
 impl CallHandle {
     /// The call's span id (the parent of the tool's outgoing requests).
     pub fn span_id(&self) -> &str {
-        &self.span_id
+        self.span_id.as_str()
     }
 
     /// The call's `seq` in its run.
