@@ -138,6 +138,13 @@ fn slot_us(window_us: i64) -> i64 {
 }
 
 impl Window {
+    /// Whether a sample leaves the window by `now_us`.
+    fn would_prune(&self, window_us: i64, now_us: i64) -> bool {
+        let cutoff = now_us - window_us;
+        self.calls.front().is_some_and(|e| e.first <= cutoff)
+            || self.runs.front().is_some_and(|e| e.first <= cutoff)
+    }
+
     fn prune(&mut self, window_us: i64, now_us: i64) {
         let cutoff = now_us - window_us;
         while let Some(e) = self.calls.front().filter(|e| e.first <= cutoff) {
@@ -328,6 +335,14 @@ impl RuleState {
 pub struct AlertEngine {
     window: Window,
     rules: [RuleState; 3],
+    /// Whether a tool result that neither timed out nor failed validation
+    /// can change nothing but the window's count (see [`AlertEngine::calm`]),
+    /// so `observe` only counts it: evaluating the rules was most of what
+    /// alerting cost a call.
+    calm: bool,
+    /// Tests: never take that shortcut (the reference it is checked against).
+    #[cfg(test)]
+    always_evaluate: bool,
 }
 
 impl AlertEngine {
@@ -348,6 +363,18 @@ impl AlertEngine {
             (Sample::Run { tool_calls }, Some(r)) => i == 0 && tool_calls as f64 > r.warn,
             (Sample::Call { timeout, invalid }, _) => (i == 1 && timeout) || (i == 2 && invalid),
         };
+        if sample
+            == (Sample::Call {
+                timeout: false,
+                invalid: false,
+            })
+            && self.calm
+            && self.shortcut_allowed()
+            && !self.window.would_prune(window_us(c), now_us)
+        {
+            self.window.add(window_us(c), now_us, sample);
+            return Vec::new();
+        }
         let mut ids = Some(ids);
         let mut tripped: Option<Tripped> = None;
         for i in 0..RULES.len() {
@@ -370,6 +397,51 @@ impl AlertEngine {
 
     fn evaluate(&mut self, c: &Config, now_us: i64, observed: bool) -> Vec<AlertChange> {
         let values = self.values(c, now_us);
+        let changes = self.step_rules(c, values, now_us, observed);
+        self.calm = self.calm(c, values);
+        changes
+    }
+
+    /// Whether a tool result that neither timed out nor failed validation,
+    /// taken while no sample leaves the window, leaves every rule where it
+    /// is: each enabled rule is `ok` with no sustain period running, its
+    /// value points at `ok`, and will go on doing so (the rate rules count
+    /// no offending result in the window, so their value stays 0 and 0 is
+    /// not above a threshold of 0 or more; the p95 rule's runs do not
+    /// change). Recomputed at every evaluation.
+    fn calm(&self, c: &Config, values: [(f64, usize); 3]) -> bool {
+        let offending = [0, self.window.timeouts, self.window.invalid];
+        c.alert_rules()
+            .into_iter()
+            .zip(&self.rules)
+            .zip(values.into_iter().zip(offending))
+            .enumerate()
+            .all(|(i, ((rule, state), ((value, samples), offending)))| {
+                let Some(rule) = rule else { return true };
+                state.level == Level::Ok
+                    && state.since == [None, None]
+                    && target(rule, value, samples, Level::Ok) == Level::Ok
+                    && (i == 0 || (offending == 0 && rule.warn >= 0.0 && rule.critical >= 0.0))
+            })
+    }
+
+    #[cfg(not(test))]
+    fn shortcut_allowed(&self) -> bool {
+        true
+    }
+
+    #[cfg(test)]
+    fn shortcut_allowed(&self) -> bool {
+        !self.always_evaluate
+    }
+
+    fn step_rules(
+        &mut self,
+        c: &Config,
+        values: [(f64, usize); 3],
+        now_us: i64,
+        observed: bool,
+    ) -> Vec<AlertChange> {
         let mut changes = Vec::new();
         for (i, rule) in c.alert_rules().into_iter().enumerate() {
             let Some(rule) = rule else { continue };

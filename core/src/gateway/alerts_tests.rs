@@ -340,3 +340,84 @@ fn a_tight_loop_keeps_the_window_bounded_and_its_counts_close() {
     assert!(w.runs.len() as i64 <= SLOTS + 1, "{} entries", w.runs.len());
     assert!(w.total > 300_000, "the window still holds the last second");
 }
+
+mod calm_shortcut {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One step: microseconds since the last, and what happened.
+    fn step() -> impl Strategy<Value = (i64, u8, u64)> {
+        (
+            prop_oneof![Just(0i64), 1..2_000i64, 1..40_000_000i64],
+            0u8..10,
+            0u64..40,
+        )
+    }
+
+    fn rules() -> impl Strategy<Value = Config> {
+        let rule = (
+            0.0f64..0.6,
+            0.0f64..0.4,
+            0u64..6,
+            prop_oneof![Just(0.0), 0.0f64..3.0],
+        )
+            .prop_map(|(warn, extra, min, for_s)| AlertRule {
+                for_s,
+                ..AlertRule::new(warn, warn + extra, min)
+            });
+        let p95 = (0.0f64..30.0, 0.0f64..20.0, 0u64..4).prop_map(|(warn, extra, min)| AlertRule {
+            for_s: 0.0,
+            ..AlertRule::new(warn, warn + extra, min)
+        });
+        (
+            proptest::option::of(p95),
+            proptest::option::of(rule.clone()),
+            proptest::option::of(rule),
+            prop_oneof![Just(10.0), Just(60.0), Just(300.0)],
+        )
+            .prop_map(|(p95, timeouts, invalid, window)| Config {
+                alert_tool_calls_p95: p95,
+                alert_timeout_rate: timeouts,
+                alert_validation_fail_rate: invalid,
+                alert_window_s: window,
+                ..Config::default()
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Counting a clean result without evaluating the rules (when the
+        /// engine is calm) changes nothing anyone sees: the same alerts at
+        /// every step and the same metrics, against an engine that always
+        /// evaluates.
+        #[test]
+        fn skipping_evaluation_when_calm_changes_no_alert(
+            c in rules(),
+            steps in proptest::collection::vec(step(), 1..400),
+        ) {
+            let mut fast = AlertEngine::default();
+            let mut reference = AlertEngine { always_evaluate: true, ..AlertEngine::default() };
+            let mut now = 0i64;
+            for (k, (dt, kind, tool_calls)) in steps.into_iter().enumerate() {
+                now += dt;
+                let sample = match kind {
+                    0 => Sample::Call { timeout: true, invalid: false },
+                    1 => Sample::Call { timeout: false, invalid: true },
+                    2 => Sample::Run { tool_calls },
+                    _ => Sample::Call { timeout: false, invalid: false },
+                };
+                let got = if kind == 9 {
+                    (fast.tick(&c, now), reference.tick(&c, now))
+                } else {
+                    (
+                        fast.observe(&c, now, sample, || run("r")()),
+                        reference.observe(&c, now, sample, || run("r")()),
+                    )
+                };
+                prop_assert_eq!(&got.0, &got.1, "step {}", k);
+                prop_assert_eq!(fast.snapshot(&c, now), reference.snapshot(&c, now), "step {}", k);
+            }
+        }
+    }
+}
