@@ -3,6 +3,8 @@
 // A/B that both sides see the same moments of this VM (its speed drifts by up
 // to 2x within one process; see drift.js):
 //   node ab.js base=/tmp/a.node new=/tmp/b.node      [N=20000 R=15 FLOOR=1]
+//   node ab.js base=/tmp/a.node@/tmp/wt/bindings-node new=bindings-node/tooltrail.node
+// (`@dir`: that build's own bindings-node JS, from a `git worktree` of its commit)
 // Each build gets its own EventWriter (a temp dir) and ToolGateway, loaded
 // through this checkout's bindings-node/index.js. Per build: `_native` calls
 // begin + finishOk directly (with plain_json's text, as index.js does),
@@ -27,21 +29,25 @@ const variants = { bare: (a) => search(a), json: (a) => ((sink = JSON.stringify(
 const writers = []
 
 for (const spec of process.argv.slice(2)) {
-  const [label, native] = spec.split('=')
+  // label=build.node, or label=build.node@dir: the bindings-node directory
+  // of the build's own checkout (a `git worktree`), when its JS differs.
+  const [label, rest] = spec.split('=')
+  const [native, jsDir] = rest.split('@')
+  const bindings = jsDir ? path.resolve(jsDir) : BINDINGS
   // A fresh copy of the JS per build: lib/native.js reads the path once.
-  for (const key of Object.keys(require.cache)) if (key.startsWith(BINDINGS)) delete require.cache[key]
+  for (const key of Object.keys(require.cache)) if (key.startsWith(bindings)) delete require.cache[key]
   process.env.TOOLTRAIL_NATIVE_PATH = path.resolve(native)
-  const tt = require(BINDINGS)
-  const { plainJson } = require(path.join(BINDINGS, 'lib', 'plain_json.js'))
+  const tt = require(bindings)
+  const { plainJson } = require(path.join(bindings, 'lib', 'plain_json.js'))
   const writer = new tt.EventWriter({ path: path.join(dir, label), maxFiles: 10000 })
   writers.push(writer)
   const gw = new tt.ToolGateway({ impls: { search }, logger: writer })
   gw.call(CTX, 'search', {}) // sets the context and the tool's index
-  const n = gw._native
+  const n = nativeCalls(gw, require(path.join(bindings, 'lib', 'native.js')))
   variants[`${label}_native`] = (a) => {
-    const call = n.begin(0, 'search', a, plainJson(a))
+    const call = n.begin(a, plainJson(a))
     const result = search(a)
-    n.finishOk(call, result, undefined)
+    n.finishOk(call, result)
     return result
   }
   variants[`${label}_call`] = (a) => gw.call(CTX, 'search', a)
@@ -53,6 +59,26 @@ for (const spec of process.argv.slice(2)) {
       n.callIds(-1)
       return result
     }
+  }
+}
+
+// A build's per-call functions: free functions taking the gateway's handle
+// (from 2026-12-01's sixth session on), or methods of its native object
+// (builds before), so builds on either side of that change compare.
+function nativeCalls(gw, nat) {
+  if (nat._begin) {
+    const h = gw._handle
+    return {
+      begin: (a, text) => nat._begin(h, 0, 'search', a, text),
+      finishOk: (call, result) => nat._finishOk(h, call, result, undefined),
+      callIds: (call) => nat._callIds(h, call),
+    }
+  }
+  const n = gw._native
+  return {
+    begin: (a, text) => n.begin(0, 'search', a, text),
+    finishOk: (call, result) => n.finishOk(call, result, undefined),
+    callIds: (call) => n.callIds(call),
   }
 }
 

@@ -61,12 +61,8 @@ pub unsafe fn utf8(env: sys::napi_env, v: sys::napi_value) -> Result<String, Fai
 /// (`lib/plain_json.js`), for the core to canonicalize; `None` (no text)
 /// sends the caller to the converter, as does text the core's strict rules
 /// refuse, so errors name the offending path within the value.
-pub fn plain_text(
-    env: &napi::Env,
-    text: Option<napi::bindgen_prelude::Unknown<'_>>,
-) -> Option<String> {
+pub fn plain_text(env: &napi::Env, t: napi::bindgen_prelude::Unknown<'_>) -> Option<String> {
     use napi::JsValue;
-    let t = text?;
     if t.get_type().ok()? != napi::ValueType::String {
         return None;
     }

@@ -6,11 +6,9 @@ use std::sync::{Arc, Mutex};
 use napi::JsValue;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use tooltrail_core::gateway::{
-    CallArgs, Deterministic, IdArg, RunExit, TimeoutUnit, host_timeouts,
-};
+use tooltrail_core::gateway::{Deterministic, IdArg, RunExit, TimeoutUnit, host_timeouts};
 use tooltrail_core::{
-    CallHandle, CanonError, Config, ErrorKind, Event, EventWriter, Gateway, Outcome, RunCtx, Value,
+    CallHandle, CanonError, Config, ErrorKind, Event, EventWriter, Gateway, RunCtx, Value,
 };
 
 use crate::calls::Calls;
@@ -23,17 +21,31 @@ use crate::{to_unknown, to_value};
 /// Gateway core plus where its events go.
 #[napi(js_name = "_NativeGateway")]
 pub struct JsGateway {
-    core: Arc<Gateway>,
+    shared: Arc<Shared>,
+}
+
+/// What the class and the per-call functions (`call_path.rs`) share: the
+/// calls reach it through an `External` (see `JsGateway::handle`).
+pub struct Shared {
+    pub(crate) core: Arc<Gateway>,
     writer: Option<EventWriter>,
     pending: Mutex<Vec<Event>>,
     /// Calls between `begin` and `finish*`, by the id JS holds.
-    calls: Mutex<Calls<CallHandle>>,
+    pub(crate) calls: Mutex<Calls<CallHandle>>,
     /// The tool names, in the order `index.js` numbers them for `begin`.
-    tools: Vec<String>,
+    pub(crate) tools: Vec<String>,
     /// The context `begin` uses (see `set_ctx`).
-    ctx: Mutex<Arc<RunCtx>>,
+    pub(crate) ctx: Mutex<Arc<RunCtx>>,
     /// Also hand alert events to JS (for the `onAlert` callback).
     forward_alerts: bool,
+}
+
+impl std::ops::Deref for JsGateway {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.shared
+    }
 }
 
 /// `config`: undefined/null (defaults), a YAML path or an object, read by the core.
@@ -77,7 +89,7 @@ fn ctx_object<'e>(env: &'e Env, ctx: &RunCtx) -> Result<Unknown<'e>> {
 ///
 /// # Safety
 /// `v` must belong to the converter's environment.
-unsafe fn logged_value(
+pub(crate) unsafe fn logged_value(
     c: &Converter,
     env: &Env,
     v: &Unknown<'_>,
@@ -139,13 +151,6 @@ pub fn ctx_traceparent(env: Env, ctx: Unknown<'_>) -> Result<Option<String>> {
     Ok(ctx_from(&env, Some(ctx))?.traceparent())
 }
 
-/// An in-flight call's own ids (`callIds`).
-#[napi(object)]
-pub struct CallIds {
-    pub span_id: String,
-    pub seq: f64,
-}
-
 #[napi]
 impl JsGateway {
     #[napi(constructor)]
@@ -167,7 +172,7 @@ impl JsGateway {
         // marks a call that returns late.
         let timeouts = option_arg(&env, timeouts)?;
         core.set_timeouts(host_timeouts(timeouts, TimeoutUnit::Millis).js(&env)?);
-        Ok(Self {
+        let shared = Shared {
             core: Arc::new(core),
             tools,
             writer: writer.map(|w| w.core().clone()),
@@ -175,14 +180,29 @@ impl JsGateway {
             calls: Mutex::new(Calls::default()),
             ctx: Mutex::new(Arc::new(RunCtx::default())),
             forward_alerts: forward_alerts.unwrap_or(false),
+        };
+        Ok(Self {
+            shared: Arc::new(shared),
         })
     }
 
-    fn lock_calls(&self) -> std::sync::MutexGuard<'_, Calls<CallHandle>> {
+    /// The handle `index.js` passes to the per-call functions (`_begin`,
+    /// `_finishOk`, `_finishErr`, `_callIds`): a method call on this class
+    /// looks its Rust half up through a private property of `this`
+    /// (`napi_unwrap`), which measured 1,500 instructions a call; an
+    /// `External` argument is read directly.
+    #[napi(ts_return_type = "unknown")]
+    pub fn handle(&self) -> External<Arc<Shared>> {
+        External::new(Arc::clone(&self.shared))
+    }
+}
+
+impl Shared {
+    pub(crate) fn lock_calls(&self) -> std::sync::MutexGuard<'_, Calls<CallHandle>> {
         self.calls.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn emit(&self, events: Vec<Event>) {
+    pub(crate) fn emit(&self, events: Vec<Event>) {
         match &self.writer {
             // Core-built events arrive as finished lines; a full queue is
             // counted by the writer (principle 1: nothing to raise here).
@@ -206,7 +226,10 @@ impl JsGateway {
                 .extend(events),
         }
     }
+}
 
+#[napi]
+impl JsGateway {
     /// Sets the context the next `begin` calls use: `index.js` calls this
     /// only when a call's ids differ from the previous call's, so a run's
     /// calls convert and check their ids once, not on every call.
@@ -252,112 +275,10 @@ impl JsGateway {
         })
     }
 
-    /// Starts a call under the context last set: seq, args hash; throws for
-    /// unknown tools and missing ids (after logging the refusal). Returns the
-    /// call's id. `text` is `JSON.stringify(args)` when `lib/plain_json.js`
-    /// found `args` to be plain data: the core's strict parser reads it,
-    /// and `args` itself is converted only when there is no text or the
-    /// parser refuses it (then the converter names the offending path).
-    /// `tool`: the tool's index in the constructor's list, or -1 when `name`
-    /// is not one of them (then `name` is read, for the refusal).
-    #[napi]
-    pub fn begin(
-        &self,
-        env: Env,
-        tool: i32,
-        name: Unknown<'_>,
-        args: Unknown<'_>,
-        text: Option<Unknown<'_>>,
-    ) -> Result<f64> {
-        guard(&env, || {
-            let ctx = Arc::clone(&self.ctx.lock().unwrap_or_else(|e| e.into_inner()));
-            let given;
-            let name = match usize::try_from(tool).ok().and_then(|i| self.tools.get(i)) {
-                Some(known) => known.as_str(),
-                None => {
-                    // SAFETY: `name` belongs to `env`, this call's.
-                    given = unsafe { String::from_napi_value(env.raw(), name.raw()) }?;
-                    given.as_str()
-                }
-            };
-            let text = crate::convert::plain_text(&env, text);
-            let args = match text.map(CallArgs::json) {
-                Some(Ok(args)) => args,
-                _ => {
-                    // SAFETY: `args` belongs to `env`, this call's.
-                    let converter = unsafe { Converter::new(env.raw()) }.js(&env)?;
-                    CallArgs::Value(unsafe { logged_value(&converter, &env, &args) })
-                }
-            };
-            match self.core.begin(&ctx, name, args) {
-                Ok((handle, event)) => {
-                    self.emit(event);
-                    Ok(self.lock_calls().put(handle))
-                }
-                Err((error, event)) => {
-                    self.emit(event);
-                    Err(error).js(&env)
-                }
-            }
-        })
-    }
-
-    /// Ends a call that returned `result`: runs `validator` (the tool's, if
-    /// any) and throws `validation_failed` if it rejects the result.
-    #[napi]
-    pub fn finish_ok(
-        &self,
-        env: Env,
-        call: f64,
-        result: Unknown<'_>,
-        validator: Option<Unknown<'_>>,
-    ) -> Result<()> {
-        guard(&env, || {
-            let Some(handle) = self.lock_calls().take(call) else {
-                return Ok(());
-            };
-            // SAFETY: `validator` and `result` belong to `env`, this call's.
-            let host = unsafe { Host::new(env.raw()) };
-            let validation = match validator {
-                Some(v) => host.validate(v.raw(), result.raw()),
-                None => tooltrail_core::gateway::Validation::Passed,
-            };
-            let (events, outcome) = self.core.finish_returned(handle, validation, || {
-                let converter = unsafe { Converter::new(env.raw()) }.map_err(|_| {
-                    CanonError::new(ErrorKind::UnsupportedType, "cannot read the result")
-                })?;
-                unsafe { logged_value(&converter, &env, &result) }
-            });
-            self.emit(events);
-            outcome.js(&env)
-        })
-    }
-
-    /// The span id and `seq` of call `call` while it is in flight, else null
-    /// (`currentCall()`; asked for by the wrappers only).
-    #[napi]
-    pub fn call_ids(&self, call: f64) -> Option<CallIds> {
-        self.lock_calls().get(call).map(|h| CallIds {
-            span_id: h.span_id().to_owned(),
-            seq: h.seq() as f64,
-        })
-    }
-
     /// Adds tool `name` (`wrap` of a function the gateway was not built with).
     #[napi]
     pub fn add_tool(&self, name: String) {
         self.core.add_tool(&name);
-    }
-
-    /// Ends a call whose tool threw or rejected with `error`.
-    #[napi]
-    pub fn finish_err(&self, env: Env, call: f64, error: Unknown<'_>) {
-        let Some(handle) = self.lock_calls().take(call) else {
-            return;
-        };
-        // SAFETY: `error` belongs to `env`, this call's.
-        let (facts, message) = unsafe { Host::new(env.raw()) }.failure(error.raw());
-        self.emit(self.core.finish(handle, Outcome::Failed { facts, message }));
     }
 
     /// Events waiting for a JS logger, as `[name, fields]` pairs.

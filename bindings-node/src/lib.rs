@@ -10,6 +10,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod call_path;
 mod calls;
 mod convert;
 mod errors;
@@ -124,7 +125,7 @@ pub fn stable_hash(env: Env, value: Unknown<'_>, key: Option<Unknown<'_>>) -> Re
 pub fn stable_hash_plain(
     env: Env,
     value: Unknown<'_>,
-    text: Option<Unknown<'_>>,
+    text: Unknown<'_>,
     key: Option<Unknown<'_>>,
 ) -> Result<String> {
     let key = key_bytes(&env, key)?;

@@ -1,0 +1,135 @@
+//! The per-call functions: `begin`, `finishOk`, `finishErr`, `callIds`.
+//! Free functions taking the gateway's `External` handle (see
+//! `JsGateway::handle`), not methods: a method finds its Rust half through
+//! a private property of `this`, the largest binding cost of a call.
+//! Convert, call core, map errors, as everywhere else.
+
+use std::sync::Arc;
+
+use napi::JsValue;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use tooltrail_core::gateway::{CallArgs, Validation};
+use tooltrail_core::{CanonError, ErrorKind, Outcome};
+
+use crate::convert::Converter;
+use crate::errors::{ResultExt, guard};
+use crate::gateway::{Shared, logged_value};
+use crate::host::Host;
+
+/// Starts a call under the context last set: seq, args hash; throws for
+/// unknown tools and missing ids (after logging the refusal). Returns the
+/// call's id. `text` is `JSON.stringify(args)` when `lib/plain_json.js`
+/// found `args` to be plain data (else undefined): the core's strict parser
+/// reads it, and `args` itself is converted only when there is no text or
+/// the parser refuses it (then the converter names the offending path).
+/// `tool`: the tool's index in the constructor's list, or -1 when `name`
+/// is not one of them (then `name` is read, for the refusal).
+#[allow(dead_code)]
+#[napi(js_name = "_begin")]
+pub fn begin(
+    env: Env,
+    gateway: &External<Arc<Shared>>,
+    tool: i32,
+    name: Unknown<'_>,
+    args: Unknown<'_>,
+    text: Unknown<'_>,
+) -> Result<f64> {
+    let gw: &Shared = gateway;
+    guard(&env, || {
+        let ctx = Arc::clone(&gw.ctx.lock().unwrap_or_else(|e| e.into_inner()));
+        let given;
+        let name = match usize::try_from(tool).ok().and_then(|i| gw.tools.get(i)) {
+            Some(known) => known.as_str(),
+            None => {
+                // SAFETY: `name` belongs to `env`, this call's.
+                given = unsafe { String::from_napi_value(env.raw(), name.raw()) }?;
+                given.as_str()
+            }
+        };
+        let text = crate::convert::plain_text(&env, text);
+        let args = match text.map(CallArgs::json) {
+            Some(Ok(args)) => args,
+            _ => {
+                // SAFETY: `args` belongs to `env`, this call's.
+                let converter = unsafe { Converter::new(env.raw()) }.js(&env)?;
+                CallArgs::Value(unsafe { logged_value(&converter, &env, &args) })
+            }
+        };
+        match gw.core.begin(&ctx, name, args) {
+            Ok((handle, event)) => {
+                gw.emit(event);
+                Ok(gw.lock_calls().put(handle))
+            }
+            Err((error, event)) => {
+                gw.emit(event);
+                Err(error).js(&env)
+            }
+        }
+    })
+}
+
+/// Ends a call that returned `result`: runs `validator` (the tool's, if
+/// any) and throws `validation_failed` if it rejects the result.
+#[allow(dead_code)]
+#[napi(js_name = "_finishOk")]
+pub fn finish_ok(
+    env: Env,
+    gateway: &External<Arc<Shared>>,
+    call: f64,
+    result: Unknown<'_>,
+    validator: Option<Unknown<'_>>,
+) -> Result<()> {
+    let gw: &Shared = gateway;
+    guard(&env, || {
+        let Some(handle) = gw.lock_calls().take(call) else {
+            return Ok(());
+        };
+        // SAFETY: `validator` and `result` belong to `env`, this call's.
+        let host = unsafe { Host::new(env.raw()) };
+        let validation = match validator {
+            Some(v) => host.validate(v.raw(), result.raw()),
+            None => Validation::Passed,
+        };
+        let (events, outcome) = gw.core.finish_returned(handle, validation, || {
+            let converter = unsafe { Converter::new(env.raw()) }.map_err(|_| {
+                CanonError::new(ErrorKind::UnsupportedType, "cannot read the result")
+            })?;
+            unsafe { logged_value(&converter, &env, &result) }
+        });
+        gw.emit(events);
+        outcome.js(&env)
+    })
+}
+
+/// Ends a call whose tool threw or rejected with `error`.
+#[allow(dead_code)]
+#[napi(js_name = "_finishErr")]
+pub fn finish_err(env: Env, gateway: &External<Arc<Shared>>, call: f64, error: Unknown<'_>) {
+    let gw: &Shared = gateway;
+    let Some(handle) = gw.lock_calls().take(call) else {
+        return;
+    };
+    // SAFETY: `error` belongs to `env`, this call's.
+    let (facts, message) = unsafe { Host::new(env.raw()) }.failure(error.raw());
+    gw.emit(gw.core.finish(handle, Outcome::Failed { facts, message }));
+}
+
+/// An in-flight call's own ids (`callIds`).
+#[napi(object)]
+pub struct CallIds {
+    pub span_id: String,
+    pub seq: f64,
+}
+
+/// The span id and `seq` of call `call` while it is in flight, else null
+/// (`currentCall()`; asked for by the wrappers only).
+#[allow(dead_code)]
+#[napi(js_name = "_callIds")]
+pub fn call_ids(gateway: &External<Arc<Shared>>, call: f64) -> Option<CallIds> {
+    let gw: &Shared = gateway;
+    gw.lock_calls().get(call).map(|h| CallIds {
+        span_id: h.span_id().to_owned(),
+        seq: h.seq() as f64,
+    })
+}
