@@ -159,7 +159,7 @@ export interface Logger {
   event(name: string, fields: Record<string, unknown>): unknown
 }
 
-export type Tool = (args: any, options: { signal?: AbortSignal }) => unknown
+export type Tool = (args: any, options: { readonly signal?: AbortSignal }) => unknown
 
 export interface ToolGatewayOptions<I extends Record<string, Tool>> {
   impls: I
@@ -224,7 +224,7 @@ export declare class ToolGateway<I extends Record<string, Tool> = Record<string,
   /** The tool's return value, or a Promise for async tools (logged when it settles). `ctx` null or undefined: the current run's. */
   call<K extends keyof I & string>(ctx: RunCtx | null | undefined, name: K, args?: Parameters<I[K]>[0]): ReturnType<I[K]>
   /** `fn` taking the same args object, its calls going through this gateway as tool `name` under the current run. */
-  wrap<A, R>(name: string, fn: (args: A, options: { signal?: AbortSignal }) => R): (args: A) => R
+  wrap<A, R>(name: string, fn: (args: A, options: { readonly signal?: AbortSignal }) => R): (args: A) => R
   redact(value: unknown): unknown
   /** `run_start`, then fn, then `run_end` with the stop reason; returns fn's result. */
   run<T>(ids: RunCtx | undefined, fn: (run: Run<I>) => Promise<T> | T): Promise<T>

@@ -9,6 +9,9 @@ const native = require('./lib/native')
 // cost of a call).
 const { _begin: begin, _finishOk: finishOk, _finishErr: finishErr, _callIds: callIds } = native
 
+// A tool's options when it has no timeout: one frozen object, not one per call.
+const NO_SIGNAL = Object.freeze({ signal: undefined })
+
 /** Base class of every error tooltrail throws; `code` says which. */
 class TooltrailError extends Error {
   constructor(message) {
@@ -164,7 +167,7 @@ class ToolGateway {
   _complete(call, name, fn, current, args) {
     const limit = this._timeouts[name]
     const controller = limit ? new AbortController() : null
-    const options = { signal: controller ? controller.signal : undefined }
+    const options = controller ? { signal: controller.signal } : NO_SIGNAL
     let result
     try {
       result = current === undefined ? fn(args, options) : ambient.calls.run(current, fn, args, options)

@@ -12,7 +12,7 @@ use napi_derive::napi;
 use tooltrail_core::gateway::{CallArgs, Validation};
 use tooltrail_core::{CanonError, ErrorKind, Outcome};
 
-use crate::convert::Converter;
+use crate::convert::{Converter, TextBuf};
 use crate::errors::{ResultExt, guard};
 use crate::gateway::{Shared, logged_value};
 use crate::host::Host;
@@ -47,7 +47,8 @@ pub fn begin(
                 given.as_str()
             }
         };
-        let text = crate::convert::plain_text(&env, text);
+        let mut buf = TextBuf::new();
+        let text = crate::convert::plain_text(&env, text, &mut buf);
         let args = match text.map(CallArgs::json) {
             Some(Ok(args)) => args,
             _ => {

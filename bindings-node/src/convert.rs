@@ -16,40 +16,66 @@ use shape::Shape;
 /// Bytes read on the stack before asking for a string's exact UTF-8 length.
 const INLINE_UTF8: usize = 1024;
 
-/// A JS string as UTF-8 in one Node-API call when it fits the stack buffer
-/// (Node's own conversion asks for the length first, a second pass). For
-/// text that is known to be well formed (`JSON.stringify`'s output: lone
+/// Where JSON text is read: on the stack when it fits (a tool call's args
+/// usually do), so reading it allocates nothing; the core copies it into the
+/// call's event.
+pub struct TextBuf {
+    inline: [std::mem::MaybeUninit<u8>; INLINE_UTF8],
+    heap: Vec<u8>,
+}
+
+impl TextBuf {
+    pub fn new() -> Self {
+        Self {
+            inline: [std::mem::MaybeUninit::uninit(); INLINE_UTF8],
+            heap: Vec::new(),
+        }
+    }
+}
+
+/// A JS string as UTF-8, in `buf`: one Node-API call when it fits the stack
+/// part (Node's own conversion asks for the length first, a second pass).
+/// For text that is known to be well formed (`JSON.stringify`'s output: lone
 /// surrogates are escaped there), where U+FFFD replacement cannot happen.
 ///
 /// # Safety
 /// `v` must be a string of the live environment `env`.
-pub unsafe fn utf8(env: sys::napi_env, v: sys::napi_value) -> Result<String, Fail> {
-    let mut inline = [0u8; INLINE_UTF8];
+pub unsafe fn utf8(
+    env: sys::napi_env,
+    v: sys::napi_value,
+    buf: &mut TextBuf,
+) -> Result<&str, Fail> {
     let mut written = 0;
     check(unsafe {
         sys::napi_get_value_string_utf8(
             env,
             v,
-            inline.as_mut_ptr().cast(),
+            buf.inline.as_mut_ptr().cast(),
             INLINE_UTF8,
             &mut written,
         )
     })?;
     // A string cut short leaves at most 3 bytes (a 4-byte character that did
     // not fit) besides the NUL: fewer written than that means it is whole.
-    let bytes = if written + 4 < INLINE_UTF8 {
-        inline[..written].to_vec()
+    let bytes: &[u8] = if written + 4 < INLINE_UTF8 {
+        // SAFETY: Node-API wrote `written` bytes (then a NUL) from the start.
+        unsafe { std::slice::from_raw_parts(buf.inline.as_ptr().cast::<u8>(), written) }
     } else {
         let mut len = 0;
         check(unsafe { sys::napi_get_value_string_utf8(env, v, ptr::null_mut(), 0, &mut len) })?;
-        let mut heap = vec![0u8; len + 1];
+        buf.heap.resize(len + 1, 0);
         check(unsafe {
-            sys::napi_get_value_string_utf8(env, v, heap.as_mut_ptr().cast(), len + 1, &mut written)
+            sys::napi_get_value_string_utf8(
+                env,
+                v,
+                buf.heap.as_mut_ptr().cast(),
+                len + 1,
+                &mut written,
+            )
         })?;
-        heap.truncate(written);
-        heap
+        &buf.heap[..written]
     };
-    String::from_utf8(bytes).map_err(|_| {
+    std::str::from_utf8(bytes).map_err(|_| {
         Fail::Canon(CanonError::new(
             ErrorKind::InvalidJson,
             "string is not UTF-8",
@@ -58,16 +84,21 @@ pub unsafe fn utf8(env: sys::napi_env, v: sys::napi_value) -> Result<String, Fai
 }
 
 /// The JSON text `index.js` passed for a value it found to be plain data
-/// (`lib/plain_json.js`), for the core to canonicalize; `None` (no text)
-/// sends the caller to the converter, as does text the core's strict rules
-/// refuse, so errors name the offending path within the value.
-pub fn plain_text(env: &napi::Env, t: napi::bindgen_prelude::Unknown<'_>) -> Option<String> {
+/// (`lib/plain_json.js`), read into `buf`, for the core to canonicalize;
+/// `None` (no text) sends the caller to the converter, as does text the
+/// core's strict rules refuse, so errors name the offending path within the
+/// value.
+pub fn plain_text<'b>(
+    env: &napi::Env,
+    t: napi::bindgen_prelude::Unknown<'_>,
+    buf: &'b mut TextBuf,
+) -> Option<&'b str> {
     use napi::JsValue;
     if t.get_type().ok()? != napi::ValueType::String {
         return None;
     }
     // SAFETY: `t` is a string of `env`, the current call's.
-    unsafe { utf8(env.raw(), t.raw()) }.ok()
+    unsafe { utf8(env.raw(), t.raw(), buf) }.ok()
 }
 
 /// Why a conversion stopped: a policy error, or a JS exception (a throwing

@@ -202,7 +202,7 @@ impl Shared {
         self.calls.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub(crate) fn emit(&self, events: Vec<Event>) {
+    pub(crate) fn emit(&self, events: impl IntoIterator<Item = Event>) {
         match &self.writer {
             // Core-built events arrive as finished lines; a full queue is
             // counted by the writer (principle 1: nothing to raise here).

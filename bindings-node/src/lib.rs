@@ -129,8 +129,9 @@ pub fn stable_hash_plain(
     key: Option<Unknown<'_>>,
 ) -> Result<String> {
     let key = key_bytes(&env, key)?;
-    if let Some(hash) =
-        convert::plain_text(&env, text).and_then(|t| stable_hash_text(&t, key.as_deref()).ok())
+    let mut buf = convert::TextBuf::new();
+    if let Some(hash) = convert::plain_text(&env, text, &mut buf)
+        .and_then(|t| stable_hash_text(t, key.as_deref()).ok())
     {
         return Ok(hash);
     }

@@ -84,7 +84,7 @@ impl Drop for PyToolGateway {
 }
 
 impl PyToolGateway {
-    fn emit(&self, py: Python<'_>, events: Vec<tooltrail_core::Event>) {
+    fn emit(&self, py: Python<'_>, events: impl IntoIterator<Item = tooltrail_core::Event>) {
         for event in events {
             self.emit_one(py, event);
         }

@@ -78,8 +78,8 @@ fn failed(class: &str) -> Outcome {
 #[test]
 fn gateway_lines_under_other_configurations_fit_the_schema() {
     let mut lines: Vec<Vec<u8>> = Vec::new();
-    let mut keep = |events: Vec<tooltrail_core::Event>| {
-        lines.extend(events.into_iter().map(|e| e.into_line()))
+    let mut keep = |events: &mut dyn Iterator<Item = tooltrail_core::Event>| {
+        lines.extend(events.map(|e| e.into_line()))
     };
     let clock = Some(Deterministic {
         start_us: 1_795_550_260_000_000,
@@ -93,7 +93,7 @@ fn gateway_lines_under_other_configurations_fit_the_schema() {
     );
     let gw = Gateway::new(c, ["t".to_owned()], Some(b"key".to_vec()), clock);
     let (run_ctx, e) = gw.start_run(&ctx("")).unwrap();
-    keep(e);
+    keep(&mut e.into_iter());
     let outcomes = [
         Outcome::Returned(Ok(Value::from("fine"))),
         Outcome::Returned(Err(
@@ -112,27 +112,27 @@ fn gateway_lines_under_other_configurations_fit_the_schema() {
         };
         match gw.begin(&run_ctx, "t", Ok(args)) {
             Ok((h, e)) => {
-                keep(e);
+                keep(&mut e.into_iter());
                 gw.clock().advance_us(1500);
-                keep(gw.finish(h, outcome));
+                keep(&mut gw.finish(h, outcome).into_iter());
             }
-            Err((_, e)) => keep(e),
+            Err((_, e)) => keep(&mut e.into_iter()),
         }
     }
     let unhashable = Err(CanonError::new(ErrorKind::UnsupportedType, "set").within_key("ids"));
     if let Err((_, e)) = gw.begin(&run_ctx, "missing", unhashable) {
-        keep(e);
+        keep(&mut e.into_iter());
     }
     // The loop guard refuses a third identical call.
     if let Err((_, e)) = gw.begin(&run_ctx, "t", Ok(Value::from("same"))) {
-        keep(e);
+        keep(&mut e.into_iter());
     }
     let run_id = run_ctx.run_id.clone().unwrap();
-    keep(gw.end_run(&run_id, RunExit::Raised).unwrap());
+    keep(&mut gw.end_run(&run_id, RunExit::Raised).unwrap().into_iter());
     // A call outside any run with no ids at all.
     let (h, e) = gw.begin(&RunCtx::default(), "t", Ok(Value::Null)).unwrap();
-    keep(e);
-    keep(gw.finish(h, failed("ValueError")));
+    keep(&mut e.into_iter());
+    keep(&mut gw.finish(h, failed("ValueError")).into_iter());
 
     // No args hash, alerts on every sample: every stop reason, alerts fire
     // then resolve; runs of their own agent; an incident window opens and
@@ -141,30 +141,34 @@ fn gateway_lines_under_other_configurations_fit_the_schema() {
         r#"{"logging":{"tool_calls":{"store_args_hash":false},"alerts":{"min_calls":1,"min_runs":1}}}"#,
     );
     let gw = Gateway::new(c, ["t".to_owned()], None, clock);
-    keep(gw.incident_window(Some(1.0), None).unwrap().1);
+    keep(&mut gw.incident_window(Some(1.0), None).unwrap().1.into_iter());
     for (i, reason) in StopReason::ALL.into_iter().enumerate() {
         let agent = RunCtx {
             agent_id: Some(format!("agent-{i}")),
             ..ctx(&format!("run-{i}"))
         };
         let (run_ctx, e) = gw.start_run(&agent).unwrap();
-        keep(e);
+        keep(&mut e.into_iter());
         let (h, e) = gw.begin(&run_ctx, "t", Ok(Value::Null)).unwrap();
-        keep(e);
-        keep(gw.finish(
-            h,
-            if i == 0 {
-                failed("TimeoutError")
-            } else {
-                Outcome::Returned(Ok(Value::Null))
-            },
-        ));
+        keep(&mut e.into_iter());
+        keep(
+            &mut gw
+                .finish(
+                    h,
+                    if i == 0 {
+                        failed("TimeoutError")
+                    } else {
+                        Outcome::Returned(Ok(Value::Null))
+                    },
+                )
+                .into_iter(),
+        );
         let run_id = run_ctx.run_id.unwrap();
         gw.stop_run(&run_id, reason.as_str()).unwrap();
-        keep(gw.end_run(&run_id, RunExit::Normal).unwrap());
+        keep(&mut gw.end_run(&run_id, RunExit::Normal).unwrap().into_iter());
     }
     gw.clock().advance_us(3_600_000_000);
-    keep(gw.check_alerts());
+    keep(&mut gw.check_alerts().into_iter());
 
     let mut seen = BTreeSet::new();
     check_all(&lines, &mut seen);

@@ -40,7 +40,7 @@ fn the_scenario_matches_the_golden_file() {
     let start_us = num(scenario.get("start_us")) as i64;
     let gw = Gateway::new(config, tools, None, Some(Deterministic { start_us }));
     let (writer, sink) = memory_writer();
-    let emit = |events| emit(&writer, events);
+    let emit = |events: tooltrail_core::gateway::Events| emit(&writer, events);
     let Some(Value::Array(calls)) = scenario.get("calls") else {
         panic!("calls")
     };

@@ -30,7 +30,7 @@ fn call(gw: &Gateway) -> Vec<Event> {
     ]);
     let (h, mut events) = gw.begin(&ctx(), "send", Ok(args)).unwrap();
     events.extend(gw.finish(h, Outcome::Returned(Ok(Value::Null))));
-    events
+    events.into_vec()
 }
 
 fn names(events: &[Event]) -> Vec<&'static str> {

@@ -29,7 +29,7 @@ fn the_runs_scenario_matches_the_golden_file() {
         }),
     );
     let (writer, sink) = memory_writer();
-    let emit = |events| emit(&writer, events);
+    let emit = |events: &mut dyn Iterator<Item = tooltrail_core::Event>| emit(&writer, events);
     let Some(Value::Array(runs)) = scenario.get("runs") else {
         panic!("runs")
     };
@@ -45,7 +45,7 @@ fn the_runs_scenario_matches_the_golden_file() {
             agent_id: text(ids.get("agent_id")),
         };
         let (ctx, events) = gw.start_run(&ctx).unwrap();
-        emit(events);
+        emit(&mut events.into_iter());
         let run_id = ctx.run_id.clone().unwrap();
         let mut exit = RunExit::Normal;
         let Some(Value::Array(actions)) = run.get("actions") else {
@@ -55,7 +55,7 @@ fn the_runs_scenario_matches_the_golden_file() {
             if let Some(tool) = text(a.get("call")) {
                 match gw.begin(&ctx, &tool, Ok(a.get("args").unwrap().clone())) {
                     Ok((h, events)) => {
-                        emit(events);
+                        emit(&mut events.into_iter());
                         gw.clock().advance_us(num(a.get("latency_us")) as i64);
                         let outcome = a.get("outcome").unwrap();
                         let result = match outcome.get("return") {
@@ -69,9 +69,9 @@ fn the_runs_scenario_matches_the_golden_file() {
                                 message: text(outcome.get("message")).unwrap(),
                             },
                         };
-                        emit(gw.finish(h, result));
+                        emit(&mut gw.finish(h, result).into_iter());
                     }
-                    Err((_, events)) => emit(events),
+                    Err((_, events)) => emit(&mut events.into_iter()),
                 }
             } else if a.get("step").is_some() {
                 let _ = gw.step(&run_id);
@@ -88,7 +88,7 @@ fn the_runs_scenario_matches_the_golden_file() {
         }
         let events = gw.end_run(&run_id, exit).unwrap();
         stop_reasons.push(text(events[0].get("stop_reason").as_ref()).unwrap());
-        emit(events);
+        emit(&mut events.into_iter());
     }
     let expected: Vec<String> = match scenario.get("expected_stop_reasons") {
         Some(Value::Array(r)) => r.iter().map(|v| text(Some(v)).unwrap()).collect(),

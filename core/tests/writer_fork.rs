@@ -73,7 +73,7 @@ fn a_forked_child_draws_other_span_ids_than_its_parent() {
         ..RunCtx::default()
     };
     let span = |gw: &Gateway| {
-        let args = tooltrail_core::gateway::CallArgs::json("{}".into()).unwrap();
+        let args = tooltrail_core::gateway::CallArgs::json("{}").unwrap();
         let (handle, _) = gw.begin(&ctx, "t", args).unwrap();
         handle.span_id().to_owned()
     };

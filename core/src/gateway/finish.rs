@@ -2,7 +2,7 @@
 //! the `tool_result` event, alert transitions) and the alert events.
 
 use super::common_ids::CommonIds;
-use super::line::{Event, Line};
+use super::line::{Event, Events, Line};
 use super::records::ResultFacts;
 use super::types::{CallHandle, GatewayError, Outcome, Validation};
 use super::{
@@ -17,7 +17,7 @@ use crate::value::Value;
 impl Gateway {
     /// Ends a call: latency, `ok`, `error_class`, and the redacted error
     /// message and result where configured; plus any alert transitions.
-    pub fn finish(&self, handle: CallHandle, outcome: Outcome) -> Vec<Event> {
+    pub fn finish(&self, handle: CallHandle, outcome: Outcome) -> Events {
         let c = &self.config;
         let now = self.clock.now_us();
         let elapsed_us = (now - handle.start_us).max(0);
@@ -64,7 +64,7 @@ impl Gateway {
         } else {
             Vec::new()
         };
-        let mut events = Vec::with_capacity(1 + changes.len());
+        let mut events = Events::new();
         if c.tool_calls_enabled {
             let mut facts = ResultFacts::new(
                 (now, handle.seq, elapsed_us),
@@ -89,7 +89,7 @@ impl Gateway {
         handle: CallHandle,
         validation: Validation,
         result: impl FnOnce() -> Result<Value, CanonError>,
-    ) -> (Vec<Event>, Result<(), GatewayError>) {
+    ) -> (Events, Result<(), GatewayError>) {
         let message = match validation {
             Validation::Passed => {
                 let value = if handle.store_result {

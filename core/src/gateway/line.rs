@@ -14,6 +14,10 @@ use crate::number::format_number;
 use crate::value::Value;
 use crate::writer::{DeferredLine, EventWriter};
 
+/// The events of one call's `begin` or `finish`: nearly always one, held
+/// without an allocation of its own.
+pub type Events = smallvec::SmallVec<[Event; 1]>;
+
 /// One event for the logger: its name and its line, built or to build.
 pub struct Event {
     /// `tool_call`, `tool_result`, …

@@ -39,7 +39,7 @@ pub use ids::{
     Clock, IdSource, TraceParent, parse_traceparent, sampled, timestamp_at, traceparent,
 };
 pub use incident::MAX_WINDOW_S;
-pub use line::Event;
+pub use line::{Event, Events};
 pub use run::Budget;
 pub use timeouts::{MAX_TIMEOUT_MS, TimeoutUnit, host_timeouts, timeouts_from};
 pub use types::{CallArgs, CallHandle, Deterministic, GatewayError, Outcome, RunExit, Validation};
@@ -307,14 +307,14 @@ impl Gateway {
     /// loop guard; assigns `seq` and a span; hashes and (if configured) stores
     /// redacted args. Returns the handle and the events to log, or the error
     /// to raise plus the events recording the refusal.
-    pub fn begin(
+    pub fn begin<'a>(
         &self,
         ctx: &RunCtx,
         tool: &str,
-        args: impl Into<CallArgs>,
-    ) -> Result<(CallHandle, Vec<Event>), (GatewayError, Vec<Event>)> {
+        args: impl Into<CallArgs<'a>>,
+    ) -> Result<(CallHandle, Events), (GatewayError, Events)> {
         let args = args.into();
-        self.check_ids(ctx).map_err(|e| (e, Vec::new()))?;
+        self.check_ids(ctx).map_err(|e| (e, Events::new()))?;
         let run_id = ctx.run_id.as_deref().unwrap_or_default();
         let seq = self.next_seq(run_id);
         let run = lock(&self.runs).get(run_id).cloned();
@@ -356,7 +356,7 @@ impl Gateway {
         };
         // Sized once: the usual call has one event (growing from empty
         // costs a second trip through the allocator on every call).
-        let mut events = Vec::with_capacity(2);
+        let mut events = Events::new();
         events.extend(window_event);
         if c.tool_calls_enabled {
             let parent = ctx.parent_span_id.as_deref();

@@ -153,19 +153,20 @@ impl CallHandle {
 ///
 /// [`Gateway::begin`]: super::Gateway::begin
 #[derive(Debug, Clone)]
-pub enum CallArgs {
+pub enum CallArgs<'a> {
     /// Converted to a value, or why they have no JSON form.
     Value(Result<Value, CanonError>),
     /// JSON text of plain data ([`CallArgs::json`]): canonicalized and hashed
     /// when the `tool_call` line is built (on the writer's thread), parsed
-    /// only if the call stores its arguments.
+    /// only if the call stores its arguments. Borrowed or owned: `begin`
+    /// copies it into the call's event, so a binding may lend a buffer.
     Json {
         /// The text as the host serialized it.
-        text: String,
+        text: Cow<'a, str>,
     },
 }
 
-impl CallArgs {
+impl<'a> CallArgs<'a> {
     /// Arguments as JSON text of plain data (Node's `JSON.stringify`), by
     /// the strict parser's rules. `Err` when the text breaks them (a lone
     /// surrogate escape, an integer beyond 2^53, nesting past the limit):
@@ -176,7 +177,8 @@ impl CallArgs {
     /// strict parser's error as its `args_error`.
     ///
     /// [`may_refuse`]: crate::canonical_text::may_refuse
-    pub fn json(text: String) -> Result<Self, CanonError> {
+    pub fn json(text: impl Into<Cow<'a, str>>) -> Result<Self, CanonError> {
+        let text = text.into();
         if crate::canonical_text::may_refuse(&text) {
             crate::canonical_text::write_canonical_text(&text, &mut Vec::new())?;
         }
@@ -203,7 +205,7 @@ impl CallArgs {
     }
 }
 
-impl From<Result<Value, CanonError>> for CallArgs {
+impl From<Result<Value, CanonError>> for CallArgs<'_> {
     fn from(v: Result<Value, CanonError>) -> Self {
         CallArgs::Value(v)
     }

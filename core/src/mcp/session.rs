@@ -198,7 +198,7 @@ impl Session {
             }
             Ok(result) => Outcome::Returned(Ok(result.clone())),
         };
-        actions.events = self.gateway.finish(handle, outcome);
+        actions.events = self.gateway.finish(handle, outcome).into_vec();
         actions
     }
 
@@ -206,7 +206,10 @@ impl Session {
     /// pending).
     fn finish_failed(&mut self, id: &Value, class: &str, message: &str) -> Vec<Event> {
         match id_key(id).and_then(|k| self.pending.remove(&k)) {
-            Some((_, handle)) => self.gateway.finish(handle, failed(class, message)),
+            Some((_, handle)) => self
+                .gateway
+                .finish(handle, failed(class, message))
+                .into_vec(),
             None => Vec::new(),
         }
     }

@@ -21,7 +21,7 @@ fn gateway() -> Gateway {
 
 /// One run: search ok, send fails, search again with the same args (blocked).
 fn scenario(gw: &Gateway, w: &EventWriter, run_id: &str) {
-    let emit = |events: Vec<crate::Event>| {
+    let emit = |events: crate::gateway::Events| {
         events
             .into_iter()
             .for_each(|e| _ = w.write_line(e.into_line()))
@@ -32,7 +32,7 @@ fn scenario(gw: &Gateway, w: &EventWriter, run_id: &str) {
         ..crate::RunCtx::default()
     };
     let (ctx, events) = gw.start_run(&ctx).unwrap();
-    emit(events);
+    emit(events.into());
     let args = || Ok(Value::object([("q", Value::from("x"))]));
     let (h, e) = gw.begin(&ctx, "search", args()).unwrap();
     emit(e);
@@ -51,7 +51,7 @@ fn scenario(gw: &Gateway, w: &EventWriter, run_id: &str) {
         panic!("the loop guard blocks the repeat")
     };
     emit(e);
-    emit(gw.end_run(run_id, RunExit::Raised).unwrap());
+    emit(gw.end_run(run_id, RunExit::Raised).unwrap().into());
 }
 
 #[test]

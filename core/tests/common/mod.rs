@@ -36,7 +36,7 @@ pub fn memory_writer() -> (EventWriter, MemorySink) {
 /// Writes events as the bindings do: a call's events are built by the
 /// writer's thread (`write_to`). Also checks that a host logger's
 /// `(name, fields)`, from the line built here, would write the same bytes.
-pub fn emit(writer: &EventWriter, events: Vec<Event>) {
+pub fn emit(writer: &EventWriter, events: impl IntoIterator<Item = Event>) {
     for e in events {
         let mut again = Vec::new();
         tooltrail_core::write_event_line(e.name, &e.fields(), || unreachable!(), &mut again)
