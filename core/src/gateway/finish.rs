@@ -117,7 +117,7 @@ impl Gateway {
 
     pub(super) fn alert_event(&self, ch: &AlertChange, now: i64) -> Event {
         let mut line = Line::new(event::ALERT, now);
-        line.ids(&self.common(&RunCtx::default(), None, None))
+        line.raw_parts(&self.common(&RunCtx::default(), None, None).parts())
             .str(field::RULE, ch.rule)
             .str(field::LEVEL, ch.level)
             .num(field::VALUE, ch.value)

@@ -59,7 +59,7 @@ fn timestamp(us: i64) -> String {
 impl Gateway {
     fn window_event(&self, name: &'static str, now_us: i64, until_us: i64) -> Event {
         let mut line = Line::new(name, now_us);
-        line.ids(&self.common(&RunCtx::default(), None, None))
+        line.raw_parts(&self.common(&RunCtx::default(), None, None).parts())
             .str(field::UNTIL, &timestamp(until_us));
         line.finish()
     }

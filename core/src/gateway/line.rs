@@ -168,9 +168,10 @@ impl Line {
         self
     }
 
-    /// An event's ids (`common_ids`): run, trace, span, request, user, agent.
-    pub(crate) fn ids(&mut self, ids: &super::common_ids::CommonIds) -> &mut Self {
-        for part in ids.parts() {
+    /// Pre-serialized members in pieces, one after another (an event's ids:
+    /// `CommonIds::parts`).
+    pub fn raw_parts(&mut self, parts: &[&[u8]]) -> &mut Self {
+        for part in parts {
             self.buf.extend_from_slice(part);
         }
         self
