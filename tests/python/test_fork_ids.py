@@ -9,11 +9,10 @@ collided, and runs that generated their trace id shared one trace.
 """
 
 import json
-import multiprocessing
 import os
+import subprocess
 import sys
 import textwrap
-import subprocess
 from pathlib import Path
 
 import pytest
