@@ -1,6 +1,7 @@
 //! The alert state machine on synthetic timestamps: no clock, no sleeping.
 
 use super::*;
+use crate::gateway::alert_window::{SLOTS, rate, slot_us};
 
 const S: i64 = 1_000_000;
 

@@ -8,6 +8,7 @@
 //! as [`Event`]s for the binding's logger, in SPEC §4's field order, so both
 //! languages write the same bytes.
 
+mod alert_window;
 mod alerts;
 mod common_ids;
 mod ctx;
