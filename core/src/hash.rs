@@ -40,13 +40,18 @@ impl HashScheme {
 pub(crate) fn push_hex(bytes: &[u8], out: &mut Vec<u8>) {
     let at = out.len();
     out.resize(at + bytes.len() * 2, 0);
-    for (pair, &b) in out[at..].chunks_exact_mut(2).zip(bytes) {
+    write_hex(bytes, &mut out[at..]);
+}
+
+/// Lowercase hex of `bytes` into `out` (two digits a byte, as many as fit).
+pub(crate) fn write_hex(bytes: &[u8], out: &mut [u8]) {
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
         pair.copy_from_slice(&HEX_PAIRS[b as usize]);
     }
 }
 
 /// The two lowercase hex digits of every byte (ids and hashes of every call).
-pub(crate) const HEX_PAIRS: [[u8; 2]; 256] = {
+const HEX_PAIRS: [[u8; 2]; 256] = {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut t = [[0u8; 2]; 256];
     let mut b = 0;

@@ -5,7 +5,7 @@
 //! ([`CtxIds`], behind an `Arc` the caller's thread alone touches); only the
 //! span changes from call to call, and it is 16 hex digits kept inline
 //! ([`SpanId`]). Building a call's ids is then a reference count and a
-//! 29-byte copy: no allocation, no escaping.
+//! 16-byte copy: no allocation, no escaping.
 
 use std::sync::Arc;
 
@@ -21,9 +21,7 @@ impl SpanId {
     /// The id of `n` (big-endian hex, as W3C Trace Context writes it).
     pub(crate) fn from_u64(n: u64) -> Self {
         let mut hex = [0u8; 16];
-        for (pair, b) in hex.chunks_exact_mut(2).zip(n.to_be_bytes()) {
-            pair.copy_from_slice(&crate::hash::HEX_PAIRS[b as usize]);
-        }
+        crate::hash::write_hex(&n.to_be_bytes(), &mut hex);
         SpanId(hex)
     }
 
@@ -40,9 +38,6 @@ impl std::fmt::Debug for SpanId {
     }
 }
 
-/// `,"span_id":"` + 16 digits + `"`.
-const SPAN_MEMBER_LEN: usize = 29;
-
 /// A context's id members, before and after the span id.
 #[derive(Debug)]
 pub(crate) struct CtxIds {
@@ -50,27 +45,37 @@ pub(crate) struct CtxIds {
     after_span: Vec<u8>,
 }
 
-/// One event's ids: its context's, shared, and its span's.
+/// One event's ids: its context's, shared, and its span.
 #[derive(Debug, Clone)]
 pub(crate) struct CommonIds {
     ctx: Arc<CtxIds>,
-    /// `,"span_id":"…"` or `,"span_id":null`, and its length.
-    span: ([u8; SPAN_MEMBER_LEN], u8),
+    span: Option<SpanId>,
 }
 
 impl CommonIds {
-    /// The three byte strings that make the members, in order.
-    pub fn parts(&self) -> [&[u8]; 3] {
-        [
-            &self.ctx.before_span,
-            &self.span.0[..usize::from(self.span.1)],
-            &self.ctx.after_span,
-        ]
+    /// Calls `f` with the three byte strings that make the members, in
+    /// order: the context's before the span, `"span_id"` with the span's
+    /// hex (or `null`), the context's after it.
+    pub fn with_parts<R>(&self, f: impl FnOnce([&[u8]; 3]) -> R) -> R {
+        let mut member = *br#","span_id":"0000000000000000""#;
+        let span: &[u8] = match &self.span {
+            Some(s) => {
+                member[12..28].copy_from_slice(&s.0);
+                &member
+            }
+            None => br#","span_id":null"#,
+        };
+        f([&self.ctx.before_span, span, &self.ctx.after_span])
+    }
+
+    /// The span id, if the event has one.
+    pub fn span(&self) -> Option<&SpanId> {
+        self.span.as_ref()
     }
 
     /// The members as one byte string.
     pub fn to_vec(&self) -> Vec<u8> {
-        self.parts().concat()
+        self.with_parts(|parts| parts.concat())
     }
 }
 
@@ -120,27 +125,9 @@ impl LastIds {
                 }),
             });
         }
-        let ids = Arc::clone(&last.as_ref().expect("set above").ids);
-        let mut member = [0u8; SPAN_MEMBER_LEN];
-        let mut line = Line::members_in(Vec::with_capacity(0));
-        let len = match span {
-            Some(s) => {
-                let head = br#","span_id":""#;
-                member[..head.len()].copy_from_slice(head);
-                member[head.len()..head.len() + 16].copy_from_slice(&s.0);
-                member[SPAN_MEMBER_LEN - 1] = b'"';
-                SPAN_MEMBER_LEN
-            }
-            None => {
-                line.opt_str(field::SPAN_ID, None);
-                let null = line.into_members();
-                member[..null.len()].copy_from_slice(&null);
-                null.len()
-            }
-        };
         CommonIds {
-            ctx: ids,
-            span: (member, len as u8),
+            ctx: Arc::clone(&last.as_ref().expect("set above").ids),
+            span: span.copied(),
         }
     }
 }

@@ -117,7 +117,8 @@ impl Gateway {
 
     pub(super) fn alert_event(&self, ch: &AlertChange, now: i64) -> Event {
         let mut line = Line::new(event::ALERT, now);
-        line.raw_parts(&self.common(&RunCtx::default(), None, None).parts())
+        self.common(&RunCtx::default(), None, None)
+            .with_parts(|p| line.raw_parts(&p))
             .str(field::RULE, ch.rule)
             .str(field::LEVEL, ch.level)
             .num(field::VALUE, ch.value)

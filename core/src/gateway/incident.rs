@@ -59,7 +59,8 @@ fn timestamp(us: i64) -> String {
 impl Gateway {
     fn window_event(&self, name: &'static str, now_us: i64, until_us: i64) -> Event {
         let mut line = Line::new(name, now_us);
-        line.raw_parts(&self.common(&RunCtx::default(), None, None).parts())
+        self.common(&RunCtx::default(), None, None)
+            .with_parts(|p| line.raw_parts(&p))
             .str(field::UNTIL, &timestamp(until_us));
         line.finish()
     }

@@ -152,11 +152,6 @@ impl Line {
         }
     }
 
-    /// As [`Line::members`], appended to `buf`.
-    pub fn members_in(buf: Vec<u8>) -> Self {
-        Self { name: "", buf }
-    }
-
     /// The fragment built by a [`Line::members`] builder.
     pub fn into_members(self) -> Vec<u8> {
         self.buf

@@ -355,8 +355,7 @@ impl Gateway {
         } else {
             None
         };
-        // Sized once: the usual call has one event (growing from empty
-        // costs a second trip through the allocator on every call).
+        // Inline: the usual call has one event, and no allocation for it.
         let mut events = Events::new();
         events.extend(window_event);
         if c.tool_calls_enabled {
@@ -377,7 +376,6 @@ impl Gateway {
             None => Ok((
                 CallHandle {
                     common,
-                    span_id,
                     tool: name,
                     seq,
                     start_us: now,

@@ -69,9 +69,9 @@ pub(crate) struct ResultFacts {
 }
 
 impl CallFacts {
-    /// A call's facts, without hash, args or verdict yet. Boxed from the
-    /// start and filled in place: built on the stack, the ~600 bytes were
-    /// copied twice more on their way into the queue.
+    /// A call's facts, without hash, args or verdict yet. Boxed first, then
+    /// its strings pushed into the box: built whole on the stack, the ~600
+    /// bytes were copied twice more on their way into the queue.
     pub fn new(
         at_us: i64,
         seq: u64,
@@ -92,7 +92,7 @@ impl CallFacts {
             refused: None,
         });
         let bytes = &mut facts.bytes;
-        facts.common = bytes.push_parts(&common.parts());
+        facts.common = common.with_parts(|p| bytes.push_parts(&p));
         facts.tool = bytes.push_str(tool);
         facts.parent_span_id = parent_span_id.map(|p| bytes.push_str(p));
         facts
@@ -150,7 +150,7 @@ impl ResultFacts {
             result: None,
         });
         let bytes = &mut facts.bytes;
-        facts.common = bytes.push_parts(&common.parts());
+        facts.common = common.with_parts(|p| bytes.push_parts(&p));
         facts.tool = bytes.push_str(tool);
         facts.error_class = error_class.map(|c| bytes.push_str(c));
         facts.error_message = error_message.map(|m| bytes.push_str(m));

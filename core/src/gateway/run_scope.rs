@@ -42,7 +42,8 @@ impl Gateway {
         }
         let start_us = self.clock.now_us();
         let mut line = Line::new(event::RUN_START, start_us);
-        line.raw_parts(&common.parts())
+        common
+            .with_parts(|p| line.raw_parts(&p))
             .opt_str(field::PARENT_SPAN_ID, ctx.parent_span_id.as_deref())
             .value(field::BUDGETS, &run::limits(&self.config));
         let state = RunState {
@@ -116,7 +117,9 @@ impl Gateway {
         let state = lock(&run);
         let reason = state.stop_reason.unwrap_or(exit.stop_reason());
         let mut line = Line::new(event::RUN_END, now);
-        line.raw_parts(&state.common.parts())
+        state
+            .common
+            .with_parts(|p| line.raw_parts(&p))
             .str(field::STOP_REASON, reason.as_str())
             .millis(field::DURATION_MS, now - state.start_us)
             .num(field::TOOL_CALLS, state.tool_calls as f64)

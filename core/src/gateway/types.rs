@@ -120,8 +120,8 @@ impl std::error::Error for GatewayError {}
 #[derive(Debug, Clone)]
 pub struct CallHandle {
     /// The call's ids, serialized once for both of its events.
+    /// The call's ids, its span among them.
     pub(crate) common: CommonIds,
-    pub(crate) span_id: SpanId,
     pub(crate) tool: Arc<str>,
     pub(crate) seq: u64,
     pub(crate) start_us: i64,
@@ -134,7 +134,7 @@ pub struct CallHandle {
 impl CallHandle {
     /// The call's span id (the parent of the tool's outgoing requests).
     pub fn span_id(&self) -> &str {
-        self.span_id.as_str()
+        self.common.span().map_or("", SpanId::as_str)
     }
 
     /// The call's `seq` in its run.
