@@ -24,9 +24,9 @@ native._setErrorClass(TooltrailError)
 const ERROR_KINDS = Object.freeze(native._errorKinds())
 
 const lifecycle = require('./lib/lifecycle')
-const { plainJson, setMaxDepth } = require('./lib/plain_json')
+const { plainText, tape, configure: configureTape } = require('./lib/tape')
 
-setMaxDepth(native._maxDepth())
+configureTape(native._maxDepth(), native._tapeCodes())
 const { Logs, agentLogs, agentMetrics } = require('./lib/logs')
 const ambient = require('./lib/ambient')
 
@@ -153,7 +153,7 @@ class ToolGateway {
       }
       this._useCtx(ctx)
       const tool = this._toolIndex.get(name)
-      call = begin(this._handle, tool === undefined ? -1 : tool, name, args, plainJson(args))
+      call = begin(this._handle, tool === undefined ? -1 : tool, name, args, plainText(args), tape.ops)
     } finally {
       this._flushEvents()
     }
@@ -218,7 +218,7 @@ class ToolGateway {
     try {
       this._useCtx(ctx)
       const tool = this._toolIndex.get(name)
-      call = begin(this._handle, tool === undefined ? -1 : tool, name, args, plainJson(args))
+      call = begin(this._handle, tool === undefined ? -1 : tool, name, args, plainText(args), tape.ops)
     } catch (err) {
       if (run === undefined && err instanceof TooltrailError && err.code === 'missing_id') {
         err.message = `${ambient.NO_RUN} (${err.message})`
@@ -369,7 +369,7 @@ function withTimeout(promise, ms, name, controller) {
 
 /** Lowercase hex SHA-256 of the canonical JSON of `value` (HMAC-SHA256 with `key`). */
 function stableHash(value, key) {
-  return native._stableHashPlain(value, plainJson(value), key)
+  return native._stableHashPlain(value, plainText(value), tape.ops, key)
 }
 
 /** Reads and validates a YAML configuration file (or an object); throws `config_error` naming the key. */

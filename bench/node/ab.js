@@ -7,10 +7,11 @@
 // (`@dir`: that build's own bindings-node JS, from a `git worktree` of its commit)
 // Each build gets its own EventWriter (a temp dir) and ToolGateway, loaded
 // through this checkout's bindings-node/index.js. Per build: `_native` calls
-// begin + finishOk directly (with plain_json's text, as index.js does),
-// `_call` goes through gw.call; `json` is JSON.stringify alone; with FLOOR=1
-// `_floor` is the plain-data check + JSON.stringify + two near-empty native
-// crossings: what no native work can remove. Rounds of N calls, all variants
+// begin + finishOk directly (with the plain-data route's text, as index.js
+// does: lib/tape.js's tape, or lib/plain_json.js's JSON.stringify text in
+// builds before the tape), `_call` goes through gw.call; `json` is
+// JSON.stringify alone; with FLOOR=1 `_floor` is that route's JS work + two
+// near-empty native crossings: what no native work can remove. Rounds of N calls, all variants
 // in turn, R times; prints each variant's median and fastest round minus bare.
 'use strict'
 const fs = require('node:fs')
@@ -38,14 +39,14 @@ for (const spec of process.argv.slice(2)) {
   for (const key of Object.keys(require.cache)) if (key.startsWith(bindings)) delete require.cache[key]
   process.env.TOOLTRAIL_NATIVE_PATH = path.resolve(native)
   const tt = require(bindings)
-  const { plainJson } = require(path.join(bindings, 'lib', 'plain_json.js'))
+  const plain = plainRoute(bindings)
   const writer = new tt.EventWriter({ path: path.join(dir, label), maxFiles: 10000 })
   writers.push(writer)
   const gw = new tt.ToolGateway({ impls: { search }, logger: writer })
   gw.call(CTX, 'search', {}) // sets the context and the tool's index
   const n = nativeCalls(gw, require(path.join(bindings, 'lib', 'native.js')))
   variants[`${label}_native`] = (a) => {
-    const call = n.begin(a, plainJson(a))
+    const call = n.begin(a, plain.text(a), plain.ops())
     const result = search(a)
     n.finishOk(call, result)
     return result
@@ -53,13 +54,24 @@ for (const spec of process.argv.slice(2)) {
   variants[`${label}_call`] = (a) => gw.call(CTX, 'search', a)
   if (process.env.FLOOR) {
     variants[`${label}_floor`] = (a) => {
-      sink = plainJson(a)
+      sink = plain.text(a)
       n.callIds(-1)
       const result = search(a)
       n.callIds(-1)
       return result
     }
   }
+}
+
+// A build's plain-data route: the tape (text and codes) or, in builds
+// before it, JSON.stringify's text.
+function plainRoute(bindings) {
+  if (fs.existsSync(path.join(bindings, 'lib', 'tape.js'))) {
+    const { plainText, tape } = require(path.join(bindings, 'lib', 'tape.js'))
+    return { text: plainText, ops: () => tape.ops }
+  }
+  const { plainJson } = require(path.join(bindings, 'lib', 'plain_json.js'))
+  return { text: plainJson, ops: () => undefined }
 }
 
 // A build's per-call functions: free functions taking the gateway's handle
@@ -69,7 +81,7 @@ function nativeCalls(gw, nat) {
   if (nat._begin) {
     const h = gw._handle
     return {
-      begin: (a, text) => nat._begin(h, 0, 'search', a, text),
+      begin: (a, text, ops) => nat._begin(h, 0, 'search', a, text, ops),
       finishOk: (call, result) => nat._finishOk(h, call, result, undefined),
       callIds: (call) => nat._callIds(h, call),
     }

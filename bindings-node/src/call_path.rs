@@ -12,17 +12,19 @@ use napi_derive::napi;
 use tooltrail_core::gateway::{CallArgs, Validation};
 use tooltrail_core::{CanonError, ErrorKind, Outcome};
 
-use crate::convert::{Converter, TextBuf};
+use crate::convert::Converter;
 use crate::errors::{ResultExt, guard};
 use crate::gateway::{Shared, logged_value};
 use crate::host::Host;
+use crate::tape::with_tape;
 
 /// Starts a call under the context last set: seq, args hash; throws for
 /// unknown tools and missing ids (after logging the refusal). Returns the
-/// call's id. `text` is `JSON.stringify(args)` when `lib/plain_json.js`
-/// found `args` to be plain data (else undefined): the core's strict parser
-/// reads it, and `args` itself is converted only when there is no text or
-/// the parser refuses it (then the converter names the offending path).
+/// call's id. `text` and `ops` are the tape `lib/tape.js` recorded when
+/// `args` is plain data (else `text` is undefined): the core checks it and
+/// keeps it for the writer, and `args` itself is converted only when there
+/// is no tape or the core refuses it (then the converter names the
+/// offending path).
 /// `tool`: the tool's index in the constructor's list, or -1 when `name`
 /// is not one of them (then `name` is read, for the refusal).
 #[allow(dead_code)]
@@ -34,6 +36,7 @@ pub fn begin(
     name: Unknown<'_>,
     args: Unknown<'_>,
     text: Unknown<'_>,
+    ops: Unknown<'_>,
 ) -> Result<f64> {
     let gw: &Shared = gateway;
     guard(&env, || {
@@ -47,17 +50,24 @@ pub fn begin(
                 given.as_str()
             }
         };
-        let mut buf = TextBuf::new();
-        let text = crate::convert::plain_text(&env, text, &mut buf);
-        let args = match text.map(CallArgs::json) {
-            Some(Ok(args)) => args,
-            _ => {
+        // The tape is used while it is borrowed; the converter (which may
+        // run getters, so JS) only after, when there was no usable tape.
+        let began = with_tape(&env, text, ops, |tape| {
+            match tape.map(|(o, t)| CallArgs::tape(o, t)) {
+                Some(Ok(args)) => Some(gw.core.begin(&ctx, name, args)),
+                _ => None,
+            }
+        });
+        let began = match began {
+            Some(began) => began,
+            None => {
                 // SAFETY: `args` belongs to `env`, this call's.
                 let converter = unsafe { Converter::new(env.raw()) }.js(&env)?;
-                CallArgs::Value(unsafe { logged_value(&converter, &env, &args) })
+                let args = CallArgs::Value(unsafe { logged_value(&converter, &env, &args) });
+                gw.core.begin(&ctx, name, args)
             }
         };
-        match gw.core.begin(&ctx, name, args) {
+        match began {
             Ok((handle, event)) => {
                 gw.emit(event);
                 Ok(gw.lock_calls().put(handle))

@@ -18,6 +18,7 @@ mod gateway;
 mod host;
 pub mod query;
 pub mod signals;
+mod tape;
 pub mod testing;
 mod to_js;
 mod trace;
@@ -29,9 +30,9 @@ use std::ptr;
 use napi::bindgen_prelude::*;
 use napi::{JsValue, sys};
 use napi_derive::napi;
+use tooltrail_core::gateway::CallArgs;
 use tooltrail_core::{
-    ErrorKind, Value, canonical_json as core_canonical, parse_json, stable_hash_text,
-    stable_hash_with,
+    ErrorKind, Value, canonical_json as core_canonical, parse_json, stable_hash_with,
 };
 
 use crate::convert::Converter;
@@ -116,32 +117,84 @@ pub fn stable_hash(env: Env, value: Unknown<'_>, key: Option<Unknown<'_>>) -> Re
     stable_hash_with(&value, key.as_deref()).js(&env)
 }
 
-/// `stableHash(value, key)` as `index.js` calls it: `text` is
-/// `JSON.stringify(value)` when `lib/plain_json.js` found `value` to be plain
-/// data. The core's strict parser reads the text; `value` is converted only
-/// when there is no text or the parser refuses it (so errors name the path
-/// within `value`, as without the text).
+/// `stableHash(value, key)` as `index.js` calls it: `text` and `ops` are the
+/// tape `lib/tape.js` recorded when `value` is plain data (else `text` is
+/// undefined). The core hashes the tape's JSON text; `value` is converted
+/// only when there is no tape or the core refuses it (so errors name the
+/// path within `value`, as without the tape).
 #[napi(catch_unwind, js_name = "_stableHashPlain")]
 pub fn stable_hash_plain(
     env: Env,
     value: Unknown<'_>,
     text: Unknown<'_>,
+    ops: Unknown<'_>,
     key: Option<Unknown<'_>>,
 ) -> Result<String> {
     let key = key_bytes(&env, key)?;
-    let mut buf = convert::TextBuf::new();
-    if let Some(hash) = convert::plain_text(&env, text, &mut buf)
-        .and_then(|t| stable_hash_text(t, key.as_deref()).ok())
-    {
+    let hashed = tape::with_tape(&env, text, ops, |tape| {
+        let args = CallArgs::tape(tape?.0, tape?.1).ok()?;
+        args.hash(key.as_deref()).ok()
+    });
+    if let Some(hash) = hashed {
         return Ok(hash);
     }
     stable_hash_with(&to_value(&env, &value)?, key.as_deref()).js(&env)
 }
 
-/// The deepest nesting canonical JSON accepts (`plain_json.js` stops there).
+/// The deepest nesting canonical JSON accepts (`lib/tape.js` stops there).
 #[napi(js_name = "_maxDepth")]
 pub fn max_depth() -> u32 {
     tooltrail_core::MAX_DEPTH as u32
+}
+
+/// The codes of `lib/tape.js`'s tape, as the core reads them.
+#[napi(object)]
+pub struct TapeCodes {
+    /// `tape::OBJECT`.
+    pub object: i32,
+    /// `tape::END_OBJECT`.
+    pub end_object: i32,
+    /// `tape::ARRAY`.
+    pub array: i32,
+    /// `tape::END_ARRAY`.
+    pub end_array: i32,
+    /// `tape::TRUE`.
+    #[napi(js_name = "true")]
+    pub is_true: i32,
+    /// `tape::FALSE`.
+    #[napi(js_name = "false")]
+    pub is_false: i32,
+    /// `tape::NULL`.
+    pub null: i32,
+    /// `tape::NUMBER`.
+    pub number: i32,
+}
+
+/// The JSON text the core reads from a tape, or null when it refuses it
+/// (for tests: that a value took the tape route, not the converter's).
+#[napi(js_name = "_tapeJson")]
+pub fn tape_json(env: Env, text: Unknown<'_>, ops: Unknown<'_>) -> Option<String> {
+    tape::with_tape(&env, text, ops, |tape| {
+        let (ops, units) = tape?;
+        let used = tooltrail_core::tape::check(ops, units).ok()?;
+        tooltrail_core::tape::json_string(&ops[..used], units).ok()
+    })
+}
+
+/// The tape's codes (`lib/tape.js` reads them once, so the two cannot drift).
+#[napi(js_name = "_tapeCodes")]
+pub fn tape_codes() -> TapeCodes {
+    use tooltrail_core::tape;
+    TapeCodes {
+        object: tape::OBJECT,
+        end_object: tape::END_OBJECT,
+        array: tape::ARRAY,
+        end_array: tape::END_ARRAY,
+        is_true: tape::TRUE,
+        is_false: tape::FALSE,
+        null: tape::NULL,
+        number: tape::NUMBER,
+    }
 }
 
 /// `stableHash` of JSON text, parsed strictly by the core.

@@ -33,6 +33,7 @@ pub mod query;
 pub mod redact;
 pub mod report;
 pub mod schema;
+pub mod tape;
 pub mod testing;
 mod value;
 pub mod writer;

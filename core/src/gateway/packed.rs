@@ -73,6 +73,43 @@ impl Packed {
         }
     }
 
+    /// Appends the little-endian bytes of `items` (`N` each); returns where
+    /// they are (read back with [`Packed::words`]).
+    pub fn push_words<const N: usize, T: Copy>(
+        &mut self,
+        items: &[T],
+        bytes: impl Fn(T) -> [u8; N],
+    ) -> Span {
+        let start = self.len;
+        let end = start + N * items.len();
+        let dst = if self.heap.is_empty() && end <= INLINE {
+            &mut self.inline[start..end]
+        } else {
+            if self.heap.is_empty() {
+                self.heap.reserve(end);
+                self.heap.extend_from_slice(&self.inline[..start]);
+            }
+            self.heap.resize(end, 0);
+            &mut self.heap[start..end]
+        };
+        for (d, &item) in dst.chunks_exact_mut(N).zip(items) {
+            d.copy_from_slice(&bytes(item));
+        }
+        self.len = end;
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    /// The items at `span` (pushed with [`Packed::push_words`]).
+    pub fn words<const N: usize, T>(&self, span: Span, item: impl Fn([u8; N]) -> T) -> Vec<T> {
+        let bytes = self.get(span).chunks_exact(N);
+        bytes
+            .map(|c| item(c.try_into().expect("N bytes")))
+            .collect()
+    }
+
     pub fn push_str(&mut self, s: &str) -> Span {
         self.push(s.as_bytes())
     }

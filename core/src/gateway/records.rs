@@ -26,8 +26,15 @@ pub(crate) enum ArgsHash {
     /// Known at `begin`: the loop guard needed it, or the args have no
     /// JSON form (the error).
     Known(Result<String, CanonError>, HashScheme),
-    /// JSON text (Node's), canonicalized and hashed when rendered.
+    /// JSON text, canonicalized and hashed when rendered.
     Text { text: Span, key: Option<Span> },
+    /// A tape (Node's): turned into JSON text, canonicalized and hashed
+    /// when rendered.
+    Tape {
+        ops: Span,
+        text: Span,
+        key: Option<Span>,
+    },
     /// Canonical bytes written at `begin` (a converted value's, so its tree
     /// is freed by the caller's thread), hashed when rendered.
     Canonical { bytes: Span, key: Option<Span> },
@@ -107,6 +114,11 @@ impl CallFacts {
                 text: self.bytes.push_str(text),
                 key: key_span,
             },
+            CallArgs::Tape { ops, text } => ArgsHash::Tape {
+                ops: self.bytes.push_words(ops, i32::to_le_bytes),
+                text: self.bytes.push_words(text, u16::to_le_bytes),
+                key: key_span,
+            },
             CallArgs::Value(Err(e)) => ArgsHash::Known(Err(e.clone()), HashScheme::for_key(key)),
             CallArgs::Value(Ok(v)) => {
                 let bytes = &mut self.bytes;
@@ -181,6 +193,15 @@ impl DeferredLine for CallFacts {
             ArgsHash::Known(hash, scheme) => Some((hash, *scheme)),
             ArgsHash::Text { text, key: k } => {
                 later = stable_hash_text(b.str(*text), key(k));
+                Some((&later, HashScheme::for_key(key(k))))
+            }
+            ArgsHash::Tape { ops, text, key: k } => {
+                let (ops, text) = (
+                    b.words(*ops, i32::from_le_bytes),
+                    b.words(*text, u16::from_le_bytes),
+                );
+                later = crate::tape::json_string(&ops, &text)
+                    .and_then(|json| stable_hash_text(&json, key(k)));
                 Some((&later, HashScheme::for_key(key(k))))
             }
             ArgsHash::Canonical { bytes, key: k } => {

@@ -164,6 +164,15 @@ pub enum CallArgs<'a> {
         /// The text as the host serialized it.
         text: Cow<'a, str>,
     },
+    /// A tape of plain data ([`CallArgs::tape`], Node's `lib/tape.js`):
+    /// turned into JSON text, canonicalized and hashed when the `tool_call`
+    /// line is built (on the writer's thread). Borrowed: `begin` copies it.
+    Tape {
+        /// The value's codes (only those it takes).
+        ops: &'a [i32],
+        /// Its keys, strings and numbers, as UTF-16 units.
+        text: &'a [u16],
+    },
 }
 
 impl<'a> CallArgs<'a> {
@@ -185,12 +194,27 @@ impl<'a> CallArgs<'a> {
         Ok(CallArgs::Json { text })
     }
 
+    /// Arguments as a tape ([`crate::tape`]), checked now ([`crate::tape::check`]):
+    /// `Err` when its JSON text would break the strict rules (a lone
+    /// surrogate, an integer beyond 2^53, nesting past the limit) or it is
+    /// not one value; the binding then converts the host value itself.
+    pub fn tape(ops: &'a [i32], text: &'a [u16]) -> Result<Self, CanonError> {
+        let used = crate::tape::check(ops, text)?;
+        Ok(CallArgs::Tape {
+            ops: &ops[..used],
+            text,
+        })
+    }
+
     /// The arguments as a value: the converted one as is, or the text of
     /// [`CallArgs::Json`] parsed (only calls that store their args ask).
     pub fn value(&self) -> Result<Cow<'_, Value>, CanonError> {
         match self {
             CallArgs::Value(v) => v.as_ref().map(Cow::Borrowed).map_err(Clone::clone),
             CallArgs::Json { text } => crate::parse::parse_json_str(text).map(Cow::Owned),
+            CallArgs::Tape { ops, text } => {
+                crate::parse::parse_json_str(&crate::tape::json_string(ops, text)?).map(Cow::Owned)
+            }
         }
     }
 
@@ -201,6 +225,9 @@ impl<'a> CallArgs<'a> {
             CallArgs::Value(Ok(v)) => crate::hash::stable_hash_with(v, key),
             CallArgs::Value(Err(e)) => Err(e.clone()),
             CallArgs::Json { text } => crate::hash::stable_hash_text(text, key),
+            CallArgs::Tape { ops, text } => {
+                crate::hash::stable_hash_text(&crate::tape::json_string(ops, text)?, key)
+            }
         }
     }
 }

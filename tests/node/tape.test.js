@@ -1,6 +1,6 @@
-// The JSON-text route (lib/plain_json.js + the core's strict parser) must
-// give exactly what the native converter gives: the same hash, or the same
-// error kind and path, for every vector and every awkward value.
+// The tape route (lib/tape.js, then core/src/tape.rs and the core's strict
+// parser) must give exactly what the native converter gives: the same hash,
+// or the same error kind and path, for every vector and every awkward value.
 'use strict'
 const test = require('node:test')
 const assert = require('node:assert/strict')
@@ -9,7 +9,7 @@ const path = require('node:path')
 const vm = require('node:vm')
 const tooltrail = require('tooltrail')
 const native = require('../../bindings-node/lib/native')
-const { plainJson } = require('../../bindings-node/lib/plain_json')
+const { plainText, tape } = require('../../bindings-node/lib/tape')
 const { ROOT, outcome } = require('./helpers')
 
 // A JS exception (a throwing getter, a revoked Proxy) is thrown by both.
@@ -21,8 +21,8 @@ function result(fn) {
   }
 }
 
-// The converter alone (no text) against the public stableHash (text when plain).
-const slow = (v) => result(() => native._stableHashPlain(v, undefined))
+// The converter alone (no tape) against the public stableHash (a tape when plain).
+const slow = (v) => result(() => native._stableHashPlain(v, undefined, undefined))
 const fast = (v) => result(() => tooltrail.stableHash(v))
 
 function same(label, v) {
@@ -109,29 +109,79 @@ const AWKWARD = {
   'typed array': { b: new Uint8Array(2) },
   'integer keys': { 10: 'a', 2: 'b', x: 'c' },
   'escapes': { 'q"\\\n\u0001': '\u001f\u2028' },
+  'non-ASCII': { 'clé': 'naïve – 中文 😀', 'ß': ['\u00ff', '\u0100'] },
+  'empty strings and containers': { '': '', a: [], o: {}, n: [[]] },
+  'long (past the first buffers)': { s: 'x'.repeat(5000), a: Array.from({ length: 3000 }, (_, i) => ({ i, s: `é${i}` })) },
 }
 
 for (const [label, value] of Object.entries(AWKWARD)) {
   test(`both routes agree: ${label}`, () => same(label, value))
 }
 
-test('plainJson takes the text route only for plain data', () => {
-  assert.equal(plainJson({ b: [1, 'x', null, true], a: { c: 1.5 } }), '{"b":[1,"x",null,true],"a":{"c":1.5}}')
+test('plainText takes the tape route only for plain data', () => {
+  assert.equal(plainText({ b: [1, 'x', null, true], a: { c: 1.5 } }), 'b1xac1.5')
+  assert.deepEqual([...tape.ops.slice(0, 12)], [-1, 1, -3, -9, 1, -7, -5, -4, 1, -1, 1, -11])
   for (const label of ['NaN member', 'undefined element', 'array hole', 'BigInt', 'Map', 'class instance',
     'Proxy of object', 'throwing getter', 'cycle', 'depth 65', 'toJSON member']) {
-    assert.equal(plainJson(AWKWARD[label]), undefined, label)
+    assert.equal(plainText(AWKWARD[label]), undefined, label)
   }
 })
 
-test('a toJSON on Object.prototype turns the text route off', () => {
+test('plain values reach the core through the tape, long and non-ASCII ones too', () => {
+  for (const label of ['non-ASCII', 'empty strings and containers', 'long (past the first buffers)', 'escapes',
+    'surrogate pair', 'negative zero', 'tiny float', 'integer keys', 'null prototype']) {
+    const v = AWKWARD[label]
+    const json = native._tapeJson(plainText(v), tape.ops)
+    assert.equal(typeof json, 'string', label)
+    assert.deepEqual(JSON.parse(json), JSON.parse(JSON.stringify(v)), label)
+  }
+  assert.ok(tape.ops.length > 1024, 'the long value grew the codes past their first size')
+  // Refused by the core, so the converter reads them: a lone surrogate.
+  for (const label of ['lone surrogate value', 'lone surrogate key']) {
+    assert.notEqual(plainText(AWKWARD[label]), undefined, label)
+    assert.equal(native._tapeJson(plainText(AWKWARD[label]), tape.ops), null, label)
+  }
+})
+
+test('an enumerable property on Object.prototype turns the tape route off, and is not hashed', () => {
+  const clean = tooltrail.stableHash({ a: 1 })
+  Object.prototype.polluted = 'x'
+  try {
+    assert.equal(plainText({ a: 1 }), undefined)
+    assert.equal(tooltrail.stableHash({ a: 1 }), clean)
+    same('polluted', { a: 1, b: [{ c: 2 }] })
+  } finally {
+    delete Object.prototype.polluted
+  }
+  assert.notEqual(plainText({ a: 1 }), undefined)
+})
+
+test('a toJSON on Object.prototype is ignored by both routes', () => {
+  const clean = tooltrail.stableHash({ a: 1 })
   Object.defineProperty(Object.prototype, 'toJSON', { value: () => 'x', configurable: true, writable: true })
   try {
-    assert.equal(plainJson({ a: 1 }), undefined)
-    same('polluted', { a: 1 })
+    assert.equal(tooltrail.stableHash({ a: 1 }), clean)
+    same('toJSON on the prototype', { a: 1 })
   } finally {
     delete Object.prototype.toJSON
   }
-  assert.notEqual(plainJson({ a: 1 }), undefined)
+})
+
+test('a getter that hashes while the tape is recorded leaves both values whole', () => {
+  const inner = { x: 'inner', y: [1, 2] }
+  let seen = null
+  const outer = {
+    a: 'before',
+    get g() {
+      seen = tooltrail.stableHash(inner)
+      return 'got'
+    },
+    z: ['after', { k: 'v' }],
+  }
+  const plainOuter = { a: 'before', g: 'got', z: ['after', { k: 'v' }] }
+  assert.equal(tooltrail.stableHash(outer), tooltrail.stableHash(plainOuter))
+  assert.equal(seen, tooltrail.stableHash(inner))
+  assert.equal(seen, slow(inner)[1])
 })
 
 test('gateway args_hash is the same on both routes', () => {
@@ -141,8 +191,8 @@ test('gateway args_hash is the same on both routes', () => {
   const args = { q: 'refund', n: 1e20, s: '\u2028' } // 1e20: the text is refused, the converter reads it
   gw.call(ctx, 't', args)
   gw.call(ctx, 't', { q: 'refund', s: '\u2028' })
-  assert.equal(events[0][1].args_hash, native._stableHashPlain(args, undefined))
-  assert.equal(events[2][1].args_hash, native._stableHashPlain({ q: 'refund', s: '\u2028' }, undefined))
+  assert.equal(events[0][1].args_hash, native._stableHashPlain(args, undefined, undefined))
+  assert.equal(events[2][1].args_hash, native._stableHashPlain({ q: 'refund', s: '\u2028' }, undefined, undefined))
   gw.call(ctx, 't', { bad: NaN })
   assert.equal(events[4][1].args_hash, null)
   assert.deepEqual(events[4][1].args_error, { kind: 'non_finite', path: '$.bad' })

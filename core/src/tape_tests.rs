@@ -1,0 +1,223 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::canonical::canonical_json;
+use crate::canonical_text::canonical_json_from_text;
+use crate::number::format_number;
+use crate::parse::parse_json_str;
+use crate::value::{MAX_DEPTH, Value};
+
+/// The tape of `v` as `bindings-node/lib/tape.js` writes it.
+fn tape(v: &Value) -> (Vec<i32>, Vec<u16>) {
+    fn put(v: &Value, ops: &mut Vec<i32>, text: &mut Vec<u16>) {
+        match v {
+            Value::Null => ops.push(NULL),
+            Value::Bool(true) => ops.push(TRUE),
+            Value::Bool(false) => ops.push(FALSE),
+            Value::Number(n) => {
+                let mut s = Vec::new();
+                format_number(*n, &mut s);
+                ops.push(NUMBER - s.len() as i32);
+                text.extend(s.iter().map(|&b| u16::from(b)));
+            }
+            Value::String(s) => string(s, ops, text),
+            Value::Array(items) => {
+                ops.push(ARRAY);
+                items.iter().for_each(|x| put(x, ops, text));
+                ops.push(END_ARRAY);
+            }
+            Value::Object(members) => {
+                ops.push(OBJECT);
+                for (k, x) in members {
+                    string(k, ops, text);
+                    put(x, ops, text);
+                }
+                ops.push(END_OBJECT);
+            }
+        }
+    }
+    fn string(s: &str, ops: &mut Vec<i32>, text: &mut Vec<u16>) {
+        let at = text.len();
+        text.extend(s.encode_utf16());
+        ops.push((text.len() - at) as i32);
+    }
+    let (mut ops, mut text) = (Vec::new(), Vec::new());
+    put(v, &mut ops, &mut text);
+    (ops, text)
+}
+
+/// `write_json`'s text, after checking that `check` agrees with it: the
+/// same error, or success (but for a long integer the strict rules refuse).
+fn json(ops: &[i32], text: &[u16]) -> Result<String, CanonError> {
+    let mut out = b"kept".to_vec();
+    let written = write_json(ops, text, &mut out);
+    if written.is_err() {
+        assert_eq!(out, b"kept", "an error leaves the buffer as it was");
+    }
+    match (&written, check(ops, text)) {
+        (Err(a), Err(b)) => assert_eq!((a.kind(), a.detail()), (b.kind(), b.detail())),
+        (Ok(()), Ok(used)) => assert!(used <= ops.len()),
+        (Ok(()), Err(b)) => assert_eq!(b.kind(), ErrorKind::IntegerOutOfRange),
+        (Err(a), Ok(_)) => panic!("check passed what write_json refused: {a:?}"),
+    }
+    written.map(|()| String::from_utf8(out[4..].to_vec()).expect("UTF-8"))
+}
+
+fn units(s: &str) -> Vec<u16> {
+    s.encode_utf16().collect()
+}
+
+#[test]
+fn a_tool_calls_arguments_read_back_as_their_json() {
+    let v = parse_json_str(r#"{"query":"refund \"policy\"\n","limit":10,"filters":{"lang":"en","x":[true,false,null,-1.5e-7]}}"#).unwrap();
+    let (ops, text) = tape(&v);
+    let out = json(&ops, &text).unwrap();
+    assert_eq!(
+        out,
+        r#"{"query":"refund \"policy\"\n","limit":10,"filters":{"lang":"en","x":[true,false,null,-1.5e-7]}}"#
+    );
+}
+
+#[test]
+fn strings_are_escaped_as_rfc_8785_says_and_decoded_from_utf16() {
+    let s = "a\u{0}\u{1f}\\\"\t é€😀";
+    let (ops, text) = tape(&Value::String(s.into()));
+    assert_eq!(
+        json(&ops, &text).unwrap(),
+        canonical_json(&Value::String(s.into())).unwrap()
+    );
+}
+
+#[test]
+fn a_lone_surrogate_is_refused_wherever_it_is() {
+    for bad in [
+        &[0xd800u16][..],
+        &[0xdc00],
+        &[0x61, 0xd83d],
+        &[0xde00, 0x61],
+        &[0xd83d, 0xd83d],
+    ] {
+        let err = json(&[bad.len() as i32], bad).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::LoneSurrogate, "{bad:x?}");
+        // As a key too.
+        let mut text = bad.to_vec();
+        text.extend(units("1"));
+        let ops = [OBJECT, bad.len() as i32, NUMBER - 1, END_OBJECT];
+        assert_eq!(
+            json(&ops, &text).unwrap_err().kind(),
+            ErrorKind::LoneSurrogate
+        );
+    }
+    assert_eq!(json(&[2], &[0xd83d, 0xde00]).unwrap(), "\"😀\"");
+}
+
+#[test]
+fn nesting_stops_at_the_same_depth_as_everywhere_else() {
+    let nested = |n: usize| {
+        let mut ops = vec![ARRAY; n];
+        ops.extend(vec![END_ARRAY; n]);
+        ops
+    };
+    assert!(json(&nested(MAX_DEPTH), &[]).is_ok());
+    assert_eq!(
+        json(&nested(MAX_DEPTH + 1), &[]).unwrap_err().kind(),
+        ErrorKind::DepthExceeded
+    );
+}
+
+#[test]
+fn a_tape_that_is_not_one_value_is_refused() {
+    let cases: &[(&[i32], &str, &str)] = &[
+        (&[], "", "ends inside a value"),
+        (&[OBJECT, 1], "k", "ends inside a value"),
+        (&[ARRAY, TRUE], "", "ends inside a value"),
+        (&[5], "abc", "ends inside a string"),
+        (&[NUMBER - 4], "1", "ends inside a string"),
+        (&[1], "ab", "left over"),
+        (&[TRUE], "x", "left over"),
+        (&[OBJECT, TRUE, TRUE, END_OBJECT], "", "key is not a string"),
+        (&[END_ARRAY], "", "closes where a value belongs"),
+        (&[ARRAY, END_OBJECT], "", "closes where a value belongs"),
+        (&[NUMBER - 3], "1,2", "not a number"),
+        (&[NUMBER], "", "not a number"),
+        (&[NUMBER - 1], "\"", "not a number"),
+    ];
+    for (ops, text, why) in cases {
+        let err = json(ops, &units(text)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidJson, "{ops:?} {text:?}");
+        assert!(
+            err.detail().contains(why),
+            "{ops:?} {text:?}: {}",
+            err.detail()
+        );
+    }
+}
+
+#[test]
+fn codes_after_the_value_are_not_read() {
+    assert_eq!(json(&[TRUE, 12345, OBJECT], &[]).unwrap(), "true");
+    assert_eq!(check(&[TRUE, 12345, OBJECT], &[]).unwrap(), 1);
+    assert_eq!(check(&[ARRAY, 1, END_ARRAY, NULL], &units("x")).unwrap(), 3);
+}
+
+#[test]
+fn check_refuses_the_integers_the_strict_rules_refuse() {
+    let number = |s: &str| check(&[NUMBER - s.len() as i32], &units(s));
+    assert!(number("9007199254740991").is_ok());
+    assert!(number("1.2345678901234567e+21").is_ok());
+    assert_eq!(
+        number("9007199254740993").unwrap_err().kind(),
+        ErrorKind::IntegerOutOfRange
+    );
+    assert_eq!(
+        number("-12345678901234567890").unwrap_err().kind(),
+        ErrorKind::IntegerOutOfRange
+    );
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::Number),
+        (-1000i64..1000).prop_map(|i| Value::Number(i as f64)),
+        any::<String>().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map(any::<String>(), inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    /// Any value's tape reads back as JSON text that canonicalizes to the
+    /// value's own bytes, or is refused for the same reason, or (a float
+    /// printed as an integer beyond 2^53, which the strict parser refuses
+    /// as text) refused so that the binding converts the value instead, as
+    /// with `JSON.stringify`'s text.
+    #[test]
+    fn every_value_reads_back(v in value()) {
+        let (ops, text) = tape(&v);
+        let out = json(&ops, &text).unwrap();
+        match (canonical_json_from_text(&out), canonical_json(&v)) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (Err(a), Err(b)) => prop_assert_eq!(a.kind(), b.kind()),
+            (Err(a), Ok(_)) => prop_assert_eq!(a.kind(), ErrorKind::IntegerOutOfRange),
+            (a, b) => prop_assert!(false, "text {:?} vs value {:?}", a, b),
+        }
+    }
+
+    /// Arbitrary codes and units never panic, and what they read as is
+    /// JSON, but for a number's grammar (checked when the text is parsed).
+    #[test]
+    fn any_tape_is_read_or_refused(ops in prop::collection::vec(-10i32..6, 0..24), text in prop::collection::vec(any::<u16>(), 0..24)) {
+        if let Ok(out) = json(&ops, &text) {
+            prop_assert!(parse_json_str(&out).is_ok() || ops.iter().any(|&c| c <= NUMBER), "{}", out);
+        }
+    }
+}
