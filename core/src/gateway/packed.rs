@@ -8,6 +8,9 @@
 //! copied into one inline buffer, and the event is one allocation that only
 //! the writer's thread touches once it is queued.
 
+use std::mem::MaybeUninit;
+use std::ptr::{self, addr_of_mut};
+
 /// Inline room: an event's ids, tool name and typical args fit.
 const INLINE: usize = 448;
 
@@ -20,9 +23,15 @@ pub(crate) struct Span {
 
 /// Byte strings appended one after another; inline until they outgrow
 /// [`INLINE`], then all on the heap (rare: long args).
+///
+/// The inline room is never zeroed: an event is built in place in its box
+/// ([`Packed::init_at`]) and only the bytes pushed are written, so the
+/// writer's thread reads only the cache lines the caller wrote (zeroing it
+/// and copying the event into its box wrote all eleven, measured).
 pub(crate) struct Packed {
     len: usize,
-    inline: [u8; INLINE],
+    /// Bytes `..len` are initialized while `heap` is empty.
+    inline: [MaybeUninit<u8>; INLINE],
     heap: Vec<u8>,
 }
 
@@ -32,33 +41,68 @@ impl Span {
 }
 
 impl Packed {
+    #[cfg(test)]
     pub fn new() -> Self {
         Self {
             len: 0,
-            inline: [0; INLINE],
+            inline: [MaybeUninit::uninit(); INLINE],
             heap: Vec::new(),
         }
     }
 
-    /// Appends `s`; returns where it is.
-    pub fn push(&mut self, s: &[u8]) -> Span {
+    /// Writes an empty `Packed` at `p` without touching its inline room.
+    ///
+    /// # Safety
+    /// `p` must be valid for writes and aligned (a field of a box being
+    /// built in place).
+    pub unsafe fn init_at(p: *mut Packed) {
+        // SAFETY: the caller's promise; `inline` needs no initializing.
+        unsafe {
+            addr_of_mut!((*p).len).write(0);
+            addr_of_mut!((*p).heap).write(Vec::new());
+        }
+    }
+
+    /// The bytes pushed so far, while they are inline.
+    fn inline_bytes(&self) -> &[u8] {
+        // SAFETY: bytes `..len` of `inline` were written by `push` (the
+        // invariant while `heap` is empty; callers check it).
+        unsafe { std::slice::from_raw_parts(self.inline.as_ptr().cast::<u8>(), self.len) }
+    }
+
+    /// Room for `n` more bytes at the end, inline when they fit, else on
+    /// the heap (everything moves there once); returns where they go.
+    fn room(&mut self, n: usize) -> (*mut u8, Span) {
         let start = self.len;
-        let end = start + s.len();
-        if self.heap.is_empty() && end <= INLINE {
-            self.inline[start..end].copy_from_slice(s);
+        let end = start + n;
+        let at = if self.heap.is_empty() && end <= INLINE {
+            // SAFETY: `start..end` is within `inline`.
+            unsafe { self.inline.as_mut_ptr().add(start).cast::<u8>() }
         } else {
             if self.heap.is_empty() {
-                self.heap.reserve(end);
-                self.heap.extend_from_slice(&self.inline[..start]);
+                let mut heap = Vec::with_capacity(end.max(2 * INLINE));
+                heap.extend_from_slice(self.inline_bytes());
+                self.heap = heap;
             }
-            self.heap.extend_from_slice(s);
-        }
+            self.heap.resize(end, 0);
+            // SAFETY: `start..end` is within `heap`.
+            unsafe { self.heap.as_mut_ptr().add(start) }
+        };
         self.len = end;
         // Spans index a buffer of at most one call's strings (< 4 GiB).
-        Span {
+        let span = Span {
             start: start as u32,
             end: end as u32,
-        }
+        };
+        (at, span)
+    }
+
+    /// Appends `s`; returns where it is.
+    pub fn push(&mut self, s: &[u8]) -> Span {
+        let (at, span) = self.room(s.len());
+        // SAFETY: `room` gave `s.len()` writable bytes at `at`, apart from `s`.
+        unsafe { ptr::copy_nonoverlapping(s.as_ptr(), at, s.len()) };
+        span
     }
 
     /// Appends `parts` one after another; returns where they all are.
@@ -80,26 +124,12 @@ impl Packed {
         items: &[T],
         bytes: impl Fn(T) -> [u8; N],
     ) -> Span {
-        let start = self.len;
-        let end = start + N * items.len();
-        let dst = if self.heap.is_empty() && end <= INLINE {
-            &mut self.inline[start..end]
-        } else {
-            if self.heap.is_empty() {
-                self.heap.reserve(end);
-                self.heap.extend_from_slice(&self.inline[..start]);
-            }
-            self.heap.resize(end, 0);
-            &mut self.heap[start..end]
-        };
-        for (d, &item) in dst.chunks_exact_mut(N).zip(items) {
-            d.copy_from_slice(&bytes(item));
+        let (at, span) = self.room(N * items.len());
+        for (i, &item) in items.iter().enumerate() {
+            // SAFETY: `room` gave `N * items.len()` writable bytes at `at`.
+            unsafe { ptr::copy_nonoverlapping(bytes(item).as_ptr(), at.add(N * i), N) };
         }
-        self.len = end;
-        Span {
-            start: start as u32,
-            end: end as u32,
-        }
+        span
     }
 
     /// The items at `span` (pushed with [`Packed::push_words`]).
@@ -123,7 +153,7 @@ impl Packed {
     pub fn get(&self, span: Span) -> &[u8] {
         let range = span.start as usize..span.end as usize;
         if self.heap.is_empty() {
-            &self.inline[range]
+            &self.inline_bytes()[range]
         } else {
             &self.heap[range]
         }
@@ -155,5 +185,19 @@ mod tests {
             (p.str(a), p.get(b), p.str(c), p.str(d), p.str(e)),
             ("abc", &[][..], "é☕", long.as_str(), "tail")
         );
+    }
+
+    #[test]
+    fn words_read_back_inline_and_after_spilling() {
+        let mut p = Packed::new();
+        let ops = p.push_words(&[-1i32, 7, i32::MIN], i32::to_le_bytes);
+        let units = p.push_words(&[0xd83du16, 0x61], u16::to_le_bytes);
+        assert!(p.heap.is_empty());
+        let many: Vec<u16> = (0..INLINE as u16).collect();
+        let spilled = p.push_words(&many, u16::to_le_bytes);
+        assert!(!p.heap.is_empty(), "spilled");
+        assert_eq!(p.words(ops, i32::from_le_bytes), [-1, 7, i32::MIN]);
+        assert_eq!(p.words(units, u16::from_le_bytes), [0xd83d, 0x61]);
+        assert_eq!(p.words(spilled, u16::from_le_bytes), many);
     }
 }
