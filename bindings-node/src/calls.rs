@@ -4,11 +4,22 @@
 //! call (object wrap, reference, finalizer) was the largest single cost of a
 //! Node tool call. The number carries a generation, so a stale or repeated
 //! id finds nothing instead of another call.
+//!
+//! Slots are reused. The first 2^16 slots (calls in flight at once) have
+//! ids below 2^31, `generation << 16 | index` with 15 bits of generation:
+//! V8 holds such a number as a small integer, where a larger one is a heap
+//! object allocated for every call (a sync tool reuses one slot, so its ids
+//! passed 2^31 after 128 calls when they were `generation << 24 | index`).
+//! Slots beyond have ids from 2^31 up, `2^31 + (generation << 24 | index)`
+//! (within 2^53, so a JS number holds one exactly).
 
-/// Slots are reused; ids are `generation << 24 | index` (within 2^53, so a
-/// JS number holds one exactly).
+/// Slots whose ids are small integers.
+const SMALL_INDEX_BITS: u32 = 16;
+const SMALL_GENERATION_MASK: u64 = (1 << (31 - SMALL_INDEX_BITS)) - 1;
+/// The rest (16 million calls in flight at once would wrap the index).
 const INDEX_BITS: u32 = 24;
-const GENERATION_MASK: u64 = (1 << (53 - INDEX_BITS)) - 1;
+const GENERATION_MASK: u64 = (1 << (52 - INDEX_BITS)) - 1;
+const WIDE: u64 = 1 << 31;
 
 pub(crate) struct Calls<T> {
     slots: Vec<(u64, Option<T>)>,
@@ -39,7 +50,7 @@ impl<T> Calls<T> {
         let slot = &mut self.slots[index];
         slot.0 = (slot.0 + 1) & GENERATION_MASK;
         slot.1 = Some(handle);
-        ((slot.0 << INDEX_BITS) | index as u64) as f64
+        encode(slot.0, index) as f64
     }
 
     /// Takes the call back (once); `None` for an unknown or finished id.
@@ -61,9 +72,22 @@ impl<T> Calls<T> {
             return None;
         }
         let id = id as u64;
-        let index = (id & ((1 << INDEX_BITS) - 1)) as usize;
+        let index = match id < WIDE {
+            true => id & ((1 << SMALL_INDEX_BITS) - 1),
+            false => (id - WIDE) & ((1 << INDEX_BITS) - 1),
+        } as usize;
         let slot = self.slots.get(index)?;
-        (slot.0 == id >> INDEX_BITS).then_some(index)
+        (slot.1.is_some() && encode(slot.0, index) == id).then_some(index)
+    }
+}
+
+/// The id of `index`'s slot at `generation`.
+fn encode(generation: u64, index: usize) -> u64 {
+    let index = index as u64;
+    if index < 1 << SMALL_INDEX_BITS {
+        (generation & SMALL_GENERATION_MASK) << SMALL_INDEX_BITS | index
+    } else {
+        WIDE + ((generation & GENERATION_MASK) << INDEX_BITS | index)
     }
 }
 
@@ -87,5 +111,36 @@ mod tests {
         for bad in [-1.0, 0.5, f64::NAN, 1e300] {
             assert_eq!(calls.take(bad), None);
         }
+    }
+
+    #[test]
+    fn a_sync_tools_ids_stay_small_integers() {
+        let mut calls = Calls::default();
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..100_000 {
+            let id = calls.put(());
+            assert!(id < 2f64.powi(31), "{id} is not a small integer for V8");
+            seen.insert(id as u64);
+            assert_eq!(calls.take(id), Some(()));
+            assert_eq!(calls.take(id), None, "taken once");
+        }
+        // 2^15 generations before an id repeats.
+        assert_eq!(seen.len(), 1 << 15);
+    }
+
+    #[test]
+    fn calls_beyond_the_small_slots_get_wide_ids_that_work_alike() {
+        let mut calls = Calls::default();
+        let ids: Vec<f64> = (0..70_000u32).map(|i| calls.put(i)).collect();
+        assert!(ids[65_535] < 2f64.powi(31) && ids[65_536] >= 2f64.powi(31));
+        for (i, &id) in ids.iter().enumerate().rev() {
+            assert_eq!(calls.get(id), Some(&(i as u32)));
+            assert_eq!(calls.take(id), Some(i as u32));
+            assert_eq!(calls.take(id), None);
+        }
+        let again = calls.put(7);
+        assert!(!ids.contains(&again), "a reused slot has a new id");
+        assert_eq!(calls.take(again), Some(7));
+        assert_eq!(calls.take(ids[69_999]), None, "stale wide id");
     }
 }
