@@ -23,16 +23,16 @@ const getPrototypeOf = Object.getPrototypeOf
 const isArray = Array.isArray
 
 let maxDepth = 64
-let OBJECT, END_OBJECT, ARRAY, END_ARRAY, TRUE, FALSE, NULL, NUMBER
+let OBJECT, END_OBJECT, ARRAY, END_ARRAY, TRUE, FALSE, NULL, NUMBER, END
 
 /** Reads the nesting limit and the tape's codes from the core (index.js, once). */
 function configure(depth, codes) {
   maxDepth = depth
   ;({ object: OBJECT, endObject: END_OBJECT, array: ARRAY, endArray: END_ARRAY } = codes)
-  ;({ true: TRUE, false: FALSE, null: NULL, number: NUMBER } = codes)
+  ;({ true: TRUE, false: FALSE, null: NULL, number: NUMBER, end: END } = codes)
 }
 
-/** The codes of the last tape (`tape.ops`: read after `plainText`, which may replace it). */
+/** The codes of the last tape, then END (`tape.ops`: read after `plainText`, which may replace it). */
 const tape = { ops: new Int32Array(1024) }
 let ops = tape.ops
 let n = 0
@@ -125,7 +125,9 @@ function plainText(v) {
   busy = true
   n = 0
   try {
-    return put(v, 0)
+    const text = put(v, 0)
+    op(END) // where the value's codes stop (the array is reused)
+    return text
   } catch {
     return undefined
   } finally {

@@ -168,6 +168,8 @@ pub struct TapeCodes {
     pub null: i32,
     /// `tape::NUMBER`.
     pub number: i32,
+    /// `tape::END`.
+    pub end: i32,
 }
 
 /// The JSON text the core reads from a tape, or null when it refuses it
@@ -194,6 +196,7 @@ pub fn tape_codes() -> TapeCodes {
         is_false: tape::FALSE,
         null: tape::NULL,
         number: tape::NUMBER,
+        end: tape::END,
     }
 }
 

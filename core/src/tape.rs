@@ -19,7 +19,7 @@
 //!   [`END_OBJECT`]; [`ARRAY`] … [`END_ARRAY`]; [`TRUE`], [`FALSE`], [`NULL`];
 //!   `n <= NUMBER`: a finite number, the next `NUMBER - n` units of `text`
 //!   (ECMAScript's `Number.prototype.toString`, as `JSON.stringify` prints it).
-//!   Codes after the value are not read.
+//!   Then [`END`]; codes after it are stale (the array is reused) and not read.
 //! - `text`: those units, in that order, and nothing else.
 //!
 //! A lone surrogate is refused here (`JSON.stringify` would have escaped it
@@ -47,21 +47,39 @@ pub const FALSE: i32 = -6;
 pub const NULL: i32 = -7;
 /// A number whose text is `NUMBER - code` units long (`code <= NUMBER`).
 pub const NUMBER: i32 = -8;
+/// After the value: where its codes stop (no other code is this low).
+pub const END: i32 = i32::MIN;
 
-/// Checks the tape (`ops`, `text`) as [`write_json`] would read it, and
-/// that the strict rules take its JSON text (a number of 16 digits or more
-/// is written and canonicalized to know: an integer beyond 2^53 is refused).
-/// Returns how many codes the value takes (the rest are not part of it).
+/// Checks, on the caller's thread, what would send the value to the
+/// binding's converter instead: a lone surrogate, or an integer beyond 2^53
+/// (the strict rules refuse it as text, where the converter reads the host's
+/// number). Returns how many codes the value takes (those before [`END`]).
+///
+/// A pass over the text finds whether it holds any surrogate, and one over
+/// the codes whether a number is 16 characters or longer (an integer beyond
+/// 2^53 has 16 digits); only then is the tape walked (and, for the number,
+/// its JSON text canonicalized) to know. Both passes are branch-free, so
+/// they vectorize. The structure is not checked here: a tape the binding's
+/// JavaScript did not write whole fails when [`write_json`] reads it, and
+/// the call logs that as its `args_error`.
 pub fn check(ops: &[i32], text: &[u16]) -> Result<usize, CanonError> {
-    let mut tape = Reader::<false>::new(ops, text);
-    tape.whole(&mut Vec::new())?;
-    if tape.long_number {
-        let mut json = Vec::new();
-        write_json(ops, text, &mut json)?;
-        let json = std::str::from_utf8(&json).map_err(|_| malformed("not UTF-8"))?;
-        crate::canonical_text::write_canonical_text(json, &mut Vec::new())?;
+    let used = ops
+        .iter()
+        .position(|&c| c == END)
+        .ok_or_else(|| malformed("no end code"))?;
+    let ops = &ops[..used];
+    let surrogates = text
+        .iter()
+        .fold(false, |any, &u| any | (u & 0xf800 == 0xd800));
+    let long_number = ops.iter().fold(false, |any, &c| any | (c <= NUMBER - 16));
+    if surrogates {
+        Reader::<false>::new(ops, text).whole(&mut Vec::new())?;
     }
-    Ok(tape.op)
+    if long_number {
+        let json = json_string(ops, text)?;
+        crate::canonical_text::write_canonical_text(&json, &mut Vec::new())?;
+    }
+    Ok(used)
 }
 
 /// Appends the JSON text of the value on the tape (`ops`, `text`) to `out`
@@ -95,8 +113,6 @@ struct Reader<'a, const WRITE: bool> {
     unit: usize,
     /// A string's UTF-8, before escaping.
     scratch: String,
-    /// Whether a number has a run of 16 digits or more (checking only).
-    long_number: bool,
 }
 
 impl<'a, const WRITE: bool> Reader<'a, WRITE> {
@@ -107,7 +123,6 @@ impl<'a, const WRITE: bool> Reader<'a, WRITE> {
             op: 0,
             unit: 0,
             scratch: String::new(),
-            long_number: false,
         }
     }
 
@@ -252,14 +267,6 @@ impl<'a, const WRITE: bool> Reader<'a, WRITE> {
         }
         if WRITE {
             out.extend(units.iter().map(|&u| u as u8));
-        } else if units.len() >= 16 {
-            let digits = |u: &&u16| (0x30..=0x39).contains(*u);
-            let longest = units
-                .split(|u| !digits(&u))
-                .map(<[u16]>::len)
-                .max()
-                .unwrap_or(0);
-            self.long_number |= longest >= 16;
         }
         Ok(())
     }

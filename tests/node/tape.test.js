@@ -120,7 +120,7 @@ for (const [label, value] of Object.entries(AWKWARD)) {
 
 test('plainText takes the tape route only for plain data', () => {
   assert.equal(plainText({ b: [1, 'x', null, true], a: { c: 1.5 } }), 'b1xac1.5')
-  assert.deepEqual([...tape.ops.slice(0, 12)], [-1, 1, -3, -9, 1, -7, -5, -4, 1, -1, 1, -11])
+  assert.deepEqual([...tape.ops.slice(0, 15)], [-1, 1, -3, -9, 1, -7, -5, -4, 1, -1, 1, -11, -2, -2, -(2 ** 31)])
   for (const label of ['NaN member', 'undefined element', 'array hole', 'BigInt', 'Map', 'class instance',
     'Proxy of object', 'throwing getter', 'cycle', 'depth 65', 'toJSON member']) {
     assert.equal(plainText(AWKWARD[label]), undefined, label)
@@ -182,6 +182,21 @@ test('a getter that hashes while the tape is recorded leaves both values whole',
   assert.equal(tooltrail.stableHash(outer), tooltrail.stableHash(plainOuter))
   assert.equal(seen, tooltrail.stableHash(inner))
   assert.equal(seen, slow(inner)[1])
+})
+
+test('a tape that is not one whole value is logged as the call\'s args_error', () => {
+  // Only the private native function can be handed one (lib/tape.js writes whole tapes).
+  const events = []
+  const gw = new tooltrail.ToolGateway({ impls: { t: () => 1 }, logger: { event: (n, f) => events.push([n, f]) } })
+  gw.call({ run_id: 'r', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', request_id: 'q' }, 't', { a: 1 })
+  const { end, object } = native._tapeCodes()
+  for (const [text, ops] of [['ab', [object, 5, end]], ['', [object, end]], ['x', [2, end]]]) {
+    const call = native._begin(gw._handle, 0, 't', { a: 1 }, text, Int32Array.from(ops))
+    native._finishOk(gw._handle, call, 1, undefined)
+  }
+  gw._flushEvents()
+  const logged = events.filter(([n]) => n === 'tool_call').slice(1).map(([, f]) => [f.args_hash, f.args_error && f.args_error.kind])
+  assert.deepEqual(logged, [[null, 'invalid_json'], [null, 'invalid_json'], [null, 'invalid_json']])
 })
 
 test('gateway args_hash is the same on both routes', () => {

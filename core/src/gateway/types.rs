@@ -195,9 +195,11 @@ impl<'a> CallArgs<'a> {
     }
 
     /// Arguments as a tape ([`crate::tape`]), checked now ([`crate::tape::check`]):
-    /// `Err` when its JSON text would break the strict rules (a lone
-    /// surrogate, an integer beyond 2^53, nesting past the limit) or it is
-    /// not one value; the binding then converts the host value itself.
+    /// `Err` when its JSON text would break the strict rules in a way the
+    /// binding's converter answers otherwise (a lone surrogate, an integer
+    /// beyond 2^53); the binding then converts the host value itself. A
+    /// tape that is not one whole value is refused when the line is built
+    /// (the call's `args_error`).
     pub fn tape(ops: &'a [i32], text: &'a [u16]) -> Result<Self, CanonError> {
         let used = crate::tape::check(ops, text)?;
         Ok(CallArgs::Tape {
