@@ -35,7 +35,8 @@ function configure(depth, codes) {
 /** The codes of the last tape, then END (`tape.ops`: read after `plainText`, which may replace it). */
 const tape = { ops: new Int32Array(1024) }
 let ops = tape.ops
-let n = 0
+let n = 0 // codes written (by the last tape, until the next starts)
+const KEEP_CODES = 1 << 16
 // A getter that calls into tooltrail while a tape is being recorded gets
 // undefined (its value takes the converter's route) and leaves this one whole.
 let busy = false
@@ -123,6 +124,8 @@ function polluted() {
 function plainText(v) {
   if (busy || polluted()) return undefined
   busy = true
+  // One huge value must not pin the codes' size for the process's life.
+  if (ops.length > KEEP_CODES && n < ops.length / 4) tape.ops = ops = new Int32Array(1024)
   n = 0
   try {
     const text = put(v, 0)

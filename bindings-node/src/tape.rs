@@ -11,8 +11,11 @@ use napi::bindgen_prelude::Unknown;
 use napi::{Env, JsValue, ValueType, sys};
 
 /// Units read before asking for the text's length (a tool call's arguments
-/// usually fit); the buffers keep their size between calls.
+/// usually fit); the buffer keeps its size between calls.
 const FIRST_UNITS: usize = 1024;
+/// Past this many units the buffer is given back after the call: one huge
+/// argument must not pin its size for the thread's life.
+const KEEP_UNITS: usize = 1 << 16;
 
 thread_local! {
     /// Where a tape's text is read, kept between calls so a call allocates
@@ -43,7 +46,13 @@ pub fn with_tape<R>(
         f(unsafe { utf16(env.raw(), text.raw(), buf) }.map(|units| (codes, units)))
     };
     UNITS.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut buf) => read(&mut buf),
+        Ok(mut buf) => {
+            let out = read(&mut buf);
+            if buf.len() > KEEP_UNITS {
+                *buf = Vec::new();
+            }
+            out
+        }
         // Not reached (nothing here calls back into JS); a fresh buffer if it were.
         Err(_) => read(&mut Vec::new()),
     })

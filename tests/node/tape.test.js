@@ -143,6 +143,15 @@ test('plain values reach the core through the tape, long and non-ASCII ones too'
   }
 })
 
+test('one huge value does not pin the codes\' size', () => {
+  plainText({ a: Array.from({ length: 100000 }, (_, i) => i) })
+  assert.ok(tape.ops.length > 65536)
+  plainText({ a: 1 })
+  plainText({ a: 1 }) // the one before used a sliver of the array: given back
+  assert.equal(tape.ops.length, 1024)
+  assert.equal(native._tapeJson(plainText({ a: 1 }), tape.ops), '{"a":1}')
+})
+
 test('an enumerable property on Object.prototype turns the tape route off, and is not hashed', () => {
   const clean = tooltrail.stableHash({ a: 1 })
   Object.prototype.polluted = 'x'
