@@ -2,10 +2,10 @@
 // exit, traceparent, failure facts, validation, error codes and timeouts
 // follow the core's rules; tests/python/test_core_api.py asserts the same.
 'use strict'
+const { tempDir } = require('./helpers')
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 const tooltrail = require('tooltrail')
 
@@ -199,7 +199,7 @@ test('impls are snapshotted at construction', () => {
 })
 
 test('bad flush and close timeouts are rejected as in Python', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-timeouts-'))
+  const dir = tempDir('tt-timeouts-')
   const w = new tooltrail.EventWriter({ path: dir })
   for (const bad of [-1, NaN, Infinity]) {
     const err = thrown(() => w.flushSync(bad))
@@ -212,7 +212,7 @@ test('bad flush and close timeouts are rejected as in Python', async () => {
 })
 
 test('the config file is read by the core', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-config-'))
+  const dir = tempDir('tt-config-')
   const err = thrown(() => new tooltrail.ToolGateway({ impls: {}, config: path.join(dir, 'missing.yaml') }))
   assert.equal(err.code, 'config_error')
   assert.equal(err.key, '(file)')

@@ -7,10 +7,9 @@ const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const { spawnSync } = require('node:child_process')
-const os = require('node:os')
 const path = require('node:path')
 const tooltrail = require('tooltrail')
-const { ROOT } = require('./helpers')
+const { ROOT, tempDir } = require('./helpers')
 
 const SCHEMA = JSON.parse(fs.readFileSync(path.join(ROOT, 'schema', 'event.schema.json'), 'utf8'))
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736'
@@ -78,7 +77,7 @@ let cached
  * timeout, an unknown tool); and a writer_dropped report. */
 async function produced() {
   if (cached) return cached
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-schema-'))
+  const dir = tempDir('tt-schema-')
   const writer = new tooltrail.EventWriter({ path: dir })
   const timeout = () => { throw Object.assign(new Error('upstream timed out'), { name: 'TimeoutError' }) }
   const gw = new tooltrail.ToolGateway({
@@ -120,7 +119,7 @@ async function produced() {
 
   // writer_dropped: the sink fails (a /dev/full device node: the writer
   // refuses symlinks; Node has no mknod, so the command makes it), then recovers.
-  const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-schema-dropped-'))
+  const dir2 = tempDir('tt-schema-dropped-')
   const made = spawnSync('mknod', [path.join(dir2, 'tooltrail.jsonl'), 'c', '1', '7'], { encoding: 'utf8' })
   assert.equal(made.status, 0, `mknod: ${made.stderr}`)
   const w2 = new tooltrail.EventWriter({ path: dir2 })

@@ -1,17 +1,17 @@
 // Issue 13 item 4: 200,000 gateway calls in a tight loop with the default
 // EventWriter lose nothing (the bench measures the speed, this the count).
 'use strict'
+const { tempDir } = require('./helpers')
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 const tooltrail = require('tooltrail')
 
 const CALLS = 200000
 
 test('a tight loop with the default writer drops nothing', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-speed-'))
+  const dir = tempDir('tt-speed-')
   const writer = new tooltrail.EventWriter({ path: dir })
   const gw = new tooltrail.ToolGateway({ impls: { search: () => ({ hits: [] }) }, logger: writer })
   const ctx = { run_id: 'run-bench-2', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', request_id: 'q' }

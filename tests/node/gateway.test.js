@@ -5,11 +5,10 @@ const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const net = require('node:net')
-const os = require('node:os')
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
 const tooltrail = require('tooltrail')
-const { ROOT } = require('./helpers')
+const { ROOT, tempDir } = require('./helpers')
 
 const CTX = { run_id: 'run-1', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', user_id: 'user-1', request_id: 'req-1' }
 
@@ -149,7 +148,7 @@ test('config errors name the key, from objects and YAML files', () => {
     [{ logging: { toolcalls: {} } }, 'logging.toolcalls'], [{ budgets: { max_tool_calls: -1 } }, 'budgets.max_tool_calls']]) {
     assert.throws(() => gateway({}, { config }), (e) => e.code === 'config_error' && e.key === key && e.message.includes(key))
   }
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tt-cfg-')), 'c.yaml')
+  const file = path.join(tempDir('tt-cfg-'), 'c.yaml')
   fs.writeFileSync(file, 'logging:\n  tool_calls:\n    store_args: maybe\n')
   assert.throws(() => tooltrail.loadConfig(file), (e) => e.key === 'logging.tool_calls.store_args')
   fs.writeFileSync(file, 'budgets:\n  max_steps: 3\n')
@@ -168,7 +167,7 @@ test('redact() follows SPEC §8', () => {
 })
 
 test('the default logger is the Rust writer, flushed at exit', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-default-'))
+  const dir = tempDir('tt-default-')
   const code = `const t = require(${JSON.stringify(path.join(ROOT, 'bindings-node', 'index.js'))})
   const gw = new t.ToolGateway({ impls: { t: ({ i }) => i } })
   for (let i = 0; i < 1000; i++) gw.call(${JSON.stringify(CTX)}, 't', { i })`

@@ -5,10 +5,9 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 const tooltrail = require('tooltrail')
-const { ROOT } = require('./helpers')
+const { ROOT, tempDir } = require('./helpers')
 
 const DIR = path.join(ROOT, 'tests', 'vectors', 'gateway')
 
@@ -63,7 +62,7 @@ async function replay(dir, asyncTools) {
 
 for (const asyncTools of [false, true]) {
   test(`scenario bytes match the golden file (${asyncTools ? 'async' : 'sync'} tools)`, async () => {
-    const got = await replay(fs.mkdtempSync(path.join(os.tmpdir(), 'tt-gw-')), asyncTools)
+    const got = await replay(tempDir('tt-gw-'), asyncTools)
     const expected = fs.readFileSync(path.join(DIR, 'basic.expected.jsonl'))
     assert.deepEqual(got.toString().split('\n'), expected.toString().split('\n'))
     assert.ok(got.equals(expected))

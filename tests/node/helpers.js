@@ -1,6 +1,7 @@
 'use strict'
 const path = require('node:path')
 const fs = require('node:fs')
+const os = require('node:os')
 
 const ROOT = path.resolve(__dirname, '..', '..')
 
@@ -30,4 +31,18 @@ async function rejects(promise) {
   throw new Error('expected a rejection')
 }
 
-module.exports = { ROOT, jcsDir, outcome, rejects }
+// Temp dirs made by this test file's process, removed when it exits (node
+// --test runs each file in its own process), so runs leave nothing in /tmp.
+const made = []
+process.on('exit', () => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+/** A new temp dir named `prefix…`, removed when the process exits. */
+function tempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  made.push(dir)
+  return dir
+}
+
+module.exports = { ROOT, jcsDir, outcome, rejects, tempDir }

@@ -4,7 +4,6 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
 const { generateText, stepCountIs, tool } = require('ai')
@@ -13,7 +12,7 @@ const { z } = require('zod')
 const tooltrail = require('tooltrail')
 const { recorder } = require('tooltrail/testing')
 const { wrapTools } = require('tooltrail/integrations/ai')
-const { ROOT } = require('./helpers')
+const { ROOT, tempDir } = require('./helpers')
 
 const usage = { inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 1, text: 1, reasoning: 0 } }
 const calling = (...calls) => ({
@@ -107,7 +106,7 @@ test('tools are copied; tools without execute are kept; a direct gateway.call is
 })
 
 test('the CLI reads the adapter logs', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-ai-'))
+  const dir = tempDir('tt-ai-')
   const writer = new tooltrail.EventWriter({ path: dir })
   const gw = new tooltrail.ToolGateway({ impls: {}, logger: writer })
   const tools = wrapTools(makeTools([]), gw)

@@ -3,10 +3,9 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
-const { ROOT } = require('./helpers')
+const { ROOT, tempDir } = require('./helpers')
 
 const doc = fs.readFileSync(path.join(ROOT, 'docs', 'integrations.md'), 'utf8')
 const blocks = [...doc.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1])
@@ -17,7 +16,7 @@ test('the doc has examples', () => {
 
 blocks.forEach((code, i) => {
   test(`example ${i} runs`, () => {
-    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-doc-'))
+    const cwd = tempDir('tt-doc-')
     // Run outside the repository: `require('tooltrail')` is this checkout,
     // and so are its subpaths (`tooltrail/integrations/mcp`) and the
     // frameworks, through node_modules links (also for the scripts an

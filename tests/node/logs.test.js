@@ -3,11 +3,10 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
 const tooltrail = require('tooltrail')
-const { ROOT } = require('./helpers')
+const { ROOT, tempDir } = require('./helpers')
 
 const RUNS = path.join(ROOT, 'tests', 'vectors', 'gateway', 'runs.expected.jsonl')
 const BASIC = path.join(ROOT, 'tests', 'vectors', 'gateway', 'basic.expected.jsonl')
@@ -72,7 +71,7 @@ test('options are checked by the core and name the key', () => {
 })
 
 test('unreadable logs throw query_error, not an empty answer', (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tooltrail-logs-'))
+  const dir = tempDir('tooltrail-logs-')
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }))
   fs.copyFileSync(RUNS, path.join(dir, 'tooltrail.1.jsonl'))
   fs.mkdirSync(path.join(dir, 'tooltrail.jsonl')) // read(2) fails (EISDIR), even as root

@@ -5,10 +5,9 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 const tooltrail = require('tooltrail')
-const { ROOT } = require('./helpers')
+const { ROOT, tempDir } = require('./helpers')
 
 const RUNS = path.join(ROOT, 'tests', 'vectors', 'gateway', 'runs.expected.jsonl')
 const MAX_LINE = 16 << 20 // core/src/query/reader.rs MAX_LINE_BYTES
@@ -17,7 +16,7 @@ const dropped = (count, reason) => JSON.stringify({ v: 1, ts: '2026-01-01T00:00:
   run_id: null, trace_id: null, span_id: null, request_id: null, user_id: null, count, reason })
 
 function incompleteLogs(t) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tooltrail-gaps-'))
+  const dir = tempDir('tooltrail-gaps-')
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }))
   const lines = [dropped(7, 'queue_full'), 'this is not json', 'x'.repeat(MAX_LINE + 1), dropped(2, 'sink_error'),
     dropped(3, 'queue_full')]

@@ -6,7 +6,6 @@
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 const { Client } = require('@modelcontextprotocol/sdk/client/index.js')
 const { StdioClientTransport } = require('@modelcontextprotocol/sdk/client/stdio.js')
@@ -14,7 +13,7 @@ const { McpError } = require('@modelcontextprotocol/sdk/types.js')
 const tooltrail = require('tooltrail')
 const { Recorder } = require('tooltrail/testing')
 const { instrument, REFUSED } = require('tooltrail/integrations/mcp')
-const { ROOT, rejects } = require('./helpers')
+const { ROOT, rejects, tempDir } = require('./helpers')
 
 const SERVER = path.join(__dirname, 'mcp_fixtures', 'server.js')
 const CLI = path.join(ROOT, 'bindings-node', 'cli.js')
@@ -71,7 +70,7 @@ test('a call outside a run is refused before the server', async () => {
 })
 
 test('refusals reject with McpError carrying the proxy\'s code, message and data', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-mcp-client-'))
+  const dir = tempDir('tt-mcp-client-')
   const cfg = path.join(dir, 'tooltrail.yaml')
   fs.writeFileSync(cfg, 'budgets:\n  loop_guard: { warn_after: 2, block_after: 2 }\n')
   const [gw, rec] = gateway(cfg)

@@ -7,14 +7,13 @@
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 const { execFileSync } = require('node:child_process')
 const { Client } = require('@modelcontextprotocol/sdk/client/index.js')
 const { StdioClientTransport } = require('@modelcontextprotocol/sdk/client/stdio.js')
 const { McpError } = require('@modelcontextprotocol/sdk/types.js')
 const tooltrail = require('tooltrail')
-const { ROOT, rejects } = require('./helpers')
+const { ROOT, rejects, tempDir } = require('./helpers')
 
 const CLI = path.join(ROOT, 'bindings-node', 'cli.js')
 const SERVER = path.join(__dirname, 'mcp_fixtures', 'server.js')
@@ -29,7 +28,7 @@ function proxyArgs(dir, config = '') {
 }
 
 async function withProxy(config, body) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-mcp-proxy-'))
+  const dir = tempDir('tt-mcp-proxy-')
   const client = new Client({ name: 'tooltrail-test', version: '1.0.0' })
   await client.connect(new StdioClientTransport({ command: process.execPath, args: proxyArgs(dir, config) }))
   let out
@@ -124,7 +123,7 @@ test('SIGTERM to the npm bin answers the pending call, stops the server and ends
   // swallow the signal while the proxy blocks the thread.
   const { spawn } = require('node:child_process')
   const readline = require('node:readline')
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-mcp-proxy-'))
+  const dir = tempDir('tt-mcp-proxy-')
   const proc = spawn(process.execPath, proxyArgs(dir), { stdio: ['pipe', 'pipe', 'inherit'] })
   const lines = readline.createInterface({ input: proc.stdout })[Symbol.asyncIterator]()
   const send = (msg) => proc.stdin.write(`${JSON.stringify(msg)}\n`)

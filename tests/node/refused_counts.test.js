@@ -1,15 +1,14 @@
 // Issue 15 item 4: refused calls (unknown tool, budget, loop guard) are
 // counted apart from failed ones, in run_end and in the run summaries.
 'use strict'
+const { tempDir } = require('./helpers')
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const os = require('node:os')
-const path = require('node:path')
 const tooltrail = require('tooltrail')
 
 test('refused and failed calls are counted apart', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-refused-'))
+  const dir = tempDir('tt-refused-')
   const writer = new tooltrail.EventWriter({ path: dir })
   const config = { budgets: { loop_guard: { warn_after: 1, block_after: 2 } } }
   const gw = new tooltrail.ToolGateway({

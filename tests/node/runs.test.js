@@ -4,10 +4,9 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 const tooltrail = require('tooltrail')
-const { ROOT } = require('./helpers')
+const { ROOT, tempDir } = require('./helpers')
 
 const DIR = path.join(ROOT, 'tests', 'vectors', 'gateway')
 const OPTIONAL_REQ = { logging: { ids: { request_id: 'optional' } } }
@@ -19,7 +18,7 @@ function memory() {
 
 test('runs scenario bytes match the golden file', async () => {
   const scenario = JSON.parse(fs.readFileSync(path.join(DIR, 'runs.json'), 'utf8'))
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-runs-'))
+  const dir = tempDir('tt-runs-')
   const writer = new tooltrail.EventWriter({ path: dir })
   let action
   let gw

@@ -1,10 +1,10 @@
 // tooltrail/testing (issue 18): the recorder holds the file sink's bytes, its
 // answers, the node:test helper, the public deterministic option.
 'use strict'
+const { tempDir } = require('./helpers')
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 const tooltrail = require('tooltrail')
 const { Recorder, recorder } = require('tooltrail/testing')
@@ -28,7 +28,7 @@ async function scenario(logger) {
   await gw.run({ run_id: 'r2', request_id: 'q2' }, (run) => run.call('search', { q: 'y' }))
 }
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tt-testing-'))
+const tmp = () => tempDir('tt-testing-')
 
 test('the recorder holds the bytes the file sink writes', async (t) => {
   const dir = tmp()

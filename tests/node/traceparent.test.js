@@ -1,10 +1,8 @@
 // W3C traceparent helpers: a tool passes the trace on to the services it calls.
 'use strict'
+const { tempDir } = require('./helpers')
 const test = require('node:test')
 const assert = require('node:assert')
-const fs = require('node:fs')
-const os = require('node:os')
-const path = require('node:path')
 const { traceparent, parseTraceparent, ToolGateway, EventWriter } = require('tooltrail')
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736'
@@ -26,7 +24,7 @@ test('bad ids throw, bad headers parse to null', () => {
 })
 
 test('a run passes its trace on', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-tp-'))
+  const dir = tempDir('tt-tp-')
   const logger = new EventWriter({ path: dir })
   const gw = new ToolGateway({ impls: {}, logger })
   const run = gw.startRun({ request_id: 'req-tp', traceparent: traceparent(TRACE, '00f067aa0ba902b7') })

@@ -1,13 +1,13 @@
 // In-process behaviour of the Node EventWriter.
 'use strict'
+const { tempDir } = require('./helpers')
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 const { EventWriter, TooltrailError } = require('tooltrail')
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tooltrail-w-'))
+const tmp = () => tempDir('tooltrail-w-')
 const read = (dir) => fs.readFileSync(path.join(dir, 'tooltrail.jsonl'), 'utf8').split('\n').filter(Boolean)
 
 test('event, flush, stats, close', async () => {

@@ -3,10 +3,10 @@
 // The child's writer lingers up to 1 s with huge batches, so at exit most
 // events are still queued: only the exit hooks can save them.
 'use strict'
+const { tempDir } = require('./helpers')
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 const { spawn, spawnSync } = require('node:child_process')
 
@@ -19,7 +19,7 @@ function emit(n, who = 'main') { for (let i = 0; i < n; i++) w.event('e', { who,
 `
 
 function tmpdir() {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'tooltrail-node-'))
+  return tempDir('tooltrail-node-')
 }
 
 function eventsIn(dir) {
