@@ -219,8 +219,11 @@ impl DeferredLine for CallFacts {
                     b.words(*ops, i32::from_le_bytes),
                     b.words(*text, u16::from_le_bytes),
                 );
-                later = crate::tape::json_string(&ops, &text)
-                    .and_then(|json| stable_hash_text(&json, key(k)));
+                later = CallArgs::Tape {
+                    ops: &ops,
+                    text: &text,
+                }
+                .hash(key(k));
                 Some((&later, HashScheme::for_key(key(k))))
             }
             ArgsHash::Canonical { bytes, key: k } => {
