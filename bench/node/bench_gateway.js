@@ -170,6 +170,7 @@ function merge(runs) {
     per_call_ns: runs.flatMap((r) => r.per_call_ns),
     idle_rss_kb: worst.idle_rss_kb,
     peak_rss_kb: worst.peak_rss_kb,
+    peak_rss_kbs: runs.map((r) => r.peak_rss_kb),
     lines: sum('lines'),
     drop_reports: sum('drop_reports'),
     expected_lines: sum('expected_lines'),

@@ -54,14 +54,20 @@ class PinoSeed {
 PinoSeed.prototype.call = SeedGateway.prototype.call
 
 const VARIANTS = {
-  bare() {
+  // The process the memory target is measured against: tooltrail loaded and
+  // a gateway made (as the tooltrail variant's), the tool called directly.
+  bare(outdir) {
+    const { ToolGateway, EventWriter } = tooltrail()
+    const writer = new EventWriter({ path: outdir, maxFiles: 10000 })
+    const gw = new ToolGateway({ impls: IMPLS, logger: writer })
     return {
       call: (ctx, name, args) => IMPLS[name](args),
       ctx: CTX,
-      finish: async () => {},
+      finish: async () => writer.close(30000),
       files: () => [],
       linesPerCall: 0,
-      note: 'the tool called directly, nothing logged',
+      note: 'the tool called directly, nothing logged (tooltrail loaded and a gateway made, never called)',
+      gateway: gw,
     }
   },
 

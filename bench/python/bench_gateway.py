@@ -158,6 +158,7 @@ def merge(runs):
     worst = max(runs, key=lambda r: (r["peak_rss_kb"] or 0) - r["idle_rss_kb"])
     for k in ("idle_rss_kb", "peak_rss_kb", "loop_peak_rss_kb"):
         out[k] = worst.get(k)
+    out["peak_rss_kbs"] = [r["peak_rss_kb"] for r in runs]
     for k in ("lines", "drop_reports", "expected_lines"):
         out[k] = sum(r[k] for r in runs)
     out["stats"] = sum_counters([r["stats"] for r in runs])
