@@ -178,8 +178,7 @@ pub struct TapeCodes {
 pub fn tape_json(env: Env, text: Unknown<'_>, ops: Unknown<'_>) -> Option<String> {
     tape::with_tape(&env, text, ops, |tape| {
         let (ops, units) = tape?;
-        let used = tooltrail_core::tape::check(ops, units).ok()?;
-        tooltrail_core::tape::json_string(&ops[..used], units).ok()
+        tooltrail_core::tape::checked_json(ops, units).ok()
     })
 }
 

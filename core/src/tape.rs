@@ -94,6 +94,13 @@ pub fn write_json(ops: &[i32], text: &[u16], out: &mut Vec<u8>) -> Result<(), Ca
     written
 }
 
+/// The JSON text of a tape as the gateway reads it: [`check`]ed, then
+/// [`json_string`] of the codes before [`END`]; or why it is refused.
+pub fn checked_json(ops: &[i32], text: &[u16]) -> Result<String, CanonError> {
+    let used = check(ops, text)?;
+    json_string(&ops[..used], text)
+}
+
 /// [`write_json`] into a new string.
 pub fn json_string(ops: &[i32], text: &[u16]) -> Result<String, CanonError> {
     let mut out = Vec::with_capacity(text.len() + 2 * ops.len());
