@@ -219,45 +219,8 @@ impl Pass<'_, '_> {
     }
 
     fn number(&mut self) -> Option<()> {
-        let start = self.i;
-        self.eat(b'-');
-        match self.peek()? {
-            b'0' => self.i += 1,
-            b'1'..=b'9' => self.digits(),
-            _ => return None,
-        }
-        let int_end = self.i;
-        if self.eat(b'.').is_some() {
-            matches!(self.peek(), Some(b'0'..=b'9')).then_some(())?;
-            self.digits();
-        }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
-            self.i += 1;
-            if matches!(self.peek(), Some(b'+' | b'-')) {
-                self.i += 1;
-            }
-            matches!(self.peek(), Some(b'0'..=b'9')).then_some(())?;
-            self.digits();
-        }
-        let token = &self.text[start..self.i];
-        if self.i == int_end {
-            // An integer of at most 15 digits is exact in a double and
-            // printed by ECMAScript as the same digits (`-0` prints as `0`;
-            // longer ones are range-checked by the parser).
-            let digits = token.trim_start_matches('-');
-            (digits.len() <= 15 && token != "-0").then_some(())?;
-            self.out.extend_from_slice(token.as_bytes());
-        } else {
-            let f = check_float(token.parse().ok()?).ok()?;
-            format_number(f, self.out);
-        }
+        self.i += copy_number(&self.s[self.i..], self.out)?;
         Some(())
-    }
-
-    fn digits(&mut self) {
-        while matches!(self.peek(), Some(b'0'..=b'9')) {
-            self.i += 1;
-        }
     }
 
     /// After an item of a container: `,` (copied; more follow) or the
@@ -361,6 +324,51 @@ impl Pass<'_, '_> {
         }
         Some(())
     }
+}
+
+/// Copies the JSON number token at the start of `s` to `out` in canonical
+/// form and returns its length; `None` when it is not a number's grammar or
+/// needs the strict parser (an integer of 16 or more digits, `-0`, a float
+/// it refuses). Integers of at most 15 digits are exact in a double and
+/// printed by ECMAScript as the same digits; other numbers are re-formatted.
+pub(crate) fn copy_number(s: &[u8], out: &mut Vec<u8>) -> Option<usize> {
+    let digits = |i: &mut usize| {
+        while matches!(s.get(*i), Some(b'0'..=b'9')) {
+            *i += 1;
+        }
+    };
+    let mut i = usize::from(s.first() == Some(&b'-'));
+    match s.get(i)? {
+        b'0' => i += 1,
+        b'1'..=b'9' => digits(&mut i),
+        _ => return None,
+    }
+    let int_end = i;
+    if s.get(i) == Some(&b'.') {
+        i += 1;
+        matches!(s.get(i), Some(b'0'..=b'9')).then_some(())?;
+        digits(&mut i);
+    }
+    if matches!(s.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(s.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        matches!(s.get(i), Some(b'0'..=b'9')).then_some(())?;
+        digits(&mut i);
+    }
+    // Only ASCII was consumed: the token is text.
+    let token = std::str::from_utf8(&s[..i]).ok()?;
+    if i == int_end {
+        // (`-0` prints as `0`; longer integers are range-checked by the parser.)
+        let digits = token.trim_start_matches('-');
+        (digits.len() <= 15 && token != "-0").then_some(())?;
+        out.extend_from_slice(token.as_bytes());
+    } else {
+        let f = check_float(token.parse().ok()?).ok()?;
+        format_number(f, out);
+    }
+    Some(i)
 }
 
 /// The length of the escape at the start of `s` (which starts with `\`) if

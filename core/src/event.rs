@@ -92,21 +92,20 @@ pub fn push_timestamp(micros: i64, out: &mut Vec<u8>) {
     let secs = micros.div_euclid(1_000_000);
     let frac = micros.rem_euclid(1_000_000) as u32;
     let rem = secs.rem_euclid(86_400) as u32;
-    let two = |out: &mut Vec<u8>, v: u32| {
-        out.extend_from_slice(&[b'0' + (v / 10) as u8, b'0' + (v % 10) as u8])
+    // Built in place and appended once: every event has one.
+    let mut ts = *b"0000-00-00T00:00:00.000000Z";
+    let mut two = |at: usize, v: u32| {
+        ts[at] = b'0' + (v / 10) as u8;
+        ts[at + 1] = b'0' + (v % 10) as u8;
     };
-    out.extend_from_slice(&date_of(secs.div_euclid(86_400)));
-    out.push(b'T');
-    two(out, rem / 3600);
-    out.push(b':');
-    two(out, rem % 3600 / 60);
-    out.push(b':');
-    two(out, rem % 60);
-    out.push(b'.');
-    two(out, frac / 10_000);
-    two(out, frac / 100 % 100);
-    two(out, frac % 100);
-    out.push(b'Z');
+    two(11, rem / 3600);
+    two(14, rem % 3600 / 60);
+    two(17, rem % 60);
+    two(20, frac / 10_000);
+    two(22, frac / 100 % 100);
+    two(24, frac % 100);
+    ts[..10].copy_from_slice(&date_of(secs.div_euclid(86_400)));
+    out.extend_from_slice(&ts);
 }
 
 /// The current time, formatted by [`format_timestamp`].
@@ -236,6 +235,15 @@ mod tests {
         assert_eq!(format_timestamp(t), "2026-11-24T19:57:40.123456Z");
         let leap = UNIX_EPOCH + Duration::from_secs(951_782_400); // 2000-02-29
         assert_eq!(format_timestamp(leap), "2000-02-29T00:00:00.000000Z");
+        // Every field at its largest, and a fraction with leading zeros.
+        let mut out = Vec::new();
+        push_timestamp(951_868_799_999_999, &mut out);
+        push_timestamp(-1, &mut out);
+        push_timestamp(86_400_000_007, &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "2000-02-29T23:59:59.999999Z1969-12-31T23:59:59.999999Z1970-01-02T00:00:00.000007Z"
+        );
     }
 
     #[test]

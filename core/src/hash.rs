@@ -112,7 +112,7 @@ pub fn stable_hash_text(text: &str, key: Option<&[u8]>) -> Result<String, CanonE
 }
 
 /// The hash of the canonical bytes `write` appends.
-fn hash_canonical(
+pub(crate) fn hash_canonical(
     write: impl FnOnce(&mut Vec<u8>) -> Result<(), CanonError>,
     key: Option<&[u8]>,
 ) -> Result<String, CanonError> {

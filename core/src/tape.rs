@@ -246,12 +246,19 @@ impl<'a, const WRITE: bool> Reader<'a, WRITE> {
                 false => Ok(()),
             };
         }
-        let plain =
-            |u: u16| (0x20..0x80).contains(&u) && u != u16::from(b'"') && u != u16::from(b'\\');
+        // Branch-free, so the scan vectorizes.
+        let plain = |u: u16| {
+            (u.wrapping_sub(0x20) < 0x60) & (u != u16::from(b'"')) & (u != u16::from(b'\\'))
+        };
         if units.iter().fold(true, |all, &u| all & plain(u)) {
             out.reserve(units.len() + 2);
             out.push(b'"');
-            out.extend(units.iter().map(|&u| u as u8));
+            let at = out.len();
+            out.resize(at + units.len(), 0);
+            // Slice to slice, so the narrowing vectorizes.
+            for (b, &u) in out[at..].iter_mut().zip(units) {
+                *b = u as u8;
+            }
             out.push(b'"');
             return Ok(());
         }
@@ -286,6 +293,10 @@ fn lone_surrogate() -> CanonError {
 fn malformed(what: &str) -> CanonError {
     CanonError::new(ErrorKind::InvalidJson, format!("malformed tape: {what}"))
 }
+
+#[path = "tape_canonical.rs"]
+mod canonical;
+pub use canonical::write_canonical;
 
 #[cfg(test)]
 #[path = "tape_tests.rs"]

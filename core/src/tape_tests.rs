@@ -83,7 +83,88 @@ fn json(ops: &[i32], text: &[u16]) -> Result<String, CanonError> {
             "{e:?}"
         ),
     }
+    same_canonical(ops, text, &json);
     json
+}
+
+/// `write_canonical` (one pass over the tape) gives the bytes and the error
+/// that canonicalizing the tape's JSON text gives.
+fn same_canonical(ops: &[i32], text: &[u16], json: &Result<String, CanonError>) {
+    let mut direct = b"kept".to_vec();
+    let got = write_canonical(ops, text, &mut direct);
+    let want = json.clone().and_then(|j| canonical_json_from_text(&j));
+    match (got, want) {
+        (Ok(()), Ok(want)) => assert_eq!(&direct[4..], want.as_bytes(), "{ops:?} {text:x?}"),
+        (Err(got), Err(want)) => {
+            assert_eq!(direct, b"kept", "an error leaves the buffer as it was");
+            assert_eq!((got.kind(), got.detail()), (want.kind(), want.detail()));
+        }
+        (got, want) => panic!("{ops:?} {text:x?}: one pass {got:?}, via the text {want:?}"),
+    }
+}
+
+/// Whether the one pass wrote the tape itself (not the way through its text).
+fn one_pass(v: &Value) -> bool {
+    let (ops, text) = tape(v);
+    canonical::fast(&ops, &text, &mut Vec::new()).is_some()
+}
+
+#[test]
+fn the_one_pass_canonicalizes_plain_arguments_itself() {
+    let args = r#"{"query":"refund \"policy\"\n é😀","limit":10,"filters":{"since":"2026-01-01","lang":"en"},"x":[1.5e-7,1e21,-0.0,true,null,[]]}"#;
+    let v = parse_json_str(args).unwrap();
+    assert!(one_pass(&v));
+    let (ops, text) = tape(&v);
+    let mut out = Vec::new();
+    write_canonical(&ops, &text, &mut out).unwrap();
+    assert_eq!(out, canonical_json(&v).unwrap().into_bytes());
+    // Keys in UTF-16 order, which is not code point order above U+FFFF.
+    let keys = Value::object([
+        ("\u{fb01}", Value::Null),
+        ("\u{1f600}", Value::Null),
+        ("b", Value::Null),
+        ("a", Value::Null),
+    ]);
+    assert!(one_pass(&keys));
+    let (ops, text) = tape(&keys);
+    let mut out = Vec::new();
+    write_canonical(&ops, &text, &mut out).unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "{\"a\":null,\"b\":null,\"\u{1f600}\":null,\"\u{fb01}\":null}"
+    );
+}
+
+#[test]
+fn what_the_one_pass_cannot_write_exactly_goes_through_the_text() {
+    // An integer of 16 digits, a duplicate key, a lone surrogate, "-0",
+    // nesting past the limit: each is left to the strict rules (and
+    // `same_canonical`, through `json`, checks the result is theirs).
+    let number = |s: &str| (vec![NUMBER - s.len() as i32], units(s));
+    let cases = [
+        number("9007199254740993"),
+        number("1234567890123456"),
+        number("-0"),
+        number("1e400"),
+        (vec![OBJECT, 1, TRUE, 1, FALSE, END_OBJECT], units("kk")),
+        (vec![1], vec![0xd800]),
+        (
+            [vec![ARRAY; MAX_DEPTH + 1], vec![END_ARRAY; MAX_DEPTH + 1]].concat(),
+            vec![],
+        ),
+    ];
+    for (ops, text) in cases {
+        assert!(
+            canonical::fast(&ops, &text, &mut Vec::new()).is_none(),
+            "{ops:?} {text:x?}"
+        );
+        let _ = json(&ops, &text);
+    }
+    let dup = json(&[OBJECT, 1, TRUE, 1, FALSE, END_OBJECT], &units("kk")).unwrap();
+    assert_eq!(
+        canonical_json_from_text(&dup).unwrap_err().kind(),
+        ErrorKind::DuplicateKey
+    );
 }
 
 fn units(s: &str) -> Vec<u16> {

@@ -11,6 +11,37 @@
 use std::mem::MaybeUninit;
 use std::ptr::{self, addr_of_mut};
 
+/// An integer [`Packed::push_words`] stores (little-endian).
+pub(crate) trait Word: Copy {
+    /// The little-endian bytes.
+    type Bytes: AsRef<[u8]>;
+    /// `self` as little-endian bytes.
+    #[allow(dead_code)] // used on big-endian targets only
+    fn to_le(self) -> Self::Bytes;
+    /// The value of `size_of::<Self>()` little-endian bytes.
+    fn from_le(bytes: &[u8]) -> Self;
+}
+
+impl Word for i32 {
+    type Bytes = [u8; 4];
+    fn to_le(self) -> [u8; 4] {
+        self.to_le_bytes()
+    }
+    fn from_le(bytes: &[u8]) -> Self {
+        Self::from_le_bytes(bytes.try_into().expect("4 bytes"))
+    }
+}
+
+impl Word for u16 {
+    type Bytes = [u8; 2];
+    fn to_le(self) -> [u8; 2] {
+        self.to_le_bytes()
+    }
+    fn from_le(bytes: &[u8]) -> Self {
+        Self::from_le_bytes(bytes.try_into().expect("2 bytes"))
+    }
+}
+
 /// Inline room: an event's ids, tool name and typical args fit.
 const INLINE: usize = 448;
 
@@ -117,27 +148,37 @@ impl Packed {
         }
     }
 
-    /// Appends the little-endian bytes of `items` (`N` each); returns where
-    /// they are (read back with [`Packed::words`]).
-    pub fn push_words<const N: usize, T: Copy>(
-        &mut self,
-        items: &[T],
-        bytes: impl Fn(T) -> [u8; N],
-    ) -> Span {
-        let (at, span) = self.room(N * items.len());
+    /// Appends the little-endian bytes of `items`; returns where they are
+    /// (read back with [`Packed::words_into`]).
+    pub fn push_words<T: Word>(&mut self, items: &[T]) -> Span {
+        let n = size_of_val(items);
+        let (at, span) = self.room(n);
+        #[cfg(target_endian = "little")]
+        // SAFETY: `room` gave `n` writable bytes at `at`, apart from
+        // `items`, whose memory is their little-endian bytes (integers).
+        unsafe {
+            ptr::copy_nonoverlapping(items.as_ptr().cast::<u8>(), at, n)
+        };
+        #[cfg(not(target_endian = "little"))]
         for (i, &item) in items.iter().enumerate() {
-            // SAFETY: `room` gave `N * items.len()` writable bytes at `at`.
-            unsafe { ptr::copy_nonoverlapping(bytes(item).as_ptr(), at.add(N * i), N) };
+            let bytes = item.to_le();
+            // SAFETY: `room` gave `n` writable bytes at `at`.
+            unsafe {
+                ptr::copy_nonoverlapping(
+                    bytes.as_ref().as_ptr(),
+                    at.add(bytes.as_ref().len() * i),
+                    bytes.as_ref().len(),
+                )
+            };
         }
         span
     }
 
-    /// The items at `span` (pushed with [`Packed::push_words`]).
-    pub fn words<const N: usize, T>(&self, span: Span, item: impl Fn([u8; N]) -> T) -> Vec<T> {
-        let bytes = self.get(span).chunks_exact(N);
-        bytes
-            .map(|c| item(c.try_into().expect("N bytes")))
-            .collect()
+    /// The items at `span` (pushed with [`Packed::push_words`]), into `out`
+    /// (cleared first: the writer's thread reuses one per kind).
+    pub fn words_into<T: Word>(&self, span: Span, out: &mut Vec<T>) {
+        out.clear();
+        out.extend(self.get(span).chunks_exact(size_of::<T>()).map(T::from_le));
     }
 
     pub fn push_str(&mut self, s: &str) -> Span {
@@ -190,14 +231,19 @@ mod tests {
     #[test]
     fn words_read_back_inline_and_after_spilling() {
         let mut p = Packed::new();
-        let ops = p.push_words(&[-1i32, 7, i32::MIN], i32::to_le_bytes);
-        let units = p.push_words(&[0xd83du16, 0x61], u16::to_le_bytes);
+        let ops = p.push_words(&[-1i32, 7, i32::MIN]);
+        let units = p.push_words(&[0xd83du16, 0x61]);
         assert!(p.heap.is_empty());
         let many: Vec<u16> = (0..INLINE as u16).collect();
-        let spilled = p.push_words(&many, u16::to_le_bytes);
+        let spilled = p.push_words(&many);
         assert!(!p.heap.is_empty(), "spilled");
-        assert_eq!(p.words(ops, i32::from_le_bytes), [-1, 7, i32::MIN]);
-        assert_eq!(p.words(units, u16::from_le_bytes), [0xd83d, 0x61]);
-        assert_eq!(p.words(spilled, u16::from_le_bytes), many);
+        assert_eq!(p.get(units), [0x3d, 0xd8, 0x61, 0], "little-endian");
+        let (mut i32s, mut u16s) = (vec![9], vec![9]);
+        p.words_into(ops, &mut i32s);
+        assert_eq!(i32s, [-1, 7, i32::MIN]);
+        p.words_into(units, &mut u16s);
+        assert_eq!(u16s, [0xd83d, 0x61]);
+        p.words_into(spilled, &mut u16s);
+        assert_eq!(u16s, many);
     }
 }

@@ -7,6 +7,8 @@
 //! thread runs when the event goes to an `EventWriter`, or `Event::line` runs
 //! for anyone else. One renderer either way, so the bytes cannot differ.
 
+use std::cell::RefCell;
+
 use super::common_ids::CommonIds;
 use super::error_value;
 use super::line::{Event, Line};
@@ -136,8 +138,8 @@ impl CallFacts {
                 key: key_span,
             },
             CallArgs::Tape { ops, text } => ArgsHash::Tape {
-                ops: self.bytes.push_words(ops, i32::to_le_bytes),
-                text: self.bytes.push_words(text, u16::to_le_bytes),
+                ops: self.bytes.push_words(ops),
+                text: self.bytes.push_words(text),
                 key: key_span,
             },
             CallArgs::Value(Err(e)) => ArgsHash::Known(Err(e.clone()), HashScheme::for_key(key)),
@@ -194,6 +196,24 @@ impl ResultFacts {
     }
 }
 
+/// Runs `f` with a tape's two decode buffers, kept per thread (the
+/// writer's renders every Node call's tape; a nested call gets fresh ones).
+fn with_words<R>(f: impl FnOnce((&mut Vec<i32>, &mut Vec<u16>)) -> R) -> R {
+    thread_local!(static WORDS: RefCell<(Vec<i32>, Vec<u16>)> = const { RefCell::new((Vec::new(), Vec::new())) });
+    WORDS.with(|cell| {
+        let mut fresh = (Vec::new(), Vec::new());
+        let mut kept = cell.try_borrow_mut();
+        let (ops, text) = kept.as_deref_mut().unwrap_or(&mut fresh);
+        let out = f((&mut *ops, &mut *text));
+        // Keep typical buffers; let huge ones go.
+        if ops.capacity() > 1 << 14 || text.capacity() > 1 << 16 {
+            *ops = Vec::new();
+            *text = Vec::new();
+        }
+        out
+    })
+}
+
 /// Room for the fixed fields (ts, names, hash, seq, decision).
 const FIXED_LEN: usize = 256;
 
@@ -215,15 +235,11 @@ impl DeferredLine for CallFacts {
                 Some((&later, HashScheme::for_key(key(k))))
             }
             ArgsHash::Tape { ops, text, key: k } => {
-                let (ops, text) = (
-                    b.words(*ops, i32::from_le_bytes),
-                    b.words(*text, u16::from_le_bytes),
-                );
-                later = CallArgs::Tape {
-                    ops: &ops,
-                    text: &text,
-                }
-                .hash(key(k));
+                later = with_words(|(o, t)| {
+                    b.words_into(*ops, o);
+                    b.words_into(*text, t);
+                    CallArgs::Tape { ops: o, text: t }.hash(key(k))
+                });
                 Some((&later, HashScheme::for_key(key(k))))
             }
             ArgsHash::Canonical { bytes, key: k } => {

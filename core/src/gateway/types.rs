@@ -228,7 +228,7 @@ impl<'a> CallArgs<'a> {
             CallArgs::Value(Err(e)) => Err(e.clone()),
             CallArgs::Json { text } => crate::hash::stable_hash_text(text, key),
             CallArgs::Tape { ops, text } => {
-                crate::hash::stable_hash_text(&crate::tape::json_string(ops, text)?, key)
+                crate::hash::hash_canonical(|out| crate::tape::write_canonical(ops, text, out), key)
             }
         }
     }
