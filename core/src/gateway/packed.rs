@@ -16,7 +16,6 @@ pub(crate) trait Word: Copy {
     /// The little-endian bytes.
     type Bytes: AsRef<[u8]>;
     /// `self` as little-endian bytes.
-    #[allow(dead_code)] // used on big-endian targets only
     fn to_le(self) -> Self::Bytes;
     /// The value of `size_of::<Self>()` little-endian bytes.
     fn from_le(bytes: &[u8]) -> Self;
@@ -151,27 +150,18 @@ impl Packed {
     /// Appends the little-endian bytes of `items`; returns where they are
     /// (read back with [`Packed::words_into`]).
     pub fn push_words<T: Word>(&mut self, items: &[T]) -> Span {
-        let n = size_of_val(items);
-        let (at, span) = self.room(n);
-        #[cfg(target_endian = "little")]
-        // SAFETY: `room` gave `n` writable bytes at `at`, apart from
-        // `items`, whose memory is their little-endian bytes (integers).
-        unsafe {
-            ptr::copy_nonoverlapping(items.as_ptr().cast::<u8>(), at, n)
-        };
-        #[cfg(not(target_endian = "little"))]
-        for (i, &item) in items.iter().enumerate() {
-            let bytes = item.to_le();
-            // SAFETY: `room` gave `n` writable bytes at `at`.
-            unsafe {
-                ptr::copy_nonoverlapping(
-                    bytes.as_ref().as_ptr(),
-                    at.add(bytes.as_ref().len() * i),
-                    bytes.as_ref().len(),
-                )
-            };
+        if cfg!(target_endian = "little") {
+            let n = size_of_val(items);
+            let (at, span) = self.room(n);
+            // SAFETY: `room` gave `n` writable bytes at `at`, apart from
+            // `items`, whose memory is their little-endian bytes here.
+            unsafe { ptr::copy_nonoverlapping(items.as_ptr().cast::<u8>(), at, n) };
+            span
+        } else {
+            let parts: Vec<T::Bytes> = items.iter().map(|&item| item.to_le()).collect();
+            let parts: Vec<&[u8]> = parts.iter().map(AsRef::as_ref).collect();
+            self.push_parts(&parts)
         }
-        span
     }
 
     /// The items at `span` (pushed with [`Packed::push_words`]), into `out`
