@@ -16,11 +16,10 @@
 //!
 //! [`Value`]: crate::value::Value
 
-use std::cell::Cell;
-
 use crate::canon_error::CanonError;
 use crate::canonical::{utf16_cmp, write_canonical};
 use crate::escape::clean_prefix;
+use crate::members::{Member, Members};
 use crate::number::{check_float, format_number};
 use crate::parse::parse_json_str;
 use crate::value::MAX_DEPTH;
@@ -114,39 +113,20 @@ pub fn canonical_json_from_text(text: &str) -> Result<String, CanonError> {
 
 /// The fast pass: `None` when `text` needs the strict parser.
 fn fast(text: &str, out: &mut Vec<u8>) -> Option<()> {
-    // Its two work lists are kept per thread between calls (every gateway
-    // call in Node comes here); a nested call would find none and allocate.
-    thread_local!(static SPARE: Cell<Option<(Vec<Member>, Vec<u8>)>> = const { Cell::new(None) });
-    let (members, scratch) = SPARE.take().unwrap_or_default();
     let mut pass = Pass {
         s: text.as_bytes(),
         text,
         i: 0,
         out,
-        members,
-        scratch,
+        members: Members::take(),
     };
     pass.skip_ws();
     let done = pass.value(0).and_then(|()| {
         pass.skip_ws();
         (pass.i == pass.s.len()).then_some(())
     });
-    let (mut members, mut scratch) = (pass.members, pass.scratch);
-    // Keep typical lists; let huge ones go.
-    if members.capacity() <= 1 << 12 && scratch.capacity() <= 1 << 16 {
-        members.clear();
-        scratch.clear();
-        SPARE.set(Some((members, scratch)));
-    }
+    pass.members.give_back();
     done
-}
-
-/// One member of an object being copied: where its key is in the input and
-/// where the member (`"key":value`) went in the output.
-#[derive(Clone, Copy)]
-struct Member {
-    key: (usize, usize),
-    out: (usize, usize),
 }
 
 struct Pass<'a, 'o> {
@@ -154,10 +134,8 @@ struct Pass<'a, 'o> {
     text: &'a str,
     i: usize,
     out: &'o mut Vec<u8>,
-    /// Members of the objects open now, innermost last.
-    members: Vec<Member>,
-    /// Where an object's members wait while they are written back sorted.
-    scratch: Vec<u8>,
+    /// The members of the objects open now.
+    members: Members,
 }
 
 impl Pass<'_, '_> {
@@ -260,7 +238,7 @@ impl Pass<'_, '_> {
         self.i += 1;
         self.out.push(b'{');
         let body = self.out.len();
-        let first = self.members.len();
+        let first = self.members.open();
         self.skip_ws();
         if self.eat(b'}').is_none() {
             loop {
@@ -287,41 +265,13 @@ impl Pass<'_, '_> {
                     break;
                 }
             }
-            self.order(first, body)?;
+            let text = self.text;
+            let key = |m: &Member| &text[m.key.0..m.key.1];
+            // RFC 8785 §3.2.3: UTF-16 code units.
+            self.members
+                .order(first, body, self.out, |a, b| utf16_cmp(key(a), key(b)))?;
         }
-        self.members.truncate(first);
         self.out.push(b'}');
-        Some(())
-    }
-
-    /// Puts the members from `first` on in key order (UTF-16 code units,
-    /// RFC 8785 §3.2.3); their text starts at `body` in the output. `None`
-    /// for a duplicate key (the parser reports it).
-    fn order(&mut self, first: usize, body: usize) -> Option<()> {
-        let text = self.text;
-        let key = |m: &Member| &text[m.key.0..m.key.1];
-        let members = &mut self.members[first..];
-        // Usually already in order: then nothing moves.
-        if members
-            .windows(2)
-            .all(|w| utf16_cmp(key(&w[0]), key(&w[1])).is_lt())
-        {
-            return Some(());
-        }
-        members.sort_unstable_by(|a, b| utf16_cmp(key(a), key(b)));
-        if members.windows(2).any(|w| key(&w[0]) == key(&w[1])) {
-            return None;
-        }
-        self.scratch.clear();
-        self.scratch.extend_from_slice(&self.out[body..]);
-        self.out.truncate(body);
-        for (n, m) in members.iter().enumerate() {
-            if n > 0 {
-                self.out.push(b',');
-            }
-            self.out
-                .extend_from_slice(&self.scratch[m.out.0 - body..m.out.1 - body]);
-        }
         Some(())
     }
 }

@@ -26,6 +26,7 @@ mod fork;
 pub mod gateway;
 mod hash;
 pub mod mcp;
+mod members;
 mod number;
 pub mod otlp;
 mod parse;

@@ -15,11 +15,10 @@
 //! more digits, deep nesting) returns `None`, and [`write_canonical`] goes
 //! the old way, so results and errors are exactly that way's.
 
-use std::cell::Cell;
-
 use super::{ARRAY, END_ARRAY, END_OBJECT, FALSE, NULL, NUMBER, OBJECT, Reader, TRUE, json_string};
 use crate::canon_error::CanonError;
 use crate::canonical_text::{copy_number, write_canonical_text};
+use crate::members::{Member, Members};
 use crate::value::MAX_DEPTH;
 
 /// Appends the canonical bytes of the value on the tape (`ops`, `text`,
@@ -37,44 +36,23 @@ pub fn write_canonical(ops: &[i32], text: &[u16], out: &mut Vec<u8>) -> Result<(
 
 /// The one pass: `None` when the tape needs the old way.
 pub(super) fn fast(ops: &[i32], text: &[u16], out: &mut Vec<u8>) -> Option<()> {
-    // Work lists kept per thread between calls (the writer's thread hashes
-    // every call's arguments); a nested call would find none and allocate.
-    thread_local!(static SPARE: Cell<Option<(Vec<Member>, Vec<u8>)>> = const { Cell::new(None) });
-    let (members, scratch) = SPARE.take().unwrap_or_default();
     let mut pass = Pass {
         reader: Reader::<true>::new(ops, text),
         out,
-        members,
-        scratch,
+        members: Members::take(),
     };
     let done = pass.value(0).and_then(|()| {
         (pass.reader.unit == text.len() && pass.reader.op == ops.len()).then_some(())
     });
-    let (mut members, mut scratch) = (pass.members, pass.scratch);
-    // Keep typical lists; let huge ones go.
-    if members.capacity() <= 1 << 12 && scratch.capacity() <= 1 << 16 {
-        members.clear();
-        scratch.clear();
-        SPARE.set(Some((members, scratch)));
-    }
+    pass.members.give_back();
     done
-}
-
-/// One member of an object being copied: its key's units in the tape's
-/// text and where the member (`"key":value`) went in the output.
-#[derive(Clone, Copy)]
-struct Member {
-    key: (usize, usize),
-    out: (usize, usize),
 }
 
 struct Pass<'a, 'o> {
     reader: Reader<'a, true>,
     out: &'o mut Vec<u8>,
-    /// Members of the objects open now, innermost last.
-    members: Vec<Member>,
-    /// Where an object's members wait while they are written back sorted.
-    scratch: Vec<u8>,
+    /// The members of the objects open now.
+    members: Members,
 }
 
 impl Pass<'_, '_> {
@@ -138,14 +116,14 @@ impl Pass<'_, '_> {
         (depth < MAX_DEPTH).then_some(())?;
         self.out.push(b'{');
         let body = self.out.len();
-        let first = self.members.len();
+        let first = self.members.open();
         loop {
             let key = match self.reader.next_op().ok()? {
                 END_OBJECT => break,
                 key @ 0.. => key,
                 _ => return None,
             };
-            if self.members.len() > first {
+            if self.members.open() > first {
                 self.out.push(b',');
             }
             let (key_at, out_at) = (self.reader.unit, self.out.len());
@@ -158,37 +136,12 @@ impl Pass<'_, '_> {
                 out: (out_at, self.out.len()),
             });
         }
-        self.order(first, body)?;
-        self.members.truncate(first);
-        self.out.push(b'}');
-        Some(())
-    }
-
-    /// Puts the members from `first` on in key order (UTF-16 code units,
-    /// RFC 8785 §3.2.3); their bytes start at `body` in the output. `None`
-    /// for a duplicate key (the strict parser reports it).
-    fn order(&mut self, first: usize, body: usize) -> Option<()> {
         let text = self.reader.text;
         let key = |m: &Member| &text[m.key.0..m.key.1];
-        let members = &mut self.members[first..];
-        // Usually already in order: then nothing moves.
-        if members.windows(2).all(|w| key(&w[0]) < key(&w[1])) {
-            return Some(());
-        }
-        members.sort_unstable_by(|a, b| key(a).cmp(key(b)));
-        if members.windows(2).any(|w| key(&w[0]) == key(&w[1])) {
-            return None;
-        }
-        self.scratch.clear();
-        self.scratch.extend_from_slice(&self.out[body..]);
-        self.out.truncate(body);
-        for (n, m) in members.iter().enumerate() {
-            if n > 0 {
-                self.out.push(b',');
-            }
-            self.out
-                .extend_from_slice(&self.scratch[m.out.0 - body..m.out.1 - body]);
-        }
+        // UTF-16 code units, as the tape holds them: RFC 8785's order.
+        self.members
+            .order(first, body, self.out, |a, b| key(a).cmp(key(b)))?;
+        self.out.push(b'}');
         Some(())
     }
 }
