@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The base layer's modules, each a file `core/src/<name>.rs`.
-const BASE: [&str; 8] = [
+const BASE: [&str; 9] = [
     "escape",
     "canon_error",
     "value",
@@ -13,6 +13,7 @@ const BASE: [&str; 8] = [
     "canonical",
     "parse",
     "canonical_text",
+    "members",
     "hash",
 ];
 
