@@ -68,7 +68,7 @@ for (const spec of process.argv.slice(2)) {
 function plainRoute(bindings) {
   if (fs.existsSync(path.join(bindings, 'lib', 'tape.js'))) {
     const { plainText, tape } = require(path.join(bindings, 'lib', 'tape.js'))
-    return { text: plainText, ops: () => tape.buf ?? tape.ops }
+    return { text: plainText, ops: () => tape.ops }
   }
   const { plainJson } = require(path.join(bindings, 'lib', 'plain_json.js'))
   return { text: plainJson, ops: () => undefined }

@@ -13,33 +13,25 @@ use std::ptr::{self, addr_of_mut};
 
 /// An integer [`Packed::push_words`] stores (little-endian).
 pub(crate) trait Word: Copy {
-    /// The little-endian bytes.
-    type Bytes: AsRef<[u8]>;
     /// `self` as little-endian bytes.
-    fn to_le(self) -> Self::Bytes;
+    fn to_le(self) -> impl AsRef<[u8]>;
     /// The value of `size_of::<Self>()` little-endian bytes.
     fn from_le(bytes: &[u8]) -> Self;
 }
 
-impl Word for i32 {
-    type Bytes = [u8; 4];
-    fn to_le(self) -> [u8; 4] {
-        self.to_le_bytes()
-    }
-    fn from_le(bytes: &[u8]) -> Self {
-        Self::from_le_bytes(bytes.try_into().expect("4 bytes"))
-    }
+macro_rules! word {
+    ($($t:ty),*) => {$(
+        impl Word for $t {
+            fn to_le(self) -> impl AsRef<[u8]> {
+                self.to_le_bytes()
+            }
+            fn from_le(bytes: &[u8]) -> Self {
+                Self::from_le_bytes(bytes.try_into().expect("size_of::<Self>() bytes"))
+            }
+        }
+    )*};
 }
-
-impl Word for u16 {
-    type Bytes = [u8; 2];
-    fn to_le(self) -> [u8; 2] {
-        self.to_le_bytes()
-    }
-    fn from_le(bytes: &[u8]) -> Self {
-        Self::from_le_bytes(bytes.try_into().expect("2 bytes"))
-    }
-}
+word!(i32, u16);
 
 /// Inline room: an event's ids, tool name and typical args fit.
 const INLINE: usize = 448;
@@ -158,9 +150,14 @@ impl Packed {
             unsafe { ptr::copy_nonoverlapping(items.as_ptr().cast::<u8>(), at, n) };
             span
         } else {
-            let parts: Vec<T::Bytes> = items.iter().map(|&item| item.to_le()).collect();
-            let parts: Vec<&[u8]> = parts.iter().map(AsRef::as_ref).collect();
-            self.push_parts(&parts)
+            let start = self.len as u32;
+            for &item in items {
+                self.push(item.to_le().as_ref());
+            }
+            Span {
+                start,
+                end: self.len as u32,
+            }
         }
     }
 
