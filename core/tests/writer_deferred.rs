@@ -126,3 +126,45 @@ fn after_close_a_deferred_event_is_rendered_and_written_by_the_caller() {
     assert_eq!(sink.lines(), expected(7..8));
     assert_eq!(*log.lock().unwrap(), vec![(7, thread::current().id())]);
 }
+
+#[test]
+fn stats_count_what_waits_exactly_while_the_worker_is_stuck_writing() {
+    // The worker publishes what it took from the queue in steps (not per
+    // event), but always before a write: a stuck sink must not leave the
+    // events it holds counted as queued, nor hide the ones still waiting.
+    let gated = GatedSink::new();
+    let writer = EventWriter::new(WriterConfig {
+        sink: gated.spec(),
+        queue_events: 1000,
+        batch_events: 512,
+        flush_interval: Duration::ZERO,
+        ..WriterConfig::default()
+    })
+    .unwrap();
+    let log = probes();
+    assert!(writer.write_deferred(probe(0, &log)));
+    let deadline = std::time::Instant::now() + LONG;
+    while writer.stats().queued != 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker never took the event"
+        );
+        thread::sleep(Duration::from_millis(1));
+    }
+    // The worker holds event 0 in a write that does not return.
+    for n in 1..301 {
+        assert!(writer.write_deferred(probe(n, &log)));
+    }
+    thread::sleep(Duration::from_millis(20));
+    let stats = writer.stats();
+    assert_eq!((stats.accepted, stats.queued), (301, 300), "{stats:?}");
+    assert_eq!(stats.queued_bytes, 300 * 16, "{stats:?}");
+    gated.open();
+    assert!(writer.flush(LONG));
+    let stats = writer.stats();
+    assert_eq!(
+        (stats.written, stats.queued, stats.queued_bytes),
+        (301, 0, 0)
+    );
+    assert_eq!(gated.inner.lines(), expected(0..301));
+}

@@ -40,8 +40,7 @@ impl EventWriter {
             .as_mut()
             .is_some_and(|sink| sink.write_batch(line).and_then(|()| sink.flush()).is_ok());
         if written {
-            counters.accepted.fetch_add(1, Relaxed);
-            counters.written.fetch_add(1, Relaxed);
+            counters.count_late();
             return true;
         }
         counters.count_drop(DropReason::Closed, 1);
@@ -75,7 +74,7 @@ impl EventWriter {
     /// only copies) rather than fill the queue and drop events.
     pub fn write_deferred(&self, event: Box<dyn DeferredLine>) -> bool {
         let running = self.running();
-        let backlog = running.counters.queued.load(Relaxed);
+        let backlog = running.counters.queued();
         if self.shared.otlp.is_some()
             || self.shared.closed.load(Relaxed)
             || backlog >= self.shared.config.batch_events as u64
@@ -95,14 +94,10 @@ impl EventWriter {
         }
         let len = entry.len();
         let limit = self.shared.config.queue_bytes;
-        // Reserve before sending so the worker's decrement never underflows.
-        counters.accepted.fetch_add(1, Relaxed);
-        counters.queued.fetch_add(1, Relaxed);
-        let before = counters.queued_bytes.fetch_add(len, Relaxed);
+        // Reserve before sending so the worker never takes more than was put.
+        let before = counters.reserve(len);
         let refuse = |reason| {
-            counters.accepted.fetch_sub(1, Relaxed);
-            counters.queued.fetch_sub(1, Relaxed);
-            counters.queued_bytes.fetch_sub(len, Relaxed);
+            counters.unreserve(len);
             counters.count_drop(reason, 1);
             false
         };
@@ -151,7 +146,7 @@ fn wait_for_bytes(
             return false;
         }
         std::thread::sleep(Duration::from_millis(1));
-        queued = counters.queued_bytes.load(Relaxed) - len;
+        queued = counters.queued_bytes().saturating_sub(len);
     }
     true
 }

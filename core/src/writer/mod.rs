@@ -124,7 +124,7 @@ impl EventWriter {
         let running = self.running();
         let (ack, answer) = bounded(1);
         if running.ctrl.send(Control::Flush(ack)).is_err() {
-            return running.counters.queued.load(Relaxed) == 0;
+            return running.counters.queued() == 0;
         }
         answer.recv_timeout(timeout).unwrap_or(false)
     }
@@ -313,6 +313,7 @@ fn start(config: &WriterConfig, sink: Option<Box<dyn Sink>>, generation: u64) ->
         },
         batch: Vec::with_capacity(config.batch_bytes.min(1 << 20)),
         batch_events: 0,
+        taken: (0, 0),
         reported: [0; 2],
         sink_errors_answered: 0,
         last_error_report: None,

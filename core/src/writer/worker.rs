@@ -8,14 +8,13 @@
 
 use std::io;
 use std::sync::Arc;
-use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError, select};
 
 use super::entry::Entry;
 use super::sink::{Sink, SinkSpec};
-use super::stats::{Counters, DropReason};
+use super::stats::{Counters, DropReason, PUBLISH_EVERY};
 use crate::event::{now_timestamp, write_event_line};
 use crate::schema::{event, field};
 use crate::value::Value;
@@ -52,6 +51,9 @@ pub(crate) struct Worker {
     pub limits: BatchLimits,
     pub batch: Vec<u8>,
     pub batch_events: u64,
+    /// Events (and their bytes) taken from the queue, not yet published to
+    /// `counters` (see [`PUBLISH_EVERY`]).
+    pub taken: (u64, usize),
     pub reported: [u64; 2],
     /// Sink-error drops as of the last flush/close answer: an answer is
     /// `false` if events were lost since the previous one, even if the failed
@@ -102,7 +104,7 @@ impl Worker {
                     continue;
                 }
                 Err(TryRecvError::Disconnected) => return None,
-                Err(TryRecvError::Empty) => {}
+                Err(TryRecvError::Empty) => self.publish_taken(),
             }
             let now = Instant::now();
             if now >= deadline {
@@ -135,10 +137,21 @@ impl Worker {
     }
 
     fn push(&mut self, entry: Entry) {
-        self.counters.queued.fetch_sub(1, Relaxed);
-        self.counters.queued_bytes.fetch_sub(entry.len(), Relaxed);
+        self.taken.0 += 1;
+        self.taken.1 += entry.len();
+        if self.taken.0 >= PUBLISH_EVERY {
+            self.publish_taken();
+        }
         entry.append_to(&mut self.batch);
         self.batch_events += 1;
+    }
+
+    /// Tells producers what was taken from the queue since the last time.
+    fn publish_taken(&mut self) {
+        let (events, bytes) = std::mem::take(&mut self.taken);
+        if events > 0 {
+            self.counters.take(events, bytes);
+        }
     }
 
     /// Handles a control request; returns true when the worker must stop.
@@ -185,6 +198,8 @@ impl Worker {
     }
 
     fn write_batch(&mut self) {
+        // Published before the write, which may take long (a stalled sink).
+        self.publish_taken();
         if self.batch_events == 0 {
             return;
         }
@@ -196,11 +211,11 @@ impl Worker {
         self.batch_events = 0;
         match result {
             Ok(()) => {
-                self.counters.written.fetch_add(n, Relaxed);
+                self.counters.count_written(n);
                 self.report_drops();
             }
             Err(e) => {
-                self.counters.write_errors.fetch_add(1, Relaxed);
+                self.counters.count_write_error();
                 self.counters.count_drop(DropReason::SinkError, n);
                 self.report_error(&e);
             }
@@ -224,7 +239,7 @@ impl Worker {
                 && sink.write_batch(line.as_bytes()).is_ok()
             {
                 self.reported[slot] = total;
-                self.counters.drop_reports.fetch_add(1, Relaxed);
+                self.counters.count_drop_report();
             }
         }
     }
