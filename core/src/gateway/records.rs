@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use super::common_ids::CommonIds;
 use super::error_value;
 use super::line::{Event, Line};
-use super::packed::{Packed, Span};
+use super::packed::{Packed, Span, prefetch_for_write};
 use super::types::CallArgs;
 use crate::canonical::write_canonical;
 use crate::error::CanonError;
@@ -80,12 +80,14 @@ pub(crate) struct ResultFacts {
 /// `Box<$ty>` with the fields given and an empty `bytes: Packed`, built in
 /// the box: neither the struct (~650 bytes) is copied into it nor the
 /// packed bytes' inline room zeroed, so only the cache lines written are
-/// touched (the writer's thread reads them next). Every field but `bytes`
+/// touched (the writer's thread reads them next). The box's lines are
+/// asked for at once first ([`prefetch_for_write`]). Every field but `bytes`
 /// must be given: the struct pattern below stops the build otherwise.
 macro_rules! in_place {
     ($ty:ident { $($field:ident $(: $value:expr)?),* $(,)? }) => {{
         let mut boxed = Box::<$ty>::new_uninit();
         let p = boxed.as_mut_ptr();
+        prefetch_for_write(p.cast::<u8>(), std::mem::size_of::<$ty>());
         // SAFETY: `p` is the box's, valid and aligned; every field is
         // written (the pattern lists them all) before `assume_init`.
         unsafe {
