@@ -7,7 +7,8 @@ const native = require('./lib/native')
 // The per-call functions take the gateway's handle (a method call would
 // look the native object up through `this`: measured, the largest binding
 // cost of a call).
-const { _begin: begin, _finishOk: finishOk, _finishErr: finishErr, _callIds: callIds } = native
+const { _begin: begin, _finishOk: finishOk, _finishOkValidated: finishOkValidated } = native
+const { _finishErr: finishErr, _callIds: callIds } = native
 
 // A tool's options when it has no timeout: one frozen object, not one per call.
 const NO_SIGNAL = Object.freeze({ signal: undefined })
@@ -253,7 +254,9 @@ class ToolGateway {
   // The core runs the validator and throws validation_failed if it rejects.
   _settle(call, name, value) {
     try {
-      finishOk(this._handle, call, value, this._validators[name])
+      const validator = this._validators[name]
+      if (validator === undefined) finishOk(this._handle, call, value)
+      else finishOkValidated(this._handle, call, value, validator)
     } finally {
       this._flushEvents()
     }

@@ -82,14 +82,14 @@ function nativeCalls(gw, nat) {
     const h = gw._handle
     return {
       begin: (a, text, ops) => nat._begin(h, 0, 'search', a, text, ops),
-      finishOk: (call, result) => nat._finishOk(h, call, result, undefined),
+      finishOk: (call, result) => nat._finishOk(h, call, result),
       callIds: (call) => nat._callIds(h, call),
     }
   }
   const n = gw._native
   return {
     begin: (a, text) => n.begin(0, 'search', a, text),
-    finishOk: (call, result) => n.finishOk(call, result, undefined),
+    finishOk: (call, result) => n.finishOk(call, result),
     callIds: (call) => n.callIds(call),
   }
 }

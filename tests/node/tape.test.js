@@ -201,7 +201,7 @@ test('a tape that is not one whole value is logged as the call\'s args_error', (
   const { end, object } = native._tapeCodes()
   for (const [text, ops] of [['ab', [object, 5, end]], ['', [object, end]], ['x', [2, end]]]) {
     const call = native._begin(gw._handle, 0, 't', { a: 1 }, text, Int32Array.from(ops))
-    native._finishOk(gw._handle, call, 1, undefined)
+    native._finishOk(gw._handle, call, 1)
   }
   gw._flushEvents()
   const logged = events.filter(([n]) => n === 'tool_call').slice(1).map(([, f]) => [f.args_hash, f.args_error && f.args_error.kind])
