@@ -52,16 +52,25 @@ fn prefetchw_supported() -> bool {
     })
 }
 
-/// An integer [`Packed::push_words`] stores (little-endian).
+/// An integer [`Packed::push_words`] stores: one byte each when every item
+/// of the slice fits in one (a tape's codes and Latin-1 text, the usual
+/// case: half or a quarter of the cache lines to write and to read), else
+/// little-endian.
 pub(crate) trait Word: Copy {
     /// `self` as little-endian bytes.
     fn to_le(self) -> impl AsRef<[u8]>;
     /// The value of `size_of::<Self>()` little-endian bytes.
     fn from_le(bytes: &[u8]) -> Self;
+    /// Whether [`Word::to_byte`] keeps the value.
+    fn fits_byte(self) -> bool;
+    /// The value as one byte (exact when `fits_byte`).
+    fn to_byte(self) -> u8;
+    /// The value `to_byte` made `b` of.
+    fn from_byte(b: u8) -> Self;
 }
 
 macro_rules! word {
-    ($($t:ty),*) => {$(
+    ($($t:ty => $byte:ty),*) => {$(
         impl Word for $t {
             fn to_le(self) -> impl AsRef<[u8]> {
                 self.to_le_bytes()
@@ -69,10 +78,28 @@ macro_rules! word {
             fn from_le(bytes: &[u8]) -> Self {
                 Self::from_le_bytes(bytes.try_into().expect("size_of::<Self>() bytes"))
             }
+            fn fits_byte(self) -> bool {
+                self as $byte as Self == self
+            }
+            fn to_byte(self) -> u8 {
+                self as $byte as u8
+            }
+            fn from_byte(b: u8) -> Self {
+                b as $byte as Self
+            }
         }
     )*};
 }
-word!(i32, u16);
+// Codes are small signed numbers; text units are Latin-1 when below 256.
+word!(i32 => i8, u16 => u8);
+
+/// Where [`Packed::push_words`] put a slice, and in which width.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Words {
+    span: Span,
+    /// One byte per item (else `size_of::<T>()` little-endian bytes).
+    narrow: bool,
+}
 
 /// Inline room: an event's ids, tool name and typical args fit.
 const INLINE: usize = 448;
@@ -180,10 +207,19 @@ impl Packed {
         }
     }
 
-    /// Appends the little-endian bytes of `items`; returns where they are
-    /// (read back with [`Packed::words_into`]).
-    pub fn push_words<T: Word>(&mut self, items: &[T]) -> Span {
-        if cfg!(target_endian = "little") {
+    /// Appends `items`, one byte each when all fit in one, else their
+    /// little-endian bytes; returns where they are (read back with
+    /// [`Packed::words_into`]).
+    pub fn push_words<T: Word>(&mut self, items: &[T]) -> Words {
+        if items.iter().all(|&x| x.fits_byte()) {
+            let (at, span) = self.room(items.len());
+            for (i, &x) in items.iter().enumerate() {
+                // SAFETY: `room` gave `items.len()` writable bytes at `at`.
+                unsafe { at.add(i).write(x.to_byte()) };
+            }
+            return Words { span, narrow: true };
+        }
+        let span = if cfg!(target_endian = "little") {
             let n = size_of_val(items);
             let (at, span) = self.room(n);
             // SAFETY: `room` gave `n` writable bytes at `at`, apart from
@@ -199,14 +235,22 @@ impl Packed {
                 start,
                 end: self.len as u32,
             }
+        };
+        Words {
+            span,
+            narrow: false,
         }
     }
 
-    /// The items at `span` (pushed with [`Packed::push_words`]), into `out`
+    /// The items at `words` (pushed with [`Packed::push_words`]), into `out`
     /// (cleared first: the writer's thread reuses one per kind).
-    pub fn words_into<T: Word>(&self, span: Span, out: &mut Vec<T>) {
+    pub fn words_into<T: Word>(&self, words: Words, out: &mut Vec<T>) {
         out.clear();
-        out.extend(self.get(span).chunks_exact(size_of::<T>()).map(T::from_le));
+        let bytes = self.get(words.span);
+        match words.narrow {
+            true => out.extend(bytes.iter().map(|&b| T::from_byte(b))),
+            false => out.extend(bytes.chunks_exact(size_of::<T>()).map(T::from_le)),
+        }
     }
 
     pub fn push_str(&mut self, s: &str) -> Span {
@@ -275,7 +319,8 @@ mod tests {
         let many: Vec<u16> = (0..INLINE as u16).collect();
         let spilled = p.push_words(&many);
         assert!(!p.heap.is_empty(), "spilled");
-        assert_eq!(p.get(units), [0x3d, 0xd8, 0x61, 0], "little-endian");
+        assert!(!(ops.narrow || units.narrow || spilled.narrow));
+        assert_eq!(p.get(units.span), [0x3d, 0xd8, 0x61, 0], "little-endian");
         let (mut i32s, mut u16s) = (vec![9], vec![9]);
         p.words_into(ops, &mut i32s);
         assert_eq!(i32s, [-1, 7, i32::MIN]);
@@ -283,5 +328,35 @@ mod tests {
         assert_eq!(u16s, [0xd83d, 0x61]);
         p.words_into(spilled, &mut u16s);
         assert_eq!(u16s, many);
+    }
+
+    #[test]
+    fn words_that_fit_a_byte_take_one_each_and_read_back_exactly() {
+        let mut p = Packed::new();
+        let edges = [-128i32, -1, 0, 127];
+        let ops = p.push_words(&edges);
+        let latin1 = [0u16, 0x61, 0xe9, 0xff];
+        let text = p.push_words(&latin1);
+        let empty = p.push_words::<u16>(&[]);
+        assert!(ops.narrow && text.narrow && empty.narrow);
+        assert_eq!(p.len(), 8, "one byte per item");
+        let (mut i32s, mut u16s) = (vec![9], vec![9]);
+        p.words_into(ops, &mut i32s);
+        assert_eq!(i32s, edges);
+        p.words_into(text, &mut u16s);
+        assert_eq!(u16s, latin1);
+        p.words_into(empty, &mut u16s);
+        assert!(u16s.is_empty());
+        // One item past a byte makes the whole slice wide.
+        for (wide, u) in [
+            (&[5i32, 128][..], &[0x61u16, 0x100][..]),
+            (&[-129, 0], &[0xffff, 0]),
+        ] {
+            let (w, v) = (p.push_words(wide), p.push_words(u));
+            assert!(!(w.narrow || v.narrow));
+            p.words_into(w, &mut i32s);
+            p.words_into(v, &mut u16s);
+            assert_eq!((&i32s[..], &u16s[..]), (wide, u));
+        }
     }
 }

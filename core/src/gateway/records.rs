@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use super::common_ids::CommonIds;
 use super::error_value;
 use super::line::{Event, Line};
-use super::packed::{Packed, Span, prefetch_for_write};
+use super::packed::{Packed, Span, Words, prefetch_for_write};
 use super::types::CallArgs;
 use crate::canonical::write_canonical;
 use crate::error::CanonError;
@@ -33,8 +33,8 @@ pub(crate) enum ArgsHash {
     /// A tape (Node's): turned into JSON text, canonicalized and hashed
     /// when rendered.
     Tape {
-        ops: Span,
-        text: Span,
+        ops: Words,
+        text: Words,
         key: Option<Span>,
     },
     /// Canonical bytes written at `begin` (a converted value's, so its tree
