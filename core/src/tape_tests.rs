@@ -333,3 +333,47 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_tool_call_hashes_a_tape_as_its_value_whether_stored_narrow_or_wide() {
+    // The event stores a tape one byte per item when every item fits
+    // (gateway/packed.rs): Latin-1 text, codes within i8. Each value here
+    // crosses that line in one place; the line's hash must not notice.
+    use crate::gateway::Gateway;
+    use crate::{Config, RunCtx};
+    let gw = Gateway::new(Config::default(), ["search".to_owned()], None, None);
+    let ctx = RunCtx {
+        run_id: Some("r".into()),
+        trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
+        request_id: Some("q".into()),
+        ..RunCtx::default()
+    };
+    let values = [
+        r#"{"query":"café <b>&</b>","limit":10,"filters":{"lang":"en","since":"2026-01-01"}}"#,
+        r#"{"q":"ÿ\u0000"}"#,          // 0xff and 0: still one byte each
+        r#"{"q":"Ā"}"#,                // U+0100: the text is wide
+        r#"{"q":"☕ 😀"}"#,            // surrogate pairs
+        r#"[1e21,-0.5,true,null,[]]"#, // number codes
+    ]
+    .map(|s| parse_json_str(s).unwrap())
+    .into_iter()
+    .chain([Value::String("x".repeat(200))]); // a length code past i8: the codes are wide
+    for value in values {
+        let (ops, text) = tape(&value);
+        let mut ended = ops.clone();
+        ended.push(END);
+        let args = crate::gateway::CallArgs::tape(&ended, &text).unwrap();
+        let (_, events) = gw.begin(&ctx, "search", args).unwrap();
+        let line = events[0].line();
+        let event = parse_json_str(std::str::from_utf8(&line).unwrap().trim_end()).unwrap();
+        let Value::Object(fields) = event else {
+            panic!("not an object")
+        };
+        let hash = fields
+            .iter()
+            .find(|(k, _)| k == "args_hash")
+            .map(|(_, v)| v);
+        let want = crate::hash::stable_hash(&value).unwrap();
+        assert_eq!(hash, Some(&Value::String(want)), "{value:?}");
+    }
+}
