@@ -347,6 +347,14 @@ mod tests {
         assert_eq!(u16s, latin1);
         p.words_into(empty, &mut u16s);
         assert!(u16s.is_empty());
+        // Narrow items past the inline room spill like any bytes.
+        let long: Vec<u16> = (0..2 * INLINE).map(|i| (i % 256) as u16).collect();
+        let spilled = p.push_words(&long);
+        assert!(spilled.narrow && !p.heap.is_empty());
+        p.words_into(spilled, &mut u16s);
+        assert_eq!(u16s, long);
+        p.words_into(ops, &mut i32s);
+        assert_eq!(i32s, edges, "what was inline moved with it");
         // One item past a byte makes the whole slice wide.
         for (wide, u) in [
             (&[5i32, 128][..], &[0x61u16, 0x100][..]),
