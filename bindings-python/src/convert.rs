@@ -1,11 +1,16 @@
 //! Python objects → core `Value`, applying SPEC §3's type rules directly (no
 //! `json.dumps` round trip). Errors are core `CanonError`s with paths.
 
+use std::borrow::Cow;
+
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use tooltrail_core::{CanonError, ErrorKind, Value, check_depth, check_float, check_integer};
 
+mod plain;
 mod utf8;
+
+pub use plain::Plain;
 
 /// Converts `obj` into a core value; `Err` is a canonicalization error.
 pub fn to_value(obj: &Bound<'_, PyAny>) -> Result<Value, CanonError> {
@@ -31,6 +36,17 @@ pub fn to_string(s: &Bound<'_, PyString>) -> Result<String, CanonError> {
         return text.map(str::to_owned).ok_or_else(lone);
     }
     s.to_cow().map(|c| c.into_owned()).map_err(|_| lone())
+}
+
+/// A `str` as UTF-8, borrowed from the str where CPython caches it (the
+/// tool's name on every call); `Err` is the `UnicodeEncodeError` of a lone
+/// surrogate.
+pub fn borrow_str<'a>(s: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, str>> {
+    match utf8::cached(s) {
+        Some(Some(text)) => Ok(Cow::Borrowed(text)),
+        // Raises the interpreter's own error for the lone surrogate.
+        Some(None) | None => s.to_cow(),
+    }
 }
 
 fn convert(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, CanonError> {

@@ -8,10 +8,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyString, PyTuple};
-use tooltrail_core::gateway::{Deterministic, RunExit, TimeoutUnit, Validation, host_timeouts};
+use tooltrail_core::gateway::{
+    CallArgs, Deterministic, RunExit, TimeoutUnit, Validation, host_timeouts,
+};
 use tooltrail_core::{CallHandle, Config, EventWriter, Gateway, Outcome, RunCtx};
 
-use crate::convert::{to_py, to_value};
+use crate::convert::{Plain, borrow_str, to_py, to_value};
 use crate::ctx::{CtxMemo, PyRunCtx, ctx_from};
 use crate::errors::{ResultExt, guard};
 use crate::host::failure_facts;
@@ -36,7 +38,8 @@ fn option_arg(
 #[pyclass(name = "_Call", module = "tooltrail")]
 pub struct PyCall {
     handle: Option<CallHandle>,
-    tool: String,
+    /// The handle's, kept after it finished (no copy per call).
+    tool: Arc<str>,
 }
 
 #[pymethods]
@@ -200,7 +203,7 @@ impl PyToolGateway {
     ) -> PyResult<(PyCall, Bound<'py, PyAny>)> {
         // The str object itself keys the tool lookup (its hash is cached).
         let name_obj = name;
-        let name = &*name.to_cow()?;
+        let name = &*borrow_str(name)?;
         guard(|| {
             // A RunCtx is borrowed as is; a dict goes through the memo.
             let run_ctx = ctx.cast::<PyRunCtx>();
@@ -212,7 +215,7 @@ impl PyToolGateway {
                     &*converted
                 }
             };
-            match self.core.begin(ctx, name, to_value(args)) {
+            match self.core.begin(ctx, name, CallArgs::Host(&Plain(args))) {
                 Ok((handle, event)) => {
                     self.emit(py, event);
                     let impls = self.impls.bind(py);
@@ -223,8 +226,8 @@ impl PyToolGateway {
                     };
                     Ok((
                         PyCall {
+                            tool: handle.tool().clone(),
                             handle: Some(handle),
-                            tool: name.to_owned(),
                         },
                         tool,
                     ))

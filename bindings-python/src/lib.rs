@@ -43,8 +43,7 @@ fn key_bytes(key: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
 #[pyo3(signature = (obj, key=None))]
 fn stable_hash(obj: &Bound<'_, PyAny>, key: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
     let key = key_bytes(key)?;
-    let value = to_value(obj).py()?;
-    stable_hash_with(&value, key.as_deref()).py()
+    tooltrail_core::host::stable_hash(&convert::Plain(obj), key.as_deref()).py()
 }
 
 /// JSON text (str, or UTF-8 bytes) → parsed strictly → core value.

@@ -25,6 +25,7 @@ mod event;
 mod fork;
 pub mod gateway;
 mod hash;
+pub mod host;
 pub mod mcp;
 mod members;
 mod number;

@@ -7,6 +7,8 @@
 use std::cell::Cell;
 use std::cmp::Ordering;
 
+use crate::canonical::utf16_cmp;
+
 /// One member of an object being copied: where its key is in the input and
 /// where the member (`"key":value`) went in the output.
 #[derive(Clone, Copy)]
@@ -24,6 +26,9 @@ pub(crate) struct Member {
 pub(crate) struct Members {
     list: Vec<Member>,
     scratch: Vec<u8>,
+    /// Keys copied here by passes whose input is not one buffer
+    /// ([`host`](crate::host): each key is a host string of its own).
+    keys: Vec<u8>,
 }
 
 thread_local!(static SPARE: Cell<Option<Members>> = const { Cell::new(None) });
@@ -36,9 +41,13 @@ impl Members {
 
     /// Gives the lists back to this thread, unless they grew huge.
     pub fn give_back(mut self) {
-        if self.list.capacity() <= 1 << 12 && self.scratch.capacity() <= 1 << 16 {
+        if self.list.capacity() <= 1 << 12
+            && self.scratch.capacity() <= 1 << 16
+            && self.keys.capacity() <= 1 << 16
+        {
             self.list.clear();
             self.scratch.clear();
+            self.keys.clear();
             SPARE.set(Some(self));
         }
     }
@@ -51,6 +60,33 @@ impl Members {
     /// Records a member of the innermost open object.
     pub fn push(&mut self, member: Member) {
         self.list.push(member);
+    }
+
+    /// Copies `key` to the kept keys; returns its range there (a
+    /// [`Member::key`] for [`Members::order_by_kept_keys`]).
+    pub fn keep_key(&mut self, key: &str) -> (usize, usize) {
+        let at = self.keys.len();
+        self.keys.extend_from_slice(key.as_bytes());
+        (at, self.keys.len())
+    }
+
+    /// [`Members::order`] by the kept keys (UTF-16 order, RFC 8785's), then
+    /// forgets those of the closed object too.
+    pub fn order_by_kept_keys(
+        &mut self,
+        first: usize,
+        body: usize,
+        out: &mut Vec<u8>,
+    ) -> Option<()> {
+        let keys = std::mem::take(&mut self.keys);
+        let from = self.list.get(first).map_or(keys.len(), |m| m.key.0);
+        // SAFETY: only whole `str`s are copied in (`keep_key`), and a range
+        // is one of them.
+        let key = |m: &Member| unsafe { std::str::from_utf8_unchecked(&keys[m.key.0..m.key.1]) };
+        let done = self.order(first, body, out, |a, b| utf16_cmp(key(a), key(b)));
+        self.keys = keys;
+        self.keys.truncate(from);
+        done
     }
 
     /// Puts the members from `first` on in the order `cmp` gives their

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The base layer's modules, each a file `core/src/<name>.rs`.
-const BASE: [&str; 9] = [
+const BASE: [&str; 10] = [
     "escape",
     "canon_error",
     "value",
@@ -15,6 +15,7 @@ const BASE: [&str; 9] = [
     "canonical_text",
     "members",
     "hash",
+    "host",
 ];
 
 /// The modules a file names as `crate::<module>` outside comments.

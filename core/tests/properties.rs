@@ -1,9 +1,10 @@
 //! Property and hostile-input tests of the canonical form.
 
 use proptest::prelude::*;
+use tooltrail_core::host::{self, HostValue, HostWriter};
 use tooltrail_core::{
     CanonError, ErrorKind, MAX_SAFE_INTEGER, Value, canonical_json, check_integer, parse_json,
-    stable_hash, stable_hash_keyed,
+    stable_hash, stable_hash_keyed, write_canonical,
 };
 
 fn arb_value() -> impl Strategy<Value = Value> {
@@ -45,7 +46,63 @@ fn reversed_members(v: &Value) -> Value {
     }
 }
 
+/// A `Value` walked as a binding walks its host's values ([`host`]).
+struct Walk<'a>(&'a Value);
+
+impl HostValue for Walk<'_> {
+    fn write_canonical(&self, w: &mut HostWriter<'_>) -> Option<()> {
+        walk(self.0, w)
+    }
+
+    fn to_value(&self) -> Result<Value, CanonError> {
+        Ok(self.0.clone())
+    }
+}
+
+fn walk(v: &Value, w: &mut HostWriter<'_>) -> Option<()> {
+    match v {
+        Value::Null => w.null(),
+        Value::Bool(b) => w.bool(*b),
+        // Integral doubles go the way a host's integers go.
+        Value::Number(f) if f.fract() == 0.0 && f.abs() < 1e18 => w.integer(*f as i64),
+        Value::Number(f) => w.float(*f),
+        Value::String(s) => w.string(s),
+        Value::Array(items) => w.array(|w| items.iter().try_for_each(|i| w.item(|w| walk(i, w)))),
+        Value::Object(members) => w.object(|w| {
+            members
+                .iter()
+                .try_for_each(|(k, v)| w.member(k, |w| walk(v, w)))
+        }),
+    }
+}
+
+/// What [`host::write`] appends after `prefix`, or its error (then checking
+/// that the prefix is all `out` holds).
+fn host_bytes(v: &Value) -> Result<Vec<u8>, CanonError> {
+    let mut out = b"prefix".to_vec();
+    let result = host::write(&Walk(v), &mut out);
+    if result.is_err() {
+        assert_eq!(out, b"prefix", "an error leaves the buffer as it was");
+    }
+    result.map(|()| out[6..].to_vec())
+}
+
+fn canonical_bytes(v: &Value) -> Result<Vec<u8>, CanonError> {
+    let mut out = Vec::new();
+    write_canonical(v, &mut out).map(|()| out)
+}
+
 proptest! {
+    /// A walked host value is written exactly as its converted value, in
+    /// any member order.
+    #[test]
+    fn a_walked_host_value_writes_the_canonical_bytes(v in arb_value()) {
+        prop_assert_eq!(host_bytes(&v), canonical_bytes(&v));
+        let reversed = reversed_members(&v);
+        prop_assert_eq!(host_bytes(&reversed), canonical_bytes(&v));
+        prop_assert_eq!(host::stable_hash(&Walk(&reversed), None), stable_hash(&v));
+    }
+
     /// Canonical text parses back to a value with the same canonical text.
     #[test]
     fn canonical_form_is_a_fixed_point(v in arb_value()) {
@@ -160,5 +217,80 @@ fn error_kind_names_are_the_spec_list() {
             "depth_exceeded",
             "invalid_json"
         ]
+    );
+}
+
+/// Keys that sort differently by code point and by UTF-16 unit, keys that
+/// need escapes, and the errors the walk stops at: each as the converted
+/// value writes them, with the converter's error and path.
+#[test]
+fn a_walked_host_value_orders_escapes_and_fails_as_the_converted_one() {
+    let obj = |members: Vec<(&str, Value)>| Value::object(members);
+    let cases = [
+        obj(vec![
+            ("\u{10000}", Value::Null),
+            ("\u{e000}", Value::Null),
+            ("z", Value::Null),
+        ]),
+        obj(vec![
+            ("b\"", Value::Number(1.0)),
+            ("b", Value::Number(2.0)),
+            ("b\u{1}", Value::Number(3.0)),
+            ("b\\", Value::Number(4.0)),
+        ]),
+        obj(vec![
+            (
+                "q",
+                obj(vec![
+                    ("y", Value::Null),
+                    (
+                        "x",
+                        Value::Array(vec![obj(vec![
+                            ("d", Value::Number(1.0)),
+                            ("c", Value::Number(2.0)),
+                        ])]),
+                    ),
+                ]),
+            ),
+            ("p", Value::Number(0.0)),
+        ]),
+        obj(vec![
+            ("a", Value::Number(1.0)),
+            ("b", Value::Number(2.0)),
+            ("a", Value::Number(3.0)),
+        ]),
+        obj(vec![
+            ("ok", Value::Number(1.0)),
+            ("x", Value::Array(vec![Value::Number(f64::NAN)])),
+        ]),
+        obj(vec![
+            ("n", Value::Number(-0.0)),
+            ("m", Value::Number(1e21)),
+            ("s", Value::Number(MAX_SAFE_INTEGER as f64)),
+        ]),
+        Value::Number(2f64.powi(55)),
+        // Written in part before the walk stops (then by the converter).
+        obj(vec![
+            ("a", Value::Number(1.0)),
+            ("b", Value::Number(2f64.powi(55))),
+        ]),
+        (0..70).fold(Value::Null, |v, _| Value::Array(vec![v])),
+        obj(vec![]),
+        Value::Array(vec![]),
+    ];
+    for v in &cases {
+        assert_eq!(host_bytes(v), canonical_bytes(v), "{v:?}");
+    }
+    assert_eq!(
+        String::from_utf8(host_bytes(&cases[0]).unwrap()).unwrap(),
+        "{\"z\":null,\"\u{10000}\":null,\"\u{e000}\":null}"
+    );
+    assert_eq!(
+        host_bytes(&cases[3]).unwrap_err().kind(),
+        ErrorKind::DuplicateKey
+    );
+    assert_eq!(
+        host_bytes(&cases[4]).unwrap_err().path().to_string(),
+        "$.x[0]"
     );
 }

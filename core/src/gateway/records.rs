@@ -145,17 +145,29 @@ impl CallFacts {
                 key: key_span,
             },
             CallArgs::Value(Err(e)) => ArgsHash::Known(Err(e.clone()), HashScheme::for_key(key)),
-            CallArgs::Value(Ok(v)) => {
-                let bytes = &mut self.bytes;
-                match with_canonical(|out| write_canonical(v, out), |b| bytes.push(b)) {
-                    Ok(bytes) => ArgsHash::Canonical {
-                        bytes,
-                        key: key_span,
-                    },
-                    Err(e) => ArgsHash::Known(Err(e), HashScheme::for_key(key)),
-                }
+            CallArgs::Value(Ok(v)) => self.canonical(|out| write_canonical(v, out), key, key_span),
+            CallArgs::Host(host) => {
+                self.canonical(|out| crate::host::write(*host, out), key, key_span)
             }
         };
+    }
+
+    /// The hash to take of the canonical bytes `write` appends, or of why
+    /// there are none.
+    fn canonical(
+        &mut self,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), CanonError>,
+        key: Option<&[u8]>,
+        key_span: Option<Span>,
+    ) -> ArgsHash {
+        let bytes = &mut self.bytes;
+        match with_canonical(write, |b| bytes.push(b)) {
+            Ok(bytes) => ArgsHash::Canonical {
+                bytes,
+                key: key_span,
+            },
+            Err(e) => ArgsHash::Known(Err(e), HashScheme::for_key(key)),
+        }
     }
 
     /// The event, deferred.

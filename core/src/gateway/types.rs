@@ -119,8 +119,8 @@ impl std::error::Error for GatewayError {}
 /// A call in flight, returned by `begin` and consumed by `finish`.
 #[derive(Debug, Clone)]
 pub struct CallHandle {
-    /// The call's ids, serialized once for both of its events.
-    /// The call's ids, its span among them.
+    /// The call's ids, its span among them, serialized once for both of
+    /// its events.
     pub(crate) common: CommonIds,
     pub(crate) tool: Arc<str>,
     pub(crate) seq: u64,
@@ -135,6 +135,11 @@ impl CallHandle {
     /// The call's span id (the parent of the tool's outgoing requests).
     pub fn span_id(&self) -> &str {
         self.common.span().map_or("", SpanId::as_str)
+    }
+
+    /// The tool's name, as the gateway registered it.
+    pub fn tool(&self) -> &Arc<str> {
+        &self.tool
     }
 
     /// The call's `seq` in its run.
@@ -173,6 +178,10 @@ pub enum CallArgs<'a> {
         /// Its keys, strings and numbers, as UTF-16 units.
         text: &'a [u16],
     },
+    /// A host value the binding walks ([`crate::host`], Python's dicts and
+    /// lists): written in canonical form by `begin` (no [`Value`] made),
+    /// converted only if the call stores its arguments or they have none.
+    Host(&'a dyn crate::host::HostValue),
 }
 
 impl<'a> CallArgs<'a> {
@@ -217,6 +226,7 @@ impl<'a> CallArgs<'a> {
             CallArgs::Tape { ops, text } => {
                 crate::parse::parse_json_str(&crate::tape::json_string(ops, text)?).map(Cow::Owned)
             }
+            CallArgs::Host(host) => host.to_value().map(Cow::Owned),
         }
     }
 
@@ -230,6 +240,7 @@ impl<'a> CallArgs<'a> {
             CallArgs::Tape { ops, text } => {
                 crate::hash::hash_canonical(|out| crate::tape::write_canonical(ops, text, out), key)
             }
+            CallArgs::Host(host) => crate::host::stable_hash(*host, key),
         }
     }
 }
