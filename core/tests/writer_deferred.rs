@@ -168,3 +168,50 @@ fn stats_count_what_waits_exactly_while_the_worker_is_stuck_writing() {
     );
     assert_eq!(gated.inner.lines(), expected(0..301));
 }
+
+#[test]
+fn with_the_queue_full_a_deferred_event_is_dropped_unbuilt_and_counted() {
+    // A stuck sink, a full queue that drops: building the line would only
+    // cost the caller, since the queue refuses it.
+    let gated = GatedSink::new();
+    let writer = EventWriter::new(WriterConfig {
+        sink: gated.spec(),
+        queue_events: 64,
+        batch_events: 8,
+        flush_interval: Duration::ZERO,
+        ..WriterConfig::default()
+    })
+    .unwrap();
+    let log = probes();
+    let mut accepted = 0;
+    for n in 0..200 {
+        accepted += usize::from(writer.write_deferred(probe(n, &log)));
+    }
+    let built = log.lock().unwrap().len();
+    let stats = writer.stats();
+    assert_eq!(stats.accepted as usize, accepted);
+    assert_eq!(
+        stats.dropped_queue_full as usize,
+        200 - accepted,
+        "{stats:?}"
+    );
+    assert!(
+        accepted <= 64 + 8,
+        "the queue and the batch the worker holds ({accepted})"
+    );
+    // Before the queue filled, producers built lines (a batch was queued);
+    // once it was full, none: each built line is an accepted one.
+    assert!(built <= accepted, "{built} built for {accepted} accepted");
+    gated.open();
+    assert!(writer.flush(LONG));
+    assert_eq!(
+        gated.inner.lines().len(),
+        accepted + 1,
+        "plus the writer_dropped report"
+    );
+    assert_eq!(
+        log.lock().unwrap().len(),
+        accepted,
+        "each accepted event built once"
+    );
+}

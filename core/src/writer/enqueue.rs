@@ -71,14 +71,21 @@ impl EventWriter {
     /// export, a write after `close`) and when a batch's worth of events is
     /// already queued: then the worker is falling behind producers that
     /// outrun its rendering, and they share the work (they slow down, it
-    /// only copies) rather than fill the queue and drop events.
+    /// only copies) rather than fill the queue and drop events. Except when
+    /// the queue is full and full queues drop ([`Overflow::Drop`]): the line
+    /// would be refused once built, so it is counted as dropped unbuilt (a
+    /// stuck sink must not make every call pay for a line nobody writes).
     pub fn write_deferred(&self, event: Box<dyn DeferredLine>) -> bool {
         let running = self.running();
         let backlog = running.counters.queued();
-        if self.shared.otlp.is_some()
-            || self.shared.closed.load(Relaxed)
-            || backlog >= self.shared.config.batch_events as u64
-        {
+        let behind = backlog >= self.shared.config.batch_events as u64;
+        let (otlp, closed) = (self.shared.otlp.is_some(), self.shared.closed.load(Relaxed));
+        let drops = matches!(self.shared.config.overflow, Overflow::Drop);
+        if behind && drops && !otlp && !closed && running.tx.is_full() {
+            running.counters.count_drop(DropReason::QueueFull, 1);
+            return false;
+        }
+        if otlp || closed || behind {
             drop(running);
             return self.write_line(event.to_line());
         }
