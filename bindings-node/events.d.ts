@@ -1,8 +1,8 @@
-// tooltrail's events as TypeScript types (SPEC §4): one interface per event.
-// Generated from core/src/schema/table.rs by
+// tooltrail's events as TypeScript types: one interface per event.
+// Generated from core/pipeline/src/schema/table.rs by
 // `UPDATE_GENERATED=1 cargo test -p tooltrail-core --test generated`; do not edit.
 
-/** The event names tooltrail writes (SPEC §4). */
+/** The event names tooltrail writes. */
 export type EventName =
   | 'run_start'
   | 'tool_call'
@@ -13,7 +13,7 @@ export type EventName =
   | 'incident_window_open'
   | 'incident_window_close'
 
-/** Why a run stopped (SPEC §4). */
+/** Why a run stopped. */
 export type StopReason =
   | 'completed'
   | 'error'
@@ -25,7 +25,7 @@ export type StopReason =
   | 'cancelled'
   | 'timeout'
 
-/** The normalized error classes (SPEC §4); any other failure is its exception's class name. */
+/** The normalized error classes; any other failure is its exception's class name. */
 export type ErrorClass =
   | 'unknown_tool'
   | 'timeout'
@@ -66,7 +66,7 @@ export type DropReason =
   | 'sink_error'
   | 'closed'
 
-/** Why a value has no canonical JSON form (SPEC §3). */
+/** Why a value has no canonical JSON form. */
 export type ErrorKind =
   | 'non_finite'
   | 'integer_out_of_range'

@@ -1,7 +1,7 @@
 // Hand-written types for tooltrail (drift-tested in tests/node/errors.test.js).
 // The event types (an interface per event, `ToolTrailEvent`, and the value
 // sets `ErrorKind`, `ErrorClass`, `StopReason`, …) are generated from the
-// core's schema table into events.d.ts (core/tests/generated.rs) and
+// core's schema table into events.d.ts (core/pipeline/tests/generated.rs) and
 // re-exported here.
 import type { ErrorKind, ErrorClass, StopReason } from './events'
 export * from './events'
@@ -128,10 +128,10 @@ export declare function traceparent(traceId: string, spanId: string, sampled?: b
 /** The parts of an incoming `traceparent` header, or null if it is not valid. */
 export declare function parseTraceparent(header: string): { traceId: string; parentSpanId: string; sampled: boolean } | null
 
-/** A redacted copy of `value` (SPEC §8); `redactFields` adds sensitive keys. */
+/** A redacted copy of `value`; `redactFields` adds sensitive keys. */
 export declare function redact<T = unknown>(value: T, redactFields?: string[]): unknown
 
-/** The configuration of SPEC §5 as an object (YAML files are read by path). */
+/** The configuration as an object (YAML files are read by path). */
 export interface ConfigObject {
   logging?: Record<string, unknown>
   budgets?: Record<string, unknown>

@@ -1,7 +1,7 @@
 // tooltrail/integrations/mcp: an MCP client (`@modelcontextprotocol/sdk`'s
 // `Client`) whose `callTool` goes through a tooltrail gateway, under the
 // current run (docs/integrations.md, "MCP"). The rules are the proxy's
-// (`tooltrail mcp-proxy`, core/src/mcp) and Python's
+// (`tooltrail mcp-proxy`, core/mcp/src) and Python's
 // (`tooltrail.integrations.mcp`):
 //
 // - tool = the MCP tool's name; args hashed = `arguments` (`{}` when absent);

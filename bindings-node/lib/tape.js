@@ -1,5 +1,5 @@
 // A fast route for the common case: plain data recorded as a "tape" that the
-// core turns into JSON text (core/src/tape.rs), instead of JSON.stringify,
+// core turns into JSON text (core/json/src/tape/mod.rs), instead of JSON.stringify,
 // whose per-character escaping in C++ was the largest single cost of a call
 // (bench/README.md). The tape is structure codes in an Int32Array plus one
 // string: every key, string and number concatenated, unescaped (the core

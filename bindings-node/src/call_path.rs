@@ -10,8 +10,9 @@ use std::sync::Arc;
 use napi::JsValue;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
+use tooltrail_core::Outcome;
 use tooltrail_core::gateway::{CallArgs, Validation};
-use tooltrail_core::{CanonError, ErrorKind, Outcome};
+use tooltrail_json::{CanonError, ErrorKind};
 
 use crate::convert::Converter;
 use crate::errors::{ResultExt, guard};

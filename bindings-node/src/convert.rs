@@ -5,7 +5,7 @@
 use std::ptr;
 
 use napi::sys;
-use tooltrail_core::{CanonError, ErrorKind, Value, check_depth, check_float, check_integer};
+use tooltrail_json::{CanonError, ErrorKind, Value, check_depth, check_float, check_integer};
 
 // The reverse direction lives in its own module; gateway.rs imports it from here.
 pub use crate::to_js::to_js;
@@ -108,7 +108,7 @@ impl Converter {
         Ok(*self.proxy_intrinsics.get_or_init(|| pair))
     }
 
-    /// Converts `v` (any JS value) under the SPEC §3 rules.
+    /// Converts `v` (any JS value) under the canonical-JSON rules.
     ///
     /// # Safety
     /// `v` must belong to this converter's environment.

@@ -14,7 +14,8 @@ use std::ffi::{CStr, CString};
 use std::ptr;
 
 use napi::{Env, sys};
-use tooltrail_core::{CanonError, ConfigError, Error, GatewayError, WriterError};
+use tooltrail_core::{ConfigError, Error, GatewayError, WriterError};
+use tooltrail_json::CanonError;
 
 use crate::convert::Fail;
 

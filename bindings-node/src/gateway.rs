@@ -7,9 +7,8 @@ use napi::JsValue;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use tooltrail_core::gateway::{Deterministic, IdArg, RunExit, TimeoutUnit, host_timeouts};
-use tooltrail_core::{
-    CallHandle, CanonError, Config, ErrorKind, Event, EventWriter, Gateway, RunCtx, Value,
-};
+use tooltrail_core::{CallHandle, Config, Event, EventWriter, Gateway, RunCtx};
+use tooltrail_json::{CanonError, ErrorKind, Value};
 
 use crate::calls::Calls;
 use crate::convert::{Converter, Fail};
@@ -85,7 +84,7 @@ fn ctx_object<'e>(env: &'e Env, ctx: &RunCtx) -> Result<Unknown<'e>> {
 
 /// A value read for logging only: a JS exception while reading it (a
 /// throwing getter or Proxy trap) is cleared and logged as an
-/// `unsupported_type` error, never thrown into the tool call (principle 1).
+/// `unsupported_type` error, never thrown into the tool call (a logging failure never reaches the caller).
 ///
 /// # Safety
 /// `v` must belong to the converter's environment.
@@ -205,7 +204,7 @@ impl Shared {
     pub(crate) fn emit(&self, events: impl IntoIterator<Item = Event>) {
         match &self.writer {
             // Core-built events arrive as finished lines; a full queue is
-            // counted by the writer (principle 1: nothing to raise here).
+            // counted by the writer (a logging failure is never raised).
             Some(w) => {
                 for event in events {
                     if self.forward_alerts && event.name == "alert" {

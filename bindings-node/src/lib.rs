@@ -31,7 +31,7 @@ use napi::bindgen_prelude::*;
 use napi::{JsValue, sys};
 use napi_derive::napi;
 use tooltrail_core::gateway::CallArgs;
-use tooltrail_core::{
+use tooltrail_json::{
     ErrorKind, Value, canonical_json as core_canonical, parse_json, stable_hash_with,
 };
 
@@ -144,7 +144,7 @@ pub fn stable_hash_plain(
 /// The deepest nesting canonical JSON accepts (`lib/tape.js` stops there).
 #[napi(js_name = "_maxDepth")]
 pub fn max_depth() -> u32 {
-    tooltrail_core::MAX_DEPTH as u32
+    tooltrail_json::MAX_DEPTH as u32
 }
 
 /// The codes of `lib/tape.js`'s tape, as the core reads them.
@@ -178,14 +178,14 @@ pub struct TapeCodes {
 pub fn tape_json(env: Env, text: Unknown<'_>, ops: Unknown<'_>) -> Option<String> {
     tape::with_tape(&env, text, ops, |tape| {
         let (ops, units) = tape?;
-        tooltrail_core::tape::checked_json(ops, units).ok()
+        tooltrail_json::tape::checked_json(ops, units).ok()
     })
 }
 
 /// The tape's codes (`lib/tape.js` reads them once, so the two cannot drift).
 #[napi(js_name = "_tapeCodes")]
 pub fn tape_codes() -> TapeCodes {
-    use tooltrail_core::tape;
+    use tooltrail_json::tape;
     TapeCodes {
         object: tape::OBJECT,
         end_object: tape::END_OBJECT,
@@ -242,7 +242,7 @@ pub fn set_error_class(env: Env, ctor: Unknown<'_>) -> Result<()> {
     unsafe { errors::set_error_class(env.raw(), ctor.raw()) }
 }
 
-/// A redacted copy of `value` (SPEC §8); `redactFields` adds sensitive keys.
+/// A redacted copy of `value`; `redactFields` adds sensitive keys.
 #[napi(
     ts_args_type = "value: unknown, redactFields?: string[]",
     ts_return_type = "unknown"
@@ -273,4 +273,11 @@ pub fn stop_reasons() -> Vec<&'static str> {
 #[napi(js_name = "_errorCodes")]
 pub fn error_codes() -> Vec<&'static str> {
     tooltrail_core::ErrorCode::ALL.map(|c| c.as_str()).to_vec()
+}
+
+/// Makes OTLP export (`sinks.otlp`) available to every writer this addon
+/// makes; runs once when the addon is loaded.
+#[napi_derive::module_init]
+fn init() {
+    tooltrail_otlp::install();
 }

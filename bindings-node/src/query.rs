@@ -2,8 +2,8 @@
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use tooltrail_core::Value;
-use tooltrail_core::query::{KeyCase, query_answer, unconvertible_options};
+use tooltrail_json::Value;
+use tooltrail_query::{KeyCase, query_answer, unconvertible_options};
 
 use crate::convert::{Converter, Fail};
 use crate::errors::{Failure, ResultExt};
@@ -11,7 +11,7 @@ use crate::errors::{Failure, ResultExt};
 /// Runs the `tooltrail` CLI with `args`; returns the exit code (npm bin).
 #[napi(js_name = "_cliMain")]
 pub fn cli_main(args: Vec<String>) -> i32 {
-    tooltrail_core::cli::run(&args, &mut std::io::stdin(), &mut std::io::stdout())
+    tooltrail_cli::run(&args, &mut std::io::stdin(), &mut std::io::stdout())
 }
 
 /// A query over the logs at `path`: `command` (`runs`, `show`, `stats`,

@@ -1,6 +1,6 @@
 //! The tape `lib/tape.js` records for plain data (codes in an `Int32Array`,
 //! every key, string and number in one string), read for the core
-//! (`tooltrail_core::tape`, which checks it and makes it JSON text): how a
+//! (`tooltrail_json::tape`, which checks it and makes it JSON text): how a
 //! call's arguments and `stableHash`'s value reach Rust without
 //! `JSON.stringify`.
 

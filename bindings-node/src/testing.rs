@@ -4,8 +4,8 @@
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use tooltrail_core::Value;
-use tooltrail_core::query::KeyCase;
+use tooltrail_json::Value;
+use tooltrail_query::KeyCase;
 
 use crate::errors::ResultExt;
 use crate::writer::JsEventWriter;
@@ -34,7 +34,7 @@ pub fn recorded<'e>(
 ) -> Result<Unknown<'e>> {
     let options = value_or_null(env, options)?;
     let value =
-        tooltrail_core::testing::recorded_value(writer.core(), &command, &options, KeyCase::Camel)
+        tooltrail_query::testing::recorded_value(writer.core(), &command, &options, KeyCase::Camel)
             .js(env)?;
     crate::to_unknown(env, &value)
 }
@@ -42,7 +42,7 @@ pub fn recorded<'e>(
 /// Forgets what `writer` (a recorder) holds.
 #[napi(js_name = "_recorderClear")]
 pub fn recorder_clear(env: Env, writer: &JsEventWriter) -> Result<()> {
-    tooltrail_core::testing::clear(writer.core()).js(&env)
+    tooltrail_query::testing::clear(writer.core()).js(&env)
 }
 
 /// The start (µs since the epoch) of a deterministic clock for the
@@ -54,6 +54,6 @@ pub fn recorder_clear(env: Env, writer: &JsEventWriter) -> Result<()> {
 )]
 pub fn deterministic_start_us(env: Env, value: Option<Unknown<'_>>) -> Result<Option<f64>> {
     let value = value_or_null(&env, value)?;
-    let d = tooltrail_core::testing::deterministic(&value).js(&env)?;
+    let d = tooltrail_query::testing::deterministic(&value).js(&env)?;
     Ok(d.map(|d| d.start_us as f64))
 }

@@ -4,7 +4,7 @@
 use std::ptr;
 
 use napi::sys;
-use tooltrail_core::Value;
+use tooltrail_json::Value;
 
 use crate::convert::{Fail, check};
 

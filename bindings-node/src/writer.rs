@@ -6,9 +6,10 @@ use std::time::Duration;
 use napi::bindgen_prelude::*;
 use napi::{JsDeferred, JsValue};
 use napi_derive::napi;
-use tooltrail_core::otlp::{OtlpDropReason, OtlpStats};
 use tooltrail_core::writer::{FLUSH_TIMEOUT, WriterOptions, WriterStats, wait_timeout};
-use tooltrail_core::{Config, ConfigError, EventWriter, Value};
+use tooltrail_core::{Config, ConfigError, EventWriter};
+use tooltrail_json::Value;
+use tooltrail_otlp::{OtlpDropReason, OtlpStats};
 
 use crate::convert::Converter;
 use crate::errors::ResultExt;

@@ -1,11 +1,11 @@
-//! Python objects → core `Value`, applying SPEC §3's type rules directly (no
+//! Python objects → core `Value`, applying the canonical type rules directly (no
 //! `json.dumps` round trip). Errors are core `CanonError`s with paths.
 
 use std::borrow::Cow;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use tooltrail_core::{CanonError, ErrorKind, Value, check_depth, check_float, check_integer};
+use tooltrail_json::{CanonError, ErrorKind, Value, check_depth, check_float, check_integer};
 
 mod plain;
 mod utf8;

@@ -15,7 +15,8 @@ use pyo3::exceptions::{
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
-use tooltrail_core::{Error, ErrorCode, ErrorKind};
+use tooltrail_core::{Error, ErrorCode};
+use tooltrail_json::ErrorKind;
 
 pyo3::create_exception!(
     tooltrail,

@@ -30,7 +30,7 @@ enum Logger {
 /// it, a value or the reason it has none.
 fn option_arg(
     v: Option<Bound<'_, PyAny>>,
-) -> Option<Result<tooltrail_core::Value, tooltrail_core::CanonError>> {
+) -> Option<Result<tooltrail_json::Value, tooltrail_json::CanonError>> {
     v.filter(|v| !v.is_none()).map(|v| to_value(&v))
 }
 

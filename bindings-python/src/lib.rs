@@ -19,7 +19,7 @@ mod writer;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
-use tooltrail_core::{ErrorKind, canonical_json as core_canonical, parse_json, stable_hash_with};
+use tooltrail_json::{ErrorKind, canonical_json as core_canonical, parse_json, stable_hash_with};
 
 use crate::convert::{to_string, to_value};
 use crate::errors::ResultExt;
@@ -43,11 +43,11 @@ fn key_bytes(key: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
 #[pyo3(signature = (obj, key=None))]
 fn stable_hash(obj: &Bound<'_, PyAny>, key: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
     let key = key_bytes(key)?;
-    tooltrail_core::host::stable_hash(&convert::Plain(obj), key.as_deref()).py()
+    tooltrail_json::walk::stable_hash(&convert::Plain(obj), key.as_deref()).py()
 }
 
 /// JSON text (str, or UTF-8 bytes) → parsed strictly → core value.
-fn text_value(text: &Bound<'_, PyAny>) -> PyResult<tooltrail_core::Value> {
+fn text_value(text: &Bound<'_, PyAny>) -> PyResult<tooltrail_json::Value> {
     let parsed = if let Ok(b) = text.cast::<PyBytes>() {
         parse_json(b.as_bytes())
     } else if let Ok(s) = text.cast::<PyString>() {
@@ -83,7 +83,7 @@ fn canonical_json_text(text: &Bound<'_, PyAny>) -> PyResult<String> {
     core_canonical(&value).py()
 }
 
-/// A redacted copy of `obj` (SPEC §8). `redact_fields` adds sensitive keys
+/// A redacted copy of `obj`. `redact_fields` adds sensitive keys
 /// (default: the config default, `email`, `phone`, `token`, …).
 #[pyfunction]
 #[pyo3(signature = (obj, redact_fields=None))]
@@ -99,6 +99,8 @@ fn redact<'py>(
 
 #[pymodule(gil_used = false)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // OTLP export (`sinks.otlp`) for every writer this module makes.
+    tooltrail_otlp::install();
     errors::register(m)?;
     m.add_function(wrap_pyfunction!(stable_hash, m)?)?;
     m.add_function(wrap_pyfunction!(stable_hash_json, m)?)?;

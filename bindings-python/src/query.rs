@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use pyo3::prelude::*;
-use tooltrail_core::Value;
-use tooltrail_core::query::{KeyCase, query_answer, unconvertible_options};
+use tooltrail_json::Value;
+use tooltrail_query::{KeyCase, query_answer, unconvertible_options};
 
 use crate::errors::ResultExt;
 
@@ -12,7 +12,7 @@ use crate::errors::ResultExt;
 /// the exit code. The console script `tooltrail` calls it.
 #[pyfunction]
 pub fn cli_main(py: Python<'_>, argv: Vec<String>) -> i32 {
-    py.detach(|| tooltrail_core::cli::run(&argv, &mut std::io::stdin(), &mut std::io::stdout()))
+    py.detach(|| tooltrail_cli::run(&argv, &mut std::io::stdin(), &mut std::io::stdout()))
 }
 
 /// A query over the logs at `path`: `command` (`runs`, `show`, `stats`,

@@ -2,8 +2,8 @@
 //! gateway's public `deterministic` option, answered by `core::testing`.
 
 use pyo3::prelude::*;
-use tooltrail_core::Value;
-use tooltrail_core::query::{KeyCase, unconvertible_options};
+use tooltrail_json::Value;
+use tooltrail_query::{KeyCase, unconvertible_options};
 
 use crate::convert::{to_py, to_value};
 use crate::errors::ResultExt;
@@ -25,7 +25,7 @@ pub fn recorded<'py>(
     };
     let w = writer.get().core().clone();
     let value = py
-        .detach(|| tooltrail_core::testing::recorded_value(&w, command, &options, KeyCase::Snake))
+        .detach(|| tooltrail_query::testing::recorded_value(&w, command, &options, KeyCase::Snake))
         .py()?;
     to_py(py, &value)
 }
@@ -34,7 +34,7 @@ pub fn recorded<'py>(
 #[pyfunction]
 pub fn recorder_clear(py: Python<'_>, writer: &Bound<'_, PyEventWriter>) -> PyResult<()> {
     let w = writer.get().core().clone();
-    py.detach(|| tooltrail_core::testing::clear(&w)).py()
+    py.detach(|| tooltrail_query::testing::clear(&w)).py()
 }
 
 /// The start (µs since the epoch) of a deterministic clock for the
@@ -44,7 +44,7 @@ pub fn deterministic_start_us(value: &Bound<'_, PyAny>) -> PyResult<Option<i64>>
     let value = to_value(value)
         .map_err(|e| tooltrail_core::Error::invalid_argument("deterministic", e.to_string()))
         .py()?;
-    Ok(tooltrail_core::testing::deterministic(&value)
+    Ok(tooltrail_query::testing::deterministic(&value)
         .py()?
         .map(|d| d.start_us))
 }

@@ -5,9 +5,10 @@ use std::mem::ManuallyDrop;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
-use tooltrail_core::otlp::{OtlpDropReason, OtlpStats};
+use tooltrail_core::EventWriter;
 use tooltrail_core::writer::{FLUSH_TIMEOUT, WriterOptions, wait_timeout};
-use tooltrail_core::{EventWriter, Value};
+use tooltrail_json::Value;
+use tooltrail_otlp::{OtlpDropReason, OtlpStats};
 
 use crate::convert::{to_string, to_value};
 use crate::errors::ResultExt;

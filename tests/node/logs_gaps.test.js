@@ -10,7 +10,7 @@ const tooltrail = require('tooltrail')
 const { ROOT, tempDir } = require('./helpers')
 
 const RUNS = path.join(ROOT, 'tests', 'vectors', 'gateway', 'runs.expected.jsonl')
-const MAX_LINE = 16 << 20 // core/src/query/reader.rs MAX_LINE_BYTES
+const MAX_LINE = 16 << 20 // core/query/src/reader.rs MAX_LINE_BYTES
 
 const dropped = (count, reason) => JSON.stringify({ v: 1, ts: '2026-01-01T00:00:00.000000Z', event: 'writer_dropped',
   run_id: null, trace_id: null, span_id: null, request_id: null, user_id: null, count, reason })

@@ -1,4 +1,4 @@
-// The tape route (lib/tape.js, then core/src/tape.rs and the core's strict
+// The tape route (lib/tape.js, then core/json/src/tape/mod.rs and the core's strict
 // parser) must give exactly what the native converter gives: the same hash,
 // or the same error kind and path, for every vector and every awkward value.
 'use strict'

@@ -12,7 +12,7 @@ import tooltrail
 from conftest import ROOT
 
 RUNS = ROOT / "tests" / "vectors" / "gateway" / "runs.expected.jsonl"
-MAX_LINE = 16 << 20  # core/src/query/reader.rs MAX_LINE_BYTES
+MAX_LINE = 16 << 20  # core/query/src/reader.rs MAX_LINE_BYTES
 
 
 def incomplete_logs(tmp_path):

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 use tooltrail_core::gateway::{CallArgs, Validation};
 use tooltrail_core::writer::{DirSinkConfig, SinkSpec, WriterConfig};
-use tooltrail_core::{Config, EventWriter, Gateway, RunCtx, Value};
+use tooltrail_core::{Config, EventWriter, Gateway, RunCtx};
+use tooltrail_json::Value;
 
 /// The bindings' allocator (both set it), so these figures are theirs.
 #[global_allocator]

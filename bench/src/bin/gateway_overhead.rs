@@ -6,7 +6,8 @@
 use std::time::Instant;
 
 use tooltrail_core::writer::{DirSinkConfig, SinkSpec};
-use tooltrail_core::{Config, EventWriter, Gateway, Outcome, RunCtx, Value, WriterConfig};
+use tooltrail_core::{Config, EventWriter, Gateway, Outcome, RunCtx, WriterConfig};
+use tooltrail_json::Value;
 
 fn main() {
     let calls: usize = std::env::args()

@@ -141,7 +141,7 @@ fn child(variant: &str, dir: &Path) {
         "tooltrail" => {
             let mut out = Vec::new();
             let args = ["stats", dir.to_str().expect("utf-8 path"), "--json"].map(String::from);
-            let code = tooltrail_core::cli::run(&args, &mut std::io::empty(), &mut out);
+            let code = tooltrail_cli::run(&args, &mut std::io::empty(), &mut out);
             assert_eq!(code, 0);
             out.len()
         }

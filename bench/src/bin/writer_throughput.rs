@@ -12,8 +12,9 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use tooltrail_core::EventWriter;
 use tooltrail_core::writer::{DirSinkConfig, Overflow, SinkSpec, WriterConfig};
-use tooltrail_core::{EventWriter, Value};
+use tooltrail_json::Value;
 
 const LINE: &str = concat!(
     r#"{"v":1,"ts":"2026-11-24T19:57:40.123456Z","event":"tool_result","run_id":"r-1","#,

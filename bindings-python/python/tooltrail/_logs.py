@@ -24,7 +24,7 @@ from ._types import (
 )
 
 # `_query` returns the CLI's `--json` value for the command
-# (core/src/query/answer.rs); the casts below name its shape per command.
+# (core/query/src/answer.rs); the casts below name its shape per command.
 
 # A log directory or file.
 PathLike = Union[str, "os.PathLike[str]"]

@@ -118,7 +118,7 @@ class WriterStats(_WriterStatsBase, total=False):
     otlp: OtlpStats  # present when the config has sinks.otlp (docs/otlp.md)
 
 
-# Query results (`Logs`): the CLI's `--json` values (core/src/cli/json.rs).
+# Query results (`Logs`): the CLI's `--json` values (core/cli/src/json.rs).
 # Whole numbers arrive as int, so counts are int and milliseconds float.
 
 

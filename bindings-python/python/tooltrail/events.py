@@ -1,6 +1,6 @@
-"""tooltrail's events as Python types (SPEC §4): one ``TypedDict`` per event.
+"""tooltrail's events as Python types: one ``TypedDict`` per event.
 
-Generated from core/src/schema/table.rs by
+Generated from core/pipeline/src/schema/table.rs by
 `UPDATE_GENERATED=1 cargo test -p tooltrail-core --test generated`; do not edit.
 
 Python 3.9 has no ``NotRequired``: an event with optional members is a
@@ -10,19 +10,19 @@ Python 3.9 has no ``NotRequired``: an event with optional members is a
 
 from typing import Any, Literal, Optional, TypedDict, Union
 
-#: The event names tooltrail writes (SPEC §4).
+#: The event names tooltrail writes.
 EventName = Literal[
     "run_start", "tool_call", "tool_result", "run_end", "alert", "writer_dropped",
     "incident_window_open", "incident_window_close",
 ]
 
-#: Why a run stopped (SPEC §4).
+#: Why a run stopped.
 StopReason = Literal[
     "completed", "error", "max_tool_calls", "max_steps", "max_duration", "max_spend",
     "loop_detected", "cancelled", "timeout",
 ]
 
-#: The normalized error classes (SPEC §4); any other failure is its exception's class name.
+#: The normalized error classes; any other failure is its exception's class name.
 ErrorClass = Literal[
     "unknown_tool", "timeout", "validation_failed", "budget_exceeded", "loop_detected",
     "rate_limited", "http_4xx", "http_5xx", "network", "cancelled",
@@ -53,7 +53,7 @@ DropReason = Literal[
     "queue_full", "sink_error", "closed",
 ]
 
-#: Why a value has no canonical JSON form (SPEC §3).
+#: Why a value has no canonical JSON form.
 ErrorKind = Literal[
     "non_finite", "integer_out_of_range", "lone_surrogate", "duplicate_key", "non_string_key",
     "unsupported_type", "depth_exceeded", "invalid_json",

@@ -5,8 +5,8 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use tooltrail_core::host::{HostValue, HostWriter};
-use tooltrail_core::{CanonError, Value};
+use tooltrail_json::walk::{HostValue, HostWriter};
+use tooltrail_json::{CanonError, Value};
 
 /// `obj`, read as plain data.
 pub struct Plain<'a, 'py>(pub &'a Bound<'py, PyAny>);

@@ -1,0 +1,252 @@
+//! The `tooltrail` command line: `runs`, `show`, `stats`, `loops`, `alerts`,
+//! `tail`, `gaps`, `report`, `hash`, and `mcp-proxy` ([`crate::mcp`]). One implementation, run by the `tooltrail`
+//! binary (cargo), by the Python console script and by the npm bin through
+//! the bindings.
+//!
+//! Three steps, one module each: `args` turns argv into a [`Command`] (the
+//! queries through the same [`tooltrail_query::Query`] reader as the bindings),
+//! [`tooltrail_query::execute`] runs it, and `text` / [`emit_json`] render the
+//! answer.
+
+#![warn(unreachable_pub)]
+
+mod args;
+mod tail;
+mod text;
+
+use std::fmt;
+use std::io::{self, Read, Write};
+
+use args::Command;
+
+use tooltrail_core::Error;
+use tooltrail_json::Value;
+use tooltrail_json::write_ordered;
+use tooltrail_query::Answer;
+
+const USAGE: &str = "\
+tooltrail: what happened in your agent's runs, from tooltrail JSONL logs
+
+usage: tooltrail COMMAND [PATH] [OPTIONS]     (PATH: a log directory or file; default ./tooltrail-logs)
+
+  runs   [--agent A] [--user U] [--request R] [--since TS] [--until TS] [--stop-reason S] [--tool T] [--error-class C]
+  show   RUN_ID        the run's timeline: calls, latencies, failures, refusals, stop reason, budgets
+  stats  [--top N] [--agent A]  per tool: calls, failures by class, p50/p95/p99 latency; hottest (tool, args_hash)
+  loops  [--min N] [--agent A]  identical (tool, args_hash) calls repeated within a run (default N = 3)
+  alerts [--config F]  replay the alert rules over the logs, window by window
+  tail   [-n N] [-f]   the last N events, readable; -f keeps following
+  gaps                 what the logs say is missing: skipped lines, events writers dropped
+  agent-logs    [--agent A] [--limit N]   the agent's latest tool calls: decision, args_hash, reason
+  agent-metrics [--agent A] [--period P]  runs, calls, blocked actions, spend over hour|day|week|month|all
+  report [-o FILE] [--max-runs N] [--config F] [runs filters]
+                       one self-contained HTML page: runs, waterfalls, error classes, latency, alerts
+  hash   [--key-env V] stable hash of the JSON on stdin (HMAC with the key in env var V)
+
+  --json   machine-readable output (one JSON value)
+";
+
+/// Why a command failed; its [`Display`](fmt::Display) is what the CLI
+/// prints after `tooltrail: `.
+#[derive(Debug)]
+enum CliError {
+    /// A core error: a bad option, unreadable logs, a bad config or JSON.
+    Core(Error),
+    /// An I/O failure of the CLI's own; `what` names the file or stream
+    /// (empty for stdout, whose failure needs no name).
+    Io {
+        /// `cannot write FILE`, `cannot read stdin`, or empty.
+        what: String,
+        /// The failure.
+        source: io::Error,
+    },
+}
+
+impl From<Error> for CliError {
+    fn from(e: Error) -> Self {
+        CliError::Core(e)
+    }
+}
+
+impl From<io::Error> for CliError {
+    fn from(source: io::Error) -> Self {
+        CliError::Io {
+            what: String::new(),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // Command-line errors are whole sentences that name the flag
+            // (`--top takes a whole number, got "x"`); `Error`'s own
+            // `invalid `--top`: …` prefix would say it twice.
+            CliError::Core(Error::InvalidArgument { message, .. }) => f.write_str(message),
+            CliError::Core(e) => e.fmt(f),
+            CliError::Io { what, source } if what.is_empty() => source.fmt(f),
+            CliError::Io { what, source } => write!(f, "{what}: {source}"),
+        }
+    }
+}
+
+/// Runs the CLI with `args` (without the program name); returns the exit code.
+pub fn run(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> i32 {
+    // A configuration may ask for OTLP export (`mcp-proxy --config`).
+    tooltrail_otlp::install();
+    if args.first().map(String::as_str) == Some("mcp-proxy") {
+        // The proxy owns the process's real stdin and stdout (the MCP
+        // channel) from two threads, so it takes them itself; every caller
+        // of `run` passes those.
+        return match tooltrail_mcp::main(&args[1..]) {
+            Ok(code) => code,
+            Err(e) => {
+                let _ = writeln!(io::stderr(), "tooltrail: {}", CliError::Core(e));
+                2
+            }
+        };
+    }
+    match dispatch(args, stdin, out) {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "tooltrail: {e}");
+            2
+        }
+    }
+}
+
+fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Result<(), CliError> {
+    match args::parse(args)? {
+        Command::Help => {
+            out.write_all(USAGE.as_bytes())?;
+            writeln!(
+                out,
+                "\nthe MCP proxy (a flight recorder in front of any MCP server):"
+            )?;
+            out.write_all(tooltrail_mcp::USAGE.as_bytes())?;
+        }
+        Command::Version => writeln!(out, "tooltrail {}", tooltrail_core::VERSION)?,
+        Command::Query {
+            path,
+            query,
+            json,
+            follow,
+        } => {
+            let (answer, gaps) = tooltrail_query::execute_with_gaps(&path, &query)?;
+            render(out, &answer, json)?;
+            if !gaps.is_empty() && !matches!(answer, Answer::Gaps(_)) {
+                // On stderr: --json stays one value, and a table's reader
+                // still sees it under the table.
+                let _ = writeln!(io::stderr(), "tooltrail: note: {}", gaps.describe());
+            }
+            if follow {
+                tail::follow(&path, json, out)?;
+            }
+        }
+        Command::Report {
+            path,
+            options,
+            output,
+        } => {
+            let page = tooltrail_query::report::render(&path, &options)
+                .map_err(|e| tooltrail_query::unreadable(&path, &e))?;
+            std::fs::write(&output, page).map_err(|source| CliError::Io {
+                what: format!("cannot write {output}"),
+                source,
+            })?;
+            writeln!(out, "wrote {output}")?;
+        }
+        Command::Hash { key_env } => hash(stdin, key_env.as_deref(), out)?,
+    }
+    Ok(())
+}
+
+/// Prints an answer as the CLI does (for measuring the printing path;
+/// `core/cli/tests/query_memory.rs`).
+pub fn render_to(out: &mut dyn Write, answer: &Answer, json: bool) -> io::Result<()> {
+    render(out, answer, json).map_err(|e| match e {
+        CliError::Io { source, .. } => source,
+        CliError::Core(e) => io::Error::other(e.to_string()),
+    })
+}
+
+/// Prints an answer: a table, or `--json` (one value; `tail` one event per
+/// line, so that `tail -f --json` stays a stream of lines).
+fn render(out: &mut dyn Write, answer: &Answer, json: bool) -> Result<(), CliError> {
+    match (answer, json) {
+        (Answer::Tail(events), true) => {
+            for e in events {
+                emit_json(out, e)?;
+            }
+        }
+        (Answer::Runs(runs), true) => {
+            // One run at a time: the whole array as one value would hold
+            // every run twice more (issue 13 item 15).
+            let mut bytes = b"[".to_vec();
+            for (i, run) in runs.iter().enumerate() {
+                if i > 0 {
+                    bytes.push(b',');
+                }
+                write_ordered(&tooltrail_query::run_value(&run), &mut bytes)
+                    .map_err(Error::from)?;
+                if bytes.len() >= 1 << 16 {
+                    out.write_all(&bytes)?;
+                    bytes.clear();
+                }
+            }
+            bytes.extend_from_slice(b"]\n");
+            out.write_all(&bytes)?;
+        }
+        (_, true) => emit_json(out, &answer.to_value())?,
+        (Answer::Runs(runs), false) => text::runs(out, runs)?,
+        (Answer::Show { run_id, events }, false) => text::show(out, run_id, events)?,
+        (Answer::Stats(report), false) => text::stats(out, report)?,
+        (Answer::Loops(found), false) => text::loops(out, found)?,
+        (Answer::Alerts { history, window_s }, false) => text::alerts(out, history, *window_s)?,
+        (Answer::Tail(events), false) => {
+            for e in events {
+                text::tail_line(out, e)?;
+            }
+        }
+        (Answer::Gaps(gaps), false) => text::gaps(out, gaps)?,
+        (Answer::AgentLogs(entries), false) => text::agent_logs(out, entries)?,
+        (Answer::AgentMetrics(totals), false) => text::agent_metrics(out, totals)?,
+    }
+    Ok(())
+}
+
+/// Writes `v` as one line of JSON in the event key order.
+fn emit_json(out: &mut dyn Write, v: &Value) -> Result<(), CliError> {
+    let mut bytes = Vec::new();
+    write_ordered(v, &mut bytes).map_err(Error::from)?;
+    bytes.push(b'\n');
+    Ok(out.write_all(&bytes)?)
+}
+
+/// `hash`: the stable hash of the JSON on stdin, keyed with the variable
+/// `key_env` names.
+fn hash(stdin: &mut dyn Read, key_env: Option<&str>, out: &mut dyn Write) -> Result<(), CliError> {
+    let mut text = String::new();
+    stdin
+        .read_to_string(&mut text)
+        .map_err(|source| CliError::Io {
+            what: "cannot read stdin".into(),
+            source,
+        })?;
+    let value = tooltrail_json::parse_json(text.trim_end().as_bytes()).map_err(Error::from)?;
+    let key = match key_env {
+        Some(var) => Some(
+            std::env::var(var)
+                .map_err(|_| {
+                    Error::invalid_argument(
+                        "--key-env",
+                        format!("environment variable {var} is not set"),
+                    )
+                })?
+                .into_bytes(),
+        ),
+        None => None,
+    };
+    let hash = tooltrail_json::stable_hash_with(&value, key.as_deref()).map_err(Error::from)?;
+    Ok(writeln!(out, "{hash}")?)
+}

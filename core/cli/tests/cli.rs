@@ -1,0 +1,300 @@
+//! The CLI over the golden logs of the gateway scenarios (deterministic), as
+//! tables and as `--json`.
+
+use tooltrail_cli as cli;
+use tooltrail_json::{Value, parse_json};
+
+const RUNS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/vectors/gateway/runs.expected.jsonl"
+);
+const BASIC: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/vectors/gateway/basic.expected.jsonl"
+);
+
+fn run(args: &[&str], stdin: &str) -> (i32, String) {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::new();
+    let code = cli::run(&args, &mut stdin.as_bytes(), &mut out);
+    (code, String::from_utf8(out).unwrap())
+}
+
+fn json(args: &[&str]) -> Value {
+    let (code, out) = run(args, "");
+    assert_eq!(code, 0, "{args:?}");
+    parse_json(out.trim_end().as_bytes()).unwrap()
+}
+
+fn list(v: &Value) -> &[Value] {
+    match v {
+        Value::Array(items) => items,
+        other => panic!("array expected: {other:?}"),
+    }
+}
+
+fn s<'a>(v: &'a Value, k: &str) -> &'a str {
+    match v.get(k) {
+        Some(Value::String(x)) => x,
+        other => panic!("{k}: {other:?}"),
+    }
+}
+
+#[test]
+fn runs_lists_and_filters() {
+    let all = json(&["runs", RUNS, "--json"]);
+    let reasons: Vec<&str> = list(&all).iter().map(|r| s(r, "stop_reason")).collect();
+    assert_eq!(
+        reasons,
+        [
+            "max_tool_calls",
+            "loop_detected",
+            "max_steps",
+            "max_spend",
+            "max_duration",
+            "error",
+            "timeout",
+            "completed"
+        ]
+    );
+    let looped = json(&["runs", RUNS, "--stop-reason", "loop_detected", "--json"]);
+    assert_eq!(list(&looped).len(), 1);
+    assert_eq!(s(&list(&looped)[0], "run_id"), "run-loop");
+    let spend = json(&["runs", RUNS, "--stop-reason", "max_spend", "--json"]);
+    assert_eq!(list(&spend)[0].get("spend_usd"), Some(&Value::Number(1.2)));
+    let http = json(&["runs", RUNS, "--error-class", "http_5xx", "--json"]);
+    assert_eq!(s(&list(&http)[0], "run_id"), "run-completed");
+    let (code, table) = run(&["runs", RUNS], "");
+    assert_eq!(code, 0);
+    assert!(table.starts_with("RUN_ID"), "{table}");
+    assert!(
+        table.contains("run-spend")
+            && table.contains("max_spend")
+            && table.trim_end().ends_with("8 runs")
+    );
+}
+
+#[test]
+fn show_is_the_timeline_with_refusals_and_budgets() {
+    let (code, out) = run(&["show", "run-loop", RUNS], "");
+    assert_eq!(code, 0);
+    assert!(out.contains("call (repeat #2)"), "{out}");
+    assert!(out.contains("BLOCKED loop_detected"), "{out}");
+    assert!(
+        out.contains("stop_reason=loop_detected") && out.contains("max_tool_calls=3/4"),
+        "{out}"
+    );
+    let events = json(&["show", "run-1", BASIC, "--json"]);
+    assert_eq!(list(&events).len(), 19);
+    assert_eq!(run(&["show", "nope", BASIC], "").0, 2);
+}
+
+#[test]
+fn stats_gives_rates_percentiles_and_hot_pairs() {
+    let v = json(&["stats", BASIC, "--json"]);
+    let tools = list(v.get("tools").unwrap());
+    let fetch = tools
+        .iter()
+        .find(|t| s(t, "tool") == "fetch_invoice")
+        .unwrap();
+    assert_eq!(fetch.get("calls"), Some(&Value::Number(4.0)));
+    assert_eq!(
+        fetch.get("errors").unwrap(),
+        &parse_json(br#"{"http_4xx":1,"http_5xx":1,"rate_limited":1,"timeout":1}"#).unwrap()
+    );
+    assert_eq!(fetch.get("p50_ms"), Some(&Value::Number(0.8)));
+    assert_eq!(fetch.get("p99_ms"), Some(&Value::Number(5000.0)));
+    let hot = list(v.get("hottest").unwrap());
+    assert_eq!(s(&hot[0], "tool"), "fetch_invoice");
+    assert_eq!(hot[0].get("calls"), Some(&Value::Number(3.0)));
+}
+
+#[test]
+fn loops_and_alerts() {
+    let found = json(&["loops", RUNS, "--json"]);
+    assert_eq!(list(&found).len(), 1);
+    assert_eq!(s(&list(&found)[0], "run_id"), "run-loop");
+    assert_eq!(list(&found)[0].get("blocked"), Some(&Value::Number(1.0)));
+    // The default rules want 20 tool results in the window; the scenario
+    // has 9.
+    assert_eq!(json(&["alerts", BASIC, "--json"]), Value::Array(vec![]));
+    // With the scenario's own settings, the replay gives back the alerts the
+    // gateway wrote live: same times, levels, values and tripping runs.
+    let config = std::env::temp_dir().join(format!("tt-alerts-{}.yaml", std::process::id()));
+    std::fs::write(&config, "logging:\n  alerts:\n    min_calls: 1\n").unwrap();
+    let replayed = json(&[
+        "alerts",
+        BASIC,
+        "--config",
+        config.to_str().unwrap(),
+        "--json",
+    ]);
+    std::fs::remove_file(&config).unwrap();
+    let logged: Vec<Value> = std::fs::read_to_string(BASIC)
+        .unwrap()
+        .lines()
+        .map(|l| parse_json(l.as_bytes()).unwrap())
+        .filter(|e| e.get("event") == Some(&Value::from("alert")))
+        .collect();
+    let keys = [
+        "ts",
+        "rule",
+        "level",
+        "value",
+        "threshold",
+        "tripped_run_id",
+        "tripped_trace_id",
+    ];
+    let pick = |e: &Value| keys.map(|k| e.get(k).cloned().unwrap_or(Value::Null));
+    assert_eq!(logged.len(), 2);
+    assert_eq!(
+        list(&replayed).iter().map(pick).collect::<Vec<_>>(),
+        logged.iter().map(pick).collect::<Vec<_>>()
+    );
+    assert_eq!(s(&list(&replayed)[0], "tripped_run_id"), "run-1");
+}
+
+#[test]
+fn hash_tail_help_and_errors() {
+    let (code, out) = run(&["hash"], "{\"b\":[true,null],\"a\":1.0}\n");
+    assert_eq!(
+        (code, out.trim()),
+        (
+            0,
+            "1cc69c7fa23616ca2ec3ee70d24390a6225c8832db8a4c814c7e0e7f942f8668"
+        )
+    );
+    assert_eq!(run(&["hash"], "{\"a\":1,\"a\":2}").0, 2);
+    let (code, out) = run(&["tail", RUNS, "-n", "2"], "");
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 2);
+    assert!(out.lines().last().unwrap().contains("run_end"));
+    assert!(run(&["help"], "").1.contains("usage: tooltrail"));
+    assert_eq!(run(&["frobnicate"], "").0, 2);
+    assert_eq!(run(&["runs", "--bogus"], "").0, 2);
+    assert_eq!(run(&["runs", "/nonexistent/logs"], "").0, 2);
+}
+
+#[test]
+fn a_truncated_last_line_is_tolerated() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = std::fs::read_to_string(RUNS).unwrap();
+    text.push_str("{\"v\":1,\"ts\":\"2026-11-24T19:58:00.000000Z\",\"event\":\"tool_ca");
+    std::fs::write(dir.path().join("tooltrail.jsonl"), text).unwrap();
+    let all = json(&["runs", dir.path().to_str().unwrap(), "--json"]);
+    assert_eq!(list(&all).len(), 8);
+}
+
+/// Logs that say they are incomplete (malformed lines, `writer_dropped`
+/// reports) make every query say so on stderr, and the report in its header
+/// (issue 13 item 14): before, only the report counted skipped lines.
+#[test]
+fn an_incomplete_record_is_said_by_every_query_and_the_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = std::fs::read_to_string(RUNS).unwrap();
+    text.push_str("{\"cut\":\n");
+    text.push_str(r#"{"v":1,"ts":"2026-11-24T19:59:00.000000Z","event":"writer_dropped","run_id":null,"trace_id":null,"span_id":null,"request_id":null,"user_id":null,"count":120,"reason":"queue_full"}"#);
+    text.push('\n');
+    let file = tmp.path().join("tooltrail.jsonl");
+    std::fs::write(&file, text).unwrap();
+    let exe = env!("CARGO_BIN_EXE_tooltrail");
+    let dir = tmp.path().to_str().unwrap();
+    for args in [
+        vec!["runs", dir],
+        vec!["runs", dir, "--json"],
+        vec!["stats", dir],
+        vec!["loops", dir],
+        vec!["tail", dir],
+    ] {
+        let out = std::process::Command::new(exe)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains("the record is incomplete: 1 malformed lines skipped; 120 events dropped by writers (queue_full 120)"),
+            "{args:?}: {err}"
+        );
+    }
+    let clean = std::process::Command::new(exe)
+        .args(["runs", RUNS])
+        .output()
+        .unwrap();
+    assert!(clean.stderr.is_empty(), "a whole record says nothing");
+    let html = tooltrail_query::report::render(tmp.path(), &Default::default()).unwrap();
+    assert!(html.contains("120 events dropped by writers: the record is incomplete"));
+    assert!(html.contains("1 unreadable lines skipped"));
+}
+
+/// `--since` / `--until` compare instants, take any offset and durations, and
+/// refuse what they cannot read (issue 15 item 2: they compared strings, so
+/// `--until garbage` filtered nothing and `+01:00` was ignored).
+#[test]
+fn time_filters_compare_instants_and_refuse_garbage() {
+    let ids = |args: &[&str]| -> Vec<String> {
+        let args: Vec<&str> = args.iter().copied().chain(["--json"]).collect();
+        list(&json(&args))
+            .iter()
+            .map(|r| s(r, "run_id").to_owned())
+            .collect()
+    };
+    let all = ids(&["runs", RUNS]);
+    assert!(all.len() >= 3);
+    // run-loop starts at 19:57:40.004Z; the same instant in +01:00.
+    let before = ids(&["runs", RUNS, "--until", "2026-11-24T20:57:40.004+01:00"]);
+    assert_eq!(before, ["run-tool-calls"]);
+    let after = ids(&["runs", RUNS, "--since", "2026-11-24T14:57:40.004-05:00"]);
+    assert_eq!(after.len(), all.len() - 1);
+    assert!(
+        ids(&["runs", RUNS, "--since", "1d"]).is_empty(),
+        "the golden runs are older than a day"
+    );
+    assert_eq!(ids(&["runs", RUNS, "--since", "100000d"]), all);
+    for bad in ["garbage", "yesterday", "2026-11-24"] {
+        let (code, _) = run(&["runs", RUNS, "--until", bad], "");
+        assert_eq!(code, 2, "{bad}");
+    }
+}
+
+/// `stats` and `loops` take `--agent` as `runs` does: only the events of
+/// that agent (here the one run of the scenario with its own `agent_id`).
+#[test]
+fn stats_and_loops_filter_by_agent() {
+    let runs = json(&["runs", RUNS, "--agent", "billing-bot", "--json"]);
+    assert_eq!(list(&runs).len(), 1);
+    let stats = json(&["stats", RUNS, "--agent", "billing-bot", "--json"]);
+    let tools: Vec<(&str, &Value)> = list(stats.get("tools").unwrap())
+        .iter()
+        .map(|t| (s(t, "tool"), t.get("calls").unwrap()))
+        .collect();
+    assert_eq!(
+        tools,
+        [
+            ("fetch", &Value::Number(1.0)),
+            ("search", &Value::Number(1.0))
+        ]
+    );
+    let all = json(&["stats", RUNS, "--json"]);
+    let search = list(all.get("tools").unwrap())
+        .iter()
+        .find(|t| s(t, "tool") == "search")
+        .and_then(|t| t.get("calls"));
+    assert!(
+        matches!(search, Some(Value::Number(n)) if *n > 1.0),
+        "{search:?}"
+    );
+    let loops = json(&[
+        "loops",
+        RUNS,
+        "--min",
+        "1",
+        "--agent",
+        "billing-bot",
+        "--json",
+    ]);
+    let found: Vec<&str> = list(&loops).iter().map(|l| s(l, "run_id")).collect();
+    assert_eq!(found, ["run-completed", "run-completed"]);
+    assert!(list(&json(&["loops", RUNS, "--agent", "nobody", "--json"])).is_empty());
+    assert!(!list(&json(&["loops", RUNS, "--json"])).is_empty());
+}

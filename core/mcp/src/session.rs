@@ -1,0 +1,305 @@
+//! The proxy's state machine: one MCP session is one run; each `tools/call`
+//! goes through [`Gateway::begin`] on its way to the server and
+//! [`Gateway::finish`] when its response (or its cancellation, or the end of
+//! the session) comes back. No I/O here: each step says what to relay,
+//! what to answer and which events to log, so the relay's threads stay thin
+//! and every rule is unit-tested (`session_tests.rs`).
+
+use std::collections::HashMap;
+
+use super::message::{CONNECTION_CLOSED, Message, REFUSED, error_response, first_text, id_key};
+use tooltrail_core::FailureFacts;
+use tooltrail_core::gateway::{CallHandle, Event, Gateway, GatewayError, Outcome, RunCtx, RunExit};
+use tooltrail_json::Value;
+
+/// The `error_class` of a call whose result has `isError: true` (MCP's
+/// "tool execution error"): the tool ran and failed.
+pub const TOOL_ERROR: &str = "ToolError";
+/// The `error_class` of a call answered with a JSON-RPC error (unknown tool,
+/// invalid params, an exception in the server): the SDKs' `McpError`.
+pub const MCP_ERROR: &str = "McpError";
+/// The `error_class` of a call pending when the server's output ended (it
+/// crashed or exited mid-call): the SDKs say "Connection closed".
+pub const CONNECTION_CLOSED_CLASS: &str = "ConnectionClosed";
+/// Facts of a cancelled call (`notifications/cancelled`, or the session
+/// ended by the client or a signal): classified `cancelled`.
+const CANCELLED: &str = "CancelledError";
+
+/// What to do with one message.
+#[derive(Debug, Default)]
+pub struct Actions {
+    /// Relay the line to the other side unchanged.
+    pub forward: bool,
+    /// Lines to answer the sender with (a refusal).
+    pub reply: Vec<Vec<u8>>,
+    /// Events to log, in order, before the line is relayed.
+    pub events: Vec<Event>,
+}
+
+impl Actions {
+    fn relay() -> Self {
+        Actions {
+            forward: true,
+            ..Actions::default()
+        }
+    }
+}
+
+/// How the session ended (the first of these to happen decides).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// The client closed its input: calls still pending were abandoned.
+    ClientClosed,
+    /// The server's output ended first (it exited or crashed);
+    /// `success`: it exited with status 0.
+    ServerExited {
+        /// Whether the server exited with status 0.
+        success: bool,
+    },
+    /// The proxy was told to stop (SIGTERM, SIGINT, SIGHUP).
+    Signal,
+}
+
+/// One proxy session: the gateway, the run, the calls in flight.
+#[derive(Debug)]
+pub struct Session {
+    gateway: Gateway,
+    /// The ids from the command line (request, user, traceparent).
+    ids: RunCtx,
+    /// The open run's context (after `initialize` or the first call).
+    run: Option<RunCtx>,
+    /// Calls forwarded and not yet answered, by [`id_key`].
+    pending: HashMap<String, (Value, CallHandle)>,
+    ended: bool,
+}
+
+impl Session {
+    /// A session logging through `gateway` under `ids` (a missing
+    /// `request_id` becomes the run's id: the session is the request).
+    pub fn new(gateway: Gateway, ids: RunCtx) -> Self {
+        Session {
+            gateway,
+            ids,
+            run: None,
+            pending: HashMap::new(),
+            ended: false,
+        }
+    }
+
+    /// The open run's id, if a run has started.
+    pub fn run_id(&self) -> Option<&str> {
+        self.run.as_ref().and_then(|c| c.run_id.as_deref())
+    }
+
+    /// How many calls await their response.
+    pub fn pending(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Starts the run once: `run_start` into `events`.
+    fn ensure_run(&mut self, events: &mut Vec<Event>) -> Option<RunCtx> {
+        if self.run.is_none() && !self.ended {
+            let mut ids = self.ids.clone();
+            if ids.run_id.is_none() {
+                ids.run_id = Some(self.gateway.generate_id());
+            }
+            if ids.request_id.is_none() {
+                ids.request_id.clone_from(&ids.run_id);
+            }
+            match self.gateway.start_run(&ids) {
+                Ok((ctx, started)) => {
+                    events.extend(started);
+                    self.run = Some(ctx);
+                }
+                Err(e) => warn(&format!(
+                    "cannot start a run ({e}); calls are relayed unrecorded"
+                )),
+            }
+        }
+        self.run.clone()
+    }
+
+    /// A line from the client, on its way to the server.
+    pub fn on_client(&mut self, msg: &Message) -> Actions {
+        let mut actions = Actions::relay();
+        match msg {
+            Message::Request { method, .. } if method == "initialize" => {
+                self.ensure_run(&mut actions.events);
+            }
+            Message::Request { id, method, params } if method == "tools/call" => {
+                self.call(id, params, &mut actions);
+            }
+            Message::Notification { method, params } if method == "notifications/cancelled" => {
+                if let Some(request) = params.get("requestId") {
+                    let reason = match params.get("reason") {
+                        Some(Value::String(r)) => r.as_str(),
+                        _ => "cancelled by the client",
+                    };
+                    actions.events = self.finish_failed(request, CANCELLED, reason);
+                }
+            }
+            _ => {}
+        }
+        actions
+    }
+
+    /// `tools/call`: begin the call; forward it, or refuse it with a
+    /// JSON-RPC error and keep it from the server.
+    fn call(&mut self, id: &Value, params: &Value, actions: &mut Actions) {
+        let (Some(Value::String(tool)), Some(key)) = (params.get("name"), id_key(id)) else {
+            return; // Not a call the server can run either: it answers.
+        };
+        let Some(ctx) = self.ensure_run(&mut actions.events) else {
+            return;
+        };
+        // The server decides which tools exist (it answers an unknown
+        // one); the gateway admits every name it is asked for.
+        self.gateway.add_tool(tool);
+        let args = match params.get("arguments") {
+            None | Some(Value::Null) => Value::Object(Vec::new()),
+            Some(v) => v.clone(),
+        };
+        match self.gateway.begin(&ctx, tool, Ok(args)) {
+            Ok((handle, events)) => {
+                actions.events.extend(events);
+                self.pending.insert(key, (id.clone(), handle));
+            }
+            Err((e, events)) => {
+                actions.events.extend(events);
+                if is_refusal(&e) {
+                    actions.forward = false;
+                    actions.reply.push(error_response(
+                        id,
+                        REFUSED,
+                        &format!("tooltrail: {e}"),
+                        Some(refusal_data(&e)),
+                    ));
+                } else {
+                    warn(&format!("call {tool:?} relayed unrecorded: {e}"));
+                }
+            }
+        }
+    }
+
+    /// A line from the server, on its way to the client: a response ends
+    /// its pending call.
+    pub fn on_server(&mut self, msg: &Message) -> Actions {
+        let mut actions = Actions::relay();
+        let Message::Response { id, outcome } = msg else {
+            return actions;
+        };
+        let Some((_, handle)) = id_key(id).and_then(|k| self.pending.remove(&k)) else {
+            return actions; // not a tools/call, or one already cancelled
+        };
+        let outcome = match outcome {
+            Err(error) => failed(MCP_ERROR, text_of(error.get("message"))),
+            Ok(result) if result.get("isError") == Some(&Value::Bool(true)) => {
+                failed(TOOL_ERROR, first_text(result).unwrap_or_default())
+            }
+            Ok(result) => Outcome::Returned(Ok(result.clone())),
+        };
+        actions.events = self.gateway.finish(handle, outcome).into_vec();
+        actions
+    }
+
+    /// Finishes the call filed under `id` as failed with `class` (if it is
+    /// pending).
+    fn finish_failed(&mut self, id: &Value, class: &str, message: &str) -> Vec<Event> {
+        match id_key(id).and_then(|k| self.pending.remove(&k)) {
+            Some((_, handle)) => self
+                .gateway
+                .finish(handle, failed(class, message))
+                .into_vec(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Ends the session: every pending call finished (`ConnectionClosed`
+    /// when the server died, `cancelled` otherwise) and answered with the
+    /// error the SDKs give a closed connection; then `run_end`. `detail`
+    /// says what happened (the server's exit status), for the messages.
+    /// Returns the lines for the client and the events. Runs once.
+    pub fn end(&mut self, end: End, detail: &str) -> (Vec<Vec<u8>>, Vec<Event>) {
+        let (mut replies, mut events) = (Vec::new(), Vec::new());
+        if self.ended {
+            return (replies, events);
+        }
+        self.ended = true;
+        let had_pending = !self.pending.is_empty();
+        let class = match end {
+            End::ServerExited { .. } => CONNECTION_CLOSED_CLASS,
+            End::ClientClosed | End::Signal => CANCELLED,
+        };
+        let message = format!("Connection closed: {detail}");
+        let mut pending: Vec<_> = self.pending.drain().map(|(_, p)| p).collect();
+        pending.sort_by_key(|(_, h)| h.seq());
+        for (id, handle) in pending {
+            events.extend(self.gateway.finish(handle, failed(class, &message)));
+            replies.push(error_response(&id, CONNECTION_CLOSED, &message, None));
+        }
+        let exit = match end {
+            End::ClientClosed if !had_pending => RunExit::Normal,
+            End::ServerExited { success: true } if !had_pending => RunExit::Normal,
+            End::ServerExited { .. } => RunExit::Raised,
+            End::ClientClosed | End::Signal => RunExit::Cancelled,
+        };
+        if let Some(run_id) = self.run_id().map(str::to_owned) {
+            match self.gateway.end_run(&run_id, exit) {
+                Ok(ended) => events.extend(ended),
+                Err(e) => warn(&format!("cannot end run {run_id}: {e}")),
+            }
+        }
+        (replies, events)
+    }
+}
+
+/// The refusals the proxy exists for: answered, not forwarded.
+fn is_refusal(e: &GatewayError) -> bool {
+    match e {
+        GatewayError::BudgetExceeded(_)
+        | GatewayError::LoopDetected { .. }
+        | GatewayError::UnknownTool(_) => true,
+        GatewayError::MissingId(_)
+        | GatewayError::ValidationFailed { .. }
+        | GatewayError::UnknownStopReason(_)
+        | GatewayError::UnknownRun(_)
+        | GatewayError::BadWindow(_)
+        | GatewayError::InvalidArgument { .. } => false,
+    }
+}
+
+/// `error.data` of a refusal: `error_class` and the error's attributes
+/// (`budget` and `stop_reason`, or `tool`), as the host exceptions carry them.
+pub fn refusal_data(e: &GatewayError) -> Value {
+    let mut data = vec![("error_class".to_owned(), Value::from(e.error_class()))];
+    data.extend(
+        e.attributes()
+            .into_iter()
+            .map(|(attr, v)| (attr.py_name().to_owned(), Value::String(v))),
+    );
+    Value::Object(data)
+}
+
+fn failed(class: &str, message: &str) -> Outcome {
+    Outcome::Failed {
+        facts: FailureFacts::named(class),
+        message: message.to_owned(),
+    }
+}
+
+fn text_of(v: Option<&Value>) -> &str {
+    match v {
+        Some(Value::String(s)) => s,
+        _ => "",
+    }
+}
+
+/// A note on stderr (the server's stderr passes through there too; MCP
+/// clients show it in their logs). Never on stdout: that is the protocol.
+pub(super) fn warn(message: &str) {
+    eprintln!("tooltrail mcp-proxy: {message}");
+}
+
+#[cfg(test)]
+#[path = "session_tests.rs"]
+mod tests;

@@ -1,0 +1,201 @@
+//! JSONL files in a directory, rotated by size, shared safely by processes.
+//!
+//! Every batch is one `write(2)` on an `O_APPEND` descriptor made while holding
+//! an exclusive `flock` on `.tooltrail.lock` in the same directory. The lock
+//! file is never rotated, so it serializes rotation across processes; before
+//! writing, a process checks that its descriptor still names the active file
+//! (another process may have rotated it) and reopens if not. Lines therefore
+//! never interleave, whatever the number of writers.
+
+use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use super::sink::Sink;
+
+/// Default directory: `./tooltrail-logs`.
+pub const DEFAULT_DIR: &str = "tooltrail-logs";
+/// Name of the active file; rotated files are `tooltrail.1.jsonl` (newest) …
+pub const ACTIVE_FILE: &str = "tooltrail.jsonl";
+const LOCK_FILE: &str = ".tooltrail.lock";
+
+/// Settings of the directory sink.
+#[derive(Debug, Clone)]
+pub struct DirSinkConfig {
+    /// The directory (created 0700 if missing).
+    pub dir: PathBuf,
+    /// Rotate once the active file reaches this size.
+    pub max_file_bytes: u64,
+    /// Files kept in all, the active one included (at least 1).
+    pub max_files: usize,
+}
+
+impl DirSinkConfig {
+    /// Defaults: 64 MiB per file, 8 files.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            dir: dir.into(),
+            max_file_bytes: 64 << 20,
+            max_files: 8,
+        }
+    }
+}
+
+/// The directory sink (see the module docs).
+#[derive(Debug)]
+pub struct DirSink {
+    config: DirSinkConfig,
+    active: PathBuf,
+    file: File,
+    lock: File,
+}
+
+/// Opens (creating 0600) a file of ours. `O_NOFOLLOW`: a symlink planted at
+/// the path is refused, never followed to append our events to its target.
+fn open_private(path: &Path, append: bool) -> io::Result<File> {
+    OpenOptions::new()
+        .create(true)
+        .append(append)
+        .write(!append)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+}
+
+/// Creates the directory (0700) if it is missing; warns once when an
+/// existing one is writable by group or others (they could swap our files).
+fn ensure_dir(dir: &Path) -> io::Result<()> {
+    DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| annotate(dir, e))?;
+    if let Ok(meta) = fs::metadata(dir)
+        && meta.mode() & 0o022 != 0
+    {
+        eprintln!(
+            "tooltrail: warning: log directory {} is writable by group or others (mode {:o}); use 0700",
+            dir.display(),
+            meta.mode() & 0o777
+        );
+    }
+    Ok(())
+}
+
+/// Opens the active file for appending; if a crash left a partial last line,
+/// starts on a fresh line so the next event is not glued onto it.
+fn open_active(path: &Path) -> io::Result<File> {
+    let mut file = open_private(path, true)?;
+    let len = file.metadata()?.len();
+    if len > 0 {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut last = [0u8; 1];
+        let mut reader = File::open(path)?;
+        reader.seek(SeekFrom::Start(len - 1))?;
+        reader.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            file.write_all(b"\n")?;
+        }
+    }
+    Ok(file)
+}
+
+fn annotate(path: &Path, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+}
+
+impl DirSink {
+    /// Creates the directory if needed and opens the active file; an
+    /// unwritable location fails here, at construction.
+    pub fn open(mut config: DirSinkConfig) -> io::Result<Self> {
+        // Resolve now: a relative path must not follow later chdir()s (the
+        // rotation check re-reads the path before every batch).
+        config.dir = std::path::absolute(&config.dir).map_err(|e| annotate(&config.dir, e))?;
+        ensure_dir(&config.dir)?;
+        let active = config.dir.join(ACTIVE_FILE);
+        let lock_path = config.dir.join(LOCK_FILE);
+        let lock = open_private(&lock_path, false).map_err(|e| annotate(&lock_path, e))?;
+        let file = open_active(&active).map_err(|e| annotate(&active, e))?;
+        Ok(Self {
+            config,
+            active,
+            file,
+            lock,
+        })
+    }
+
+    /// The path of rotated file `n` (1 = newest).
+    pub fn rotated_path(dir: &Path, n: usize) -> PathBuf {
+        dir.join(format!("tooltrail.{n}.jsonl"))
+    }
+
+    fn reopen_if_rotated(&mut self) -> io::Result<()> {
+        let current = self.file.metadata()?;
+        let moved = match fs::metadata(&self.active) {
+            Ok(on_disk) => on_disk.ino() != current.ino() || on_disk.dev() != current.dev(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => true,
+            Err(e) => return Err(e),
+        };
+        if moved {
+            // The directory itself may have been removed (a cleanup job):
+            // recreate it rather than lose every later event. The lock file
+            // went with it; take a new one (the caller's lock guards nothing
+            // once its file is unlinked).
+            if !self.config.dir.is_dir() {
+                ensure_dir(&self.config.dir)?;
+                self.lock = open_private(&self.config.dir.join(LOCK_FILE), false)?;
+                self.lock.lock()?;
+            }
+            self.file = open_active(&self.active)?;
+        }
+        Ok(())
+    }
+
+    fn rotate(&mut self) -> io::Result<()> {
+        let dir = &self.config.dir;
+        let keep = self.config.max_files.max(1);
+        if keep == 1 {
+            fs::remove_file(&self.active)?;
+        } else {
+            let _ = fs::remove_file(Self::rotated_path(dir, keep - 1));
+            for n in (1..keep - 1).rev() {
+                let from = Self::rotated_path(dir, n);
+                if from.exists() {
+                    fs::rename(&from, Self::rotated_path(dir, n + 1))?;
+                }
+            }
+            fs::rename(&self.active, Self::rotated_path(dir, 1))?;
+        }
+        self.file = open_private(&self.active, true)?;
+        Ok(())
+    }
+
+    fn write_locked(&mut self, batch: &[u8]) -> io::Result<()> {
+        self.reopen_if_rotated()?;
+        let before = self.file.metadata()?.len();
+        if let Err(e) = self.file.write_all(batch) {
+            // A partial write (ENOSPC mid-batch) would leave half a line that
+            // the next batch glues onto; cut the file back to whole lines.
+            let _ = self.file.set_len(before);
+            return Err(e);
+        }
+        if before + batch.len() as u64 >= self.config.max_file_bytes {
+            self.rotate()?;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for DirSink {
+    fn write_batch(&mut self, batch: &[u8]) -> io::Result<()> {
+        self.lock.lock()?;
+        let result = self.write_locked(batch);
+        let unlocked = self.lock.unlock();
+        result.and(unlocked)
+    }
+
+    fn describe(&self) -> String {
+        self.active.display().to_string()
+    }
+}

@@ -1,0 +1,132 @@
+//! Runs a [`Query`] against a log location: the one entry point of the CLI
+//! and of both bindings' `Logs`.
+
+use std::collections::VecDeque;
+use std::path::Path;
+
+use super::governance::of_agent;
+use super::options::KeyCase;
+use super::{Answer, EventReader, Gaps, Query};
+use tooltrail_core::Error;
+use tooltrail_json::Value;
+
+/// Runs `query` over the logs at `path` (a directory of rotated files, or
+/// one file). Logs that cannot be opened or read to the end are an
+/// [`Error::Query`], never an empty answer; an unknown run is
+/// [`Error::UnknownRun`].
+pub fn execute(path: &Path, query: &Query) -> Result<Answer, Error> {
+    execute_with_gaps(path, query).map(|(answer, _)| answer)
+}
+
+/// [`execute`], plus what the logs say is missing ([`Gaps`]). A `show` of a
+/// run with no events in the logs is [`Error::UnknownRun`] (its message says
+/// when the record is incomplete: the run's events may be what was lost).
+pub fn execute_with_gaps(path: &Path, query: &Query) -> Result<(Answer, Gaps), Error> {
+    let mut reader = EventReader::open(path).map_err(|e| unreadable(path, &e))?;
+    let mut gaps = Gaps::default();
+    let events = reader.by_ref().inspect(|e| gaps.note_event(e));
+    let answer = match query {
+        Query::Runs(filter) => Answer::Runs(super::run_list(events, filter)),
+        Query::Show(o) => Answer::Show {
+            run_id: o.run_id.clone(),
+            events: super::timeline(events, &o.run_id),
+        },
+        Query::Stats(o) => Answer::Stats(super::stats(
+            events.filter(|e| of_agent(e, o.agent_id.as_deref())),
+            saturating_usize(o.top),
+        )),
+        Query::Loops(o) => Answer::Loops(super::loops(
+            events.filter(|e| of_agent(e, o.agent_id.as_deref())),
+            o.min,
+        )),
+        Query::Alerts(o) => Answer::Alerts {
+            history: super::alert_history(events, &o.config),
+            window_s: o.config.alert_window_s,
+        },
+        Query::Tail(o) => Answer::Tail(last(events, saturating_usize(o.lines))),
+        Query::Gaps => {
+            events.for_each(drop);
+            Answer::Gaps(Gaps::default())
+        }
+        Query::AgentLogs(o) => Answer::AgentLogs(super::agent_logs(
+            events,
+            o.agent_id.as_deref(),
+            saturating_usize(o.limit),
+        )),
+        Query::AgentMetrics(o) => Answer::AgentMetrics(super::agent_metrics(
+            events,
+            o.agent_id.as_deref(),
+            &o.period,
+            tooltrail_core::gateway::Clock::System.now_us(),
+        )),
+    };
+    gaps.skipped_lines = reader.skipped;
+    gaps.too_long_lines = reader.too_long;
+    reader.finish().map_err(|e| unreadable(path, &e))?;
+    match answer {
+        Answer::Show { run_id, events } if events.is_empty() => Err(Error::UnknownRun {
+            run_id,
+            path: path.display().to_string(),
+            incomplete: gaps.note(),
+        }),
+        Answer::Gaps(_) => Ok((Answer::Gaps(gaps.clone()), gaps)),
+        answer => Ok((answer, gaps)),
+    }
+}
+
+/// What the bindings' `Logs` methods call: the query `command` with a host's
+/// options object (converted; keys spelled as `case` says) over the logs at
+/// `path`, as the JSON value `tooltrail COMMAND --json` prints.
+pub fn query_value(
+    path: &Path,
+    command: &str,
+    options: &Value,
+    case: KeyCase,
+) -> Result<Value, Error> {
+    query_answer(path, command, options, case).map(|(value, _)| value)
+}
+
+/// [`query_value`], and the sentence saying what the record is missing
+/// ([`Gaps::note`]) when it is incomplete: the bindings warn with it, as
+/// the CLI notes it on stderr. `gaps` itself is answered without one.
+pub fn query_answer(
+    path: &Path,
+    command: &str,
+    options: &Value,
+    case: KeyCase,
+) -> Result<(Value, Option<String>), Error> {
+    let query = Query::from_value(command, options, case)?;
+    let (answer, gaps) = execute_with_gaps(path, &query)?;
+    let note = match query {
+        Query::Gaps => None,
+        _ => gaps.note(),
+    };
+    Ok((answer.to_value(), note))
+}
+
+/// The error for logs that cannot be read (the CLI prints this message).
+pub fn unreadable(path: &Path, e: &std::io::Error) -> Error {
+    Error::Query {
+        message: format!("cannot read logs at {}: {e}", path.display()),
+    }
+}
+
+fn saturating_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// The last `n` events, in bounded memory.
+fn last(events: impl Iterator<Item = Value>, n: usize) -> VecDeque<Value> {
+    // Not `with_capacity(n)`: `n` comes from the caller and may be huge.
+    let mut kept = VecDeque::new();
+    if n == 0 {
+        return kept;
+    }
+    for e in events {
+        if kept.len() == n {
+            kept.pop_front();
+        }
+        kept.push_back(e);
+    }
+    kept
+}

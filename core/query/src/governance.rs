@@ -1,0 +1,200 @@
+//! Governance queries: what an agent did,
+//! `agent_logs(agent_id, limit=50)`, and what it cost and was refused,
+//! `agent_metrics(agent_id, period="day")`.
+//!
+//! An agent is the `agent_id` on every event (`logging.agent_id`); without an
+//! `agent_id` option every event counts.
+
+use std::collections::{HashMap, VecDeque};
+
+use super::{num_field, parse_timestamp, str_field};
+use tooltrail_core::schema::{DECISION_BLOCK, event, field};
+use tooltrail_json::Value;
+
+/// `agent_logs`: how many entries when no `limit` is given.
+pub const DEFAULT_AGENT_LOG_LIMIT: u64 = 50;
+
+/// The periods `agent_metrics` takes, with their length in seconds
+/// (`all`: no limit).
+pub const PERIODS: [(&str, Option<i64>); 5] = [
+    ("hour", Some(3600)),
+    ("day", Some(86_400)),
+    ("week", Some(7 * 86_400)),
+    ("month", Some(30 * 86_400)),
+    ("all", None),
+];
+
+/// The agent's tool calls, newest first, at most `limit`: each with `ts`,
+/// `run_id`, `seq`, `tool`, `decision`, `args_hash`, `ok` (null while the
+/// call has no result in the logs), `latency_ms`, `reason` (the error class
+/// of a refused or failed call, else null) and `spend_usd` (the run's spend
+/// as its `run_end` reports it; null until the run ends).
+pub fn agent_logs(
+    events: impl Iterator<Item = Value>,
+    agent_id: Option<&str>,
+    limit: usize,
+) -> Vec<Value> {
+    let mut kept: VecDeque<Entry> = VecDeque::new();
+    let mut spend: HashMap<String, f64> = HashMap::new();
+    if limit == 0 {
+        return Vec::new();
+    }
+    for e in events.filter(|e| of_agent(e, agent_id)) {
+        let run = str_field(&e, field::RUN_ID).unwrap_or("");
+        match str_field(&e, field::EVENT).unwrap_or("") {
+            event::TOOL_CALL => {
+                if kept.len() == limit {
+                    kept.pop_front();
+                }
+                kept.push_back(Entry::from_call(&e));
+            }
+            event::TOOL_RESULT => {
+                let seq = num_field(&e, field::SEQ);
+                // Results follow their calls closely: look from the newest.
+                if let Some(entry) = kept
+                    .iter_mut()
+                    .rev()
+                    .find(|x| x.run_id == run && x.seq == seq && x.ok.is_none())
+                {
+                    entry.ok = e.get(field::OK).and_then(|v| match v {
+                        Value::Bool(b) => Some(*b),
+                        _ => None,
+                    });
+                    entry.latency_ms = num_field(&e, field::LATENCY_MS);
+                    if let Some(class) = str_field(&e, field::ERROR_CLASS) {
+                        entry.reason = Some(class.to_owned());
+                    }
+                }
+            }
+            event::RUN_END => {
+                if let Some(s) = num_field(&e, field::SPEND_USD) {
+                    spend.insert(run.to_owned(), s);
+                }
+            }
+            _ => {}
+        }
+    }
+    kept.iter()
+        .rev()
+        .map(|x| x.to_value(spend.get(&x.run_id).copied()))
+        .collect()
+}
+
+/// The agent's totals over the last `period` (see [`PERIODS`]) before
+/// `now_us`: runs started, tool calls that ran, failed ones, refused ones
+/// (`blocked_actions`), the spend of runs that ended (`total_spend_usd`),
+/// and how runs stopped.
+pub fn agent_metrics(
+    events: impl Iterator<Item = Value>,
+    agent_id: Option<&str>,
+    period: &str,
+    now_us: i64,
+) -> Value {
+    let seconds = PERIODS.iter().find(|p| p.0 == period).and_then(|p| p.1);
+    let since = seconds.map(|s| now_us - s * 1_000_000);
+    let (mut runs, mut calls, mut errors, mut blocked, mut spend) = (0u64, 0u64, 0u64, 0u64, 0.0);
+    let mut stops: Vec<(String, u64)> = Vec::new();
+    for e in events.filter(|e| of_agent(e, agent_id)) {
+        let at = str_field(&e, field::TS).and_then(parse_timestamp);
+        if let Some(since) = since
+            && at.is_none_or(|t| t < since)
+        {
+            continue;
+        }
+        match str_field(&e, field::EVENT).unwrap_or("") {
+            event::RUN_START => runs += 1,
+            event::TOOL_CALL if str_field(&e, field::DECISION) == Some(DECISION_BLOCK) => {
+                blocked += 1
+            }
+            event::TOOL_CALL => calls += 1,
+            event::TOOL_RESULT if e.get(field::ERROR_CLASS).is_some() => errors += 1,
+            event::RUN_END => {
+                spend += num_field(&e, field::SPEND_USD).unwrap_or(0.0);
+                let reason = str_field(&e, field::STOP_REASON).unwrap_or("?");
+                match stops.iter_mut().find(|s| s.0 == reason) {
+                    Some(s) => s.1 += 1,
+                    None => stops.push((reason.to_owned(), 1)),
+                }
+            }
+            _ => {}
+        }
+    }
+    let count = |n: u64| Value::Number(n as f64);
+    Value::object([
+        ("agent_id", agent_id.map_or(Value::Null, Value::from)),
+        ("period", Value::from(period)),
+        (
+            "since",
+            since.map_or(Value::Null, |s| {
+                Value::String(tooltrail_core::gateway::timestamp_at(s))
+            }),
+        ),
+        ("runs", count(runs)),
+        ("tool_calls", count(calls)),
+        ("errors", count(errors)),
+        ("blocked_actions", count(blocked)),
+        ("total_spend_usd", Value::Number(spend)),
+        (
+            "stop_reasons",
+            Value::Object(stops.into_iter().map(|(k, n)| (k, count(n))).collect()),
+        ),
+    ])
+}
+
+/// Whether event `e` is agent `agent_id`'s (every event when `None`).
+pub(super) fn of_agent(e: &Value, agent_id: Option<&str>) -> bool {
+    agent_id.is_none_or(|a| str_field(e, field::AGENT_ID) == Some(a))
+}
+
+/// One tool call while the logs are read.
+struct Entry {
+    ts: Value,
+    run_id: String,
+    seq: Option<f64>,
+    tool: Value,
+    decision: Value,
+    args_hash: Value,
+    ok: Option<bool>,
+    latency_ms: Option<f64>,
+    reason: Option<String>,
+}
+
+impl Entry {
+    fn from_call(e: &Value) -> Self {
+        let get = |k: &str| e.get(k).cloned().unwrap_or(Value::Null);
+        let blocked = str_field(e, field::DECISION) == Some(DECISION_BLOCK);
+        Self {
+            ts: get(field::TS),
+            run_id: str_field(e, field::RUN_ID).unwrap_or("").to_owned(),
+            seq: num_field(e, field::SEQ),
+            tool: get(field::TOOL),
+            decision: get(field::DECISION),
+            args_hash: get(field::ARGS_HASH),
+            // A refused call never runs: it is over, not ok.
+            ok: blocked.then_some(false),
+            latency_ms: None,
+            reason: blocked
+                .then(|| str_field(e, field::ERROR_CLASS).map(str::to_owned))
+                .flatten(),
+        }
+    }
+
+    fn to_value(&self, spend: Option<f64>) -> Value {
+        let num = |v: Option<f64>| v.map_or(Value::Null, Value::Number);
+        Value::object([
+            ("ts", self.ts.clone()),
+            ("run_id", Value::String(self.run_id.clone())),
+            ("seq", num(self.seq)),
+            ("tool", self.tool.clone()),
+            ("decision", self.decision.clone()),
+            ("args_hash", self.args_hash.clone()),
+            ("ok", self.ok.map_or(Value::Null, Value::Bool)),
+            ("latency_ms", num(self.latency_ms)),
+            (
+                "reason",
+                self.reason.clone().map_or(Value::Null, Value::String),
+            ),
+            ("spend_usd", num(spend)),
+        ])
+    }
+}

@@ -1,0 +1,197 @@
+//! # tooltrail-query
+//!
+//! Reading tooltrail logs back: incident queries (runs, a run's timeline,
+//! per-tool stats, loops, alert history, gaps, governance), the offline HTML
+//! [`report`], and the in-memory [`testing`] recorder with its snapshots.
+//!
+//! Incident queries over tooltrail logs: runs, a run's timeline, per-tool
+//! stats, loops and alert history. Shared by the CLI and both bindings: a
+//! [`Query`] (read from argv or a host's options object, `request`) runs
+//! through [`execute`] into an [`Answer`], whose [`Answer::to_value`] is
+//! both the CLI's `--json` and what the bindings return.
+//! Events are streamed. `stats` and `alerts` run in bounded memory; `loops`
+//! holds compact counters for the runs that have not ended yet, `runs` one
+//! compact summary per run, `show` one run's events (docs/query.md, "Memory").
+
+#![warn(unreachable_pub)]
+
+mod answer;
+mod execute;
+mod gaps;
+mod governance;
+mod loops;
+mod names;
+mod options;
+mod reader;
+pub mod report;
+mod request;
+mod runs;
+mod sketch;
+mod stats;
+pub mod testing;
+
+use tooltrail_core::schema::{event, field};
+
+pub use answer::{Answer, run_value};
+pub use execute::{execute, execute_with_gaps, query_answer, query_value, unreadable};
+pub use gaps::Gaps;
+pub use governance::{DEFAULT_AGENT_LOG_LIMIT, PERIODS, agent_logs, agent_metrics};
+pub use loops::{LoopFinding, loops};
+pub use options::{KeyCase, Opt, OptionSource, ValueOptions, unconvertible_options};
+pub use reader::{EventReader, MAX_LINE_BYTES, log_files, num_field, str_field};
+pub use request::{
+    AgentLogsOptions, AgentMetricsOptions, AlertsOptions, DEFAULT_MIN_REPEATS, DEFAULT_PATH,
+    DEFAULT_TAIL_LINES, DEFAULT_TOP, LoopsOptions, QUERY_COMMANDS, Query, ShowOptions,
+    StatsOptions, TailOptions, opt,
+};
+pub use runs::{RunFilter, RunList, RunSummary, RunsAcc, run_list, runs};
+pub use sketch::{EXACT_LATENCIES, HeavyHitters, LatencySketch, RELATIVE_ERROR, percentile};
+pub use stats::{StatsAcc, StatsReport, ToolStats, stats};
+
+use tooltrail_core::config::Config;
+use tooltrail_core::gateway::AlertChange;
+use tooltrail_json::Value;
+
+/// Every event of one run, in log order.
+pub fn timeline(events: impl Iterator<Item = Value>, run_id: &str) -> Vec<Value> {
+    events
+        .filter(|e| str_field(e, field::RUN_ID) == Some(run_id))
+        .collect()
+}
+
+/// Microseconds since the epoch of an RFC 3339 UTC timestamp as tooltrail
+/// writes them (`2026-11-24T19:57:40.123456Z`).
+pub fn parse_timestamp(ts: &str) -> Option<i64> {
+    tooltrail_core::parse_timestamp_nanos(ts).map(|n| n.div_euclid(1000))
+}
+
+/// An instant for `--since` / `--until`: an RFC 3339 time with any offset
+/// (`2026-11-30T22:56:06Z`, `2026-11-30T23:56:06+01:00`), or a duration
+/// before `now_us`: a whole number and a unit, `s`, `m`, `h` or `d` (`15m`,
+/// `2h`, `7d`). `None` for anything else: the caller says so, never
+/// "filters nothing".
+pub fn parse_instant(text: &str, now_us: i64) -> Option<i64> {
+    if let Some(t) = parse_timestamp(text) {
+        return Some(t);
+    }
+    now_us.checked_sub(tooltrail_core::config::parse_duration_us(text)?)
+}
+
+/// Replays events through the configured alert rules with the gateway's own
+/// state machine ([`AlertEngine`](tooltrail_core::gateway::AlertEngine)): each
+/// `tool_result` and `run_end` is a sample at its `ts`, and each logged
+/// `alert` a re-evaluation at its `ts` (where the live gateway's
+/// `check_alerts` changed a level), so one process's log gives back the
+/// alerts it wrote.
+pub struct AlertAcc<'c> {
+    config: &'c Config,
+    engine: tooltrail_core::gateway::AlertEngine,
+    changes: Vec<(String, AlertChange)>,
+}
+
+impl<'c> AlertAcc<'c> {
+    /// Evaluates the rules of `config`.
+    pub fn new(config: &'c Config) -> Self {
+        Self {
+            config,
+            engine: tooltrail_core::gateway::AlertEngine::default(),
+            changes: Vec::new(),
+        }
+    }
+
+    /// Takes one event into account.
+    pub fn absorb(&mut self, e: &Value) {
+        use tooltrail_core::gateway::{Sample, Tripped};
+        let (Some(ts), Some(event)) = (str_field(e, field::TS), str_field(e, field::EVENT)) else {
+            return;
+        };
+        let Some(us) = parse_timestamp(ts) else {
+            return;
+        };
+        let ids = || Tripped {
+            run_id: str_field(e, field::RUN_ID).map(str::to_owned),
+            trace_id: str_field(e, field::TRACE_ID).map(str::to_owned),
+        };
+        let changes = match event {
+            event::TOOL_RESULT => {
+                let class = str_field(e, field::ERROR_CLASS);
+                let sample = Sample::Call {
+                    timeout: class == Some("timeout"),
+                    invalid: class == Some("validation_failed"),
+                };
+                self.engine.observe(self.config, us, sample, ids)
+            }
+            event::RUN_END => {
+                let tool_calls = num_field(e, field::TOOL_CALLS).unwrap_or(0.0) as u64;
+                let sample = Sample::Run { tool_calls };
+                self.engine.observe(self.config, us, sample, ids)
+            }
+            event::ALERT => self.engine.tick(self.config, us),
+            _ => return,
+        };
+        self.changes
+            .extend(changes.into_iter().map(|c| (ts.to_owned(), c)));
+    }
+
+    /// Each level change with the time it happened.
+    pub fn finish(self) -> Vec<(String, AlertChange)> {
+        self.changes
+    }
+}
+
+/// Replays the logs through the configured alert rules, window by window:
+/// each level change with the time it happened.
+pub fn alert_history(
+    events: impl Iterator<Item = Value>,
+    config: &Config,
+) -> Vec<(String, AlertChange)> {
+    let mut acc = AlertAcc::new(config);
+    for e in events {
+        acc.absorb(&e);
+    }
+    acc.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_round_trip() {
+        for us in [0i64, 1_795_550_260_123_456, 951_782_400_000_000] {
+            let t = std::time::UNIX_EPOCH + std::time::Duration::from_micros(us as u64);
+            assert_eq!(
+                parse_timestamp(&tooltrail_core::format_timestamp(t)),
+                Some(us)
+            );
+        }
+        assert_eq!(parse_timestamp("yesterday"), None);
+    }
+
+    #[test]
+    fn instants_take_any_offset_and_durations_ago() {
+        let z = parse_instant("2026-11-30T22:56:06Z", 0).unwrap();
+        assert_eq!(parse_instant("2026-11-30T23:56:06+01:00", 0), Some(z));
+        assert_eq!(parse_instant("2026-11-30T17:26:06.000-05:30", 0), Some(z));
+        let now = 10_000_000_000_000;
+        assert_eq!(parse_instant("15m", now), Some(now - 15 * 60 * 1_000_000));
+        assert_eq!(parse_instant("2h", now), Some(now - 2 * 3600 * 1_000_000));
+        assert_eq!(parse_instant("7d", now), Some(now - 7 * 86_400 * 1_000_000));
+        assert_eq!(parse_instant("30s", now), Some(now - 30_000_000));
+        for bad in [
+            "yesterday",
+            "garbage",
+            "",
+            "m",
+            "-5m",
+            "5 m",
+            "5w",
+            "2026-11-30",
+            "2026-11-30T25:00:00Z",
+            "2026-11-30T22:56:06+1:00",
+            "99999999999999999999d",
+        ] {
+            assert_eq!(parse_instant(bad, now), None, "{bad}");
+        }
+    }
+}

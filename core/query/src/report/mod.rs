@@ -1,0 +1,230 @@
+//! `tooltrail report`: one self-contained HTML page (no network, no
+//! external files) with the run list, each run's waterfall of tool calls,
+//! error classes, latency by tool and the alert state.
+//!
+//! Two streaming passes over the logs: the first gathers run summaries,
+//! stats and the alert history (bounded memory, see `query`); the second
+//! collects the events of the runs the page shows (at most `max_runs`).
+
+mod html;
+mod svg;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use crate::{
+    AlertAcc, EventReader, RunFilter, RunSummary, RunsAcc, StatsAcc, StatsReport, parse_timestamp,
+    str_field,
+};
+use tooltrail_core::config::Config;
+use tooltrail_core::gateway::AlertChange;
+use tooltrail_core::schema::{DECISION_BLOCK, event, field};
+use tooltrail_json::Value;
+
+/// What the report covers.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    /// Which runs to list (the `runs` filters).
+    pub filter: RunFilter,
+    /// Most runs listed with a timeline; the most recent are kept.
+    pub max_runs: usize,
+    /// Most tool calls drawn per run's waterfall.
+    pub max_calls_per_run: usize,
+    /// Alert rules replayed over the logs.
+    pub config: Config,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        Self {
+            filter: RunFilter::default(),
+            max_runs: 200,
+            max_calls_per_run: 500,
+            config: Config::default(),
+        }
+    }
+}
+
+/// One tool call as the waterfall draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CallBar {
+    pub seq: u64,
+    pub tool: String,
+    pub args_hash: String,
+    /// Start, µs after the run's first event.
+    pub start_us: i64,
+    /// `None`: no result logged (refused, or still running when the logs end).
+    pub latency_ms: Option<f64>,
+    /// `ok`, `failed` or `blocked`.
+    pub outcome: &'static str,
+    pub error_class: Option<String>,
+}
+
+/// A listed run with its waterfall.
+#[derive(Debug, Clone)]
+pub(crate) struct RunView {
+    pub summary: RunSummary,
+    pub trace_id: String,
+    pub calls: Vec<CallBar>,
+    /// Calls beyond `max_calls_per_run`, not drawn.
+    pub calls_omitted: usize,
+    /// The run_end event, when logged.
+    pub end: Option<Value>,
+}
+
+impl RunView {
+    fn empty(trace_id: &str) -> Self {
+        Self {
+            summary: RunSummary::default(),
+            trace_id: trace_id.to_owned(),
+            calls: Vec::new(),
+            calls_omitted: 0,
+            end: None,
+        }
+    }
+}
+
+/// `v` with `places` decimals, or in exponent form when that would print
+/// more than a dozen integer digits: a crafted or broken log's `1e308`
+/// latency must not become a 309-digit string in a table.
+pub fn decimal(v: f64, places: usize) -> String {
+    if v.is_finite() && v.abs() < 1e12 {
+        format!("{v:.places$}")
+    } else {
+        format!("{v:.3e}")
+    }
+}
+
+/// Everything the page shows.
+pub(crate) struct ReportData {
+    pub source: String,
+    pub events: u64,
+    pub skipped_lines: u64,
+    /// Events the writers reported dropping (`writer_dropped` counts).
+    pub dropped_events: u64,
+    pub first_ts: String,
+    pub last_ts: String,
+    pub runs_total: usize,
+    pub runs: Vec<RunView>,
+    pub stats: StatsReport,
+    pub alerts: Vec<(String, AlertChange)>,
+    pub alert_window_s: f64,
+}
+
+/// Builds the report page for the logs at `path`.
+pub fn render(path: &Path, options: &ReportOptions) -> std::io::Result<String> {
+    Ok(html::page(&gather(path, options)?))
+}
+
+fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
+    let mut runs = RunsAcc::default();
+    let mut stats = StatsAcc::new(10);
+    let mut alerts = AlertAcc::new(&options.config);
+    let (mut events, mut first_ts, mut last_ts) = (0u64, String::new(), String::new());
+    let mut reader = EventReader::open(path)?;
+    let mut dropped_events = 0u64;
+    for e in reader.by_ref() {
+        events += 1;
+        if str_field(&e, field::EVENT) == Some(tooltrail_core::schema::event::WRITER_DROPPED) {
+            dropped_events += crate::num_field(&e, field::COUNT).unwrap_or(0.0).max(0.0) as u64;
+        }
+        if let Some(ts) = str_field(&e, field::TS) {
+            if first_ts.is_empty() || ts < first_ts.as_str() {
+                first_ts = ts.to_owned();
+            }
+            if ts > last_ts.as_str() {
+                last_ts = ts.to_owned();
+            }
+        }
+        runs.absorb(&e);
+        stats.absorb(&e);
+        alerts.absorb(&e);
+    }
+    let matching = runs.finish(&options.filter);
+    let runs_total = matching.len();
+    // Only the listed (most recent) runs become summaries with owned strings.
+    let skip = runs_total.saturating_sub(options.max_runs);
+    let listed: Vec<RunSummary> = matching.iter().skip(skip).collect();
+    drop(matching);
+    let runs = timelines(path, listed, options.max_calls_per_run)?;
+    Ok(ReportData {
+        source: path.display().to_string(),
+        events,
+        skipped_lines: reader.skipped,
+        dropped_events,
+        first_ts,
+        last_ts,
+        runs_total,
+        runs,
+        stats: stats.finish(),
+        alerts: alerts.finish(),
+        alert_window_s: options.config.alert_window_s,
+    })
+}
+
+/// The second pass: the listed runs' calls, paired call → result by `seq`.
+fn timelines(
+    path: &Path,
+    listed: Vec<RunSummary>,
+    max_calls: usize,
+) -> std::io::Result<Vec<RunView>> {
+    let wanted: HashSet<String> = listed.iter().map(|r| r.run_id.clone()).collect();
+    let mut views: HashMap<String, RunView> = HashMap::new();
+    let mut origin: HashMap<String, i64> = HashMap::new();
+    for e in EventReader::open(path)? {
+        let Some(run_id) = str_field(&e, field::RUN_ID).filter(|r| wanted.contains(*r)) else {
+            continue;
+        };
+        let us = str_field(&e, field::TS)
+            .and_then(parse_timestamp)
+            .unwrap_or(0);
+        let start = *origin.entry(run_id.to_owned()).or_insert(us);
+        let view = views
+            .entry(run_id.to_owned())
+            .or_insert_with(|| RunView::empty(str_field(&e, field::TRACE_ID).unwrap_or("")));
+        absorb_call(view, &e, us - start, max_calls);
+    }
+    Ok(listed
+        .into_iter()
+        .map(|summary| {
+            let mut view = views
+                .remove(&summary.run_id)
+                .unwrap_or_else(|| RunView::empty(""));
+            view.summary = summary;
+            view
+        })
+        .collect())
+}
+
+fn absorb_call(view: &mut RunView, e: &Value, offset_us: i64, max_calls: usize) {
+    let seq = crate::num_field(e, field::SEQ).map(|n| n as u64);
+    match (str_field(e, field::EVENT), seq) {
+        (Some(event::TOOL_CALL), Some(seq)) => {
+            if view.calls.len() >= max_calls {
+                view.calls_omitted += 1;
+                return;
+            }
+            let blocked = str_field(e, field::DECISION) == Some(DECISION_BLOCK);
+            view.calls.push(CallBar {
+                seq,
+                tool: str_field(e, field::TOOL).unwrap_or("?").to_owned(),
+                args_hash: str_field(e, field::ARGS_HASH).unwrap_or("").to_owned(),
+                start_us: offset_us,
+                latency_ms: None,
+                outcome: if blocked { "blocked" } else { "ok" },
+                error_class: str_field(e, field::ERROR_CLASS).map(str::to_owned),
+            });
+        }
+        (Some(event::TOOL_RESULT), Some(seq)) => {
+            if let Some(bar) = view.calls.iter_mut().rev().find(|b| b.seq == seq) {
+                bar.latency_ms = crate::num_field(e, field::LATENCY_MS);
+                if let Some(class) = str_field(e, field::ERROR_CLASS) {
+                    bar.outcome = "failed";
+                    bar.error_class = Some(class.to_owned());
+                }
+            }
+        }
+        (Some(event::RUN_END), _) => view.end = Some(e.clone()),
+        _ => {}
+    }
+}

@@ -1,0 +1,430 @@
+//! `runs`: one summary per run, in compact form (issue 13 item 15: 500k runs
+//! took 902 MiB). Each run keeps its id once (shared by the index), its start
+//! as an instant (the logged text only when it is not the writer's own
+//! format), and the values that repeat across runs (users, tools, error
+//! classes, stop reasons) as numbers into one table of names. A
+//! [`RunSummary`] with owned strings is made only for a run being printed or
+//! returned. docs/query.md ("Memory") has the measured bytes per run.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::names::{NONE, Names, Sym};
+use super::{num_field, parse_timestamp, str_field};
+use tooltrail_core::schema::{DECISION_BLOCK, event, field};
+use tooltrail_json::Value;
+
+/// Which runs to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunFilter {
+    /// Only runs of this agent (`agent_id` on their events).
+    pub agent_id: Option<String>,
+    /// Only runs of this user.
+    pub user: Option<String>,
+    /// Only runs of this request.
+    pub request: Option<String>,
+    /// Only runs that started at or after this instant (µs since the epoch;
+    /// given as RFC 3339 with any offset, or a duration ago: `15m`, `2h`, `7d`).
+    pub since: Option<i64>,
+    /// Only runs that started before this instant.
+    pub until: Option<i64>,
+    /// Only runs that stopped for this reason.
+    pub stop_reason: Option<String>,
+    /// Only runs that called this tool.
+    pub tool: Option<String>,
+    /// Only runs with a failure of this class.
+    pub error_class: Option<String>,
+}
+
+/// One run as the logs tell it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunSummary {
+    /// The run.
+    pub run_id: String,
+    /// The earliest event's time, as logged.
+    pub start: String,
+    /// `start` as µs since the epoch (`None` if it is not a readable time),
+    /// parsed once: ordering and the time filters compare it.
+    pub start_us: Option<i64>,
+    /// The agent, if logged.
+    pub agent_id: Option<String>,
+    /// The user, if logged.
+    pub user_id: Option<String>,
+    /// The request, if logged.
+    pub request_id: Option<String>,
+    /// Tool calls made (allowed).
+    pub tool_calls: u64,
+    /// Calls that ran and failed.
+    pub errors: u64,
+    /// Calls refused before they ran (unknown tool, budget, loop guard).
+    pub refused: u64,
+    /// From `run_end`; `None` if the run has no end in these logs.
+    pub stop_reason: Option<String>,
+    /// From `run_end`.
+    pub duration_ms: Option<f64>,
+    /// From `run_end`: spend reported during the run (USD).
+    pub spend_usd: Option<f64>,
+    /// Tools called.
+    pub tools: Vec<String>,
+    /// Failure classes seen.
+    pub error_classes: Vec<String>,
+}
+
+/// A run while the logs are read: 128 bytes plus its id, its request id
+/// and its tools.
+#[derive(Debug, Clone)]
+struct Run {
+    id: Arc<str>,
+    /// µs since the epoch; [`NO_START`] for none (an `Option` takes 8 more).
+    start: i64,
+    /// The start as logged, kept only when it is not what the writer's
+    /// format makes of `start_us` (another producer's timestamps).
+    start_text: Option<Box<str>>,
+    request: Option<Box<str>>,
+    user: Sym,
+    agent: Sym,
+    stop: Sym,
+    tool_calls: u32,
+    errors: u32,
+    refused: u32,
+    /// NaN for none (cheaper than `Option<f64>`; a logged NaN cannot be
+    /// parsed from JSON).
+    duration_ms: f64,
+    spend_usd: f64,
+    /// Boxed slices, not `Vec`s: 8 bytes less each, and a run's set of
+    /// tools rarely grows.
+    tools: Box<[Sym]>,
+    classes: Box<[Sym]>,
+}
+
+/// `Run::start` of a run with no readable time (none is that early).
+const NO_START: i64 = i64::MIN;
+
+/// Adds `s` to a small set kept as a boxed slice.
+fn insert(set: &mut Box<[Sym]>, s: Sym) {
+    if !set.contains(&s) {
+        let mut v = std::mem::take(set).into_vec();
+        v.push(s);
+        *set = v.into_boxed_slice();
+    }
+}
+
+impl Run {
+    fn new(id: Arc<str>) -> Self {
+        Self {
+            id,
+            start: NO_START,
+            start_text: None,
+            request: None,
+            user: NONE,
+            agent: NONE,
+            stop: NONE,
+            tool_calls: 0,
+            errors: 0,
+            refused: 0,
+            duration_ms: f64::NAN,
+            spend_usd: f64::NAN,
+            tools: Box::default(),
+            classes: Box::default(),
+        }
+    }
+
+    fn absorb(&mut self, e: &Value, names: &mut Names) {
+        // The run's earliest event, by instant: with several processes
+        // writing one directory, file order is not time order.
+        if let Some(ts) = str_field(e, field::TS) {
+            let t = parse_timestamp(ts);
+            let earlier = match (t, self.start_us()) {
+                (Some(t), Some(start)) => t < start,
+                (Some(_), None) => true,
+                (None, _) => self.start == NO_START && self.start_text.is_none(),
+            };
+            if earlier {
+                self.start = t.unwrap_or(NO_START);
+                self.start_text = (!writer_format(t, ts)).then(|| ts.into());
+            }
+        }
+        if self.user == NONE
+            && let Some(user) = str_field(e, field::USER_ID)
+        {
+            self.user = names.sym(user);
+        }
+        if self.agent == NONE
+            && let Some(agent) = str_field(e, field::AGENT_ID)
+        {
+            self.agent = names.sym(agent);
+        }
+        if self.request.is_none() {
+            self.request = str_field(e, field::REQUEST_ID).map(Into::into);
+        }
+        if let Some(tool) = str_field(e, field::TOOL) {
+            insert(&mut self.tools, names.sym(tool));
+        }
+        let class = str_field(e, field::ERROR_CLASS);
+        if let Some(class) = class {
+            insert(&mut self.classes, names.sym(class));
+        }
+        match str_field(e, field::EVENT).unwrap_or("") {
+            // A refusal is logged on its tool_call (decision block); a
+            // failure on the tool_result of a call that ran.
+            event::TOOL_CALL if str_field(e, field::DECISION) == Some(DECISION_BLOCK) => {
+                self.refused = self.refused.saturating_add(1)
+            }
+            event::TOOL_CALL => self.tool_calls = self.tool_calls.saturating_add(1),
+            event::TOOL_RESULT if class.is_some() => self.errors = self.errors.saturating_add(1),
+            event::RUN_END => {
+                self.stop = str_field(e, field::STOP_REASON).map_or(NONE, |s| names.sym(s));
+                self.duration_ms = num_field(e, field::DURATION_MS).unwrap_or(f64::NAN);
+                self.spend_usd = num_field(e, field::SPEND_USD).unwrap_or(f64::NAN);
+            }
+            _ => {}
+        }
+    }
+
+    fn start_us(&self) -> Option<i64> {
+        (self.start != NO_START).then_some(self.start)
+    }
+
+    fn start(&self) -> String {
+        match (&self.start_text, self.start_us()) {
+            (Some(text), _) => text.to_string(),
+            (None, Some(us)) => {
+                let mut out = Vec::with_capacity(tooltrail_core::TIMESTAMP_LEN);
+                tooltrail_core::push_timestamp(us, &mut out);
+                String::from_utf8(out).expect("ASCII")
+            }
+            (None, None) => String::new(),
+        }
+    }
+
+    fn matches(&self, f: &Filter) -> bool {
+        let eq = |want: &Option<Sym>, have: Sym| want.is_none_or(|w| w == have);
+        eq(&f.user, self.user)
+            && eq(&f.agent, self.agent)
+            && f.request.is_none_or(|r| self.request.as_deref() == Some(r))
+            && eq(&f.stop_reason, self.stop)
+            && f.since
+                .is_none_or(|s| self.start_us().is_some_and(|t| t >= s))
+            && f.until
+                .is_none_or(|u| self.start_us().is_some_and(|t| t < u))
+            && f.tool.is_none_or(|t| self.tools.contains(&t))
+            && f.error_class.is_none_or(|c| self.classes.contains(&c))
+    }
+}
+
+/// Whether `text` is exactly what the writer prints for `us`.
+fn writer_format(us: Option<i64>, text: &str) -> bool {
+    let Some(us) = us else { return false };
+    let mut out = Vec::with_capacity(tooltrail_core::TIMESTAMP_LEN);
+    tooltrail_core::push_timestamp(us, &mut out);
+    out == text.as_bytes()
+}
+
+/// A [`RunFilter`] with its names looked up once (a name no run has matches none).
+struct Filter<'f> {
+    user: Option<Sym>,
+    agent: Option<Sym>,
+    request: Option<&'f str>,
+    stop_reason: Option<Sym>,
+    since: Option<i64>,
+    until: Option<i64>,
+    tool: Option<Sym>,
+    error_class: Option<Sym>,
+}
+
+/// Streams events into one compact summary per run.
+#[derive(Debug, Default)]
+pub struct RunsAcc {
+    index: HashMap<Arc<str>, u32>,
+    runs: Vec<Run>,
+    names: Names,
+}
+
+impl RunsAcc {
+    /// Takes one event into account.
+    pub fn absorb(&mut self, e: &Value) {
+        let Some(run_id) = str_field(e, field::RUN_ID) else {
+            return;
+        };
+        let i = match self.index.get(run_id) {
+            Some(&i) => i,
+            None => {
+                let i = u32::try_from(self.runs.len()).expect("fewer than 2^32 runs");
+                let id: Arc<str> = Arc::from(run_id);
+                self.index.insert(Arc::clone(&id), i);
+                self.runs.push(Run::new(id));
+                i
+            }
+        };
+        self.runs[i as usize].absorb(e, &mut self.names);
+    }
+
+    /// The runs that match `filter`, by start time (ties and unreadable
+    /// times by run_id), wherever their events were in the files.
+    pub fn finish(self, filter: &RunFilter) -> RunList {
+        let RunsAcc { runs, names, .. } = self;
+        let sym = |s: &Option<String>| s.as_deref().map(|s| names.find(s));
+        let f = Filter {
+            user: sym(&filter.user),
+            agent: sym(&filter.agent_id),
+            request: filter.request.as_deref(),
+            stop_reason: sym(&filter.stop_reason),
+            since: filter.since,
+            until: filter.until,
+            tool: sym(&filter.tool),
+            error_class: sym(&filter.error_class),
+        };
+        let mut order: Vec<u32> = (0..runs.len() as u32)
+            .filter(|&i| runs[i as usize].matches(&f))
+            .collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&runs[a as usize], &runs[b as usize]);
+            (a.start_us().unwrap_or(i64::MAX), &a.id)
+                .cmp(&(b.start_us().unwrap_or(i64::MAX), &b.id))
+        });
+        RunList { runs, order, names }
+    }
+}
+
+/// The runs a `runs` query found, in order, still compact: [`RunList::iter`]
+/// makes each [`RunSummary`] as it is printed, so listing every run of a big
+/// log never holds them all as owned strings.
+#[derive(Debug, Clone)]
+pub struct RunList {
+    runs: Vec<Run>,
+    order: Vec<u32>,
+    names: Names,
+}
+
+impl RunList {
+    /// How many runs matched.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether none did.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The matching runs, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = RunSummary> + '_ {
+        self.order
+            .iter()
+            .map(|&i| self.summary(&self.runs[i as usize]))
+    }
+
+    fn summary(&self, r: &Run) -> RunSummary {
+        let name = |s: Sym| self.names.name(s).map(str::to_owned);
+        let num = |v: f64| (!v.is_nan()).then_some(v);
+        RunSummary {
+            run_id: r.id.to_string(),
+            start: r.start(),
+            start_us: r.start_us(),
+            user_id: name(r.user),
+            agent_id: name(r.agent),
+            request_id: r.request.as_deref().map(str::to_owned),
+            tool_calls: r.tool_calls.into(),
+            errors: r.errors.into(),
+            refused: r.refused.into(),
+            stop_reason: name(r.stop),
+            duration_ms: num(r.duration_ms),
+            spend_usd: num(r.spend_usd),
+            tools: r.tools.iter().filter_map(|&s| name(s)).collect(),
+            error_classes: r.classes.iter().filter_map(|&s| name(s)).collect(),
+        }
+    }
+}
+
+/// The runs in `events` that match `filter`, by start time.
+pub fn runs(events: impl Iterator<Item = Value>, filter: &RunFilter) -> Vec<RunSummary> {
+    run_list(events, filter).iter().collect()
+}
+
+/// [`runs`], compact.
+pub fn run_list(events: impl Iterator<Item = Value>, filter: &RunFilter) -> RunList {
+    let mut acc = RunsAcc::default();
+    for e in events {
+        acc.absorb(&e);
+    }
+    acc.finish(filter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tooltrail_json::parse_json;
+
+    fn events(lines: &[&str]) -> impl Iterator<Item = Value> {
+        let parsed: Vec<Value> = lines
+            .iter()
+            .map(|l| parse_json(l.as_bytes()).unwrap())
+            .collect();
+        parsed.into_iter()
+    }
+
+    #[test]
+    fn a_run_is_small() {
+        assert_eq!(std::mem::size_of::<Run>(), 128);
+    }
+
+    #[test]
+    fn compact_summaries_read_back_as_logged() {
+        let lines = [
+            // Another producer's time format is kept as logged.
+            r#"{"ts":"2026-11-24T20:57:40+01:00","event":"run_start","run_id":"a","user_id":null,"request_id":"q"}"#,
+            r#"{"ts":"2026-11-24T19:57:41.000000Z","event":"tool_call","run_id":"a","tool":"t1"}"#,
+            r#"{"ts":"2026-11-24T19:57:41.5Z","event":"tool_result","run_id":"a","tool":"t1","error_class":"timeout"}"#,
+            r#"{"ts":"2026-11-24T19:57:39.000001Z","event":"tool_call","run_id":"b","tool":"t2","user_id":"u"}"#,
+            r#"{"ts":"2026-11-24T19:57:39.000002Z","event":"tool_call","run_id":"b","tool":"t1","decision":"block","error_class":"budget_exceeded"}"#,
+            r#"{"ts":"2026-11-24T19:57:42.000000Z","event":"run_end","run_id":"b","stop_reason":"max_steps","duration_ms":3,"spend_usd":0.5}"#,
+            r#"{"ts":"garbage","event":"tool_call","run_id":"c","tool":"t1"}"#,
+        ];
+        let all = runs(events(&lines), &RunFilter::default());
+        let ids: Vec<&str> = all.iter().map(|r| r.run_id.as_str()).collect();
+        assert_eq!(ids, ["b", "a", "c"]);
+        let (b, a, c) = (&all[0], &all[1], &all[2]);
+        assert_eq!(a.start, "2026-11-24T20:57:40+01:00");
+        assert_eq!(
+            (a.user_id.as_deref(), a.request_id.as_deref()),
+            (None, Some("q"))
+        );
+        assert_eq!(
+            (a.tool_calls, a.errors, &a.error_classes[..]),
+            (1, 1, &["timeout".to_owned()][..])
+        );
+        assert_eq!(b.start, "2026-11-24T19:57:39.000001Z");
+        assert_eq!(b.tools, ["t2", "t1"]);
+        // The refusal is counted apart from failures (issue 15 item 4).
+        assert_eq!((b.tool_calls, b.errors, b.refused), (1, 0, 1));
+        assert_eq!(b.error_classes, ["budget_exceeded"]);
+        assert_eq!(b.stop_reason.as_deref(), Some("max_steps"));
+        assert_eq!((b.duration_ms, b.spend_usd), (Some(3.0), Some(0.5)));
+        assert_eq!((a.duration_ms, a.stop_reason.as_deref()), (None, None));
+        assert_eq!((c.start.as_str(), c.start_us), ("garbage", None));
+        // A filter naming something no run has matches nothing, not the
+        // runs that have none.
+        let filter = |f: RunFilter| -> Vec<String> {
+            runs(events(&lines), &f)
+                .into_iter()
+                .map(|r| r.run_id)
+                .collect()
+        };
+        let user = |u: &str| RunFilter {
+            user: Some(u.into()),
+            ..RunFilter::default()
+        };
+        assert_eq!(filter(user("nobody")), Vec::<String>::new());
+        assert_eq!(filter(user("u")), ["b"]);
+        let tool = RunFilter {
+            tool: Some("t1".into()),
+            ..RunFilter::default()
+        };
+        assert_eq!(filter(tool), ["b", "a", "c"]);
+        let stop = RunFilter {
+            stop_reason: Some("completed".into()),
+            ..RunFilter::default()
+        };
+        assert_eq!(filter(stop), Vec::<String>::new());
+    }
+}
