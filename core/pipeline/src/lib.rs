@@ -13,7 +13,7 @@
 //!
 //! ```
 //! use tooltrail_core::{Config, Gateway, RunCtx};
-//! use tooltrail_json::parse_json_str;
+//! use tooltrail_core::gateway::CallArgs;
 //!
 //! let gw = Gateway::new(Config::default(), ["search".to_owned()], None, None);
 //! let ctx = RunCtx {
@@ -22,8 +22,8 @@
 //!     request_id: Some("q-1".into()),
 //!     ..RunCtx::default()
 //! };
-//! let args = parse_json_str(r#"{"q":"refund"}"#).unwrap();
-//! let (_call, events) = gw.begin(&ctx, "search", (&args).into()).unwrap();
+//! let args = CallArgs::json(r#"{"q":"refund"}"#).unwrap();
+//! let (_call, events) = gw.begin(&ctx, "search", args).unwrap();
 //! assert!(String::from_utf8_lossy(&events[0].line()).contains(r#""event":"tool_call""#));
 //! ```
 
