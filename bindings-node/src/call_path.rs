@@ -47,7 +47,8 @@ pub fn begin(
         let name = match usize::try_from(tool).ok().and_then(|i| gw.tools.get(i)) {
             Some(known) => known.as_str(),
             None => {
-                // SAFETY: `name` belongs to `env`, this call's.
+                // SAFETY: `name` is a live handle of `env`, this call's, read
+                // within the call (a non-string is an error, not UB).
                 given = unsafe { String::from_napi_value(env.raw(), name.raw()) }?;
                 given.as_str()
             }
@@ -63,9 +64,9 @@ pub fn begin(
         let began = match began {
             Some(began) => began,
             None => {
-                // SAFETY: `args` belongs to `env`, this call's.
-                let converter = unsafe { Converter::new(env.raw()) }.js(&env)?;
-                let args = CallArgs::Value(unsafe { logged_value(&converter, &env, &args) });
+                // `args` belongs to `env`, this call's.
+                let converter = Converter::new(&env).js(&env)?;
+                let args = CallArgs::Value(logged_value(&converter, &env, &args));
                 gw.core.begin(&ctx, name, args)
             }
         };
@@ -122,17 +123,17 @@ fn finish_returned(
         let Some(handle) = gw.lock_calls().take(call) else {
             return Ok(());
         };
-        // SAFETY: `validator` and `result` belong to `env`, this call's.
-        let host = unsafe { Host::new(env.raw()) };
+        // `validator` and `result` belong to `env`, this call's.
+        let host = Host::new(env);
         let validation = match validator {
             Some(v) => host.validate(v.raw(), result.raw()),
             None => Validation::Passed,
         };
         let (events, outcome) = gw.core.finish_returned(handle, validation, || {
-            let converter = unsafe { Converter::new(env.raw()) }.map_err(|_| {
+            let converter = Converter::new(env).map_err(|_| {
                 CanonError::new(ErrorKind::UnsupportedType, "cannot read the result")
             })?;
-            unsafe { logged_value(&converter, env, &result) }
+            logged_value(&converter, env, &result)
         });
         gw.emit(events);
         outcome.js(env)
@@ -147,8 +148,8 @@ pub fn finish_err(env: Env, gateway: &External<Arc<Shared>>, call: f64, error: U
     let Some(handle) = gw.lock_calls().take(call) else {
         return;
     };
-    // SAFETY: `error` belongs to `env`, this call's.
-    let (facts, message) = unsafe { Host::new(env.raw()) }.failure(error.raw());
+    // `error` belongs to `env`, this call's.
+    let (facts, message) = Host::new(&env).failure(error.raw());
     gw.emit(gw.core.finish(handle, Outcome::Failed { facts, message }));
 }
 

@@ -7,7 +7,7 @@
 //! `kind`, `path`, `detail`, `tool`, `budget`, `stopReason`). The native side
 //! throws the object itself and returns `PendingException`, which napi-rs
 //! passes through untouched. Call sites write `core_call().js(&env)?`
-//! ([`ResultExt`]); the one `unsafe` throw is here.
+//! ([`ResultExt`]); the one throw is here.
 
 use std::cell::Cell;
 use std::ffi::{CStr, CString};
@@ -18,72 +18,66 @@ use tooltrail_core::{ConfigError, Error, GatewayError, WriterError};
 use tooltrail_json::CanonError;
 
 use crate::convert::Fail;
+use crate::napi_raw::RawEnv;
 
 thread_local! {
     /// The `TooltrailError` constructor of the JS environment on this thread.
     static ERROR_CLASS: Cell<sys::napi_ref> = const { Cell::new(ptr::null_mut()) };
 }
 
-/// Remembers `ctor` as this environment's error class.
-///
-/// # Safety
-/// `env` and `ctor` must be live values of the current call.
-pub unsafe fn set_error_class(env: sys::napi_env, ctor: sys::napi_value) -> napi::Result<()> {
-    let mut reference = ptr::null_mut();
-    let status = unsafe { sys::napi_create_reference(env, ctor, 1, &mut reference) };
-    if status != sys::Status::napi_ok {
+/// Remembers `ctor` (a value of `env`, the current call's) as this
+/// environment's error class.
+pub fn set_error_class(env: RawEnv, ctor: sys::napi_value) -> napi::Result<()> {
+    let Ok(reference) = env.create_reference(ctor) else {
         return Err(napi::Error::from_reason(
             "cannot keep the TooltrailError class",
         ));
-    }
+    };
     ERROR_CLASS.with(|c| c.set(reference));
     Ok(())
 }
 
-unsafe fn js_string(env: sys::napi_env, s: &str) -> sys::napi_value {
-    let mut out = ptr::null_mut();
-    unsafe { sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out) };
-    out
+/// `s` as a JS string; null if it cannot be made (Node-API then refuses it
+/// wherever it is passed directly).
+fn js_string(env: RawEnv, s: &str) -> sys::napi_value {
+    env.create_string_utf8(s).unwrap_or(ptr::null_mut())
 }
 
-/// Throws `e` as a `TooltrailError`; returns the `PendingException` marker.
-///
-/// # Safety
-/// `env` must be the live environment of the current call.
-unsafe fn throw(env: sys::napi_env, e: &Error) -> napi::Error {
+/// Throws `e` as a `TooltrailError` in `env`, the current call's
+/// environment; returns the `PendingException` marker.
+fn throw(env: RawEnv, e: &Error) -> napi::Error {
     let code = e.code().as_str();
     let props = [("code", code), ("errorClass", code)];
     let attrs = e.attributes();
-    unsafe {
-        let msg = js_string(env, &e.to_string());
-        let mut error = ptr::null_mut();
-        let mut ctor = ptr::null_mut();
-        let class = ERROR_CLASS.with(Cell::get);
-        let made = !class.is_null()
-            && sys::napi_get_reference_value(env, class, &mut ctor) == sys::Status::napi_ok
-            && !ctor.is_null()
-            && sys::napi_new_instance(env, ctor, 1, [msg].as_ptr(), &mut error)
-                == sys::Status::napi_ok;
-        if !made {
-            sys::napi_create_error(env, ptr::null_mut(), msg, &mut error);
-        }
-        let extra = attrs.iter().map(|(a, v)| (a.js_name(), v.as_str()));
-        for (name, value) in props.into_iter().chain(extra) {
-            let name = CString::new(name).expect("property names have no NUL");
-            sys::napi_set_named_property(env, error, name.as_ptr(), js_string(env, value));
-        }
-        sys::napi_throw(env, error);
+    let msg = js_string(env, &e.to_string());
+    let class = ERROR_CLASS.with(Cell::get);
+    // `msg` goes in an argument list, which Node-API does not check for null.
+    let made = if class.is_null() || msg.is_null() {
+        None
+    } else {
+        // SAFETY: a non-null `ERROR_CLASS` was made by `set_error_class` in
+        // this thread's environment, the only one on the thread (the main
+        // thread's or a Worker's), which `env` is; it is never deleted.
+        unsafe { env.get_reference_value(class) }
+            .ok()
+            .filter(|ctor| !ctor.is_null())
+            .and_then(|ctor| env.new_instance(ctor, &[msg]).ok())
+    };
+    let error = made.unwrap_or_else(|| env.create_error(msg).unwrap_or(ptr::null_mut()));
+    let extra = attrs.iter().map(|(a, v)| (a.js_name(), v.as_str()));
+    for (name, value) in props.into_iter().chain(extra) {
+        let name = CString::new(name).expect("property names have no NUL");
+        let _ = env.set_named_property(error, &name, js_string(env, value));
     }
+    let _ = env.throw(error);
     napi::Error::from_status(napi::Status::PendingException)
 }
 
 /// A wrong argument type (misuse, not a value out of policy): a plain
-/// `TypeError` with Node's own `ERR_INVALID_ARG_TYPE` code.
-///
-/// # Safety
-/// `env` must be the live environment of the current call.
-pub unsafe fn arg_type_err(env: sys::napi_env, message: &CStr) -> napi::Error {
-    unsafe { sys::napi_throw_type_error(env, c"ERR_INVALID_ARG_TYPE".as_ptr(), message.as_ptr()) };
+/// `TypeError` with Node's own `ERR_INVALID_ARG_TYPE` code, thrown in `env`,
+/// the current call's environment.
+pub fn arg_type_err(env: RawEnv, message: &CStr) -> napi::Error {
+    let _ = env.throw_type_error(c"ERR_INVALID_ARG_TYPE", message);
     napi::Error::from_status(napi::Status::PendingException)
 }
 
@@ -145,8 +139,7 @@ pub trait ResultExt<T> {
 impl<T, E: Into<Failure>> ResultExt<T> for Result<T, E> {
     fn js(self, env: &Env) -> napi::Result<T> {
         self.map_err(|e| match e.into() {
-            // SAFETY: `env` is the environment of the call that got `env`.
-            Failure::Core(e) => unsafe { throw(env.raw(), &e) },
+            Failure::Core(e) => throw(RawEnv::of(env), &e),
             Failure::Pending(e) => e,
         })
     }

@@ -85,19 +85,17 @@ fn ctx_object<'e>(env: &'e Env, ctx: &RunCtx) -> Result<Unknown<'e>> {
 /// A value read for logging only: a JS exception while reading it (a
 /// throwing getter or Proxy trap) is cleared and logged as an
 /// `unsupported_type` error, never thrown into the tool call (a logging failure never reaches the caller).
-///
-/// # Safety
-/// `v` must belong to the converter's environment.
-pub(crate) unsafe fn logged_value(
+/// `v` must belong to the converter's environment, `env`.
+pub(crate) fn logged_value(
     c: &Converter,
     env: &Env,
     v: &Unknown<'_>,
 ) -> std::result::Result<Value, CanonError> {
-    match unsafe { c.value(v.raw()) } {
+    match c.value(v.raw()) {
         Ok(v) => Ok(v),
         Err(Fail::Canon(e)) => Err(e),
         Err(Fail::Js(_)) => {
-            unsafe { Host::new(env.raw()) }.take_exception();
+            Host::new(env).take_exception();
             Err(CanonError::new(
                 ErrorKind::UnsupportedType,
                 "reading the value threw (a getter or Proxy trap); it has no JSON form",
@@ -115,9 +113,8 @@ fn option_arg(
 ) -> Result<Option<std::result::Result<Value, CanonError>>> {
     match v {
         Some(v) if !matches!(v.get_type()?, ValueType::Undefined | ValueType::Null) => {
-            // SAFETY: `v` belongs to `env`, the current call's.
-            let converter = unsafe { Converter::new(env.raw()) }.js(env)?;
-            Ok(Some(unsafe { logged_value(&converter, env, &v) }))
+            let converter = Converter::new(env).js(env)?;
+            Ok(Some(logged_value(&converter, env, &v)))
         }
         _ => Ok(None),
     }
@@ -246,16 +243,14 @@ impl JsGateway {
         agent_id: Unknown<'_>,
     ) -> Result<()> {
         guard(&env, || {
-            // SAFETY: every value converted below belongs to `env`, this call's.
-            let converter = unsafe { Converter::new(env.raw()) }.js(&env)?;
+            // Every value converted below belongs to `env`, this call's.
+            let converter = Converter::new(&env).js(&env)?;
             // Strings are read as UTF-16 so a lone surrogate is an error, not a
             // silent U+FFFD; other types are the core's to reject.
             let id = |v: Unknown<'_>| -> Result<IdArg> {
                 Ok(match v.get_type()? {
                     ValueType::Undefined | ValueType::Null => IdArg::Absent,
-                    ValueType::String => {
-                        IdArg::Text(unsafe { converter.string(v.raw()) }.js(&env)?)
-                    }
+                    ValueType::String => IdArg::Text(converter.string(v.raw()).js(&env)?),
                     other => IdArg::Wrong(format!("{other}").to_lowercase()),
                 })
             };
@@ -312,8 +307,8 @@ impl JsGateway {
     ) -> Result<()> {
         guard(&env, || {
             let facts = match (raised, error) {
-                // SAFETY: `error` belongs to `env`, this call's.
-                (true, Some(e)) => Some(unsafe { Host::new(env.raw()) }.failure(e.raw()).0),
+                // `error` belongs to `env`, this call's.
+                (true, Some(e)) => Some(Host::new(&env).failure(e.raw()).0),
                 (true, None) => Some(tooltrail_core::FailureFacts::default()),
                 (false, _) => None,
             };

@@ -3,44 +3,42 @@
 //! hostile getter, Proxy trap or `toString` break the tool call (an exception
 //! they throw is cleared and the fact counts as absent).
 
-use std::ptr;
-
-use napi::sys;
+use napi::{Env, sys};
 use tooltrail_core::gateway::Validation;
 use tooltrail_core::{CAUSE_PATHS, CODE_PATHS, FailureFacts, STATUS_PATHS};
+
+use crate::napi_raw::RawEnv;
 
 /// Most prototypes walked for class names (a cycle-free chain is short).
 const MAX_PROTOTYPES: usize = 16;
 
 /// Reads values in one environment, clearing any exception a read throws.
 pub struct Host {
-    env: sys::napi_env,
+    env: RawEnv,
 }
 
 impl Host {
-    /// # Safety
-    /// `env` must be the live environment of the current call, and every
-    /// value passed to the methods must belong to it.
-    pub unsafe fn new(env: sys::napi_env) -> Self {
-        Self { env }
+    /// A reader for the values of `env`, the current call's environment
+    /// (every value passed to the methods must belong to it: see
+    /// `napi_raw`).
+    pub fn new(env: &Env) -> Self {
+        Self {
+            env: RawEnv::of(env),
+        }
     }
 
     /// Clears a pending exception; returns it.
     pub fn take_exception(&self) -> Option<sys::napi_value> {
-        let mut pending = false;
-        unsafe { sys::napi_is_exception_pending(self.env, &mut pending) };
-        if !pending {
+        if !self.env.is_exception_pending().unwrap_or(false) {
             return None;
         }
-        let mut e = ptr::null_mut();
-        unsafe { sys::napi_get_and_clear_last_exception(self.env, &mut e) };
-        Some(e)
+        self.env.get_and_clear_last_exception().ok()
     }
 
     fn type_of(&self, v: sys::napi_value) -> sys::napi_valuetype {
-        let mut t = sys::ValueType::napi_undefined;
-        unsafe { sys::napi_typeof(self.env, v, &mut t) };
-        t
+        self.env
+            .type_of(v)
+            .unwrap_or(sys::ValueType::napi_undefined)
     }
 
     fn is_object(&self, v: sys::napi_value) -> bool {
@@ -56,13 +54,13 @@ impl Host {
             return None;
         }
         let name = std::ffi::CString::new(name).ok()?;
-        let mut out = ptr::null_mut();
-        let status = unsafe { sys::napi_get_named_property(self.env, v, name.as_ptr(), &mut out) };
-        if status != sys::Status::napi_ok {
-            self.take_exception();
-            return None;
+        match self.env.get_named_property(v, &name) {
+            Ok(out) => Some(out),
+            Err(_) => {
+                self.take_exception();
+                None
+            }
         }
-        Some(out)
     }
 
     fn get_path(&self, v: sys::napi_value, path: &[&str]) -> Option<sys::napi_value> {
@@ -74,32 +72,22 @@ impl Host {
         if self.type_of(v) != sys::ValueType::napi_string {
             return None;
         }
-        let mut len = 0;
-        let env = self.env;
-        unsafe { sys::napi_get_value_string_utf8(env, v, ptr::null_mut(), 0, &mut len) };
+        let len = self.env.string_utf8_len(v).unwrap_or(0);
         let mut buf = vec![0u8; len + 1];
-        let mut written = 0;
-        unsafe {
-            sys::napi_get_value_string_utf8(
-                env,
-                v,
-                buf.as_mut_ptr().cast(),
-                buf.len(),
-                &mut written,
-            )
-        };
+        let written = self.env.get_value_string_utf8(v, &mut buf).unwrap_or(0);
         buf.truncate(written);
         Some(String::from_utf8_lossy(&buf).into_owned())
     }
 
     /// `String(v)`; `None` if conversion threw (a Symbol, a hostile `toString`).
     fn coerce(&self, v: sys::napi_value) -> Option<String> {
-        let mut s = ptr::null_mut();
-        if unsafe { sys::napi_coerce_to_string(self.env, v, &mut s) } != sys::Status::napi_ok {
-            self.take_exception();
-            return None;
+        match self.env.coerce_to_string(v) {
+            Ok(s) => self.text(s),
+            Err(_) => {
+                self.take_exception();
+                None
+            }
         }
-        self.text(s)
     }
 
     fn type_name(&self, v: sys::napi_value) -> &'static str {
@@ -121,12 +109,10 @@ impl Host {
         let mut names = Vec::new();
         let mut current = v;
         for _ in 0..MAX_PROTOTYPES {
-            let mut proto = ptr::null_mut();
-            let status = unsafe { sys::napi_get_prototype(self.env, current, &mut proto) };
-            if status != sys::Status::napi_ok {
+            let Ok(proto) = self.env.get_prototype(current) else {
                 self.take_exception();
                 break;
-            }
+            };
             if !self.is_object(proto) {
                 break;
             }
@@ -154,8 +140,7 @@ impl Host {
             if self.type_of(s) != sys::ValueType::napi_number {
                 return None;
             }
-            let mut n = 0.0;
-            unsafe { sys::napi_get_value_double(self.env, s, &mut n) };
+            let n = self.env.get_value_double(s).unwrap_or(0.0);
             Some(if (100.0..600.0).contains(&n) {
                 n as u16
             } else {
@@ -205,10 +190,10 @@ impl Host {
             return Validation::Passed;
         }
         let env = self.env;
-        let (mut recv, mut out) = (ptr::null_mut(), ptr::null_mut());
-        unsafe { sys::napi_get_undefined(env, &mut recv) };
-        let status = unsafe { sys::napi_call_function(env, recv, validator, 1, &result, &mut out) };
-        if status != sys::Status::napi_ok {
+        // A null receiver (if `undefined` could not be had) makes the call
+        // fail (napi_invalid_arg), like a throwing validator.
+        let recv = env.get_undefined().unwrap_or(std::ptr::null_mut());
+        let Ok(out) = env.call_function(recv, validator, &[result]) else {
             let thrown = self.take_exception();
             let message = thrown
                 .and_then(|e| {
@@ -219,12 +204,10 @@ impl Host {
                 })
                 .unwrap_or_else(|| "validator threw".to_owned());
             return Validation::Raised(message);
-        }
+        };
         let mut is_false = false;
         if self.type_of(out) == sys::ValueType::napi_boolean {
-            let mut b = true;
-            unsafe { sys::napi_get_value_bool(env, out, &mut b) };
-            is_false = !b;
+            is_false = !env.get_value_bool(out).unwrap_or(true);
         }
         if is_false {
             Validation::ReturnedFalse

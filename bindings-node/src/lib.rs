@@ -4,6 +4,11 @@
 //! The canonical-JSON entry points are `catch_unwind`: a panic (a bug) cannot
 //! unwind through Node-API's `extern "C"` frames and would abort the whole
 //! process, so it becomes a thrown `Error` instead.
+//!
+//! Raw Node-API calls live in `napi_raw.rs`, behind safe wrappers; every
+//! other `unsafe` block says why it is sound (`// SAFETY:`).
+#![deny(clippy::undocumented_unsafe_blocks)]
+#![deny(clippy::missing_safety_doc)]
 
 /// Small, short-lived allocations on every call, many freed by the writer
 /// thread: mimalloc handles both far better than the system allocator.
@@ -16,6 +21,7 @@ mod convert;
 mod errors;
 mod gateway;
 mod host;
+mod napi_raw;
 pub mod query;
 pub mod signals;
 mod tape;
@@ -25,7 +31,6 @@ mod trace;
 mod writer;
 
 use std::ffi::CStr;
-use std::ptr;
 
 use napi::bindgen_prelude::*;
 use napi::{JsValue, sys};
@@ -37,56 +42,50 @@ use tooltrail_json::{
 
 use crate::convert::Converter;
 use crate::errors::{ResultExt, arg_type_err};
+use crate::napi_raw::RawEnv;
 
 /// Converts any JS value under the canonical-JSON policy.
 fn to_value(env: &Env, value: &Unknown<'_>) -> Result<Value> {
-    // SAFETY: `value` belongs to `env`, the environment of the current call.
-    unsafe { Converter::new(env.raw()).and_then(|c| c.value(value.raw())) }.js(env)
+    Converter::new(env)
+        .and_then(|c| c.value(value.raw()))
+        .js(env)
 }
 
 /// A core value as a JS value of `env`.
 fn to_unknown<'e>(env: &'e Env, value: &Value) -> Result<Unknown<'e>> {
-    let e = env.raw();
-    // SAFETY: the value is created in `env`, the environment of the current call.
-    let raw = unsafe { convert::to_js(e, value) }.js(env)?;
-    Ok(unsafe { Unknown::from_raw_unchecked(e, raw) })
+    let raw = convert::to_js(RawEnv::of(env), value).js(env)?;
+    // SAFETY: `raw` is a live handle that `to_js` just made in `env`, the
+    // environment of the current call, and it is used within that call.
+    Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), raw) })
 }
 
 /// The bytes of a string (UTF-8; read as UTF-16 so that a lone surrogate is
 /// a `lone_surrogate` error instead of a silent U+FFFD) or of a
 /// Uint8Array/Buffer. Anything else is a `TypeError` naming the argument.
 fn bytes_arg(env: &Env, v: &Unknown<'_>, what: &'static CStr) -> Result<Vec<u8>> {
-    let raw_env = env.raw();
     if v.get_type()? == ValueType::String {
-        return unsafe { Converter::new(raw_env).and_then(|c| c.string(v.raw())) }
+        return Converter::new(env)
+            .and_then(|c| c.string(v.raw()))
             .js(env)
             .map(String::into_bytes);
     }
-    let mut is_typed = false;
-    unsafe { sys::napi_is_typedarray(raw_env, v.raw(), &mut is_typed) };
-    let (mut kind, mut len, mut data) = (0, 0usize, ptr::null_mut());
-    if is_typed {
-        let (mut buffer, mut offset) = (ptr::null_mut(), 0usize);
-        // `data` already points at the view's first byte (offset applied).
-        unsafe {
-            sys::napi_get_typedarray_info(
-                raw_env,
-                v.raw(),
-                &mut kind,
-                &mut len,
-                &mut data,
-                &mut buffer,
-                &mut offset,
-            )
-        };
-    }
-    if !is_typed || kind != sys::TypedarrayType::uint8_array {
-        return Err(unsafe { arg_type_err(raw_env, what) });
-    }
+    let raw_env = RawEnv::of(env);
+    // `data` points at the view's first byte (offset applied).
+    let view = if raw_env.is_typedarray(v.raw()).unwrap_or(false) {
+        raw_env.typedarray_info(v.raw()).ok()
+    } else {
+        None
+    };
+    let Some((sys::TypedarrayType::uint8_array, len, data)) = view else {
+        return Err(arg_type_err(raw_env, what));
+    };
     // A detached or empty view has no data pointer.
     Ok(if len == 0 || data.is_null() {
         Vec::new()
     } else {
+        // SAFETY: Node-API gave the Uint8Array's bytes: `len` bytes at the
+        // non-null `data` (u8 needs no alignment), alive while no JS runs;
+        // they are copied right away, before any JS can run.
         unsafe { std::slice::from_raw_parts(data as *const u8, len) }.to_vec()
     })
 }
@@ -239,7 +238,7 @@ pub fn version() -> &'static str {
 /// Registers the JS `TooltrailError` class for this environment.
 #[napi(js_name = "_setErrorClass")]
 pub fn set_error_class(env: Env, ctor: Unknown<'_>) -> Result<()> {
-    unsafe { errors::set_error_class(env.raw(), ctor.raw()) }
+    errors::set_error_class(RawEnv::of(&env), ctor.raw())
 }
 
 /// A redacted copy of `value`; `redactFields` adds sensitive keys.

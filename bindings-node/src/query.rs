@@ -34,8 +34,9 @@ pub fn query<'e>(
 ) -> Result<(Unknown<'e>, Option<String>)> {
     let options = match options {
         Some(o) if !matches!(o.get_type()?, ValueType::Undefined | ValueType::Null) => {
-            // SAFETY: `o` belongs to `env`, the environment of this call.
-            unsafe { Converter::new(env.raw()).and_then(|c| c.value(o.raw())) }
+            // `o` belongs to `env`, the environment of this call.
+            Converter::new(env)
+                .and_then(|c| c.value(o.raw()))
                 .map_err(|f| match f {
                     // A value with no JSON form (a Date as `since`) is a
                     // wrong type like any other: it names its option.

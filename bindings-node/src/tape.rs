@@ -5,10 +5,11 @@
 //! `JSON.stringify`.
 
 use std::cell::RefCell;
-use std::ptr;
 
 use napi::bindgen_prelude::Unknown;
 use napi::{Env, JsValue, ValueType, sys};
+
+use crate::napi_raw::RawEnv;
 
 /// Units read before asking for the text's length (a tool call's arguments
 /// usually fit); the buffer keeps its size between calls.
@@ -37,14 +38,14 @@ pub fn with_tape<R>(
     if text.get_type().ok() != Some(ValueType::String) {
         return f(None);
     }
-    // SAFETY: both values belong to `env`, the current call's, and no JS
-    // runs while the slices are in use.
-    let Some(codes) = (unsafe { int32s(env.raw(), ops.raw()) }) else {
+    let env = RawEnv::of(env);
+    // SAFETY: `ops` belongs to `env`, the current call's, and no JS runs
+    // while the slice is in use: only `utf16` (Node-API reads, no JS) and
+    // `f` (which must not run JS, see above) see it before it is dropped.
+    let Some(codes) = (unsafe { int32s(env, ops.raw()) }) else {
         return f(None);
     };
-    let read = |buf: &mut Vec<u16>| {
-        f(unsafe { utf16(env.raw(), text.raw(), buf) }.map(|units| (codes, units)))
-    };
+    let read = |buf: &mut Vec<u16>| f(utf16(env, text.raw(), buf).map(|units| (codes, units)));
     UNITS.with(|cell| match cell.try_borrow_mut() {
         Ok(mut buf) => {
             let out = read(&mut buf);
@@ -61,23 +62,14 @@ pub fn with_tape<R>(
 /// The elements of an `Int32Array`, borrowed from its buffer.
 ///
 /// # Safety
-/// `v` must be a value of the live environment `env`, and no JS may run
-/// while the slice is in use (it could detach the buffer).
-unsafe fn int32s<'a>(env: sys::napi_env, v: sys::napi_value) -> Option<&'a [i32]> {
-    let (mut kind, mut len, mut data) = (0, 0, ptr::null_mut());
-    let status = unsafe {
-        sys::napi_get_typedarray_info(
-            env,
-            v,
-            &mut kind,
-            &mut len,
-            &mut data,
-            ptr::null_mut(),
-            ptr::null_mut(),
-        )
+/// `v` must be a value of `env`, and no JS may run while the slice is in
+/// use (it could detach or shrink the buffer); the caller picks `'a` no
+/// longer than that.
+unsafe fn int32s<'a>(env: RawEnv, v: sys::napi_value) -> Option<&'a [i32]> {
+    let Ok((kind, len, data)) = env.typedarray_info(v) else {
+        return None;
     };
-    let usable = status == sys::Status::napi_ok
-        && kind == sys::TypedarrayType::int32_array
+    let usable = kind == sys::TypedarrayType::int32_array
         && (len == 0 || (!data.is_null() && data.align_offset(align_of::<i32>()) == 0));
     if !usable {
         return None;
@@ -85,39 +77,24 @@ unsafe fn int32s<'a>(env: sys::napi_env, v: sys::napi_value) -> Option<&'a [i32]
     if len == 0 {
         return Some(&[]);
     }
-    // SAFETY: V8 gave the array's live elements: `len` aligned i32s at `data`.
+    // SAFETY: Node-API gave the array's elements: `len` i32s at `data`,
+    // checked non-null and aligned above; they stay in place while no JS
+    // runs, which the caller's contract guarantees for `'a`.
     Some(unsafe { std::slice::from_raw_parts(data.cast::<i32>(), len) })
 }
 
 /// A JS string's UTF-16 units, read into `buf` (grown when it does not fit).
-///
-/// # Safety
-/// `v` must be a string of the live environment `env`.
-unsafe fn utf16(env: sys::napi_env, v: sys::napi_value, buf: &mut Vec<u16>) -> Option<&[u16]> {
+/// `v` must be a string of `env`.
+fn utf16(env: RawEnv, v: sys::napi_value, buf: &mut Vec<u16>) -> Option<&[u16]> {
     if buf.len() < FIRST_UNITS {
         buf.resize(FIRST_UNITS, 0);
     }
-    let mut written = 0;
-    let read = |buf: &mut Vec<u16>, written: &mut usize| unsafe {
-        sys::napi_get_value_string_utf16(env, v, buf.as_mut_ptr(), buf.len(), written)
-            == sys::Status::napi_ok
-    };
-    if !read(buf, &mut written) {
-        return None;
-    }
+    let mut written = env.get_value_string_utf16(v, buf).ok()?;
     // Node-API writes at most len - 1 units, then a NUL: a full buffer may have cut it.
     if written + 1 == buf.len() {
-        let mut len = 0;
-        // SAFETY: a null buffer asks for the length only.
-        let status =
-            unsafe { sys::napi_get_value_string_utf16(env, v, ptr::null_mut(), 0, &mut len) };
-        if status != sys::Status::napi_ok {
-            return None;
-        }
+        let len = env.string_utf16_len(v).ok()?;
         buf.resize(len + 1, 0);
-        if !read(buf, &mut written) {
-            return None;
-        }
+        written = env.get_value_string_utf16(v, buf).ok()?;
     }
     Some(&buf[..written])
 }

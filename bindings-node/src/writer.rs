@@ -239,9 +239,10 @@ impl JsEventWriter {
     /// `TooltrailError` if `fields` has no JSON form.
     #[napi(ts_args_type = "name: string, fields?: Record<string, unknown>")]
     pub fn event(&self, env: Env, name: Unknown<'_>, fields: Option<Unknown<'_>>) -> Result<bool> {
-        // SAFETY: `name` belongs to `env`, the environment of this call.
-        let name =
-            unsafe { Converter::new(env.raw()).and_then(|c| c.string(name.raw())) }.js(&env)?;
+        // `name` belongs to `env`, the environment of this call.
+        let name = Converter::new(&env)
+            .and_then(|c| c.string(name.raw()))
+            .js(&env)?;
         let fields = match fields {
             Some(f) if !matches!(f.get_type()?, ValueType::Undefined | ValueType::Null) => {
                 to_value(&env, &f)?
