@@ -1,41 +1,29 @@
-//! The command line → a [`Command`]. The query commands' options are read by
-//! the same [`Query::read`] as a host's options object ([`ArgvOptions`] is
-//! the command line's [`OptionSource`]), so both get the same defaults.
+//! The command line → a [`Command`]. clap parses it ([`super::commands`]);
+//! the query commands' options are then read by the same [`Query::read`] as a
+//! host's options object ([`MatchOptions`] is the command line's
+//! [`OptionSource`]), so both get the same defaults and rules.
 
 use std::path::PathBuf;
 
-use super::USAGE;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
+
+use super::commands::{Cli, Cmd, Common, McpProxyArgs};
 use tooltrail_core::Error;
 use tooltrail_core::config::Config;
+use tooltrail_mcp::ProxyOptions;
 use tooltrail_query::report::ReportOptions;
 use tooltrail_query::{AlertsOptions, DEFAULT_PATH, Opt, OptionSource, Query, RunFilter};
 
-/// `report -o`: where the page goes.
-const OUTPUT: Opt = Opt {
-    key: "output",
-    flag: "-o",
-};
 /// `report --max-runs`: most runs with a timeline.
 const MAX_RUNS: Opt = Opt {
     key: "max_runs",
     flag: "--max-runs",
 };
-/// `hash --key-env`: the environment variable holding the HMAC key.
-const KEY_ENV: Opt = Opt {
-    key: "key_env",
-    flag: "--key-env",
-};
-/// `report`'s page when `-o` is not given.
-const DEFAULT_REPORT_FILE: &str = "tooltrail-report.html";
 
 /// What the command line asks for.
 // Built once per process: the size of the variants does not matter.
 #[allow(clippy::large_enum_variant)]
 pub(super) enum Command {
-    /// `help`, `--help`, `-h`.
-    Help,
-    /// `version`, `--version`.
-    Version,
     /// A query over the logs at `path`.
     Query {
         /// The log directory or file.
@@ -61,164 +49,121 @@ pub(super) enum Command {
         /// The environment variable holding the HMAC key, if any.
         key_env: Option<String>,
     },
+    /// `mcp-proxy`: relay and record an MCP server.
+    McpProxy(ProxyOptions),
+    /// `completions SHELL`: the shell's completion script.
+    Completions(clap_complete::Shell),
 }
 
-/// Flags that take a value; every command accepts every flag (one that a
-/// command does not use is ignored, as it always was).
-const VALUE_FLAGS: [&str; 17] = [
-    "--user",
-    "--request",
-    "--since",
-    "--until",
-    "--stop-reason",
-    "--tool",
-    "--error-class",
-    "--top",
-    "--min",
-    "--config",
-    "-n",
-    "--key-env",
-    "-o",
-    "--max-runs",
-    "--agent",
-    "--limit",
-    "--period",
-];
-
-/// The command line split into command, positionals and flags.
-struct Args {
-    command: String,
-    positional: Vec<String>,
-    flags: Vec<(String, Option<String>)>,
+/// Why the command line was not taken.
+#[derive(Debug)]
+pub(super) enum ParseError {
+    /// clap's: an unknown or misplaced flag, a missing argument, or
+    /// `--help` / `--version` (which are not failures: see
+    /// [`clap::Error::exit_code`]).
+    Usage(clap::Error),
+    /// A value clap took but the option's reader refused (a bad number or
+    /// time, an unreadable `--config`), naming the flag.
+    Invalid(Error),
 }
 
-fn split(args: &[String]) -> Result<Args, Error> {
-    let mut it = args.iter();
-    let command = it.next().cloned().unwrap_or_else(|| "help".into());
-    let (mut positional, mut flags) = (Vec::new(), Vec::new());
-    while let Some(a) = it.next() {
-        if VALUE_FLAGS.contains(&a.as_str()) {
-            let v = it
-                .next()
-                .ok_or_else(|| Error::invalid_argument(a, format!("{a} needs a value")))?;
-            flags.push((a.clone(), Some(v.clone())));
-        } else if matches!(a.as_str(), "--json" | "-f" | "--follow") {
-            flags.push((a.clone(), None));
-        } else if a.starts_with('-') {
-            return Err(Error::invalid_argument(a, format!("unknown option {a}")));
-        } else {
-            positional.push(a.clone());
-        }
-    }
-    Ok(Args {
-        command,
-        positional,
-        flags,
-    })
-}
-
-impl Args {
-    fn has(&self, name: &str) -> bool {
-        self.flags.iter().any(|(k, _)| k == name)
-    }
-
-    /// The log location: the positional at `index`, else the default.
-    fn path(&self, index: usize) -> PathBuf {
-        PathBuf::from(
-            self.positional
-                .get(index)
-                .map_or(DEFAULT_PATH, String::as_str),
-        )
+impl From<Error> for ParseError {
+    fn from(e: Error) -> Self {
+        ParseError::Invalid(e)
     }
 }
 
-/// Parses the command line (without the program name). Errors are
-/// [`Error::InvalidArgument`] whose message is the whole sentence the CLI
-/// prints, or the errors of reading `--config`.
-pub(super) fn parse(args: &[String]) -> Result<Command, Error> {
-    let a = split(args)?;
-    let json = a.has("--json");
-    let mut src = ArgvOptions {
-        args: &a,
-        named: Vec::new(),
+/// Parses the command line (without the program name).
+pub(super) fn parse(args: &[String]) -> Result<Command, ParseError> {
+    let argv = std::iter::once("tooltrail").chain(args.iter().map(String::as_str));
+    let matches = Cli::command()
+        .try_get_matches_from(argv)
+        .map_err(ParseError::Usage)?;
+    let cli = Cli::from_arg_matches(&matches).map_err(ParseError::Usage)?;
+    let Some((name, sub)) = matches.subcommand() else {
+        // `arg_required_else_help`: clap answered already.
+        unreachable!("clap requires a command")
     };
-    Ok(match a.command.as_str() {
-        "help" | "--help" | "-h" => Command::Help,
-        "--version" | "version" => Command::Version,
-        "show" => {
-            // `show RUN_ID [PATH]`: the run comes first.
-            if let Some(run_id) = a.positional.first() {
-                src.named.push(("RUN_ID", run_id.clone()));
-            }
-            let query = Query::read("show", &mut src)?;
-            Command::Query {
-                path: a.path(1),
-                query,
-                json,
-                follow: false,
-            }
-        }
-        command @ ("runs" | "stats" | "loops" | "alerts" | "tail" | "gaps" | "agent-logs"
-        | "agent-metrics") => Command::Query {
-            path: a.path(0),
-            query: Query::read(command, &mut src)?,
-            json,
-            follow: command == "tail" && (a.has("-f") || a.has("--follow")),
-        },
-        "report" => {
+    let mut src = MatchOptions { matches: sub };
+    let query = |common: Common, src: &mut MatchOptions<'_>, follow| -> Result<Command, Error> {
+        Ok(Command::Query {
+            query: Query::read(name, src)?,
+            path: common.path.unwrap_or_else(|| PathBuf::from(DEFAULT_PATH)),
+            json: common.json,
+            follow,
+        })
+    };
+    Ok(match cli.command {
+        Cmd::Runs(a) => query(a.common, &mut src, false)?,
+        Cmd::Show(a) => query(a.common, &mut src, false)?,
+        Cmd::Stats(a) => query(a.common, &mut src, false)?,
+        Cmd::Loops(a) => query(a.common, &mut src, false)?,
+        Cmd::Alerts(a) => query(a.common, &mut src, false)?,
+        Cmd::Tail(a) => query(a.common, &mut src, a.follow)?,
+        Cmd::Gaps(a) => query(a.common, &mut src, false)?,
+        Cmd::AgentLogs(a) => query(a.common, &mut src, false)?,
+        Cmd::AgentMetrics(a) => query(a.common, &mut src, false)?,
+        Cmd::Report(a) => {
             let defaults = ReportOptions::default();
             let filter = RunFilter::read(&mut src)?;
             let max_runs = src.count(MAX_RUNS)?;
-            let options = ReportOptions {
-                filter,
-                max_runs: max_runs.map_or(defaults.max_runs, |n| {
-                    usize::try_from(n).unwrap_or(usize::MAX)
-                }),
-                config: AlertsOptions::read(&mut src)?.config,
-                ..defaults
-            };
             Command::Report {
-                path: a.path(0),
-                options,
-                output: src
-                    .text(OUTPUT)?
-                    .unwrap_or_else(|| DEFAULT_REPORT_FILE.into()),
+                options: ReportOptions {
+                    filter,
+                    max_runs: max_runs.map_or(defaults.max_runs, |n| {
+                        usize::try_from(n).unwrap_or(usize::MAX)
+                    }),
+                    config: AlertsOptions::read(&mut src)?.config,
+                    ..defaults
+                },
+                path: a.path.unwrap_or_else(|| PathBuf::from(DEFAULT_PATH)),
+                output: a.output,
             }
         }
-        "hash" => Command::Hash {
-            key_env: src.text(KEY_ENV)?,
-        },
-        other => {
-            return Err(Error::invalid_argument(
-                "COMMAND",
-                format!("unknown command {other:?}\n\n{USAGE}"),
-            ));
-        }
+        Cmd::Hash(a) => Command::Hash { key_env: a.key_env },
+        Cmd::McpProxy(a) => Command::McpProxy(proxy_options(a)?),
+        Cmd::Completions { shell } => Command::Completions(shell),
     })
 }
 
-/// The command line as an [`OptionSource`]: flags by their CLI name,
-/// positionals by the name the usage text gives them (`RUN_ID`).
-struct ArgvOptions<'a> {
-    args: &'a Args,
-    named: Vec<(&'static str, String)>,
+/// `mcp-proxy`'s flags as the relay's options.
+fn proxy_options(a: McpProxyArgs) -> Result<ProxyOptions, Error> {
+    let mut o = ProxyOptions::new(a.command);
+    o.config = a.config;
+    if let Some(logs) = a.logs {
+        o.logs = logs;
+    }
+    o.ids.request_id = a.request_id;
+    o.ids.user_id = a.user_id;
+    o.agent_id = a.agent_id;
+    if let Some(tp) = a.traceparent {
+        o.ids.continue_trace(&tp)?;
+    }
+    if let Some(text) = a.shutdown_timeout {
+        o.set_shutdown_timeout("--shutdown-timeout", &text)?;
+    }
+    Ok(o)
 }
 
-impl ArgvOptions<'_> {
+/// The parsed command line as an [`OptionSource`]: an option is the
+/// argument whose id is its key (`stop_reason`), named by its flag.
+struct MatchOptions<'a> {
+    matches: &'a ArgMatches,
+}
+
+impl MatchOptions<'_> {
     fn value(&self, opt: Opt) -> Option<&str> {
-        if let Some((_, v)) = self.named.iter().find(|(n, _)| *n == opt.flag) {
-            return Some(v);
+        // An id the command does not declare reads as absent; the
+        // `every_query_command_declares_what_its_reader_asks_for` test keeps
+        // the declarations and the readers in step.
+        match self.matches.try_get_one::<String>(opt.key) {
+            Ok(v) => v.map(String::as_str),
+            Err(_) => None,
         }
-        // The first occurrence wins, as it always did.
-        self.args
-            .flags
-            .iter()
-            .find(|(k, _)| k == opt.flag)
-            .and_then(|(_, v)| v.as_deref())
     }
 }
 
-impl OptionSource for ArgvOptions<'_> {
+impl OptionSource for MatchOptions<'_> {
     fn text(&mut self, opt: Opt) -> Result<Option<String>, Error> {
         Ok(self.value(opt).map(str::to_owned))
     }
@@ -254,8 +199,7 @@ impl OptionSource for ArgvOptions<'_> {
     }
 
     fn finish(&mut self, _command: &str) -> Result<(), Error> {
-        // Unknown flags were refused by `split`; a known flag another
-        // command uses is ignored (the CLI's behaviour since its first day).
+        // clap refused every flag the command does not declare.
         Ok(())
     }
 }

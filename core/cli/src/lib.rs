@@ -11,39 +11,19 @@
 #![warn(unreachable_pub)]
 
 mod args;
+mod commands;
 mod tail;
 mod text;
 
 use std::fmt;
 use std::io::{self, Read, Write};
 
-use args::Command;
+use args::{Command, ParseError};
 
 use tooltrail_core::Error;
 use tooltrail_json::Value;
 use tooltrail_json::write_ordered;
 use tooltrail_query::Answer;
-
-const USAGE: &str = "\
-tooltrail: what happened in your agent's runs, from tooltrail JSONL logs
-
-usage: tooltrail COMMAND [PATH] [OPTIONS]     (PATH: a log directory or file; default ./tooltrail-logs)
-
-  runs   [--agent A] [--user U] [--request R] [--since TS] [--until TS] [--stop-reason S] [--tool T] [--error-class C]
-  show   RUN_ID        the run's timeline: calls, latencies, failures, refusals, stop reason, budgets
-  stats  [--top N] [--agent A]  per tool: calls, failures by class, p50/p95/p99 latency; hottest (tool, args_hash)
-  loops  [--min N] [--agent A]  identical (tool, args_hash) calls repeated within a run (default N = 3)
-  alerts [--config F]  replay the alert rules over the logs, window by window
-  tail   [-n N] [-f]   the last N events, readable; -f keeps following
-  gaps                 what the logs say is missing: skipped lines, events writers dropped
-  agent-logs    [--agent A] [--limit N]   the agent's latest tool calls: decision, args_hash, reason
-  agent-metrics [--agent A] [--period P]  runs, calls, blocked actions, spend over hour|day|week|month|all
-  report [-o FILE] [--max-runs N] [--config F] [runs filters]
-                       one self-contained HTML page: runs, waterfalls, error classes, latency, alerts
-  hash   [--key-env V] stable hash of the JSON on stdin (HMAC with the key in env var V)
-
-  --json   machine-readable output (one JSON value)
-";
 
 /// Why a command failed; its [`Display`](fmt::Display) is what the CLI
 /// prints after `tooltrail: `.
@@ -90,24 +70,32 @@ impl fmt::Display for CliError {
     }
 }
 
-/// Runs the CLI with `args` (without the program name); returns the exit code.
+/// Runs the CLI with `args` (without the program name); returns the exit
+/// code: 0, or 2 for a usage error, a bad value or unreadable logs (the
+/// message on stderr), or `mcp-proxy`'s server's code.
 pub fn run(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> i32 {
     // A configuration may ask for OTLP export (`mcp-proxy --config`).
     tooltrail_otlp::install();
-    if args.first().map(String::as_str) == Some("mcp-proxy") {
-        // The proxy owns the process's real stdin and stdout (the MCP
-        // channel) from two threads, so it takes them itself; every caller
-        // of `run` passes those.
-        return match tooltrail_mcp::main(&args[1..]) {
-            Ok(code) => code,
-            Err(e) => {
-                let _ = writeln!(io::stderr(), "tooltrail: {}", CliError::Core(e));
-                2
-            }
-        };
-    }
-    match dispatch(args, stdin, out) {
-        Ok(()) => 0,
+    let command = match args::parse(args) {
+        Ok(command) => command,
+        Err(ParseError::Usage(e)) => {
+            // `--help` and `--version` go to stdout with 0; mistakes to
+            // stderr with 2 and clap's suggestion ("a similar argument
+            // exists: '--stop-reason'").
+            let text = e.render().to_string();
+            let _ = match e.use_stderr() {
+                true => io::stderr().write_all(text.as_bytes()),
+                false => out.write_all(text.as_bytes()),
+            };
+            return e.exit_code();
+        }
+        Err(ParseError::Invalid(e)) => {
+            let _ = writeln!(io::stderr(), "tooltrail: {}", CliError::Core(e));
+            return 2;
+        }
+    };
+    match dispatch(command, stdin, out) {
+        Ok(code) => code,
         Err(e) => {
             let _ = writeln!(io::stderr(), "tooltrail: {e}");
             2
@@ -115,17 +103,8 @@ pub fn run(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> i32 {
     }
 }
 
-fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Result<(), CliError> {
-    match args::parse(args)? {
-        Command::Help => {
-            out.write_all(USAGE.as_bytes())?;
-            writeln!(
-                out,
-                "\nthe MCP proxy (a flight recorder in front of any MCP server):"
-            )?;
-            out.write_all(tooltrail_mcp::USAGE.as_bytes())?;
-        }
-        Command::Version => writeln!(out, "tooltrail {}", tooltrail_core::VERSION)?,
+fn dispatch(command: Command, stdin: &mut dyn Read, out: &mut dyn Write) -> Result<i32, CliError> {
+    match command {
         Command::Query {
             path,
             query,
@@ -140,7 +119,7 @@ fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Resul
                 let _ = writeln!(io::stderr(), "tooltrail: note: {}", gaps.describe());
             }
             if follow {
-                tail::follow(&path, json, out)?;
+                return tail::follow(&path, json, out);
             }
         }
         Command::Report {
@@ -157,8 +136,16 @@ fn dispatch(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write) -> Resul
             writeln!(out, "wrote {output}")?;
         }
         Command::Hash { key_env } => hash(stdin, key_env.as_deref(), out)?,
+        // The proxy owns the process's real stdin and stdout (the MCP
+        // channel) from two threads, so it takes them itself; every caller
+        // of `run` passes those.
+        Command::McpProxy(options) => return Ok(tooltrail_mcp::run(&options)?),
+        Command::Completions(shell) => {
+            let mut command = <commands::Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "tooltrail", out);
+        }
     }
-    Ok(())
+    Ok(0)
 }
 
 /// Prints an answer as the CLI does (for measuring the printing path;

@@ -27,12 +27,23 @@ const POLL: Duration = Duration::from_millis(200);
 /// usually far smaller).
 const MAX_ROTATED: usize = 1000;
 
-/// Prints events appended to the active file as they arrive, forever.
-pub(super) fn follow(path: &Path, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+/// Prints events appended to the active file as they arrive, until SIGINT,
+/// SIGTERM or SIGHUP; returns the exit code for it (128 + its number).
+pub(super) fn follow(path: &Path, json: bool, out: &mut dyn Write) -> Result<i32, CliError> {
     let mut follower = Follower::start(path)?;
+    // Ctrl-C and SIGTERM end the loop even inside Python, whose handlers
+    // wait for an interpreter this loop never returns to; the exit code is
+    // the shell's for death by that signal (130, 143).
+    let (tx, signals) = std::sync::mpsc::channel();
+    let _guard = tooltrail_core::signals::watch(tx, |signum| signum);
     loop {
         out.flush()?;
-        std::thread::sleep(POLL);
+        match signals.recv_timeout(POLL) {
+            Ok(signum) => return Ok(128 + signum),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            // No watcher (the pipe could not be made): poll on.
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(POLL),
+        }
         follower.poll(&mut |line| print(line, json, out))?;
     }
 }

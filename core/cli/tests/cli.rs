@@ -169,10 +169,77 @@ fn hash_tail_help_and_errors() {
     assert_eq!(code, 0);
     assert_eq!(out.lines().count(), 2);
     assert!(out.lines().last().unwrap().contains("run_end"));
-    assert!(run(&["help"], "").1.contains("usage: tooltrail"));
+    assert!(run(&["help"], "").1.contains("Usage: tooltrail <COMMAND>"));
     assert_eq!(run(&["frobnicate"], "").0, 2);
     assert_eq!(run(&["runs", "--bogus"], "").0, 2);
     assert_eq!(run(&["runs", "/nonexistent/logs"], "").0, 2);
+}
+
+/// Every command answers `--help` on stdout with exit 0, its own usage line
+/// and examples (before: `report --help` was "unknown option --help");
+/// `--version` and `completions` work; a flag of another command is refused
+/// with exit 2 (before: `hash --since …` exited 0).
+#[test]
+fn every_command_has_help_and_misplaced_flags_are_refused() {
+    let exe = env!("CARGO_BIN_EXE_tooltrail");
+    let commands = [
+        "runs",
+        "show",
+        "stats",
+        "loops",
+        "alerts",
+        "tail",
+        "gaps",
+        "agent-logs",
+        "agent-metrics",
+        "report",
+        "hash",
+        "mcp-proxy",
+        "completions",
+    ];
+    let (code, top) = run(&["--help"], "");
+    assert_eq!(code, 0);
+    for command in commands {
+        assert!(top.contains(&format!("\n  {command} ")), "{command} listed");
+        let out = std::process::Command::new(exe)
+            .args([command, "--help"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{command}");
+        let help = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            help.contains(&format!("Usage: tooltrail {command}")),
+            "{command}: {help}"
+        );
+        if command != "gaps" {
+            assert!(help.contains("Examples:"), "{command}: {help}");
+        }
+    }
+    let (code, version) = run(&["--version"], "");
+    assert_eq!(
+        (code, version.trim()),
+        (0, format!("tooltrail {}", tooltrail_core::VERSION).as_str())
+    );
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (code, script) = run(&["completions", shell], "");
+        assert_eq!(code, 0, "{shell}");
+        assert!(script.contains("stop-reason"), "{shell}");
+    }
+    let misplaced = std::process::Command::new(exe)
+        .args(["hash", "--since", "2026-01-01T00:00:00Z"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(misplaced.status.code(), Some(2));
+    let err = String::from_utf8(misplaced.stderr).unwrap();
+    assert!(err.contains("unexpected argument '--since'"), "{err}");
+    let impossible = std::process::Command::new(exe)
+        .args(["runs", RUNS, "--since", "2026-02-31T00:00:00Z"])
+        .output()
+        .unwrap();
+    assert_eq!(impossible.status.code(), Some(2));
+    let err = String::from_utf8(impossible.stderr).unwrap();
+    assert!(err.starts_with("tooltrail: --since takes"), "{err}");
 }
 
 #[test]

@@ -11,7 +11,7 @@
 //! - [`message`]: framing and the JSON-RPC shapes the proxy reads and writes;
 //! - [`session`]: the state machine (no I/O; unit-tested);
 //! - `relay`: the child process, one thread per direction, shutdown;
-//! - `signals`: SIGTERM / SIGINT / SIGHUP while the proxy runs.
+//! - signals while the proxy runs: [`tooltrail_core::signals`].
 //!
 //! [`Gateway`]: tooltrail_core::gateway::Gateway
 
@@ -21,16 +21,14 @@ pub mod message;
 mod options;
 mod relay;
 pub mod session;
-mod signals;
 
-pub use options::{ProxyOptions, SHUTDOWN_TIMEOUT, USAGE};
+pub use options::{ProxyOptions, SHUTDOWN_TIMEOUT};
 pub use session::{Actions, End, Session};
 
 use tooltrail_core::Error;
 
-/// Runs `tooltrail mcp-proxy ARGS` on the process's stdin and stdout;
-/// returns the exit code (the server's).
-pub fn main(args: &[String]) -> Result<i32, Error> {
-    let options = ProxyOptions::parse(args)?;
-    relay::run(&options, std::io::stdin(), std::io::stdout())
+/// Runs the proxy on the process's stdin and stdout; returns the exit code
+/// (the server's).
+pub fn run(options: &ProxyOptions) -> Result<i32, Error> {
+    relay::run(options, std::io::stdin(), std::io::stdout())
 }

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use super::message::{Message, read_line};
 use super::options::ProxyOptions;
 use super::session::{End, Session, warn};
-use super::signals;
 use tooltrail_core::Error;
 use tooltrail_core::config::Config;
 use tooltrail_core::gateway::{Event, Gateway};
@@ -71,7 +70,7 @@ pub(crate) fn run(
         .spawn()
         .map_err(|e| Error::invalid_argument("CMD", format!("cannot start {program:?}: {e}")))?;
     let (tx, rx) = channel();
-    let guard = signals::watch(tx.clone(), Note::Signal);
+    let guard = tooltrail_core::signals::watch(tx.clone(), Note::Signal);
     let session = Arc::new(Mutex::new(Session::new(gateway, options.ids.clone())));
     let out: ClientOut = Arc::new(Mutex::new(Box::new(client_out)));
     let server_in = child.stdin.take().expect("piped");

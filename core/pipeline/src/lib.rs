@@ -38,6 +38,7 @@ mod fork;
 pub mod gateway;
 pub mod redact;
 pub mod schema;
+pub mod signals;
 mod time;
 pub mod writer;
 

@@ -66,15 +66,26 @@ pub fn parse_timestamp(ts: &str) -> Option<i64> {
 }
 
 /// An instant for `--since` / `--until`: an RFC 3339 time with any offset
-/// (`2026-11-30T22:56:06Z`, `2026-11-30T23:56:06+01:00`), or a duration
-/// before `now_us`: a whole number and a unit, `s`, `m`, `h` or `d` (`15m`,
-/// `2h`, `7d`). `None` for anything else: the caller says so, never
-/// "filters nothing".
-pub fn parse_instant(text: &str, now_us: i64) -> Option<i64> {
-    if let Some(t) = parse_timestamp(text) {
-        return Some(t);
+/// (`2026-11-30T22:56:06Z`, `2026-11-30T23:56:06+01:00`), read by `jiff`,
+/// or a duration before `now_us`: a whole number and a unit, `s`, `m`, `h`
+/// or `d` (`15m`, `2h`, `7d`). Anything else, an impossible date
+/// (`2026-02-31`) included, is an error saying why: the caller names the
+/// option, never "filters nothing".
+pub fn parse_instant(text: &str, now_us: i64) -> Result<i64, String> {
+    let time = match text.parse::<jiff::Timestamp>() {
+        Ok(t) => return Ok(t.as_microsecond()),
+        Err(e) => e,
+    };
+    if let Some(us) = tooltrail_core::config::parse_duration_us(text) {
+        return now_us
+            .checked_sub(us)
+            .ok_or_else(|| format!("{text} ago is before any time"));
     }
-    now_us.checked_sub(tooltrail_core::config::parse_duration_us(text)?)
+    // A text that starts like a date gets jiff's reason (`invalid day`).
+    Err(match text.as_bytes().first() {
+        Some(b'0'..=b'9') if text.contains('-') => time.to_string(),
+        _ => "neither a time nor a duration".to_owned(),
+    })
 }
 
 /// Replays events through the configured alert rules with the gateway's own
@@ -170,6 +181,7 @@ mod tests {
 
     #[test]
     fn instants_take_any_offset_and_durations_ago() {
+        let parse_instant = |t: &str, now: i64| parse_instant(t, now).ok();
         let z = parse_instant("2026-11-30T22:56:06Z", 0).unwrap();
         assert_eq!(parse_instant("2026-11-30T23:56:06+01:00", 0), Some(z));
         assert_eq!(parse_instant("2026-11-30T17:26:06.000-05:30", 0), Some(z));
@@ -190,6 +202,9 @@ mod tests {
             "2026-11-30T25:00:00Z",
             "2026-11-30T22:56:06+1:00",
             "99999999999999999999d",
+            "2026-02-31T00:00:00Z",
+            "2026-02-29T00:00:00Z",
+            "2026-04-31T12:00:00+02:00",
         ] {
             assert_eq!(parse_instant(bad, now), None, "{bad}");
         }

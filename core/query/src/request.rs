@@ -316,12 +316,12 @@ fn instant(src: &mut dyn OptionSource, opt: Opt) -> Result<Option<i64>, Error> {
         return Ok(None);
     };
     let now = tooltrail_core::gateway::Clock::System.now_us();
-    super::parse_instant(&text, now).map(Some).ok_or_else(|| {
+    super::parse_instant(&text, now).map(Some).map_err(|why| {
         let name = src.name(opt);
         Error::invalid_argument(
             name.clone(),
             format!(
-                "{name} takes an RFC 3339 time (2026-11-30T22:56:06Z, any offset) or a duration ago (15m, 2h, 7d), got {text:?}"
+                "{name} takes an RFC 3339 time (2026-11-30T22:56:06Z, any offset) or a duration ago (15m, 2h, 7d), got {text:?}: {why}"
             ),
         )
     })

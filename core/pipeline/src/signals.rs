@@ -1,13 +1,19 @@
-//! SIGTERM / SIGINT / SIGHUP while the proxy runs.
+//! SIGTERM / SIGINT / SIGHUP while a long Rust loop owns the process: the
+//! MCP relay (`tooltrail mcp-proxy`) and `tooltrail tail -f`.
 //!
-//! The proxy may run inside Python or Node (`tooltrail mcp-proxy` from pip
-//! or npm), whose own handlers only set a flag for an interpreter that is
-//! blocked in the proxy, so the signal would do nothing. While the proxy
-//! runs, its own handler takes over: it writes the signal's number into a
-//! pipe (async-signal-safe, whichever thread the kernel picks), and a
-//! thread reading the pipe tells the relay, which stops the server and ends
-//! the run before exiting. The previous handlers come back when the guard
-//! is dropped.
+//! Both may run inside Python or Node (the `tooltrail` command from pip or
+//! npm), whose own handlers only set a flag for an interpreter that is
+//! blocked in Rust, so the signal would do nothing. While the loop runs,
+//! this handler takes over: it writes the signal's number into a pipe
+//! (async-signal-safe, whichever thread the kernel picks), and a thread
+//! reading the pipe sends it on a channel the loop watches. The previous
+//! handlers come back when the guard is dropped.
+//!
+//! Not `signal-hook`: its handlers chain to the ones they find and stay
+//! installed after unregistering, so the host's handler would see the
+//! signal too (a Python `KeyboardInterrupt` after the command returned);
+//! here the host's handlers are replaced for the loop's duration and then
+//! restored as they were.
 
 use std::sync::atomic::{AtomicI32, Ordering::SeqCst};
 use std::sync::mpsc::Sender;
@@ -30,15 +36,15 @@ extern "C" fn on_signal(signum: libc::c_int) {
 }
 
 /// The installed handlers; dropping it restores the previous ones.
-pub(crate) struct SignalGuard {
+pub struct SignalGuard {
     previous: Vec<(libc::c_int, libc::sigaction)>,
     write_fd: libc::c_int,
 }
 
-/// Installs the handlers; each signal's number is sent on `tx` (converted
+/// Installs the handlers for SIGTERM, SIGINT and SIGHUP; each signal's number is sent on `tx` (converted
 /// by `wrap`) from a thread of its own. `None` if the pipe cannot be made
 /// (the proxy then runs with the host's signal handling).
-pub(crate) fn watch<T: Send + 'static>(
+pub fn watch<T: Send + 'static>(
     tx: Sender<T>,
     wrap: impl Fn(i32) -> T + Send + 'static,
 ) -> Option<SignalGuard> {
