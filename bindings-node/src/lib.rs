@@ -6,9 +6,8 @@
 //! process, so it becomes a thrown `Error` instead.
 //!
 //! Raw Node-API calls live in `napi_raw.rs`, behind safe wrappers; every
-//! other `unsafe` block says why it is sound (`// SAFETY:`).
-#![deny(clippy::undocumented_unsafe_blocks)]
-#![deny(clippy::missing_safety_doc)]
+//! other `unsafe` block says why it is sound (`// SAFETY:`; the workspace
+//! denies `clippy::undocumented_unsafe_blocks`).
 
 /// Small, short-lived allocations on every call, many freed by the writer
 /// thread: mimalloc handles both far better than the system allocator.

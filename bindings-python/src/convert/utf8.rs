@@ -53,5 +53,7 @@ pub(super) fn cached<'a>(s: &'a Bound<'_, PyString>) -> Option<Option<&'a str>> 
     }
     // SAFETY: CPython returns `len` bytes of valid UTF-8 at `data`.
     let bytes = unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len as usize) };
+    // SAFETY: CPython's UTF-8 cache of a str is valid UTF-8 (it refused
+    // the lone surrogates above).
     Some(Some(unsafe { std::str::from_utf8_unchecked(bytes) }))
 }

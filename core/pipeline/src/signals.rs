@@ -64,9 +64,10 @@ pub fn watch<T: Send + 'static>(
     PIPE_WRITE.store(write_fd, SeqCst);
     std::thread::spawn(move || {
         let mut byte = 0u8;
-        // SAFETY: reading one byte into a local from our pipe; 0 means the
-        // write end was closed (the guard dropped), -1 EINTR is retried.
+        // 0 from read means the write end was closed (the guard dropped);
+        // -1 with EINTR is retried.
         loop {
+            // SAFETY: reads one byte into a local from our own pipe.
             let n = unsafe { libc::read(read_fd, (&raw mut byte).cast(), 1) };
             if n == 1 {
                 if tx.send(wrap(i32::from(byte))).is_err() {

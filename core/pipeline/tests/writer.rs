@@ -197,6 +197,7 @@ fn a_full_disk_is_survived_and_writing_resumes_when_it_clears() {
     // writer refuses symlinks, so a link to /dev/full would not do). mknod
     // needs CAP_MKNOD, as the test-all.sh run as root has.
     let path = std::ffi::CString::new(active.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a NUL-terminated path that outlives the call.
     let made = unsafe { libc::mknod(path.as_ptr(), libc::S_IFCHR | 0o600, libc::makedev(1, 7)) };
     assert_eq!(
         made,

@@ -32,12 +32,14 @@ fn parent_and_child_events_all_arrive_after_fork() {
         }
         ok &= writer.close(Duration::from_secs(10));
         ok &= writer.stats().written == 1000;
+        // SAFETY: _exit ends the child without running the parent's atexit work.
         unsafe { libc::_exit(if ok { 0 } else { 1 }) };
     }
     for i in 100..200 {
         writer.event("e", &tag("parent", i)).unwrap();
     }
     let mut status = 0;
+    // SAFETY: waits for our own child into a local.
     assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
     assert!(
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
@@ -80,22 +82,28 @@ fn a_forked_child_draws_other_span_ids_than_its_parent() {
     };
     span(&gw); // the parent has drawn: its buffer is full
     let mut fds = [0; 2];
+    // SAFETY: pipe fills the two descriptors of a local array.
     assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
     // SAFETY: the child draws ids, writes them to the pipe and _exits.
     let pid = unsafe { libc::fork() };
     assert!(pid >= 0);
     if pid == 0 {
+        // SAFETY: the pipe's write end, owned by this File alone.
         let mut out = unsafe { std::fs::File::from_raw_fd(fds[1]) };
         let ids: String = (0..4).map(|_| span(&gw) + "\n").collect();
         let ok = out.write_all(ids.as_bytes()).is_ok();
+        // SAFETY: _exit ends the child without running the parent's atexit work.
         unsafe { libc::_exit(if ok { 0 } else { 1 }) };
     }
+    // SAFETY: the parent's copy of the write end, closed once.
     unsafe { libc::close(fds[1]) };
     let mut text = String::new();
+    // SAFETY: the pipe's read end, owned by this File alone.
     unsafe { std::fs::File::from_raw_fd(fds[0]) }
         .read_to_string(&mut text)
         .unwrap();
     let mut status = 0;
+    // SAFETY: waits for our own child into a local.
     assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
     assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
     let child: Vec<&str> = text.lines().collect();
