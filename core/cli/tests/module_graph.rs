@@ -173,3 +173,61 @@ fn the_cycle_finder_finds_a_cycle_and_only_then() {
         ["gateway"]
     );
 }
+
+/// The `tooltrail-*` crates a `Cargo.toml` lists under `[dependencies]`.
+fn tooltrail_dependencies(manifest: &str) -> BTreeSet<String> {
+    let mut section = "";
+    let mut deps = BTreeSet::new();
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            section = line;
+        } else if section == "[dependencies]" && line.starts_with("tooltrail-") {
+            deps.insert(line.split([' ', '=', '.']).next().unwrap().to_owned());
+        }
+    }
+    deps
+}
+
+/// ARCHITECTURE.md's crate table says what cargo enforces: one row per
+/// crate under `core/`, with its folder and exactly the tooltrail crates its
+/// `Cargo.toml` depends on. A new crate or dependency fails here until the
+/// table says so.
+#[test]
+fn architecture_lists_every_crate_with_its_dependencies() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let doc = std::fs::read_to_string(root.join("ARCHITECTURE.md")).unwrap();
+    let backticked = |cell: &str| -> Vec<String> {
+        cell.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut table = BTreeMap::new();
+    for row in doc.lines().filter(|l| l.starts_with("| `tooltrail-")) {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let name = backticked(cells[0]).remove(0);
+        let folder = backticked(cells[1]).remove(0);
+        let deps: BTreeSet<String> = backticked(cells[2]).into_iter().collect();
+        table.insert(folder, (name, deps));
+    }
+    let mut crates = BTreeMap::new();
+    for entry in std::fs::read_dir(root.join("core")).unwrap() {
+        let dir = entry.unwrap().path();
+        let Ok(manifest) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
+            continue;
+        };
+        let name = manifest
+            .lines()
+            .find_map(|l| l.strip_prefix("name = \""))
+            .and_then(|l| l.strip_suffix('"'))
+            .unwrap()
+            .to_owned();
+        let folder = format!("core/{}", dir.file_name().unwrap().to_str().unwrap());
+        crates.insert(folder, (name, tooltrail_dependencies(&manifest)));
+    }
+    assert_eq!(
+        table, crates,
+        "ARCHITECTURE.md's crate table vs the Cargo.toml files"
+    );
+}
