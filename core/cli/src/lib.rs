@@ -185,19 +185,27 @@ fn render(out: &mut dyn Write, answer: &Answer, json: bool) -> Result<(), CliErr
             out.write_all(&bytes)?;
         }
         (_, true) => emit_json(out, &answer.to_value())?,
-        (Answer::Runs(runs), false) => text::runs(out, runs)?,
-        (Answer::Show { run_id, events }, false) => text::show(out, run_id, events)?,
-        (Answer::Stats(report), false) => text::stats(out, report)?,
-        (Answer::Loops(found), false) => text::loops(out, found)?,
-        (Answer::Alerts { history, window_s }, false) => text::alerts(out, history, *window_s)?,
-        (Answer::Tail(events), false) => {
+        (_, false) => render_text(&mut text::TerminalSafe(out), answer)?,
+    }
+    Ok(())
+}
+
+/// Prints an answer as a table (through [`text::TerminalSafe`]).
+fn render_text(out: &mut dyn Write, answer: &Answer) -> Result<(), CliError> {
+    match answer {
+        Answer::Runs(runs) => text::runs(out, runs)?,
+        Answer::Show { run_id, events } => text::show(out, run_id, events)?,
+        Answer::Stats(report) => text::stats(out, report)?,
+        Answer::Loops(found) => text::loops(out, found)?,
+        Answer::Alerts { history, window_s } => text::alerts(out, history, *window_s)?,
+        Answer::Tail(events) => {
             for e in events {
                 text::tail_line(out, e)?;
             }
         }
-        (Answer::Gaps(gaps), false) => text::gaps(out, gaps)?,
-        (Answer::AgentLogs(entries), false) => text::agent_logs(out, entries)?,
-        (Answer::AgentMetrics(totals), false) => text::agent_metrics(out, totals)?,
+        Answer::Gaps(gaps) => text::gaps(out, gaps)?,
+        Answer::AgentLogs(entries) => text::agent_logs(out, entries)?,
+        Answer::AgentMetrics(totals) => text::agent_metrics(out, totals)?,
     }
     Ok(())
 }

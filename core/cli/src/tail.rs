@@ -53,7 +53,7 @@ fn print(line: &[u8], json: bool, out: &mut dyn Write) -> Result<(), CliError> {
         if json {
             emit_json(out, &e)?;
         } else {
-            text::tail_line(out, &e)?;
+            text::tail_line(&mut text::TerminalSafe(out), &e)?;
         }
     }
     Ok(())

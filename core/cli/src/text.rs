@@ -1,11 +1,72 @@
 //! Readable tables for the terminal.
+//!
+//! Every string from a log is printed through [`clean`]: a field is data an
+//! agent, a model or an MCP client chose, and a raw ESC, BEL, CR or
+//! backspace in a tool name would reach the terminal (clear the screen,
+//! write the clipboard with OSC 52, overwrite what the line says). They
+//! are shown escaped, as `ls` and `git` do; [`TerminalSafe`] escapes any
+//! control byte that still gets through.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use tooltrail_core::schema::{event, field};
 
 use tooltrail_core::gateway::AlertChange;
 use tooltrail_json::Value;
 use tooltrail_query::{num_field, str_field};
+
+/// `text` with control characters, and the bidirectional overrides that
+/// reorder what a line shows, written as escapes: `\n`, `\r`, `\t`,
+/// `\x1b`, `\u{202e}`; a backslash stays as it is.
+pub(super) fn clean(text: &str) -> Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x100 && unsafe_char(c) => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A writer that passes text through with every ASCII control byte but the
+/// line feed escaped (`\x1b`): the last line of defence behind [`clean`]
+/// for whatever a table prints.
+pub(super) struct TerminalSafe<'a>(pub(super) &'a mut dyn Write);
+
+impl Write for TerminalSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        let mut start = 0;
+        for (i, &b) in buf.iter().enumerate() {
+            if (b < 0x20 && b != b'\n') || b == 0x7f {
+                self.0.write_all(&buf[start..i])?;
+                write!(self.0, "\\x{b:02x}")?;
+                start = i + 1;
+            }
+        }
+        self.0.write_all(&buf[start..])
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
 
 pub(super) fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
     table_streamed(out, header, || rows.iter().cloned())
@@ -21,14 +82,14 @@ fn table_streamed<I: Iterator<Item = Vec<String>>>(
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for row in rows() {
         for (w, cell) in widths.iter_mut().zip(&row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(clean(cell).chars().count());
         }
     }
     let line = |cells: Vec<&str>| {
         let mut s = String::new();
-        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+        for (i, (cell, w)) in cells.iter().map(|c| clean(c)).zip(&widths).enumerate() {
             if i + 1 == cells.len() {
-                s.push_str(cell);
+                s.push_str(&cell);
             } else {
                 s.push_str(&format!("{cell:<w$}  "));
             }
@@ -290,16 +351,18 @@ fn describe(e: &Value) -> [String; 5] {
         hash,
         outcome,
     ]
+    .map(|cell| clean(&cell).into_owned())
 }
 
 pub(super) fn show(out: &mut dyn Write, run_id: &str, events: &[Value]) -> io::Result<()> {
     let first = &events[0];
     writeln!(
         out,
-        "run {run_id}  trace {}  user {}  request {}",
-        str_field(first, field::TRACE_ID).unwrap_or("-"),
-        str_field(first, field::USER_ID).unwrap_or("-"),
-        str_field(first, field::REQUEST_ID).unwrap_or("-")
+        "run {}  trace {}  user {}  request {}",
+        clean(run_id),
+        clean(str_field(first, field::TRACE_ID).unwrap_or("-")),
+        clean(str_field(first, field::USER_ID).unwrap_or("-")),
+        clean(str_field(first, field::REQUEST_ID).unwrap_or("-"))
     )?;
     let rows: Vec<Vec<String>> = events.iter().map(|e| describe(e).to_vec()).collect();
     table(
@@ -312,7 +375,7 @@ pub(super) fn show(out: &mut dyn Write, run_id: &str, events: &[Value]) -> io::R
 /// One event as a line of `tail`.
 pub(super) fn tail_line(out: &mut dyn Write, e: &Value) -> io::Result<()> {
     let [ts, seq, tool, hash, outcome] = describe(e);
-    let run = str_field(e, field::RUN_ID).unwrap_or("-");
+    let run = clean(str_field(e, field::RUN_ID).unwrap_or("-"));
     writeln!(out, "{ts}  {run}  #{seq}  {tool}  {hash}  {outcome}")
 }
 
@@ -388,7 +451,7 @@ pub(super) fn agent_metrics(out: &mut dyn Write, totals: &Value) -> io::Result<(
         return Ok(());
     };
     for (k, v) in members {
-        writeln!(out, "{k}: {}", cell_text(v))?;
+        writeln!(out, "{}: {}", clean(k), clean(&cell_text(v)))?;
     }
     Ok(())
 }

@@ -155,6 +155,7 @@ fn special_files_in_the_log_dir_are_an_error_not_a_hang() {
         let p = tmp.path().join("tooltrail.jsonl");
         if make == "fifo" {
             let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+            // SAFETY: a NUL-terminated path that outlives the call.
             assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
         } else {
             std::os::unix::fs::symlink("/dev/zero", &p).unwrap();
