@@ -61,9 +61,62 @@ fn max_runs_keeps_the_most_recent() {
     };
     let html = render(dir, &options).unwrap();
     assert_eq!(count(&html, "<article class=\"timeline\""), 2);
-    assert!(html.contains("Showing <span id=\"runs-shown\">2</span> of 10 runs (the most recent)"));
+    assert!(
+        html.contains("Showing <span id=\"runs-shown\">2</span> of 10 runs: the 2 most recent of "),
+        "{html}"
+    );
     assert!(html.contains("data-run-id=\"run-completed\""));
     assert!(!html.contains("data-run-id=\"run-1\""));
+}
+
+/// 5,000 runs of which 100 fail, 200 listed: every figure is over all
+/// runs, and every failing run is listed (before: "4 runs with failures",
+/// counted over the 200 most recent only, and no way to the others).
+#[test]
+fn figures_cover_every_run_and_failing_runs_are_listed_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..5000u32 {
+        let failing = i % 50 == 7;
+        let (s, ms) = (i / 1000, i % 1000);
+        let common = format!(
+            r#""run_id":"run-{i:04}","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7","request_id":"q","user_id":"u""#
+        );
+        let ts = |us: u32| format!("2026-11-24T19:{:02}:{:02}.{ms:03}{us:03}Z", s / 60, s % 60);
+        text += &format!(
+            r#"{{"v":1,"ts":"{}","event":"tool_call",{common},"tool":"t","seq":1,"args_hash":"h","decision":"allow"}}"#,
+            ts(0)
+        );
+        text.push('\n');
+        let outcome = if failing {
+            r#""ok":false,"error_class":"http_5xx""#
+        } else {
+            r#""ok":true"#
+        };
+        text += &format!(
+            r#"{{"v":1,"ts":"{}","event":"tool_result",{common},"tool":"t","seq":1,"latency_ms":1,{outcome}}}"#,
+            ts(1)
+        );
+        text.push('\n');
+        text += &format!(
+            r#"{{"v":1,"ts":"{}","event":"run_end",{common},"stop_reason":"completed","duration_ms":1,"tool_calls":1,"errors":{}}}"#,
+            ts(2),
+            u8::from(failing)
+        );
+        text.push('\n');
+    }
+    std::fs::write(tmp.path().join("tooltrail.jsonl"), text).unwrap();
+    let html = render(tmp.path(), &ReportOptions::default()).unwrap();
+    assert!(html.contains("id=\"card-runs\"><b>5000</b>"), "runs card");
+    assert!(html.contains("id=\"card-calls\"><b>5000</b>"), "calls card");
+    assert!(html.contains("id=\"card-bad\"><b>100</b>"), "failing card");
+    assert_eq!(count(&html, "<tr class=\"run-row bad\""), 100);
+    assert_eq!(count(&html, "<tr class=\"run-row"), 200);
+    assert!(html.contains("all 100 runs with failures, then the most recent others"));
+    assert!(html.contains("tooltrail report --max-runs 5000"));
+    // The oldest failing run is listed, and the most recent run.
+    assert!(html.contains("data-run-id=\"run-0007\""));
+    assert!(html.contains("data-run-id=\"run-4999\""));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use super::{ReportData, RunView, svg};
 use crate::num_field;
-use tooltrail_core::schema::{LEVEL_CRITICAL, LEVEL_RESOLVED, LEVEL_WARN, StopReason, field};
+use tooltrail_core::schema::{LEVEL_CRITICAL, LEVEL_RESOLVED, LEVEL_WARN, field};
 use tooltrail_json::Value;
 
 /// Escapes text for HTML content and quoted attributes.
@@ -148,8 +148,6 @@ pub(crate) fn page(d: &ReportData) -> String {
 }
 
 fn summary_cards(s: &mut String, d: &ReportData) {
-    let calls: u64 = d.runs.iter().map(|r| r.summary.tool_calls).sum();
-    let failed = d.runs.iter().filter(|r| is_bad(r)).count();
     let firing = current_levels(d)
         .values()
         .filter(|l| matches!(**l, LEVEL_WARN | LEVEL_CRITICAL))
@@ -158,20 +156,40 @@ fn summary_cards(s: &mut String, d: &ReportData) {
         s,
         "<section id=\"summary\" class=\"cards\">\
          <div class=\"card\" id=\"card-runs\"><b>{}</b>runs</div>\
-         <div class=\"card\" id=\"card-calls\"><b>{calls}</b>tool calls in listed runs</div>\
-         <div class=\"card\" id=\"card-bad\"><b>{failed}</b>runs with failures or an abnormal stop</div>\
+         <div class=\"card\" id=\"card-calls\"><b>{}</b>tool calls</div>\
+         <div class=\"card\" id=\"card-bad\"><b>{}</b>runs with failures or an abnormal stop</div>\
          <div class=\"card\" id=\"card-alerts\"><b>{firing}</b>alerts firing at the end</div></section>",
-        d.runs_total
+        d.runs_total, d.calls_total, d.bad_total
     );
 }
 
 fn is_bad(r: &RunView) -> bool {
-    r.summary.errors > 0
-        || r.summary.refused > 0
-        || r.summary
-            .stop_reason
-            .as_deref()
-            .is_some_and(|s| s != StopReason::Completed.as_str())
+    super::is_bad(&r.summary)
+}
+
+/// Which runs the table holds when it cannot hold them all, and how to
+/// reach the others.
+fn listed_note(d: &ReportData) -> String {
+    if d.runs.len() >= d.runs_total {
+        return String::new();
+    }
+    let bad_listed = d.runs.iter().filter(|r| is_bad(r)).count();
+    let which = if bad_listed < d.bad_total {
+        format!(
+            ": the {bad_listed} most recent of {} runs with failures",
+            d.bad_total
+        )
+    } else {
+        format!(
+            ": all {} runs with failures, then the most recent others",
+            d.bad_total
+        )
+    };
+    format!(
+        "{which} (the others: <code>tooltrail runs</code> with the same filters, or \
+         <code>tooltrail report --max-runs {}</code>)",
+        d.runs_total
+    )
 }
 
 fn runs_table(s: &mut String, d: &ReportData) {
@@ -184,11 +202,7 @@ fn runs_table(s: &mut String, d: &ReportData) {
          <th class=\"num\">duration ms</th><th class=\"num\">spend usd</th><th>error classes</th></tr></thead><tbody>",
         d.runs.len(),
         d.runs_total,
-        if d.runs.len() < d.runs_total {
-            " (the most recent)"
-        } else {
-            ""
-        }
+        listed_note(d)
     );
     for (i, r) in d.runs.iter().enumerate() {
         let m = &r.summary;

@@ -104,7 +104,13 @@ pub(crate) struct ReportData {
     pub dropped_events: u64,
     pub first_ts: String,
     pub last_ts: String,
+    /// Every figure below is over all `runs_total` matching runs; `runs`
+    /// holds the ones listed with a timeline.
     pub runs_total: usize,
+    /// Tool calls in all matching runs.
+    pub calls_total: u64,
+    /// Matching runs with a failure, a refusal or an abnormal stop.
+    pub bad_total: usize,
     pub runs: Vec<RunView>,
     pub stats: StatsReport,
     pub alerts: Vec<(String, AlertChange)>,
@@ -142,9 +148,40 @@ fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
     }
     let matching = runs.finish(&options.filter);
     let runs_total = matching.len();
-    // Only the listed (most recent) runs become summaries with owned strings.
-    let skip = runs_total.saturating_sub(options.max_runs);
-    let listed: Vec<RunSummary> = matching.iter().skip(skip).collect();
+    // The totals are over every run; the page lists at most `max_runs`:
+    // the failing runs first (the most recent of them if there are more),
+    // then the most recent others, shown in start order. Only the listed
+    // runs are kept as summaries with owned strings.
+    let (mut calls_total, mut bad_total) = (0, 0);
+    let mut bad_idx = Vec::new();
+    for (i, run) in matching.iter().enumerate() {
+        calls_total += run.tool_calls;
+        if is_bad(&run) {
+            bad_total += 1;
+            bad_idx.push(i);
+        }
+    }
+    let keep_bad: HashSet<usize> = bad_idx
+        .iter()
+        .rev()
+        .take(options.max_runs)
+        .copied()
+        .collect();
+    let room = options.max_runs - keep_bad.len();
+    let good_total = runs_total - bad_total;
+    let mut good_seen = 0;
+    let listed: Vec<RunSummary> = matching
+        .iter()
+        .enumerate()
+        .filter(|(i, run)| {
+            if is_bad(run) {
+                return keep_bad.contains(i);
+            }
+            good_seen += 1;
+            good_total - (good_seen - 1) <= room
+        })
+        .map(|(_, run)| run)
+        .collect();
     drop(matching);
     let runs = timelines(path, listed, options.max_calls_per_run)?;
     Ok(ReportData {
@@ -155,11 +192,23 @@ fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
         first_ts,
         last_ts,
         runs_total,
+        calls_total,
+        bad_total,
         runs,
         stats: stats.finish(),
         alerts: alerts.finish(),
         alert_window_s: options.config.alert_window_s,
     })
+}
+
+/// A run with a failed call, a refused call, or a stop other than
+/// `completed` (or none logged): what the page lists first.
+pub(crate) fn is_bad(r: &RunSummary) -> bool {
+    r.errors > 0
+        || r.refused > 0
+        || r.stop_reason
+            .as_deref()
+            .is_some_and(|s| s != tooltrail_core::schema::StopReason::Completed.as_str())
 }
 
 /// The second pass: the listed runs' calls, paired call → result by `seq`.
