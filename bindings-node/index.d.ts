@@ -1,9 +1,11 @@
-// Hand-written types for tooltrail (drift-tested in tests/node/errors.test.js).
+// Hand-written types for tooltrail, drift-tested against the core: the query
+// answers by core/query/tests/answer_types.rs, the error codes and attributes by
+// core/pipeline/tests/generated.rs (and the runtime lists by tests/node/errors.test.js).
 // The event types (an interface per event, `ToolTrailEvent`, and the value
 // sets `ErrorKind`, `ErrorClass`, `StopReason`, …) are generated from the
 // core's schema table into events.d.ts (core/pipeline/tests/generated.rs) and
 // re-exported here.
-import type { ErrorKind, ErrorClass, StopReason } from './events'
+import type { AlertLevel, AlertRule, ErrorKind, ErrorClass, StopReason } from './events'
 export * from './events'
 
 /** Every `code` a TooltrailError can carry. */
@@ -177,6 +179,11 @@ export interface ToolGatewayOptions<I extends Record<string, Tool>> {
    * 2026-01-01T00:00:00Z; a string is an RFC 3339 start time (docs/testing.md).
    */
   deterministic?: boolean | string
+  /**
+   * Refuse a call made with no ctx and no current run (`missing_id`) instead
+   * of running it under an implicit run (`run_start.implicit`). Default false.
+   */
+  strict?: boolean
 }
 
 /** One agent run: calls share its ids and budgets. */
@@ -221,7 +228,9 @@ export declare function currentCall(): Call | null
 /** Every tool call goes through here; see docs/gateway.md. */
 export declare class ToolGateway<I extends Record<string, Tool> = Record<string, Tool>> {
   constructor(options: ToolGatewayOptions<I>)
-  /** The tool's return value, or a Promise for async tools (logged when it settles). `ctx` null or undefined: the current run's. */
+  /** Whether calls with no ctx and no current run are refused (the `strict` option). */
+  readonly strict: boolean
+  /** The tool's return value, or a Promise for async tools (logged when it settles). `ctx` null or undefined: the current run's, else an implicit run. */
   call<K extends keyof I & string>(ctx: RunCtx | null | undefined, name: K, args?: Parameters<I[K]>[0]): ReturnType<I[K]>
   /** `fn` taking the same args object, its calls going through this gateway as tool `name` under the current run. */
   wrap<A, R>(name: string, fn: (args: A, options: { readonly signal?: AbortSignal }) => R): (args: A) => R
@@ -269,6 +278,43 @@ export interface ToolStats {
   p99_ms: number
 }
 
+/** A (tool, args_hash) pair called most often. */
+export interface HotPair {
+  tool: string
+  args_hash: string
+  calls: number
+}
+
+/** `Logs.stats()`: per tool, and the hottest (tool, args_hash) pairs. */
+export interface StatsReport {
+  tools: ToolStats[]
+  hottest: HotPair[]
+  /** true when percentiles came from buckets (within 0.5%) or hot-pair counts from a bounded counter. */
+  approximate: boolean
+}
+
+/** `Logs.loops()`: identical calls repeated in one run. */
+export interface LoopFinding {
+  run_id: string
+  tool: string
+  args_hash: string
+  count: number
+  /** Of those, calls the loop guard refused. */
+  blocked: number
+}
+
+/** `Logs.alerts()`: one alert level change. */
+export interface AlertChange {
+  ts: string
+  rule: AlertRule
+  level: AlertLevel
+  value: number
+  threshold: number
+  /** warn / critical: the run of the latest offending sample. */
+  tripped_run_id: string | null
+  tripped_trace_id: string | null
+}
+
 /**
  * What the logs say is missing from them (`Logs.gaps()`, `tooltrail gaps --json`).
  * Queries over an incomplete record also emit a process warning (type
@@ -305,9 +351,9 @@ export declare class Logs {
   runs(filters?: RunFilters): RunSummary[]
   /** Throws a TooltrailError with code `unknown_run` (and `runId`) for a run with no event in the logs. */
   timeline(runId: string): Array<Record<string, unknown>>
-  stats(options?: { top?: number; agentId?: string }): { tools: ToolStats[]; hottest: Array<{ tool: string; args_hash: string; calls: number }>; approximate: boolean }
-  loops(options?: { min?: number; agentId?: string }): Array<{ run_id: string; tool: string; args_hash: string; count: number; blocked: number }>
-  alerts(options?: { config?: string | Record<string, unknown> }): Array<{ ts: string; rule: string; level: string; value: number; threshold: number; tripped_run_id: string | null; tripped_trace_id: string | null }>
+  stats(options?: { top?: number; agentId?: string }): StatsReport
+  loops(options?: { min?: number; agentId?: string }): LoopFinding[]
+  alerts(options?: { config?: string | Record<string, unknown> }): AlertChange[]
   gaps(): LogGaps
   agentLogs(agentId?: string | null, options?: { limit?: number }): AgentLogEntry[]
   agentMetrics(agentId?: string | null, options?: { period?: AgentPeriod }): AgentMetrics

@@ -9,6 +9,8 @@ Python 3.9 syntax: these annotations are evaluated at import.
 from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, Protocol, TypedDict, Union
 
 # The event vocabulary is generated from the core's schema (events.py).
+from .events import AlertLevel as AlertLevel
+from .events import AlertRule as AlertRule
 from .events import ErrorClass as ErrorClass
 from .events import ErrorKind as ErrorKind
 from .events import StopReason as StopReason
@@ -118,7 +120,8 @@ class WriterStats(_WriterStatsBase, total=False):
     otlp: OtlpStats  # present when the config has sinks.otlp (docs/otlp.md)
 
 
-# Query results (`Logs`): the CLI's `--json` values (core/cli/src/json.rs).
+# Query results (`Logs`): the CLI's `--json` values (core/query/src/answer.rs;
+# core/query/tests/answer_types.rs checks these declarations against it).
 # Whole numbers arrive as int, so counts are int and milliseconds float.
 
 
@@ -195,8 +198,8 @@ class LoopFinding(TypedDict):
 
 class AlertChange(TypedDict):
     ts: str
-    rule: str
-    level: str
+    rule: AlertRule
+    level: AlertLevel
     value: float
     threshold: float
     tripped_run_id: Optional[str]  # warn / critical: the run of the latest offending sample

@@ -5,6 +5,12 @@
 use super::ConfigError;
 use tooltrail_json::Value;
 
+#[cfg(test)]
+thread_local! {
+    /// Tests: every dotted key the reader asked for, in order (`keys_tests.rs`).
+    pub(super) static ASKED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// One mapping being read; remembers which keys were used so that the rest
 /// can be reported as unknown.
 pub(crate) struct Section<'a> {
@@ -34,6 +40,8 @@ impl<'a> Section<'a> {
     }
 
     pub(crate) fn get(&mut self, name: &str) -> Option<&'a Value> {
+        #[cfg(test)]
+        ASKED.with(|a| a.borrow_mut().push(self.key(name)));
         let i = self.members.iter().position(|(k, _)| k == name)?;
         self.used[i] = true;
         match &self.members[i].1 {
@@ -127,6 +135,8 @@ impl<'a> Section<'a> {
     /// Whether `name` is given as an explicit null (which `get` reads as
     /// absent): an alert rule set to null is turned off.
     pub(crate) fn is_null(&mut self, name: &str) -> bool {
+        #[cfg(test)]
+        ASKED.with(|a| a.borrow_mut().push(self.key(name)));
         let i = self.members.iter().position(|(k, _)| k == name);
         i.is_some_and(|i| {
             self.used[i] = true;

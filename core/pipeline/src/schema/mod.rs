@@ -46,7 +46,8 @@ pub use values::ENUMS;
 /// A generated file: its path from the repository root, and its generator.
 pub type Generated = (&'static str, fn() -> String);
 
-/// Every generated file (`core/pipeline/tests/generated.rs` checks them).
+/// Every file generated from the schema (`core/pipeline/tests/generated.rs`
+/// checks them, with the reference pages of `crate::reference::GENERATED`).
 pub const GENERATED: [Generated; 3] = [
     ("schema/event.schema.json", json_schema),
     (
