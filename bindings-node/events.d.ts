@@ -160,6 +160,8 @@ export interface RunStartEvent {
   parent_span_id: string | null
   /** The budgets in force. */
   budgets: Budgets
+  /** `true` for a run tooltrail opened because a call had no run and no ctx (absent otherwise). */
+  implicit?: boolean
 }
 
 /** Before a tool runs (also when it is refused). */

@@ -8,7 +8,7 @@ const native = require('./lib/native')
 // look the native object up through `this`: measured, the largest binding
 // cost of a call).
 const { _begin: begin, _finishOk: finishOk, _finishOkValidated: finishOkValidated } = native
-const { _finishErr: finishErr, _callIds: callIds } = native
+const { _finishErr: finishErr, _callIds: callIds, _finishChecked: finishChecked } = native
 
 // A tool's options when it has no timeout: one frozen object, not one per call.
 const NO_SIGNAL = Object.freeze({ signal: undefined })
@@ -39,17 +39,37 @@ class EventWriter extends native.EventWriter {
   }
 }
 
-let loggerWarned = false
+/**
+ * Gives warning `kind` (`implicit_run`, `logger_failed`,
+ * `alert_callback_failed`) the first time in the process only, as
+ * `process.emitWarning` with type `TooltrailWarning` and the kind's code.
+ */
+function warnOnce(kind, detail) {
+  const first = native._firstWarning(kind, detail)
+  if (first !== null) process.emitWarning(first[0], { type: 'TooltrailWarning', code: first[1] })
+}
+
+// "Name: message" of a thrown value, never throwing itself.
+function describe(err) {
+  try {
+    if (err !== null && typeof err === 'object') return `${err.name ?? 'Error'}: ${err.message}`
+    return String(err)
+  } catch {
+    return 'an unreadable error'
+  }
+}
 
 /**
  * Every tool call goes through here: `tool_call` / `tool_result` events with
  * ids, `args_hash`, latency, `ok` and a normalized `error_class`.
  * `call` returns the tool's value, or a Promise for async tools (logged when
  * it settles). Tools receive `(args, { signal })`; the signal aborts when the
- * tool's entry in `timeouts` (ms) expires.
+ * tool's entry in `timeouts` (ms) expires. A call with no ctx and no current
+ * run runs under an implicit run (`run_start.implicit`, one warning per
+ * process); `strict: true` refuses it with `missing_id` instead.
  */
 class ToolGateway {
-  constructor({ impls, logger, config, validators, timeouts, onAlert, deterministic, _deterministic } = {}) {
+  constructor({ impls, logger, config, validators, timeouts, onAlert, deterministic, strict, _deterministic } = {}) {
     if (impls === null || typeof impls !== 'object') throw new TypeError('impls must be an object of tool functions')
     for (const [name, fn] of Object.entries(impls)) {
       if (typeof fn !== 'function') throw new TypeError(`impls.${name} must be a function`)
@@ -72,7 +92,8 @@ class ToolGateway {
     this._toolIndex = new Map(tools.map((name, i) => [name, i]))
     // `deterministic` (public: true or an RFC 3339 start) is read by the core.
     const startUs = deterministic === undefined ? _deterministic : native._deterministicStartUs(deterministic)
-    this._native = new native._NativeGateway(tools, config, nativeWriter, startUs ?? undefined, this._onAlert !== null, timeouts)
+    this._native = new native._NativeGateway(tools, config, nativeWriter, startUs ?? undefined, this._onAlert !== null, timeouts, strict === true)
+    this.strict = strict === true
     this._handle = this._native.handle()
   }
 
@@ -132,14 +153,20 @@ class ToolGateway {
   _flushEvents() {
     if (this._hostLogger === null && this._onAlert === null) return
     for (const [name, fields] of this._native.drain()) {
-      try {
-        if (this._hostLogger !== null) this._hostLogger.event(name, fields)
-        if (name === 'alert' && this._onAlert !== null) this._onAlert(fields)
-      } catch (err) {
-        // Principle 1: a failing logger never breaks the tool call.
-        if (!loggerWarned) {
-          loggerWarned = true
-          process.emitWarning(`tooltrail: the logger failed (${err && err.message}); further failures are not reported`)
+      // A failing logger or alert callback never breaks the tool call; each
+      // is said once per process.
+      if (this._hostLogger !== null) {
+        try {
+          this._hostLogger.event(name, fields)
+        } catch (err) {
+          warnOnce('logger_failed', describe(err))
+        }
+      }
+      if (name === 'alert' && this._onAlert !== null) {
+        try {
+          this._onAlert(fields)
+        } catch (err) {
+          warnOnce('alert_callback_failed', describe(err))
         }
       }
     }
@@ -165,7 +192,11 @@ class ToolGateway {
   // context when `current` is given) and ends the call: a throw is logged
   // and rethrown, a value validated and logged, a Promise logged when it
   // settles, its signal aborted at the tool's timeout.
-  _complete(call, name, fn, current, args) {
+  //
+  // `end` (the ambient calls'): how the call ends, with its implicit run if
+  // it opened one. A generator result is returned wrapped: the call ends
+  // when it is exhausted, throws or is closed.
+  _complete(call, name, fn, current, args, end) {
     const limit = this._timeouts[name]
     const controller = limit ? new AbortController() : null
     const options = controller ? { signal: controller.signal } : NO_SIGNAL
@@ -173,16 +204,22 @@ class ToolGateway {
     try {
       result = current === undefined ? fn(args, options) : ambient.calls.run(current, fn, args, options)
     } catch (err) {
-      this._fail(call, err)
+      if (end === undefined) this._fail(call, err)
+      else end.fail(err)
       throw err
     }
-    if (!isThenable(result)) return this._settle(call, name, result)
+    if (!isThenable(result)) {
+      const kind = generatorKind(result)
+      if (kind !== null) return follow(kind, end ?? new Ending(this, call, name, null, false), result, current)
+      return end === undefined ? this._settle(call, name, result) : end.ok(result)
+    }
     let settled = Promise.resolve(result)
     if (controller) settled = withTimeout(settled, limit, name, controller)
     return settled.then(
-      (value) => this._settle(call, name, value),
+      (value) => (end === undefined ? this._settle(call, name, value) : end.ok(value)),
       (err) => {
-        this._fail(call, err)
+        if (end === undefined) this._fail(call, err)
+        else end.fail(err)
         throw err
       },
     )
@@ -211,25 +248,48 @@ class ToolGateway {
   }
 
   // A call under the current run's ctx (the wrappers, `call` without ctx),
-  // running `fn` with the call current (currentCall()).
-  _ambientCall(name, args, fn) {
+  // else under an implicit run (current while the tool runs, ended with the
+  // call), running `fn` with the call current (currentCall()). `checked`:
+  // a framework adapter's call, whose returned error results (`isError`, an
+  // HTTP status from 400: the core's rule) are logged as failures.
+  _ambientCall(name, args, fn, checked = false) {
     const run = ambient.runs.getStore()
-    const ctx = run === undefined ? ambient.EMPTY_CTX : run.ctx
+    const implicit = run === undefined ? this._implicitRun() : null
+    const ctx = run !== undefined ? run.ctx : implicit !== null ? implicit.ctx : ambient.EMPTY_CTX
     let call
     try {
       this._useCtx(ctx)
       const tool = this._toolIndex.get(name)
       call = begin(this._handle, tool === undefined ? -1 : tool, name, args, plainText(args), tape.ops)
     } catch (err) {
-      if (run === undefined && err instanceof TooltrailError && err.code === 'missing_id') {
+      if (implicit !== null) implicit.end(err)
+      throw err
+    } finally {
+      this._flushEvents()
+    }
+    const current = new ambient.Call(name, callIds(this._handle, call), ctx, native.traceparent)
+    const end = new Ending(this, call, name, implicit, checked)
+    if (implicit === null) return this._complete(call, name, fn, current, args, end)
+    return ambient.runs.run(implicit, () => this._complete(call, name, fn, current, args, end))
+  }
+
+  // The core decides: null (optional ids: no run needed), `missing_id` (a
+  // strict gateway), or an implicit run (one warning per process).
+  _implicitRun() {
+    let ctx
+    try {
+      ctx = this._native.implicitRun()
+    } catch (err) {
+      if (err instanceof TooltrailError && err.code === 'missing_id') {
         err.message = `${ambient.NO_RUN} (${err.message})`
       }
       throw err
     } finally {
       this._flushEvents()
     }
-    const current = new ambient.Call(name, callIds(this._handle, call), ctx, native.traceparent)
-    return this._complete(call, name, fn, current, args)
+    if (ctx === null) return null
+    warnOnce('implicit_run', '')
+    return new Run(this, ctx)
   }
 
   // The native side keeps the last context set; a run's calls repeat the
@@ -339,6 +399,131 @@ class Run {
   }
 }
 
+/** How an ambient call ends: the call, then the implicit run it opened (if any). */
+class Ending {
+  constructor(gateway, call, name, run, checked) {
+    this.gateway = gateway
+    this.call = call
+    this.name = name
+    this.run = run
+    this.checked = checked
+  }
+
+  // Logs the returned value (validated; checked for an error result when
+  // `checked`) and returns it; a rejected result throws, as `_settle` does.
+  ok(value) {
+    const gw = this.gateway
+    try {
+      if (this.checked) {
+        try {
+          finishChecked(gw._handle, this.call, value, gw._validators[this.name])
+        } finally {
+          gw._flushEvents()
+        }
+      } else {
+        gw._settle(this.call, this.name, value)
+      }
+    } catch (err) {
+      this.endRun(err)
+      throw err
+    }
+    this.endRun(undefined)
+    return value
+  }
+
+  fail(err) {
+    this.gateway._fail(this.call, err)
+    this.endRun(err)
+  }
+
+  endRun(err) {
+    const run = this.run
+    if (run === null) return
+    this.run = null
+    run.end(err)
+  }
+}
+
+// 'async' or 'sync' for a generator object (what an `async function*` or a
+// `function*` returns), else null. Other iterables (arrays, streams) are
+// results like any other: wrapping them would change what the caller gets.
+function generatorKind(value) {
+  if (value === null || typeof value !== 'object') return null
+  try {
+    const tag = value[Symbol.toStringTag]
+    return tag === 'AsyncGenerator' ? 'async' : tag === 'Generator' ? 'sync' : null
+  } catch {
+    return null
+  }
+}
+
+function closedEarly() {
+  return new DOMException('the stream was closed before its end', 'AbortError')
+}
+
+// The generator `gen` returned by a tool, passed through item by item (the
+// call current while it computes the next); the call ends when it is
+// exhausted (logged with its last item), throws, or is closed early
+// (`cancelled`).
+function follow(kind, end, gen, current) {
+  const step = current === undefined ? () => gen.next() : () => ambient.calls.run(current, () => gen.next())
+  return kind === 'async' ? followAsync(end, gen, step) : followSync(end, gen, step)
+}
+
+async function* followAsync(end, gen, step) {
+  let last
+  let over = false
+  try {
+    for (;;) {
+      const item = await step()
+      if (item.done) break
+      last = item.value
+      yield item.value
+    }
+    over = true
+  } catch (err) {
+    over = true
+    end.fail(err)
+    throw err
+  } finally {
+    if (!over) {
+      try {
+        await gen.return?.()
+      } finally {
+        end.fail(closedEarly())
+      }
+    }
+  }
+  end.ok(last)
+}
+
+function* followSync(end, gen, step) {
+  let last
+  let over = false
+  try {
+    for (;;) {
+      const item = step()
+      if (item.done) break
+      last = item.value
+      yield item.value
+    }
+    over = true
+  } catch (err) {
+    over = true
+    end.fail(err)
+    throw err
+  } finally {
+    if (!over) {
+      try {
+        gen.return?.()
+      } finally {
+        end.fail(closedEarly())
+      }
+    }
+  }
+  end.ok(last)
+}
+
 // A hostile result (a revoked Proxy, a throwing `then` getter) is a plain
 // value to us: reading it must not break the call it came from.
 function isThenable(value) {
@@ -400,6 +585,7 @@ module.exports = {
   agentMetrics,
   TooltrailError,
   ERROR_KINDS,
+  _resetWarnings: native._resetWarnings,
   ERROR_CODES: Object.freeze(native._errorCodes()),
   ERROR_CLASSES: Object.freeze(native._errorClasses()),
   STOP_REASONS: Object.freeze(native._stopReasons()),

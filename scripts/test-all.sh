@@ -21,6 +21,7 @@ bash scripts/lint.sh
 step "python: pytest (and the example agent's tests, docs/testing.md)"
 .venv/bin/python -m pytest -q tests/python
 .venv/bin/python -m pytest -q -p no:cacheprovider examples
+bash scripts/test-mcp1.sh
 
 step "node: node --test and the TypeScript type test"
 npm test --silent

@@ -1,15 +1,17 @@
 // Shared by the framework adapters (docs/integrations.md): one tool call
-// through `gateway.wrap` under the current run. No rules here: ids, hashing,
+// through the gateway under the current run (or an implicit one). No rules here: ids, hashing,
 // budgets and the loop guard are the gateway's.
 'use strict'
 
 /**
- * Runs `body()` as one call of tool `name`, logged and hashed with `args`
- * (the model's arguments). `gateway.wrap` is made per call: it is what hands
- * the body the framework's own per-call values (context, options).
+ * Runs `body(args, { signal })` as one call of tool `name` (added by
+ * `register`) under the current run, else an implicit run, logged and
+ * hashed with `args` (the model's arguments). A returned error result
+ * (`isError`, an HTTP status from 400) is logged as a failure and returned
+ * as is; an async generator is logged when it ends.
  */
 function callThrough(gateway, name, args, body) {
-  return gateway.wrap(name, body)(args)
+  return gateway._ambientCall(name, args, body, true)
 }
 
 /**

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use napi::JsValue;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use tooltrail_core::Outcome;
 use tooltrail_core::gateway::{CallArgs, Validation};
+use tooltrail_core::{Outcome, failed_result};
 use tooltrail_json::{CanonError, ErrorKind};
 
 use crate::convert::Converter;
@@ -138,6 +138,36 @@ fn finish_returned(
         gw.emit(events);
         outcome.js(env)
     })
+}
+
+/// Ends a call whose tool (a framework's, through an adapter) returned
+/// `result`: an error result (the core's rule: `isError`, an HTTP status from
+/// 400) is logged as a failure and true returned; anything else as
+/// `_finishOk` / `_finishOkValidated` (`validator` may be undefined). The
+/// caller gets `result` either way.
+#[allow(dead_code)]
+#[napi(js_name = "_finishChecked")]
+pub fn finish_checked(
+    env: Env,
+    gateway: &External<Arc<Shared>>,
+    call: f64,
+    result: Unknown<'_>,
+    validator: Unknown<'_>,
+) -> Result<bool> {
+    let gw: &Shared = gateway;
+    // `result` belongs to `env`, this call's.
+    let facts = Host::new(&env).result_facts(result.raw());
+    if let Some((facts, message)) = failed_result(&facts) {
+        if let Some(handle) = gw.lock_calls().take(call) {
+            gw.emit(gw.core.finish(handle, Outcome::Failed { facts, message }));
+        }
+        return Ok(true);
+    }
+    let validator = match validator.get_type()? {
+        ValueType::Function => Some(validator),
+        _ => None,
+    };
+    finish_returned(&env, gateway, call, result, validator).map(|()| false)
 }
 
 /// Ends a call whose tool threw or rejected with `error`.

@@ -150,6 +150,7 @@ pub fn ctx_traceparent(env: Env, ctx: Unknown<'_>) -> Result<Option<String>> {
 #[napi]
 impl JsGateway {
     #[napi(constructor)]
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         env: Env,
         tools: Vec<String>,
@@ -158,6 +159,7 @@ impl JsGateway {
         deterministic_start_us: Option<f64>,
         forward_alerts: Option<bool>,
         timeouts: Option<Unknown<'_>>,
+        strict: Option<bool>,
     ) -> Result<Self> {
         let config = config_from(&env, config)?;
         let deterministic = deterministic_start_us.map(|us| Deterministic {
@@ -168,6 +170,7 @@ impl JsGateway {
         // marks a call that returns late.
         let timeouts = option_arg(&env, timeouts)?;
         core.set_timeouts(host_timeouts(timeouts, TimeoutUnit::Millis).js(&env)?);
+        core.set_strict(strict.unwrap_or(false));
         let shared = Shared {
             core: Arc::new(core),
             tools,
@@ -296,6 +299,21 @@ impl JsGateway {
         })
     }
 
+    /// Opens the run for a call with no ctx and no current run: null when
+    /// the ids are optional (no run needed); throws `missing_id` on a strict
+    /// gateway; else an implicit run's context (`run_start.implicit`).
+    #[napi(ts_return_type = "Record<string, string | null> | null")]
+    pub fn implicit_run<'e>(&self, env: &'e Env) -> Result<Option<Unknown<'e>>> {
+        guard(env, || {
+            let Some((run_ctx, events)) = self.core.implicit_run(&RunCtx::default()).js(env)?
+            else {
+                return Ok(None);
+            };
+            self.emit(events);
+            ctx_object(env, &run_ctx).map(Some)
+        })
+    }
+
     /// Closes a run; `raised`: its block threw `error`.
     #[napi]
     pub fn end_run(
@@ -381,4 +399,28 @@ impl JsGateway {
         let v = to_value(env, &value)?;
         to_unknown(env, &self.core.redactor().redact(&v))
     }
+}
+
+/// The message and code of warning `kind` (naming `detail`) the first time
+/// it is asked for in this process, else null (`index.js` emits it).
+#[allow(dead_code)]
+#[napi(js_name = "_firstWarning")]
+pub fn first_warning(env: Env, kind: String, detail: String) -> Result<Option<Vec<String>>> {
+    let Some(kind) = tooltrail_core::warnings::Warning::from_name(&kind) else {
+        return Err(tooltrail_core::GatewayError::invalid_argument(
+            "kind",
+            format!("unknown warning {kind:?}"),
+        ))
+        .js(&env);
+    };
+    Ok(kind
+        .first(&detail)
+        .map(|message| vec![message, kind.code().to_owned()]))
+}
+
+/// Forgets which warnings were given (tests of the "once per process").
+#[allow(dead_code)]
+#[napi(js_name = "_resetWarnings")]
+pub fn reset_warnings() {
+    tooltrail_core::warnings::reset_warnings();
 }

@@ -5,7 +5,10 @@
 
 use napi::{Env, sys};
 use tooltrail_core::gateway::Validation;
-use tooltrail_core::{CAUSE_PATHS, CODE_PATHS, FailureFacts, STATUS_PATHS};
+use tooltrail_core::{
+    CAUSE_PATHS, CODE_PATHS, FailureFacts, RESULT_ERROR_PATHS, RESULT_STATUS_PATHS, ResultFacts,
+    STATUS_PATHS,
+};
 
 use crate::napi_raw::RawEnv;
 
@@ -181,6 +184,41 @@ impl Host {
             .and_then(|m| self.coerce(m))
             .unwrap_or_default();
         (facts, message)
+    }
+
+    /// What the core needs to tell an error result from a result (see
+    /// [`tooltrail_core::failed_result`]): `isError: true`, an integer HTTP
+    /// status, and then the first content block's text (or `message`).
+    pub fn result_facts(&self, v: sys::napi_value) -> ResultFacts {
+        if !self.is_object(v) {
+            return ResultFacts::default();
+        }
+        let is_error = RESULT_ERROR_PATHS.iter().any(|path| {
+            self.get_path(v, path).is_some_and(|flag| {
+                self.type_of(flag) == sys::ValueType::napi_boolean
+                    && self.env.get_value_bool(flag).unwrap_or(false)
+            })
+        });
+        let http_status = RESULT_STATUS_PATHS.iter().find_map(|path| {
+            let s = self.get_path(v, path)?;
+            if self.type_of(s) != sys::ValueType::napi_number {
+                return None;
+            }
+            let n = self.env.get_value_double(s).unwrap_or(0.0);
+            (n.fract() == 0.0 && (0.0..=f64::from(u16::MAX)).contains(&n)).then_some(n as u16)
+        });
+        let text = if is_error || http_status.is_some() {
+            self.get_path(v, &["content", "0", "text"])
+                .and_then(|t| self.text(t))
+                .or_else(|| self.get(v, "message").and_then(|t| self.text(t)))
+        } else {
+            None
+        };
+        ResultFacts {
+            is_error,
+            http_status,
+            text,
+        }
     }
 
     /// Calls `validator(result)` if it is a function: `false` rejects, a throw

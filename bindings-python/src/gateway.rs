@@ -4,19 +4,19 @@
 
 use std::mem::ManuallyDrop;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyString, PyTuple};
 use tooltrail_core::gateway::{
     CallArgs, Deterministic, RunExit, TimeoutUnit, Validation, host_timeouts,
 };
-use tooltrail_core::{CallHandle, Config, EventWriter, Gateway, Outcome, RunCtx};
+use tooltrail_core::warnings::Warning;
+use tooltrail_core::{CallHandle, Config, EventWriter, Gateway, Outcome, RunCtx, failed_result};
 
 use crate::convert::{Plain, borrow_str, to_py, to_value};
 use crate::ctx::{CtxMemo, PyRunCtx, ctx_from};
 use crate::errors::{ResultExt, guard};
-use crate::host::failure_facts;
+use crate::host::{failure_facts, result_facts};
 use crate::writer::PyEventWriter;
 
 enum Logger {
@@ -70,7 +70,6 @@ pub struct PyToolGateway {
     impls: Py<PyDict>,
     validators: Option<Py<PyDict>>,
     logger: Logger,
-    logger_failed: AtomicBool,
     on_alert: Option<Py<PyAny>>,
     /// The last dict context converted (see `CtxMemo`).
     ctx_memo: CtxMemo,
@@ -98,7 +97,7 @@ impl PyToolGateway {
             && let Some(callback) = &self.on_alert
             && let Err(e) = to_py(py, &event.fields()).and_then(|f| callback.call1(py, (f,)))
         {
-            eprintln!("tooltrail: on_alert failed: {e}");
+            warn_once(py, Warning::AlertCallbackFailed, &e.to_string());
         }
         let result = match &self.logger {
             // Core-built events arrive as finished lines; a full queue is
@@ -112,13 +111,9 @@ impl PyToolGateway {
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
         };
-        // Principle 1: a failing logger never breaks the tool call; say so once.
-        if let Err(message) = result
-            && !self.logger_failed.swap(true, Ordering::Relaxed)
-        {
-            eprintln!(
-                "tooltrail: the logger failed ({message}); further logger failures are not reported"
-            );
+        // A failing logger never breaks the tool call; said once per process.
+        if let Err(message) = result {
+            warn_once(py, Warning::LoggerFailed, &message);
         }
     }
 
@@ -147,7 +142,7 @@ impl PyToolGateway {
 #[pymethods]
 impl PyToolGateway {
     #[new]
-    #[pyo3(signature = (*, impls, logger=None, config=None, validators=None, on_alert=None, _deterministic=None, timeouts=None))]
+    #[pyo3(signature = (*, impls, logger=None, config=None, validators=None, on_alert=None, _deterministic=None, timeouts=None, strict=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         impls: Bound<'_, PyDict>,
@@ -157,6 +152,7 @@ impl PyToolGateway {
         on_alert: Option<Bound<'_, PyAny>>,
         _deterministic: Option<i64>,
         timeouts: Option<Bound<'_, PyAny>>,
+        strict: bool,
     ) -> PyResult<Self> {
         let config: Config = crate::config::config_from(config)?;
         // Snapshots: a later change to the caller's dicts cannot make the
@@ -182,12 +178,12 @@ impl PyToolGateway {
         // Seconds, as `acall` takes them; the core checks them and marks a
         // call that returns late.
         core.set_timeouts(host_timeouts(option_arg(timeouts), TimeoutUnit::Seconds).py()?);
+        core.set_strict(strict);
         Ok(Self {
             core: Arc::new(core),
             impls: impls.unbind(),
             validators: validators.map(Bound::unbind),
             logger,
-            logger_failed: AtomicBool::new(false),
             on_alert: on_alert.filter(|c| !c.is_none()).map(Bound::unbind),
             ctx_memo: CtxMemo::default(),
         })
@@ -261,6 +257,47 @@ impl PyToolGateway {
         })
     }
 
+    /// Ends a call whose tool (a framework's, through an adapter) returned
+    /// `result`: an error result (the core's rule: an error flag, an HTTP
+    /// status from 400) is logged as a failure and True returned; anything
+    /// else as `_finish_ok`. The caller gets `result` either way.
+    fn _finish_checked(
+        &self,
+        py: Python<'_>,
+        call: &mut PyCall,
+        result: &Bound<'_, PyAny>,
+    ) -> PyResult<bool> {
+        match failed_result(&result_facts(result)) {
+            Some((facts, message)) => {
+                if let Some(handle) = call.handle.take() {
+                    let events = self.core.finish(handle, Outcome::Failed { facts, message });
+                    self.emit(py, events);
+                }
+                Ok(true)
+            }
+            None => self._finish_ok(py, call, result).map(|()| false),
+        }
+    }
+
+    /// Opens the run for a call with no ctx and no current run: None when
+    /// the ids are optional (no run needed); `missing_id` on a strict
+    /// gateway; else an implicit run's context (`run_start.implicit`).
+    fn _implicit_run(&self, py: Python<'_>) -> PyResult<Option<PyRunCtx>> {
+        guard(|| {
+            let Some((run_ctx, events)) = self.core.implicit_run(&RunCtx::default()).py()? else {
+                return Ok(None);
+            };
+            self.emit(py, events);
+            Ok(Some(PyRunCtx { inner: run_ctx }))
+        })
+    }
+
+    /// Whether the gateway refuses calls with no run and no ctx.
+    #[getter]
+    fn strict(&self) -> bool {
+        self.core.is_strict()
+    }
+
     /// Ends a call whose tool raised `error` (the caller re-raises it).
     fn _finish_err(&self, py: Python<'_>, call: &mut PyCall, error: Bound<'_, PyAny>) {
         let Some(handle) = call.handle.take() else {
@@ -300,6 +337,13 @@ impl PyToolGateway {
             tool.call1((args,))
         };
         match result {
+            Ok(value) if is_generator(py, &value) => {
+                // Logged when it ends (`tooltrail/_ambient.py`).
+                let call = Bound::new(py, call)?;
+                py.import("tooltrail._ambient")?
+                    .call_method1("follow_call", (slf, call, ctx, value))
+                    .map(Bound::unbind)
+            }
             Ok(value) => {
                 this._finish_ok(py, &mut call, &value)?;
                 Ok(value.unbind())
@@ -406,4 +450,54 @@ impl PyToolGateway {
         let value = to_value(obj).py()?;
         to_py(py, &self.core.redactor().redact(&value))
     }
+}
+
+/// Gives warning `kind` (naming `detail`) through `tooltrail._ambient.warn`,
+/// the first time in the process only. A warning that cannot be given (a
+/// filter that turns it into an error) is dropped: it never reaches the call.
+pub(crate) fn warn_once(py: Python<'_>, kind: Warning, detail: &str) {
+    let Some(message) = kind.first(detail) else {
+        return;
+    };
+    let given = py
+        .import("tooltrail._ambient")
+        .and_then(|m| m.call_method1("warn", (message.as_str(),)));
+    if given.is_err() {
+        eprintln!("{message}");
+    }
+}
+
+/// The message of warning `kind` (naming `detail`) the first time it is
+/// asked for in this process, else None (the Python layer's warnings).
+#[pyfunction]
+pub(crate) fn _first_warning(kind: &str, detail: &str) -> PyResult<Option<String>> {
+    let kind = Warning::from_name(kind).ok_or_else(|| {
+        pyo3::exceptions::PyValueError::new_err(format!("unknown warning {kind:?}"))
+    })?;
+    Ok(kind.first(detail))
+}
+
+/// Forgets which warnings were given (tests of the "once per process").
+#[pyfunction]
+pub(crate) fn _reset_warnings() {
+    tooltrail_core::warnings::reset_warnings();
+}
+
+static GENERATOR_TYPES: pyo3::sync::PyOnceLock<(Py<PyAny>, Py<PyAny>)> =
+    pyo3::sync::PyOnceLock::new();
+
+/// Whether `value` is a generator or an async generator (a streamed result,
+/// logged when it ends): a type identity check, no lookup per call.
+fn is_generator(py: Python<'_>, value: &Bound<'_, PyAny>) -> bool {
+    let Ok((sync, asynchronous)) = GENERATOR_TYPES.get_or_try_init(py, || {
+        let types = py.import("types")?;
+        PyResult::Ok((
+            types.getattr("GeneratorType")?.unbind(),
+            types.getattr("AsyncGeneratorType")?.unbind(),
+        ))
+    }) else {
+        return false;
+    };
+    let ty = value.get_type();
+    ty.is(sync.bind(py)) || ty.is(asynchronous.bind(py))
 }

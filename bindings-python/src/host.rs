@@ -4,7 +4,11 @@
 use pyo3::exceptions::PyBaseException;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyType};
-use tooltrail_core::{CAUSE_PATHS, CODE_PATHS, FailureFacts, STATUS_PATHS};
+use pyo3::types::{PyMapping, PyString};
+use tooltrail_core::{
+    CAUSE_PATHS, CODE_PATHS, FailureFacts, RESULT_ERROR_PATHS, RESULT_STATUS_PATHS, ResultFacts,
+    STATUS_PATHS,
+};
 
 /// The value at `path` (attribute after attribute); None if any is missing
 /// or its getter raises: a failing error object never fails the call.
@@ -79,4 +83,59 @@ fn mro_names(v: &Bound<'_, PyAny>) -> Vec<String> {
         .iter()
         .filter_map(|c| Some(c.cast::<PyType>().ok()?.name().ok()?.to_string()))
         .collect()
+}
+
+/// A member of a returned value: a mapping's key or an attribute (a dict
+/// result, an `httpx.Response`, a pydantic `CallToolResult`); None if
+/// absent or if reading it raised.
+fn member<'py>(v: &Bound<'py, PyAny>, name: &str) -> Option<Bound<'py, PyAny>> {
+    if let Ok(m) = v.cast::<PyMapping>() {
+        return m.get_item(name).ok();
+    }
+    if v.is_instance_of::<PyString>() {
+        return None;
+    }
+    v.getattr(name).ok()
+}
+
+/// What the core needs to tell an error result from a result (see
+/// [`tooltrail_core::failed_result`]), read without ever failing.
+pub fn result_facts(v: &Bound<'_, PyAny>) -> ResultFacts {
+    let at = |path: &[&str]| {
+        path.iter()
+            .try_fold(v.clone(), |obj, name| member(&obj, name))
+    };
+    let is_error = RESULT_ERROR_PATHS.iter().any(|path| {
+        at(path).is_some_and(|flag| {
+            flag.is_instance_of::<PyBool>() && flag.is_truthy().unwrap_or(false)
+        })
+    });
+    let http_status = RESULT_STATUS_PATHS.iter().find_map(|path| {
+        let s = at(path)?;
+        if s.is_instance_of::<PyBool>() {
+            return None;
+        }
+        s.extract::<u16>().ok()
+    });
+    let text = if is_error || http_status.is_some() {
+        first_text(v)
+    } else {
+        None
+    };
+    ResultFacts {
+        is_error,
+        http_status,
+        text,
+    }
+}
+
+/// The text of an MCP-style result's first content block, or its `message`.
+fn first_text(v: &Bound<'_, PyAny>) -> Option<String> {
+    let first = member(v, "content")
+        .and_then(|c| c.get_item(0).ok())
+        .and_then(|block| member(&block, "text"));
+    first
+        .or_else(|| member(v, "message"))
+        .filter(|t| t.is_instance_of::<PyString>())
+        .and_then(|t| t.extract::<String>().ok())
 }

@@ -87,10 +87,10 @@ test('a wrapper takes the same args object; sync stays sync, async stays async',
   assert.deepEqual(hashes, [stableHash({ a: 1, b: 2 }), stableHash({ v: 'x' }), stableHash({ a: 2, b: 2 }), stableHash({ a: 3, b: 2 })])
 })
 
-test('without ctx or run a call throws missing_id and the tool does not run', () => {
+test('on a strict gateway a call without ctx or run throws missing_id and the tool does not run', () => {
   const ran = []
   const events = []
-  const gw = new ToolGateway({ impls: {}, logger: { event: (n, f) => events.push([n, f]) } })
+  const gw = new ToolGateway({ impls: {}, logger: { event: (n, f) => events.push([n, f]) }, strict: true })
   const t = gw.wrap('t', () => ran.push(1))
   for (const attempt of [() => t({}), () => gw.call(null, 't', {}), () => gw.call(undefined, 't', {})]) {
     assert.throws(attempt, (err) => {

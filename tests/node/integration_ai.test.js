@@ -102,7 +102,10 @@ test('tools are copied; tools without execute are kept; a direct gateway.call is
   await gw.run({ request_id: 'r' }, async () => {
     assert.throws(() => gw.call(null, 'getOrders', { user: 'x' }), /runs through its agent/)
   })
-  assert.throws(() => wrapped.getOrders.execute({ user: 'x' }, {}), (err) => err.code === 'missing_id')
+  // No current run: the call runs under an implicit run; a strict gateway refuses it.
+  assert.match(await wrapped.getOrders.execute({ user: 'x' }, { toolCallId: 'c9' }), /orders of x/)
+  const strict = new tooltrail.ToolGateway({ impls: {}, logger: recorder(t), strict: true })
+  assert.throws(() => wrapTools(tools, strict).getOrders.execute({ user: 'x' }, {}), (err) => err.code === 'missing_id')
 })
 
 test('the CLI reads the adapter logs', async () => {

@@ -115,14 +115,27 @@ test('instrument wraps tools made elsewhere at invoke', async (t) => {
   assert.deepEqual(ran, [2, -1])
 })
 
-test('without a current run the SDK reports missing_id to the model; nothing runs', async (t) => {
+test('without a current run the tool runs under an implicit run; the model reads its output', async (t) => {
   const rec = recorder(t)
   const gw = new tooltrail.ToolGateway({ impls: {}, logger: rec })
   const ran = []
   const model = script(['get_orders', { user: 'a' }])
   await run(new Agent({ name: 'a', tools: [getOrders(gw, ran)], model }), 'hi')
+  assert.deepEqual(ran, ['a'])
+  assert.deepEqual(toolOutputs(model), ['5 orders of a'])
+  await rec.flush()
+  assert.deepEqual(rec.calls().map((c) => [c.tool, c.ok]), [['get_orders', true]])
+  assert.deepEqual(rec.events({ event: 'run_start' }).map((e) => e.implicit), [true])
+})
+
+test('strict: without a current run the SDK reports missing_id to the model; nothing runs', async (t) => {
+  const rec = recorder(t)
+  const gw = new tooltrail.ToolGateway({ impls: {}, logger: rec, strict: true })
+  const ran = []
+  const model = script(['get_orders', { user: 'a' }])
+  await run(new Agent({ name: 'a', tools: [getOrders(gw, ran)], model }), 'hi')
   assert.deepEqual(ran, [])
-  assert.deepEqual(toolOutputs(model), [SDK_ERROR]) // documented: run the agent inside gateway.run
+  assert.deepEqual(toolOutputs(model), [SDK_ERROR])
   await rec.flush()
   assert.deepEqual(rec.calls(), [])
 })

@@ -56,8 +56,22 @@ test('calls go through the gateway under the current run', async () => {
   assert.deepEqual(results[0].result.content, [{ type: 'text', text: '3' }])
 })
 
-test('a call outside a run is refused before the server', async () => {
+test('a call outside a run runs under an implicit run', async () => {
   const [gw, rec] = gateway()
+  const [added, ran] = await connect(gw, async (c) => [
+    await c.callTool({ name: 'add', arguments: { a: 1, b: 1 } }),
+    await gw.run({ request_id: 'r' }, () => c.callTool({ name: 'calls' })),
+  ])
+  assert.deepEqual([added.content[0].text, ran.content[0].text], ['2', '1'])
+  const [implicit, explicit] = rec.runs()
+  assert.deepEqual(implicit.toolSequence(), ['add'])
+  assert.equal(implicit.events({ event: 'run_start' })[0].implicit, true)
+  assert.equal(explicit.events({ event: 'run_start' })[0].implicit, undefined)
+})
+
+test('on a strict gateway a call outside a run is refused before the server', async () => {
+  const rec = new Recorder()
+  const gw = new tooltrail.ToolGateway({ impls: {}, logger: rec, strict: true })
   const ran = await connect(gw, async (c) => {
     const err = await rejects(c.callTool({ name: 'add', arguments: { a: 1, b: 1 } }))
     assert.equal(err.code, 'missing_id')

@@ -134,9 +134,9 @@ def test_the_hashed_args_are_what_the_caller_passed_by_parameter_name():
     assert len(log.of("tool_call")) == 5
 
 
-def test_a_call_without_ctx_or_run_raises_missing_id_and_the_tool_does_not_run():
+def test_a_strict_gateway_refuses_a_call_without_ctx_or_run_and_the_tool_does_not_run():
     ran = []
-    gw, log = gateway(config=None)
+    gw, log = gateway(config=None, strict=True)
     tool = gw.wrap(lambda: ran.append(1), name="t")
     for attempt in (tool, lambda: gw.call(None, "t", {})):
         with pytest.raises(tooltrail.MissingIdError) as info:

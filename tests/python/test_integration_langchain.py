@@ -143,12 +143,35 @@ def test_a_loop_guard_refusal_raises_tool_exception_from_the_gateway_error():
     assert ran == ["a"]
 
 
-def test_without_a_current_run_the_call_raises():
+def test_without_a_current_run_each_invoke_runs_under_an_implicit_run():
     gw, rec = gateway()
     [orders] = wrap_tools([get_orders], gw)
-    with pytest.raises(tooltrail.MissingIdError, match="no current run"):
-        orders.invoke({"user": "a"})
-    assert ran == []
+    with pytest.warns(tooltrail.TooltrailWarning, match="implicit run"):
+        assert orders.invoke({"user": "a"}) == "5 orders of a"
+        message = orders.invoke(tool_call("get_orders", {"user": "b"}))
+        with pytest.raises(ToolException):
+            orders.invoke({"user": "nobody"})
+    assert ran == ["a", "b", "nobody"] and isinstance(message, ToolMessage)
+    rec.flush()
+    runs = rec.runs()
+    assert [r.stop_reason for r in runs] == ["completed", "completed", "error"]
+    assert [(c["ok"], c.get("error_class")) for c in rec.calls()] == [
+        (True, None), (True, None), (False, "ToolException")]
+
+
+def test_an_error_result_is_logged_as_a_failure_and_returned_as_is():
+    @tool
+    def fetch_status(url: str) -> dict:
+        """Fetches a URL."""
+        return {"status": 503, "body": "unavailable"}
+
+    gw, rec = gateway()
+    [fetch] = wrap_tools([fetch_status], gw)
+    with gw.run(request_id="r"):
+        assert fetch.invoke({"url": "u"}) == {"status": 503, "body": "unavailable"}
+    rec.flush()
+    [call] = rec.calls()
+    assert (call["ok"], call["error_class"]) == (False, "http_5xx")
 
 
 def test_wrapping_copies_the_tool():

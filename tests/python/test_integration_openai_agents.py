@@ -121,15 +121,35 @@ def test_the_loop_guard_refuses_a_repeated_call():
     assert tool_outputs(model) == ["orders of a", "orders of a", SDK_ERROR]
 
 
-def test_without_a_current_run_the_sdk_reports_missing_id_to_the_model():
+def test_without_a_current_run_the_tool_runs_under_an_implicit_run():
     rec = Recorder()
     gw = tooltrail.ToolGateway(impls={}, logger=rec)
-    model = script(("get_orders", {"user": "a"}))
+    model = script(("get_orders", {"user": "a"}), ("get_orders", {"user": "b"}))
     agent = instrument(Agent(name="a", tools=[get_orders]), gw)
-    asyncio.run(Runner.run(agent, "hi", run_config=RunConfig(model=model, tracing_disabled=True)))
+    with pytest.warns(tooltrail.TooltrailWarning, match="implicit run"):
+        asyncio.run(Runner.run(agent, "hi", run_config=RunConfig(model=model, tracing_disabled=True)))
     rec.flush()
-    assert ran == [] and rec.calls() == []  # documented: run the agent inside gateway.run
-    assert tool_outputs(model) == [SDK_ERROR]
+    assert ran == ["a", "b"]
+    assert tool_outputs(model) == ["orders of a", "orders of b"]  # what the model reads is unchanged
+    assert [(c["tool"], c["ok"]) for c in rec.calls()] == [("get_orders", True)] * 2
+    assert len(rec.runs()) == 2  # the adapter cannot see Runner.run: one implicit run per call
+
+
+def test_an_error_result_is_logged_as_a_failure_and_the_model_reads_it():
+    @function_tool
+    def quota(user: str) -> dict:
+        """Quota left."""
+        return {"status_code": 429, "error": "slow down"}
+
+    rec = Recorder()
+    gw = tooltrail.ToolGateway(impls={}, logger=rec)
+    model = script(("quota", {"user": "a"}))
+    agent = instrument(Agent(name="a", tools=[quota]), gw)
+    asyncio.run(run_agent(gw, agent, model))
+    rec.flush()
+    [call] = rec.calls()
+    assert (call["ok"], call["error_class"]) == (False, "rate_limited")
+    assert "slow down" in tool_outputs(model)[0]
 
 
 def test_wrapping_copies_and_leaves_other_tools_alone():

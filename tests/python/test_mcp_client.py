@@ -85,17 +85,30 @@ def test_gateway_acall_reaches_the_mcp_tool_too():
     assert rec.last_run().tool_sequence() == ["add", "add"]
 
 
-def test_a_call_outside_a_run_is_refused_before_the_server():
+def test_a_call_outside_a_run_runs_under_an_implicit_run_and_strict_refuses_it():
     gw, rec = gateway()
 
     async def body(s: ClientSession) -> Any:
+        added = await s.call_tool("add", {"a": 1, "b": 1})
+        async with gw.run(request_id="r"):
+            return added, await s.call_tool("calls", {})
+
+    with pytest.warns(tooltrail.TooltrailWarning, match="implicit run"):
+        added, ran = connect(gw, body)
+    assert added.structured_content == {"result": 2} and ran.structured_content == {"result": 1}
+    implicit, explicit = rec.runs()
+    assert implicit.tool_sequence() == ["add"] and implicit.events("run_start")[0]["implicit"] is True
+    assert "implicit" not in explicit.events("run_start")[0]
+
+    strict = tooltrail.ToolGateway(impls={}, logger=rec, strict=True)
+
+    async def refused(s: ClientSession) -> Any:
         with pytest.raises(tooltrail.MissingIdError, match="no current run"):
             await s.call_tool("add", {"a": 1, "b": 1})
-        async with gw.run(request_id="r"):
+        async with strict.run(request_id="r"):
             return await s.call_tool("calls", {})
 
-    assert connect(gw, body).structured_content == {"result": 0}  # the server ran nothing
-    assert rec.last_run().tool_sequence() == ["calls"]
+    assert connect(strict, refused).structured_content == {"result": 0}  # the server ran nothing
 
 
 def test_refusals_raise_mcp_error_with_the_proxys_code_message_and_data(tmp_path):

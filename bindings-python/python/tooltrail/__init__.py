@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, TypeVar, Union, cast, overload
 
 from . import _ambient, _lifecycle
-from ._ambient import Call, current_call, current_run
+from ._ambient import Call, TooltrailWarning, current_call, current_run
 from ._logs import IncompleteLogWarning, Logs, agent_logs, agent_metrics
 from ._native import (
     ERROR_CLASSES,
@@ -101,7 +101,9 @@ class ToolGateway(_NativeToolGateway):
     config has `sinks.otlp`); `config` is a YAML path, a dict or a `Config`;
     `deterministic` (tests and replays: True, or an RFC 3339 start time) makes
     ids count up and the clock stand still, so a scenario logs the same bytes
-    every time (docs/testing.md).
+    every time (docs/testing.md). A call with no ctx and no current run runs
+    under an implicit run (`run_start.implicit`, one `TooltrailWarning` per
+    process); `strict=True` refuses it with `MissingIdError` instead.
     """
 
     _logger: Logger
@@ -117,6 +119,7 @@ class ToolGateway(_NativeToolGateway):
         timeouts: Optional[Mapping[str, float]] = None,
         on_alert: Optional[Callable[[dict[str, Any]], object]] = None,
         deterministic: Union[bool, str, None] = None,
+        strict: bool = False,
         _deterministic: Optional[int] = None,
     ) -> "ToolGateway":
         if logger is None:
@@ -127,7 +130,7 @@ class ToolGateway(_NativeToolGateway):
             _deterministic = deterministic_start_us(deterministic)
         self = super().__new__(
             cls, impls=impls, logger=logger, config=config, validators=validators, on_alert=on_alert,
-            _deterministic=_deterministic,
+            _deterministic=_deterministic, strict=bool(strict),
             timeouts=dict(timeouts) if isinstance(timeouts, Mapping) else timeouts,  # the core checks it
         )
         # Keep the Python writer alive with the gateway: the exit hooks find
@@ -145,6 +148,7 @@ class ToolGateway(_NativeToolGateway):
         timeouts: Optional[Mapping[str, float]] = None,
         on_alert: Optional[Callable[[dict[str, Any]], object]] = None,
         deterministic: Union[bool, str, None] = None,
+        strict: bool = False,
         _deterministic: Optional[int] = None,
     ) -> None:
         self._timeouts = dict(timeouts or {})
@@ -175,7 +179,9 @@ class ToolGateway(_NativeToolGateway):
         """`call` for coroutine tools (sync tools work too). The result is
         logged when the coroutine finishes; `timeout` (or the tool's entry in
         `timeouts`) cancels it and logs `error_class: timeout`. `ctx` None:
-        the current run's (`tooltrail.current_run()`)."""
+        the current run's (`tooltrail.current_run()`), else an implicit run.
+        A generator or async generator result is returned wrapped: the call
+        is logged when it is exhausted, raises or is closed."""
         return await self._acall(ctx, name, args, None, timeout)
 
     async def _acall(
@@ -185,21 +191,26 @@ class ToolGateway(_NativeToolGateway):
         args: Any,
         body: Optional[Callable[[], Any]],
         timeout: Optional[float],
+        checked: bool = False,
     ) -> Any:
-        call, tool, run_ctx = _ambient.begin(self, ctx, name, args)
+        call, tool, run_ctx, implicit = _ambient.begin(self, ctx, name, args)
+        end = _ambient.Ending(self, call, implicit, checked)
         limit = timeout if timeout is not None else self._timeouts.get(name)
-        token = _ambient._CALL.set(Call(call, run_ctx))
+        current = Call(call, run_ctx)
+        token = _ambient._CALL.set(current)
+        run_token = _ambient._RUN.set(implicit) if implicit is not None else None
         try:
             result = body() if body is not None else _ambient.invoke(tool, args)
             if inspect.isawaitable(result):
                 result = await (asyncio.wait_for(result, limit) if limit is not None else result)
         except BaseException as exc:  # CancelledError included: it is logged, then re-raised
-            self._finish_err(call, exc)
+            end.err(exc)
             raise
         finally:
+            if run_token is not None:
+                _ambient._RUN.reset(run_token)
             _ambient._CALL.reset(token)
-        self._finish_ok(call, result)
-        return result
+        return _ambient.settle(end, result, current)
 
     def wrap(self, fn: F, name: Optional[str] = None) -> F:
         """A function with `fn`'s signature (sync stays sync, async stays
@@ -378,6 +389,7 @@ __all__ = [
     "SnapshotMismatchError",
     "ToolGateway",
     "ToolValidationError",
+    "TooltrailWarning",
     "UnknownRunError",
     "UnknownToolError",
     "EventWriter",

@@ -1,15 +1,21 @@
 """Ambient context: the current run and the current tool call (`contextvars`),
-calls without a ctx, and the wrappers (`gateway.wrap`, `@gateway.tool`).
+calls without a ctx (under the current run, else an implicit one), streamed
+results (generators), tooltrail's own warnings, and the wrappers
+(`gateway.wrap`, `@gateway.tool`).
 
 See docs/integrations.md. Rules (hashing, ids, budgets) stay in the core: this
 module only chooses the context and the argument dict a call is made with.
 """
 
+import asyncio
 import inspect
+import sys
+import warnings
+from collections.abc import AsyncGenerator, Generator
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from ._native import InvalidArgumentError, MissingIdError, RunCtx, traceparent
+from ._native import InvalidArgumentError, MissingIdError, RunCtx, _first_warning, traceparent
 
 if TYPE_CHECKING:
     from . import Run, ToolGateway
@@ -85,25 +91,168 @@ def current_call() -> Optional[Call]:
     return _CALL.get()
 
 
-def ambient_ctx() -> RunCtx:
-    """The current run's ctx; with no run, an empty one (the core's id rules
-    then decide: `MissingIdError` when run_id is required, the default)."""
-    run = _RUN.get()
-    return run.ctx if run is not None else RunCtx()
+class TooltrailWarning(RuntimeWarning):
+    """What tooltrail says about itself, each kind once per process: a call
+    logged under an implicit run, a logger or alert callback that failed."""
 
 
-def begin(gateway: "ToolGateway", ctx: Any, name: str, args: Any) -> "tuple[_Call, Any, Any]":
-    """`gateway._begin` with the current run's ctx when `ctx` is None."""
-    ambient = ctx is None
-    if ambient:
-        ctx = ambient_ctx()
+def warn(message: str) -> None:
+    """Gives one of tooltrail's warnings (the core decided it is the first of
+    its kind). A filter that turns it into an error cannot break the call:
+    then it goes to stderr."""
+    try:
+        warnings.warn(message, TooltrailWarning, stacklevel=3)
+    except Exception:
+        sys.stderr.write(message + "\n")
+
+
+def warn_once(kind: str, detail: str = "") -> None:
+    """Warning `kind` (`implicit_run`, `logger_failed`, `alert_callback_failed`),
+    the first time in the process only."""
+    message = _first_warning(kind, detail)
+    if message is not None:
+        warn(message)
+
+
+class Ending:
+    """What ends with a call: the call itself and, when the call opened one,
+    its implicit run. `checked`: a framework adapter's call, whose returned
+    error results (the core's rule) are logged as failures."""
+
+    __slots__ = ("gateway", "call", "run", "checked")
+
+    def __init__(self, gateway: "ToolGateway", call: "_Call", run: "Optional[Run]", checked: bool) -> None:
+        self.gateway = gateway
+        self.call = call
+        self.run = run
+        self.checked = checked
+
+    def ok(self, result: Any) -> None:
+        try:
+            if self.checked:
+                self.gateway._finish_checked(self.call, result)
+            else:
+                self.gateway._finish_ok(self.call, result)
+        except BaseException as exc:  # a rejected result (validator)
+            self.end_run(exc)
+            raise
+        self.end_run(None)
+
+    def err(self, exc: BaseException) -> None:
+        self.gateway._finish_err(self.call, exc)
+        self.end_run(exc)
+
+    def end_run(self, exc: Optional[BaseException]) -> None:
+        run, self.run = self.run, None
+        if run is not None:
+            run._close(exc)
+
+
+def begin(gateway: "ToolGateway", ctx: Any, name: str, args: Any) -> "tuple[_Call, Any, Any, Optional[Run]]":
+    """`gateway._begin` with the current run's ctx when `ctx` is None; with
+    no current run either, under an implicit run (returned: it ends with the
+    call) unless the ids are optional, or refused on a strict gateway."""
+    implicit: Optional[Run] = None
+    if ctx is None:
+        run = _RUN.get()
+        if run is not None:
+            ctx = run.ctx
+        else:
+            ctx, implicit = _open_implicit(gateway)
     try:
         call, tool = gateway._begin(ctx, name, args)
-    except MissingIdError as exc:
-        if ambient and _RUN.get() is None:
-            exc.args = (f"{NO_RUN} ({exc})",)
+    except BaseException as exc:
+        if implicit is not None:
+            implicit._close(exc)
         raise
-    return call, tool, ctx
+    return call, tool, ctx, implicit
+
+
+def _open_implicit(gateway: "ToolGateway") -> "tuple[RunCtx, Optional[Run]]":
+    """The core decides: no run needed (optional ids), `missing_id` (strict),
+    or an implicit run (`run_start.implicit`, one warning per process)."""
+    try:
+        opened = gateway._implicit_run()
+    except MissingIdError as exc:
+        exc.args = (f"{NO_RUN} ({exc})",)
+        raise
+    if opened is None:
+        return RunCtx(), None
+    warn_once("implicit_run")
+    from . import Run
+
+    run = Run(gateway, opened)
+    run.ctx = opened
+    return opened, run
+
+
+def settle(end: Ending, result: Any, current: Call) -> Any:
+    """Ends the call with `result`; a generator or async generator is
+    returned wrapped instead, and the call ends when it is exhausted, raises
+    or is closed (timed and classified to completion)."""
+    if inspect.isgenerator(result):
+        return _follow(end, result, current)
+    if inspect.isasyncgen(result):
+        return _afollow(end, result, current)
+    end.ok(result)
+    return result
+
+
+def follow_call(gateway: "ToolGateway", call: "_Call", ctx: Any, result: Any) -> Any:
+    """A generator returned by a tool run through `gateway.call(ctx, ...)`
+    (the native path): logged when it ends."""
+    return settle(Ending(gateway, call, None, False), result, Call(call, ctx))
+
+
+def _closed_early() -> BaseException:
+    # A consumer that stops iterating cancelled the rest of the stream.
+    return asyncio.CancelledError("the stream was closed before its end")
+
+
+def _follow(end: Ending, gen: "Generator[Any, Any, Any]", current: Call) -> "Generator[Any, Any, Any]":
+    last = None
+    try:
+        while True:
+            token = _CALL.set(current)
+            try:
+                item = next(gen)
+            except StopIteration:
+                break
+            finally:
+                _CALL.reset(token)
+            last = item
+            yield item
+    except GeneratorExit:
+        gen.close()
+        end.err(_closed_early())
+        raise
+    except BaseException as exc:
+        end.err(exc)
+        raise
+    end.ok(last)
+
+
+async def _afollow(end: Ending, agen: "AsyncGenerator[Any, Any]", current: Call) -> "AsyncGenerator[Any, Any]":
+    last = None
+    try:
+        while True:
+            token = _CALL.set(current)
+            try:
+                item = await agen.__anext__()
+            except StopAsyncIteration:
+                break
+            finally:
+                _CALL.reset(token)
+            last = item
+            yield item
+    except GeneratorExit:
+        await agen.aclose()
+        end.err(_closed_early())
+        raise
+    except BaseException as exc:
+        end.err(exc)
+        raise
+    end.ok(last)
 
 
 def _as_run_ctx(ctx: Any) -> RunCtx:
@@ -132,21 +281,27 @@ def ambient_call(gateway: "ToolGateway", name: str, args: Any) -> Any:
 
 
 def call_sync(
-    gateway: "ToolGateway", ctx: Any, name: str, args: Any, body: Optional[Callable[[], Any]]
+    gateway: "ToolGateway", ctx: Any, name: str, args: Any, body: Optional[Callable[[], Any]],
+    checked: bool = False,
 ) -> Any:
-    """One call through the gateway (ctx None: the current run's) running
-    `body` (None: the registered tool with `args`), the call current meanwhile."""
-    call, tool, run_ctx = begin(gateway, ctx, name, args)
-    token = _CALL.set(Call(call, run_ctx))
+    """One call through the gateway (ctx None: the current run's, else an
+    implicit run's) running `body` (None: the registered tool with `args`),
+    the call (and an implicit run) current meanwhile."""
+    call, tool, run_ctx, implicit = begin(gateway, ctx, name, args)
+    end = Ending(gateway, call, implicit, checked)
+    current = Call(call, run_ctx)
+    token = _CALL.set(current)
+    run_token = _RUN.set(implicit) if implicit is not None else None
     try:
         result = body() if body is not None else invoke(tool, args)
     except BaseException as exc:
-        gateway._finish_err(call, exc)
+        end.err(exc)
         raise
     finally:
+        if run_token is not None:
+            _RUN.reset(run_token)
         _CALL.reset(token)
-    gateway._finish_ok(call, result)
-    return result
+    return settle(end, result, current)
 
 
 def passed_args(sig: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:

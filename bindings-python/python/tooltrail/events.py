@@ -143,6 +143,8 @@ class RunStartEvent(_RunStartEventRequired, total=False):
 
     #: The agent, where configured.
     agent_id: str
+    #: `true` for a run tooltrail opened because a call had no run and no ctx (absent otherwise).
+    implicit: bool
 
 
 class _ToolCallEventRequired(TypedDict):
@@ -429,7 +431,7 @@ EVENT_TYPES: dict[str, Any] = {
 FIELD_ORDER: dict[str, tuple[str, ...]] = {
     "run_start": (
         "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
-        "parent_span_id", "budgets",
+        "parent_span_id", "budgets", "implicit",
     ),
     "tool_call": (
         "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",

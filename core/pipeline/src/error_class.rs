@@ -60,6 +60,53 @@ pub const CODE_PATHS: [&[&str]; 2] = [&["code"], &["cause", "code"]];
 /// `URLError.reason`, Python `raise … from …`, JavaScript `cause`).
 pub const CAUSE_PATHS: [&[&str]; 3] = [&["reason"], &["__cause__"], &["cause"]];
 
+/// Where adapters look on a tool's *returned* value for an HTTP status, in
+/// order (an SDK's error object, a fetch `Response`, an `httpx.Response`):
+/// the value's own members only.
+pub const RESULT_STATUS_PATHS: [&[&str]; 3] = [&["status_code"], &["status"], &["statusCode"]];
+
+/// Where adapters look on a returned value for an error flag (an MCP
+/// `CallToolResult`'s `isError`, Python's `is_error`).
+pub const RESULT_ERROR_PATHS: [&[&str]; 2] = [&["isError"], &["is_error"]];
+
+/// The class name of a call whose tool returned an error result (an
+/// `isError` result); one with an HTTP status is classified by the status.
+pub const ERROR_RESULT_CLASS: &str = "ToolError";
+
+/// What an adapter read off a value a framework's tool returned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResultFacts {
+    /// `true` at one of [`RESULT_ERROR_PATHS`].
+    pub is_error: bool,
+    /// The first integer at one of [`RESULT_STATUS_PATHS`].
+    pub http_status: Option<u16>,
+    /// The result's first text (an MCP result's first text block), if any.
+    pub text: Option<String>,
+}
+
+/// Whether a returned value is an error result, the same rule in every
+/// adapter: an error flag, or an HTTP status from 400 to 599. Then the
+/// failure to log (classified by [`classify`]: `http_5xx`, `rate_limited`,
+/// … for a status, else [`ERROR_RESULT_CLASS`]) and its message; the caller
+/// still gets the value as returned.
+pub fn failed_result(r: &ResultFacts) -> Option<(FailureFacts, String)> {
+    let status = r.http_status.filter(|s| (400..600).contains(s));
+    if !r.is_error && status.is_none() {
+        return None;
+    }
+    let facts = FailureFacts {
+        class_names: vec![ERROR_RESULT_CLASS.to_owned()],
+        http_status: status,
+        ..FailureFacts::default()
+    };
+    let message = match (&r.text, status) {
+        (Some(text), _) if !text.is_empty() => text.clone(),
+        (_, Some(status)) => format!("the tool returned HTTP status {status}"),
+        _ => "the tool returned an error result".to_owned(),
+    };
+    Some((facts, message))
+}
+
 /// Class names that mean the call was cancelled (asyncio, concurrent.futures,
 /// AbortController).
 const CANCEL_NAMES: [&str; 2] = ["CancelledError", "AbortError"];
@@ -186,6 +233,30 @@ mod tests {
             class_names: names.iter().map(|n| (*n).to_owned()).collect(),
             ..FailureFacts::default()
         }
+    }
+
+    #[test]
+    fn error_results_are_classified_by_flag_or_status() {
+        let r = |is_error, http_status: Option<u16>| ResultFacts {
+            is_error,
+            http_status,
+            text: None,
+        };
+        assert_eq!(failed_result(&r(false, None)), None);
+        assert_eq!(failed_result(&r(false, Some(200))), None);
+        assert_eq!(failed_result(&r(false, Some(302))), None);
+        let class = |f: Option<(FailureFacts, String)>| classify(&f.unwrap().0);
+        assert_eq!(class(failed_result(&r(false, Some(503)))), "http_5xx");
+        assert_eq!(class(failed_result(&r(false, Some(429)))), "rate_limited");
+        assert_eq!(class(failed_result(&r(true, Some(404)))), "http_4xx");
+        assert_eq!(class(failed_result(&r(true, None))), ERROR_RESULT_CLASS);
+        let (_, message) = failed_result(&r(false, Some(503))).unwrap();
+        assert_eq!(message, "the tool returned HTTP status 503");
+        let with_text = ResultFacts {
+            text: Some("quota".into()),
+            ..r(true, None)
+        };
+        assert_eq!(failed_result(&with_text).unwrap().1, "quota");
     }
 
     #[test]

@@ -1,9 +1,9 @@
 """Adapters that put tooltrail under agent frameworks' tools and MCP clients (docs/integrations.md).
 
 Each module imports its framework only when used; installing tooltrail pulls
-none in. They are thin: every call goes through `gateway.wrap` under the
-current run (`with gateway.run(...)`), so ids, hashing, budgets and the loop
-guard are the gateway's.
+none in. They are thin: every call goes through the gateway under the current
+run (`with gateway.run(...)`), or an implicit run when there is none, so ids,
+hashing, budgets and the loop guard are the gateway's.
 
 - `tooltrail.integrations.openai_agents`: OpenAI Agents SDK (`openai-agents`)
 - `tooltrail.integrations.langchain`: LangChain tools (`langchain-core`)
@@ -13,27 +13,24 @@ guard are the gateway's.
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, Callable
 
+from .. import _ambient
+
 if TYPE_CHECKING:
     from .. import ToolGateway
 
 
 async def acall(gateway: "ToolGateway", name: str, args: "dict[str, Any]", body: Callable[[], Awaitable[Any]]) -> Any:
-    """Runs `body()` as one call of tool `name` through `gateway.wrap` under
-    the current run, logged and hashed with `args` (the model's arguments)."""
-
-    async def invoke(**_: Any) -> Any:
-        return await body()
-
-    return await gateway.wrap(invoke, name)(**args)
+    """Runs `body()` as one call of tool `name` (registered with `register`)
+    under the current run, else an implicit run, logged and hashed with
+    `args` (the model's arguments). A returned error result (`isError`, an
+    HTTP status from 400) is logged as a failure and returned as is; a
+    generator result is logged when it ends."""
+    return await gateway._acall(None, name, args, body, None, checked=True)
 
 
 def call(gateway: "ToolGateway", name: str, args: "dict[str, Any]", body: Callable[[], Any]) -> Any:
     """The synchronous `acall`."""
-
-    def invoke(**_: Any) -> Any:
-        return body()
-
-    return gateway.wrap(invoke, name)(**args)
+    return _ambient.call_sync(gateway, None, name, args, body, checked=True)
 
 
 def register(gateway: "ToolGateway", name: str, framework: str) -> None:

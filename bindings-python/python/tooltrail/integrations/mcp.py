@@ -12,10 +12,12 @@ proxy's rule too:
 | --- | --- | --- |
 | a result | ok | the `CallToolResult` |
 | a result with `isError: true` | `ToolError` | the `CallToolResult` |
-| a JSON-RPC error | `McpError` | the SDK's `MCPError` |
+| a JSON-RPC error | `McpError` | the SDK's `MCPError` (`McpError` in mcp 1.x) |
 | nothing: the connection closed | `ConnectionClosed` | `MCPError` (code -32000) |
-| nothing in time (`read_timeout_seconds`) | `timeout` | `MCPError` (code -32001) |
+| nothing in time (`read_timeout_seconds`) | `timeout` | `MCPError` (code -32001; 408 in mcp 1.x) |
 | (the task was cancelled) | `cancelled` | `CancelledError` |
+
+Works with mcp 1.x and 2.x (tested with 1.30.0 and 2.3.0).
 
 A call refused by a budget or the loop guard never reaches the server: the
 caller gets `MCPError` with code `REFUSED` (-32010), the message
@@ -41,9 +43,11 @@ S = TypeVar("S")
 
 #: The JSON-RPC error code of a call tooltrail refused (the proxy's too).
 REFUSED = -32010
-#: The MCP SDKs' codes for a closed connection and a request that timed out.
+#: The MCP SDKs' codes for a closed connection and a request that timed out
+#: (mcp 1.x answers a timeout with HTTP's 408).
 CONNECTION_CLOSED = -32000
 REQUEST_TIMEOUT = -32001
+REQUEST_TIMEOUT_1X = 408
 
 
 # The classes below only name how a call ended in the log (their class name
@@ -72,7 +76,10 @@ def instrument(session: S, gateway: "ToolGateway") -> S:
     (`list_tools`, resources, prompts) are untouched."""
     # The optional dependency, imported on use (by name: type checkers, which
     # check this package for Python 3.9, need not read the SDK's 3.10 code).
-    MCPError: Any = importlib.import_module("mcp").MCPError
+    sdk: Any = importlib.import_module("mcp")
+    # mcp 2.x: `MCPError(code, message, data)`; 1.x: `McpError(ErrorData)`.
+    # Both keep the `ErrorData` as `.error`.
+    MCPError: Any = getattr(sdk, "MCPError", None) or sdk.McpError
 
     s: Any = session
     original = s.call_tool
@@ -90,10 +97,10 @@ def instrument(session: S, gateway: "ToolGateway") -> S:
             try:
                 result = await original(name, arguments, *a, **kw)
             except MCPError as err:
-                marker = {CONNECTION_CLOSED: ConnectionClosed, REQUEST_TIMEOUT: RequestTimeout}.get(err.code, McpError)
-                raise marker(err.message) from err
+                marker = _MARKERS.get(err.error.code, McpError)
+                raise marker(err.error.message) from err
             answer.append(result)
-            if getattr(result, "is_error", False):
+            if getattr(result, "is_error", None) or getattr(result, "isError", None) is True:
                 raise ToolError(_first_text(result))
             # Logged (when results are stored) and validated in its JSON form,
             # as the proxy sees it.
@@ -109,11 +116,28 @@ def instrument(session: S, gateway: "ToolGateway") -> S:
             assert cause is not None
             raise cause from cause.__cause__
         except (BudgetExceededError, LoopDetectedError) as err:
-            raise MCPError(REFUSED, f"tooltrail: {err}", refusal_data(err)) from err
+            raise _error(MCPError, REFUSED, f"tooltrail: {err}", refusal_data(err)) from err
         return answer[0]
 
     s.call_tool = call_tool
     return session
+
+
+_MARKERS: "dict[int, type[Exception]]" = {
+    CONNECTION_CLOSED: ConnectionClosed,
+    REQUEST_TIMEOUT: RequestTimeout,
+    REQUEST_TIMEOUT_1X: RequestTimeout,
+}
+
+
+def _error(cls: Any, code: int, message: str, data: Any) -> Exception:
+    """The SDK's error class with a code, message and data, in 2.x's form or 1.x's."""
+    if cls.__name__ == "MCPError":
+        error: Exception = cls(code, message, data)
+        return error
+    error_data = importlib.import_module("mcp.types").ErrorData
+    error = cls(error_data(code=code, message=message, data=data))
+    return error
 
 
 def refusal_data(err: Exception) -> dict[str, str]:

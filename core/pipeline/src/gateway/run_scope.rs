@@ -25,6 +25,50 @@ impl Gateway {
     /// span, registers its budgets. Returns the context calls in the run use
     /// (its `parent_span_id` is the run's span) and the `run_start` event.
     pub fn start_run(&self, ctx: &RunCtx) -> Result<(RunCtx, Vec<Event>), GatewayError> {
+        self.open_scope(ctx, false)
+    }
+
+    /// The run for a call made with no ctx and no current run, with `base`
+    /// the ids the binding has for it (usually none):
+    ///
+    /// - `Ok(None)` when `base` already satisfies the `logging.ids` rules
+    ///   (ids configured `optional`): the call is logged as given, outside
+    ///   any run;
+    /// - on a strict gateway ([`set_strict`](Self::set_strict)), the id
+    ///   rule's `missing_id` error: the call is refused, as before implicit
+    ///   runs existed;
+    /// - otherwise a new run whose `run_start` says `implicit: true`, with
+    ///   generated run and trace ids (and the run id as its `request_id`
+    ///   when one is required, as `mcp-proxy` does). The binding ends it with
+    ///   [`end_run`](Self::end_run) when the call ends (or the framework
+    ///   invocation it stands for, when an adapter can see one).
+    pub fn implicit_run(
+        &self,
+        base: &RunCtx,
+    ) -> Result<Option<(RunCtx, Vec<Event>)>, GatewayError> {
+        let Err(missing) = self.check_ids(base) else {
+            return Ok(None);
+        };
+        if self.strict {
+            return Err(missing);
+        }
+        let mut ctx = base.clone();
+        if ctx.run_id.as_deref().is_none_or(str::is_empty) {
+            ctx.run_id = Some(self.ids.trace_id());
+        }
+        if self.config.request_id == crate::config::Requirement::Required
+            && ctx.request_id.as_deref().is_none_or(str::is_empty)
+        {
+            ctx.request_id = ctx.run_id.clone();
+        }
+        self.open_scope(&ctx, true).map(Some)
+    }
+
+    fn open_scope(
+        &self,
+        ctx: &RunCtx,
+        implicit: bool,
+    ) -> Result<(RunCtx, Vec<Event>), GatewayError> {
         let mut ctx = ctx.clone();
         if ctx.run_id.as_deref().is_none_or(str::is_empty) {
             ctx.run_id = Some(self.ids.trace_id());
@@ -46,6 +90,9 @@ impl Gateway {
             .with_parts(|p| line.raw_parts(&p))
             .opt_str(field::PARENT_SPAN_ID, ctx.parent_span_id.as_deref())
             .value(field::BUDGETS, &run::limits(&self.config));
+        if implicit {
+            line.bool(field::IMPLICIT, true);
+        }
         let state = RunState {
             common,
             agent_id: ctx.agent_id.clone(),

@@ -61,6 +61,8 @@ pub mod field {
     pub const SEQ: &str = "seq";
     /// The span the call or run is a child of.
     pub const PARENT_SPAN_ID: &str = "parent_span_id";
+    /// `run_start`: `true` for a run tooltrail opened because a call had none.
+    pub const IMPLICIT: &str = "implicit";
     /// `stable_hash` of the arguments.
     pub const ARGS_HASH: &str = "args_hash";
     /// Why the arguments have no hash.

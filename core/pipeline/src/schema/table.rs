@@ -52,6 +52,11 @@ pub static EVENTS: [EventSpec; 8] = [
                 Ty::Object(&BUDGETS),
                 "The budgets in force.",
             ),
+            opt(
+                field::IMPLICIT,
+                Ty::Bool,
+                "`true` for a run tooltrail opened because a call had no run and no ctx (absent otherwise).",
+            ),
         ],
         rules: &[],
     },
