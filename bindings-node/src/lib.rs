@@ -94,7 +94,11 @@ fn key_bytes(env: &Env, key: Option<Unknown<'_>>) -> Result<Option<Vec<u8>>> {
     match key {
         None => Ok(None),
         Some(k) if matches!(k.get_type()?, ValueType::Undefined | ValueType::Null) => Ok(None),
-        Some(k) => bytes_arg(env, &k, c"key must be a string or a Uint8Array/Buffer").map(Some),
+        Some(k) => {
+            let bytes = bytes_arg(env, &k, c"key must be a string or a Uint8Array/Buffer")?;
+            tooltrail_core::check_hash_key(&bytes, "key").js(env)?;
+            Ok(Some(bytes))
+        }
     }
 }
 

@@ -6,10 +6,13 @@ use std::time::Duration;
 use napi::bindgen_prelude::*;
 use napi::{JsDeferred, JsValue};
 use napi_derive::napi;
-use tooltrail_core::writer::{FLUSH_TIMEOUT, WriterOptions, WriterStats, wait_timeout};
+use tooltrail_core::writer::{
+    FLUSH_TIMEOUT, WriterError, WriterOptions, WriterStats, wait_timeout,
+};
 use tooltrail_core::{Config, ConfigError, EventWriter};
 use tooltrail_json::Value;
 use tooltrail_otlp::{OtlpDropReason, OtlpStats};
+use tooltrail_query::KeyCase;
 
 use crate::convert::Converter;
 use crate::errors::ResultExt;
@@ -224,7 +227,15 @@ impl JsEventWriter {
     /// the worker thread.
     #[napi(constructor, ts_args_type = "options?: EventWriterOptions")]
     pub fn new(env: Env, options_raw: Option<Unknown<'_>>) -> Result<Self> {
-        let config = options(&env, options_raw)?.into_config().js(&env)?;
+        let config = match options(&env, options_raw)?.into_config() {
+            Ok(config) => config,
+            // The core names its option (`max_files`); say it as this
+            // caller wrote it (`maxFiles`), as the options' own errors do.
+            Err(WriterError::InvalidConfig { key, message }) => {
+                return bad(&env, &KeyCase::Camel.spell(key), &message);
+            }
+            Err(e) => return Err(e).js(&env),
+        };
         let inner = EventWriter::new(config).js(&env)?;
         // A Worker's environment tears down without process 'exit' in some
         // paths (worker.terminate()); close there too.

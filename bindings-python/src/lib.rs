@@ -27,15 +27,24 @@ use crate::errors::ResultExt;
 /// Key bytes from `str` (UTF-8) or `bytes`.
 fn key_bytes(key: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
     let Some(key) = key else { return Ok(None) };
-    if let Ok(b) = key.cast::<PyBytes>() {
-        return Ok(Some(b.as_bytes().to_vec()));
-    }
-    if let Ok(s) = key.cast::<PyString>() {
-        return Ok(Some(to_string(s).py()?.into_bytes()));
-    }
-    Err(pyo3::exceptions::PyTypeError::new_err(
-        "key must be str or bytes",
-    ))
+    let bytes = if let Ok(b) = key.cast::<PyBytes>() {
+        b.as_bytes().to_vec()
+    } else if let Ok(s) = key.cast::<PyString>() {
+        to_string(s).py()?.into_bytes()
+    } else if let Ok(b) = key.cast::<pyo3::types::PyByteArray>() {
+        b.to_vec()
+    } else if key.is_instance_of::<pyo3::types::PyMemoryView>() {
+        key.call_method0("tobytes")?
+            .cast::<PyBytes>()?
+            .as_bytes()
+            .to_vec()
+    } else {
+        return Err(pyo3::exceptions::PyTypeError::new_err(
+            "key must be str or bytes-like (bytes, bytearray, memoryview)",
+        ));
+    };
+    tooltrail_core::check_hash_key(&bytes, "key").py()?;
+    Ok(Some(bytes))
 }
 
 /// Lowercase hex SHA-256 of the canonical JSON of `obj` (HMAC-SHA256 with `key`).
@@ -109,6 +118,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<writer::PyEventWriter>()?;
     m.add_function(wrap_pyfunction!(writer::_wait_for_dropped, m)?)?;
     m.add_class::<gateway::PyToolGateway>()?;
+    m.add_function(wrap_pyfunction!(gateway::_first_warning, m)?)?;
+    m.add_function(wrap_pyfunction!(gateway::_reset_warnings, m)?)?;
     m.add_class::<ctx::PyRunCtx>()?;
     m.add_class::<gateway::PyCall>()?;
     m.add_class::<config::PyConfig>()?;

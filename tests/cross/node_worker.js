@@ -9,7 +9,7 @@ function attempt(fn) {
   try {
     return { ok: fn() }
   } catch (err) {
-    return { kind: err.kind ?? null, path: err.path ?? null, message: String(err.message) }
+    return { kind: err.kind ?? null, path: err.path ?? null, code: err.code ?? null, key: err.key ?? null, message: String(err.message) }
   }
 }
 

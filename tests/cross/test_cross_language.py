@@ -11,6 +11,7 @@ import hmac
 import json
 import math
 
+import pytest
 import rfc8785
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -62,13 +63,30 @@ def test_random_values_agree_in_every_language(node, value):
 
 
 @settings(max_examples=100, deadline=None)
-@given(json_values, text)
+@given(json_values, text.filter(bool))
 def test_keyed_hashes_agree(node, value, key):
     expected = hmac.new(
         key.encode("utf-8"), tooltrail.canonical_json(value).encode("utf-8"), hashlib.sha256
     ).hexdigest()
     assert tooltrail.stable_hash(value, key=key) == expected
     assert node.ask(json.dumps(value), key=key)["hash"] == {"ok": expected}
+
+
+def test_an_empty_key_is_refused_and_bytes_like_keys_agree(node):
+    """An empty HMAC key is refused the same way in both languages (a keyed
+    hash anyone can recompute; before, both accepted it); Python takes
+    bytearray and memoryview keys as Node takes Buffer and Uint8Array."""
+    value = {"to": "a@example.com"}
+    with pytest.raises(tooltrail.TooltrailError) as e:
+        tooltrail.stable_hash(value, key=b"")
+    with pytest.raises(tooltrail.TooltrailError):
+        tooltrail.stable_hash_json("{}", key="")
+    assert isinstance(e.value, ValueError)
+    got = node.ask(json.dumps(value), key="")["hash"]
+    assert (got["code"], got["key"]) == (e.value.code, e.value.key) == ("invalid_argument", "key")
+    want = node.ask(json.dumps(value), key="k\u00e9")["hash"]["ok"]
+    for key in [b"k\xc3\xa9", bytearray(b"k\xc3\xa9"), memoryview(b"k\xc3\xa9"), "k\u00e9"]:
+        assert tooltrail.stable_hash(value, key=key) == want, key
 
 
 def test_issue_example_matches_in_python_and_node(node):

@@ -93,11 +93,16 @@ test('paths quote odd keys; UTF-16 key order', () => {
 test('keyed hash is HMAC over the canonical bytes', () => {
   const value = { to: 'alice@example.com' }
   const canonical = tooltrail.canonicalJson(value)
-  for (const key of ['k', Buffer.from('k'), new Uint8Array([1, 2, 3]), '', '\u00e9']) {
+  for (const key of ['k', Buffer.from('k'), new Uint8Array([1, 2, 3]), '\u00e9']) {
     assert.equal(tooltrail.stableHash(value, key), crypto.createHmac('sha256', key).update(canonical).digest('hex'))
   }
   assert.notEqual(tooltrail.stableHash(value, 'k'), tooltrail.stableHash(value))
   assert.throws(() => tooltrail.stableHash(value, 42))
+  // An empty key is a keyed hash anyone can recompute: refused, naming it.
+  for (const empty of ['', Buffer.alloc(0), new Uint8Array(0)]) {
+    assert.throws(() => tooltrail.stableHash(value, empty), (e) => e.code === 'invalid_argument' && e.key === 'key')
+    assert.throws(() => tooltrail.stableHashJson('{}', empty), (e) => e.code === 'invalid_argument' && e.key === 'key')
+  }
   assert.deepEqual(outcome(() => tooltrail.stableHash(value, '\ud800')), ['error', 'lone_surrogate', '$'])
 })
 

@@ -44,8 +44,11 @@ test('bad fields throw and queue nothing', () => {
 })
 
 test('option errors name the key', () => {
-  for (const [opts, key] of [[{ overflow: 'sometimes' }, 'overflow'], [{ flushInterval: 5000 }, 'flush_interval'],
-    [{ sink: 's3' }, 'sink'], [{ queueEvents: -1 }, 'queueEvents'], [{ bogus: 1 }, 'bogus'], [{ maxFiles: 0 }, 'max_files']]) {
+  for (const [opts, key] of [[{ overflow: 'sometimes' }, 'overflow'], [{ flushInterval: 5000 }, 'flushInterval'],
+    [{ sink: 's3' }, 'sink'], [{ queueEvents: -1 }, 'queueEvents'], [{ bogus: 1 }, 'bogus'], [{ maxFiles: 0 }, 'maxFiles'],
+    // Beyond any sane size: a typed error, never an abort allocating the queue.
+    [{ queueEvents: 2 ** 53 }, 'queueEvents'], [{ queueEvents: 1e9 }, 'queueEvents'], [{ batchBytes: 2 ** 60 }, 'batchBytes'],
+    [{ maxFileBytes: 2 ** 62 }, 'maxFileBytes']]) {
     assert.throws(() => new EventWriter({ path: tmp(), ...opts }), (e) => {
       assert.ok(e instanceof TooltrailError)
       assert.equal(e.code, 'config_error')

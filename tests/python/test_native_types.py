@@ -146,12 +146,17 @@ def test_paths_quote_odd_keys():
 def test_keyed_hash_is_hmac_over_canonical_bytes():
     value = {"to": "alice@example.com"}
     canonical = tooltrail.canonical_json(value).encode()
-    for key in (b"k", "k", b"", "\u00e9"):
-        raw = key.encode() if isinstance(key, str) else key
+    for key in (b"k", "k", "\u00e9", bytearray(b"k"), memoryview(b"k")):
+        raw = key.encode() if isinstance(key, str) else bytes(key)
         assert tooltrail.stable_hash(value, key=key) == hmac.new(raw, canonical, hashlib.sha256).hexdigest()
     assert tooltrail.stable_hash(value, key=b"k") != tooltrail.stable_hash(value)
     with pytest.raises(TypeError):
         tooltrail.stable_hash(value, key=1)
+    # An empty key is a keyed hash anyone can recompute: refused, naming it.
+    for empty in (b"", "", bytearray(), memoryview(b"")):
+        with pytest.raises(tooltrail.TooltrailError) as e:
+            tooltrail.stable_hash(value, key=empty)
+        assert (e.value.code, e.value.key) == ("invalid_argument", "key")
 
 
 def test_exception_hierarchy_and_pickling():

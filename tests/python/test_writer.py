@@ -46,7 +46,11 @@ def test_bad_fields_raise_and_queue_nothing(tmp_path):
 def test_config_errors_name_the_key(tmp_path):
     for kwargs, key in [({"overflow": "sometimes"}, "overflow"), ({"flush_interval": 5}, "flush_interval"),
                         ({"sink": "s3"}, "sink"), ({"flush_interval": -1}, "flush_interval"),
-                        ({"max_files": 0}, "max_files")]:
+                        ({"max_files": 0}, "max_files"),
+                        # Beyond any sane size: a typed error, not a PanicException or an
+                        # abort allocating the queue (both before).
+                        ({"queue_events": 2**63}, "queue_events"), ({"queue_events": 10**9}, "queue_events"),
+                        ({"batch_bytes": 2**60}, "batch_bytes"), ({"max_files": 2**40}, "max_files")]:
         with pytest.raises(tooltrail.ConfigError) as info:
             tooltrail.EventWriter(tmp_path, **kwargs)
         assert info.value.key == key and key in str(info.value)

@@ -242,6 +242,9 @@ fn hash(stdin: &mut dyn Read, key_env: Option<&str>, out: &mut dyn Write) -> Res
         ),
         None => None,
     };
+    if let Some(key) = &key {
+        tooltrail_core::check_hash_key(key, "--key-env")?;
+    }
     let hash = tooltrail_json::stable_hash_with(&value, key.as_deref()).map_err(Error::from)?;
     Ok(writeln!(out, "{hash}")?)
 }

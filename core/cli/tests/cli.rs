@@ -242,6 +242,35 @@ fn every_command_has_help_and_misplaced_flags_are_refused() {
     assert!(err.starts_with("tooltrail: --since takes"), "{err}");
 }
 
+/// `hash --key-env VAR` with VAR set but empty is refused: an empty HMAC
+/// key is a keyed hash anyone can recompute (it was accepted).
+#[test]
+fn an_empty_hash_key_is_refused() {
+    let hash = |key: &str| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tooltrail"))
+            .args(["hash", "--key-env", "TOOLTRAIL_TEST_KEY"])
+            .env("TOOLTRAIL_TEST_KEY", key)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(b"{}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let empty = hash("");
+    assert_eq!(empty.status.code(), Some(2));
+    let err = String::from_utf8(empty.stderr).unwrap();
+    assert!(err.contains("empty HMAC key"), "{err}");
+    let keyed = hash("k");
+    assert!(keyed.status.success());
+    assert_eq!(
+        String::from_utf8(keyed.stdout).unwrap().trim(),
+        tooltrail_json::hmac_sha256_hex(b"k", b"{}")
+    );
+}
+
 #[test]
 fn a_truncated_last_line_is_tolerated() {
     let dir = tempfile::tempdir().unwrap();

@@ -79,3 +79,86 @@ fn a_crash_mid_call_is_answered_even_after_a_last_line_without_newline() {
     );
     assert!(events[3].contains(r#""stop_reason":"error""#), "{events:?}");
 }
+
+/// A server that exits while a process it started still holds its output:
+/// the proxy watches the server's exit, not only the end of its output, so
+/// the pending call is answered, recorded as a crash (not `cancelled`), and
+/// the run ends — before, the client waited with no answer.
+#[test]
+fn a_server_that_exits_while_its_child_holds_stdout_is_noticed() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    // Reads the call, leaves a sleeper holding stdout, exits 3.
+    let mut child = proxy(dir.path(), "read line; sleep 30 & exit 3");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(
+            br#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"t","arguments":{}}}"#,
+        )
+        .unwrap();
+    stdin.write_all(b"\n").unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert!(
+        line.starts_with(r#"{"jsonrpc":"2.0","id":7,"error":{"code":-32000,"#),
+        "{line}"
+    );
+    assert!(line.contains("exited with status 3"), "{line}");
+    assert_eq!(child.wait().unwrap().code(), Some(3));
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let events = events(dir.path());
+    let result = events
+        .iter()
+        .find(|e| e.contains(r#""event":"tool_result""#))
+        .unwrap();
+    assert!(
+        result.contains(r#""error_class":"ConnectionClosed""#),
+        "{events:?}"
+    );
+    assert!(
+        events.last().unwrap().contains(r#""stop_reason":"error""#),
+        "{events:?}"
+    );
+}
+
+/// SIGTERM ends the proxy even when its client stopped reading the proxy's
+/// output (a relay thread is then stuck writing to it): the run still ends
+/// in the log. Before, the proxy kept running.
+#[test]
+fn sigterm_ends_the_proxy_when_the_client_stopped_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    // A server that floods its output; nobody reads the proxy's.
+    let mut child = proxy(
+        dir.path(),
+        "read line; while :; do echo '{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{}}'; done",
+    );
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(br#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}"#)
+        .unwrap();
+    stdin.write_all(b"\n").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the proxy is still running"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(!status.success());
+    let events = events(dir.path());
+    assert!(
+        events.last().unwrap().contains(r#""event":"run_end""#),
+        "{events:?}"
+    );
+    drop(stdin);
+}

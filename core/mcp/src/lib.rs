@@ -17,6 +17,7 @@
 
 #![warn(unreachable_pub)]
 
+mod envelope;
 pub mod message;
 mod options;
 mod relay;

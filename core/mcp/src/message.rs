@@ -8,7 +8,8 @@
 
 use std::io::{self, BufRead};
 
-use tooltrail_json::Value;
+use super::envelope;
+use tooltrail_json::{CanonError, Value};
 use tooltrail_json::{write_canonical, write_ordered};
 
 /// The JSON-RPC error code of a call the gateway refused (a budget, the loop
@@ -41,8 +42,13 @@ pub enum Message {
         id: Value,
         /// `method`.
         method: String,
-        /// `params` (`null` when absent).
+        /// `params` (`null` when absent). For a `tools/call` whose
+        /// arguments the strict parser refuses: `name` only.
         params: Value,
+        /// Why `params.arguments` has no JSON form (a duplicate key, an
+        /// integer beyond 2^53, a lone surrogate); the call is still
+        /// recorded, with that error as its `args_error`.
+        invalid_arguments: Option<CanonError>,
     },
     /// A notification (`method`, no `id`).
     Notification {
@@ -55,8 +61,11 @@ pub enum Message {
     Response {
         /// The id it answers.
         id: Value,
-        /// `Ok(result)` or `Err(error object)`.
+        /// `Ok(result)` or `Err(error object)`. For a result the strict
+        /// parser refuses: `Ok` of its `isError` member alone.
         outcome: Result<Value, Value>,
+        /// Why the result has no JSON form, if it has none.
+        invalid_result: Option<CanonError>,
     },
     /// Anything else: a batch, text that is not (strict) JSON, an object
     /// of no JSON-RPC shape. Relayed as is, never recorded.
@@ -68,12 +77,17 @@ impl Message {
     pub fn parse(line: &[u8]) -> Message {
         let text = line.strip_suffix(b"\n").unwrap_or(line);
         let text = text.strip_suffix(b"\r").unwrap_or(text);
-        let Ok(value) = tooltrail_json::parse_json(text) else {
+        let Ok(text) = std::str::from_utf8(text) else {
             return Message::Other;
         };
-        let Value::Object(mut members) = value else {
-            return Message::Other;
-        };
+        match tooltrail_json::parse_json_str(text) {
+            Ok(Value::Object(members)) => Self::of_members(members),
+            Ok(_) => Message::Other,
+            Err(_) => Self::of_envelope(text).unwrap_or(Message::Other),
+        }
+    }
+
+    fn of_members(mut members: Vec<(String, Value)>) -> Message {
         let mut take = |key: &str| {
             members
                 .iter()
@@ -83,21 +97,61 @@ impl Message {
         let (id, method) = (take("id"), take("method"));
         let params = take("params").unwrap_or(Value::Null);
         match (id, method) {
-            (Some(id), Some(Value::String(method))) => Message::Request { id, method, params },
+            (Some(id), Some(Value::String(method))) => Message::Request {
+                id,
+                method,
+                params,
+                invalid_arguments: None,
+            },
             (None, Some(Value::String(method))) => Message::Notification { method, params },
             (Some(id), None) => match (take("result"), take("error")) {
                 (Some(result), None) => Message::Response {
                     id,
                     outcome: Ok(result),
+                    invalid_result: None,
                 },
                 (None, Some(error)) => Message::Response {
                     id,
                     outcome: Err(error),
+                    invalid_result: None,
                 },
                 _ => Message::Other,
             },
             _ => Message::Other,
         }
+    }
+
+    /// A line the strict parser refused: a `tools/call` whose arguments, or
+    /// a response whose result, has no JSON form, read member by member
+    /// ([`envelope`](crate::envelope)). Anything else stays [`Message::Other`].
+    fn of_envelope(text: &str) -> Option<Message> {
+        let m = envelope::members(text)?;
+        let id = envelope::value(envelope::get(&m, "id")?).ok()?;
+        if let Some(method) = envelope::get(&m, "method") {
+            let Ok(Value::String(method)) = envelope::value(method) else {
+                return None;
+            };
+            let params = envelope::members(envelope::get(&m, "params")?)?;
+            let name = envelope::value(envelope::get(&params, "name")?).ok()?;
+            let arguments = envelope::get(&params, "arguments")?;
+            let invalid = envelope::value(arguments).err()?;
+            return (method == "tools/call").then(|| Message::Request {
+                id,
+                method,
+                params: Value::object([("name", name)]),
+                invalid_arguments: Some(invalid),
+            });
+        }
+        let result = envelope::get(&m, "result")?;
+        let invalid = envelope::value(result).err()?;
+        let is_error = envelope::members(result)
+            .and_then(|r| envelope::get(&r, "isError").map(|v| v.trim() == "true"))
+            .unwrap_or(false);
+        Some(Message::Response {
+            id,
+            outcome: Ok(Value::object([("isError", Value::Bool(is_error))])),
+            invalid_result: Some(invalid),
+        })
     }
 }
 
@@ -159,7 +213,10 @@ mod tests {
         let m = Message::parse(
             b"{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"x\"}}\r\n",
         );
-        let Message::Request { id, method, params } = m else {
+        let Message::Request {
+            id, method, params, ..
+        } = m
+        else {
             panic!("{m:?}")
         };
         assert_eq!((id, method.as_str()), (Value::Number(7.0), "tools/call"));
@@ -183,7 +240,9 @@ mod tests {
             b"not json",
             b"{\"id\":1}",
             b"{\"id\":1,\"result\":1,\"error\":{}}",
-            b"{\"id\":1,\"result\":9007199254740993}",
+            // Refused by the strict parser and not a call or its response.
+            b"{\"id\":1,\"method\":\"ping\",\"params\":{\"a\":1,\"a\":2}}",
+            b"{\"id\":9007199254740993,\"result\":{}}",
         ] {
             assert_eq!(Message::parse(other), Message::Other);
         }

@@ -23,6 +23,9 @@ enum Note {
     ClientEof,
     /// The server's output ended.
     ServerEof,
+    /// The server process exited (its output may still be held open by a
+    /// process it started).
+    ServerExited,
     /// A termination signal came.
     Signal(i32),
 }
@@ -76,12 +79,21 @@ pub(crate) fn run(
     let server_in = child.stdin.take().expect("piped");
     let server_out = child.stdout.take().expect("piped");
     spawn_client_reader(client_in, server_in, (&session, &writer, &out), tx.clone());
-    spawn_server_reader(server_out, (&session, &writer, &out), tx);
+    spawn_server_reader(server_out, (&session, &writer, &out), tx.clone());
+    spawn_exit_watcher(&child, tx);
 
-    let first = rx.recv().unwrap_or(Note::ServerEof);
+    let first = match rx.recv().unwrap_or(Note::ServerEof) {
+        // Its last lines may still be on their way: a moment to drain them,
+        // but not forever (a process it started may hold its output open).
+        Note::ServerExited => {
+            let _ = wait_server_eof(&rx, EXIT_DRAIN);
+            Note::ServerEof
+        }
+        note => note,
+    };
     let timeout = options.shutdown_timeout;
     let status = match first {
-        Note::ServerEof => reap(&mut child, timeout),
+        Note::ServerEof | Note::ServerExited => reap(&mut child, timeout),
         Note::ClientEof => {
             // MCP's stdio shutdown: the server's input is closed (done by
             // the client reader); wait for it to exit, then escalate.
@@ -95,7 +107,7 @@ pub(crate) fn run(
         }
     };
     let end = match first {
-        Note::ServerEof => End::ServerExited {
+        Note::ServerEof | Note::ServerExited => End::ServerExited {
             success: status.success(),
         },
         Note::ClientEof => End::ClientClosed,
@@ -104,12 +116,17 @@ pub(crate) fn run(
     let detail = match first {
         Note::Signal(sig) => format!("tooltrail mcp-proxy stopped by signal {sig}"),
         Note::ClientEof => "the client closed its input".to_owned(),
-        Note::ServerEof => describe(status),
+        Note::ServerEof | Note::ServerExited => describe(status),
     };
     let (replies, events) = lock(&session).end(end, &detail);
     log(&writer, events);
-    for line in replies {
-        send(&out, &line);
+    // A relay thread blocked writing to a client that stopped reading
+    // holds the client's output: the answers are then dropped, so that the
+    // proxy still logs its end and exits (it did not, after SIGTERM).
+    if let Ok(mut w) = out.try_lock() {
+        for line in replies {
+            write_line(&mut **w, &line);
+        }
     }
     if !writer.close(writer.config().close_timeout) {
         warn("some events could not be written before the timeout");
@@ -187,7 +204,10 @@ fn log(writer: &EventWriter, events: Vec<Event>) {
 /// Writes one whole line to the client (a newline added if missing). A
 /// client that stopped reading is not an error of the proxy's.
 fn send(out: &ClientOut, line: &[u8]) {
-    let mut w = lock(out);
+    write_line(&mut **lock(out), line);
+}
+
+fn write_line(w: &mut dyn Write, line: &[u8]) {
     let _ = w.write_all(line);
     if !line.ends_with(b"\n") {
         let _ = w.write_all(b"\n");
@@ -195,13 +215,41 @@ fn send(out: &ClientOut, line: &[u8]) {
     let _ = w.flush();
 }
 
-/// Waits up to `timeout` for the server's output to end.
+/// How long the proxy reads a server's output after the server exited.
+const EXIT_DRAIN: Duration = Duration::from_millis(500);
+
+/// Tells the relay when the server process exits, whether or not its
+/// output ends with it (a process it started may keep it open: the
+/// client then waited with no answer and the crash was logged as a
+/// cancellation). `waitid` with `WNOWAIT` leaves the child for `reap`.
+fn spawn_exit_watcher(child: &Child, tx: Sender<Note>) {
+    let pid: libc::id_t = child.id();
+    std::thread::spawn(move || {
+        loop {
+            // SAFETY: a zeroed siginfo_t is a valid out-argument; waitid on
+            // our own child, without reaping it (WNOWAIT).
+            let rc = unsafe {
+                let mut info: libc::siginfo_t = std::mem::zeroed();
+                libc::waitid(libc::P_PID, pid, &mut info, libc::WEXITED | libc::WNOWAIT)
+            };
+            if rc == 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted
+            {
+                break;
+            }
+        }
+        let _ = tx.send(Note::ServerExited);
+    });
+}
+
+/// Waits up to `timeout` for the server's output to end; once the server
+/// has exited, [`EXIT_DRAIN`] at most.
 fn wait_server_eof(rx: &Receiver<Note>, timeout: Duration) -> bool {
-    let deadline = Instant::now() + timeout;
+    let mut deadline = Instant::now() + timeout;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
             Ok(Note::ServerEof) | Err(RecvTimeoutError::Disconnected) => return true,
+            Ok(Note::ServerExited) => deadline = deadline.min(Instant::now() + EXIT_DRAIN),
             Ok(_) => {}
             Err(RecvTimeoutError::Timeout) => return false,
         }

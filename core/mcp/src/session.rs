@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::message::{CONNECTION_CLOSED, Message, REFUSED, error_response, first_text, id_key};
 use tooltrail_core::FailureFacts;
 use tooltrail_core::gateway::{CallHandle, Event, Gateway, GatewayError, Outcome, RunCtx, RunExit};
-use tooltrail_json::Value;
+use tooltrail_json::{CanonError, Value};
 
 /// The `error_class` of a call whose result has `isError: true` (MCP's
 /// "tool execution error"): the tool ran and failed.
@@ -126,8 +126,13 @@ impl Session {
             Message::Request { method, .. } if method == "initialize" => {
                 self.ensure_run(&mut actions.events);
             }
-            Message::Request { id, method, params } if method == "tools/call" => {
-                self.call(id, params, &mut actions);
+            Message::Request {
+                id,
+                method,
+                params,
+                invalid_arguments,
+            } if method == "tools/call" => {
+                self.call(id, params, invalid_arguments.as_ref(), &mut actions);
             }
             Message::Notification { method, params } if method == "notifications/cancelled" => {
                 if let Some(request) = params.get("requestId") {
@@ -145,7 +150,13 @@ impl Session {
 
     /// `tools/call`: begin the call; forward it, or refuse it with a
     /// JSON-RPC error and keep it from the server.
-    fn call(&mut self, id: &Value, params: &Value, actions: &mut Actions) {
+    fn call(
+        &mut self,
+        id: &Value,
+        params: &Value,
+        invalid: Option<&CanonError>,
+        actions: &mut Actions,
+    ) {
         let (Some(Value::String(tool)), Some(key)) = (params.get("name"), id_key(id)) else {
             return; // Not a call the server can run either: it answers.
         };
@@ -155,11 +166,30 @@ impl Session {
         // The server decides which tools exist (it answers an unknown
         // one); the gateway admits every name it is asked for.
         self.gateway.add_tool(tool);
-        let args = match params.get("arguments") {
-            None | Some(Value::Null) => Value::Object(Vec::new()),
-            Some(v) => v.clone(),
+        // Arguments with no JSON form still ran on the server: the call is
+        // recorded with their error as `args_error`.
+        let args = match (invalid, params.get("arguments")) {
+            (Some(e), _) => Err(e.clone()),
+            (None, None | Some(Value::Null)) => Ok(Value::Object(Vec::new())),
+            (None, Some(v)) => Ok(v.clone()),
         };
-        match self.gateway.begin(&ctx, tool, Ok(args)) {
+        if let Some(earlier) = self.pending.remove(&key) {
+            // A client that reuses the id of a call still pending: the
+            // earlier call's answer can no longer be told apart, so it ends
+            // here, said, rather than vanish.
+            let (_, handle) = earlier;
+            actions.events.extend(self.gateway.finish(
+                handle,
+                failed(
+                    MCP_ERROR,
+                    "the client reused this call's request id before it was answered",
+                ),
+            ));
+            warn(&format!(
+                "request id {key} reused while its call was pending; the earlier call is recorded as failed"
+            ));
+        }
+        match self.gateway.begin(&ctx, tool, args) {
             Ok((handle, events)) => {
                 actions.events.extend(events);
                 self.pending.insert(key, (id.clone(), handle));
@@ -185,7 +215,12 @@ impl Session {
     /// its pending call.
     pub fn on_server(&mut self, msg: &Message) -> Actions {
         let mut actions = Actions::relay();
-        let Message::Response { id, outcome } = msg else {
+        let Message::Response {
+            id,
+            outcome,
+            invalid_result,
+        } = msg
+        else {
             return actions;
         };
         let Some((_, handle)) = id_key(id).and_then(|k| self.pending.remove(&k)) else {
@@ -195,6 +230,9 @@ impl Session {
             Err(error) => failed(MCP_ERROR, text_of(error.get("message"))),
             Ok(result) if result.get("isError") == Some(&Value::Bool(true)) => {
                 failed(TOOL_ERROR, first_text(result).unwrap_or_default())
+            }
+            Ok(_) if invalid_result.is_some() => {
+                Outcome::Returned(Err(invalid_result.clone().expect("checked")))
             }
             Ok(result) => Outcome::Returned(Ok(result.clone())),
         };

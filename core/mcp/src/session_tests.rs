@@ -286,3 +286,54 @@ fn the_configured_ids_and_storage_apply() {
     let stored = field(&a.events[0], "result");
     assert_eq!(stored.get("content").map(Value::type_name), Some("array"));
 }
+
+/// Calls the strict parser refuses still ran on the server, so they are
+/// recorded: `tool_call` with `args_error` naming what and where, and their
+/// result when it comes (before: relayed with no event at all).
+#[test]
+fn calls_with_arguments_that_have_no_json_form_are_recorded() {
+    let mut s = session("");
+    s.on_client(&msg(INIT));
+    for (id, args, kind) in [
+        (1, r#"{"a":1,"a":2}"#, "duplicate_key"),
+        (
+            2,
+            r#"{"snowflake":1234567890123456789}"#,
+            "integer_out_of_range",
+        ),
+        (3, r#"{"s":"\ud800"}"#, "lone_surrogate"),
+    ] {
+        let a = s.on_client(&call(id, "t", args));
+        assert!(a.forward, "{args}: relayed unchanged");
+        assert_eq!(names(&a.events), ["tool_call"], "{args}");
+        assert_eq!(field(&a.events[0], "args_hash"), Value::Null, "{args}");
+        let error = field(&a.events[0], "args_error");
+        assert_eq!(error.get("kind"), Some(&Value::from(kind)), "{args}");
+        let a = s.on_server(&result(id, r#"{"content":[]}"#));
+        assert_eq!(names(&a.events), ["tool_result"], "{args}");
+        assert_eq!(field(&a.events[0], "ok"), Value::Bool(true));
+    }
+    // A result the strict parser refuses ends its call too; `isError` read.
+    s.on_client(&call(4, "t", "{}"));
+    let a = s.on_server(&result(4, r#"{"isError":true,"n":1e999}"#));
+    assert_eq!(names(&a.events), ["tool_result"]);
+    assert_eq!(field(&a.events[0], "ok"), Value::Bool(false));
+    assert_eq!(s.pending(), 0);
+}
+
+/// A client that sends a second call with the id of one still pending: the
+/// first is recorded as failed there and then (before: its result vanished
+/// and the second call took its answer).
+#[test]
+fn a_reused_pending_id_ends_the_earlier_call() {
+    let mut s = session("");
+    s.on_client(&msg(INIT));
+    s.on_client(&call(5, "first", "{}"));
+    let a = s.on_client(&call(5, "second", "{}"));
+    assert_eq!(names(&a.events), ["tool_result", "tool_call"]);
+    assert_eq!(field(&a.events[0], "tool"), Value::from("first"));
+    assert_eq!(field(&a.events[0], "ok"), Value::Bool(false));
+    assert_eq!(s.pending(), 1);
+    let a = s.on_server(&result(5, r#"{"content":[]}"#));
+    assert_eq!(field(&a.events[0], "tool"), Value::from("second"));
+}

@@ -55,7 +55,11 @@ pub struct OtlpSinkSpec {
 
 impl fmt::Debug for OtlpSinkSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Otlp({})", self.config.endpoint)
+        write!(
+            f,
+            "Otlp({})",
+            tooltrail_core::config::without_credentials(&self.config.endpoint)
+        )
     }
 }
 
@@ -100,10 +104,10 @@ impl OtlpSink {
         }
         *last = Some(Instant::now());
         // Never print credentials (the HTTP client's message may quote the URL).
-        let what = match tooltrail_core::config::credentials(&self.config.endpoint) {
-            Some(secret) => what.replace(secret, "[REDACTED]"),
-            None => what.to_owned(),
-        };
+        let mut what = what.to_owned();
+        for secret in tooltrail_core::config::secrets(&self.config.endpoint) {
+            what = what.replace(secret, "[REDACTED]");
+        }
         eprintln!(
             "tooltrail: OTLP export to {} failed: {what} (events are still written to the \
              local sink; next report in at most 60 s)",
@@ -211,7 +215,10 @@ impl Sink for OtlpSink {
     }
 
     fn describe(&self) -> String {
-        format!("otlp {}", self.config.endpoint)
+        format!(
+            "otlp {}",
+            tooltrail_core::config::without_credentials(&self.config.endpoint)
+        )
     }
 }
 

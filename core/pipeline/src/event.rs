@@ -10,6 +10,12 @@ use tooltrail_json::CanonError;
 use tooltrail_json::Value;
 use tooltrail_json::{write_ordered, write_string};
 
+/// The longest line the readers take (16 MiB); a longer one is skipped and
+/// counted as unreadable. The gateway keeps its lines far below it (stored
+/// arguments and results are bounded by
+/// [`MAX_STORED_BYTES`](crate::gateway::MAX_STORED_BYTES)).
+pub const MAX_LINE_BYTES: usize = 16 << 20;
+
 /// Serializes one event line (with trailing `\n`) into `out`.
 ///
 /// `fields` must be an object; a `"ts"` member in it is used as is and `ts`

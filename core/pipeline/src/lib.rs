@@ -36,19 +36,24 @@ mod error_code;
 mod event;
 mod fork;
 pub mod gateway;
+mod hash_key;
 pub mod redact;
+pub mod reference;
 pub mod schema;
 pub mod signals;
 mod time;
+pub mod warnings;
 pub mod writer;
 
 pub use config::{Config, ConfigError};
 pub use error::{Attr, Error, ErrorCode, panic_message};
 pub use error_class::{
-    CAUSE_PATHS, CODE_PATHS, ERROR_CLASSES, FailureFacts, STATUS_PATHS, classify,
+    CAUSE_PATHS, CODE_PATHS, ERROR_CLASSES, ERROR_RESULT_CLASS, FailureFacts, RESULT_ERROR_PATHS,
+    RESULT_STATUS_PATHS, ResultFacts, STATUS_PATHS, classify, failed_result,
 };
-pub use event::write_event_line;
+pub use event::{MAX_LINE_BYTES, write_event_line};
 pub use gateway::{CallHandle, Event, Gateway, GatewayError, Outcome, RunCtx};
+pub use hash_key::check_hash_key;
 pub use redact::Redactor;
 pub use schema::SCHEMA_VERSION;
 pub use time::{

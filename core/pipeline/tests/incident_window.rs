@@ -145,6 +145,34 @@ fn store_args_until_must_be_an_instant() {
     }
 }
 
+/// `store_args_until` follows the API's rule: a window ends at most 366
+/// days from now (36 years ahead was accepted while `incident_window`
+/// refused more than 366 days); an impossible date is not an instant.
+#[test]
+fn store_args_until_is_at_most_366_days_ahead() {
+    let now = tooltrail_core::gateway::Clock::System.now_us() / 1_000_000;
+    let at = |days: i64| {
+        let mut ts = Vec::new();
+        tooltrail_core::push_timestamp((now + days * 86_400) * 1_000_000, &mut ts);
+        format!(
+            "logging:\n  tool_calls:\n    store_args_until: \"{}\"\n",
+            String::from_utf8(ts).unwrap()
+        )
+    };
+    assert!(Config::from_yaml(&at(365)).is_ok());
+    assert!(
+        Config::from_yaml(&at(-30)).is_ok(),
+        "a past end is a closed window"
+    );
+    for days in [367, 36 * 366] {
+        let e = Config::from_yaml(&at(days)).unwrap_err();
+        assert_eq!(e.key, "logging.tool_calls.store_args_until");
+        assert!(e.message.contains("366 days"), "{e}");
+    }
+    let feb31 = "logging:\n  tool_calls:\n    store_args_until: \"2027-02-31T00:00:00Z\"\n";
+    assert!(Config::from_yaml(feb31).is_err());
+}
+
 #[test]
 fn a_runs_agent_id_is_on_each_of_its_events() {
     let gw = gateway(r#"{"logging":{"agent_id":"default-bot"}}"#);

@@ -215,3 +215,33 @@ fn with_the_queue_full_a_deferred_event_is_dropped_unbuilt_and_counted() {
         "each accepted event built once"
     );
 }
+
+/// A call with 65 MiB of arguments on an idle writer: its `tool_call` line
+/// is a few hundred bytes (the arguments are hashed, not stored), but the
+/// deferred event weighed 65 MiB against the 64 MiB queue and was dropped as
+/// `queue_full`. It is rendered by the caller now, and written.
+#[test]
+fn a_call_with_huge_arguments_is_written_not_dropped() {
+    use tooltrail_core::{Config, Gateway};
+    use tooltrail_json::Value;
+    let (writer, sink) = common::memory_writer();
+    let gw = Gateway::new(Config::default(), ["t".to_owned()], None, None);
+    let args = Value::object([("blob", Value::from("x".repeat(65 << 20)))]);
+    let (handle, events) = gw.begin(&common::ctx(), "t", Ok(args)).unwrap();
+    for e in events {
+        e.write_to(&writer);
+    }
+    drop(handle);
+    assert!(writer.flush(Duration::from_secs(30)));
+    let stats = writer.stats();
+    assert_eq!(
+        (stats.written, stats.dropped_queue_full),
+        (1, 0),
+        "{stats:?}"
+    );
+    let text = String::from_utf8(sink.contents()).unwrap();
+    assert!(
+        text.contains("\"event\":\"tool_call\"") && text.len() < 1000,
+        "{text}"
+    );
+}

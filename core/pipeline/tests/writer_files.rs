@@ -58,3 +58,31 @@ fn a_partial_last_line_from_a_crash_is_not_glued_to_the_next_event() {
             .ends_with("{\"next\":2}\n{\"last\":3}\n")
     );
 }
+
+/// A pre-existing 0644 active file (logrotate's `create 0644`) is narrowed
+/// to 0600 before anything is appended, at open and when the writer
+/// follows a rotation to a new file; the rotated file keeps 0600. Before,
+/// redacted arguments went into the 0644 file with no word.
+#[test]
+fn a_world_readable_log_file_is_made_private_before_it_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("logs");
+    fs::create_dir(&dir).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+    let active = dir.join(ACTIVE_FILE);
+    let mode = |p: &std::path::Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    fs::write(&active, "").unwrap();
+    fs::set_permissions(&active, fs::Permissions::from_mode(0o644)).unwrap();
+    let mut sink = DirSink::open(DirSinkConfig::new(&dir)).unwrap();
+    assert_eq!(mode(&active), 0o600);
+    sink.write_batch(b"{\"a\":1}\n").unwrap();
+    // logrotate: move the file away, create a fresh 0644 one.
+    let moved = dir.join("tooltrail.jsonl.1");
+    fs::rename(&active, &moved).unwrap();
+    fs::write(&active, "").unwrap();
+    fs::set_permissions(&active, fs::Permissions::from_mode(0o644)).unwrap();
+    sink.write_batch(b"{\"a\":2}\n").unwrap();
+    assert_eq!(mode(&active), 0o600);
+    assert_eq!(mode(&moved), 0o600);
+    assert_eq!(fs::read_to_string(&active).unwrap(), "{\"a\":2}\n");
+}

@@ -92,10 +92,10 @@ impl EventReader {
     }
 }
 
-/// The longest line read; a longer one (a `*.jsonl` that is really
-/// `/dev/zero`-like garbage, or a corrupt file) is skipped and counted rather
-/// than held in memory whole.
-pub const MAX_LINE_BYTES: usize = 16 << 20;
+/// The longest line read, the core's: a longer one (a `*.jsonl` that is
+/// really `/dev/zero`-like garbage, or a corrupt file) is skipped and counted
+/// rather than held in memory whole. No gateway line comes near it.
+pub use tooltrail_core::MAX_LINE_BYTES;
 
 /// Opens a file only if it is a regular one (after symlinks): a FIFO named
 /// `*.jsonl` would block the open forever, a device read endlessly.

@@ -5,10 +5,15 @@
 //! `section` is the checked reader of one mapping, `read` reads each part of
 //! the file (`logging.ids`, `logging.tool_calls`, …, `budgets`, `sinks`) with
 //! it, `yaml` turns YAML into the same [`Value`] a host object converts to.
+//! `keys` lists every key with its type, default and meaning ([`KEYS`]);
+//! the reader is tested against it.
 
 use std::fmt;
 
 mod alerts;
+mod keys;
+#[cfg(test)]
+mod keys_tests;
 mod otlp;
 mod read;
 mod section;
@@ -24,7 +29,9 @@ use yaml_rust2::YamlLoader;
 pub(crate) use section::{Section, err};
 use yaml::yaml_to_value;
 
-pub use otlp::{OtlpConfig, credentials, without_credentials};
+pub use keys::{ConfigKey, KEYS, KeyDefault, KeyType, config_key};
+pub use otlp::{OtlpConfig, credentials, secrets, without_credentials};
+pub use read::MAX_WINDOW_S;
 
 use tooltrail_json::Value;
 

@@ -191,21 +191,39 @@ impl fmt::Debug for OtlpConfig {
     }
 }
 
-/// `url` with any `user:password@` replaced by `[REDACTED]@`: endpoints are
-/// printed (errors, export failures on stderr, `Debug`), credentials never.
+/// `url` with any `user:password@` replaced by `[REDACTED]@` and any query
+/// string (`?api_key=…`) by `?[REDACTED]`: endpoints are printed (errors,
+/// export failures on stderr, `Debug`), credentials never.
 pub fn without_credentials(url: &str) -> String {
     let scheme_end = url.find("://").map_or(0, |i| i + 3);
     let authority_end = url[scheme_end..]
         .find(['/', '?', '#'])
         .map_or(url.len(), |i| scheme_end + i);
-    match url[scheme_end..authority_end].rfind('@') {
+    let mut shown = match url[scheme_end..authority_end].rfind('@') {
         Some(at) => format!(
             "{}[REDACTED]{}",
             &url[..scheme_end],
             &url[scheme_end + at..]
         ),
         None => url.to_owned(),
+    };
+    if let Some(q) = shown.find(['?', '#']) {
+        shown.truncate(q);
+        shown.push_str("?[REDACTED]");
     }
+    shown
+}
+
+/// The parts of `url` that may hold a secret — `user:password` and the
+/// query string — to scrub them from messages that quote the URL (an HTTP
+/// client's errors).
+pub fn secrets(url: &str) -> Vec<&str> {
+    let mut found: Vec<&str> = credentials(url).into_iter().collect();
+    if let Some(q) = url.find(['?', '#']) {
+        found.push(&url[q + 1..]);
+    }
+    found.retain(|s| !s.is_empty());
+    found
 }
 
 /// The `user:password` part of `url`, if any (to scrub it from messages
@@ -221,7 +239,7 @@ pub fn credentials(url: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod credential_tests {
-    use super::{credentials, without_credentials};
+    use super::{credentials, secrets, without_credentials};
 
     #[test]
     fn credentials_are_never_printed() {
@@ -231,10 +249,19 @@ mod credential_tests {
             ("u:hunter2@h:4318", "[REDACTED]@h:4318"),
             ("http://h:4318/a@b", "http://h:4318/a@b"),
             ("http://127.0.0.1:4318", "http://127.0.0.1:4318"),
+            (
+                "https://h/v1?api_key=sk-live-123&x=1",
+                "https://h/v1?[REDACTED]",
+            ),
+            ("https://u:p@h/#tok", "https://[REDACTED]@h/?[REDACTED]"),
         ] {
             assert_eq!(without_credentials(url), shown);
         }
         assert_eq!(credentials("http://u:hunter2@h"), Some("u:hunter2"));
         assert_eq!(credentials("http://h/x@y"), None);
+        assert_eq!(
+            secrets("https://u:p@h/v1?api_key=sk"),
+            ["u:p", "api_key=sk"]
+        );
     }
 }

@@ -65,11 +65,29 @@ fn logging_ids(c: &mut Config, mut s: Section<'_>) -> Result<(), ConfigError> {
     s.finish()
 }
 
+/// The longest incident window, opened by the API or configured with
+/// `store_args_until` (366 days): an incident window is short; a longer one
+/// is a unit mistake.
+pub const MAX_WINDOW_S: f64 = 366.0 * 86_400.0;
+
 /// `logging.tool_calls`: what a tool call's events store.
 fn tool_calls(c: &mut Config, mut s: Section<'_>) -> Result<(), ConfigError> {
     s.bool("enabled", &mut c.tool_calls_enabled)?;
     s.bool("store_args", &mut c.store_args)?;
     c.store_args_until_us = s.instant("store_args_until")?;
+    if let Some(until) = c.store_args_until_us {
+        // The same bound as `incident_window(...)`, from when the
+        // configuration is read.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_micros() as i64);
+        if until.saturating_sub(now) as f64 > MAX_WINDOW_S * 1e6 {
+            return Err(err(
+                "logging.tool_calls.store_args_until",
+                "must be at most 366 days from now (an incident window is short; a longer one is a unit mistake)",
+            ));
+        }
+    }
     s.bool("store_args_hash", &mut c.store_args_hash)?;
     s.bool("store_error_messages", &mut c.store_error_messages)?;
     if let Some(v) = s.choice("store_results", &["none", "sampled", "full"])? {

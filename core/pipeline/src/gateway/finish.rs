@@ -49,9 +49,10 @@ impl Gateway {
             _ => None,
         };
         let result = match &outcome {
-            Outcome::Returned(Ok(v)) if handle.store_result => {
-                Some((field::RESULT, self.redactor.redact(v)))
-            }
+            Outcome::Returned(Ok(v)) if handle.store_result => Some((
+                field::RESULT,
+                super::stored::bounded(self.redactor.redact(v)),
+            )),
             Outcome::Returned(Err(e)) if handle.store_result => {
                 Some((field::RESULT_ERROR, error_value(e)))
             }

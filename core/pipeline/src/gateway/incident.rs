@@ -23,9 +23,7 @@ use tooltrail_json::Value;
 /// `until` when no window is set.
 const NONE: i64 = i64::MIN;
 
-/// The longest window [`Gateway::incident_window`] opens (366 days): an
-/// incident window is short; a longer one is a unit mistake.
-pub const MAX_WINDOW_S: f64 = 366.0 * 86_400.0;
+pub use crate::config::MAX_WINDOW_S;
 
 /// The window's end and whether its opening was written.
 #[derive(Debug)]

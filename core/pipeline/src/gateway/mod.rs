@@ -21,6 +21,7 @@ mod records;
 mod run;
 mod run_scope;
 mod seqs;
+mod stored;
 mod timeouts;
 mod types;
 
@@ -43,6 +44,7 @@ pub use ids::{
 pub use incident::MAX_WINDOW_S;
 pub use line::{Event, Events};
 pub use run::Budget;
+pub use stored::{MAX_STORED_BYTES, TRUNCATED};
 pub use timeouts::{MAX_TIMEOUT_MS, TimeoutUnit, host_timeouts, timeouts_from};
 pub use types::{CallArgs, CallHandle, Deterministic, GatewayError, Outcome, RunExit, Validation};
 
@@ -92,6 +94,9 @@ pub struct Gateway {
     /// Per-tool timeouts (µs) the bindings enforce on async tools; a call
     /// that returns after its tool's timeout is marked (`deadline_ms`).
     timeouts: HashMap<String, i64>,
+    /// Refuse a call with no run and no ctx (`missing_id`) instead of
+    /// opening an implicit run for it ([`Gateway::implicit_run`]).
+    strict: bool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -133,6 +138,7 @@ impl Gateway {
             last_sample: Mutex::new(None),
             last_ids: Mutex::new(None),
             timeouts: HashMap::new(),
+            strict: false,
         }
     }
 
@@ -181,6 +187,17 @@ impl Gateway {
     /// happened, `ok` with `deadline_ms` and `deadline_exceeded: true`.
     pub fn set_timeouts(&mut self, timeouts: impl IntoIterator<Item = (String, i64)>) {
         self.timeouts = timeouts.into_iter().filter(|(_, us)| *us >= 0).collect();
+    }
+
+    /// Sets whether a call with no run and no ctx is refused (`strict`)
+    /// rather than logged under an implicit run (the default).
+    pub fn set_strict(&mut self, strict: bool) {
+        self.strict = strict;
+    }
+
+    /// Whether the gateway is strict (see [`set_strict`](Self::set_strict)).
+    pub fn is_strict(&self) -> bool {
+        self.strict
     }
 
     /// The configuration in force.
@@ -352,7 +369,9 @@ impl Gateway {
         // The incident window stores args as `store_args` does (redacted).
         let (window_args, window_event) = self.incident_at(now);
         let stored = if c.store_args || window_args {
-            args.value().ok().map(|v| self.redactor.redact(&v))
+            args.value()
+                .ok()
+                .map(|v| stored::bounded(self.redactor.redact(&v)))
         } else {
             None
         };

@@ -58,6 +58,14 @@ impl Default for WriterConfig {
     }
 }
 
+/// Most events a queue may hold: its slots are allocated when the writer
+/// starts (64 times the default).
+pub const MAX_QUEUE_EVENTS: usize = 1 << 22;
+/// Most bytes for a queue, a batch or a file: 1 TiB.
+pub const MAX_BYTES: usize = 1 << 40;
+/// Most rotated files kept.
+pub const MAX_FILES: usize = 1 << 20;
+
 impl WriterConfig {
     /// Checks limits; the error names the offending key.
     pub fn validate(&self) -> Result<(), WriterError> {
@@ -67,28 +75,33 @@ impl WriterConfig {
                 message: message.to_owned(),
             })
         };
-        if self.queue_events == 0 {
-            return bad("queue_events", "must be at least 1");
-        }
-        if self.queue_bytes == 0 {
-            return bad("queue_bytes", "must be at least 1");
-        }
-        if self.batch_events == 0 {
-            return bad("batch_events", "must be at least 1");
-        }
-        if self.batch_bytes == 0 {
-            return bad("batch_bytes", "must be at least 1");
-        }
+        // Upper bounds keep every option away from an allocation that
+        // aborts the process (the queue's slots are allocated up front) or
+        // an overflow: a typed error names the key instead.
+        let within = |key: &'static str, v: usize, max: usize| {
+            if (1..=max).contains(&v) {
+                Ok(())
+            } else {
+                Err(WriterError::InvalidConfig {
+                    key,
+                    message: format!("must be between 1 and {max}, got {v}"),
+                })
+            }
+        };
+        within("queue_events", self.queue_events, MAX_QUEUE_EVENTS)?;
+        within("queue_bytes", self.queue_bytes, MAX_BYTES)?;
+        within("batch_events", self.batch_events, MAX_QUEUE_EVENTS)?;
+        within("batch_bytes", self.batch_bytes, MAX_BYTES)?;
         if self.flush_interval > Duration::from_secs(1) {
             return bad("flush_interval", "must be at most 1 second");
         }
         if let SinkSpec::Dir(d) = &self.sink {
-            if d.max_files == 0 {
-                return bad("max_files", "must be at least 1");
-            }
-            if d.max_file_bytes == 0 {
-                return bad("max_file_bytes", "must be at least 1");
-            }
+            within("max_files", d.max_files, MAX_FILES)?;
+            within(
+                "max_file_bytes",
+                usize::try_from(d.max_file_bytes).unwrap_or(usize::MAX),
+                MAX_BYTES,
+            )?;
         }
         Ok(())
     }
@@ -192,18 +205,16 @@ impl WriterOptions {
     /// Applies the options over [`WriterConfig::default`] and validates.
     pub fn into_config(self) -> Result<WriterConfig, WriterError> {
         let bad = |key: &'static str, message: String| WriterError::InvalidConfig { key, message };
-        let size =
-            |key: &'static str, v: Option<u64>, default: usize| -> Result<usize, WriterError> {
-                v.map_or(Ok(default), |n| {
-                    usize::try_from(n).map_err(|_| bad(key, format!("{n} is too large")))
-                })
-            };
+        // Beyond usize is beyond every limit `validate` checks.
+        let size = |v: Option<u64>, default: usize| {
+            v.map_or(default, |n| usize::try_from(n).unwrap_or(usize::MAX))
+        };
         let defaults = WriterConfig::default();
         let mut dir = DirSinkConfig::new(self.path.unwrap_or_else(|| DEFAULT_DIR.into()));
         if let Some(n) = self.max_file_bytes {
             dir.max_file_bytes = n;
         }
-        dir.max_files = size("max_files", self.max_files, dir.max_files)?;
+        dir.max_files = size(self.max_files, dir.max_files);
         let sink = match self.sink.as_deref() {
             None | Some("file") => SinkSpec::Dir(dir),
             Some("stdout") => SinkSpec::Stdout,
@@ -237,10 +248,10 @@ impl WriterOptions {
             |key, v: Option<f64>, default| v.map_or(Ok(default), |s| duration_from_secs(key, s));
         let config = WriterConfig {
             sink,
-            queue_events: size("queue_events", self.queue_events, defaults.queue_events)?,
-            queue_bytes: size("queue_bytes", self.queue_bytes, defaults.queue_bytes)?,
-            batch_events: size("batch_events", self.batch_events, defaults.batch_events)?,
-            batch_bytes: size("batch_bytes", self.batch_bytes, defaults.batch_bytes)?,
+            queue_events: size(self.queue_events, defaults.queue_events),
+            queue_bytes: size(self.queue_bytes, defaults.queue_bytes),
+            batch_events: size(self.batch_events, defaults.batch_events),
+            batch_bytes: size(self.batch_bytes, defaults.batch_bytes),
             flush_interval: seconds(
                 "flush_interval",
                 self.flush_interval_s,
@@ -256,5 +267,45 @@ impl WriterOptions {
         };
         config.validate()?;
         Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each size option is refused beyond its bound with a typed error naming
+    /// it (before: `queue_events = 2^63` panicked in the channel and `10^9`
+    /// aborted allocating 32 GB of queue slots).
+    #[test]
+    fn sizes_beyond_their_bounds_name_the_key() {
+        type Set = fn(&mut WriterOptions, u64);
+        let cases: [(&str, Set); 6] = [
+            ("queue_events", |o, n| o.queue_events = Some(n)),
+            ("queue_bytes", |o, n| o.queue_bytes = Some(n)),
+            ("batch_events", |o, n| o.batch_events = Some(n)),
+            ("batch_bytes", |o, n| o.batch_bytes = Some(n)),
+            ("max_files", |o, n| o.max_files = Some(n)),
+            ("max_file_bytes", |o, n| o.max_file_bytes = Some(n)),
+        ];
+        for (name, set) in cases {
+            for n in [0, 1 << 41, 1 << 63, u64::MAX] {
+                let mut options = WriterOptions::default();
+                set(&mut options, n);
+                match options.into_config() {
+                    Err(WriterError::InvalidConfig { key, message }) => {
+                        assert_eq!(key, name, "{n}");
+                        assert!(message.starts_with("must be between 1 and "), "{message}");
+                    }
+                    other => panic!("{name} = {n}: {other:?}"),
+                }
+            }
+        }
+        let fine = WriterOptions {
+            queue_events: Some(MAX_QUEUE_EVENTS as u64),
+            max_files: Some(MAX_FILES as u64),
+            ..WriterOptions::default()
+        };
+        assert!(fine.into_config().is_ok());
     }
 }

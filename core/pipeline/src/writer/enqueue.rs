@@ -76,6 +76,7 @@ impl EventWriter {
     /// the queue is full and full queues drop ([`Overflow::Drop`]): the line
     /// would be refused once built, so it is counted as dropped unbuilt (a
     /// stuck sink must not make every call pay for a line nobody writes).
+    /// An event whose inputs outweigh a batch is rendered here too.
     pub fn write_deferred(&self, event: Box<dyn DeferredLine>) -> bool {
         let running = self.running();
         let backlog = running.counters.queued();
@@ -86,7 +87,12 @@ impl EventWriter {
             running.counters.count_drop(DropReason::QueueFull, 1);
             return false;
         }
-        if otlp || closed || behind {
+        // An event holding more than a batch (64 MiB of arguments, say)
+        // would weigh on the queue's byte bound as its inputs, though its
+        // line is a few hundred bytes once the arguments are hashed: an idle
+        // writer refused it as queue_full. Rendered here, it queues as that.
+        let big = event.len_hint() > self.shared.config.batch_bytes;
+        if otlp || closed || behind || big {
             drop(running);
             return self.write_line(event.to_line());
         }

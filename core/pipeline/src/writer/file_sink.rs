@@ -9,7 +9,7 @@
 
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use super::sink::Sink;
@@ -53,14 +53,34 @@ pub struct DirSink {
 
 /// Opens (creating 0600) a file of ours. `O_NOFOLLOW`: a symlink planted at
 /// the path is refused, never followed to append our events to its target.
+///
+/// A file that already exists with a wider mode (`create 0644` in a
+/// logrotate rule, an old version's file) is narrowed to 0600, and the
+/// change said on stderr: it may hold redacted arguments (the incident
+/// window), which are for the owner's eyes. If it cannot be narrowed (not
+/// ours), that is said instead and the file is still used.
 fn open_private(path: &Path, append: bool) -> io::Result<File> {
-    OpenOptions::new()
+    let file = OpenOptions::new()
         .create(true)
         .append(append)
         .write(!append)
         .mode(0o600)
         .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
+        .open(path)?;
+    let mode = file.metadata()?.mode() & 0o777;
+    if mode & 0o077 != 0 {
+        match file.set_permissions(fs::Permissions::from_mode(0o600)) {
+            Ok(()) => eprintln!(
+                "tooltrail: warning: {} was readable or writable by others (mode {mode:o}); set to 0600 (the log may hold redacted arguments)",
+                path.display()
+            ),
+            Err(e) => eprintln!(
+                "tooltrail: warning: {} is readable or writable by others (mode {mode:o}) and could not be set to 0600: {e}",
+                path.display()
+            ),
+        }
+    }
+    Ok(file)
 }
 
 /// Creates the directory (0700) if it is missing; warns once when an

@@ -25,8 +25,8 @@ use crossbeam_channel::{Sender, bounded, unbounded};
 
 pub use crate::fork::generation as fork_generation;
 pub use config::{
-    FLUSH_TIMEOUT, Overflow, WriterConfig, WriterError, WriterOptions, duration_from_secs,
-    wait_timeout,
+    FLUSH_TIMEOUT, MAX_BYTES, MAX_FILES, MAX_QUEUE_EVENTS, Overflow, WriterConfig, WriterError,
+    WriterOptions, duration_from_secs, wait_timeout,
 };
 pub use entry::DeferredLine;
 pub use export::{
