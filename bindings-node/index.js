@@ -12,6 +12,7 @@ const { _finishErr: finishErr, _callIds: callIds, _finishChecked: finishChecked 
 
 // A tool's options when it has no timeout: one frozen object, not one per call.
 const NO_SIGNAL = Object.freeze({ signal: undefined })
+const { invalidArgType, describeType } = require('./lib/arg_types')
 
 /** Base class of every error tooltrail throws; `code` says which. */
 class TooltrailError extends Error {
@@ -70,10 +71,14 @@ function describe(err) {
  */
 class ToolGateway {
   constructor({ impls, logger, config, validators, timeouts, onAlert, deterministic, strict, _deterministic } = {}) {
-    if (impls === null || typeof impls !== 'object') throw new TypeError('impls must be an object of tool functions')
+    if (impls === null || typeof impls !== 'object') throw invalidArgType('impls must be an object of tool functions')
     for (const [name, fn] of Object.entries(impls)) {
-      if (typeof fn !== 'function') throw new TypeError(`impls.${name} must be a function`)
+      if (typeof fn !== 'function') throw invalidArgType(`impls.${name} must be a function, not ${describeType(fn)}`)
     }
+    for (const [name, fn] of Object.entries(validators ?? {})) {
+      if (typeof fn !== 'function') throw invalidArgType(`validators.${name} must be a function, not ${describeType(fn)}`)
+    }
+    if (onAlert != null && typeof onAlert !== 'function') throw invalidArgType(`onAlert must be a function, not ${describeType(onAlert)}`)
     // Snapshots: a later change to the caller's objects cannot make the
     // core's tool list and the implementations disagree.
     this._impls = { ...impls }
@@ -233,7 +238,7 @@ class ToolGateway {
    */
   wrap(name, fn) {
     if (typeof name !== 'string') throw new TypeError('wrap(name, fn): name must be a string')
-    if (typeof fn !== 'function') throw new TypeError('wrap(name, fn): fn must be a function')
+    if (typeof fn !== 'function') throw invalidArgType(`wrap(name, fn): fn must be a function, not ${describeType(fn)}`)
     if (!Object.hasOwn(this._impls, name)) {
       this._impls[name] = fn
       this._native.addTool(name)
@@ -361,7 +366,8 @@ class Run {
 
   /** Adds spend in USD; returns the run's total. */
   addSpend(usd) {
-    return this._gateway._native.addSpend(this.ctx.run_id, Number(usd))
+    if (typeof usd !== 'number') throw invalidArgType(`usd must be a number, not ${describeType(usd)}`)
+    return this._gateway._native.addSpend(this.ctx.run_id, usd)
   }
 
   /** Sets the stop reason explicitly (the first reason set wins). */

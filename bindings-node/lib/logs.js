@@ -3,6 +3,8 @@
 // (an unknown key or a wrong type throws `invalid_argument` naming it) and
 // answers as the CLI's `--json` does.
 'use strict'
+
+const { invalidArgType, describeType } = require('./arg_types')
 const native = require('./native')
 
 // The record states already warned about (path and sentence): a script that
@@ -31,7 +33,8 @@ function query(path, command, options) {
  */
 class Logs {
   constructor(path = 'tooltrail-logs') {
-    this.path = String(path)
+    if (typeof path !== 'string') throw invalidArgType(`path must be a string, not ${describeType(path)}`)
+    this.path = path
   }
 
   /** Runs (ids, calls, errors, stop_reason, spend), oldest first, filtered. */

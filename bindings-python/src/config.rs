@@ -21,11 +21,17 @@ impl PyConfig {
     }
 }
 
-/// Reads and validates a YAML configuration file.
+/// Reads and validates a configuration: a YAML file's path, or the
+/// equivalent dict (as Node's `loadConfig` takes an object).
 #[pyfunction]
-pub fn load_config(path: std::path::PathBuf) -> PyResult<PyConfig> {
+pub fn load_config(config: Bound<'_, PyAny>) -> PyResult<PyConfig> {
+    if config.is_none() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(
+            "load_config takes a path to a YAML file or a dict of settings, not None",
+        ));
+    }
     Ok(PyConfig {
-        inner: Config::from_path(&path).py()?,
+        inner: config_from(Some(config))?,
     })
 }
 

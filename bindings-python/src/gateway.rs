@@ -159,6 +159,27 @@ impl PyToolGateway {
         // core's tool list and the implementations disagree.
         let impls = impls.copy()?;
         let validators = validators.map(|v| v.copy()).transpose()?;
+        // A value that cannot be called fails here, not at the first call
+        // (as in Node; both name the entry).
+        for (what, dict) in [("impls", Some(&impls)), ("validators", validators.as_ref())] {
+            for (name, f) in dict.into_iter().flat_map(|d| d.iter()) {
+                if !f.is_callable() {
+                    return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                        "{what}.{name} must be callable, not {}",
+                        f.get_type().name()?
+                    )));
+                }
+            }
+        }
+        if let Some(f) = on_alert
+            .as_ref()
+            .filter(|f| !f.is_none() && !f.is_callable())
+        {
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "on_alert must be callable, not {}",
+                f.get_type().name()?
+            )));
+        }
         let tools: Vec<String> = impls
             .keys()
             .iter()

@@ -189,8 +189,10 @@ def test_dropping_a_writer_on_a_stalled_sink_releases_the_gil(tmp_path, holder):
         # The drop waited (the sink is stalled) ...
         assert last - started > 1.0
         # ... and this thread kept running meanwhile: with the GIL held it
-        # stood still for the whole 2 s wait.
-        assert longest < 1.0, longest
+        # stood still for the whole wait. Compared with the wait, not with a
+        # fixed time: on a loaded machine a thread may be off the CPU for
+        # over a second, but not for most of the wait.
+        assert longest < 0.6 * (last - started), (longest, last - started)
     finally:
         fcntl.flock(lock, fcntl.LOCK_UN)
         lock.close()

@@ -349,7 +349,11 @@ class Run:
         return self._gateway._step(self.run_id)
 
     def add_spend(self, usd: float) -> float:
-        """Adds spend in USD (model tokens, paid APIs); returns the run's total."""
+        """Adds spend in USD (model tokens, paid APIs); returns the run's total.
+        A non-number is a TypeError; a negative or non-finite one an
+        InvalidArgumentError naming `usd`."""
+        if isinstance(usd, bool) or not isinstance(usd, (int, float)):
+            raise TypeError(f"usd must be a number (int or float), not {type(usd).__name__}")
         return self._gateway._add_spend(self.run_id, float(usd))
 
     def stop(self, reason: StopReason) -> None:

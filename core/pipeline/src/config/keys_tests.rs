@@ -133,7 +133,9 @@ fn each_key_takes_the_type_the_table_says_and_errors_name_it() {
             match read(&tree) {
                 Ok(_) => panic!("{} = {bad} is accepted", k.key),
                 Err(e) => assert!(
-                    e.key == k.key || e.key.starts_with(&format!("{}.", k.key)),
+                    e.key == k.key
+                        || e.key.starts_with(&format!("{}.", k.key))
+                        || e.key.starts_with(&format!("{}[", k.key)),
                     "{} = {bad}: the error names {:?}",
                     k.key,
                     e.key

@@ -55,9 +55,27 @@ impl std::error::Error for ConfigError {}
 impl From<tooltrail_json::CanonError> for ConfigError {
     /// A host `config=` object with a value that has no JSON form: the key is
     /// the value's path.
+    /// The key is dotted as every other config error's
+    /// (`budgets.max_tool_calls`, `logging.pii.redact_fields[2]`), not a
+    /// JSON path (`$.budgets…`).
     fn from(e: tooltrail_json::CanonError) -> Self {
+        let mut key = String::new();
+        for segment in e.path().segments() {
+            match segment {
+                tooltrail_json::PathSegment::Key(k) => {
+                    if !key.is_empty() {
+                        key.push('.');
+                    }
+                    key.push_str(k);
+                }
+                tooltrail_json::PathSegment::Index(i) => key.push_str(&format!("[{i}]")),
+            }
+        }
+        if key.is_empty() {
+            key.push_str("(root)");
+        }
         ConfigError {
-            key: e.path().to_string(),
+            key,
             message: e.detail().to_owned(),
         }
     }

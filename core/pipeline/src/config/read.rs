@@ -110,11 +110,14 @@ fn logging_pii(c: &mut Config, mut s: Section<'_>) -> Result<(), ConfigError> {
     if let Some(v) = s.get("redact_fields") {
         let bad = || err(&key, "must be a list of non-empty strings");
         c.redact_fields = match v {
+            // A bad item is named by its index, as a value with no JSON
+            // form in a host's object is (`redact_fields[1]`).
             Value::Array(items) => items
                 .iter()
-                .map(|i| match i {
+                .enumerate()
+                .map(|(n, i)| match i {
                     Value::String(s) if !s.is_empty() => Ok(s.clone()),
-                    _ => Err(bad()),
+                    _ => Err(err(&format!("{key}[{n}]"), "must be a non-empty string")),
                 })
                 .collect::<Result<_, _>>()?,
             _ => return Err(bad()),

@@ -85,10 +85,20 @@ impl<'a> Section<'a> {
     pub(crate) fn count(&mut self, name: &str) -> Result<Option<u64>, ConfigError> {
         match self.get(name) {
             None => Ok(None),
-            Some(Value::Number(n)) if n.fract() == 0.0 && *n >= 1.0 => Ok(Some(*n as u64)),
+            // Up to 2^53 - 1: every count is exact in both languages.
+            Some(Value::Number(n))
+                if n.fract() == 0.0
+                    && (1.0..=tooltrail_json::MAX_SAFE_INTEGER as f64).contains(n) =>
+            {
+                Ok(Some(*n as u64))
+            }
             Some(other) => Err(err(
                 &self.key(name),
-                &format!("must be a whole number of at least 1, got {}", show(other)),
+                &format!(
+                    "must be a whole number from 1 to {}, got {}",
+                    tooltrail_json::MAX_SAFE_INTEGER,
+                    show(other)
+                ),
             )),
         }
     }

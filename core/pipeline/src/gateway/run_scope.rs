@@ -133,12 +133,18 @@ impl Gateway {
     }
 
     /// Adds spend (USD) reported by a tool or the agent; returns the total.
+    /// A spend that is not a finite number ≥ 0 is refused naming `usd`
+    /// (it was ignored: a negative or NaN spend hid a bug in the caller).
     pub fn add_spend(&self, run_id: &str, usd: f64) -> Result<f64, GatewayError> {
+        if !(usd.is_finite() && usd >= 0.0) {
+            return Err(GatewayError::invalid_argument(
+                "usd",
+                format!("must be a finite number of USD, at least 0, got {usd}"),
+            ));
+        }
         let run = self.open_run(run_id)?;
         let mut state = lock(&run);
-        if usd.is_finite() && usd > 0.0 {
-            state.spend_usd += usd;
-        }
+        state.spend_usd += usd;
         Ok(state.spend_usd)
     }
 
