@@ -8,10 +8,11 @@
 require('./index') // error classes and hooks, as for require('tooltrail')
 const native = require('./lib/native')
 
-/** Where a deterministic gateway's clock starts with `deterministic: true`. */
-const DETERMINISTIC_START = '2026-01-01T00:00:00Z'
-/** Set (non-empty, not "0") to rewrite snapshot files instead of comparing. */
-const UPDATE_SNAPSHOTS_ENV = 'TOOLTRAIL_UPDATE_SNAPSHOTS'
+// From the core, as Python's tooltrail.testing has them:
+// DETERMINISTIC_START, where a deterministic gateway's clock starts with
+// `deterministic: true`; UPDATE_SNAPSHOTS_ENV, set (non-empty, not "0") to
+// rewrite snapshot files instead of comparing.
+const [DETERMINISTIC_START, UPDATE_SNAPSHOTS_ENV] = native._testingConstants()
 
 // Questions about every run's events (Recorder) or one run's (RecordedRun).
 const scoped = {

@@ -226,6 +226,16 @@ pub fn canonical_json_text(env: Env, text: Unknown<'_>) -> Result<String> {
     core_canonical(&value).js(&env)
 }
 
+/// The test helpers' constants, from the core (`tooltrail/testing`):
+/// `[DETERMINISTIC_START, UPDATE_SNAPSHOTS_ENV]`.
+#[napi(js_name = "_testingConstants")]
+pub fn testing_constants() -> Vec<&'static str> {
+    vec![
+        tooltrail_query::testing::DETERMINISTIC_START,
+        tooltrail_query::testing::UPDATE_ENV,
+    ]
+}
+
 /// The canonicalization error kinds, in the core's order.
 #[napi(js_name = "_errorKinds")]
 pub fn error_kinds() -> Vec<&'static str> {

@@ -6,12 +6,9 @@ use std::time::Duration;
 use napi::bindgen_prelude::*;
 use napi::{JsDeferred, JsValue};
 use napi_derive::napi;
-use tooltrail_core::writer::{
-    FLUSH_TIMEOUT, WriterError, WriterOptions, WriterStats, wait_timeout,
-};
+use tooltrail_core::writer::{FLUSH_TIMEOUT, WriterError, WriterOptions, wait_timeout};
 use tooltrail_core::{Config, ConfigError, EventWriter};
 use tooltrail_json::Value;
-use tooltrail_otlp::{OtlpDropReason, OtlpStats};
 use tooltrail_query::KeyCase;
 
 use crate::convert::Converter;
@@ -84,91 +81,18 @@ pub struct JsEventWriter {
     inner: EventWriter,
 }
 
-/// The counters of `stats()`.
-#[napi(object)]
-pub struct JsWriterStats {
-    pub accepted: f64,
-    pub written: f64,
-    pub dropped: JsDropped,
-    pub write_errors: f64,
-    pub drop_reports: f64,
-    pub queued: f64,
-    pub queued_bytes: f64,
-    /// Present when the config has `sinks.otlp` (docs/otlp.md).
-    pub otlp: Option<JsOtlpStats>,
-}
-
-/// The OTLP exporter's counters.
-#[napi(object)]
-pub struct JsOtlpStats {
-    pub accepted: f64,
-    pub exported: f64,
-    pub dropped: JsOtlpDropped,
-    pub spans_exported: f64,
-    pub spans_dropped: f64,
-    pub requests: f64,
-    pub retries: f64,
-    pub queued: f64,
-}
-
-/// Events the exporter lost, by reason.
-#[napi(object)]
-pub struct JsOtlpDropped {
-    pub queue_full: f64,
-    pub rejected: f64,
-    pub retries_exhausted: f64,
-    pub network: f64,
-    pub closed: f64,
-    pub invalid: f64,
-}
-
-impl From<OtlpStats> for JsOtlpStats {
-    fn from(o: OtlpStats) -> Self {
-        let d = |r: OtlpDropReason| o.dropped(r) as f64;
-        Self {
-            accepted: o.accepted as f64,
-            exported: o.exported as f64,
-            dropped: JsOtlpDropped {
-                queue_full: d(OtlpDropReason::QueueFull),
-                rejected: d(OtlpDropReason::Rejected),
-                retries_exhausted: d(OtlpDropReason::RetriesExhausted),
-                network: d(OtlpDropReason::Network),
-                closed: d(OtlpDropReason::Closed),
-                invalid: d(OtlpDropReason::Invalid),
-            },
-            spans_exported: o.spans_exported as f64,
-            spans_dropped: o.spans_dropped as f64,
-            requests: o.requests as f64,
-            retries: o.retries as f64,
-            queued: o.queued as f64,
-        }
-    }
-}
-
-/// Dropped events by reason.
-#[napi(object)]
-pub struct JsDropped {
-    pub queue_full: f64,
-    pub sink_error: f64,
-    pub closed: f64,
-}
-
-impl From<WriterStats> for JsWriterStats {
-    fn from(s: WriterStats) -> Self {
-        Self {
-            accepted: s.accepted as f64,
-            written: s.written as f64,
-            dropped: JsDropped {
-                queue_full: s.dropped_queue_full as f64,
-                sink_error: s.dropped_sink_error as f64,
-                closed: s.dropped_closed as f64,
-            },
-            write_errors: s.write_errors as f64,
-            drop_reports: s.drop_reports as f64,
-            queued: s.queued as f64,
-            queued_bytes: s.queued_bytes as f64,
-            otlp: None,
-        }
+/// `value` with every object key spelled camelCase (`write_errors` →
+/// `writeErrors`), as Node's API is.
+fn camel_keys(value: Value) -> Value {
+    match value {
+        Value::Object(members) => Value::Object(
+            members
+                .into_iter()
+                .map(|(k, v)| (KeyCase::Camel.spell(&k).into_owned(), camel_keys(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(camel_keys).collect()),
+        other => other,
     }
 }
 
@@ -300,9 +224,7 @@ impl JsEventWriter {
 
     /// Counters: accepted, written, dropped by reason, write errors, …
     #[napi]
-    pub fn stats(&self) -> JsWriterStats {
-        let mut stats: JsWriterStats = self.inner.stats().into();
-        stats.otlp = self.inner.otlp_stats().map(Into::into);
-        stats
+    pub fn stats<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        crate::to_unknown(env, &camel_keys(self.inner.stats_value()))
     }
 }

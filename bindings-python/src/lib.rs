@@ -128,6 +128,15 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(query::cli_main, m)?)?;
     m.add_function(wrap_pyfunction!(query::query, m)?)?;
     m.add_function(wrap_pyfunction!(testing::recorded, m)?)?;
+    // The test helpers' constants, from the core (tooltrail.testing).
+    m.add(
+        "_DETERMINISTIC_START",
+        tooltrail_query::testing::DETERMINISTIC_START,
+    )?;
+    m.add(
+        "_UPDATE_SNAPSHOTS_ENV",
+        tooltrail_query::testing::UPDATE_ENV,
+    )?;
     m.add_function(wrap_pyfunction!(testing::recorder_clear, m)?)?;
     m.add_function(wrap_pyfunction!(testing::deterministic_start_us, m)?)?;
     m.add_function(wrap_pyfunction!(trace::traceparent, m)?)?;

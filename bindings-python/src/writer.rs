@@ -8,7 +8,6 @@ use pyo3::types::{PyDict, PyString};
 use tooltrail_core::EventWriter;
 use tooltrail_core::writer::{FLUSH_TIMEOUT, WriterOptions, wait_timeout};
 use tooltrail_json::Value;
-use tooltrail_otlp::{OtlpDropReason, OtlpStats};
 
 use crate::convert::{to_string, to_value};
 use crate::errors::ResultExt;
@@ -22,23 +21,6 @@ pub struct PyEventWriter {
 }
 
 /// The exporter's counters as a dict (`stats()["otlp"]`).
-fn otlp_stats<'py>(py: Python<'py>, o: &OtlpStats) -> PyResult<Bound<'py, PyDict>> {
-    let dropped = PyDict::new(py);
-    for reason in OtlpDropReason::ALL {
-        dropped.set_item(reason.as_str(), o.dropped(reason))?;
-    }
-    let d = PyDict::new(py);
-    d.set_item("accepted", o.accepted)?;
-    d.set_item("exported", o.exported)?;
-    d.set_item("dropped", dropped)?;
-    d.set_item("spans_exported", o.spans_exported)?;
-    d.set_item("spans_dropped", o.spans_dropped)?;
-    d.set_item("requests", o.requests)?;
-    d.set_item("retries", o.retries)?;
-    d.set_item("queued", o.queued)?;
-    Ok(d)
-}
-
 impl Drop for PyEventWriter {
     fn drop(&mut self) {
         // SAFETY: `inner` is taken once, here, and never used again.
@@ -160,24 +142,8 @@ impl PyEventWriter {
     }
 
     /// Counters: accepted, written, dropped (by reason), write_errors, ….
-    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let s = self.inner.stats();
-        let dropped = PyDict::new(py);
-        dropped.set_item("queue_full", s.dropped_queue_full)?;
-        dropped.set_item("sink_error", s.dropped_sink_error)?;
-        dropped.set_item("closed", s.dropped_closed)?;
-        let d = PyDict::new(py);
-        d.set_item("accepted", s.accepted)?;
-        d.set_item("written", s.written)?;
-        d.set_item("dropped", dropped)?;
-        d.set_item("write_errors", s.write_errors)?;
-        d.set_item("drop_reports", s.drop_reports)?;
-        d.set_item("queued", s.queued)?;
-        d.set_item("queued_bytes", s.queued_bytes)?;
-        if let Some(o) = self.inner.otlp_stats() {
-            d.set_item("otlp", otlp_stats(py, &o)?)?;
-        }
-        Ok(d)
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        crate::convert::to_py(py, &self.inner.stats_value())
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {

@@ -20,17 +20,18 @@ fixture hands a fresh one to each test::
 import os
 from typing import Any, Optional, Union, cast
 
+from . import _native
 from ._native import EventWriter as _NativeEventWriter
 from ._native import recorded as _recorded
 from ._native import recorder_clear as _recorder_clear
 from ._types import RecordedCall, RecordedRunSummary, StopReason
 
-# Where a deterministic gateway's clock starts with `deterministic=True`
-# (core::testing::DETERMINISTIC_START).
-DETERMINISTIC_START = "2026-01-01T00:00:00Z"
-
-# Set (non-empty, not "0") to rewrite snapshot files instead of comparing.
-UPDATE_SNAPSHOTS_ENV = "TOOLTRAIL_UPDATE_SNAPSHOTS"
+# From the core, as Node's tooltrail/testing has them. DETERMINISTIC_START:
+# where a deterministic gateway's clock starts with `deterministic=True`;
+# UPDATE_SNAPSHOTS_ENV: set (non-empty, not "0") to rewrite snapshot files
+# instead of comparing.
+DETERMINISTIC_START: str = _native._DETERMINISTIC_START
+UPDATE_SNAPSHOTS_ENV: str = _native._UPDATE_SNAPSHOTS_ENV
 
 PathLike = Union[str, "os.PathLike[str]"]
 

@@ -35,7 +35,7 @@ pub use export::{
 pub use file_sink::{ACTIVE_FILE, DEFAULT_DIR, DirSink, DirSinkConfig};
 pub use sink::{MemorySink, Sink, StdoutSink};
 pub use spec::SinkSpec;
-pub use stats::{DropReason, WriterStats};
+pub use stats::{DropReason, WriterStats, stats_value};
 
 use entry::Entry;
 use stats::Counters;
@@ -211,6 +211,13 @@ impl EventWriter {
     /// The OTLP exporter's counters, when export is configured.
     pub fn otlp_stats(&self) -> Option<OtlpStats> {
         self.shared.otlp.as_ref().map(|x| x.stats())
+    }
+
+    /// `stats()` as the bindings return it, one shape for both: the
+    /// counters, `dropped` by reason, and `otlp` when export is configured
+    /// (snake_case keys; Node spells them camelCase).
+    pub fn stats_value(&self) -> tooltrail_json::Value {
+        stats::stats_value(&self.stats(), self.otlp_stats().as_ref())
     }
 
     /// The current worker, restarted first if this process is a forked child.

@@ -1,7 +1,9 @@
 //! Writer counters, shared by producers and the worker.
 
+use super::export::{OtlpDropReason, OtlpStats};
 use crate::schema::DROP_REASONS;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use tooltrail_json::Value;
 
 /// Why events were dropped (the `reason` of a `writer_dropped` event).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,4 +209,37 @@ impl Counters {
             queued_bytes: self.queued_bytes() as u64,
         }
     }
+}
+
+/// [`WriterStats`] (and the exporter's [`OtlpStats`]) as one value: what
+/// `EventWriter.stats()` returns in both languages.
+pub fn stats_value(s: &WriterStats, otlp: Option<&OtlpStats>) -> Value {
+    let n = |v: u64| Value::Number(v as f64);
+    let dropped = DropReason::ALL.map(|r| (r.as_str(), n(s.dropped(r))));
+    let mut members = vec![
+        ("accepted", n(s.accepted)),
+        ("written", n(s.written)),
+        ("dropped", Value::object(dropped)),
+        ("write_errors", n(s.write_errors)),
+        ("drop_reports", n(s.drop_reports)),
+        ("queued", n(s.queued)),
+        ("queued_bytes", n(s.queued_bytes)),
+    ];
+    if let Some(o) = otlp {
+        let dropped = OtlpDropReason::ALL.map(|r| (r.as_str(), n(o.dropped(r))));
+        members.push((
+            "otlp",
+            Value::object([
+                ("accepted", n(o.accepted)),
+                ("exported", n(o.exported)),
+                ("dropped", Value::object(dropped)),
+                ("spans_exported", n(o.spans_exported)),
+                ("spans_dropped", n(o.spans_dropped)),
+                ("requests", n(o.requests)),
+                ("retries", n(o.retries)),
+                ("queued", n(o.queued)),
+            ]),
+        ));
+    }
+    Value::object(members)
 }
