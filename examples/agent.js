@@ -70,7 +70,10 @@ async function main(logDir) {
     }
   }
   await writer.close()
-  console.log(`node agent: ${ok} requests completed, ${failed} failed; stats ${JSON.stringify(writer.stats())}`)
+  const st = writer.stats()
+  const dropped = Object.values(st.dropped).reduce((a, b) => a + b, 0)
+  console.log(`node agent: ${ok} requests completed, ${failed} failed`)
+  console.log(`  events written: ${st.written} of ${st.accepted}, dropped: ${dropped}`)
 }
 
 module.exports = { makeGateway, handle }

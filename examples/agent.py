@@ -92,7 +92,9 @@ def main(log_dir):
             outcomes["failed"] += 1
             print(f"  run py-run-{i}: {type(e).__name__}: {e}")
     writer.close()
-    print(f"python agent: {outcomes['ok']} requests completed, {outcomes['failed']} failed; stats {writer.stats()}")
+    st = writer.stats()
+    print(f"python agent: {outcomes['ok']} requests completed, {outcomes['failed']} failed")
+    print(f"  events written: {st['written']} of {st['accepted']}, dropped: {sum(st['dropped'].values())}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: Rust (fmt, clippy, cargo test), the Python and JS lints
 # (ruff, mypy, stubtest, ESLint), Python (pytest), Node (node --test, tsc type
-# test) and the cross-language suite, after setting up
+# test), the cross-language suite and the release artifacts as users install
+# them (scripts/test-dist.sh), after setting up
 # from scratch with scripts/setup.sh. This is the README's test command and
 # what .ci/run calls.
 set -euo pipefail
@@ -32,3 +33,6 @@ bash scripts/install-chromium.sh
 
 step "cross-language: Rust, Python and Node on the same values (and the report in Chromium)"
 .venv/bin/python -m pytest -q tests/cross
+
+step "release artifacts: dist/ built, installed with no Rust toolchain on PATH, tested"
+bash scripts/test-dist.sh

@@ -24,3 +24,27 @@ def _tooltrail_warnings_fresh():
 
     _reset_warnings()
     yield
+
+
+def _installed_tooltrail() -> Path:
+    import tooltrail
+
+    return Path(tooltrail.__file__).resolve().parent
+
+
+def pytest_sessionstart(session):
+    """scripts/test-dist.sh sets TOOLTRAIL_TEST_INSTALLED_IN to the venv the
+    wheel went into: the suite then refuses to run against any other copy
+    (the source tree, a development build)."""
+    import os
+
+    expected = os.environ.get("TOOLTRAIL_TEST_INSTALLED_IN")
+    where = _installed_tooltrail()
+    if expected and not where.is_relative_to(Path(expected).resolve()):
+        raise pytest.UsageError(f"tooltrail was imported from {where}, not from the installed wheel in {expected}")
+
+
+def pytest_report_header(config):
+    import tooltrail
+
+    return f"tooltrail {tooltrail.__version__} from {_installed_tooltrail()}"
