@@ -257,7 +257,9 @@ class ToolGateway {
   // call), running `fn` with the call current (currentCall()). `checked`:
   // a framework adapter's call, whose returned error results (`isError`, an
   // HTTP status from 400: the core's rule) are logged as failures.
-  _ambientCall(name, args, fn, checked = false) {
+  // `argsText`: the arguments as the model sent them (JSON text), hashed by
+  // the core instead of `args` (the adapters that have it).
+  _ambientCall(name, args, fn, checked = false, argsText = undefined) {
     const run = ambient.runs.getStore()
     const implicit = run === undefined ? this._implicitRun() : null
     const ctx = run !== undefined ? run.ctx : implicit !== null ? implicit.ctx : ambient.EMPTY_CTX
@@ -265,7 +267,10 @@ class ToolGateway {
     try {
       this._useCtx(ctx)
       const tool = this._toolIndex.get(name)
-      call = begin(this._handle, tool === undefined ? -1 : tool, name, args, plainText(args), tape.ops)
+      const index = tool === undefined ? -1 : tool
+      call = typeof argsText === 'string'
+        ? native._beginJson(this._handle, index, name, argsText)
+        : begin(this._handle, index, name, args, plainText(args), tape.ops)
     } catch (err) {
       if (implicit !== null) implicit.end(err)
       throw err

@@ -8,10 +8,12 @@
  * `register`) under the current run, else an implicit run, logged and
  * hashed with `args` (the model's arguments). A returned error result
  * (`isError`, an HTTP status from 400) is logged as a failure and returned
- * as is; an async generator is logged when it ends.
+ * as is; an async generator is logged when it ends. `argsText`: the
+ * arguments as the model sent them (JSON text), when the framework has it:
+ * the core parses and hashes that text, as Python's adapters have it do.
  */
-function callThrough(gateway, name, args, body) {
-  return gateway._ambientCall(name, args, body, true)
+function callThrough(gateway, name, args, body, argsText) {
+  return gateway._ambientCall(name, args, body, true, argsText)
 }
 
 /**

@@ -20,8 +20,8 @@ function tool(gateway, options) {
   const execute = options.execute
   let name = null
   const wrapped = function (input, runContext, details) {
-    const args = jsonArguments(details?.toolCall?.arguments) ?? input
-    return callThrough(gateway, name, args, () => execute(input, runContext, details))
+    const text = details?.toolCall?.arguments
+    return callThrough(gateway, name, input, () => execute(input, runContext, details), typeof text === 'string' ? text || '{}' : undefined)
   }
   // Without options.name the SDK names the tool after execute.
   Object.defineProperty(wrapped, 'name', { value: execute.name })
@@ -52,9 +52,11 @@ function wrapTool(t, gateway) {
     ...t,
     [WRAPPED]: gateway,
     invoke(runContext, input, details) {
-      const args = jsonArguments(input)
-      if (args === undefined) return invoke.call(t, runContext, input, details)
-      return callThrough(gateway, t.name, args, () => invoke.call(t, runContext, input, details))
+      // Every call the model made is logged, its arguments hashed as sent;
+      // text that is not a JSON object gets an `args_error`, and the SDK
+      // answers it as before.
+      const text = typeof input === 'string' ? input || '{}' : undefined
+      return callThrough(gateway, t.name, jsonArguments(input) ?? input, () => invoke.call(t, runContext, input, details), text)
     },
   }
 }

@@ -83,6 +83,43 @@ pub fn begin(
     })
 }
 
+/// [`begin`] with the arguments as JSON text, exactly as the model sent them
+/// (a framework adapter's call): the core parses and hashes the text, so the
+/// same model output gives the same `args_hash` or the same `args_error` in
+/// both languages (`JSON.parse` would round an integer beyond 2^53 that
+/// Python's `json.loads` keeps). Read as UTF-8: text that came from a model
+/// API was decoded from UTF-8 and holds no lone surrogate (an escaped one,
+/// `\ud800`, is ASCII here and the core's parser names it).
+#[allow(dead_code)]
+#[napi(js_name = "_beginJson")]
+pub fn begin_json(
+    env: Env,
+    gateway: &External<Arc<Shared>>,
+    tool: i32,
+    name: String,
+    text: String,
+) -> Result<f64> {
+    let gw: &Shared = gateway;
+    guard(&env, || {
+        let ctx = Arc::clone(&gw.ctx.lock().unwrap_or_else(|e| e.into_inner()));
+        let name = match usize::try_from(tool).ok().and_then(|i| gw.tools.get(i)) {
+            Some(known) => known.as_str(),
+            None => name.as_str(),
+        };
+        let args = CallArgs::json(text.as_str()).unwrap_or_else(|e| CallArgs::Value(Err(e)));
+        match gw.core.begin(&ctx, name, args) {
+            Ok((handle, event)) => {
+                gw.emit(event);
+                Ok(gw.lock_calls().put(handle))
+            }
+            Err((error, event)) => {
+                gw.emit(event);
+                Err(error).js(&env)
+            }
+        }
+    })
+}
+
 /// Ends a call that returned `result`, for a tool without a validator (the
 /// usual call passes no fourth argument: reading an optional one measured
 /// ~150 instructions a call).

@@ -63,6 +63,32 @@ impl PyCall {
     }
 }
 
+/// A tool call's arguments as JSON text, exactly as the model sent them: a
+/// framework adapter passes this instead of the parsed value so that the
+/// core parses and hashes them (one parser for both languages: an integer
+/// beyond 2^53 is the same `args_error` in Python and Node, not an exact
+/// hash here and a rounded one there).
+#[pyclass(name = "JsonArgs", module = "tooltrail", frozen)]
+pub struct PyJsonArgs {
+    text: Py<PyString>,
+}
+
+#[pymethods]
+impl PyJsonArgs {
+    #[new]
+    fn new(text: Bound<'_, PyString>) -> Self {
+        Self {
+            text: text.unbind(),
+        }
+    }
+
+    /// The text.
+    #[getter]
+    fn text(&self, py: Python<'_>) -> Py<PyString> {
+        self.text.clone_ref(py)
+    }
+}
+
 /// Gateway core + the user's tools, validators and logger.
 #[pyclass(name = "ToolGateway", module = "tooltrail", subclass, frozen)]
 pub struct PyToolGateway {
@@ -232,7 +258,22 @@ impl PyToolGateway {
                     &*converted
                 }
             };
-            match self.core.begin(ctx, name, CallArgs::Host(&Plain(args))) {
+            // The model's arguments as it sent them (a framework adapter's
+            // `JsonArgs`): parsed and hashed by the core, as in Node.
+            let text;
+            let call_args = match args.cast::<PyJsonArgs>() {
+                Ok(json) => {
+                    text = crate::convert::to_string(json.get().text.bind(py));
+                    match &text {
+                        Ok(t) => {
+                            CallArgs::json(t.as_str()).unwrap_or_else(|e| CallArgs::Value(Err(e)))
+                        }
+                        Err(e) => CallArgs::Value(Err(e.clone())),
+                    }
+                }
+                Err(_) => CallArgs::Host(&Plain(args)),
+            };
+            match self.core.begin(ctx, name, call_args) {
                 Ok((handle, event)) => {
                     self.emit(py, event);
                     let impls = self.impls.bind(py);

@@ -122,6 +122,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(gateway::_reset_warnings, m)?)?;
     m.add_class::<ctx::PyRunCtx>()?;
     m.add_class::<gateway::PyCall>()?;
+    m.add_class::<gateway::PyJsonArgs>()?;
     m.add_class::<config::PyConfig>()?;
     m.add_function(wrap_pyfunction!(config::load_config, m)?)?;
     m.add_function(wrap_pyfunction!(redact, m)?)?;

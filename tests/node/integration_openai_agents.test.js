@@ -151,3 +151,35 @@ test('a tool without a name is named after its execute, as the SDK does', async 
   await rec.flush()
   assert.deepEqual(rec.toolSequence(), ['look_up'])
 })
+
+// The model's argument texts, hashed by the core as sent: the same answers
+// as the Python adapter's test (tests/python/test_integration_openai_agents.py).
+// Not here: text that is not JSON, which this SDK refuses before any tool
+// code runs (Python's SDK hands it to the tool's invoker, where it is logged).
+const RAW_ARGUMENTS = [
+  ['{"user":"u1","note":"caf\\u00e9"}', 'hash'],
+  ['{"user":"u1","order":1234567890123456789}', 'integer_out_of_range'],
+  ['{"user":"u1","user":"u2"}', 'duplicate_key'],
+]
+
+for (const [text, want] of RAW_ARGUMENTS) {
+  test(`the model's arguments are hashed by the core as sent: ${text}`, async (t) => {
+    // Before: JSON.parse rounded the integer and kept the last duplicate
+    // (a hash Python never gives), and text that is not JSON was not logged.
+    const rec = recorder(t)
+    const gw = new tooltrail.ToolGateway({ impls: {}, logger: rec })
+    const plain = sdkTool({
+      name: 'get_orders',
+      description: "A user's orders",
+      parameters: z.object({ user: z.string() }).passthrough(),
+      execute: async ({ user }) => `orders of ${user}`,
+    })
+    const model = new ScriptedModel([[functionCall('get_orders', text, { callId: 'c0' })], [assistantMessage('done')]])
+    const agent = new Agent({ name: 'a', tools: wrapTools([plain], gw), model })
+    await gw.run({ request_id: 'r' }, () => run(agent, 'hi'))
+    await rec.flush()
+    const [call] = rec.events().filter((e) => e.event === 'tool_call')
+    if (want === 'hash') assert.equal(call.args_hash, tooltrail.stableHashJson(text))
+    else assert.deepEqual([call.args_hash, call.args_error.kind], [null, want])
+  })
+}

@@ -213,3 +213,34 @@ def test_installing_or_importing_tooltrail_pulls_no_framework_in():
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'agents', 'langchain_core', 'openai'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# The model's argument texts, hashed by the core as sent (the Node adapter's
+# test, tests/node/integration_openai_agents.test.js, uses the same texts and
+# expects the same answers).
+RAW_ARGUMENTS = [
+    ('{"user":"u1","note":"caf\\u00e9"}', "hash"),
+    ('{"user":"u1","order":1234567890123456789}', "integer_out_of_range"),
+    ('{"user":"u1","user":"u2"}', "duplicate_key"),
+    ("not json", "invalid_json"),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), RAW_ARGUMENTS)
+def test_the_model_arguments_are_hashed_by_the_core_as_sent(text, want):
+    """Every call the model made is logged, its arguments parsed and hashed
+    by the core from the text the model sent: an integer beyond 2^53 or a
+    duplicate key is the same args_error as in Node (whose JSON.parse
+    rounded or dropped them), and text that is not JSON is logged with an
+    args_error (before: not logged at all)."""
+    rec = Recorder()
+    gw = tooltrail.ToolGateway(impls={}, logger=rec)
+    agent = instrument(Agent(name="support", tools=[get_orders]), gw)
+    model = ScriptedModel([[function_call("get_orders", text, call_id="c0")], [assistant_message("done")]])
+    asyncio.run(run_agent(gw, agent, model))
+    rec.flush()
+    [call] = [e for e in rec.events() if e["event"] == "tool_call"]
+    if want == "hash":
+        assert call["args_hash"] == tooltrail.stable_hash_json(text)
+    else:
+        assert call["args_hash"] is None and call["args_error"]["kind"] == want, call

@@ -57,6 +57,7 @@ __all__ = [
     "__version__",
     "_DETERMINISTIC_START",
     "_UPDATE_SNAPSHOTS_ENV",
+    "JsonArgs",
 ]
 
 STOP_REASONS: tuple[StopReason, ...]
@@ -216,6 +217,14 @@ class _Call:
     def seq(self) -> int | None: ...
     @property
     def tool(self) -> str: ...
+
+@final
+class JsonArgs:
+    """A tool call's arguments as JSON text, as the model sent them."""
+
+    def __new__(cls, text: str) -> Self: ...
+    @property
+    def text(self) -> str: ...
 
 @disjoint_base
 class ToolGateway:

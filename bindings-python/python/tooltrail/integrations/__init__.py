@@ -19,10 +19,11 @@ if TYPE_CHECKING:
     from .. import ToolGateway
 
 
-async def acall(gateway: "ToolGateway", name: str, args: "dict[str, Any]", body: Callable[[], Awaitable[Any]]) -> Any:
+async def acall(gateway: "ToolGateway", name: str, args: Any, body: Callable[[], Awaitable[Any]]) -> Any:
     """Runs `body()` as one call of tool `name` (registered with `register`)
     under the current run, else an implicit run, logged and hashed with
-    `args` (the model's arguments). A returned error result (`isError`, an
+    `args` (the model's arguments: a value, or `JsonArgs(text)` as the model
+    sent them, parsed and hashed by the core). A returned error result (`isError`, an
     HTTP status from 400) is logged as a failure and returned as is; a
     generator result is logged when it ends."""
     return await gateway._acall(None, name, args, body, None, checked=True)

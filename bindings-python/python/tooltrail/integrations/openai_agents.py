@@ -5,8 +5,9 @@ through a tooltrail gateway, under the current run.
     with gateway.run(request_id="req-1"):
         await Runner.run(agent, "where is my order?")
 
-A call is logged and hashed with the JSON arguments the model sent (the same
-`args_hash` as the Node adapter for the same arguments). Inside a tool made by
+A call is logged and hashed with the JSON arguments the model sent, parsed by
+the core (the same `args_hash`, or the same `args_error`, as the Node adapter
+for the same text); a call whose arguments are not JSON is logged too. Inside a tool made by
 `function_tool`, the gateway wraps the tool's body, below the SDK's failure
 handling: an exception is logged with its `error_class` and then reaches the
 SDK as before (its `failure_error_function` turns it into a message for the
@@ -16,9 +17,9 @@ the same way. Tested with openai-agents 0.24.0 (docs/integrations.md).
 
 import copy
 import functools
-import json
-from typing import TYPE_CHECKING, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from .._native import JsonArgs
 from . import acall, register
 
 if TYPE_CHECKING:
@@ -30,28 +31,16 @@ A = TypeVar("A")
 _MARK = "__tooltrail_gateway__"
 
 
-def _arguments(text: str) -> Optional[dict[str, Any]]:
-    """The model's arguments as the SDK reads them (empty text is `{}`); None
-    when they are not a JSON object: the SDK rejects those before the tool
-    runs, so such a call is not a tool call to log."""
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
-
-
 def _through(gateway: "ToolGateway", name: str, invoke: Any) -> Any:
     """`invoke(ctx, input)` (the SDK's tool-invoker signature) through the gateway."""
 
     @functools.wraps(invoke)
     async def on_invoke(ctx: Any, input: str) -> Any:
-        args = _arguments(input)
-        if args is None:
-            return await invoke(ctx, input)
-        return await acall(gateway, name, args, lambda: invoke(ctx, input))
+        # Every call the model made is logged, its arguments hashed by the
+        # core as the model sent them (the same args_hash, or args_error, as
+        # the Node adapter): text that is not a JSON object gets an
+        # `args_error`, and the SDK answers it as before.
+        return await acall(gateway, name, JsonArgs(input or "{}"), lambda: invoke(ctx, input))
 
     return on_invoke
 
