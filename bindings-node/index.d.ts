@@ -39,7 +39,7 @@ export declare class TooltrailError extends Error {
   /** Gateway errors: the tool. */
   readonly tool?: string
   /** budget_exceeded: the budget's config key, and the stop reason it gives the run. */
-  readonly budget?: 'max_tool_calls' | 'max_steps' | 'max_duration_s' | 'max_spend_usd'
+  readonly budget?: 'max_tool_calls' | 'max_steps' | 'max_duration_s' | 'max_spend_usd' | 'max_input_tokens' | 'max_output_tokens'
   readonly stopReason?: StopReason
   /** unknown_run: the run a query asked for (its message says if the record is incomplete). */
   readonly runId?: string
