@@ -14,8 +14,9 @@ from contextvars import Token
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, TypeVar, Union, cast, overload
 
-from . import _ambient, _lifecycle
+from . import _ambient, _lifecycle, _model
 from ._ambient import Call, TooltrailWarning, current_call, current_run
+from ._model import ModelStep
 from ._logs import IncompleteLogWarning, Logs, agent_logs, agent_metrics
 from ._native import (
     ERROR_CLASSES,
@@ -352,6 +353,13 @@ class Run:
         """Adds spend in USD (model tokens, paid APIs); returns the run's total."""
         return self._gateway._add_spend(self.run_id, float(usd))
 
+    #: Records a model step that ended (see `tooltrail._model.model_call`).
+    model_call = _model.model_call
+
+    def model_step(self, model: str, *, provider: Optional[str] = None) -> _model.ModelStep:
+        """A timed model call: `with run.model_step(model) as step:` (see ModelStep)."""
+        return _model.ModelStep(self, model, provider)
+
     def stop(self, reason: StopReason) -> None:
         """Sets the run's stop_reason explicitly (the first reason set wins)."""
         self._gateway._stop_run(self.run_id, reason)
@@ -380,6 +388,7 @@ __all__ = [
     "InternalError",
     "InvalidArgumentError",
     "LoopDetectedError",
+    "ModelStep",
     "Logs",
     "QueryError",
     "Run",

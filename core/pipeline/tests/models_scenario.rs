@@ -11,7 +11,7 @@ use common::{check_golden, emit, memory_writer, num, text};
 
 use tooltrail_core::gateway::{Deterministic, KeyStyle, ModelCall, RunExit};
 use tooltrail_core::{
-    Config, FailureFacts, Gateway, GatewayError, Outcome, RunCtx, classify, schema,
+    Config, FailureFacts, Gateway, GatewayError, Outcome, RunCtx, schema,
 };
 use tooltrail_json::{Value, parse_json};
 
@@ -77,12 +77,11 @@ fn the_models_scenario_matches_the_golden_file() {
                 let mut call =
                     ModelCall::from_value(&merged(args, a.get("usage")), KeyStyle::Snake).unwrap();
                 if let Some(status) = a.get("raise_status") {
-                    call.ok = false;
-                    call.error_class = Some(classify(&FailureFacts {
+                    call.fail_with(&FailureFacts {
                         class_names: vec!["HTTPError".into()],
                         http_status: Some(num(Some(status)) as u16),
                         ..FailureFacts::default()
-                    }));
+                    });
                 }
                 emit(gw.model_call(&run_id, &call, Some(start)).unwrap());
             } else if let Some(tool) = text(a.get("call")) {

@@ -64,6 +64,15 @@ impl ModelCall {
         }
     }
 
+    /// Marks the call failed with what the host raised: its class from
+    /// [`classify`](crate::classify) unless one was given.
+    pub fn fail_with(&mut self, facts: &crate::FailureFacts) {
+        self.ok = false;
+        if self.error_class.is_none() {
+            self.error_class = Some(crate::classify(facts));
+        }
+    }
+
     /// The `error_class` the event carries: `None` when ok.
     pub(super) fn failure(&self) -> Option<&str> {
         match (&self.error_class, self.ok) {
