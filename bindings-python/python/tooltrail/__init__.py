@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, TypeVar, Uni
 
 from . import _ambient, _lifecycle, _model
 from ._ambient import Call, TooltrailWarning, current_call, current_run
-from ._model import ModelStep
 from ._logs import IncompleteLogWarning, Logs, agent_logs, agent_metrics
+from ._model import ModelStep
 from ._native import (
     ERROR_CLASSES,
     ERROR_CODES,

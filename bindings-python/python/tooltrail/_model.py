@@ -3,8 +3,9 @@
 The core reads the arguments, prices the call and applies the budgets;
 this module only gathers the arguments."""
 
+from collections.abc import Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 
 if TYPE_CHECKING:
     from . import Run
