@@ -10,9 +10,7 @@ use std::time::Duration;
 use common::{check_golden, emit, memory_writer, num, text};
 
 use tooltrail_core::gateway::{Deterministic, KeyStyle, ModelCall, RunExit};
-use tooltrail_core::{
-    Config, FailureFacts, Gateway, GatewayError, Outcome, RunCtx, schema,
-};
+use tooltrail_core::{Config, FailureFacts, Gateway, GatewayError, Outcome, RunCtx, schema};
 use tooltrail_json::{Value, parse_json};
 
 fn scenario() -> Value {
