@@ -15,7 +15,7 @@ const SCHEMA = JSON.parse(fs.readFileSync(path.join(ROOT, 'schema', 'event.schem
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736'
 const KEYWORDS = new Set(['$schema', '$id', 'title', 'description', '$defs', '$ref', 'const', 'enum', 'type',
   'pattern', 'minimum', 'minLength', 'properties', 'required', 'additionalProperties', 'anyOf', 'oneOf',
-  'allOf', 'if', 'then', 'else', 'not'])
+  'allOf', 'if', 'then', 'else', 'not', 'items'])
 
 function typeOf(v) {
   if (v === null) return 'null'
@@ -53,6 +53,7 @@ function errors(schema, value, at = '$') {
     }
     for (const k of schema.required || []) if (!(k in value)) out.push(`${at}: missing ${k}`)
   }
+  if (schema.items && Array.isArray(value)) value.forEach((v, i) => out.push(...errors(schema.items, v, `${at}[${i}]`)))
   const ok = (s) => errors(s, value, at).length === 0
   if (schema.anyOf && !schema.anyOf.some(ok)) out.push(`${at}: matches none of anyOf`)
   if (schema.oneOf && schema.oneOf.filter(ok).length !== 1) out.push(`${at}: matches ${schema.oneOf.filter(ok).length} of oneOf`)
