@@ -109,6 +109,8 @@ async function produced() {
   })
   await assert.rejects(gw.run({ request_id: 'req-2' }, async (r) => {
     await r.call('search', { query: 'c' })
+    r.modelCall({ model: 'gpt-4o-mini', inputTokens: 10, outputTokens: 2, cachedInputTokens: 4, toolCalls: [{ name: 'search', call_id: 'c1' }] })
+    r.modelCall({ model: 'in-house', ok: false, reasoningTokens: 1 })
     throw new Error('the agent failed')
   }), /the agent failed/)
   const ctx = { run_id: 'run-x', trace_id: TRACE, request_id: 'req-3' }
