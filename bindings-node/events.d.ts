@@ -12,6 +12,7 @@ export type EventName =
   | 'writer_dropped'
   | 'incident_window_open'
   | 'incident_window_close'
+  | 'model_call'
 
 /** Why a run stopped. */
 export type StopReason =
@@ -104,6 +105,10 @@ export interface Budgets {
   max_duration_s?: number
   /** Most spend, USD. */
   max_spend_usd?: number
+  /** Most model input tokens. */
+  max_input_tokens?: number
+  /** Most model output tokens. */
+  max_output_tokens?: number
   /** The loop guard. */
   loop_guard?: LoopGuard
 }
@@ -134,6 +139,18 @@ export interface BudgetUsage {
   max_duration_s?: BudgetUse
   /** Spend, USD. */
   max_spend_usd?: BudgetUse
+  /** Model input tokens. */
+  max_input_tokens?: BudgetUse
+  /** Model output tokens. */
+  max_output_tokens?: BudgetUse
+}
+
+/** A tool call the model asked for: its name and id, never its arguments. */
+export interface RequestedTool {
+  /** The tool's name. */
+  name: string
+  /** The model's id of the call (the `call_id` of the `tool_call` it leads to). */
+  call_id: string | null
 }
 
 /** A run begins. */
@@ -282,10 +299,20 @@ export interface RunEndEvent {
   refused: number
   /** Agent steps. */
   steps: number
-  /** Spend reported, USD. */
+  /** Spend, USD: model calls' costs plus spend added by the app. */
   spend_usd: number
   /** Each limit with what was used. */
   budgets: BudgetUsage
+  /** Model calls recorded (this and the next four: only when there were any). */
+  model_calls?: number
+  /** Model input tokens. */
+  input_tokens?: number
+  /** Model output tokens. */
+  output_tokens?: number
+  /** Model calls with no cost (unknown price or no usage): `spend_usd` leaves them out. */
+  unpriced_model_calls?: number
+  /** The share of model calls whose cost is in `spend_usd` (1: all of them). */
+  priced_share?: number
 }
 
 /** An alert rule changes state. */
@@ -398,6 +425,56 @@ export interface IncidentWindowCloseEvent {
   until: string
 }
 
+/** A model step ended (recorded by the app or a framework adapter). */
+export interface ModelCallEvent {
+  /** Schema version: 1. */
+  v: 1
+  /** When, RFC 3339 UTC with microseconds. */
+  ts: string
+  /** The event name. */
+  event: 'model_call'
+  /** The run (null outside any run). */
+  run_id: string | null
+  /** The W3C trace id (32 lowercase hex). */
+  trace_id: string | null
+  /** The call's or run's span id (16 lowercase hex). */
+  span_id: string | null
+  /** The incoming request. */
+  request_id: string | null
+  /** The end user, null when unknown. */
+  user_id: string | null
+  /** The agent, where configured. */
+  agent_id?: string
+  /** 1, 2, … within the run. */
+  step: number
+  /** The span the call is a child of (the run's). */
+  parent_span_id: string | null
+  /** The model. */
+  model: string
+  /** The provider (`openai`, …). */
+  provider: string | null
+  /** Input tokens, cached ones included (null: not reported). */
+  input_tokens: number | null
+  /** Output tokens, reasoning ones included (null: not reported). */
+  output_tokens: number | null
+  /** The part of `input_tokens` read from the cache, when reported. */
+  cached_input_tokens?: number
+  /** The part of `output_tokens` spent reasoning, when reported. */
+  reasoning_tokens?: number
+  /** USD: as given, or from the price table; null when unpriced (never guessed). */
+  cost_usd: number | null
+  /** Milliseconds (null: neither given nor timed). */
+  latency_ms: number | null
+  /** Whether the call succeeded. */
+  ok: boolean
+  /** Why it failed. */
+  error_class?: ErrorClass | (string & {})
+  /** Why the model stopped, as the provider said (`stop`, `tool_calls`, `length`, …). */
+  finish_reason: string | null
+  /** The tools the model asked for, in order (names and ids, never arguments). */
+  tool_calls: RequestedTool[]
+}
+
 /** Any event tooltrail writes. */
 export type ToolTrailEvent =
   | RunStartEvent
@@ -408,3 +485,4 @@ export type ToolTrailEvent =
   | WriterDroppedEvent
   | IncidentWindowOpenEvent
   | IncidentWindowCloseEvent
+  | ModelCallEvent

@@ -39,7 +39,7 @@ export declare class TooltrailError extends Error {
   /** Gateway errors: the tool. */
   readonly tool?: string
   /** budget_exceeded: the budget's config key, and the stop reason it gives the run. */
-  readonly budget?: 'max_tool_calls' | 'max_steps' | 'max_duration_s' | 'max_spend_usd'
+  readonly budget?: 'max_tool_calls' | 'max_steps' | 'max_duration_s' | 'max_spend_usd' | 'max_input_tokens' | 'max_output_tokens'
   readonly stopReason?: StopReason
   /** unknown_run: the run a query asked for (its message says if the record is incomplete). */
   readonly runId?: string
@@ -186,6 +186,34 @@ export interface ToolGatewayOptions<I extends Record<string, Tool>> {
   strict?: boolean
 }
 
+/** A tool the model asked for: its name, or an object with `name` (or `function.name`) and `call_id` (or `id`); arguments are never stored. */
+export type RequestedToolLike = string | { name?: string; call_id?: string | null; id?: string; function?: { name: string } }
+
+/** What the provider reported about a model call (`run.modelCall`, `step.set`). */
+export interface ModelUsage {
+  inputTokens?: number | null
+  outputTokens?: number | null
+  cachedInputTokens?: number | null
+  reasoningTokens?: number | null
+  finishReason?: string | null
+  toolCalls?: RequestedToolLike[] | null
+  costUsd?: number | null
+  ok?: boolean | null
+  errorClass?: ErrorClass | (string & {}) | null
+}
+
+/** `run.modelCall(options)`: a model step that ended. */
+export interface ModelCallOptions extends ModelUsage {
+  model: string
+  provider?: string | null
+  latencyMs?: number | null
+}
+
+/** The step object `run.modelStep` hands its function. */
+export interface ModelStep {
+  set(usage: ModelUsage): void
+}
+
 /** One agent run: calls share its ids and budgets. */
 export declare class Run<I extends Record<string, Tool> = Record<string, Tool>> {
   readonly ctx: Readonly<RunCtx>
@@ -196,6 +224,10 @@ export declare class Run<I extends Record<string, Tool> = Record<string, Tool>> 
   step(): number
   /** Adds spend in USD; returns the run's total. */
   addSpend(usd: number): number
+  /** Records a model step that ended (`model_call`); priced by the core unless `costUsd` is given. */
+  modelCall(options: ModelCallOptions): void
+  /** Times a model call: budgets checked first, `fn(step)` awaited, the `model_call` recorded. */
+  modelStep<T>(model: { model: string; provider?: string | null }, fn: (step: ModelStep) => T | Promise<T>): Promise<T>
   stop(reason: StopReason): void
   /** A W3C traceparent for outgoing calls made within this run; null if the run's trace id is not a W3C id. */
   traceparent(): string | null

@@ -375,6 +375,52 @@ class Run {
     return this._gateway._native.addSpend(this.ctx.run_id, usd)
   }
 
+  /**
+   * Records a model step that ended (`model_call`): `{ model, provider,
+   * inputTokens, outputTokens, cachedInputTokens, reasoningTokens, latencyMs,
+   * ok, errorClass, finishReason, costUsd, toolCalls }`. The core prices it
+   * (`costUsd`, else `pricing` and the shipped table, else null) and adds
+   * tokens and cost to the run's budgets; throws `budget_exceeded` (after
+   * recording) if the run was already over one.
+   */
+  modelCall(options) {
+    try {
+      this._gateway._native.modelCall(this.ctx.run_id, options, null, false, undefined)
+    } finally {
+      this._gateway._flushEvents()
+    }
+  }
+
+  /**
+   * Times a model call: checks the run's spend, token and duration budgets
+   * (throws `budget_exceeded` before `fn` runs), awaits `fn(step)`, and
+   * records the `model_call` with the measured latency and what `fn`
+   * reported with `step.set({ inputTokens, outputTokens, … })` (a throw:
+   * `ok: false` with its error class, and it propagates). Returns fn's result.
+   */
+  async modelStep({ model, provider }, fn) {
+    const started = this._gateway._native.modelBegin(this.ctx.run_id)
+    const usage = {}
+    const step = { set: (u) => Object.assign(usage, u) }
+    const record = (raised, error) => {
+      const args = { ...usage, model, provider: provider ?? null }
+      try {
+        this._gateway._native.modelCall(this.ctx.run_id, args, started, raised, error)
+      } finally {
+        this._gateway._flushEvents()
+      }
+    }
+    let result
+    try {
+      result = await fn(step)
+    } catch (err) {
+      record(true, err)
+      throw err
+    }
+    record(false, undefined)
+    return result
+  }
+
   /** Sets the stop reason explicitly (the first reason set wins). */
   stop(reason) {
     this._gateway._native.stopRun(this.ctx.run_id, reason)

@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 use napi::JsValue;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use tooltrail_core::gateway::{Deterministic, IdArg, RunExit, TimeoutUnit, host_timeouts};
+use tooltrail_core::gateway::{
+    Deterministic, IdArg, KeyStyle, ModelCall, RunExit, TimeoutUnit, host_timeouts,
+};
 use tooltrail_core::{CallHandle, Config, Event, EventWriter, Gateway, RunCtx};
 use tooltrail_json::{CanonError, ErrorKind, Value};
 
@@ -349,6 +351,51 @@ impl JsGateway {
     #[napi]
     pub fn add_spend(&self, env: Env, run_id: String, usd: f64) -> Result<f64> {
         self.core.add_spend(&run_id, usd).js(&env)
+    }
+
+    /// Before a timed model call: the run's spend, token and duration
+    /// budgets (throws `budget_exceeded`); returns the start instant (µs).
+    #[napi]
+    pub fn model_begin(&self, env: Env, run_id: String) -> Result<f64> {
+        self.core.model_begin(&run_id).map(|us| us as f64).js(&env)
+    }
+
+    /// Records a model step: `args` are `run.modelCall`'s options (the core
+    /// reads and checks them); `started_us` from `modelBegin` times it;
+    /// `error` is what a timed call threw (the core classifies it).
+    #[napi]
+    pub fn model_call(
+        &self,
+        env: Env,
+        run_id: String,
+        args: Unknown<'_>,
+        started_us: Option<f64>,
+        raised: bool,
+        error: Option<Unknown<'_>>,
+    ) -> Result<()> {
+        guard(&env, || {
+            let args = to_value(&env, &args)?;
+            let mut call = ModelCall::from_value(&args, KeyStyle::Camel).js(&env)?;
+            if raised {
+                let facts = match error {
+                    // `error` belongs to `env`, this call's.
+                    Some(e) => Host::new(&env).failure(e.raw()).0,
+                    None => tooltrail_core::FailureFacts::default(),
+                };
+                call.fail_with(&facts);
+            }
+            let started = started_us.map(|us| us as i64);
+            match self.core.model_call(&run_id, &call, started) {
+                Ok(events) => {
+                    self.emit(events);
+                    Ok(())
+                }
+                Err((e, events)) => {
+                    self.emit(events);
+                    Err(e).js(&env)
+                }
+            }
+        })
     }
 
     /// Sets the stop reason explicitly (first one wins).

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyString, PyTuple};
 use tooltrail_core::gateway::{
-    CallArgs, Deterministic, RunExit, TimeoutUnit, Validation, host_timeouts,
+    CallArgs, Deterministic, KeyStyle, ModelCall, RunExit, TimeoutUnit, Validation, host_timeouts,
 };
 use tooltrail_core::warnings::Warning;
 use tooltrail_core::{CallHandle, Config, EventWriter, Gateway, Outcome, RunCtx, failed_result};
@@ -467,6 +467,43 @@ impl PyToolGateway {
 
     fn _add_spend(&self, run_id: &str, usd: f64) -> PyResult<f64> {
         self.core.add_spend(run_id, usd).py()
+    }
+
+    /// Before a timed model call: the run's spend, token and duration
+    /// budgets (raises BudgetExceededError); returns the start instant.
+    fn _model_begin(&self, run_id: &str) -> PyResult<i64> {
+        self.core.model_begin(run_id).py()
+    }
+
+    /// Records a model step: `args` are `run.model_call`'s arguments (the
+    /// core reads and checks them); `started_us` from `_model_begin` times
+    /// it; `error` is what a timed call raised (the core classifies it).
+    #[pyo3(signature = (run_id, args, started_us=None, error=None))]
+    fn _model_call(
+        &self,
+        py: Python<'_>,
+        run_id: &str,
+        args: &Bound<'_, PyAny>,
+        started_us: Option<i64>,
+        error: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        guard(|| {
+            let args = to_value(args).py()?;
+            let mut call = ModelCall::from_value(&args, KeyStyle::Snake).py()?;
+            if let Some(e) = error.filter(|e| !e.is_none()) {
+                call.fail_with(&failure_facts(e));
+            }
+            match self.core.model_call(run_id, &call, started_us) {
+                Ok(events) => {
+                    self.emit(py, events);
+                    Ok(())
+                }
+                Err((e, events)) => {
+                    self.emit(py, events);
+                    Err(e).py()
+                }
+            }
+        })
     }
 
     fn _stop_run(&self, run_id: &str, reason: &str) -> PyResult<()> {

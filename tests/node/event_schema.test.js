@@ -15,7 +15,7 @@ const SCHEMA = JSON.parse(fs.readFileSync(path.join(ROOT, 'schema', 'event.schem
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736'
 const KEYWORDS = new Set(['$schema', '$id', 'title', 'description', '$defs', '$ref', 'const', 'enum', 'type',
   'pattern', 'minimum', 'minLength', 'properties', 'required', 'additionalProperties', 'anyOf', 'oneOf',
-  'allOf', 'if', 'then', 'else', 'not'])
+  'allOf', 'if', 'then', 'else', 'not', 'items'])
 
 function typeOf(v) {
   if (v === null) return 'null'
@@ -53,6 +53,7 @@ function errors(schema, value, at = '$') {
     }
     for (const k of schema.required || []) if (!(k in value)) out.push(`${at}: missing ${k}`)
   }
+  if (schema.items && Array.isArray(value)) value.forEach((v, i) => out.push(...errors(schema.items, v, `${at}[${i}]`)))
   const ok = (s) => errors(s, value, at).length === 0
   if (schema.anyOf && !schema.anyOf.some(ok)) out.push(`${at}: matches none of anyOf`)
   if (schema.oneOf && schema.oneOf.filter(ok).length !== 1) out.push(`${at}: matches ${schema.oneOf.filter(ok).length} of oneOf`)
@@ -108,6 +109,8 @@ async function produced() {
   })
   await assert.rejects(gw.run({ request_id: 'req-2' }, async (r) => {
     await r.call('search', { query: 'c' })
+    r.modelCall({ model: 'gpt-4o-mini', inputTokens: 10, outputTokens: 2, cachedInputTokens: 4, toolCalls: [{ name: 'search', call_id: 'c1' }] })
+    r.modelCall({ model: 'in-house', ok: false, reasoningTokens: 1 })
     throw new Error('the agent failed')
   }), /the agent failed/)
   const ctx = { run_id: 'run-x', trace_id: TRACE, request_id: 'req-3' }

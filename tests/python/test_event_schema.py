@@ -76,6 +76,14 @@ def produced(tmp_path_factory):
     with pytest.raises(RuntimeError):
         with gw.run(request_id="req-2") as run:
             run.call("search", {"query": "c"})
+            run.model_call(
+                "gpt-4o-mini",
+                input_tokens=10,
+                output_tokens=2,
+                cached_input_tokens=4,
+                tool_calls=[{"name": "search", "call_id": "c1"}],
+            )
+            run.model_call("in-house", ok=False, reasoning_tokens=1)
             raise RuntimeError("the agent failed")
     ctx = tooltrail.RunCtx("run-x", TRACE, None, "req-3")
     with pytest.raises(TimeoutError):

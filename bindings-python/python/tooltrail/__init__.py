@@ -14,9 +14,10 @@ from contextvars import Token
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, TypeVar, Union, cast, overload
 
-from . import _ambient, _lifecycle
+from . import _ambient, _lifecycle, _model
 from ._ambient import Call, TooltrailWarning, current_call, current_run
 from ._logs import IncompleteLogWarning, Logs, agent_logs, agent_metrics
+from ._model import ModelStep
 from ._native import (
     ERROR_CLASSES,
     ERROR_CODES,
@@ -356,6 +357,13 @@ class Run:
             raise TypeError(f"usd must be a number (int or float), not {type(usd).__name__}")
         return self._gateway._add_spend(self.run_id, float(usd))
 
+    #: Records a model step that ended (see `tooltrail._model.model_call`).
+    model_call = _model.model_call
+
+    def model_step(self, model: str, *, provider: Optional[str] = None) -> _model.ModelStep:
+        """A timed model call: `with run.model_step(model) as step:` (see ModelStep)."""
+        return _model.ModelStep(self, model, provider)
+
     def stop(self, reason: StopReason) -> None:
         """Sets the run's stop_reason explicitly (the first reason set wins)."""
         self._gateway._stop_run(self.run_id, reason)
@@ -384,6 +392,7 @@ __all__ = [
     "InternalError",
     "InvalidArgumentError",
     "LoopDetectedError",
+    "ModelStep",
     "Logs",
     "QueryError",
     "Run",

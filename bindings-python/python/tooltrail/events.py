@@ -13,7 +13,7 @@ from typing import Any, Literal, Optional, TypedDict, Union
 #: The event names tooltrail writes.
 EventName = Literal[
     "run_start", "tool_call", "tool_result", "run_end", "alert", "writer_dropped",
-    "incident_window_open", "incident_window_close",
+    "incident_window_open", "incident_window_close", "model_call",
 ]
 
 #: Why a run stopped.
@@ -80,6 +80,10 @@ class Budgets(TypedDict, total=False):
     max_duration_s: float
     #: Most spend, USD.
     max_spend_usd: float
+    #: Most model input tokens.
+    max_input_tokens: int
+    #: Most model output tokens.
+    max_output_tokens: int
     #: The loop guard.
     loop_guard: LoopGuard
 
@@ -113,6 +117,19 @@ class BudgetUsage(TypedDict, total=False):
     max_duration_s: BudgetUse
     #: Spend, USD.
     max_spend_usd: BudgetUse
+    #: Model input tokens.
+    max_input_tokens: BudgetUse
+    #: Model output tokens.
+    max_output_tokens: BudgetUse
+
+
+class RequestedTool(TypedDict):
+    """A tool call the model asked for: its name and id, never its arguments."""
+
+    #: The tool's name.
+    name: str
+    #: The model's id of the call (the `call_id` of the `tool_call` it leads to).
+    call_id: Optional[str]
 
 
 class _RunStartEventRequired(TypedDict):
@@ -270,7 +287,7 @@ class _RunEndEventRequired(TypedDict):
     refused: int
     #: Agent steps.
     steps: int
-    #: Spend reported, USD.
+    #: Spend, USD: model calls' costs plus spend added by the app.
     spend_usd: float
     #: Each limit with what was used.
     budgets: BudgetUsage
@@ -281,6 +298,16 @@ class RunEndEvent(_RunEndEventRequired, total=False):
 
     #: The agent, where configured.
     agent_id: str
+    #: Model calls recorded (this and the next four: only when there were any).
+    model_calls: int
+    #: Model input tokens.
+    input_tokens: int
+    #: Model output tokens.
+    output_tokens: int
+    #: Model calls with no cost (unknown price or no usage): `spend_usd` leaves them out.
+    unpriced_model_calls: int
+    #: The share of model calls whose cost is in `spend_usd` (1: all of them).
+    priced_share: float
 
 
 class _AlertEventRequired(TypedDict):
@@ -409,10 +436,64 @@ class IncidentWindowCloseEvent(_IncidentWindowCloseEventRequired, total=False):
     agent_id: str
 
 
+class _ModelCallEventRequired(TypedDict):
+    #: Schema version: 1.
+    v: Literal[1]
+    #: When, RFC 3339 UTC with microseconds.
+    ts: str
+    #: The event name.
+    event: Literal["model_call"]
+    #: The run (null outside any run).
+    run_id: Optional[str]
+    #: The W3C trace id (32 lowercase hex).
+    trace_id: Optional[str]
+    #: The call's or run's span id (16 lowercase hex).
+    span_id: Optional[str]
+    #: The incoming request.
+    request_id: Optional[str]
+    #: The end user, null when unknown.
+    user_id: Optional[str]
+    #: 1, 2, … within the run.
+    step: int
+    #: The span the call is a child of (the run's).
+    parent_span_id: Optional[str]
+    #: The model.
+    model: str
+    #: The provider (`openai`, …).
+    provider: Optional[str]
+    #: Input tokens, cached ones included (null: not reported).
+    input_tokens: Optional[int]
+    #: Output tokens, reasoning ones included (null: not reported).
+    output_tokens: Optional[int]
+    #: USD: as given, or from the price table; null when unpriced (never guessed).
+    cost_usd: Optional[float]
+    #: Milliseconds (null: neither given nor timed).
+    latency_ms: Optional[float]
+    #: Whether the call succeeded.
+    ok: bool
+    #: Why the model stopped, as the provider said (`stop`, `tool_calls`, `length`, …).
+    finish_reason: Optional[str]
+    #: The tools the model asked for, in order (names and ids, never arguments).
+    tool_calls: list[RequestedTool]
+
+
+class ModelCallEvent(_ModelCallEventRequired, total=False):
+    """A model step ended (recorded by the app or a framework adapter)."""
+
+    #: The agent, where configured.
+    agent_id: str
+    #: The part of `input_tokens` read from the cache, when reported.
+    cached_input_tokens: int
+    #: The part of `output_tokens` spent reasoning, when reported.
+    reasoning_tokens: int
+    #: Why it failed.
+    error_class: Union[ErrorClass, str]
+
+
 #: Any event tooltrail writes.
 ToolTrailEvent = Union[
     RunStartEvent, ToolCallEvent, ToolResultEvent, RunEndEvent, AlertEvent, WriterDroppedEvent,
-    IncidentWindowOpenEvent, IncidentWindowCloseEvent,
+    IncidentWindowOpenEvent, IncidentWindowCloseEvent, ModelCallEvent,
 ]
 
 #: The TypedDict of each event name.
@@ -425,6 +506,7 @@ EVENT_TYPES: dict[str, Any] = {
     "writer_dropped": WriterDroppedEvent,
     "incident_window_open": IncidentWindowOpenEvent,
     "incident_window_close": IncidentWindowCloseEvent,
+    "model_call": ModelCallEvent,
 }
 
 #: The members of each event, in the order they are written.
@@ -446,7 +528,8 @@ FIELD_ORDER: dict[str, tuple[str, ...]] = {
     "run_end": (
         "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
         "stop_reason", "duration_ms", "tool_calls", "errors", "refused", "steps", "spend_usd",
-        "budgets",
+        "budgets", "model_calls", "input_tokens", "output_tokens", "unpriced_model_calls",
+        "priced_share",
     ),
     "alert": (
         "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
@@ -463,5 +546,11 @@ FIELD_ORDER: dict[str, tuple[str, ...]] = {
     "incident_window_close": (
         "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
         "until",
+    ),
+    "model_call": (
+        "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
+        "step", "parent_span_id", "model", "provider", "input_tokens", "output_tokens",
+        "cached_input_tokens", "reasoning_tokens", "cost_usd", "latency_ms", "ok", "error_class",
+        "finish_reason", "tool_calls",
     ),
 }

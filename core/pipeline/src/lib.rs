@@ -37,6 +37,7 @@ mod event;
 mod fork;
 pub mod gateway;
 mod hash_key;
+pub mod pricing;
 pub mod redact;
 pub mod reference;
 pub mod schema;

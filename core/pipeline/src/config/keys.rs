@@ -41,6 +41,9 @@ pub enum KeyType {
     Url,
     /// A mapping of HTTP header names to one-line strings.
     Headers,
+    /// A mapping of model names to prices (USD per million tokens:
+    /// `input_per_mtok`, `output_per_mtok`, optional `cached_input_per_mtok`).
+    Prices,
     /// A mapping whose keys are listed after it.
     Section,
 }
@@ -343,7 +346,7 @@ const AFTER_SHARED: [ConfigKey; 3] = [
     ),
 ];
 
-const BUDGETS: [ConfigKey; 8] = [
+const BUDGETS: [ConfigKey; 10] = [
     section(
         "budgets",
         Unset,
@@ -375,7 +378,21 @@ const BUDGETS: [ConfigKey; 8] = [
         NON_NEGATIVE,
         Unset,
         "1.5",
-        "Most spend in one run, in USD, as reported by the host (stop reason `max_spend`).",
+        "Most spend in one run, in USD: model calls' costs plus spend the app adds (stop reason `max_spend`). Checked before each tool and model call.",
+    ),
+    key(
+        "budgets.max_input_tokens",
+        Count,
+        Unset,
+        "200000",
+        "Most model input tokens in one run, from `model_call` events (stop reason `max_spend`; the error names this budget).",
+    ),
+    key(
+        "budgets.max_output_tokens",
+        Count,
+        Unset,
+        "20000",
+        "Most model output tokens in one run (stop reason `max_spend`; the error names this budget).",
     ),
     section(
         "budgets.loop_guard",
@@ -397,6 +414,14 @@ const BUDGETS: [ConfigKey; 8] = [
         "From this many identical calls, the call is refused (`loop_detected`) and the run stops with `loop_detected`.",
     ),
 ];
+
+const PRICING: [ConfigKey; 1] = [key(
+    "pricing",
+    KeyType::Prices,
+    Text("the shipped, dated price table"),
+    "{\"my-model\":{\"input_per_mtok\":1,\"output_per_mtok\":2,\"cached_input_per_mtok\":0.5}}",
+    "Model prices in USD per million tokens, by exact model name; an entry overrides or adds to the shipped table. A model in neither gets `cost_usd: null`.",
+)];
 
 const SINKS: [ConfigKey; 14] = [
     section("sinks", Unset, "Where events go besides the local files."),
@@ -519,13 +544,14 @@ const fn concat<const N: usize>(parts: &[&[ConfigKey]]) -> [ConfigKey; N] {
 
 /// Every configuration key, sections included, in the order the reader
 /// reads them.
-pub static KEYS: [ConfigKey; 65] = concat(&[
+pub static KEYS: [ConfigKey; 68] = concat(&[
     &BEFORE_RULES,
     &AFTER_SHARED,
     &P95_RULE,
     &TIMEOUT_RULE,
     &VALIDATION_RULE,
     &BUDGETS,
+    &PRICING,
     &SINKS,
 ]);
 

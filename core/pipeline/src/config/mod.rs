@@ -15,6 +15,7 @@ mod keys;
 #[cfg(test)]
 mod keys_tests;
 mod otlp;
+mod prices;
 mod read;
 mod section;
 mod yaml;
@@ -160,8 +161,14 @@ pub struct Config {
     pub max_duration_s: Option<f64>,
     /// `budgets.max_spend_usd`
     pub max_spend_usd: Option<f64>,
+    /// `budgets.max_input_tokens`: model input tokens per run.
+    pub max_input_tokens: Option<u64>,
+    /// `budgets.max_output_tokens`: model output tokens per run.
+    pub max_output_tokens: Option<u64>,
     /// `budgets.loop_guard`
     pub loop_guard: Option<LoopGuard>,
+    /// `pricing`: prices by exact model name, over the shipped table.
+    pub pricing: std::collections::BTreeMap<String, crate::pricing::Price>,
     /// `sinks.otlp` (extension): also export events to an OpenTelemetry
     /// collector (docs/otlp.md). `None`: local files only.
     pub otlp: Option<OtlpConfig>,
@@ -195,7 +202,10 @@ impl Default for Config {
             max_steps: None,
             max_duration_s: None,
             max_spend_usd: None,
+            max_input_tokens: None,
+            max_output_tokens: None,
             loop_guard: None,
+            pricing: std::collections::BTreeMap::new(),
             otlp: None,
         }
     }
@@ -210,6 +220,15 @@ impl Config {
             self.alert_timeout_rate.as_ref(),
             self.alert_validation_fail_rate.as_ref(),
         ]
+    }
+
+    /// The price of `model`: the configuration's `pricing` entry, else the
+    /// shipped table's; `None` when neither names it exactly.
+    pub fn price(&self, model: &str) -> Option<crate::pricing::Price> {
+        self.pricing
+            .get(model)
+            .or_else(|| crate::pricing::default_prices().models.get(model))
+            .copied()
     }
 
     /// The HMAC key for `args_hash`, read from the environment variable named

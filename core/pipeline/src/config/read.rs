@@ -17,6 +17,9 @@ impl Config {
         if let Some(s) = root.section("budgets")? {
             budgets(&mut c, s)?;
         }
+        if let Some(v) = root.get("pricing") {
+            c.pricing = super::prices::read(v)?;
+        }
         if let Some(s) = root.section("sinks")? {
             sinks(&mut c, s)?;
         }
@@ -132,6 +135,8 @@ fn budgets(c: &mut Config, mut s: Section<'_>) -> Result<(), ConfigError> {
     c.max_steps = s.count("max_steps")?;
     c.max_duration_s = s.number("max_duration_s", 0.0, f64::MAX)?;
     c.max_spend_usd = s.number("max_spend_usd", 0.0, f64::MAX)?;
+    c.max_input_tokens = s.count("max_input_tokens")?;
+    c.max_output_tokens = s.count("max_output_tokens")?;
     if let Some(lg) = s.section("loop_guard")? {
         c.loop_guard = Some(loop_guard(lg)?);
     }

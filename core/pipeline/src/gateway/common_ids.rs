@@ -68,6 +68,15 @@ impl CommonIds {
         f([&self.ctx.before_span, span, &self.ctx.after_span])
     }
 
+    /// The same ids with another span (a model call in a run: the run's
+    /// ids, the call's own span).
+    pub(crate) fn with_span(&self, span: SpanId) -> CommonIds {
+        CommonIds {
+            ctx: Arc::clone(&self.ctx),
+            span: Some(span),
+        }
+    }
+
     /// The span id, if the event has one.
     pub(crate) fn span(&self) -> Option<&SpanId> {
         self.span.as_ref()

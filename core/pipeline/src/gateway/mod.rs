@@ -16,6 +16,8 @@ mod finish;
 mod ids;
 mod incident;
 mod line;
+mod model;
+mod model_args;
 mod packed;
 mod records;
 mod run;
@@ -43,6 +45,7 @@ pub use ids::{
 };
 pub use incident::MAX_WINDOW_S;
 pub use line::{Event, Events};
+pub use model_args::{KeyStyle, ModelCall, RequestedTool};
 pub use run::Budget;
 pub use stored::{MAX_STORED_BYTES, TRUNCATED};
 pub use timeouts::{MAX_TIMEOUT_MS, TimeoutUnit, host_timeouts, timeouts_from};

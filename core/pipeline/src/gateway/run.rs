@@ -18,6 +18,10 @@ pub enum Budget {
     Duration,
     /// `budgets.max_spend_usd`
     Spend,
+    /// `budgets.max_input_tokens`
+    InputTokens,
+    /// `budgets.max_output_tokens`
+    OutputTokens,
 }
 
 impl Budget {
@@ -28,6 +32,8 @@ impl Budget {
             Budget::Steps => field::MAX_STEPS,
             Budget::Duration => field::MAX_DURATION_S,
             Budget::Spend => field::MAX_SPEND_USD,
+            Budget::InputTokens => field::MAX_INPUT_TOKENS,
+            Budget::OutputTokens => field::MAX_OUTPUT_TOKENS,
         }
     }
 
@@ -37,7 +43,9 @@ impl Budget {
             Budget::ToolCalls => StopReason::MaxToolCalls,
             Budget::Steps => StopReason::MaxSteps,
             Budget::Duration => StopReason::MaxDuration,
-            Budget::Spend => StopReason::MaxSpend,
+            // Tokens are what model spend is made of: the stop reasons are a
+            // closed list, and the error and `run_end.budgets` name the limit.
+            Budget::Spend | Budget::InputTokens | Budget::OutputTokens => StopReason::MaxSpend,
         }
     }
 }
@@ -58,6 +66,11 @@ pub(crate) struct RunState {
     pub(crate) refused: u64,
     pub(crate) steps: u64,
     pub(crate) spend_usd: f64,
+    /// Model calls recorded (`model_call`), and how many had no cost.
+    pub(crate) model_calls: u64,
+    pub(crate) unpriced_model_calls: u64,
+    pub(crate) input_tokens: u64,
+    pub(crate) output_tokens: u64,
     /// The loop guard's counts: tool -> args hash -> calls. Nested so a
     /// lookup borrows both strings (a `(String, String)` key took four
     /// allocations per call) and each tool's name is stored once.
@@ -86,11 +99,30 @@ impl RunState {
         if c.max_tool_calls.is_some_and(|max| self.tool_calls >= max) {
             return Some(Budget::ToolCalls);
         }
-        if c.max_spend_usd.is_some_and(|max| self.spend_usd >= max) {
-            return Some(Budget::Spend);
+        if let Some(budget) = self.spend_exceeded(c) {
+            return Some(budget);
         }
         if c.max_steps.is_some_and(|max| self.steps > max) {
             return Some(Budget::Steps);
+        }
+        None
+    }
+
+    /// The first spend budget (USD, input or output tokens) this run has
+    /// used up: the next tool or model call is refused.
+    pub(crate) fn spend_exceeded(&self, c: &Config) -> Option<Budget> {
+        if c.max_spend_usd.is_some_and(|max| self.spend_usd >= max) {
+            return Some(Budget::Spend);
+        }
+        if c.max_input_tokens
+            .is_some_and(|max| self.input_tokens >= max)
+        {
+            return Some(Budget::InputTokens);
+        }
+        if c.max_output_tokens
+            .is_some_and(|max| self.output_tokens >= max)
+        {
+            return Some(Budget::OutputTokens);
         }
         None
     }
@@ -164,6 +196,14 @@ impl RunState {
         if let Some(max) = c.max_spend_usd {
             m.push((field::MAX_SPEND_USD.to_owned(), entry(max, self.spend_usd)));
         }
+        if let Some(max) = c.max_input_tokens {
+            let used = self.input_tokens as f64;
+            m.push((field::MAX_INPUT_TOKENS.to_owned(), entry(max as f64, used)));
+        }
+        if let Some(max) = c.max_output_tokens {
+            let used = self.output_tokens as f64;
+            m.push((field::MAX_OUTPUT_TOKENS.to_owned(), entry(max as f64, used)));
+        }
         Value::Object(m)
     }
 }
@@ -182,6 +222,12 @@ pub(crate) fn limits(c: &Config) -> Value {
     }
     if let Some(v) = c.max_spend_usd {
         m.push((field::MAX_SPEND_USD.to_owned(), Value::Number(v)));
+    }
+    if let Some(v) = c.max_input_tokens {
+        m.push((field::MAX_INPUT_TOKENS.to_owned(), Value::Number(v as f64)));
+    }
+    if let Some(v) = c.max_output_tokens {
+        m.push((field::MAX_OUTPUT_TOKENS.to_owned(), Value::Number(v as f64)));
     }
     if let Some(g) = c.loop_guard {
         m.push((

@@ -103,6 +103,10 @@ impl Gateway {
             refused: 0,
             steps: 0,
             spend_usd: 0.0,
+            model_calls: 0,
+            unpriced_model_calls: 0,
+            input_tokens: 0,
+            output_tokens: 0,
             loops: HashMap::new(),
             stop_reason: None,
         };
@@ -113,7 +117,7 @@ impl Gateway {
         Ok((ctx, events))
     }
 
-    fn open_run(&self, run_id: &str) -> Result<Arc<Mutex<RunState>>, GatewayError> {
+    pub(super) fn open_run(&self, run_id: &str) -> Result<Arc<Mutex<RunState>>, GatewayError> {
         lock(&self.runs)
             .get(run_id)
             .cloned()
@@ -144,7 +148,7 @@ impl Gateway {
         }
         let run = self.open_run(run_id)?;
         let mut state = lock(&run);
-        state.spend_usd += usd;
+        state.spend_usd = crate::pricing::round_usd(state.spend_usd + usd);
         Ok(state.spend_usd)
     }
 
@@ -181,6 +185,20 @@ impl Gateway {
             .num(field::STEPS, state.steps as f64)
             .num(field::SPEND_USD, state.spend_usd)
             .value(field::BUDGETS, &state.usage(&self.config, now));
+        if state.model_calls > 0 {
+            let priced = state.model_calls - state.unpriced_model_calls;
+            line.num(field::MODEL_CALLS, state.model_calls as f64)
+                .num(field::INPUT_TOKENS, state.input_tokens as f64)
+                .num(field::OUTPUT_TOKENS, state.output_tokens as f64)
+                .num(
+                    field::UNPRICED_MODEL_CALLS,
+                    state.unpriced_model_calls as f64,
+                )
+                .num(
+                    field::PRICED_SHARE,
+                    (priced as f64 / state.model_calls as f64 * 1e4).round() / 1e4,
+                );
+        }
         let mut events: Vec<Event> = self.incident_events(now).into_iter().collect();
         events.push(line.finish());
         if self.alerts_on {

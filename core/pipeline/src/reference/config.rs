@@ -27,6 +27,10 @@ fn ty(t: KeyType) -> String {
         KeyType::Instant => "RFC 3339 time, any offset".into(),
         KeyType::Url => "URL".into(),
         KeyType::Headers => "mapping of header names to strings".into(),
+        KeyType::Prices => {
+            "mapping of model names to `{input_per_mtok, output_per_mtok, cached_input_per_mtok?}`"
+                .into()
+        }
         KeyType::Section => "mapping".into(),
     }
 }

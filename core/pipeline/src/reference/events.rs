@@ -31,6 +31,7 @@ fn ty(t: &Ty, event: &str) -> String {
         Ty::OneOf(e) => format!("[{}](#{})", e.name, anchor(e.name)),
         Ty::ErrorClass => "[error class](error-classes.md)".into(),
         Ty::Object(o) => format!("[{}](#{})", o.name, anchor(o.name)),
+        Ty::List(o) => format!("array of [{}](#{})", o.name, anchor(o.name)),
         Ty::Any => "any JSON".into(),
     }
 }
@@ -83,7 +84,7 @@ fn table<'a>(out: &mut String, fields: impl Iterator<Item = &'a Field>, event: O
 fn nested() -> Vec<&'static Object> {
     fn walk(fields: &'static [Field], out: &mut Vec<&'static Object>) {
         for f in fields {
-            if let Ty::Object(o) = f.ty {
+            if let Ty::Object(o) | Ty::List(o) = f.ty {
                 if !out.iter().any(|x| std::ptr::eq(*x, o)) {
                     out.push(o);
                 }

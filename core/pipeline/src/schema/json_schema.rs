@@ -53,6 +53,7 @@ fn ty_schema(ty: &Ty, event: &str) -> Value {
             ]),
         )]),
         Ty::Object(o) => reference(o.name),
+        Ty::List(o) => obj(vec![("type", s("array")), ("items", reference(o.name))]),
         Ty::Any => obj(vec![]),
     }
 }
@@ -138,7 +139,7 @@ fn event_schema(e: &EventSpec) -> Value {
 pub(super) fn nested_objects() -> Vec<&'static Object> {
     fn walk(fields: &'static [Field], out: &mut Vec<&'static Object>) {
         for f in fields {
-            if let Ty::Object(o) = &f.ty {
+            if let Ty::Object(o) | Ty::List(o) = &f.ty {
                 walk(o.fields, out);
                 if !out.iter().any(|seen| std::ptr::eq(*seen, *o)) {
                     out.push(o);

@@ -34,7 +34,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub use json_schema::json_schema;
 pub use names::{
     ALERT_LEVELS, ALERT_RULES, DECISION_ALLOW, DECISION_BLOCK, DECISIONS, DROP_REASONS,
-    ERROR_KINDS, HASH_ALGS, LEVEL_CRITICAL, LEVEL_RESOLVED, LEVEL_WARN, event, field,
+    ERROR_KINDS, HASH_ALGS, LEVEL_CRITICAL, LEVEL_RESOLVED, LEVEL_WARN, MODEL_ERROR, event, field,
 };
 pub use stop_reason::{STOP_REASONS, StopReason, UnknownStopReason};
 pub use table::{COMMON, EVENTS, event_spec};

@@ -22,8 +22,10 @@ pub mod event {
     pub const INCIDENT_WINDOW_OPEN: &str = "incident_window_open";
     /// An incident window closed: args are no longer stored.
     pub const INCIDENT_WINDOW_CLOSE: &str = "incident_window_close";
+    /// A model step ended (model, tokens, cost, latency, requested tools).
+    pub const MODEL_CALL: &str = "model_call";
     /// Every event name tooltrail writes, in the documented order.
-    pub const ALL: [&str; 8] = [
+    pub const ALL: [&str; 9] = [
         RUN_START,
         TOOL_CALL,
         TOOL_RESULT,
@@ -32,6 +34,7 @@ pub mod event {
         WRITER_DROPPED,
         INCIDENT_WINDOW_OPEN,
         INCIDENT_WINDOW_CLOSE,
+        MODEL_CALL,
     ];
 }
 
@@ -149,6 +152,38 @@ pub mod field {
     pub const WARN_AFTER: &str = "warn_after";
     /// Loop guard: refuse from the n-th identical call.
     pub const BLOCK_AFTER: &str = "block_after";
+    /// Budget key: `budgets.max_input_tokens`.
+    pub const MAX_INPUT_TOKENS: &str = "max_input_tokens";
+    /// Budget key: `budgets.max_output_tokens`.
+    pub const MAX_OUTPUT_TOKENS: &str = "max_output_tokens";
+    /// `model_call`: 1, 2, … within the run.
+    pub const STEP: &str = "step";
+    /// `model_call`: the model's name as the provider reported it.
+    pub const MODEL: &str = "model";
+    /// `model_call`: the provider (`openai`, `anthropic`, …).
+    pub const PROVIDER: &str = "provider";
+    /// Input (prompt) tokens, cached ones included.
+    pub const INPUT_TOKENS: &str = "input_tokens";
+    /// Output (completion) tokens, reasoning ones included.
+    pub const OUTPUT_TOKENS: &str = "output_tokens";
+    /// `model_call`: the part of `input_tokens` read from the provider's cache.
+    pub const CACHED_INPUT_TOKENS: &str = "cached_input_tokens";
+    /// `model_call`: the part of `output_tokens` spent reasoning.
+    pub const REASONING_TOKENS: &str = "reasoning_tokens";
+    /// `model_call`: what the call cost, USD (null when unpriced).
+    pub const COST_USD: &str = "cost_usd";
+    /// `model_call`: why the model stopped (`stop`, `tool_calls`, `length`, …).
+    pub const FINISH_REASON: &str = "finish_reason";
+    /// A requested tool's name (`model_call.tool_calls[]`).
+    pub const NAME: &str = "name";
+    /// The framework's or model's id of a tool call.
+    pub const CALL_ID: &str = "call_id";
+    /// `run_end`: model calls recorded in the run.
+    pub const MODEL_CALLS: &str = "model_calls";
+    /// `run_end`: model calls whose cost is unknown (no price, no usage).
+    pub const UNPRICED_MODEL_CALLS: &str = "unpriced_model_calls";
+    /// `run_end`: the share of the run's model calls whose cost is known.
+    pub const PRICED_SHARE: &str = "priced_share";
 }
 
 /// `decision` of `tool_call`: the call ran.
@@ -179,6 +214,9 @@ pub const ALERT_RULES: [&str; 3] = [
     "timeout_rate",
     "validation_fail_rate",
 ];
+
+/// `error_class` of a failed `model_call` recorded without one.
+pub const MODEL_ERROR: &str = "model_error";
 
 /// Every `kind` of `args_error` / `result_error` (the wire names of [`ErrorKind`]).
 pub const ERROR_KINDS: [&str; ErrorKind::ALL.len()] = {

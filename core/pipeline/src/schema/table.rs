@@ -6,8 +6,8 @@
 use super::names::{DECISION_BLOCK, event, field};
 use super::types::{EventSpec, Field, Lit, Rule, Ty, opt, opt_null, req, req_null};
 use super::values::{
-    ALERT_LEVEL, ALERT_RULE, BUDGET_USAGE, BUDGETS, DECISION, DROP_REASON, HASH_ALG, STOP_REASON,
-    VALUE_ERROR,
+    ALERT_LEVEL, ALERT_RULE, BUDGET_USAGE, BUDGETS, DECISION, DROP_REASON, HASH_ALG,
+    REQUESTED_TOOL, STOP_REASON, VALUE_ERROR,
 };
 
 /// The members every event starts with, in order.
@@ -36,7 +36,7 @@ pub static COMMON: [Field; 9] = [
 ];
 
 /// Every event type, in the documented order.
-pub static EVENTS: [EventSpec; 8] = [
+pub static EVENTS: [EventSpec; 9] = [
     EventSpec {
         name: event::RUN_START,
         type_name: "RunStartEvent",
@@ -192,11 +192,32 @@ pub static EVENTS: [EventSpec; 8] = [
                 "Tool calls refused before running (unknown tool, budget, loop guard).",
             ),
             req(field::STEPS, Ty::Count, "Agent steps."),
-            req(field::SPEND_USD, Ty::Number, "Spend reported, USD."),
+            req(
+                field::SPEND_USD,
+                Ty::Number,
+                "Spend, USD: model calls' costs plus spend added by the app.",
+            ),
             req(
                 field::BUDGETS,
                 Ty::Object(&BUDGET_USAGE),
                 "Each limit with what was used.",
+            ),
+            opt(
+                field::MODEL_CALLS,
+                Ty::Count,
+                "Model calls recorded (this and the next four: only when there were any).",
+            ),
+            opt(field::INPUT_TOKENS, Ty::Count, "Model input tokens."),
+            opt(field::OUTPUT_TOKENS, Ty::Count, "Model output tokens."),
+            opt(
+                field::UNPRICED_MODEL_CALLS,
+                Ty::Count,
+                "Model calls with no cost (unknown price or no usage): `spend_usd` leaves them out.",
+            ),
+            opt(
+                field::PRICED_SHARE,
+                Ty::Number,
+                "The share of model calls whose cost is in `spend_usd` (1: all of them).",
             ),
         ],
         rules: &[],
@@ -263,6 +284,68 @@ pub static EVENTS: [EventSpec; 8] = [
             "When the window was set to close.",
         )],
         rules: &[],
+    },
+    EventSpec {
+        name: event::MODEL_CALL,
+        type_name: "ModelCallEvent",
+        doc: "A model step ended (recorded by the app or a framework adapter).",
+        fields: &[
+            req(field::STEP, Ty::Count, "1, 2, … within the run."),
+            req_null(
+                field::PARENT_SPAN_ID,
+                Ty::Hex(16),
+                "The span the call is a child of (the run's).",
+            ),
+            req(field::MODEL, Ty::Str, "The model."),
+            req_null(field::PROVIDER, Ty::Str, "The provider (`openai`, …)."),
+            req_null(
+                field::INPUT_TOKENS,
+                Ty::Count,
+                "Input tokens, cached ones included (null: not reported).",
+            ),
+            req_null(
+                field::OUTPUT_TOKENS,
+                Ty::Count,
+                "Output tokens, reasoning ones included (null: not reported).",
+            ),
+            opt(
+                field::CACHED_INPUT_TOKENS,
+                Ty::Count,
+                "The part of `input_tokens` read from the cache, when reported.",
+            ),
+            opt(
+                field::REASONING_TOKENS,
+                Ty::Count,
+                "The part of `output_tokens` spent reasoning, when reported.",
+            ),
+            req_null(
+                field::COST_USD,
+                Ty::Number,
+                "USD: as given, or from the price table; null when unpriced (never guessed).",
+            ),
+            req_null(
+                field::LATENCY_MS,
+                Ty::Number,
+                "Milliseconds (null: neither given nor timed).",
+            ),
+            req(field::OK, Ty::Bool, "Whether the call succeeded."),
+            opt(field::ERROR_CLASS, Ty::ErrorClass, "Why it failed."),
+            req_null(
+                field::FINISH_REASON,
+                Ty::Str,
+                "Why the model stopped, as the provider said (`stop`, `tool_calls`, `length`, …).",
+            ),
+            req(
+                field::TOOL_CALLS,
+                Ty::List(&REQUESTED_TOOL),
+                "The tools the model asked for, in order (names and ids, never arguments).",
+            ),
+        ],
+        rules: &[Rule {
+            when: field::OK,
+            is: Lit::Bool(false),
+            then: field::ERROR_CLASS,
+        }],
     },
 ];
 

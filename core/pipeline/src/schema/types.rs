@@ -50,6 +50,8 @@ pub enum Ty {
     ErrorClass,
     /// An object with fixed members.
     Object(&'static Object),
+    /// An array of objects with fixed members.
+    List(&'static Object),
     /// Any JSON value, `null` included.
     Any,
 }

@@ -50,6 +50,7 @@ fn py_type(ty: &Ty, event: &str) -> String {
         Ty::OneOf(e) => e.name.into(),
         Ty::ErrorClass => "Union[ErrorClass, str]".into(),
         Ty::Object(o) => o.name.into(),
+        Ty::List(o) => format!("list[{}]", o.name),
         Ty::Any => "Any".into(),
     }
 }
@@ -151,6 +152,7 @@ fn ts_type(ty: &Ty, event: &str) -> String {
         Ty::OneOf(e) => e.name.into(),
         Ty::ErrorClass => "ErrorClass | (string & {})".into(),
         Ty::Object(o) => o.name.into(),
+        Ty::List(o) => format!("{}[]", o.name),
         Ty::Any => "JsonValue".into(),
     }
 }

@@ -140,6 +140,20 @@ fn check_value(f: &Field, v: &Value, at: &str, event: Option<&str>) -> Result<()
             let fields: Vec<&Field> = o.fields.iter().collect();
             return check_members(members, &fields, at, None);
         }
+        Ty::List(o) => {
+            let Value::Array(items) = v else {
+                return fail(at, format!("must be an array of {}", o.name));
+            };
+            let fields: Vec<&Field> = o.fields.iter().collect();
+            for (i, item) in items.iter().enumerate() {
+                let at = format!("{at}[{i}]");
+                let Value::Object(members) = item else {
+                    return fail(&at, format!("must be an object ({})", o.name));
+                };
+                check_members(members, &fields, &at, None)?;
+            }
+            return Ok(());
+        }
         Ty::Any => true,
     };
     if ok {
@@ -163,6 +177,7 @@ fn describe(ty: &Ty) -> String {
         Ty::OneOf(e) => format!("one of {}", e.values.join(", ")),
         Ty::ErrorClass => "a non-empty string".into(),
         Ty::Object(o) => format!("an object ({})", o.name),
+        Ty::List(o) => format!("an array of {}", o.name),
         Ty::Any => "any value".into(),
     }
 }

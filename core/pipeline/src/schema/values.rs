@@ -5,7 +5,7 @@ use super::names::{
     ALERT_LEVELS, ALERT_RULES, DECISIONS, DROP_REASONS, ERROR_KINDS, HASH_ALGS, event, field,
 };
 use super::stop_reason::STOP_REASONS;
-use super::types::{Enum, Object, Ty, opt, req};
+use super::types::{Enum, Object, Ty, opt, req, req_null};
 use crate::error_class::ERROR_CLASSES;
 
 /// `event`: every event name.
@@ -120,6 +120,16 @@ pub(super) static BUDGETS: Object = Object {
         ),
         opt(field::MAX_SPEND_USD, Ty::Number, "Most spend, USD."),
         opt(
+            field::MAX_INPUT_TOKENS,
+            Ty::Count,
+            "Most model input tokens.",
+        ),
+        opt(
+            field::MAX_OUTPUT_TOKENS,
+            Ty::Count,
+            "Most model output tokens.",
+        ),
+        opt(
             field::LOOP_GUARD,
             Ty::Object(&LOOP_GUARD),
             "The loop guard.",
@@ -152,5 +162,28 @@ pub(super) static BUDGET_USAGE: Object = Object {
             "Duration, seconds.",
         ),
         opt(field::MAX_SPEND_USD, Ty::Object(&BUDGET_USE), "Spend, USD."),
+        opt(
+            field::MAX_INPUT_TOKENS,
+            Ty::Object(&BUDGET_USE),
+            "Model input tokens.",
+        ),
+        opt(
+            field::MAX_OUTPUT_TOKENS,
+            Ty::Object(&BUDGET_USE),
+            "Model output tokens.",
+        ),
+    ],
+};
+/// One entry of `tool_calls` of `model_call`.
+pub(super) static REQUESTED_TOOL: Object = Object {
+    name: "RequestedTool",
+    doc: "A tool call the model asked for: its name and id, never its arguments.",
+    fields: &[
+        req(field::NAME, Ty::Str, "The tool's name."),
+        req_null(
+            field::CALL_ID,
+            Ty::Str,
+            "The model's id of the call (the `call_id` of the `tool_call` it leads to).",
+        ),
     ],
 };
