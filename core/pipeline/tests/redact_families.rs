@@ -52,7 +52,9 @@ fn table(redactor: &Redactor) -> (String, Vec<String>) {
     for case in cases("positive.json") {
         let got = compact(&redactor.redact(case.get("input").unwrap()));
         let ok = caught(&case, &got);
-        let e = rows.entry(text(case.get("family").unwrap()).to_owned()).or_default();
+        let e = rows
+            .entry(text(case.get("family").unwrap()).to_owned())
+            .or_default();
         e.0 += 1;
         e.1 += usize::from(ok);
         if !ok {
@@ -63,20 +65,38 @@ fn table(redactor: &Redactor) -> (String, Vec<String>) {
     for case in cases("negative.json") {
         let input = case.get("input").unwrap();
         let got = redactor.redact(input);
-        let e = negs.entry(text(case.get("family").unwrap()).to_owned()).or_default();
+        let e = negs
+            .entry(text(case.get("family").unwrap()).to_owned())
+            .or_default();
         e.0 += 1;
         if &got != input {
             e.1 += 1;
-            misses.push(format!("false positive {}: {}", text(case.get("name").unwrap()), compact(&got)));
+            misses.push(format!(
+                "false positive {}: {}",
+                text(case.get("name").unwrap()),
+                compact(&got)
+            ));
         }
     }
-    let mut out = format!("{:<20} {:>6} {:>7} {:>8}\n", "family", "cases", "caught", "recall");
+    let mut out = format!(
+        "{:<20} {:>6} {:>7} {:>8}\n",
+        "family", "cases", "caught", "recall"
+    );
     for (f, (n, k)) in &rows {
-        out += &format!("{f:<20} {n:>6} {k:>7} {:>7.1}%\n", 100.0 * *k as f64 / *n as f64);
+        out += &format!(
+            "{f:<20} {n:>6} {k:>7} {:>7.1}%\n",
+            100.0 * *k as f64 / *n as f64
+        );
     }
-    out += &format!("{:<20} {:>6} {:>7} {:>8}\n", "negatives", "cases", "changed", "fp rate");
+    out += &format!(
+        "{:<20} {:>6} {:>7} {:>8}\n",
+        "negatives", "cases", "changed", "fp rate"
+    );
     for (f, (n, k)) in &negs {
-        out += &format!("{f:<20} {n:>6} {k:>7} {:>7.1}%\n", 100.0 * *k as f64 / *n as f64);
+        out += &format!(
+            "{f:<20} {n:>6} {k:>7} {:>7.1}%\n",
+            100.0 * *k as f64 / *n as f64
+        );
     }
     (out, misses)
 }
@@ -137,12 +157,18 @@ fn bless() {
             .into_iter()
             .map(|mut case| {
                 let got = r.redact(case.get("input").unwrap());
-                let Value::Object(fields) = &mut case else { panic!() };
+                let Value::Object(fields) = &mut case else {
+                    panic!()
+                };
                 fields.iter_mut().find(|(k, _)| k == "expected").unwrap().1 = got;
                 compact(&case)
             })
             .collect();
-        std::fs::write(&path, format!("{head}\n\"cases\": [\n{}\n]}}\n", lines.join(",\n"))).unwrap();
+        std::fs::write(
+            &path,
+            format!("{head}\n\"cases\": [\n{}\n]}}\n", lines.join(",\n")),
+        )
+        .unwrap();
     }
     let (table, misses) = table(&r);
     std::fs::write(format!("{DIR}/scores.txt"), &table).unwrap();
