@@ -78,25 +78,24 @@ fn table(redactor: &Redactor) -> (String, Vec<String>) {
             ));
         }
     }
+    // Tenths of a percent, rounded half up in integers (every language alike).
+    let pct = |k: usize, n: usize| {
+        let t = (2000 * k + n) / (2 * n);
+        format!("{}.{}%", t / 10, t % 10)
+    };
     let mut out = format!(
         "{:<20} {:>6} {:>7} {:>8}\n",
         "family", "cases", "caught", "recall"
     );
     for (f, (n, k)) in &rows {
-        out += &format!(
-            "{f:<20} {n:>6} {k:>7} {:>7.1}%\n",
-            100.0 * *k as f64 / *n as f64
-        );
+        out += &format!("{f:<20} {n:>6} {k:>7} {:>8}\n", pct(*k, *n));
     }
     out += &format!(
         "{:<20} {:>6} {:>7} {:>8}\n",
         "negatives", "cases", "changed", "fp rate"
     );
     for (f, (n, k)) in &negs {
-        out += &format!(
-            "{f:<20} {n:>6} {k:>7} {:>7.1}%\n",
-            100.0 * *k as f64 / *n as f64
-        );
+        out += &format!("{f:<20} {n:>6} {k:>7} {:>8}\n", pct(*k, *n));
     }
     (out, misses)
 }
