@@ -6,7 +6,7 @@ const globals = require('globals')
 module.exports = [
   {
     // Built, installed and generated files are not ours to lint.
-    ignores: ['**/node_modules/**', 'target/**', '.venv/**', 'bench/.venv/**', 'bench/node/native/**'],
+    ignores: ['**/node_modules/**', 'target/**', '.venv/**', 'bench/.venv/**', 'bench/.venv-detect-secrets/**', 'bench/node/native/**'],
   },
   {
     files: [

@@ -337,3 +337,36 @@ fn a_reused_pending_id_ends_the_earlier_call() {
     let a = s.on_server(&result(5, r#"{"content":[]}"#));
     assert_eq!(field(&a.events[0], "tool"), Value::from("second"));
 }
+
+/// The proxy stores arguments and results through the gateway's redaction:
+/// secrets of the newer families never reach an event.
+#[test]
+fn proxied_args_and_results_are_redacted() {
+    let config = Config::from_yaml(
+        "logging:\n  tool_calls:\n    store_args: true\n    store_results: full\n",
+    )
+    .unwrap();
+    let gateway = Gateway::new(config, [], None, Some(Deterministic { start_us: 0 }));
+    let mut s = Session::new(gateway, RunCtx::default());
+    let args = r#"{"argv":["gh","auth","login","--with-token","ghp_Zx9kQ2mW7pL4nR8tY3vB6cD1fG5hJ0aaBbCc"],"pin":"4711"}"#;
+    let a = s.on_client(&call(1, "shell", args));
+    let b = s.on_server(&result(
+        1,
+        r#"{"content":[{"type":"text","text":"IBAN DE89370400440532013000, SSN 219-09-9999"}]}"#,
+    ));
+    let text: String = a
+        .events
+        .iter()
+        .chain(&b.events)
+        .map(|e| String::from_utf8(e.line().to_vec()).unwrap())
+        .collect();
+    assert!(text.contains("[REDACTED:"), "{text}");
+    for secret in [
+        "ghp_Zx9kQ2mW7pL4nR8tY3vB6cD1fG5hJ0aaBbCc",
+        "4711",
+        "DE89370400440532013000",
+        "219-09-9999",
+    ] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+}

@@ -350,3 +350,57 @@ fn counters_taken_while_a_detached_exporter_settles_count_each_event_once() {
     }
     assert!(snapshots > 0);
 }
+
+/// What reaches a collector was redacted by the gateway first: secrets of the
+/// newer families planted in args, results and an error message never leave.
+#[test]
+fn exported_records_carry_only_redacted_values() {
+    use tooltrail_core::gateway::Deterministic;
+    use tooltrail_core::{Config, FailureFacts, Gateway, Outcome, RunCtx};
+    let (server, url) = Server::start(&[]);
+    let (w, _sink) = writer(&url, |_| {});
+    let yaml = "logging:\n  tool_calls:\n    store_args: true\n    store_results: full\n    store_error_messages: true\n";
+    let gw = Gateway::new(
+        Config::from_yaml(yaml).unwrap(),
+        ["t".to_owned()],
+        None,
+        Some(Deterministic { start_us: 0 }),
+    );
+    let ctx = RunCtx {
+        run_id: Some("r".into()),
+        trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
+        request_id: Some("q".into()),
+        ..RunCtx::default()
+    };
+    let secrets = [
+        "glpat-Xq7ZrT2mN9vB4kL8pW3s",
+        "DE89370400440532013000",
+        "Sup3rS3cret!",
+    ];
+    let args = parse_json(
+        br#"{"note":"token glpat-Xq7ZrT2mN9vB4kL8pW3s","argv":["mysql","-pSup3rS3cret!"],"otp":"482913"}"#,
+    )
+    .unwrap();
+    let result = parse_json(br#"{"memo":"refund to DE89370400440532013000"}"#).unwrap();
+    let failed = Outcome::Failed {
+        facts: FailureFacts {
+            class_names: vec!["E".into()],
+            ..FailureFacts::default()
+        },
+        message: "mysql -u root -pSup3rS3cret! failed".into(),
+    };
+    for outcome in [Outcome::Returned(Ok(result)), failed] {
+        let (h, mut events) = gw.begin(&ctx, "t", Ok(args.clone())).unwrap();
+        events.extend(gw.finish(h, outcome));
+        for e in events.into_vec() {
+            assert!(w.write_line(e.line().to_vec()));
+        }
+    }
+    assert!(w.flush(Duration::from_secs(10)));
+    let got = server.got.lock().unwrap();
+    let text: String = got.iter().map(|(_, b)| format!("{b:?}")).collect();
+    assert!(text.contains("REDACTED"), "{text}");
+    for s in secrets.iter().chain(&["482913"]) {
+        assert!(!text.contains(s), "{s} exported: {text}");
+    }
+}

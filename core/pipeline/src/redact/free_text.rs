@@ -16,8 +16,10 @@ pub(crate) trait Names {
     fn soft(&self, name: &str) -> bool;
 }
 
+/// A byte of a name: ASCII letters, digits, `_-.`, and any non-ASCII byte
+/// (`CONTRASEÑA=`; a walk back over them stops on a character boundary).
 fn is_name(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.') || b >= 0x80
 }
 
 fn ends_value(b: u8) -> bool {
@@ -78,11 +80,13 @@ fn placeholder(v: &str) -> bool {
 }
 
 /// After `key: ` (a colon and a blank, unquoted) a short letters-only word or
-/// a small count is prose ("Password: required", "token: expired").
-fn prose(v: &str) -> bool {
+/// a small count is prose ("Password: required", "token: expired"); a
+/// number is not prose after a name whose numbers are secret (`pin: 1234`).
+fn prose(v: &str, label: &str) -> bool {
     let letters = v.bytes().all(|b| b.is_ascii_alphabetic());
     let digits = v.bytes().all(|b| b.is_ascii_digit());
-    (letters && v.len() < 16) || (digits && v.len() < 6)
+    (letters && v.len() < 16)
+        || (digits && v.len() < 6 && !crate::redact::keys::redacts_numbers(label))
 }
 
 /// Redacts the values of sensitive `key=value` / `key: value` pairs in `text`;
@@ -221,7 +225,7 @@ pub(crate) fn redact_pairs(text: &str, names: &dyn Names) -> Option<String> {
             }
             continue;
         }
-        if placeholder(value) || (c == b':' && blank && !quoted && prose(value)) {
+        if placeholder(value) || (c == b':' && blank && !quoted && prose(value, &label)) {
             i = sep_end;
             continue;
         }

@@ -1,52 +1,7 @@
 //! Key rules: which member names (and pair names, and `key=` names in free
 //! text) are sensitive, and with which label.
 
-/// Built-in sensitive key names (normalized: lowercase, no separators) with
-/// the label used in their replacement.
-const KEY_RULES: &[(&str, &str)] = &[
-    ("password", "password"),
-    ("passwd", "password"),
-    ("pwd", "password"),
-    ("passphrase", "password"),
-    ("secret", "secret"),
-    ("token", "token"),
-    ("apikey", "api_key"),
-    ("accesskey", "api_key"),
-    ("privatekey", "private_key"),
-    ("authorization", "authorization"),
-    ("proxyauthorization", "authorization"),
-    ("auth", "authorization"),
-    ("cookie", "cookie"),
-    ("setcookie", "cookie"),
-    ("session", "session"),
-    ("sessionid", "session"),
-    ("credential", "credential"),
-    ("credentials", "credential"),
-    ("ssn", "ssn"),
-    ("socialsecuritynumber", "ssn"),
-    ("cvv", "card"),
-    ("cvc", "card"),
-    ("cardnumber", "card"),
-    ("creditcard", "card"),
-    ("creditcardnumber", "card"),
-];
-
-/// Suffixes that make a longer key sensitive (`client_secret`,
-/// `refreshToken`, `db_password`, `x-api-key`); `max_tokens`/`author` do not
-/// end in one.
-const KEY_SUFFIXES: &[(&str, &str)] = &[
-    ("password", "password"),
-    ("passwd", "password"),
-    ("passphrase", "password"),
-    ("secret", "secret"),
-    ("token", "token"),
-    ("apikey", "api_key"),
-    ("accesskey", "api_key"),
-    ("privatekey", "private_key"),
-    ("sessionid", "session"),
-    ("cookie", "cookie"),
-    ("cardnumber", "card"),
-];
+use super::key_names::{KEY_RULES, KEY_SUFFIXES};
 
 /// Names that are sensitive only as query-string / form parameters
 /// (`?sig=…`, `&X-Amz-Signature=…`): as object keys they are often benign.
@@ -133,29 +88,61 @@ pub(crate) fn soft(k: &str) -> bool {
     (k.len() > 3 && k.ends_with("key") && !BENIGN_KEY_SUFFIXES.iter().any(|s| k.ends_with(s)))
         || k.contains("secret")
         || k.ends_with("signingkey")
+        || matches!(k, "dek" | "kek")
 }
 
 /// Labels whose numbers are redacted too: a card number or SSN stored as an
 /// integer, a numeric password or PIN.
 pub(crate) fn redacts_numbers(label: &str) -> bool {
-    matches!(label, "card" | "ssn" | "password")
+    matches!(
+        label,
+        "card"
+            | "ssn"
+            | "password"
+            | "pin"
+            | "otp"
+            | "iban"
+            | "account_number"
+            | "national_id"
+            | "security_answer"
+    )
 }
 
-/// 32–88 characters of hex, or of base64/base64url mixing upper, lower and
-/// digits: the shape of generated key material.
+/// Generated key material: 32–64 hex digits, or 16–256 characters of
+/// base64/base64url that mix upper, lower and digits, or that mix two of
+/// them with a digit and the spread of random text (≥ 3.5 bits per
+/// character over at least 20).
 pub(crate) fn looks_like_key(v: &str) -> bool {
     let v = v.trim_end_matches('=');
     let n = v.len();
-    if !(32..=88).contains(&n) {
+    if !(16..=256).contains(&n) {
         return false;
     }
-    if n <= 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if (32..=64).contains(&n) && v.bytes().all(|b| b.is_ascii_hexdigit()) {
         return true;
     }
     let b64 = v
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_'));
-    b64 && v.bytes().any(|b| b.is_ascii_uppercase())
-        && v.bytes().any(|b| b.is_ascii_lowercase())
-        && v.bytes().any(|b| b.is_ascii_digit())
+    let upper = v.bytes().any(|b| b.is_ascii_uppercase());
+    let lower = v.bytes().any(|b| b.is_ascii_lowercase());
+    let digit = v.bytes().any(|b| b.is_ascii_digit());
+    b64 && digit && (upper && lower || n >= 20 && (upper || lower) && entropy(v) >= 3.5)
+}
+
+/// Shannon entropy of the bytes of `v`, in bits per byte.
+fn entropy(v: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    for b in v.bytes() {
+        counts[usize::from(b)] += 1;
+    }
+    let n = v.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
 }

@@ -12,11 +12,15 @@
 //! `"[REDACTED:email]"`, and never echoes it. Strings that hold JSON are
 //! redacted inside and re-serialized.
 
+mod cli;
 mod free_text;
+mod graphql;
+mod key_names;
 mod keys;
 mod pairs;
 mod rules;
 mod tokens;
+mod vendors;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -143,11 +147,14 @@ impl Redactor {
                 {
                     return Value::Array(vec![self.walk(&items[0], depth + 1), v]);
                 }
-                Value::Array(items.iter().map(|v| self.walk(v, depth + 1)).collect())
+                let mut out: Vec<Value> = items.iter().map(|v| self.walk(v, depth + 1)).collect();
+                self.redact_argv(items, &mut out);
+                Value::Array(out)
             }
             Value::Object(members) => {
                 let pair = pairs::pair_object(members)
                     .and_then(|(i, name)| Some((i, self.pair_value(name, &members[i].1)?)));
+                let gql = graphql::sensitive_variables(members, &|n| self.label_of(n));
                 let mut out: Vec<(String, Value)> = Vec::with_capacity(members.len());
                 // Output names, kept once a member name has been redacted.
                 let mut names: Option<Names> = None;
@@ -157,6 +164,10 @@ impl Redactor {
                         (_, Some((label, scalars))) => Self::replace(label, scalars, v),
                         (_, None) if Self::soft_secret(k, v) => {
                             Value::String("[REDACTED:secret]".to_owned())
+                        }
+                        (_, None) if !gql.is_empty() && k == "variables" => {
+                            let forced = graphql::force(v, &gql);
+                            self.walk(forced.as_ref().unwrap_or(v), depth + 1)
                         }
                         (_, None) => self.walk(v, depth + 1),
                     };
@@ -258,7 +269,39 @@ impl Redactor {
         if let Some(out) = free_text::redact_pairs(&text, self) {
             text = Cow::Owned(out);
         }
+        if let Some(out) = cli::redact_command_line(&text) {
+            text = Cow::Owned(out);
+        }
         text
+    }
+
+    /// The label of a sensitive name (key rules, then secret-like names).
+    fn label_of(&self, name: &str) -> Option<String> {
+        self.name_rule(name)
+            .map(|(l, _)| l.to_owned())
+            .or_else(|| keys::with_normalized(name, keys::soft).then(|| "secret".to_owned()))
+    }
+
+    /// An argument vector (all strings): the values of sensitive flags go
+    /// (`--with-token tok`, `mysql -pS3cret`, `curl -u bob:pw`).
+    fn redact_argv(&self, items: &[Value], out: &mut [Value]) {
+        let args: Option<Vec<&str>> = items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => Some(s.as_str()),
+                _ => None,
+            })
+            .collect();
+        let Some(args) = args.filter(|a| a.len() >= 2) else {
+            return;
+        };
+        for (i, s, e, label) in cli::argv_secrets(&args, &|n| self.label_of(n)) {
+            out[i] = Value::String(format!(
+                "{}[REDACTED:{label}]{}",
+                &args[i][..s],
+                &args[i][e..]
+            ));
+        }
     }
 }
 

@@ -213,6 +213,56 @@ fn bearer(t: &str, s: usize, e: usize) -> bool {
     cred.len() >= 20 || cred.bytes().any(|b| !b.is_ascii_alphabetic())
 }
 
+/// A US social security number in a valid range: area 001–899 but not 666,
+/// group 01–99, serial 0001–9999, standalone.
+fn ssn(t: &str, s: usize, e: usize) -> bool {
+    let d: Vec<u32> = t[s..e]
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| u32::from(b - b'0'))
+        .collect();
+    let area = d[0] * 100 + d[1] * 10 + d[2];
+    let group = d[3] * 10 + d[4];
+    let serial = d[5..].iter().fold(0, |a, x| a * 10 + x);
+    standalone(t, s, e) && (1..900).contains(&area) && area != 666 && group > 0 && serial > 0
+}
+
+/// An IBAN: a known country's length (or 15–34 for others) and the mod-97
+/// check of ISO 13616.
+fn iban(t: &str, s: usize, e: usize) -> bool {
+    let c: Vec<u8> = t[s..e].bytes().filter(|b| *b != b' ').collect();
+    let want = match &c[..2] {
+        b"NO" => 15,
+        b"BE" => 16,
+        b"DK" | b"FI" | b"NL" => 18,
+        b"AT" | b"LU" => 20,
+        b"CH" => 21,
+        b"DE" | b"GB" | b"IE" => 22,
+        b"ES" | b"SE" => 24,
+        b"PT" => 25,
+        b"FR" | b"IT" | b"MC" => 27,
+        b"PL" => 28,
+        _ => 0,
+    };
+    if want != 0 && c.len() != want || !(15..=34).contains(&c.len()) {
+        return false;
+    }
+    let mut rem = 0u32;
+    for &b in c[4..].iter().chain(&c[..4]) {
+        let v = u32::from(if b.is_ascii_digit() {
+            b - b'0'
+        } else {
+            b - b'A' + 10
+        });
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
+    }
+    rem == 1
+}
+
 /// Only texts mentioning AWS (or holding a key id) are searched for a
 /// secret access key.
 fn mentions_aws(t: &str) -> bool {
@@ -262,12 +312,14 @@ pub(crate) fn rules() -> &'static [Rule] {
         rules.extend([
             r("jwt", r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*", jwt_header_decodes, 0),
             r("bearer_token", r"(?i)\bbearer\s+([A-Za-z0-9._~+/=-]{8,})", bearer, 1),
-            r("api_key", super::tokens::VENDOR_KEYS, super::tokens::random_token, 0),
+            r("api_key", &super::tokens::vendor_pattern(), super::tokens::random_token, 1),
             r("email", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b", real_email, 0),
+            r("iban", r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b", iban, 0),
             r("card", r"\b\d(?:[ -]?\d){12,18}\b", card, 0),
+            r("ssn", r"\b(?:\d{3}-\d{2}-\d{4}|\d{3} \d{2} \d{4})\b", ssn, 0),
             r(
                 "phone",
-                r"(?:\+[1-9]\d{7,14}\b|\+?\d{1,3}[ .-]\(?\d{2,4}\)?[ .-]\d{3,4}[ .-]\d{3,4}\b|\(\d{3}\) ?\d{3}[ .-]\d{4}\b|\b\d{3}[.-]\d{3}[.-]\d{4}\b)",
+                r"(?:\+[1-9]\d{7,14}\b|\+[1-9]\d{0,2}(?:[ .-]\(?\d{1,8}\)?){2,6}\b|\+?\d{1,3}[ .-]\(?\d{2,4}\)?[ .-]\d{3,4}[ .-]\d{3,4}\b|\(\d{3}\) ?\d{3}[ .-]\d{4}\b|\b\d{3}[.-]\d{3}[.-]\d{4}\b)",
                 phone,
                 0,
             ),
