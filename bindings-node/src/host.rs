@@ -207,18 +207,11 @@ impl Host {
             let n = self.env.get_value_double(s).unwrap_or(0.0);
             (n.fract() == 0.0 && (0.0..=f64::from(u16::MAX)).contains(&n)).then_some(n as u16)
         });
-        let text = if is_error || http_status.is_some() {
+        ResultFacts::read(is_error, http_status, || {
             self.get_path(v, &["content", "0", "text"])
                 .and_then(|t| self.text(t))
                 .or_else(|| self.get(v, "message").and_then(|t| self.text(t)))
-        } else {
-            None
-        };
-        ResultFacts {
-            is_error,
-            http_status,
-            text,
-        }
+        })
     }
 
     /// Calls `validator(result)` if it is a function: `false` rejects, a throw

@@ -117,16 +117,7 @@ pub fn result_facts(v: &Bound<'_, PyAny>) -> ResultFacts {
         }
         s.extract::<u16>().ok()
     });
-    let text = if is_error || http_status.is_some() {
-        first_text(v)
-    } else {
-        None
-    };
-    ResultFacts {
-        is_error,
-        http_status,
-        text,
-    }
+    ResultFacts::read(is_error, http_status, || first_text(v))
 }
 
 /// The text of an MCP-style result's first content block, or its `message`.

@@ -84,6 +84,29 @@ pub struct ResultFacts {
     pub text: Option<String>,
 }
 
+impl ResultFacts {
+    /// The facts of a returned value from its error flag and HTTP status;
+    /// `text` (the host's reading of the result's first text) is called
+    /// only when those say the result may be an error, so a plain result
+    /// costs no text read in either binding.
+    pub fn read(
+        is_error: bool,
+        http_status: Option<u16>,
+        text: impl FnOnce() -> Option<String>,
+    ) -> Self {
+        let text = if is_error || http_status.is_some() {
+            text()
+        } else {
+            None
+        };
+        ResultFacts {
+            is_error,
+            http_status,
+            text,
+        }
+    }
+}
+
 /// Whether a returned value is an error result, the same rule in every
 /// adapter: an error flag, or an HTTP status from 400 to 599. Then the
 /// failure to log (classified by [`classify`]: `http_5xx`, `rate_limited`,
