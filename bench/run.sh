@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Per-call overhead of tooltrail's ToolGateway against the seed page's gateway
-# and the other baselines, in Python and in Node (issues 8 and 14). One command
+# Per-call overhead of tooltrail's ToolGateway against a plain hand-written
+# logging gateway and the usual loggers, in Python and in Node. One command
 # from a fresh clone:
 #
 #   bash bench/run.sh            # full: 200,000 calls x 5 rounds per variant, then the stalled-sink run
 #   bash bench/run.sh --quick    # 20,000 calls x 3 rounds, for a smoke test
-#   bash bench/run.sh --check    # the same as the full run, then exit 1 if a target of issue 14 is missed
+#   bash bench/run.sh --check    # the same as the full run, then exit 1 if an overhead target is missed
 #
 # Each language prints its own tables; then bench/summary.py prints the
 # side-by-side table for bench/README.md ("Results": date, commit, machine,
