@@ -179,6 +179,8 @@ export interface RunStartEvent {
   budgets: Budgets
   /** `true` for a run tooltrail opened because a call had no run and no ctx (absent otherwise). */
   implicit?: boolean
+  /** The parent's run, for a forked worker's own run (absent otherwise). */
+  parent_run_id?: string
 }
 
 /** Before a tool runs (also when it is refused). */

@@ -162,6 +162,8 @@ class RunStartEvent(_RunStartEventRequired, total=False):
     agent_id: str
     #: `true` for a run tooltrail opened because a call had no run and no ctx (absent otherwise).
     implicit: bool
+    #: The parent's run, for a forked worker's own run (absent otherwise).
+    parent_run_id: str
 
 
 class _ToolCallEventRequired(TypedDict):
@@ -513,7 +515,7 @@ EVENT_TYPES: dict[str, Any] = {
 FIELD_ORDER: dict[str, tuple[str, ...]] = {
     "run_start": (
         "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
-        "parent_span_id", "budgets", "implicit",
+        "parent_span_id", "budgets", "implicit", "parent_run_id",
     ),
     "tool_call": (
         "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",

@@ -8,7 +8,9 @@
 //!   thread handle;
 //! - random ids: a child inherits the buffer of OS randomness ids are drawn
 //!   from, so it drops it and draws its own (else every child repeats its
-//!   siblings' and its parent's next span and trace ids).
+//!   siblings' and its parent's next span and trace ids);
+//! - runs: a child's calls through a run its parent opened go to a run of
+//!   the child's own, linked by `parent_run_id` (`Gateway::forked_run`).
 
 use std::sync::Once;
 use std::sync::atomic::{AtomicU64, Ordering};

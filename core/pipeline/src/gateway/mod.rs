@@ -81,6 +81,12 @@ pub struct Gateway {
     clock: Clock,
     seqs: Mutex<seqs::Seqs>,
     runs: Mutex<HashMap<String, Arc<Mutex<RunState>>>>,
+    /// The fork generation the gateway was made in; a call in another
+    /// (a forked child) checks whether its run is the parent's.
+    generation: u64,
+    /// In a forked child: the parent's run id → (the child's generation,
+    /// the child's own run for it). See [`Gateway::forked_run`].
+    forked: Mutex<HashMap<String, (u64, RunCtx)>>,
     alerts: Mutex<AlertEngine>,
     /// Whether any alert rule is on: with none, results are not counted.
     alerts_on: bool,
@@ -134,6 +140,8 @@ impl Gateway {
             clock,
             seqs: Mutex::new(seqs::Seqs::default()),
             runs: Mutex::new(HashMap::new()),
+            generation: crate::fork::generation(),
+            forked: Mutex::new(HashMap::new()),
             alerts: Mutex::new(AlertEngine::default()),
             alerts_on,
             incident,
@@ -337,6 +345,11 @@ impl Gateway {
     ) -> Result<(CallHandle, Events), (GatewayError, Events)> {
         let args = args.into();
         self.check_ids(ctx).map_err(|e| (e, Events::new()))?;
+        let (forked_ctx, opened) = match self.forked_run(ctx) {
+            Some((child, events)) => (Some(child), events),
+            None => (None, Vec::new()),
+        };
+        let ctx = forked_ctx.as_ref().unwrap_or(ctx);
         let run_id = ctx.run_id.as_deref().unwrap_or_default();
         let seq = self.next_seq(run_id);
         let run = lock(&self.runs).get(run_id).cloned();
@@ -380,6 +393,7 @@ impl Gateway {
         };
         // Inline: the usual call has one event, and no allocation for it.
         let mut events = Events::new();
+        events.extend(opened);
         events.extend(window_event);
         if c.tool_calls_enabled {
             let parent = ctx.parent_span_id.as_deref();

@@ -76,6 +76,10 @@ pub(crate) struct RunState {
     /// allocations per call) and each tool's name is stored once.
     pub(crate) loops: HashMap<String, HashMap<String, u64>>,
     pub(crate) stop_reason: Option<StopReason>,
+    /// The fork generation of the process that opened the run
+    /// ([`crate::fork::generation`]): a forked child does not count its
+    /// calls into its parent's copy of the run.
+    pub(crate) generation: u64,
 }
 
 /// What the loop guard says about one more identical call.

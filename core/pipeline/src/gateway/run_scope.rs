@@ -25,7 +25,7 @@ impl Gateway {
     /// span, registers its budgets. Returns the context calls in the run use
     /// (its `parent_span_id` is the run's span) and the `run_start` event.
     pub fn start_run(&self, ctx: &RunCtx) -> Result<(RunCtx, Vec<Event>), GatewayError> {
-        self.open_scope(ctx, false)
+        self.open_scope(ctx, false, None)
     }
 
     /// The run for a call made with no ctx and no current run, with `base`
@@ -61,13 +61,14 @@ impl Gateway {
         {
             ctx.request_id = ctx.run_id.clone();
         }
-        self.open_scope(&ctx, true).map(Some)
+        self.open_scope(&ctx, true, None).map(Some)
     }
 
-    fn open_scope(
+    pub(super) fn open_scope(
         &self,
         ctx: &RunCtx,
         implicit: bool,
+        parent_run_id: Option<&str>,
     ) -> Result<(RunCtx, Vec<Event>), GatewayError> {
         let mut ctx = ctx.clone();
         if ctx.run_id.as_deref().is_none_or(str::is_empty) {
@@ -93,6 +94,9 @@ impl Gateway {
         if implicit {
             line.bool(field::IMPLICIT, true);
         }
+        if let Some(parent) = parent_run_id {
+            line.str(field::PARENT_RUN_ID, parent);
+        }
         let state = RunState {
             common,
             agent_id: ctx.agent_id.clone(),
@@ -109,12 +113,47 @@ impl Gateway {
             output_tokens: 0,
             loops: HashMap::new(),
             stop_reason: None,
+            generation: crate::fork::generation(),
         };
         lock(&self.runs).insert(run_id, Arc::new(Mutex::new(state)));
         let mut events: Vec<Event> = self.incident_events(start_us).into_iter().collect();
         events.push(line.finish());
         ctx.parent_span_id = Some(run_span.as_str().to_owned());
         Ok((ctx, events))
+    }
+
+    /// The run a call of a forked child process goes to when its ctx names
+    /// a run the parent opened before the fork: a run of the child's own
+    /// (its `run_start` names the parent's as `parent_run_id`; same trace,
+    /// ids and parent span), opened at the child's first such call and
+    /// reused after. Counting into the inherited copy gave duplicate `seq`
+    /// numbers across processes, budgets each process spent on its own,
+    /// and a parent `run_end` that never saw the children's calls. `None`
+    /// in the process that opened the run (the usual case: one atomic load
+    /// decides).
+    pub(super) fn forked_run(&self, ctx: &RunCtx) -> Option<(RunCtx, Vec<Event>)> {
+        let generation = crate::fork::generation();
+        if generation == self.generation {
+            return None;
+        }
+        let run_id = ctx.run_id.as_deref()?;
+        let run = lock(&self.runs).get(run_id).cloned()?;
+        if lock(&run).generation == generation {
+            return None;
+        }
+        let mut forked = lock(&self.forked);
+        if let Some((g, child)) = forked.get(run_id)
+            && *g == generation
+        {
+            return Some((child.clone(), Vec::new()));
+        }
+        let base = RunCtx {
+            run_id: None,
+            ..ctx.clone()
+        };
+        let (child, events) = self.open_scope(&base, false, Some(run_id)).ok()?;
+        forked.insert(run_id.to_owned(), (generation, child.clone()));
+        Some((child, events))
     }
 
     pub(super) fn open_run(&self, run_id: &str) -> Result<Arc<Mutex<RunState>>, GatewayError> {

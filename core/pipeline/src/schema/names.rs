@@ -66,6 +66,8 @@ pub mod field {
     pub const PARENT_SPAN_ID: &str = "parent_span_id";
     /// `run_start`: `true` for a run tooltrail opened because a call had none.
     pub const IMPLICIT: &str = "implicit";
+    /// `run_start`: the run this one was started in (a forked child's run).
+    pub const PARENT_RUN_ID: &str = "parent_run_id";
     /// `stable_hash` of the arguments.
     pub const ARGS_HASH: &str = "args_hash";
     /// Why the arguments have no hash.

@@ -57,6 +57,11 @@ pub static EVENTS: [EventSpec; 9] = [
                 Ty::Bool,
                 "`true` for a run tooltrail opened because a call had no run and no ctx (absent otherwise).",
             ),
+            opt(
+                field::PARENT_RUN_ID,
+                Ty::Str,
+                "The parent's run, for a forked worker's own run (absent otherwise).",
+            ),
         ],
         rules: &[],
     },
