@@ -29,6 +29,7 @@ export type StopReason =
 /** The normalized error classes; any other failure is its exception's class name. */
 export type ErrorClass =
   | 'unknown_tool'
+  | 'invalid_arguments'
   | 'timeout'
   | 'validation_failed'
   | 'budget_exceeded'

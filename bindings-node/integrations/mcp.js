@@ -19,12 +19,11 @@
 'use strict'
 
 const { TooltrailError } = require('../index')
+const native = require('../lib/native')
 
 /** The JSON-RPC error code of a call tooltrail refused (the proxy's too). */
 const REFUSED = -32010
 // The MCP SDKs' codes for a closed connection and a request that timed out.
-const CONNECTION_CLOSED = -32000
-const REQUEST_TIMEOUT = -32001
 
 // These only name how a call ended in the log (the error's name is its
 // error_class, as for any error); they never reach the caller.
@@ -63,11 +62,12 @@ function instrument(client, gateway) {
         if (err instanceof McpError) {
           // The SDK rejects an aborted request with code -32001 too (as a
           // timeout): the aborted signal says it was cancelled.
-          const as = merged?.aborted
-            ? 'AbortError'
-            : ({ [CONNECTION_CLOSED]: 'ConnectionClosed', [REQUEST_TIMEOUT]: 'TimeoutError' }[err.code] ?? 'McpError')
+          // The proxy's rule, from the core: unknown_tool, invalid_arguments,
+          // ConnectionClosed, a timeout, McpError.
+          const message = err.message.replace(/^MCP error -?\d+: /, '')
+          const as = merged?.aborted ? 'AbortError' : native._mcpErrorClass(Number(err.code), message)
           // Logged with the server's message, as the proxy logs it.
-          throw new Outcome(as, err.message.replace(/^MCP error -?\d+: /, ''), err)
+          throw new Outcome(as, message, err)
         }
         throw err
       }

@@ -226,6 +226,14 @@ pub fn canonical_json_text(env: Env, text: Unknown<'_>) -> Result<String> {
     core_canonical(&value).js(&env)
 }
 
+/// The `error_class` of an MCP `tools/call` answered with a JSON-RPC error
+/// (the proxy's rule, for the client adapter).
+#[napi(js_name = "_mcpErrorClass")]
+pub fn mcp_error_class(code: f64, message: String) -> &'static str {
+    let code = if code.fract() == 0.0 { code as i64 } else { 0 };
+    tooltrail_mcp::error_class(code, &message)
+}
+
 /// The test helpers' constants, from the core (`tooltrail/testing`):
 /// `[DETERMINISTIC_START, UPDATE_SNAPSHOTS_ENV]`.
 #[napi(js_name = "_testingConstants")]

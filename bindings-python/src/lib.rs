@@ -106,6 +106,13 @@ fn redact<'py>(
     convert::to_py(py, &redactor.redact(&value))
 }
 
+/// The `error_class` of an MCP `tools/call` answered with a JSON-RPC error
+/// (the proxy's rule, for the client adapter).
+#[pyfunction]
+fn _mcp_error_class(code: i64, message: &str) -> &'static str {
+    tooltrail_mcp::error_class(code, message)
+}
+
 #[pymodule(gil_used = false)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // OTLP export (`sinks.otlp`) for every writer this module makes.
@@ -126,6 +133,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<config::PyConfig>()?;
     m.add_function(wrap_pyfunction!(config::load_config, m)?)?;
     m.add_function(wrap_pyfunction!(redact, m)?)?;
+    m.add_function(wrap_pyfunction!(_mcp_error_class, m)?)?;
     m.add_function(wrap_pyfunction!(query::cli_main, m)?)?;
     m.add_function(wrap_pyfunction!(query::query, m)?)?;
     m.add_function(wrap_pyfunction!(testing::recorded, m)?)?;

@@ -67,7 +67,7 @@ test('error classes from real errors', async () => {
 })
 
 test('the class list is the core list', () => {
-  assert.deepEqual([...tooltrail.ERROR_CLASSES], ['unknown_tool', 'timeout', 'validation_failed', 'budget_exceeded',
+  assert.deepEqual([...tooltrail.ERROR_CLASSES], ['unknown_tool', 'invalid_arguments', 'timeout', 'validation_failed', 'budget_exceeded',
     'loop_detected', 'rate_limited', 'http_4xx', 'http_5xx', 'network', 'cancelled'])
 })
 

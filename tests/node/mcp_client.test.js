@@ -52,7 +52,7 @@ test('calls go through the gateway under the current run', async () => {
   assert.equal(calls[0].args_hash, tooltrail.stableHash({ a: 1, b: 2 }))
   assert.ok(calls.every((c) => c.request_id === 'req-1'))
   const results = run.events({ event: 'tool_result' })
-  assert.deepEqual(results.map((r) => [r.ok, r.error_class ?? null]), [[true, null], [false, 'ToolError'], [false, 'McpError']])
+  assert.deepEqual(results.map((r) => [r.ok, r.error_class ?? null]), [[true, null], [false, 'ToolError'], [false, 'invalid_arguments']])
   assert.deepEqual(results[0].result.content, [{ type: 'text', text: '3' }])
 })
 

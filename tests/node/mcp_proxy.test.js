@@ -66,7 +66,7 @@ test('calls are relayed and recorded', async () => {
   assert.ok(events.every((e) => e.run_id === runId))
   assert.equal(only(events, 'tool_call')[0].args_hash, tooltrail.stableHash({ a: 1, b: 2 }))
   assert.deepEqual(only(events, 'tool_result').map((r) => [r.tool, r.ok, r.error_class ?? null]), [
-    ['add', true, null], ['fail', false, 'ToolError'], ['reject', false, 'McpError'],
+    ['add', true, null], ['fail', false, 'ToolError'], ['reject', false, 'invalid_arguments'],
   ])
   assert.equal(events.at(-1).stop_reason, 'completed')
 

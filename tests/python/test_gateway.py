@@ -88,8 +88,8 @@ def test_error_classes_from_real_exceptions(exc, expected):
 
 def test_error_class_list_is_the_core_list():
     assert tooltrail.ERROR_CLASSES == (
-        "unknown_tool", "timeout", "validation_failed", "budget_exceeded", "loop_detected",
-        "rate_limited", "http_4xx", "http_5xx", "network", "cancelled",
+        "unknown_tool", "invalid_arguments", "timeout", "validation_failed", "budget_exceeded",
+        "loop_detected", "rate_limited", "http_4xx", "http_5xx", "network", "cancelled",
     )
 
 

@@ -68,7 +68,7 @@ def test_calls_go_through_the_gateway_under_the_current_run():
     assert all(c["request_id"] == "req-1" for c in calls)
     results = run.events("tool_result")
     assert [(r["ok"], r.get("error_class")) for r in results] == [
-        (True, None), (False, "ToolError"), (False, "McpError")]
+        (True, None), (False, "ToolError"), (False, "invalid_arguments")]
     # The result is logged in its JSON form, as the server sent it.
     assert results[0]["result"]["structuredContent"] == {"result": 3}
 

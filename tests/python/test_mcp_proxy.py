@@ -82,7 +82,7 @@ def test_calls_are_relayed_and_recorded(tmp_path):
     assert [c["tool"] for c in calls] == ["add", "fail", "reject"]
     assert calls[0]["args_hash"] == tooltrail.stable_hash({"a": 1, "b": 2})
     assert [(r["ok"], r.get("error_class")) for r in results] == [
-        (True, None), (False, "ToolError"), (False, "McpError")]
+        (True, None), (False, "ToolError"), (False, "invalid_arguments")]
     end = evs[-1]
     assert end["stop_reason"] == "completed" and end["tool_calls"] == 3 and end["errors"] == 2
 

@@ -70,7 +70,7 @@ def test_the_adapter_logs_and_answers_alike_on_this_mcp_major():
     assert implicit.events("run_start")[0]["implicit"] is True and implicit.tool_sequence() == ["add"]
     results = run.events("tool_result")
     assert [(r["tool"], r["ok"], r.get("error_class")) for r in results] == [
-        ("add", True, None), ("fail", False, "ToolError"), ("reject", False, "McpError"),
+        ("add", True, None), ("fail", False, "ToolError"), ("reject", False, "invalid_arguments"),
         ("search", True, None)]
     assert run.stop_reason == "loop_detected"
 
@@ -101,4 +101,4 @@ def test_the_sdks_errors_are_classified_on_this_mcp_major():
 
     assert anyio.run(main) == [timeout, -32000, -32602]  # the caller gets the SDK's error
     assert [r.get("error_class") for r in rec.last_run().events("tool_result")] == [
-        "timeout", "ConnectionClosed", "McpError"]
+        "timeout", "ConnectionClosed", "invalid_arguments"]

@@ -58,6 +58,7 @@ __all__ = [
     "_DETERMINISTIC_START",
     "_UPDATE_SNAPSHOTS_ENV",
     "JsonArgs",
+    "_mcp_error_class",
 ]
 
 STOP_REASONS: tuple[StopReason, ...]
@@ -123,6 +124,7 @@ def stable_hash_json(text: str | bytes, key: str | bytes | bytearray | memoryvie
 def canonical_json(obj: object) -> str: ...
 def canonical_json_text(text: str | bytes) -> str: ...
 def redact(obj: object, redact_fields: list[str] | None = None) -> Any: ...
+def _mcp_error_class(code: int, message: str) -> str: ...
 
 # Queries and the CLI (wrapped by _logs.py and _cli.py).
 

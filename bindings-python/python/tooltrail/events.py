@@ -24,8 +24,8 @@ StopReason = Literal[
 
 #: The normalized error classes; any other failure is its exception's class name.
 ErrorClass = Literal[
-    "unknown_tool", "timeout", "validation_failed", "budget_exceeded", "loop_detected",
-    "rate_limited", "http_4xx", "http_5xx", "network", "cancelled",
+    "unknown_tool", "invalid_arguments", "timeout", "validation_failed", "budget_exceeded",
+    "loop_detected", "rate_limited", "http_4xx", "http_5xx", "network", "cancelled",
 ]
 
 #: Whether the gateway let a call run.

@@ -24,7 +24,7 @@ mod relay;
 pub mod session;
 
 pub use options::{ProxyOptions, SHUTDOWN_TIMEOUT};
-pub use session::{Actions, End, Session};
+pub use session::{Actions, End, Session, error_class};
 
 use tooltrail_core::Error;
 

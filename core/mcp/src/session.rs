@@ -18,6 +18,37 @@ pub const TOOL_ERROR: &str = "ToolError";
 /// The `error_class` of a call answered with a JSON-RPC error (unknown tool,
 /// invalid params, an exception in the server): the SDKs' `McpError`.
 pub const MCP_ERROR: &str = "McpError";
+/// The JSON-RPC code MCP servers answer bad arguments (and, in the SDKs,
+/// an unknown tool) with: "Invalid params".
+pub const INVALID_PARAMS: i64 = -32602;
+/// The code the MCP SDKs give a request that timed out (mcp 1.x for Python
+/// answers HTTP's 408 instead).
+pub const REQUEST_TIMEOUT: i64 = -32001;
+
+/// The `error_class` of a `tools/call` answered with a JSON-RPC error, the
+/// one rule for the proxy and both client adapters: an unknown tool
+/// (`Unknown tool…`, the SDKs' wording, under Invalid params) is
+/// `unknown_tool`; other Invalid params — the model's arguments failed the
+/// tool's schema — `invalid_arguments`; a closed connection
+/// [`CONNECTION_CLOSED_CLASS`]; a timeout `TimeoutError` (classified
+/// `timeout`); anything else [`MCP_ERROR`].
+pub fn error_class(code: i64, message: &str) -> &'static str {
+    match code {
+        INVALID_PARAMS
+            if message
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("unknown tool") =>
+        {
+            "unknown_tool"
+        }
+        INVALID_PARAMS => "invalid_arguments",
+        CONNECTION_CLOSED => CONNECTION_CLOSED_CLASS,
+        REQUEST_TIMEOUT | 408 => "TimeoutError",
+        _ => MCP_ERROR,
+    }
+}
+
 /// The `error_class` of a call pending when the server's output ended (it
 /// crashed or exited mid-call): the SDKs say "Connection closed".
 pub const CONNECTION_CLOSED_CLASS: &str = "ConnectionClosed";
@@ -227,7 +258,14 @@ impl Session {
             return actions; // not a tools/call, or one already cancelled
         };
         let outcome = match outcome {
-            Err(error) => failed(MCP_ERROR, text_of(error.get("message"))),
+            Err(error) => {
+                let message = text_of(error.get("message"));
+                let code = match error.get("code") {
+                    Some(Value::Number(n)) if n.fract() == 0.0 => *n as i64,
+                    _ => 0,
+                };
+                failed(error_class(code, message), message)
+            }
             Ok(result) if result.get("isError") == Some(&Value::Bool(true)) => {
                 failed(TOOL_ERROR, first_text(result).unwrap_or_default())
             }

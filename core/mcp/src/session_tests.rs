@@ -98,11 +98,29 @@ fn error_results_and_jsonrpc_errors_are_failures_with_their_class() {
     let a = s.on_server(&msg(
         r#"{"jsonrpc":"2.0","id":2,"error":{"code":-32602,"message":"Unknown tool: b"}}"#,
     ));
+    // The SDKs' unknown tool and bad arguments share Invalid params; the
+    // class tells them apart (both were McpError, with no message).
+    assert_eq!(
+        field(&a.events[0], "error_class"),
+        Value::from("unknown_tool")
+    );
+    s.on_client(&call(3, "c", "{}"));
+    let a = s.on_server(&msg(
+        r#"{"jsonrpc":"2.0","id":3,"error":{"code":-32602,"message":"Input validation error: 'x' is a required property"}}"#,
+    ));
+    assert_eq!(
+        field(&a.events[0], "error_class"),
+        Value::from("invalid_arguments")
+    );
+    s.on_client(&call(4, "d", "{}"));
+    let a = s.on_server(&msg(
+        r#"{"jsonrpc":"2.0","id":4,"error":{"code":-32603,"message":"boom"}}"#,
+    ));
     assert_eq!(field(&a.events[0], "error_class"), Value::from(MCP_ERROR));
     let (_, events) = s.end(End::ServerExited { success: true }, "exited");
     // The calls failed, the session did not: the server ended normally.
     assert_eq!(field(&events[0], "stop_reason"), Value::from("completed"));
-    assert_eq!(field(&events[0], "errors"), Value::Number(2.0));
+    assert_eq!(field(&events[0], "errors"), Value::Number(4.0));
 }
 
 #[test]

@@ -7,8 +7,9 @@
 
 /// The fixed classes, in the documented order. Any other failure is its exception's
 /// class name (`ValueError`, `TypeError`, …).
-pub const ERROR_CLASSES: [&str; 10] = [
+pub const ERROR_CLASSES: [&str; 11] = [
     "unknown_tool",
+    "invalid_arguments",
     "timeout",
     "validation_failed",
     "budget_exceeded",

@@ -12,7 +12,9 @@ proxy's rule too:
 | --- | --- | --- |
 | a result | ok | the `CallToolResult` |
 | a result with `isError: true` | `ToolError` | the `CallToolResult` |
-| a JSON-RPC error | `McpError` | the SDK's `MCPError` (`McpError` in mcp 1.x) |
+| Invalid params (-32602): an unknown tool | `unknown_tool` | the SDK's `MCPError` |
+| Invalid params: other (the arguments) | `invalid_arguments` | `MCPError` |
+| another JSON-RPC error | `McpError` | `MCPError` (`McpError` in mcp 1.x) |
 | nothing: the connection closed | `ConnectionClosed` | `MCPError` (code -32000) |
 | nothing in time (`read_timeout_seconds`) | `timeout` | `MCPError` (code -32001; 408 in mcp 1.x) |
 | (the task was cancelled) | `cancelled` | `CancelledError` |
@@ -32,7 +34,7 @@ Importing this module does not import `mcp` (an optional dependency);
 import importlib
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
-from .._native import BudgetExceededError, LoopDetectedError
+from .._native import BudgetExceededError, LoopDetectedError, _mcp_error_class
 
 if TYPE_CHECKING:
     from .. import ToolGateway
@@ -43,31 +45,18 @@ S = TypeVar("S")
 
 #: The JSON-RPC error code of a call tooltrail refused (the proxy's too).
 REFUSED = -32010
-#: The MCP SDKs' codes for a closed connection and a request that timed out
-#: (mcp 1.x answers a timeout with HTTP's 408).
-CONNECTION_CLOSED = -32000
-REQUEST_TIMEOUT = -32001
-REQUEST_TIMEOUT_1X = 408
 
 
 # The classes below only name how a call ended in the log (their class name
 # is the error_class, as for any exception): they never reach the caller.
 
 
-class ToolError(Exception):
+class _Outcome(Exception):
+    """How a call ended, named for the log; never reaches the caller."""
+
+
+class ToolError(_Outcome):
     """The tool's result had `isError: true`."""
-
-
-class McpError(Exception):
-    """The server answered with a JSON-RPC error."""
-
-
-class ConnectionClosed(Exception):
-    """The connection closed before the answer (the server died)."""
-
-
-class RequestTimeout(TimeoutError):
-    """The SDK gave up waiting (`read_timeout_seconds`): logged `timeout`."""
 
 
 def instrument(session: S, gateway: "ToolGateway") -> S:
@@ -97,7 +86,9 @@ def instrument(session: S, gateway: "ToolGateway") -> S:
             try:
                 result = await original(name, arguments, *a, **kw)
             except MCPError as err:
-                marker = _MARKERS.get(err.error.code, McpError)
+                # The proxy's rule, from the core: unknown_tool,
+                # invalid_arguments, ConnectionClosed, a timeout, McpError.
+                marker = _marker(_mcp_error_class(err.error.code, err.error.message or ""))
                 raise marker(err.error.message) from err
             answer.append(result)
             if getattr(result, "is_error", None) or getattr(result, "isError", None) is True:
@@ -111,7 +102,7 @@ def instrument(session: S, gateway: "ToolGateway") -> S:
             await gateway._acall(None, name, args, body, None)
         except ToolError:
             return answer[0]
-        except (McpError, ConnectionClosed, RequestTimeout) as err:
+        except _Outcome as err:
             cause = err.__cause__  # the SDK's MCPError, as the caller expects it
             assert cause is not None
             raise cause from cause.__cause__
@@ -123,11 +114,16 @@ def instrument(session: S, gateway: "ToolGateway") -> S:
     return session
 
 
-_MARKERS: "dict[int, type[Exception]]" = {
-    CONNECTION_CLOSED: ConnectionClosed,
-    REQUEST_TIMEOUT: RequestTimeout,
-    REQUEST_TIMEOUT_1X: RequestTimeout,
-}
+_MARKERS: "dict[str, type[_Outcome]]" = {}
+
+
+def _marker(error_class: str) -> "type[_Outcome]":
+    """An exception class named `error_class` (its name is what the log
+    records, as for any exception), made once per name."""
+    cls = _MARKERS.get(error_class)
+    if cls is None:
+        cls = _MARKERS[error_class] = type(error_class, (_Outcome,), {})
+    return cls
 
 
 def _error(cls: Any, code: int, message: str, data: Any) -> Exception:

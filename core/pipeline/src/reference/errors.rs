@@ -36,6 +36,11 @@ fn class_meaning(class: &str) -> (&'static str, &'static str) {
              run ends with `loop_detected`.",
             REFUSED,
         ),
+        "invalid_arguments" => (
+            "The model's arguments could not be used: an MCP server answered Invalid params \
+             (they failed the tool's schema).",
+            FAILED,
+        ),
         "rate_limited" => ("The tool's error carries HTTP status 429.", FAILED),
         "http_4xx" => (
             "The tool's error carries another HTTP status from 400 to 499.",
