@@ -10,7 +10,7 @@ use std::sync::Arc;
 use napi::JsValue;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use tooltrail_core::gateway::{CallArgs, Validation};
+use tooltrail_core::gateway::{CallArgs, CallHandle, Events, GatewayError, Validation};
 use tooltrail_core::{Outcome, failed_result};
 use tooltrail_json::{CanonError, ErrorKind};
 
@@ -70,17 +70,26 @@ pub fn begin(
                 gw.core.begin(&ctx, name, args)
             }
         };
-        match began {
-            Ok((handle, event)) => {
-                gw.emit(event);
-                Ok(gw.lock_calls().put(handle))
-            }
-            Err((error, event)) => {
-                gw.emit(event);
-                Err(error).js(&env)
-            }
-        }
+        started(&env, gw, began)
     })
+}
+
+/// Emits a begun call's events; the call's id, or the refusal thrown.
+fn started(
+    env: &Env,
+    gw: &Shared,
+    began: std::result::Result<(CallHandle, Events), (GatewayError, Events)>,
+) -> Result<f64> {
+    match began {
+        Ok((handle, event)) => {
+            gw.emit(event);
+            Ok(gw.lock_calls().put(handle))
+        }
+        Err((error, event)) => {
+            gw.emit(event);
+            Err(error).js(env)
+        }
+    }
 }
 
 /// [`begin`] with the arguments as JSON text, exactly as the model sent them
@@ -107,16 +116,7 @@ pub fn begin_json(
             None => name.as_str(),
         };
         let args = CallArgs::json(text.as_str()).unwrap_or_else(|e| CallArgs::Value(Err(e)));
-        match gw.core.begin(&ctx, name, args) {
-            Ok((handle, event)) => {
-                gw.emit(event);
-                Ok(gw.lock_calls().put(handle))
-            }
-            Err((error, event)) => {
-                gw.emit(event);
-                Err(error).js(&env)
-            }
-        }
+        started(&env, gw, gw.core.begin(&ctx, name, args))
     })
 }
 

@@ -182,21 +182,12 @@ fn hash_tail_help_and_errors() {
 #[test]
 fn every_command_has_help_and_misplaced_flags_are_refused() {
     let exe = env!("CARGO_BIN_EXE_tooltrail");
-    let commands = [
-        "runs",
-        "show",
-        "stats",
-        "loops",
-        "alerts",
-        "tail",
-        "gaps",
-        "agent-logs",
-        "agent-metrics",
+    let commands = tooltrail_query::QUERY_COMMANDS.into_iter().chain([
         "report",
         "hash",
         "mcp-proxy",
         "completions",
-    ];
+    ]);
     let (code, top) = run(&["--help"], "");
     assert_eq!(code, 0);
     for command in commands {
