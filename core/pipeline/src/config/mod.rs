@@ -244,8 +244,9 @@ impl Config {
                 &format!("environment variable {var} is not set"),
             )
         })?;
-        if key.is_empty() {
-            // An empty HMAC key is a keyed hash anyone can recompute.
+        // The one HMAC key rule ([`crate::check_hash_key`]), said in the
+        // configuration's terms.
+        if crate::check_hash_key(key.as_encoded_bytes(), var).is_err() {
             return Err(err(
                 "logging.tool_calls.hash_key_env",
                 &format!("environment variable {var} is empty"),
