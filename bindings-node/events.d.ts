@@ -180,7 +180,7 @@ export interface RunStartEvent {
   budgets: Budgets
   /** `true` for a run tooltrail opened because a call had no run and no ctx (absent otherwise). */
   implicit?: boolean
-  /** The parent's run, for a forked worker's own run (absent otherwise). */
+  /** The run this one was started in: a run opened inside another run's scope, or a forked worker's own run (absent otherwise). */
   parent_run_id?: string
 }
 
@@ -210,6 +210,8 @@ export interface ToolCallEvent {
   seq: number
   /** The span the call is a child of. */
   parent_span_id: string | null
+  /** The framework's or model's id of this call (absent when it has none). */
+  call_id?: string
   /** `stable_hash` of the arguments; null when they have no canonical form. */
   args_hash?: string | null
   /** Why `args_hash` is null. */

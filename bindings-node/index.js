@@ -125,7 +125,12 @@ class ToolGateway {
   /** Opens a run explicitly; call `run.end(error?)` when it is over. */
   startRun(ids) {
     try {
-      return new Run(this, this._native.startRun(ids))
+      // Inside another run's scope the new run is its child (same trace;
+      // under the call in progress, if any): the core links them.
+      const parent = ambient.runs.getStore()
+      if (parent === undefined) return new Run(this, this._native.startRun(ids))
+      const outer = ambient.calls.getStore()
+      return new Run(this, this._native.startRun(ids, parent.ctx, outer?.runId ?? undefined, outer?.spanId ?? undefined))
     } finally {
       this._flushEvents()
     }
@@ -259,7 +264,8 @@ class ToolGateway {
   // HTTP status from 400: the core's rule) are logged as failures.
   // `argsText`: the arguments as the model sent them (JSON text), hashed by
   // the core instead of `args` (the adapters that have it).
-  _ambientCall(name, args, fn, checked = false, argsText = undefined) {
+  // `callId`: the framework's id of the call (`tool_call.call_id`).
+  _ambientCall(name, args, fn, checked = false, argsText = undefined, callId = undefined) {
     const run = ambient.runs.getStore()
     const implicit = run === undefined ? this._implicitRun() : null
     const ctx = run !== undefined ? run.ctx : implicit !== null ? implicit.ctx : ambient.EMPTY_CTX
@@ -268,6 +274,12 @@ class ToolGateway {
       this._useCtx(ctx)
       const tool = this._toolIndex.get(name)
       const index = tool === undefined ? -1 : tool
+      // The call in progress here (a tool calling a tool) and the
+      // framework's id: the core links them.
+      const outer = ambient.calls.getStore()
+      if (outer !== undefined || callId !== undefined) {
+        this._native.setLink(callId ?? undefined, outer?.runId ?? undefined, outer?.spanId ?? undefined)
+      }
       call = typeof argsText === 'string'
         ? native._beginJson(this._handle, index, name, argsText)
         : begin(this._handle, index, name, args, plainText(args), tape.ops)

@@ -32,7 +32,8 @@ function wrapTool(name, tool, gateway) {
     ...tool,
     [WRAPPED]: gateway,
     execute(input, options) {
-      return callThrough(gateway, name, input, (_, { signal }) => execute.call(tool, input, withSignal(options, signal)))
+      const body = (_, { signal }) => execute.call(tool, input, withSignal(options, signal))
+      return callThrough(gateway, name, input, body, undefined, options?.toolCallId)
     },
   }
 }

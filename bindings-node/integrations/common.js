@@ -11,9 +11,11 @@
  * as is; an async generator is logged when it ends. `argsText`: the
  * arguments as the model sent them (JSON text), when the framework has it:
  * the core parses and hashes that text, as Python's adapters have it do.
+ * `callId`: the model's id of the call (`tool_call.call_id`), when the
+ * framework gives it.
  */
-function callThrough(gateway, name, args, body, argsText) {
-  return gateway._ambientCall(name, args, body, true, argsText)
+function callThrough(gateway, name, args, body, argsText, callId) {
+  return gateway._ambientCall(name, args, body, true, argsText, typeof callId === 'string' ? callId : undefined)
 }
 
 /**

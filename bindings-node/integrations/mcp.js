@@ -71,7 +71,10 @@ function instrument(client, gateway) {
         }
         throw err
       }
-      if (answer && answer.isError === true) throw new Outcome('ToolError', firstText(answer), null)
+      // An `isError` result is a ToolError (the core's rule, with the
+      // message the proxy logs); the caller still gets the result.
+      const failure = native._mcpResultError(answer)
+      if (failure !== null) throw new Outcome('ToolError', failure, null)
       return answer
     }
     let pending
@@ -79,7 +82,8 @@ function instrument(client, gateway) {
       pending = gateway._ambientCall(name, params.arguments ?? {}, body)
     } catch (err) {
       if (err instanceof TooltrailError && (err.code === 'budget_exceeded' || err.code === 'loop_detected')) {
-        const refused = new McpError(REFUSED, `tooltrail: ${err.message}`, refusalData(err))
+        const [code, message, data] = native._mcpRefusal(err)
+        const refused = new McpError(code, message, data)
         refused.cause = err
         throw refused
       }
@@ -94,20 +98,6 @@ function instrument(client, gateway) {
     return answer
   }
   return client
-}
-
-/** `error.data` of a refusal, with the proxy's keys, in the core's order. */
-function refusalData(err) {
-  const data = { error_class: err.code }
-  if (typeof err.budget === 'string') data.budget = err.budget
-  if (typeof err.stopReason === 'string') data.stop_reason = err.stopReason
-  if (typeof err.tool === 'string') data.tool = err.tool
-  return data
-}
-
-function firstText(result) {
-  const block = Array.isArray(result.content) ? result.content.find((b) => b && b.type === 'text') : undefined
-  return block ? String(block.text) : ''
 }
 
 module.exports = { instrument, REFUSED }

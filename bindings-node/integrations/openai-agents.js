@@ -21,7 +21,8 @@ function tool(gateway, options) {
   let name = null
   const wrapped = function (input, runContext, details) {
     const text = details?.toolCall?.arguments
-    return callThrough(gateway, name, input, () => execute(input, runContext, details), typeof text === 'string' ? text || '{}' : undefined)
+    const argsText = typeof text === 'string' ? text || '{}' : undefined
+    return callThrough(gateway, name, input, () => execute(input, runContext, details), argsText, details?.toolCall?.callId)
   }
   // Without options.name the SDK names the tool after execute.
   Object.defineProperty(wrapped, 'name', { value: execute.name })
@@ -56,7 +57,8 @@ function wrapTool(t, gateway) {
       // text that is not a JSON object gets an `args_error`, and the SDK
       // answers it as before.
       const text = typeof input === 'string' ? input || '{}' : undefined
-      return callThrough(gateway, t.name, jsonArguments(input) ?? input, () => invoke.call(t, runContext, input, details), text)
+      const body = () => invoke.call(t, runContext, input, details)
+      return callThrough(gateway, t.name, jsonArguments(input) ?? input, body, text, details?.toolCall?.callId)
     },
   }
 }

@@ -16,7 +16,7 @@ use tooltrail_json::{CanonError, ErrorKind};
 
 use crate::convert::Converter;
 use crate::errors::{ResultExt, guard};
-use crate::gateway::{Shared, logged_value};
+use crate::gateway::{Link, Shared, logged_value};
 use crate::host::Host;
 use crate::tape::with_tape;
 
@@ -55,9 +55,11 @@ pub fn begin(
         };
         // The tape is used while it is borrowed; the converter (which may
         // run getters, so JS) only after, when there was no usable tape.
+        let link = gw.take_link();
+        let link = link.as_ref().map(Link::as_core).unwrap_or_default();
         let began = with_tape(&env, text, ops, |tape| {
             match tape.map(|(o, t)| CallArgs::tape(o, t)) {
-                Some(Ok(args)) => Some(gw.core.begin(&ctx, name, args)),
+                Some(Ok(args)) => Some(gw.core.begin_linked(&ctx, name, args, link)),
                 _ => None,
             }
         });
@@ -67,7 +69,7 @@ pub fn begin(
                 // `args` belongs to `env`, this call's.
                 let converter = Converter::new(&env).js(&env)?;
                 let args = CallArgs::Value(logged_value(&converter, &env, &args));
-                gw.core.begin(&ctx, name, args)
+                gw.core.begin_linked(&ctx, name, args, link)
             }
         };
         started(&env, gw, began)
@@ -116,7 +118,9 @@ pub fn begin_json(
             None => name.as_str(),
         };
         let args = CallArgs::json(text.as_str()).unwrap_or_else(|e| CallArgs::Value(Err(e)));
-        started(&env, gw, gw.core.begin(&ctx, name, args))
+        let link = gw.take_link();
+        let link = link.as_ref().map(Link::as_core).unwrap_or_default();
+        started(&env, gw, gw.core.begin_linked(&ctx, name, args, link))
     })
 }
 

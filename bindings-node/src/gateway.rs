@@ -1,13 +1,14 @@
 //! The native half of `ToolGateway`: convert, call core, map errors. The JS
 //! half (`index.js`) runs the tool and settles Promises.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use napi::JsValue;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use tooltrail_core::gateway::{
-    Deterministic, IdArg, KeyStyle, ModelCall, RunExit, TimeoutUnit, host_timeouts,
+    CallLink, Deterministic, IdArg, KeyStyle, ModelCall, RunExit, TimeoutUnit, host_timeouts,
 };
 use tooltrail_core::{CallHandle, Config, Event, EventWriter, Gateway, RunCtx};
 use tooltrail_json::{CanonError, ErrorKind, Value};
@@ -37,6 +38,10 @@ pub struct Shared {
     pub(crate) tools: Vec<String>,
     /// The context `begin` uses (see `set_ctx`).
     pub(crate) ctx: Mutex<Arc<RunCtx>>,
+    /// What the next `begin` knows of its call beyond the run (see
+    /// `set_link`); `has_link` spares the usual call the lock.
+    link: Mutex<Option<Link>>,
+    has_link: AtomicBool,
     /// Also hand alert events to JS (for the `onAlert` callback).
     forward_alerts: bool,
 }
@@ -180,6 +185,8 @@ impl JsGateway {
             pending: Mutex::new(Vec::new()),
             calls: Mutex::new(Calls::default()),
             ctx: Mutex::new(Arc::new(RunCtx::default())),
+            link: Mutex::new(None),
+            has_link: AtomicBool::new(false),
             forward_alerts: forward_alerts.unwrap_or(false),
         };
         Ok(Self {
@@ -199,6 +206,14 @@ impl JsGateway {
 }
 
 impl Shared {
+    /// The link `set_link` left for this call (consumed), if any.
+    pub(crate) fn take_link(&self) -> Option<Link> {
+        if !self.has_link.swap(false, Ordering::Relaxed) {
+            return None;
+        }
+        self.link.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
     pub(crate) fn lock_calls(&self) -> std::sync::MutexGuard<'_, Calls<CallHandle>> {
         self.calls.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -274,6 +289,24 @@ impl JsGateway {
         })
     }
 
+    /// What the next `begin` knows of its call beyond the run: the
+    /// framework's id for it and the call in progress where it is made (run
+    /// id, span). `index.js` sets it right before `begin`, only for calls
+    /// that have one, and `begin` consumes it.
+    #[napi]
+    pub fn set_link(
+        &self,
+        call_id: Option<String>,
+        outer_run_id: Option<String>,
+        outer_span_id: Option<String>,
+    ) {
+        *self.link.lock().unwrap_or_else(|e| e.into_inner()) = Some(Link {
+            call_id,
+            outer: outer_run_id.zip(outer_span_id),
+        });
+        self.has_link.store(true, Ordering::Relaxed);
+    }
+
     /// Adds tool `name` (`wrap` of a function the gateway was not built with).
     #[napi]
     pub fn add_tool(&self, name: String) {
@@ -290,12 +323,29 @@ impl JsGateway {
             .collect()
     }
 
-    /// Opens a run; returns the context its calls use.
+    /// Opens a run; returns the context its calls use. Inside another run's
+    /// scope, `parent` is that run's context and `outer_run_id` /
+    /// `outer_span_id` the call in progress, if any.
     #[napi(ts_return_type = "Record<string, string | null>")]
-    pub fn start_run<'e>(&self, env: &'e Env, ctx: Option<Unknown<'_>>) -> Result<Unknown<'e>> {
+    pub fn start_run<'e>(
+        &self,
+        env: &'e Env,
+        ctx: Option<Unknown<'_>>,
+        parent: Option<Unknown<'_>>,
+        outer_run_id: Option<String>,
+        outer_span_id: Option<String>,
+    ) -> Result<Unknown<'e>> {
         guard(env, || {
             let ctx = ctx_from(env, ctx)?;
-            let (run_ctx, events) = self.core.start_run(&ctx).js(env)?;
+            let opened = match parent {
+                Some(p) if !matches!(p.get_type()?, ValueType::Undefined | ValueType::Null) => {
+                    let parent = ctx_from(env, Some(p))?;
+                    let outer = outer_run_id.as_deref().zip(outer_span_id.as_deref());
+                    self.core.start_run_within(&ctx, &parent, outer)
+                }
+                _ => self.core.start_run(&ctx),
+            };
+            let (run_ctx, events) = opened.js(env)?;
             self.emit(events);
             ctx_object(env, &run_ctx)
         })
@@ -470,4 +520,20 @@ pub fn first_warning(env: Env, kind: String, detail: String) -> Result<Option<Ve
 #[napi(js_name = "_resetWarnings")]
 pub fn reset_warnings() {
     tooltrail_core::warnings::reset_warnings();
+}
+
+/// A call's link, as `set_link` received it ([`CallLink`], owned).
+pub(crate) struct Link {
+    call_id: Option<String>,
+    outer: Option<(String, String)>,
+}
+
+impl Link {
+    /// The core's view of it.
+    pub(crate) fn as_core(&self) -> CallLink<'_> {
+        CallLink {
+            call_id: self.call_id.as_deref(),
+            outer: self.outer.as_ref().map(|(r, s)| (r.as_str(), s.as_str())),
+        }
+    }
 }

@@ -234,6 +234,25 @@ pub fn mcp_error_class(code: f64, message: String) -> &'static str {
     tooltrail_mcp::error_class(code, &message)
 }
 
+/// The message of an MCP `tools/call` result that reports a tool failure
+/// (`isError: true`), or null (the proxy's rule, for the client adapter).
+#[napi(js_name = "_mcpResultError")]
+pub fn mcp_result_error(env: Env, result: Unknown<'_>) -> Result<Option<String>> {
+    let value = to_value(&env, &result)?;
+    Ok(tooltrail_mcp::result_error(&value).map(str::to_owned))
+}
+
+/// The JSON-RPC error `[code, message, data]` a call refused by a budget or
+/// the loop guard is answered with (the proxy's), from tooltrail's error.
+#[napi(js_name = "_mcpRefusal")]
+pub fn mcp_refusal<'e>(env: &'e Env, err: Object<'_>) -> Result<(i64, String, Unknown<'e>)> {
+    let class: String = err.get("errorClass")?.unwrap_or_default();
+    let message: String = err.get("message")?.unwrap_or_default();
+    let attr = |a: tooltrail_core::Attr| err.get::<String>(a.js_name()).ok().flatten();
+    let (code, message, data) = tooltrail_mcp::refusal(&class, &message, attr);
+    Ok((code, message, to_unknown(env, &data)?))
+}
+
 /// The test helpers' constants, from the core (`tooltrail/testing`):
 /// `[DETERMINISTIC_START, UPDATE_SNAPSHOTS_ENV]`.
 #[napi(js_name = "_testingConstants")]

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyString, PyTuple};
 use tooltrail_core::gateway::{
-    CallArgs, Deterministic, KeyStyle, ModelCall, RunExit, TimeoutUnit, Validation, host_timeouts,
+    CallArgs, CallLink, Deterministic, KeyStyle, ModelCall, RunExit, TimeoutUnit, Validation,
+    host_timeouts,
 };
 use tooltrail_core::warnings::Warning;
 use tooltrail_core::{CallHandle, Config, EventWriter, Gateway, Outcome, RunCtx, failed_result};
@@ -237,12 +238,15 @@ impl PyToolGateway {
     }
 
     /// Starts a call; returns the in-flight call and the tool's implementation.
+    #[pyo3(signature = (ctx, name, args, call_id=None, outer=None))]
     fn _begin<'py>(
         &self,
         py: Python<'py>,
         ctx: &Bound<'py, PyAny>,
         name: &Bound<'py, PyString>,
         args: &Bound<'py, PyAny>,
+        call_id: Option<&str>,
+        outer: Option<(String, String)>,
     ) -> PyResult<(PyCall, Bound<'py, PyAny>)> {
         // The str object itself keys the tool lookup (its hash is cached).
         let name_obj = name;
@@ -273,7 +277,11 @@ impl PyToolGateway {
                 }
                 Err(_) => CallArgs::Host(&Plain(args)),
             };
-            match self.core.begin(ctx, name, call_args) {
+            let link = CallLink {
+                call_id,
+                outer: outer.as_ref().map(|(r, s)| (r.as_str(), s.as_str())),
+            };
+            match self.core.begin_linked(ctx, name, call_args, link) {
                 Ok((handle, event)) => {
                     self.emit(py, event);
                     let impls = self.impls.bind(py);
@@ -388,7 +396,7 @@ impl PyToolGateway {
                 .map(Bound::unbind);
         }
         let this = slf.get();
-        let (mut call, tool) = this._begin(py, ctx, name, args)?;
+        let (mut call, tool) = this._begin(py, ctx, name, args, None, None)?;
         let result = if let Ok(kwargs) = args.cast::<PyDict>() {
             tool.call((), Some(kwargs))
         } else if let Ok(list) = args.cast::<PyList>() {
@@ -429,14 +437,29 @@ impl PyToolGateway {
     }
 
     /// Opens a run; returns the context its calls use.
-    #[pyo3(signature = (ctx=None))]
-    fn _start_run(&self, py: Python<'_>, ctx: Option<&Bound<'_, PyAny>>) -> PyResult<PyRunCtx> {
+    /// Opens a run; inside another run's scope, `parent` is that run's
+    /// context and `outer` the call in progress (run id, span), if any.
+    #[pyo3(signature = (ctx=None, parent=None, outer=None))]
+    fn _start_run(
+        &self,
+        py: Python<'_>,
+        ctx: Option<&Bound<'_, PyAny>>,
+        parent: Option<PyRef<'_, PyRunCtx>>,
+        outer: Option<(String, String)>,
+    ) -> PyResult<PyRunCtx> {
         guard(|| {
             let ctx = match ctx {
                 Some(c) if !c.is_none() => ctx_from(c)?,
                 _ => RunCtx::default(),
             };
-            let (run_ctx, events) = self.core.start_run(&ctx).py()?;
+            let opened = match &parent {
+                Some(p) => {
+                    let outer = outer.as_ref().map(|(r, s)| (r.as_str(), s.as_str()));
+                    self.core.start_run_within(&ctx, &p.inner, outer)
+                }
+                None => self.core.start_run(&ctx),
+            };
+            let (run_ctx, events) = opened.py()?;
             self.emit(py, events);
             Ok(PyRunCtx { inner: run_ctx })
         })

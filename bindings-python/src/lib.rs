@@ -113,6 +113,31 @@ fn _mcp_error_class(code: i64, message: &str) -> &'static str {
     tooltrail_mcp::error_class(code, message)
 }
 
+/// The message of an MCP `tools/call` result that reports a tool failure
+/// (`isError: true`), or None (the proxy's rule, for the client adapter).
+#[pyfunction]
+fn _mcp_result_error(result: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    let value = to_value(result).py()?;
+    Ok(tooltrail_mcp::result_error(&value).map(str::to_owned))
+}
+
+/// The JSON-RPC error `(code, message, data)` a call refused by a budget or
+/// the loop guard is answered with (the proxy's), from tooltrail's error.
+#[pyfunction]
+fn _mcp_refusal<'py>(
+    py: Python<'py>,
+    err: &Bound<'py, PyAny>,
+) -> PyResult<(i64, String, Bound<'py, PyAny>)> {
+    let class: String = err.getattr("error_class")?.extract()?;
+    let attr = |a: tooltrail_core::Attr| {
+        err.getattr(a.py_name())
+            .ok()
+            .and_then(|v| v.extract::<String>().ok())
+    };
+    let (code, message, data) = tooltrail_mcp::refusal(&class, &err.str()?.to_cow()?, attr);
+    Ok((code, message, convert::to_py(py, &data)?))
+}
+
 #[pymodule(gil_used = false)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // OTLP export (`sinks.otlp`) for every writer this module makes.
@@ -134,6 +159,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(config::load_config, m)?)?;
     m.add_function(wrap_pyfunction!(redact, m)?)?;
     m.add_function(wrap_pyfunction!(_mcp_error_class, m)?)?;
+    m.add_function(wrap_pyfunction!(_mcp_result_error, m)?)?;
+    m.add_function(wrap_pyfunction!(_mcp_refusal, m)?)?;
     m.add_function(wrap_pyfunction!(query::cli_main, m)?)?;
     m.add_function(wrap_pyfunction!(query::query, m)?)?;
     m.add_function(wrap_pyfunction!(testing::recorded, m)?)?;

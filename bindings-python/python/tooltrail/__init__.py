@@ -193,8 +193,9 @@ class ToolGateway(_NativeToolGateway):
         body: Optional[Callable[[], Any]],
         timeout: Optional[float],
         checked: bool = False,
+        call_id: Optional[str] = None,
     ) -> Any:
-        call, tool, run_ctx, implicit = _ambient.begin(self, ctx, name, args)
+        call, tool, run_ctx, implicit = _ambient.begin(self, ctx, name, args, call_id)
         end = _ambient.Ending(self, call, implicit, checked)
         limit = timeout if timeout is not None else self._timeouts.get(name)
         current = Call(call, run_ctx)
@@ -269,7 +270,13 @@ class Run:
         self._token: Optional[Token[Optional[Run]]] = None
 
     def _open(self) -> "Run":
-        self.ctx = self._gateway._start_run(self._requested)
+        # Inside another run's scope this run is its child (same trace;
+        # under the call in progress, if any): the core links them.
+        parent = _ambient._RUN.get()
+        if parent is not None and parent.ctx is not None:
+            self.ctx = self._gateway._start_run(self._requested, parent.ctx, _ambient.outer_call())
+        else:
+            self.ctx = self._gateway._start_run(self._requested)
         # The run is current in this context (and the tasks it starts).
         self._token = _ambient._RUN.set(self)
         return self

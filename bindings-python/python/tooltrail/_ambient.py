@@ -91,6 +91,15 @@ def current_call() -> Optional[Call]:
     return _CALL.get()
 
 
+def outer_call() -> "Optional[tuple[str, str]]":
+    """The call in progress here as (run id, span id), for the core to link
+    a call or a run started inside it; None outside a call."""
+    call = _CALL.get()
+    if call is None or call.span_id is None or call.run_id is None:
+        return None
+    return call.run_id, call.span_id
+
+
 class TooltrailWarning(RuntimeWarning):
     """What tooltrail says about itself, each kind once per process: a call
     logged under an implicit run, a logger or alert callback that failed."""
@@ -148,10 +157,14 @@ class Ending:
             run._close(exc)
 
 
-def begin(gateway: "ToolGateway", ctx: Any, name: str, args: Any) -> "tuple[_Call, Any, Any, Optional[Run]]":
+def begin(
+    gateway: "ToolGateway", ctx: Any, name: str, args: Any, call_id: Optional[str] = None
+) -> "tuple[_Call, Any, Any, Optional[Run]]":
     """`gateway._begin` with the current run's ctx when `ctx` is None; with
     no current run either, under an implicit run (returned: it ends with the
-    call) unless the ids are optional, or refused on a strict gateway."""
+    call) unless the ids are optional, or refused on a strict gateway. The
+    call in progress here and `call_id` (the framework's id of the call) go
+    to the core, which links them."""
     implicit: Optional[Run] = None
     if ctx is None:
         run = _RUN.get()
@@ -160,7 +173,7 @@ def begin(gateway: "ToolGateway", ctx: Any, name: str, args: Any) -> "tuple[_Cal
         else:
             ctx, implicit = _open_implicit(gateway)
     try:
-        call, tool = gateway._begin(ctx, name, args)
+        call, tool = gateway._begin(ctx, name, args, call_id, outer_call())
     except BaseException as exc:
         if implicit is not None:
             implicit._close(exc)
@@ -282,12 +295,12 @@ def ambient_call(gateway: "ToolGateway", name: str, args: Any) -> Any:
 
 def call_sync(
     gateway: "ToolGateway", ctx: Any, name: str, args: Any, body: Optional[Callable[[], Any]],
-    checked: bool = False,
+    checked: bool = False, call_id: Optional[str] = None,
 ) -> Any:
     """One call through the gateway (ctx None: the current run's, else an
     implicit run's) running `body` (None: the registered tool with `args`),
     the call (and an implicit run) current meanwhile."""
-    call, tool, run_ctx, implicit = begin(gateway, ctx, name, args)
+    call, tool, run_ctx, implicit = begin(gateway, ctx, name, args, call_id)
     end = Ending(gateway, call, implicit, checked)
     current = Call(call, run_ctx)
     token = _CALL.set(current)

@@ -162,7 +162,7 @@ class RunStartEvent(_RunStartEventRequired, total=False):
     agent_id: str
     #: `true` for a run tooltrail opened because a call had no run and no ctx (absent otherwise).
     implicit: bool
-    #: The parent's run, for a forked worker's own run (absent otherwise).
+    #: The run this one was started in: a run opened inside another run's scope, or a forked worker's own run (absent otherwise).
     parent_run_id: str
 
 
@@ -198,6 +198,8 @@ class ToolCallEvent(_ToolCallEventRequired, total=False):
 
     #: The agent, where configured.
     agent_id: str
+    #: The framework's or model's id of this call (absent when it has none).
+    call_id: str
     #: `stable_hash` of the arguments; null when they have no canonical form.
     args_hash: Optional[str]
     #: Why `args_hash` is null.
@@ -519,7 +521,7 @@ FIELD_ORDER: dict[str, tuple[str, ...]] = {
     ),
     "tool_call": (
         "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
-        "tool", "seq", "parent_span_id", "args_hash", "args_error", "hash_alg", "args",
+        "tool", "seq", "parent_span_id", "call_id", "args_hash", "args_error", "hash_alg", "args",
         "loop_count", "decision", "ok", "error_class",
     ),
     "tool_result": (

@@ -9,6 +9,8 @@
 //! See docs/integrations.md for the semantics.
 //!
 //! - [`message`]: framing and the JSON-RPC shapes the proxy reads and writes;
+//! - [`outcome`]: how a call ended (error classes, error results, refusals),
+//!   the one rule for the proxy and both client adapters;
 //! - [`session`]: the state machine (no I/O; unit-tested);
 //! - `relay`: the child process, one thread per direction, shutdown;
 //! - signals while the proxy runs: [`tooltrail_core::signals`].
@@ -20,11 +22,13 @@
 mod envelope;
 pub mod message;
 mod options;
+pub mod outcome;
 mod relay;
 pub mod session;
 
 pub use options::{ProxyOptions, SHUTDOWN_TIMEOUT};
-pub use session::{Actions, End, Session, error_class};
+pub use outcome::{error_class, refusal, result_error};
+pub use session::{Actions, End, Session};
 
 use tooltrail_core::Error;
 

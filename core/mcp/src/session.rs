@@ -7,51 +7,15 @@
 
 use std::collections::HashMap;
 
-use super::message::{CONNECTION_CLOSED, Message, REFUSED, error_response, first_text, id_key};
+use super::message::{CONNECTION_CLOSED, Message, error_response, id_key};
+use super::outcome::{
+    CONNECTION_CLOSED_CLASS, MCP_ERROR, TOOL_ERROR, error_class, refusal, result_error,
+};
 use tooltrail_core::FailureFacts;
+use tooltrail_core::schema::field;
 use tooltrail_core::gateway::{CallHandle, Event, Gateway, GatewayError, Outcome, RunCtx, RunExit};
 use tooltrail_json::{CanonError, Value};
 
-/// The `error_class` of a call whose result has `isError: true` (MCP's
-/// "tool execution error"): the tool ran and failed.
-pub const TOOL_ERROR: &str = "ToolError";
-/// The `error_class` of a call answered with a JSON-RPC error (unknown tool,
-/// invalid params, an exception in the server): the SDKs' `McpError`.
-pub const MCP_ERROR: &str = "McpError";
-/// The JSON-RPC code MCP servers answer bad arguments (and, in the SDKs,
-/// an unknown tool) with: "Invalid params".
-pub const INVALID_PARAMS: i64 = -32602;
-/// The code the MCP SDKs give a request that timed out (mcp 1.x for Python
-/// answers HTTP's 408 instead).
-pub const REQUEST_TIMEOUT: i64 = -32001;
-
-/// The `error_class` of a `tools/call` answered with a JSON-RPC error, the
-/// one rule for the proxy and both client adapters: an unknown tool
-/// (`Unknown tool…`, the SDKs' wording, under Invalid params) is
-/// `unknown_tool`; other Invalid params — the model's arguments failed the
-/// tool's schema — `invalid_arguments`; a closed connection
-/// [`CONNECTION_CLOSED_CLASS`]; a timeout `TimeoutError` (classified
-/// `timeout`); anything else [`MCP_ERROR`].
-pub fn error_class(code: i64, message: &str) -> &'static str {
-    match code {
-        INVALID_PARAMS
-            if message
-                .trim_start()
-                .to_ascii_lowercase()
-                .starts_with("unknown tool") =>
-        {
-            "unknown_tool"
-        }
-        INVALID_PARAMS => "invalid_arguments",
-        CONNECTION_CLOSED => CONNECTION_CLOSED_CLASS,
-        REQUEST_TIMEOUT | 408 => "TimeoutError",
-        _ => MCP_ERROR,
-    }
-}
-
-/// The `error_class` of a call pending when the server's output ended (it
-/// crashed or exited mid-call): the SDKs say "Connection closed".
-pub const CONNECTION_CLOSED_CLASS: &str = "ConnectionClosed";
 /// Facts of a cancelled call (`notifications/cancelled`, or the session
 /// ended by the client or a signal): classified `cancelled`.
 const CANCELLED: &str = "CancelledError";
@@ -102,6 +66,11 @@ pub struct Session {
     /// Calls forwarded and not yet answered, by [`id_key`].
     pending: HashMap<String, (Value, CallHandle)>,
     ended: bool,
+    /// The server's command line (`run_start.mcp_server.command`).
+    command: String,
+    /// The `initialize` request awaiting the server's answer, by [`id_key`]:
+    /// the run starts with that answer (it names the server).
+    initialize: Option<String>,
 }
 
 impl Session {
@@ -114,7 +83,17 @@ impl Session {
             run: None,
             pending: HashMap::new(),
             ended: false,
+            command: String::new(),
+            initialize: None,
         }
+    }
+
+    /// The session of a proxy in front of the server run as `command`:
+    /// `run_start` names it (with the name and version the server gives
+    /// in its answer to `initialize`).
+    pub fn fronting(mut self, command: &[String]) -> Self {
+        self.command = shell_words(command);
+        self
     }
 
     /// The open run's id, if a run has started.
@@ -127,8 +106,13 @@ impl Session {
         self.pending.len()
     }
 
-    /// Starts the run once: `run_start` into `events`.
+    /// Starts the run once: `run_start` into `events`, naming the server
+    /// (`info`: the `serverInfo` of its answer to `initialize`, if any).
     fn ensure_run(&mut self, events: &mut Vec<Event>) -> Option<RunCtx> {
+        self.start_run(events, None)
+    }
+
+    fn start_run(&mut self, events: &mut Vec<Event>, info: Option<&Value>) -> Option<RunCtx> {
         if self.run.is_none() && !self.ended {
             let mut ids = self.ids.clone();
             if ids.run_id.is_none() {
@@ -137,7 +121,17 @@ impl Session {
             if ids.request_id.is_none() {
                 ids.request_id.clone_from(&ids.run_id);
             }
-            match self.gateway.start_run(&ids) {
+            let info_text = |key: &str| match info.and_then(|i| i.get(key)) {
+                Some(Value::String(s)) => Value::from(s.as_str()),
+                _ => Value::Null,
+            };
+            let server = Value::object([
+                (field::NAME, info_text("name")),
+                (field::VERSION, info_text("version")),
+                (field::COMMAND, Value::from(self.command.as_str())),
+            ]);
+            self.initialize = None;
+            match self.gateway.start_proxy_run(&ids, &server) {
                 Ok((ctx, started)) => {
                     events.extend(started);
                     self.run = Some(ctx);
@@ -154,8 +148,11 @@ impl Session {
     pub fn on_client(&mut self, msg: &Message) -> Actions {
         let mut actions = Actions::relay();
         match msg {
-            Message::Request { method, .. } if method == "initialize" => {
-                self.ensure_run(&mut actions.events);
+            Message::Request { id, method, .. } if method == "initialize" => {
+                // The run starts with the server's answer, which names it.
+                if self.run.is_none() {
+                    self.initialize = id_key(id);
+                }
             }
             Message::Request {
                 id,
@@ -229,12 +226,16 @@ impl Session {
                 actions.events.extend(events);
                 if is_refusal(&e) {
                     actions.forward = false;
-                    actions.reply.push(error_response(
-                        id,
-                        REFUSED,
-                        &format!("tooltrail: {e}"),
-                        Some(refusal_data(&e)),
-                    ));
+                    let attrs = e.attributes();
+                    let (code, message, data) = refusal(e.error_class(), &e.to_string(), |attr| {
+                        attrs
+                            .iter()
+                            .find(|(a, _)| *a == attr)
+                            .map(|(_, v)| v.clone())
+                    });
+                    actions
+                        .reply
+                        .push(error_response(id, code, &message, Some(data)));
                 } else {
                     warn(&format!("call {tool:?} relayed unrecorded: {e}"));
                 }
@@ -254,7 +255,13 @@ impl Session {
         else {
             return actions;
         };
-        let Some((_, handle)) = id_key(id).and_then(|k| self.pending.remove(&k)) else {
+        let key = id_key(id);
+        if key.is_some() && key == self.initialize {
+            let info = outcome.as_ref().ok().and_then(|r| r.get("serverInfo"));
+            self.start_run(&mut actions.events, info);
+            return actions;
+        }
+        let Some((_, handle)) = key.and_then(|k| self.pending.remove(&k)) else {
             return actions; // not a tools/call, or one already cancelled
         };
         let outcome = match outcome {
@@ -266,8 +273,8 @@ impl Session {
                 };
                 failed(error_class(code, message), message)
             }
-            Ok(result) if result.get("isError") == Some(&Value::Bool(true)) => {
-                failed(TOOL_ERROR, first_text(result).unwrap_or_default())
+            Ok(result) if result_error(result).is_some() => {
+                failed(TOOL_ERROR, result_error(result).unwrap_or_default())
             }
             Ok(_) if invalid_result.is_some() => {
                 Outcome::Returned(Err(invalid_result.clone().expect("checked")))
@@ -299,6 +306,11 @@ impl Session {
         let (mut replies, mut events) = (Vec::new(), Vec::new());
         if self.ended {
             return (replies, events);
+        }
+        if self.initialize.is_some() {
+            // The server never answered `initialize` (it died starting up):
+            // the session is still a run, recorded with how it ended.
+            self.ensure_run(&mut events);
         }
         self.ended = true;
         let had_pending = !self.pending.is_empty();
@@ -344,16 +356,20 @@ fn is_refusal(e: &GatewayError) -> bool {
     }
 }
 
-/// `error.data` of a refusal: `error_class` and the error's attributes
-/// (`budget` and `stop_reason`, or `tool`), as the host exceptions carry them.
-pub fn refusal_data(e: &GatewayError) -> Value {
-    let mut data = vec![("error_class".to_owned(), Value::from(e.error_class()))];
-    data.extend(
-        e.attributes()
-            .into_iter()
-            .map(|(attr, v)| (attr.py_name().to_owned(), Value::String(v))),
-    );
-    Value::Object(data)
+/// `argv` as one line a shell would read back: arguments holding blanks,
+/// quotes or shell characters are single-quoted.
+fn shell_words(argv: &[String]) -> String {
+    let word = |a: &String| {
+        let plain = !a.is_empty()
+            && a.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b));
+        if plain {
+            a.clone()
+        } else {
+            format!("'{}'", a.replace('\'', "'\\''"))
+        }
+    };
+    argv.iter().map(word).collect::<Vec<_>>().join(" ")
 }
 
 fn failed(class: &str, message: &str) -> Outcome {

@@ -1,6 +1,7 @@
 //! The proxy's state machine, message by message.
 
 use super::*;
+use crate::message::REFUSED;
 use tooltrail_core::config::Config;
 use tooltrail_core::gateway::Deterministic;
 
@@ -36,12 +37,58 @@ fn field(e: &Event, key: &str) -> Value {
 }
 
 const INIT: &str = r#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}"#;
+const INIT_ANSWER: &str = r#"{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":{},"serverInfo":{"name":"orders","version":"1.4.2"}}}"#;
+
+fn server_of(e: &Event) -> String {
+    tooltrail_json::canonical_json(&field(e, "mcp_server")).unwrap()
+}
+
+#[test]
+fn run_start_names_the_server_the_proxy_fronts() {
+    let command = ["python3", "server.py", "--db", "it's here.db"].map(String::from);
+    let mut s = session("").fronting(&command);
+    s.on_client(&msg(INIT));
+    let a = s.on_server(&msg(INIT_ANSWER));
+    tooltrail_core::schema::validate_line(&a.events[0].line()).unwrap();
+    assert_eq!(
+        server_of(&a.events[0]),
+        r#"{"command":"python3 server.py --db 'it'\\''s here.db'","name":"orders","version":"1.4.2"}"#
+    );
+}
+
+#[test]
+fn a_secret_on_the_servers_command_line_is_redacted() {
+    let command = ["github-mcp", "--token", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"];
+    let mut s = session("").fronting(&command.map(String::from));
+    s.on_client(&msg(INIT));
+    let a = s.on_server(&msg(INIT_ANSWER));
+    let server = server_of(&a.events[0]);
+    assert!(!server.contains("ghp_abc"), "{server}");
+    assert!(server.contains("github-mcp --token [REDACTED"), "{server}");
+}
+
+#[test]
+fn a_server_that_dies_before_answering_initialize_is_still_a_run() {
+    let mut s = session("").fronting(&["crashy".to_owned()]);
+    assert!(s.on_client(&msg(INIT)).events.is_empty());
+    let (_, events) = s.end(End::ServerExited { success: false }, "exit status 1");
+    assert_eq!(names(&events), ["run_start", "run_end"]);
+    assert_eq!(
+        server_of(&events[0]),
+        r#"{"command":"crashy","name":null,"version":null}"#
+    );
+    assert_eq!(field(&events[1], "stop_reason"), Value::from("error"));
+}
 
 #[test]
 fn a_session_is_a_run_and_a_call_is_two_events() {
     let mut s = session("");
     let a = s.on_client(&msg(INIT));
     assert!(a.forward && a.reply.is_empty());
+    // The run starts with the server's answer, which names the server.
+    assert!(a.events.is_empty());
+    let a = s.on_server(&msg(INIT_ANSWER));
+    assert!(a.forward);
     assert_eq!(names(&a.events), ["run_start"]);
     let run_id = s.run_id().unwrap().to_owned();
     // The request id defaults to the run's: the session is the request.
@@ -312,6 +359,7 @@ fn the_configured_ids_and_storage_apply() {
 fn calls_with_arguments_that_have_no_json_form_are_recorded() {
     let mut s = session("");
     s.on_client(&msg(INIT));
+    s.on_server(&msg(INIT_ANSWER));
     for (id, args, kind) in [
         (1, r#"{"a":1,"a":2}"#, "duplicate_key"),
         (

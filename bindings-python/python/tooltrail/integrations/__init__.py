@@ -11,7 +11,7 @@ hashing, budgets and the loop guard are the gateway's.
 """
 
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from .. import _ambient
 
@@ -19,19 +19,24 @@ if TYPE_CHECKING:
     from .. import ToolGateway
 
 
-async def acall(gateway: "ToolGateway", name: str, args: Any, body: Callable[[], Awaitable[Any]]) -> Any:
+async def acall(
+    gateway: "ToolGateway", name: str, args: Any, body: Callable[[], Awaitable[Any]], call_id: Optional[str] = None
+) -> Any:
     """Runs `body()` as one call of tool `name` (registered with `register`)
     under the current run, else an implicit run, logged and hashed with
     `args` (the model's arguments: a value, or `JsonArgs(text)` as the model
     sent them, parsed and hashed by the core). A returned error result (`isError`, an
     HTTP status from 400) is logged as a failure and returned as is; a
-    generator result is logged when it ends."""
-    return await gateway._acall(None, name, args, body, None, checked=True)
+    generator result is logged when it ends. `call_id`: the framework's
+    id of the call (`tool_call.call_id`), when it has one."""
+    return await gateway._acall(None, name, args, body, None, checked=True, call_id=call_id)
 
 
-def call(gateway: "ToolGateway", name: str, args: "dict[str, Any]", body: Callable[[], Any]) -> Any:
+def call(
+    gateway: "ToolGateway", name: str, args: "dict[str, Any]", body: Callable[[], Any], call_id: Optional[str] = None
+) -> Any:
     """The synchronous `acall`."""
-    return _ambient.call_sync(gateway, None, name, args, body, checked=True)
+    return _ambient.call_sync(gateway, None, name, args, body, checked=True, call_id=call_id)
 
 
 def register(gateway: "ToolGateway", name: str, framework: str) -> None:

@@ -36,7 +36,9 @@ _MARK = "__tooltrail_gateway__"
 # first `_run` / `_arun` below it (a mutable cell: LangChain runs the body in a
 # copied context, and `_arun` may run `_run` in a thread): one gateway call per
 # tool call, with the input as given.
-_PENDING: "ContextVar[Optional[list[dict[str, Any]]]]" = ContextVar("tooltrail.langchain.pending", default=None)
+_PENDING: "ContextVar[Optional[list[tuple[dict[str, Any], Optional[str]]]]]" = ContextVar(
+    "tooltrail.langchain.pending", default=None
+)
 
 
 def _arguments(tool: Any, tool_input: Any) -> "dict[str, Any]":
@@ -45,6 +47,11 @@ def _arguments(tool: Any, tool_input: Any) -> "dict[str, Any]":
         drop_injected = getattr(tool, "_filter_injected_args", None)
         return dict(drop_injected(tool_input) if drop_injected is not None else tool_input)
     return {"input": tool_input}
+
+
+def _call_id(kw: "dict[str, Any]") -> Optional[str]:
+    call_id = kw.get("tool_call_id")
+    return call_id if isinstance(call_id, str) else None
 
 
 class _Started:
@@ -81,15 +88,17 @@ def wrap_tool(tool: T, gateway: "ToolGateway") -> T:
     run, arun = cls.run.__get__(new), cls.arun.__get__(new)
     body, abody = cls._run.__get__(new), cls._arun.__get__(new)
 
+    # The model's id of a tool call (`ToolCall["id"]`, which `invoke` passes
+    # on as `tool_call_id`) is logged as the call's `call_id`.
     def run_(tool_input: Any, *a: Any, **kw: Any) -> Any:
-        token = _PENDING.set([_arguments(new, tool_input)])
+        token = _PENDING.set([(_arguments(new, tool_input), _call_id(kw))])
         try:
             return run(tool_input, *a, **kw)
         finally:
             _PENDING.reset(token)
 
     async def arun_(tool_input: Any, *a: Any, **kw: Any) -> Any:
-        token = _PENDING.set([_arguments(new, tool_input)])
+        token = _PENDING.set([(_arguments(new, tool_input), _call_id(kw))])
         try:
             return await arun(tool_input, *a, **kw)
         finally:
@@ -99,9 +108,9 @@ def wrap_tool(tool: T, gateway: "ToolGateway") -> T:
         pending = _PENDING.get()
         if not pending:  # not below run_ (a direct _run), or below _arun's gateway call
             return body(*a, **kw)
-        args, started = pending.pop(), _Started()
+        (args, call_id), started = pending.pop(), _Started()
         try:
-            return call(gateway, name, args, lambda: started(body, a, kw))
+            return call(gateway, name, args, lambda: started(body, a, kw), call_id)
         except (BudgetExceededError, LoopDetectedError) as err:
             if started.yes:
                 raise
@@ -111,9 +120,9 @@ def wrap_tool(tool: T, gateway: "ToolGateway") -> T:
         pending = _PENDING.get()
         if not pending:
             return await abody(*a, **kw)
-        args, started = pending.pop(), _Started()
+        (args, call_id), started = pending.pop(), _Started()
         try:
-            return await acall(gateway, name, args, lambda: started(abody, a, kw))
+            return await acall(gateway, name, args, lambda: started(abody, a, kw), call_id)
         except (BudgetExceededError, LoopDetectedError) as err:
             if started.yes:
                 raise

@@ -34,7 +34,7 @@ Importing this module does not import `mcp` (an optional dependency);
 import importlib
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
-from .._native import BudgetExceededError, LoopDetectedError, _mcp_error_class
+from .._native import BudgetExceededError, LoopDetectedError, _mcp_error_class, _mcp_refusal, _mcp_result_error
 
 if TYPE_CHECKING:
     from .. import ToolGateway
@@ -91,11 +91,14 @@ def instrument(session: S, gateway: "ToolGateway") -> S:
                 marker = _marker(_mcp_error_class(err.error.code, err.error.message or ""))
                 raise marker(err.error.message) from err
             answer.append(result)
-            if getattr(result, "is_error", None) or getattr(result, "isError", None) is True:
-                raise ToolError(_first_text(result))
             # Logged (when results are stored) and validated in its JSON form,
-            # as the proxy sees it.
-            return result.model_dump(mode="json", by_alias=True, exclude_none=True)
+            # as the proxy sees it; an `isError` result is a ToolError (the
+            # core's rule, with the message the proxy logs).
+            dumped = result.model_dump(mode="json", by_alias=True, exclude_none=True)
+            message = _mcp_result_error(dumped)
+            if message is not None:
+                raise ToolError(message)
+            return dumped
 
         args = dict(arguments) if arguments is not None else {}
         try:
@@ -107,7 +110,7 @@ def instrument(session: S, gateway: "ToolGateway") -> S:
             assert cause is not None
             raise cause from cause.__cause__
         except (BudgetExceededError, LoopDetectedError) as err:
-            raise _error(MCPError, REFUSED, f"tooltrail: {err}", refusal_data(err)) from err
+            raise _error(MCPError, *_mcp_refusal(err)) from err
         return answer[0]
 
     s.call_tool = call_tool
@@ -136,27 +139,9 @@ def _error(cls: Any, code: int, message: str, data: Any) -> Exception:
     return error
 
 
-def refusal_data(err: Exception) -> dict[str, str]:
-    """`error.data` of a refusal: `error_class` and the error's attributes,
-    in the core's order (the proxy's `data`)."""
-    data = {"error_class": str(getattr(err, "code", ""))}
-    for attr in ("budget", "stop_reason", "tool"):
-        value = getattr(err, attr, None)
-        if isinstance(value, str):
-            data[attr] = value
-    return data
-
-
 def _remote(call_tool: Any, name: str) -> Any:
     async def remote(**arguments: Any) -> Any:
         return await call_tool(name, arguments)
 
     remote.__name__ = name
     return remote
-
-
-def _first_text(result: Any) -> str:
-    for block in getattr(result, "content", None) or ():
-        if getattr(block, "type", None) == "text":
-            return str(block.text)
-    return ""

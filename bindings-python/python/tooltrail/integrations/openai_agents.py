@@ -40,7 +40,11 @@ def _through(gateway: "ToolGateway", name: str, invoke: Any) -> Any:
         # core as the model sent them (the same args_hash, or args_error, as
         # the Node adapter): text that is not a JSON object gets an
         # `args_error`, and the SDK answers it as before.
-        return await acall(gateway, name, JsonArgs(input or "{}"), lambda: invoke(ctx, input))
+        # The model's id of the call (`ToolContext.tool_call_id`) joins the
+        # log to the model's transcript.
+        call_id = getattr(ctx, "tool_call_id", None)
+        call_id = call_id if isinstance(call_id, str) else None
+        return await acall(gateway, name, JsonArgs(input or "{}"), lambda: invoke(ctx, input), call_id)
 
     return on_invoke
 

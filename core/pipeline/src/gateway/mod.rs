@@ -49,7 +49,9 @@ pub use model_args::{KeyStyle, ModelCall, RequestedTool};
 pub use run::Budget;
 pub use stored::{MAX_STORED_BYTES, TRUNCATED};
 pub use timeouts::{MAX_TIMEOUT_MS, TimeoutUnit, host_timeouts, timeouts_from};
-pub use types::{CallArgs, CallHandle, Deterministic, GatewayError, Outcome, RunExit, Validation};
+pub use types::{
+    CallArgs, CallHandle, CallLink, Deterministic, GatewayError, Outcome, RunExit, Validation,
+};
 
 use crate::config::{Config, Requirement, StoreResults};
 use crate::redact::Redactor;
@@ -343,6 +345,21 @@ impl Gateway {
         tool: &str,
         args: impl Into<CallArgs<'a>>,
     ) -> Result<(CallHandle, Events), (GatewayError, Events)> {
+        self.begin_linked(ctx, tool, args, CallLink::default())
+    }
+
+    /// [`begin`](Self::begin) for a call the binding knows more of: the
+    /// framework's id for it (`tool_call.call_id`) and the call in progress
+    /// it was made from. A call made inside a call of the same run is that
+    /// call's child (its `parent_span_id` is the outer call's span); from
+    /// another run, or none, the run's span stays the parent.
+    pub fn begin_linked<'a>(
+        &self,
+        ctx: &RunCtx,
+        tool: &str,
+        args: impl Into<CallArgs<'a>>,
+        link: CallLink<'_>,
+    ) -> Result<(CallHandle, Events), (GatewayError, Events)> {
         let args = args.into();
         self.check_ids(ctx).map_err(|e| (e, Events::new()))?;
         let (forked_ctx, opened) = match self.forked_run(ctx) {
@@ -396,8 +413,9 @@ impl Gateway {
         events.extend(opened);
         events.extend(window_event);
         if c.tool_calls_enabled {
-            let parent = ctx.parent_span_id.as_deref();
+            let parent = link.parent_span(ctx);
             let mut facts = CallFacts::new(now, seq, &common, &name, parent);
+            facts.set_call_id(link.call_id);
             match known {
                 _ if !c.store_args_hash => {}
                 Some(h) => facts.hash = ArgsHash::Known(h, self.scheme()),

@@ -51,6 +51,7 @@ pub(crate) struct CallFacts {
     common: Span,
     tool: Span,
     parent_span_id: Option<Span>,
+    call_id: Option<Span>,
     pub hash: ArgsHash,
     /// The redacted args, when the call stores them.
     pub args: Option<Value>,
@@ -118,6 +119,7 @@ impl CallFacts {
             common: Span::EMPTY,
             tool: Span::EMPTY,
             parent_span_id: None,
+            call_id: None,
             hash: ArgsHash::Off,
             args: None,
             loop_count: None,
@@ -128,6 +130,11 @@ impl CallFacts {
         facts.tool = bytes.push_str(tool);
         facts.parent_span_id = parent_span_id.map(|p| bytes.push_str(p));
         facts
+    }
+
+    /// The framework's id of the call, when it has one.
+    pub(super) fn set_call_id(&mut self, call_id: Option<&str>) {
+        self.call_id = call_id.map(|c| self.bytes.push_str(c));
     }
 
     /// Leaves the args' hash to the renderer: JSON text is copied as is; a
@@ -239,6 +246,9 @@ impl DeferredLine for CallFacts {
             .str(field::TOOL, b.str(self.tool))
             .num(field::SEQ, self.seq as f64)
             .opt_str(field::PARENT_SPAN_ID, self.parent_span_id.map(|p| b.str(p)));
+        if let Some(call_id) = self.call_id {
+            line.str(field::CALL_ID, b.str(call_id));
+        }
         let key = |k: &Option<Span>| k.map(|k| b.get(k));
         let later;
         let hashed = match &self.hash {

@@ -11,6 +11,7 @@ use super::run::{self, Budget, RunState};
 use super::types::{GatewayError, RunExit};
 use super::{Gateway, Sample, lock, sampled};
 use crate::schema::StopReason;
+use tooltrail_json::Value;
 
 impl Gateway {
     /// A new 32-hex-digit id from the gateway's id source (random; sequential
@@ -25,7 +26,53 @@ impl Gateway {
     /// span, registers its budgets. Returns the context calls in the run use
     /// (its `parent_span_id` is the run's span) and the `run_start` event.
     pub fn start_run(&self, ctx: &RunCtx) -> Result<(RunCtx, Vec<Event>), GatewayError> {
-        self.open_scope(ctx, false, None)
+        self.open_scope(ctx, false, None, None)
+    }
+
+    /// [`start_run`](Self::start_run) for a session of `tooltrail
+    /// mcp-proxy`: `run_start` says which server it fronts (`mcp_server`:
+    /// an object of `name`, `version` and `command`), redacted like
+    /// arguments (a command line may hold a token).
+    pub fn start_proxy_run(
+        &self,
+        ctx: &RunCtx,
+        mcp_server: &Value,
+    ) -> Result<(RunCtx, Vec<Event>), GatewayError> {
+        let server = self.redactor.redact(mcp_server);
+        self.open_scope(ctx, false, None, Some(&server))
+    }
+
+    /// Opens a run inside another run's scope (a sub-agent, an agent used
+    /// as a tool): `parent` is the enclosing run's context and `outer` the
+    /// call in progress (run id, span), if any. The new run names the
+    /// enclosing one as `parent_run_id`; ids `ctx` does not give are the
+    /// parent's (same trace, user and request), and its parent span is the
+    /// outer call's when that call is the enclosing run's, else the
+    /// enclosing run's span. A `ctx` with a trace of its own (a
+    /// `traceparent`) keeps it.
+    pub fn start_run_within(
+        &self,
+        ctx: &RunCtx,
+        parent: &RunCtx,
+        outer: Option<(&str, &str)>,
+    ) -> Result<(RunCtx, Vec<Event>), GatewayError> {
+        let mut child = ctx.clone();
+        let inherit = |own: &mut Option<String>, theirs: &Option<String>| {
+            if own.as_deref().is_none_or(str::is_empty) {
+                own.clone_from(theirs);
+            }
+        };
+        if child.trace_id.as_deref().is_none_or(str::is_empty) {
+            child.trace_id.clone_from(&parent.trace_id);
+            let link = super::CallLink {
+                call_id: None,
+                outer,
+            };
+            child.parent_span_id = link.parent_span(parent).map(str::to_owned);
+        }
+        inherit(&mut child.user_id, &parent.user_id);
+        inherit(&mut child.request_id, &parent.request_id);
+        self.open_scope(&child, false, parent.run_id.as_deref(), None)
     }
 
     /// The run for a call made with no ctx and no current run, with `base`
@@ -61,7 +108,7 @@ impl Gateway {
         {
             ctx.request_id = ctx.run_id.clone();
         }
-        self.open_scope(&ctx, true, None).map(Some)
+        self.open_scope(&ctx, true, None, None).map(Some)
     }
 
     pub(super) fn open_scope(
@@ -69,6 +116,7 @@ impl Gateway {
         ctx: &RunCtx,
         implicit: bool,
         parent_run_id: Option<&str>,
+        mcp_server: Option<&Value>,
     ) -> Result<(RunCtx, Vec<Event>), GatewayError> {
         let mut ctx = ctx.clone();
         if ctx.run_id.as_deref().is_none_or(str::is_empty) {
@@ -96,6 +144,9 @@ impl Gateway {
         }
         if let Some(parent) = parent_run_id {
             line.str(field::PARENT_RUN_ID, parent);
+        }
+        if let Some(server) = mcp_server {
+            line.value(field::MCP_SERVER, server);
         }
         let state = RunState {
             common,
@@ -151,7 +202,7 @@ impl Gateway {
             run_id: None,
             ..ctx.clone()
         };
-        let (child, events) = self.open_scope(&base, false, Some(run_id)).ok()?;
+        let (child, events) = self.open_scope(&base, false, Some(run_id), None).ok()?;
         forked.insert(run_id.to_owned(), (generation, child.clone()));
         Some((child, events))
     }

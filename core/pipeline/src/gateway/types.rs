@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use super::common_ids::{CommonIds, SpanId};
+use super::ctx::RunCtx;
 use super::run::{Budget, RunState};
 use crate::error_class::FailureFacts;
 use crate::error_code::{Attr, ErrorCode};
@@ -341,6 +342,30 @@ impl RunExit {
             RunExit::Normal => StopReason::Completed,
             RunExit::Raised => StopReason::Error,
             RunExit::Cancelled => StopReason::Cancelled,
+        }
+    }
+}
+
+/// What a binding knows of a call beyond its run ([`Gateway::begin_linked`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CallLink<'a> {
+    /// The framework's or model's id of the call (`tool_call.call_id`).
+    pub call_id: Option<&'a str>,
+    /// The call in progress where this one was made: its run id and span.
+    pub outer: Option<(&'a str, &'a str)>,
+}
+
+impl<'a> CallLink<'a> {
+    /// The span a call under `ctx` is a child of: the outer call's when it
+    /// belongs to the same run (a tool calling a tool), else `ctx`'s (the
+    /// run's span, or an incoming `traceparent`'s).
+    pub fn parent_span<'c>(&self, ctx: &'c RunCtx) -> Option<&'c str>
+    where
+        'a: 'c,
+    {
+        match self.outer {
+            Some((run_id, span)) if ctx.run_id.as_deref() == Some(run_id) => Some(span),
+            _ => ctx.parent_span_id.as_deref(),
         }
     }
 }

@@ -68,6 +68,12 @@ pub mod field {
     pub const IMPLICIT: &str = "implicit";
     /// `run_start`: the run this one was started in (a forked child's run).
     pub const PARENT_RUN_ID: &str = "parent_run_id";
+    /// `run_start`: the MCP server a `tooltrail mcp-proxy` session fronts.
+    pub const MCP_SERVER: &str = "mcp_server";
+    /// `mcp_server.version`: the server's version from `initialize`.
+    pub const VERSION: &str = "version";
+    /// `mcp_server.command`: the command the proxy ran.
+    pub const COMMAND: &str = "command";
     /// `stable_hash` of the arguments.
     pub const ARGS_HASH: &str = "args_hash";
     /// Why the arguments have no hash.

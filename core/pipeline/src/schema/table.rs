@@ -7,7 +7,7 @@ use super::names::{DECISION_BLOCK, event, field};
 use super::types::{EventSpec, Field, Lit, Rule, Ty, opt, opt_null, req, req_null};
 use super::values::{
     ALERT_LEVEL, ALERT_RULE, BUDGET_USAGE, BUDGETS, DECISION, DROP_REASON, HASH_ALG,
-    REQUESTED_TOOL, STOP_REASON, VALUE_ERROR,
+    MCP_SERVER, REQUESTED_TOOL, STOP_REASON, VALUE_ERROR,
 };
 
 /// The members every event starts with, in order.
@@ -60,7 +60,12 @@ pub static EVENTS: [EventSpec; 9] = [
             opt(
                 field::PARENT_RUN_ID,
                 Ty::Str,
-                "The parent's run, for a forked worker's own run (absent otherwise).",
+                "The run this one was started in: a run opened inside another run's scope, or a forked worker's own run (absent otherwise).",
+            ),
+            opt(
+                field::MCP_SERVER,
+                Ty::Object(&MCP_SERVER),
+                "The MCP server a `tooltrail mcp-proxy` session fronts (absent otherwise).",
             ),
         ],
         rules: &[],
@@ -76,6 +81,11 @@ pub static EVENTS: [EventSpec; 9] = [
                 field::PARENT_SPAN_ID,
                 Ty::Hex(16),
                 "The span the call is a child of.",
+            ),
+            opt(
+                field::CALL_ID,
+                Ty::Str,
+                "The framework's or model's id of this call (absent when it has none).",
             ),
             opt_null(
                 field::ARGS_HASH,

@@ -174,6 +174,28 @@ pub(super) static BUDGET_USAGE: Object = Object {
         ),
     ],
 };
+/// `mcp_server` of `run_start`.
+pub(super) static MCP_SERVER: Object = Object {
+    name: "McpServer",
+    doc: "The MCP server a `tooltrail mcp-proxy` session fronts.",
+    fields: &[
+        req_null(
+            field::NAME,
+            Ty::Str,
+            "`serverInfo.name` from the server's answer to `initialize` (null before or without one).",
+        ),
+        req_null(
+            field::VERSION,
+            Ty::Str,
+            "`serverInfo.version` from the same answer (null before or without one).",
+        ),
+        req(
+            field::COMMAND,
+            Ty::Str,
+            "The server's command line as the proxy ran it (arguments holding blanks or quotes are single-quoted).",
+        ),
+    ],
+};
 /// One entry of `tool_calls` of `model_call`.
 pub(super) static REQUESTED_TOOL: Object = Object {
     name: "RequestedTool",
