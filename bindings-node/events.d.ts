@@ -114,6 +114,16 @@ export interface Budgets {
   loop_guard?: LoopGuard
 }
 
+/** The MCP server a `tooltrail mcp-proxy` session fronts. */
+export interface McpServer {
+  /** `serverInfo.name` from the server's answer to `initialize` (null before or without one). */
+  name: string | null
+  /** `serverInfo.version` from the same answer (null before or without one). */
+  version: string | null
+  /** The server's command line as the proxy ran it (arguments holding blanks or quotes are single-quoted). */
+  command: string
+}
+
 /** Why a value has no JSON form: the error kind and the path of the offending value. */
 export interface CanonErrorInfo {
   /** The error kind. */
@@ -182,6 +192,8 @@ export interface RunStartEvent {
   implicit?: boolean
   /** The run this one was started in: a run opened inside another run's scope, or a forked worker's own run (absent otherwise). */
   parent_run_id?: string
+  /** The MCP server a `tooltrail mcp-proxy` session fronts (absent otherwise). */
+  mcp_server?: McpServer
 }
 
 /** Before a tool runs (also when it is refused). */

@@ -63,6 +63,9 @@ test('calls are relayed and recorded', async () => {
 
   assert.deepEqual(events.map((e) => e.event), ['run_start', ...Array(3).fill(['tool_call', 'tool_result']).flat(), 'run_end'])
   const runId = events[0].run_id
+  // run_start names the server: its name and version (from `initialize`) and the command.
+  const server = events[0].mcp_server
+  assert.deepEqual([server.name, server.version, server.command], ['tooltrail-fixture', '1.0.0', `${process.execPath} ${SERVER}`])
   assert.ok(events.every((e) => e.run_id === runId))
   assert.equal(only(events, 'tool_call')[0].args_hash, tooltrail.stableHash({ a: 1, b: 2 }))
   assert.deepEqual(only(events, 'tool_result').map((r) => [r.tool, r.ok, r.error_class ?? null]), [

@@ -78,6 +78,10 @@ def test_calls_are_relayed_and_recorded(tmp_path):
     run_id = evs[0]["run_id"]
     assert all(e["run_id"] == run_id for e in evs)
     assert evs[0]["request_id"] == run_id  # no --request-id: the session is the request
+    # run_start names the server: its own name and version (from `initialize`) and the command.
+    server = evs[0]["mcp_server"]
+    assert server["name"] == "tooltrail-fixture" and isinstance(server["version"], str)
+    assert server["command"] == f"{sys.executable} {SERVER}"
     calls, results = by_event(evs, "tool_call"), by_event(evs, "tool_result")
     assert [c["tool"] for c in calls] == ["add", "fail", "reject"]
     assert calls[0]["args_hash"] == tooltrail.stable_hash({"a": 1, "b": 2})

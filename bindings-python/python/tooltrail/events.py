@@ -88,6 +88,17 @@ class Budgets(TypedDict, total=False):
     loop_guard: LoopGuard
 
 
+class McpServer(TypedDict):
+    """The MCP server a `tooltrail mcp-proxy` session fronts."""
+
+    #: `serverInfo.name` from the server's answer to `initialize` (null before or without one).
+    name: Optional[str]
+    #: `serverInfo.version` from the same answer (null before or without one).
+    version: Optional[str]
+    #: The server's command line as the proxy ran it (arguments holding blanks or quotes are single-quoted).
+    command: str
+
+
 class CanonErrorInfo(TypedDict):
     """Why a value has no JSON form: the error kind and the path of the offending value."""
 
@@ -164,6 +175,8 @@ class RunStartEvent(_RunStartEventRequired, total=False):
     implicit: bool
     #: The run this one was started in: a run opened inside another run's scope, or a forked worker's own run (absent otherwise).
     parent_run_id: str
+    #: The MCP server a `tooltrail mcp-proxy` session fronts (absent otherwise).
+    mcp_server: McpServer
 
 
 class _ToolCallEventRequired(TypedDict):
@@ -517,7 +530,7 @@ EVENT_TYPES: dict[str, Any] = {
 FIELD_ORDER: dict[str, tuple[str, ...]] = {
     "run_start": (
         "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",
-        "parent_span_id", "budgets", "implicit", "parent_run_id",
+        "parent_span_id", "budgets", "implicit", "parent_run_id", "mcp_server",
     ),
     "tool_call": (
         "v", "ts", "event", "run_id", "trace_id", "span_id", "request_id", "user_id", "agent_id",

@@ -257,9 +257,9 @@ const BEFORE_RULES: [ConfigKey; 22] = [
     key(
         "logging.tool_calls.store_error_messages",
         Bool,
-        Value("false"),
-        "true",
-        "Write a failed call's error message, redacted and truncated, as `error_message`.",
+        Value("true"),
+        "false",
+        "Write a failed call's error message, redacted and truncated to 500 characters, as `error_message`; `false` leaves it out.",
     ),
     key(
         "logging.tool_calls.store_results",

@@ -136,7 +136,8 @@ pub struct Config {
     pub store_results: StoreResults,
     /// `logging.tool_calls.result_sample_rate`
     pub result_sample_rate: f64,
-    /// `logging.tool_calls.store_error_messages` (extension, default false).
+    /// `logging.tool_calls.store_error_messages` (extension, default true:
+    /// "what failed and why" is answerable from the log alone).
     pub store_error_messages: bool,
     /// `logging.tool_calls.hash_key_env` (extension): environment variable
     /// holding the HMAC key; the key itself never sits in the file.
@@ -188,7 +189,7 @@ impl Default for Config {
             store_args_hash: true,
             store_results: StoreResults::Sampled,
             result_sample_rate: 0.01,
-            store_error_messages: false,
+            store_error_messages: true,
             hash_key_env: None,
             redact_fields: ["email", "phone", "token", "authorization", "cookie"]
                 .map(String::from)
