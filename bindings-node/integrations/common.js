@@ -46,4 +46,36 @@ function jsonArguments(text) {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined
 }
 
-module.exports = { callThrough, register, jsonArguments }
+/**
+ * How a call ended, named for the log (the error's name is the call's
+ * error_class, as for any error): `invalid_arguments`, `ToolError`, …. It
+ * never reaches the caller: the adapter catches it and throws `original`
+ * (the framework's own error) or returns what the framework returned.
+ */
+class Outcome extends Error {
+  constructor(name, message, original, result) {
+    super(message)
+    this.name = name
+    this.original = original
+    this.result = result
+  }
+}
+
+/**
+ * Logs one call of tool `name` that the framework refused before the
+ * tool's code ran (arguments that are not JSON or fail the tool's schema):
+ * a `tool_call` and a failed `tool_result` with error class
+ * `invalid_arguments` and `message`.
+ */
+async function logInvalid(gateway, name, args, argsText, callId, message) {
+  try {
+    await callThrough(gateway, name, args, () => {
+      throw new Outcome('invalid_arguments', message, null)
+    }, argsText, callId)
+  } catch {
+    // The Outcome itself, or a refusal (a budget used up): the framework
+    // already answered the model, and logging never reaches the agent.
+  }
+}
+
+module.exports = { callThrough, register, jsonArguments, Outcome, logInvalid }

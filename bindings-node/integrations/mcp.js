@@ -20,20 +20,11 @@
 
 const { TooltrailError } = require('../index')
 const native = require('../lib/native')
+const { Outcome } = require('./common')
 
 /** The JSON-RPC error code of a call tooltrail refused (the proxy's too). */
 const REFUSED = -32010
 // The MCP SDKs' codes for a closed connection and a request that timed out.
-
-// These only name how a call ended in the log (the error's name is its
-// error_class, as for any error); they never reach the caller.
-class Outcome extends Error {
-  constructor(name, message, original) {
-    super(message)
-    this.name = name
-    this.original = original
-  }
-}
 
 /**
  * Routes `client.callTool` through `gateway` (inside `gateway.run(ids, fn)`);

@@ -3,7 +3,7 @@
 // is required only by `tool()`, when it is called.
 'use strict'
 
-const { callThrough, register, jsonArguments } = require('./common')
+const { callThrough, register, jsonArguments, Outcome, logInvalid } = require('./common')
 
 const WRAPPED = Symbol.for('tooltrail.gateway')
 
@@ -19,7 +19,11 @@ function tool(gateway, options) {
   const sdk = require('@openai/agents')
   const execute = options.execute
   let name = null
+  // The invocations whose arguments the SDK accepted (execute ran): any
+  // other invocation was refused for its arguments, and is logged so.
+  const accepted = new WeakSet()
   const wrapped = function (input, runContext, details) {
+    if (details) accepted.add(details)
     const text = details?.toolCall?.arguments
     const argsText = typeof text === 'string' ? text || '{}' : undefined
     return callThrough(gateway, name, input, () => execute(input, runContext, details), argsText, details?.toolCall?.callId)
@@ -29,8 +33,27 @@ function tool(gateway, options) {
   const built = sdk.tool({ ...options, execute: wrapped })
   name = built.name // the SDK's normalized name, as the model calls it
   register(gateway, name, 'OpenAI Agents')
+  const invoke = built.invoke
+  built.invoke = async function (runContext, input, details) {
+    let result
+    try {
+      result = await invoke.call(this, runContext, input, details)
+    } catch (err) {
+      if (details && !accepted.has(details)) await logRefused(gateway, name, input, details, err?.message)
+      throw err
+    }
+    // The SDK answered bad arguments with a message for the model.
+    if (details && !accepted.has(details)) await logRefused(gateway, name, input, details, String(result))
+    return result
+  }
   built[WRAPPED] = gateway
   return built
+}
+
+// A call the SDK refused for its arguments, logged with the model's text.
+function logRefused(gateway, name, input, details, message) {
+  const text = typeof input === 'string' ? input || '{}' : undefined
+  return logInvalid(gateway, name, jsonArguments(input) ?? input, text, details?.toolCall?.callId, message ?? '')
 }
 
 /**
@@ -52,13 +75,23 @@ function wrapTool(t, gateway) {
   return {
     ...t,
     [WRAPPED]: gateway,
-    invoke(runContext, input, details) {
+    async invoke(runContext, input, details) {
       // Every call the model made is logged, its arguments hashed as sent;
-      // text that is not a JSON object gets an `args_error`, and the SDK
-      // answers it as before.
+      // text that is not a JSON object gets an `args_error`, the SDK
+      // answers it as before, and the call is logged `invalid_arguments`.
       const text = typeof input === 'string' ? input || '{}' : undefined
-      const body = () => invoke.call(t, runContext, input, details)
-      return callThrough(gateway, t.name, jsonArguments(input) ?? input, body, text, details?.toolCall?.callId)
+      const args = jsonArguments(input)
+      const body = async () => {
+        const result = await invoke.call(t, runContext, input, details)
+        if (args === undefined) throw new Outcome('invalid_arguments', String(result), null, result)
+        return result
+      }
+      try {
+        return await callThrough(gateway, t.name, args ?? input, body, text, details?.toolCall?.callId)
+      } catch (err) {
+        if (err instanceof Outcome) return err.result
+        throw err
+      }
     },
   }
 }

@@ -39,6 +39,25 @@ def call(
     return _ambient.call_sync(gateway, None, name, args, body, checked=True, call_id=call_id)
 
 
+class Outcome(Exception):
+    """How a call ended, named for the log (the class name is the call's
+    `error_class`, as for any exception). It never reaches the caller: the
+    adapter catches it and raises its `__cause__` (the framework's own
+    error) or returns what the framework returned."""
+
+
+_OUTCOMES: "dict[str, type[Outcome]]" = {}
+
+
+def outcome(error_class: str) -> "type[Outcome]":
+    """The `Outcome` class named `error_class` (`invalid_arguments`,
+    `unknown_tool`, `ToolError`, …), made once per name."""
+    cls = _OUTCOMES.get(error_class)
+    if cls is None:
+        cls = _OUTCOMES[error_class] = type(error_class, (Outcome,), {})
+    return cls
+
+
 def register(gateway: "ToolGateway", name: str, framework: str) -> None:
     """Adds `name` to the gateway once, with an implementation that refuses
     `gateway.call(ctx, name, args)`: the tool needs its framework's context,

@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Optional, TypeVar, cast
 
 from .._native import BudgetExceededError, LoopDetectedError
-from . import acall, call, register
+from . import Outcome, acall, call, outcome, register
 
 if TYPE_CHECKING:
     from .. import ToolGateway
@@ -47,6 +47,39 @@ def _arguments(tool: Any, tool_input: Any) -> "dict[str, Any]":
         drop_injected = getattr(tool, "_filter_injected_args", None)
         return dict(drop_injected(tool_input) if drop_injected is not None else tool_input)
     return {"input": tool_input}
+
+
+def _invalid_outcome(why: Any) -> Outcome:
+    # The message is the validation error's, or what LangChain answered the
+    # model with (`handle_validation_error`).
+    content = getattr(why, "content", why)
+    return outcome("invalid_arguments")(str(content))
+
+
+def _invalid(gateway: "ToolGateway", name: str, args: "dict[str, Any]", call_id: Optional[str], why: Any) -> None:
+    """Logs a call LangChain refused before its body ran (bad arguments)."""
+
+    def body() -> Any:
+        raise _invalid_outcome(why)
+
+    try:
+        call(gateway, name, args, body, call_id)
+    except Exception:  # the Outcome, or a refusal: LangChain already answered
+        pass
+
+
+async def _ainvalid(
+    gateway: "ToolGateway", name: str, args: "dict[str, Any]", call_id: Optional[str], why: Any
+) -> None:
+    """The async `_invalid`."""
+
+    async def body() -> Any:
+        raise _invalid_outcome(why)
+
+    try:
+        await acall(gateway, name, args, body, call_id)
+    except Exception:  # the Outcome, or a refusal: LangChain already answered
+        pass
 
 
 def _call_id(kw: "dict[str, Any]") -> Optional[str]:
@@ -89,20 +122,38 @@ def wrap_tool(tool: T, gateway: "ToolGateway") -> T:
     body, abody = cls._run.__get__(new), cls._arun.__get__(new)
 
     # The model's id of a tool call (`ToolCall["id"]`, which `invoke` passes
-    # on as `tool_call_id`) is logged as the call's `call_id`.
+    # on as `tool_call_id`) is logged as the call's `call_id`. A call whose
+    # body never ran (its pending entry is still there) failed LangChain's
+    # argument validation: it is logged as `invalid_arguments`.
     def run_(tool_input: Any, *a: Any, **kw: Any) -> Any:
-        token = _PENDING.set([(_arguments(new, tool_input), _call_id(kw))])
+        pending = [(_arguments(new, tool_input), _call_id(kw))]
+        token = _PENDING.set(pending)
         try:
-            return run(tool_input, *a, **kw)
+            output = run(tool_input, *a, **kw)
+        except Exception as err:
+            if pending:
+                _invalid(gateway, name, *pending[0], err)
+            raise
         finally:
             _PENDING.reset(token)
+        if pending:
+            _invalid(gateway, name, *pending[0], output)
+        return output
 
     async def arun_(tool_input: Any, *a: Any, **kw: Any) -> Any:
-        token = _PENDING.set([(_arguments(new, tool_input), _call_id(kw))])
+        pending = [(_arguments(new, tool_input), _call_id(kw))]
+        token = _PENDING.set(pending)
         try:
-            return await arun(tool_input, *a, **kw)
+            output = await arun(tool_input, *a, **kw)
+        except Exception as err:
+            if pending:
+                await _ainvalid(gateway, name, *pending[0], err)
+            raise
         finally:
             _PENDING.reset(token)
+        if pending:
+            await _ainvalid(gateway, name, *pending[0], output)
+        return output
 
     def _run(*a: Any, **kw: Any) -> Any:
         pending = _PENDING.get()

@@ -35,6 +35,7 @@ import importlib
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 from .._native import BudgetExceededError, LoopDetectedError, _mcp_error_class, _mcp_refusal, _mcp_result_error
+from . import Outcome, outcome
 
 if TYPE_CHECKING:
     from .. import ToolGateway
@@ -47,18 +48,7 @@ S = TypeVar("S")
 REFUSED = -32010
 
 
-# The classes below only name how a call ended in the log (their class name
-# is the error_class, as for any exception): they never reach the caller.
-
-
-class _Outcome(Exception):
-    """How a call ended, named for the log; never reaches the caller."""
-
-
-class ToolError(_Outcome):
-    """The tool's result had `isError: true`."""
-
-
+ToolError = outcome("ToolError")
 def instrument(session: S, gateway: "ToolGateway") -> S:
     """Routes `session.call_tool` through `gateway` (under the current run,
     `with gateway.run(...)`); returns the same session. Other requests
@@ -88,7 +78,7 @@ def instrument(session: S, gateway: "ToolGateway") -> S:
             except MCPError as err:
                 # The proxy's rule, from the core: unknown_tool,
                 # invalid_arguments, ConnectionClosed, a timeout, McpError.
-                marker = _marker(_mcp_error_class(err.error.code, err.error.message or ""))
+                marker = outcome(_mcp_error_class(err.error.code, err.error.message or ""))
                 raise marker(err.error.message) from err
             answer.append(result)
             # Logged (when results are stored) and validated in its JSON form,
@@ -105,7 +95,7 @@ def instrument(session: S, gateway: "ToolGateway") -> S:
             await gateway._acall(None, name, args, body, None)
         except ToolError:
             return answer[0]
-        except _Outcome as err:
+        except Outcome as err:
             cause = err.__cause__  # the SDK's MCPError, as the caller expects it
             assert cause is not None
             raise cause from cause.__cause__
@@ -115,18 +105,6 @@ def instrument(session: S, gateway: "ToolGateway") -> S:
 
     s.call_tool = call_tool
     return session
-
-
-_MARKERS: "dict[str, type[_Outcome]]" = {}
-
-
-def _marker(error_class: str) -> "type[_Outcome]":
-    """An exception class named `error_class` (its name is what the log
-    records, as for any exception), made once per name."""
-    cls = _MARKERS.get(error_class)
-    if cls is None:
-        cls = _MARKERS[error_class] = type(error_class, (_Outcome,), {})
-    return cls
 
 
 def _error(cls: Any, code: int, message: str, data: Any) -> Exception:

@@ -20,7 +20,7 @@ import functools
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._native import JsonArgs
-from . import acall, register
+from . import Outcome, acall, outcome, register
 
 if TYPE_CHECKING:
     from .. import ToolGateway
@@ -33,6 +33,15 @@ _MARK = "__tooltrail_gateway__"
 
 def _through(gateway: "ToolGateway", name: str, invoke: Any) -> Any:
     """`invoke(ctx, input)` (the SDK's tool-invoker signature) through the gateway."""
+    from agents.exceptions import ModelBehaviorError
+
+    async def checked(ctx: Any, input: str) -> Any:
+        try:
+            return await invoke(ctx, input)
+        except ModelBehaviorError as err:
+            # `function_tool` raises it when the model's arguments are not
+            # JSON or fail the tool's schema: the tool never ran.
+            raise outcome("invalid_arguments")(str(err)) from err
 
     @functools.wraps(invoke)
     async def on_invoke(ctx: Any, input: str) -> Any:
@@ -44,7 +53,12 @@ def _through(gateway: "ToolGateway", name: str, invoke: Any) -> Any:
         # log to the model's transcript.
         call_id = getattr(ctx, "tool_call_id", None)
         call_id = call_id if isinstance(call_id, str) else None
-        return await acall(gateway, name, JsonArgs(input or "{}"), lambda: invoke(ctx, input), call_id)
+        try:
+            return await acall(gateway, name, JsonArgs(input or "{}"), lambda: checked(ctx, input), call_id)
+        except Outcome as err:  # logged as invalid_arguments; the SDK gets its own error
+            cause = err.__cause__
+            assert cause is not None
+            raise cause from cause.__cause__
 
     return on_invoke
 
