@@ -534,6 +534,7 @@ impl Link {
         CallLink {
             call_id: self.call_id.as_deref(),
             outer: self.outer.as_ref().map(|(r, s)| (r.as_str(), s.as_str())),
+            started_us: None,
         }
     }
 }

@@ -238,7 +238,8 @@ impl PyToolGateway {
     }
 
     /// Starts a call; returns the in-flight call and the tool's implementation.
-    #[pyo3(signature = (ctx, name, args, call_id=None, outer=None))]
+    #[pyo3(signature = (ctx, name, args, call_id=None, outer=None, started_us=None))]
+    #[allow(clippy::too_many_arguments)]
     fn _begin<'py>(
         &self,
         py: Python<'py>,
@@ -247,6 +248,7 @@ impl PyToolGateway {
         args: &Bound<'py, PyAny>,
         call_id: Option<&str>,
         outer: Option<(String, String)>,
+        started_us: Option<i64>,
     ) -> PyResult<(PyCall, Bound<'py, PyAny>)> {
         // The str object itself keys the tool lookup (its hash is cached).
         let name_obj = name;
@@ -280,6 +282,7 @@ impl PyToolGateway {
             let link = CallLink {
                 call_id,
                 outer: outer.as_ref().map(|(r, s)| (r.as_str(), s.as_str())),
+                started_us,
             };
             match self.core.begin_linked(ctx, name, call_args, link) {
                 Ok((handle, event)) => {
@@ -396,7 +399,7 @@ impl PyToolGateway {
                 .map(Bound::unbind);
         }
         let this = slf.get();
-        let (mut call, tool) = this._begin(py, ctx, name, args, None, None)?;
+        let (mut call, tool) = this._begin(py, ctx, name, args, None, None, None)?;
         let result = if let Ok(kwargs) = args.cast::<PyDict>() {
             tool.call((), Some(kwargs))
         } else if let Ok(list) = args.cast::<PyList>() {

@@ -9,7 +9,7 @@ import asyncio
 import functools
 import inspect
 import os
-from collections.abc import Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from contextvars import Token
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, TypeVar, Union, cast, overload
@@ -74,6 +74,7 @@ if TYPE_CHECKING:
     from ._native import _ConfigLike
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 class EventWriter(_NativeEventWriter):
@@ -268,6 +269,10 @@ class Run:
         self._requested = ctx
         self.ctx = None  # type: ignore[assignment]  # see `ctx` above
         self._token: Optional[Token[Optional[Run]]] = None
+        # Streams started in the run and still being consumed keep it open
+        # past its block: `run_end` waits for the last (see `follow`).
+        self._holds = 0
+        self._ending: Optional[tuple[Optional[BaseException]]] = None
 
     def _open(self) -> "Run":
         # Inside another run's scope this run is its child (same trace;
@@ -288,9 +293,37 @@ class Run:
                 _ambient._RUN.reset(token)
             except ValueError:  # exited in another context than entered
                 pass
+        if self._holds > 0:
+            self._ending = (exc,)  # ended by the last stream's release
+            return False
         # The core decides how the run ended (a cancellation, by class name).
         self._gateway._end_run(self.run_id, exc)
         return False
+
+    def _hold(self) -> None:
+        """Keeps the run open past its block until `_release` (a stream
+        started in the run that is still being consumed)."""
+        self._holds += 1
+
+    def _release(self) -> None:
+        """Ends a `_hold`; the last one ends a run whose block is over."""
+        self._holds -= 1
+        if self._holds == 0 and self._ending is not None:
+            (exc,), self._ending = self._ending, None
+            self._gateway._end_run(self.run_id, exc)
+
+    @overload
+    def follow(self, stream: "AsyncIterable[T]") -> "AsyncIterator[T]": ...
+    @overload
+    def follow(self, stream: "Iterable[T]") -> "Iterator[T]": ...
+
+    def follow(self, stream: Any) -> Any:
+        """`stream` (an iterable or async iterable the run hands back, e.g. to
+        a web framework's streaming response) with the run kept open until
+        it is exhausted, fails or is closed: `run_end` comes after its last
+        item, the run is current while each item is computed, and budgets
+        and the loop guard apply to the calls it makes."""
+        return _ambient.follow_stream(self, stream)
 
     def __enter__(self) -> "Run":
         return self._open()

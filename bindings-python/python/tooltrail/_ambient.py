@@ -158,13 +158,15 @@ class Ending:
 
 
 def begin(
-    gateway: "ToolGateway", ctx: Any, name: str, args: Any, call_id: Optional[str] = None
+    gateway: "ToolGateway", ctx: Any, name: str, args: Any, call_id: Optional[str] = None,
+    started_us: Optional[int] = None,
 ) -> "tuple[_Call, Any, Any, Optional[Run]]":
     """`gateway._begin` with the current run's ctx when `ctx` is None; with
     no current run either, under an implicit run (returned: it ends with the
     call) unless the ids are optional, or refused on a strict gateway. The
     call in progress here and `call_id` (the framework's id of the call) go
-    to the core, which links them."""
+    to the core, which links them; `started_us`: when a call logged after
+    the fact (a traced span) started."""
     implicit: Optional[Run] = None
     if ctx is None:
         run = _RUN.get()
@@ -173,12 +175,23 @@ def begin(
         else:
             ctx, implicit = _open_implicit(gateway)
     try:
-        call, tool = gateway._begin(ctx, name, args, call_id, outer_call())
+        call, tool = gateway._begin(ctx, name, args, call_id, outer_call(), started_us)
     except BaseException as exc:
         if implicit is not None:
             implicit._close(exc)
         raise
     return call, tool, ctx, implicit
+
+
+def open_implicit_run(gateway: "ToolGateway") -> "Optional[Run]":
+    """An implicit run for a framework invocation an adapter sees with no
+    current run (`Runner.run`); None when the ids are optional or the
+    gateway is strict: then each call decides, as without the adapter."""
+    try:
+        _, run = _open_implicit(gateway)
+    except MissingIdError:
+        return None
+    return run
 
 
 def _open_implicit(gateway: "ToolGateway") -> "tuple[RunCtx, Optional[Run]]":
@@ -335,3 +348,43 @@ def passed_args(sig: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str,
         else:
             out[pname] = value
     return out
+
+
+def follow_stream(run: "Run", stream: Any) -> Any:
+    """`Run.follow`: the run held open until `stream` ends."""
+    run._hold()
+    if hasattr(stream, "__aiter__"):
+        return _follow_async(run, stream)
+    return _follow_sync(run, stream)
+
+
+def _follow_sync(run: "Run", stream: Any) -> "Generator[Any, Any, None]":
+    try:
+        it = iter(stream)
+        while True:
+            token = _RUN.set(run)
+            try:
+                item = next(it)
+            except StopIteration:
+                return
+            finally:
+                _RUN.reset(token)
+            yield item
+    finally:
+        run._release()
+
+
+async def _follow_async(run: "Run", stream: Any) -> "AsyncGenerator[Any, None]":
+    try:
+        it = stream.__aiter__()
+        while True:
+            token = _RUN.set(run)
+            try:
+                item = await it.__anext__()
+            except StopAsyncIteration:
+                return
+            finally:
+                _RUN.reset(token)
+            yield item
+    finally:
+        run._release()

@@ -255,7 +255,13 @@ class ToolGateway:
     def incident_window(self, minutes: float | None = None, *, seconds: float | None = None) -> str: ...
     # For the Python layer (acall, Run):
     def _begin(
-        self, ctx: CtxLike, name: str, args: Any, call_id: str | None = None, outer: tuple[str, str] | None = None
+        self,
+        ctx: CtxLike,
+        name: str,
+        args: Any,
+        call_id: str | None = None,
+        outer: tuple[str, str] | None = None,
+        started_us: int | None = None,
     ) -> tuple[_Call, Tool]: ...
     def _finish_ok(self, call: _Call, result: object) -> None: ...
     def _finish_err(self, call: _Call, error: BaseException) -> None: ...

@@ -74,7 +74,9 @@ pub(crate) fn run(
         .map_err(|e| Error::invalid_argument("CMD", format!("cannot start {program:?}: {e}")))?;
     let (tx, rx) = channel();
     let guard = tooltrail_core::signals::watch(tx.clone(), Note::Signal);
-    let session = Arc::new(Mutex::new(Session::new(gateway, options.ids.clone()).fronting(&options.command)));
+    let session = Arc::new(Mutex::new(
+        Session::new(gateway, options.ids.clone()).fronting(&options.command),
+    ));
     let out: ClientOut = Arc::new(Mutex::new(Box::new(client_out)));
     let server_in = child.stdin.take().expect("piped");
     let server_out = child.stdout.take().expect("piped");

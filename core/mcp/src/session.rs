@@ -12,8 +12,8 @@ use super::outcome::{
     CONNECTION_CLOSED_CLASS, MCP_ERROR, TOOL_ERROR, error_class, refusal, result_error,
 };
 use tooltrail_core::FailureFacts;
-use tooltrail_core::schema::field;
 use tooltrail_core::gateway::{CallHandle, Event, Gateway, GatewayError, Outcome, RunCtx, RunExit};
+use tooltrail_core::schema::field;
 use tooltrail_json::{CanonError, Value};
 
 /// Facts of a cancelled call (`notifications/cancelled`, or the session

@@ -58,7 +58,11 @@ fn run_start_names_the_server_the_proxy_fronts() {
 
 #[test]
 fn a_secret_on_the_servers_command_line_is_redacted() {
-    let command = ["github-mcp", "--token", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"];
+    let command = [
+        "github-mcp",
+        "--token",
+        "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+    ];
     let mut s = session("").fronting(&command.map(String::from));
     s.on_client(&msg(INIT));
     let a = s.on_server(&msg(INIT_ANSWER));

@@ -98,6 +98,7 @@ fn a_call_inside_a_call_of_its_run_is_its_child_and_carries_its_call_id() {
             CallLink {
                 call_id: Some("call_abc"),
                 outer: None,
+                started_us: None,
             },
         )
         .unwrap();
@@ -114,6 +115,7 @@ fn a_call_inside_a_call_of_its_run_is_its_child_and_carries_its_call_id() {
             CallLink {
                 call_id: None,
                 outer: Some((&run_id, &outer_span)),
+                started_us: None,
             },
         )
         .unwrap();

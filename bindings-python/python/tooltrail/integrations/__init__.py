@@ -58,12 +58,24 @@ def outcome(error_class: str) -> "type[Outcome]":
     return cls
 
 
-def register(gateway: "ToolGateway", name: str, framework: str) -> None:
+def register(gateway: "ToolGateway", name: str, framework: str, wrapped: bool = True) -> None:
     """Adds `name` to the gateway once, with an implementation that refuses
     `gateway.call(ctx, name, args)`: the tool needs its framework's context,
-    which only the framework's own invocation has."""
+    which only the framework's own invocation has. `wrapped`: an adapter's
+    wrapper logs its calls (a tracing processor leaves those to it)."""
+    if wrapped:
+        wrapped_tools(gateway).add(name)
 
     def direct(**_: Any) -> Any:
         raise TypeError(f"tool {name!r} is a {framework} tool: it runs through its agent, not gateway.call")
 
     gateway.wrap(direct, name)
+
+
+def wrapped_tools(gateway: "ToolGateway") -> "set[str]":
+    """The names of the tools an adapter's wrappers log for `gateway`."""
+    tools: Optional[set[str]] = getattr(gateway, "_adapter_tools", None)
+    if tools is None:
+        tools = set()
+        gateway._adapter_tools = tools  # type: ignore[attr-defined]
+    return tools

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 from .._native import BudgetExceededError, LoopDetectedError, _mcp_error_class, _mcp_refusal, _mcp_result_error
 from . import Outcome, outcome
+from .openai_agents_tracing import mark_current_span
 
 if TYPE_CHECKING:
     from .. import ToolGateway
@@ -49,10 +50,16 @@ REFUSED = -32010
 
 
 ToolError = outcome("ToolError")
+
+# Set on what `instrument` routed: instrumenting twice routes once.
+_MARK = "__tooltrail_gateway__"
 def instrument(session: S, gateway: "ToolGateway") -> S:
     """Routes `session.call_tool` through `gateway` (under the current run,
     `with gateway.run(...)`); returns the same session. Other requests
-    (`list_tools`, resources, prompts) are untouched."""
+    (`list_tools`, resources, prompts) are untouched. Works on anything
+    with the `ClientSession.call_tool` signature: an OpenAI Agents
+    `MCPServer` too (`instrument(agent, gateway)` does it for
+    `agent.mcp_servers`)."""
     # The optional dependency, imported on use (by name: type checkers, which
     # check this package for Python 3.9, need not read the SDK's 3.10 code).
     sdk: Any = importlib.import_module("mcp")
@@ -61,10 +68,13 @@ def instrument(session: S, gateway: "ToolGateway") -> S:
     MCPError: Any = getattr(sdk, "MCPError", None) or sdk.McpError
 
     s: Any = session
+    if getattr(s, _MARK, None) is gateway:
+        return session
     original = s.call_tool
     known: set[str] = set()
 
     async def call_tool(name: str, arguments: Optional[dict[str, Any]] = None, *a: Any, **kw: Any) -> Any:
+        mark_current_span()  # an OpenAI Agents TooltrailProcessor leaves this call to us
         if name not in known:
             # The server decides which tools exist; `gateway.acall(ctx,
             # name, args)` reaches this one over MCP too.
@@ -104,6 +114,7 @@ def instrument(session: S, gateway: "ToolGateway") -> S:
         return answer[0]
 
     s.call_tool = call_tool
+    setattr(s, _MARK, gateway)
     return session
 
 

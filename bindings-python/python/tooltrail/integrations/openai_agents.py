@@ -21,6 +21,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._native import JsonArgs
 from . import Outcome, acall, outcome, register
+from .openai_agents_tracing import TooltrailProcessor, follow_streamed_runs, mark_current_span
+
+__all__ = ["TooltrailProcessor", "instrument", "wrap_tool", "wrap_tools"]
 
 if TYPE_CHECKING:
     from .. import ToolGateway
@@ -45,6 +48,7 @@ def _through(gateway: "ToolGateway", name: str, invoke: Any) -> Any:
 
     @functools.wraps(invoke)
     async def on_invoke(ctx: Any, input: str) -> Any:
+        mark_current_span()  # a TooltrailProcessor leaves this call to us
         # Every call the model made is logged, its arguments hashed by the
         # core as the model sent them (the same args_hash, or args_error, as
         # the Node adapter): text that is not a JSON object gets an
@@ -93,9 +97,17 @@ def wrap_tools(tools: "list[A]", gateway: "ToolGateway") -> "list[A]":
 
 
 def instrument(agent: A, gateway: "ToolGateway") -> A:
-    """Replaces `agent.tools` with wrapped copies and returns `agent`. Agents
-    reached by handoffs or used as tools keep their own tools: instrument
-    each agent."""
+    """Replaces `agent.tools` with wrapped copies, routes the calls of its
+    MCP servers (`agent.mcp_servers`) through `gateway` with the MCP
+    adapter's rules, and returns `agent`. Agents reached by handoffs or
+    used as tools keep their own tools: instrument each agent."""
+    follow_streamed_runs()
     tools: Any = agent.tools  # type: ignore[attr-defined]
     agent.tools = wrap_tools(list(tools), gateway)  # type: ignore[attr-defined]
+    servers: Any = getattr(agent, "mcp_servers", None) or ()
+    if servers:
+        from . import mcp
+
+        for server in servers:
+            mcp.instrument(server, gateway)
     return agent

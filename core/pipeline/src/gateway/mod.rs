@@ -382,6 +382,9 @@ impl Gateway {
         let common = self.common(ctx, Some(&span_id), run_agent.as_deref());
         let store_result = self.store_result(run_id, run.as_ref());
         let now = self.clock.now_us();
+        // A call the host saw start earlier (a traced span it logs when the
+        // span ends) is dated and timed from then; never from the future.
+        let started = link.started_us.filter(|&at| at <= now).unwrap_or(now);
         let c = &self.config;
         // The loop guard needs the hash now (only in a run that has one);
         // otherwise it is computed when the line is built, on the writer's
@@ -414,7 +417,7 @@ impl Gateway {
         events.extend(window_event);
         if c.tool_calls_enabled {
             let parent = link.parent_span(ctx);
-            let mut facts = CallFacts::new(now, seq, &common, &name, parent);
+            let mut facts = CallFacts::new(started, seq, &common, &name, parent);
             facts.set_call_id(link.call_id);
             match known {
                 _ if !c.store_args_hash => {}
@@ -433,7 +436,7 @@ impl Gateway {
                     common,
                     tool: name,
                     seq,
-                    start_us: now,
+                    start_us: started,
                     // No lookup per call unless timeouts were given.
                     deadline_us: if self.timeouts.is_empty() {
                         None

@@ -67,6 +67,7 @@ impl Gateway {
             let link = super::CallLink {
                 call_id: None,
                 outer,
+                started_us: None,
             };
             child.parent_span_id = link.parent_span(parent).map(str::to_owned);
         }

@@ -353,6 +353,9 @@ pub struct CallLink<'a> {
     pub call_id: Option<&'a str>,
     /// The call in progress where this one was made: its run id and span.
     pub outer: Option<(&'a str, &'a str)>,
+    /// When the call started, in µs since the epoch, if before now (a
+    /// framework's traced span, logged when it ends).
+    pub started_us: Option<i64>,
 }
 
 impl<'a> CallLink<'a> {

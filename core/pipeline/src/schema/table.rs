@@ -6,8 +6,8 @@
 use super::names::{DECISION_BLOCK, event, field};
 use super::types::{EventSpec, Field, Lit, Rule, Ty, opt, opt_null, req, req_null};
 use super::values::{
-    ALERT_LEVEL, ALERT_RULE, BUDGET_USAGE, BUDGETS, DECISION, DROP_REASON, HASH_ALG,
-    MCP_SERVER, REQUESTED_TOOL, STOP_REASON, VALUE_ERROR,
+    ALERT_LEVEL, ALERT_RULE, BUDGET_USAGE, BUDGETS, DECISION, DROP_REASON, HASH_ALG, MCP_SERVER,
+    REQUESTED_TOOL, STOP_REASON, VALUE_ERROR,
 };
 
 /// The members every event starts with, in order.
