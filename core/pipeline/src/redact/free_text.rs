@@ -140,8 +140,11 @@ pub(crate) fn redact_pairs(text: &str, names: &dyn Names) -> Option<String> {
         let next = b.get(i + 1).copied();
         let prev = if i > 0 { b[i - 1] } else { 0 };
         let mut sep_end = i + 1;
+        // `==` straight after a name (`Password==x`) is the separator and a
+        // value that begins with `=`; spaced (`a == b`) it is a comparison.
+        let eq_value = c == b'=' && next == Some(b'=') && is_name(prev);
         if c == b'=' {
-            if matches!(prev, b'!' | b'<' | b'>' | b'=') || next == Some(b'=') {
+            if matches!(prev, b'!' | b'<' | b'>' | b'=') || (next == Some(b'=') && !eq_value) {
                 i += 2;
                 continue;
             }
