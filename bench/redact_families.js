@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // Recall and false-positive rate per family of tests/vectors/redact/families/
-// through Node's tooltrail.redact; prints the same table as
-// bench/redact_families.py and the Rust test (families/scores.txt).
+// (or of the hold-out corpus, families_holdout/, or any directory the
+// generator wrote) through Node's tooltrail.redact; prints the same table as
+// bench/redact_families.py and the Rust test (<corpus>/scores.txt).
 //
-//   node bench/redact_families.js
+//   node bench/redact_families.js [--holdout | --dir DIR]
 'use strict'
 const fs = require('node:fs')
 const path = require('node:path')
 
-const DIR = path.join(__dirname, '..', 'tests', 'vectors', 'redact', 'families')
-const cases = (name) => JSON.parse(fs.readFileSync(path.join(DIR, name), 'utf8')).cases
+const VECTORS = path.join(__dirname, '..', 'tests', 'vectors', 'redact')
+const DIR = path.join(VECTORS, 'families')
+const HOLDOUT = path.join(VECTORS, 'families_holdout')
+const cases = (name, corpus = DIR) => JSON.parse(fs.readFileSync(path.join(corpus, name), 'utf8')).cases
 
 function pct(k, n) {
   const t = Math.floor((2000 * k + n) / (2 * n)) // tenths of a percent, half up
@@ -19,11 +22,11 @@ function pct(k, n) {
 const pad = (s, n) => String(s).padEnd(n)
 const lpad = (s, n) => String(s).padStart(n)
 
-function score(redact) {
+function score(redact, corpus = DIR) {
   const rows = new Map()
   const negs = new Map()
   const misses = []
-  for (const c of cases('positive.json')) {
+  for (const c of cases('positive.json', corpus)) {
     const got = JSON.stringify(redact(c.input))
     const ok = c.secrets.every((s) => !got.includes(JSON.stringify(s).slice(1, -1)))
     const r = rows.get(c.family) || [0, 0]
@@ -32,7 +35,7 @@ function score(redact) {
     rows.set(c.family, r)
     if (!ok) misses.push(`miss ${c.name}: ${got}`)
   }
-  for (const c of cases('negative.json')) {
+  for (const c of cases('negative.json', corpus)) {
     const got = JSON.stringify(redact(c.input))
     const r = negs.get(c.family) || [0, 0]
     r[0] += 1
@@ -51,10 +54,13 @@ function score(redact) {
   return { table: out, misses }
 }
 
-module.exports = { score, cases }
+module.exports = { score, cases, DIR, HOLDOUT }
 
 if (require.main === module) {
-  const { table, misses } = score(require('tooltrail').redact)
+  const args = process.argv.slice(2)
+  const at = args.indexOf('--dir')
+  const corpus = at >= 0 ? path.resolve(args[at + 1]) : args.includes('--holdout') ? HOLDOUT : DIR
+  const { table, misses } = score(require('tooltrail').redact, corpus)
   process.stdout.write(table)
   for (const m of misses) console.log(m)
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Recall and false-positive rate per family of tests/vectors/redact/families/
-through Python's tooltrail.redact; prints the same table as
-bench/redact_families.js and the Rust test (tests/vectors/redact/families/scores.txt).
+(or of the hold-out corpus, families_holdout/, or any directory the generator
+wrote) through Python's tooltrail.redact; prints the same table as
+bench/redact_families.js and the Rust test (<corpus>/scores.txt).
 
-    .venv/bin/python bench/redact_families.py
+    .venv/bin/python bench/redact_families.py [--holdout | --dir DIR]
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-DIR = Path(__file__).resolve().parent.parent / "tests" / "vectors" / "redact" / "families"
+VECTORS = Path(__file__).resolve().parent.parent / "tests" / "vectors" / "redact"
+DIR = VECTORS / "families"
+HOLDOUT = VECTORS / "families_holdout"
 
 
 def _compact(v: object) -> str:
@@ -23,15 +26,15 @@ def _pct(k: int, n: int) -> str:
     return f"{t // 10}.{t % 10}%"
 
 
-def cases(name: str) -> list[dict]:
-    return json.loads((DIR / name).read_text(encoding="utf-8"))["cases"]
+def cases(name: str, corpus: Path = DIR) -> list[dict]:
+    return json.loads((corpus / name).read_text(encoding="utf-8"))["cases"]
 
 
-def score(redact) -> tuple[str, list[str]]:
+def score(redact, corpus: Path = DIR) -> tuple[str, list[str]]:
     rows: dict[str, list[int]] = {}
     negs: dict[str, list[int]] = {}
     misses = []
-    for c in cases("positive.json"):
+    for c in cases("positive.json", corpus):
         got = _compact(redact(c["input"]))
         ok = all(_compact(s)[1:-1] not in got for s in c["secrets"])
         r = rows.setdefault(c["family"], [0, 0])
@@ -39,7 +42,7 @@ def score(redact) -> tuple[str, list[str]]:
         r[1] += ok
         if not ok:
             misses.append(f"miss {c['name']}: {got}")
-    for c in cases("negative.json"):
+    for c in cases("negative.json", corpus):
         got = redact(c["input"])
         r = negs.setdefault(c["family"], [0, 0])
         r[0] += 1
@@ -58,9 +61,15 @@ def score(redact) -> tuple[str, list[str]]:
 
 
 if __name__ == "__main__":
+    import argparse
+
     import tooltrail
 
-    table, misses = score(tooltrail.redact)
+    ap = argparse.ArgumentParser(description="per-family recall and false positives")
+    ap.add_argument("--holdout", action="store_true", help=f"score {HOLDOUT}")
+    ap.add_argument("--dir", type=Path, help="score another corpus directory")
+    a = ap.parse_args()
+    table, misses = score(tooltrail.redact, a.dir or (HOLDOUT if a.holdout else DIR))
     print(table, end="")
     for m in misses:
         print(m)

@@ -55,7 +55,7 @@ pub use error_class::{
 pub use event::{MAX_LINE_BYTES, write_event_line};
 pub use gateway::{CallHandle, Event, Gateway, GatewayError, Outcome, RunCtx};
 pub use hash_key::check_hash_key;
-pub use redact::Redactor;
+pub use redact::{RedactPattern, Redactor};
 pub use schema::SCHEMA_VERSION;
 pub use time::{
     TIMESTAMP_LEN, format_timestamp, now_timestamp, parse_timestamp_nanos, push_timestamp,

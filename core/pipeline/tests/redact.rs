@@ -2,7 +2,7 @@
 //! random paths of random JSON never appear in the written bytes.
 
 use proptest::prelude::*;
-use tooltrail_core::Redactor;
+use tooltrail_core::{RedactPattern, Redactor};
 use tooltrail_json::{Value, parse_json, write_ordered};
 
 fn strings(v: &Value) -> Vec<String> {
@@ -407,6 +407,41 @@ fn cost() {
             len as f64 / secs / 1e6
         );
     }
+    // The same payloads with four configured value patterns
+    // (`logging.pii.redact_patterns`), two of which match in every record.
+    let patterns: Vec<RedactPattern> = [
+        ("order_ref", r"ORD-[0-9]{8}"),
+        ("employee_id", r"(?i)\bemp[0-9]{6}\b"),
+        ("customer", r"cust_[0-9]+"),
+        ("tracking", r"1Z999AA1[0-9]{10}"),
+    ]
+    .iter()
+    .map(|(n, p)| RedactPattern::new(n, p).unwrap())
+    .collect();
+    let with_patterns = Redactor::default().with_patterns(&patterns);
+    for (name, bytes, reps) in [("2 KiB", 2048, 2000), ("1 MiB", 1 << 20, 5)] {
+        let v = payload(bytes);
+        let len = compact(&v).len();
+        let start = std::time::Instant::now();
+        for _ in 0..reps {
+            std::hint::black_box(with_patterns.redact(std::hint::black_box(&v)));
+        }
+        let secs = start.elapsed().as_secs_f64() / f64::from(reps);
+        println!(
+            "{name} payload with 4 patterns ({len} bytes): {:.1} µs, {:.1} MB/s",
+            secs * 1e6,
+            len as f64 / secs / 1e6
+        );
+    }
+    let near_misses = Value::String("ORD-1234567 emp12345 cust_ ".repeat((1 << 20) / 27));
+    let start = std::time::Instant::now();
+    std::hint::black_box(with_patterns.redact(&near_misses));
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "adversarial 1 MiB \"pattern near misses\" with 4 patterns: {:.1} ms",
+        secs * 1e3
+    );
+    assert!(secs < 0.1, "pattern near misses: {secs} s");
     let mib = 1 << 20;
     let rep = |unit: &str| unit.repeat(mib / unit.len());
     let adversarial = [
@@ -437,6 +472,11 @@ fn cost() {
         ("sk- runs", rep("sk-aaaaaaaaaaaaaaaaaaaa ")),
         ("non-ASCII", rep("é password: ü ")),
         ("quotes", rep("password='")),
+        ("ampersands", rep("password=a&b")),
+        (
+            "ampersand names",
+            format!("password=x{}", "&abcdefghij".repeat(mib / 11)),
+        ),
         ("mixed", rep("x=1&token=\"a b\nAuthorization: Basic ")),
     ];
     for (name, s) in adversarial {

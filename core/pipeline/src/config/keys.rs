@@ -44,6 +44,9 @@ pub enum KeyType {
     /// A mapping of model names to prices (USD per million tokens:
     /// `input_per_mtok`, `output_per_mtok`, optional `cached_input_per_mtok`).
     Prices,
+    /// A list of `{name, pattern}` value patterns (a label and a regular
+    /// expression).
+    Patterns,
     /// A mapping whose keys are listed after it.
     Section,
 }
@@ -186,7 +189,7 @@ const VALIDATION_RULE: [ConfigKey; 6] = alert_rule!(
     "the share of tool results in the window whose validator rejected them"
 );
 
-const BEFORE_RULES: [ConfigKey; 22] = [
+const BEFORE_RULES: [ConfigKey; 23] = [
     section("logging", Unset, "What is logged, and the alert rules."),
     section(
         "logging.ids",
@@ -289,6 +292,13 @@ const BEFORE_RULES: [ConfigKey; 22] = [
         Value("[\"email\",\"phone\",\"token\",\"authorization\",\"cookie\"]"),
         "[\"ssn\"]",
         "Member names whose values are always redacted, whatever their type, on top of the built-in rules (the list replaces the default list).",
+    ),
+    key(
+        "logging.pii.redact_patterns",
+        KeyType::Patterns,
+        Value("[]"),
+        "[{\"name\":\"order_ref\",\"pattern\":\"ORD-[0-9]{8}\"}]",
+        "Value patterns redacted on top of the built-in rules: each match anywhere in a string or member name becomes `[REDACTED:<name>]`. `name` is 1 to 64 characters of `a-z`, `0-9`, `_`; `pattern` is a regular expression in the Rust `regex` crate's syntax (no look-around or back-references; linear time), at most 1024 bytes and 256 KiB compiled, not matching the empty string. At most 32 patterns; checked when the configuration is read.",
     ),
     section("logging.stop_reasons", Unset, "Stop reasons."),
     key(
@@ -544,7 +554,7 @@ const fn concat<const N: usize>(parts: &[&[ConfigKey]]) -> [ConfigKey; N] {
 
 /// Every configuration key, sections included, in the order the reader
 /// reads them.
-pub static KEYS: [ConfigKey; 68] = concat(&[
+pub static KEYS: [ConfigKey; 69] = concat(&[
     &BEFORE_RULES,
     &AFTER_SHARED,
     &P95_RULE,

@@ -60,10 +60,17 @@ fn the_reader_asks_for_exactly_the_table_keys_in_its_order() {
     asked.dedup();
     // The members of a mapping of names (`pricing.<model>.…`) are the
     // mapping's type, not keys of the table.
+    // The same for the members of a list's items
+    // (`logging.pii.redact_patterns[0].name`).
     let named: Vec<String> = KEYS
         .iter()
         .filter(|k| k.ty == KeyType::Prices)
         .map(|k| format!("{}.", k.key))
+        .chain(
+            KEYS.iter()
+                .filter(|k| k.ty == KeyType::Patterns)
+                .map(|k| format!("{}[", k.key)),
+        )
         .collect();
     asked.retain(|k| !named.iter().any(|n| k.starts_with(n.as_str())));
     let table: Vec<&str> = KEYS.iter().map(|k| k.key).collect();
@@ -86,6 +93,10 @@ fn accepted(k: &ConfigKey) -> Vec<String> {
         KeyType::Whole { min, max } => out.extend([min.to_string(), max.to_string()]),
         KeyType::Count => out.push("1".into()),
         KeyType::StrList => out.push("[]".into()),
+        KeyType::Patterns => out.extend([
+            "[]".into(),
+            "[{\"name\":\"a_1\",\"pattern\":\"x\"},{\"name\":\"b\",\"pattern\":\"(?i)acct-\\\\d+\"}]".into(),
+        ]),
         KeyType::Duration => out.extend(["\"0s\"".into(), "\"2h\"".into(), "90".into()]),
         KeyType::Headers | KeyType::Prices => out.push("{}".into()),
         KeyType::Section => out.clear(),
@@ -126,6 +137,21 @@ fn refused(ty: KeyType) -> Vec<String> {
             "{\"m\":{\"input_per_mtok\":-1,\"output_per_mtok\":1}}".into(),
             "{\"m\":{\"input_per_mtok\":1,\"output_per_mtok\":1,\"x\":1}}".into(),
             "{\"\":{\"input_per_mtok\":1,\"output_per_mtok\":1}}".into(),
+        ],
+        KeyType::Patterns => vec![
+            "\"a\"".into(),
+            "[\"a\"]".into(),
+            "[{\"name\":\"a\"}]".into(),
+            "[{\"pattern\":\"x\"}]".into(),
+            "[{\"name\":\"A\",\"pattern\":\"x\"}]".into(),
+            "[{\"name\":\"a\",\"pattern\":\"(\"}]".into(),
+            "[{\"name\":\"a\",\"pattern\":\"x*\"}]".into(),
+            "[{\"name\":\"a\",\"pattern\":\"\"}]".into(),
+            "[{\"name\":\"a\",\"pattern\":\"x\",\"flags\":\"i\"}]".into(),
+            format!(
+                "[{}]",
+                vec!["{\"name\":\"a\",\"pattern\":\"x\"}"; 33].join(",")
+            ),
         ],
         KeyType::Section => vec![],
     };

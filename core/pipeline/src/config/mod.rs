@@ -144,6 +144,9 @@ pub struct Config {
     pub hash_key_env: Option<String>,
     /// `logging.pii.redact_fields`
     pub redact_fields: Vec<String>,
+    /// `logging.pii.redact_patterns` (extension): value patterns, compiled
+    /// when the configuration is read.
+    pub redact_patterns: Vec<crate::RedactPattern>,
     /// `logging.stop_reasons.enabled`
     pub stop_reasons_enabled: bool,
     /// `logging.alerts.tool_calls_per_run_p95`
@@ -194,6 +197,7 @@ impl Default for Config {
             redact_fields: ["email", "phone", "token", "authorization", "cookie"]
                 .map(String::from)
                 .to_vec(),
+            redact_patterns: Vec::new(),
             stop_reasons_enabled: true,
             alert_tool_calls_p95: Some(AlertRule::new(10.0, 20.0, DEFAULT_MIN_RUNS)),
             alert_timeout_rate: rate(0.02, 0.05),

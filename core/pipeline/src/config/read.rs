@@ -107,7 +107,7 @@ fn tool_calls(c: &mut Config, mut s: Section<'_>) -> Result<(), ConfigError> {
     s.finish()
 }
 
-/// `logging.pii`: the extra key names to redact.
+/// `logging.pii`: the extra key names to redact, and value patterns.
 fn logging_pii(c: &mut Config, mut s: Section<'_>) -> Result<(), ConfigError> {
     let key = s.key("redact_fields");
     if let Some(v) = s.get("redact_fields") {
@@ -126,7 +126,50 @@ fn logging_pii(c: &mut Config, mut s: Section<'_>) -> Result<(), ConfigError> {
             _ => return Err(bad()),
         };
     }
+    let key = s.key("redact_patterns");
+    if let Some(v) = s.get("redact_patterns") {
+        let Value::Array(items) = v else {
+            return Err(err(&key, "must be a list of {name, pattern} mappings"));
+        };
+        if items.len() > crate::redact::MAX_PATTERNS {
+            return Err(err(
+                &key,
+                &format!(
+                    "has {} patterns; at most {}",
+                    items.len(),
+                    crate::redact::MAX_PATTERNS
+                ),
+            ));
+        }
+        c.redact_patterns = items
+            .iter()
+            .enumerate()
+            .map(|(n, item)| redact_pattern(&format!("{key}[{n}]"), item))
+            .collect::<Result<_, _>>()?;
+    }
     s.finish()
+}
+
+/// One `{name, pattern}` of `logging.pii.redact_patterns`, compiled; an
+/// error names the member (`logging.pii.redact_patterns[0].pattern`).
+fn redact_pattern(path: &str, item: &Value) -> Result<crate::RedactPattern, ConfigError> {
+    let mut s = Section::new(path, item)?;
+    let name = s.string("name")?;
+    let pattern = s.string("pattern")?;
+    let (name_key, pattern_key) = (s.key("name"), s.key("pattern"));
+    s.finish()?;
+    let name = name.ok_or_else(|| err(&name_key, "is required"))?;
+    let pattern = pattern.ok_or_else(|| err(&pattern_key, "is required"))?;
+    crate::RedactPattern::new(&name, &pattern).map_err(|e| {
+        err(
+            if e.member == "name" {
+                &name_key
+            } else {
+                &pattern_key
+            },
+            &e.message,
+        )
+    })
 }
 
 /// `budgets`: the per-run limits.

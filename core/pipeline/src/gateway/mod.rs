@@ -133,7 +133,7 @@ impl Gateway {
         let alerts_on = config.alert_rules().iter().any(Option::is_some);
         let incident = incident::IncidentWindow::new(config.store_args_until_us, clock.now_us());
         Self {
-            redactor: Redactor::new(&config.redact_fields),
+            redactor: Redactor::from_config(&config),
             config: Arc::new(config),
             tools: tools.into_iter().map(Arc::from).collect(),
             added_tools: RwLock::new(HashSet::new()),

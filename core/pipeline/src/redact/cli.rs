@@ -17,9 +17,11 @@ fn short_flag(tool: &str, flag: &str) -> Option<Short> {
             "mongo" | "mongosh" | "mongodump" | "mongorestore" | "mongoexport" | "mongoimport",
             "-p",
         )
-        | ("sshpass" | "docker" | "podman" | "az" | "smbclient", "-p")
-        | ("redis-cli", "-a")
+        | ("smbclient", "-p")
         | ("htpasswd", "-b") => Some(Short::Next),
+        ("sshpass" | "docker" | "podman" | "az", "-p") | ("redis-cli", "-a") => {
+            Some(Short::Required)
+        }
         ("curl" | "wget" | "ftp", "-u" | "--user") => Some(Short::UserPass),
         _ => None,
     }
@@ -28,8 +30,12 @@ fn short_flag(tool: &str, flag: &str) -> Option<Short> {
 enum Short {
     /// The value is the next argument (or glued: `-pS3cret`).
     Glued,
-    /// The value is the next argument.
+    /// The value is the next argument unless that is another flag (the
+    /// flag's value is optional: `mongosh -p` prompts).
     Next,
+    /// The value is the next argument, whatever it starts with (the tool
+    /// requires one: `sshpass -p -x1…` passes the password `-x1…`).
+    Required,
     /// `user:password`: the part after the first `:`.
     UserPass,
 }
@@ -80,6 +86,13 @@ pub(crate) fn argv_secrets(
                 }
                 Some(Short::Glued | Short::Next) if a.len() == 2 => {
                     if let Some(n) = next {
+                        out.push((i + 1, 0, n.len(), "password".to_owned()));
+                        i += 2;
+                        continue;
+                    }
+                }
+                Some(Short::Required) if a.len() == 2 => {
+                    if let Some(n) = args.get(i + 1).filter(|n| !n.is_empty()) {
                         out.push((i + 1, 0, n.len(), "password".to_owned()));
                         i += 2;
                         continue;

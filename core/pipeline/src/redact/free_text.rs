@@ -22,22 +22,25 @@ fn is_name(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.') || b >= 0x80
 }
 
+/// Whether the value being scanned ends at `b[k]`: a blank, a delimiter, or
+/// a `&` that starts the next query or form parameter (`&name=`); another
+/// `&` is part of the value (`password=ab&cd`, `Passwort=&Vj9…`).
+fn ends_value_at(b: &[u8], k: usize) -> bool {
+    if b[k] != b'&' {
+        return ends_value(b[k]);
+    }
+    let mut e = k + 1;
+    while e < b.len() && e - k <= 64 && (is_name(b[e]) || matches!(b[e], b'%' | b'[' | b']')) {
+        e += 1;
+    }
+    e > k + 1 && b.get(e) == Some(&b'=')
+}
+
 fn ends_value(b: u8) -> bool {
     b.is_ascii_whitespace()
         || matches!(
             b,
-            b'&' | b','
-                | b';'
-                | b'"'
-                | b'\''
-                | b'<'
-                | b'>'
-                | b')'
-                | b']'
-                | b'}'
-                | b'|'
-                | b'`'
-                | b'\\'
+            b',' | b';' | b'"' | b'\'' | b'<' | b'>' | b')' | b']' | b'}' | b'|' | b'`' | b'\\'
         )
 }
 
@@ -59,7 +62,11 @@ const SCHEMES: &[&str] = &[
 fn placeholder(v: &str) -> bool {
     v.is_empty()
         || v.starts_with("[REDACTED")
-        || v.starts_with('/') && v[1..].contains('/')
+        // An absolute path (`pwd: /home/app`), but not padded base64 key
+        // material that happens to begin with `/`.
+        || v.starts_with('/')
+            && v[1..].contains('/')
+            && !(v.ends_with('=') && crate::redact::keys::looks_like_key(v))
         || !v.bytes().any(|b| b.is_ascii_alphanumeric())
         || v.len() <= 10
             && matches!(
@@ -140,8 +147,11 @@ pub(crate) fn redact_pairs(text: &str, names: &dyn Names) -> Option<String> {
         let next = b.get(i + 1).copied();
         let prev = if i > 0 { b[i - 1] } else { 0 };
         let mut sep_end = i + 1;
+        // `==` straight after a name (`Password==x`) is the separator and a
+        // value that begins with `=`; spaced (`a == b`) it is a comparison.
+        let eq_value = c == b'=' && next == Some(b'=') && is_name(prev);
         if c == b'=' {
-            if matches!(prev, b'!' | b'<' | b'>' | b'=') || next == Some(b'=') {
+            if matches!(prev, b'!' | b'<' | b'>' | b'=') || (next == Some(b'=') && !eq_value) {
                 i += 2;
                 continue;
             }
@@ -295,7 +305,7 @@ impl<'a> Spans<'a> {
                 return (from, e, true);
             }
         }
-        let mut e = self.next(4, v, |b, k| ends_value(b[k]));
+        let mut e = self.next(4, v, ends_value_at);
         // A sentence's full stop is not part of the value.
         if e > v && matches!(b[e - 1], b'.' | b':') && (e == b.len() || b[e].is_ascii_whitespace())
         {

@@ -111,8 +111,12 @@ pub(crate) fn redacts_numbers(label: &str) -> bool {
 /// Generated key material: 32–64 hex digits, or 16–256 characters of
 /// base64/base64url that mix upper, lower and digits, or that mix two of
 /// them with a digit and the spread of random text (≥ 3.5 bits per
-/// character over at least 20).
+/// character over at least 20), or padded base64 (`=` up to a multiple of
+/// four) mixing upper and lower case (random bytes need not give a digit).
 pub(crate) fn looks_like_key(v: &str) -> bool {
+    let padded = v.ends_with('=')
+        && v.len().is_multiple_of(4)
+        && v.len() - v.trim_end_matches('=').len() <= 2;
     let v = v.trim_end_matches('=');
     let n = v.len();
     if !(16..=256).contains(&n) {
@@ -127,7 +131,28 @@ pub(crate) fn looks_like_key(v: &str) -> bool {
     let upper = v.bytes().any(|b| b.is_ascii_uppercase());
     let lower = v.bytes().any(|b| b.is_ascii_lowercase());
     let digit = v.bytes().any(|b| b.is_ascii_digit());
-    b64 && digit && (upper && lower || n >= 20 && (upper || lower) && entropy(v) >= 3.5)
+    b64 && (digit && (upper && lower || n >= 20 && (upper || lower) && entropy(v) >= 3.5)
+        || padded && upper && lower && !v.contains(['-', '_'])
+        || random_letters(v))
+}
+
+/// Letters only, mixed case the way random text is and identifiers are not:
+/// at least 16, two capitals in a row somewhere, the case changing at least
+/// every third character on average, and ≥ 3.5 bits per character
+/// (`qNvrVKtIEKHDCjmXFcxO`, not `HashiCorpVaultBackend` or
+/// `APIKeyRotationPolicy`).
+fn random_letters(v: &str) -> bool {
+    let b = v.as_bytes();
+    if b.len() < 16 || !b.iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let pairs = || {
+        b.windows(2)
+            .map(|w| (w[0].is_ascii_uppercase(), w[1].is_ascii_uppercase()))
+    };
+    let capitals = pairs().any(|(x, y)| x && y);
+    let changes = pairs().filter(|(x, y)| x != y).count();
+    b.iter().any(u8::is_ascii_lowercase) && capitals && changes * 3 >= b.len() && entropy(v) >= 3.5
 }
 
 /// Shannon entropy of the bytes of `v`, in bits per byte.

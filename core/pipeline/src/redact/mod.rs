@@ -10,9 +10,12 @@
 //! `tokens.rs`) find secrets inside any string, member names included, and
 //! validate each match first. The replacement names what was removed,
 //! `"[REDACTED:email]"`, and never echoes it. Strings that hold JSON are
-//! redacted inside and re-serialized.
+//! redacted inside and re-serialized. Configured value patterns
+//! (`logging.pii.redact_patterns`, `custom.rs`) run last on every string
+//! and member name.
 
 mod cli;
+mod custom;
 mod free_text;
 mod graphql;
 mod key_names;
@@ -28,6 +31,9 @@ use std::collections::{HashMap, HashSet};
 /// Output member names of one object, and the next `#n` per redacted name.
 type Names = (HashSet<String>, HashMap<String, usize>);
 
+pub use custom::{
+    MAX_COMPILED_BYTES, MAX_NAME_LEN, MAX_PATTERN_LEN, MAX_PATTERNS, PatternError, RedactPattern,
+};
 use keys::normalize;
 use tooltrail_json::Value;
 use tooltrail_json::parse_json;
@@ -47,6 +53,7 @@ enum Scalars {
 #[derive(Debug, Clone)]
 pub struct Redactor {
     fields: Vec<(String, String)>,
+    patterns: std::sync::Arc<[RedactPattern]>,
 }
 
 impl Default for Redactor {
@@ -73,7 +80,22 @@ impl Redactor {
                 .iter()
                 .map(|f| (normalize(f), f.to_ascii_lowercase()))
                 .collect(),
+            patterns: std::sync::Arc::from([]),
         }
+    }
+
+    /// The redactor a configuration asks for: its `redact_fields` and its
+    /// `redact_patterns`.
+    pub fn from_config(config: &crate::Config) -> Self {
+        Self::new(&config.redact_fields).with_patterns(&config.redact_patterns)
+    }
+
+    /// This redactor with value patterns (config
+    /// `logging.pii.redact_patterns`): every match in a string or member
+    /// name becomes `[REDACTED:<name>]`, after the built-in rules.
+    pub fn with_patterns(mut self, patterns: &[RedactPattern]) -> Self {
+        self.patterns = std::sync::Arc::from(patterns);
+        self
     }
 
     /// Why a key is sensitive: its label and whether even numbers and
@@ -270,6 +292,11 @@ impl Redactor {
             text = Cow::Owned(out);
         }
         if let Some(out) = cli::redact_command_line(&text) {
+            text = Cow::Owned(out);
+        }
+        if !self.patterns.is_empty()
+            && let Some(out) = custom::apply(&self.patterns, &text)
+        {
             text = Cow::Owned(out);
         }
         text

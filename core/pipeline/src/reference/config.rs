@@ -31,6 +31,7 @@ fn ty(t: KeyType) -> String {
             "mapping of model names to `{input_per_mtok, output_per_mtok, cached_input_per_mtok?}`"
                 .into()
         }
+        KeyType::Patterns => "list of `{name, pattern}` (a label and a regular expression)".into(),
         KeyType::Section => "mapping".into(),
     }
 }
