@@ -190,7 +190,7 @@ export interface RunStartEvent {
   budgets: Budgets
   /** `true` for a run tooltrail opened because a call had no run and no ctx (absent otherwise). */
   implicit?: boolean
-  /** The run this one was started in: a run opened inside another run's scope, or a forked worker's own run (absent otherwise). */
+  /** The enclosing run: one opened in another run's scope, or a forked worker's (absent otherwise). */
   parent_run_id?: string
   /** The MCP server a `tooltrail mcp-proxy` session fronts (absent otherwise). */
   mcp_server?: McpServer

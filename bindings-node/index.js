@@ -31,6 +31,7 @@ const { plainText, tape, configure: configureTape } = require('./lib/tape')
 configureTape(native._maxDepth(), native._tapeCodes())
 const { Logs, agentLogs, agentMetrics } = require('./lib/logs')
 const ambient = require('./lib/ambient')
+const streams = require('./lib/follow')
 
 /** Non-blocking, batched JSONL event writer (`logger` protocol: `.event(name, fields)`). */
 class EventWriter extends native.EventWriter {
@@ -118,8 +119,11 @@ class ToolGateway {
       run.end(err)
       throw err
     }
+    // A stream handed back (a Response, a ReadableStream, an async
+    // iterable: the route-handler pattern) keeps the run open until read.
+    const handed = streams.isStream(result) ? streams.follow(run, result) : result
     run.end()
-    return result
+    return handed
   }
 
   /** Opens a run explicitly; call `run.end(error?)` when it is over. */
@@ -264,8 +268,9 @@ class ToolGateway {
   // HTTP status from 400: the core's rule) are logged as failures.
   // `argsText`: the arguments as the model sent them (JSON text), hashed by
   // the core instead of `args` (the adapters that have it).
-  // `callId`: the framework's id of the call (`tool_call.call_id`).
-  _ambientCall(name, args, fn, checked = false, argsText = undefined, callId = undefined) {
+  // `callId`: the framework's id of the call (`tool_call.call_id`);
+  // `startedUs`: when a call logged after the fact (a traced span) started.
+  _ambientCall(name, args, fn, checked = false, argsText = undefined, callId = undefined, startedUs = undefined) {
     const run = ambient.runs.getStore()
     const implicit = run === undefined ? this._implicitRun() : null
     const ctx = run !== undefined ? run.ctx : implicit !== null ? implicit.ctx : ambient.EMPTY_CTX
@@ -277,8 +282,8 @@ class ToolGateway {
       // The call in progress here (a tool calling a tool) and the
       // framework's id: the core links them.
       const outer = ambient.calls.getStore()
-      if (outer !== undefined || callId !== undefined) {
-        this._native.setLink(callId ?? undefined, outer?.runId ?? undefined, outer?.spanId ?? undefined)
+      if (outer !== undefined || callId !== undefined || startedUs !== undefined) {
+        this._native.setLink(callId ?? undefined, outer?.runId ?? undefined, outer?.spanId ?? undefined, startedUs)
       }
       call = typeof argsText === 'string'
         ? native._beginJson(this._handle, index, name, argsText)
@@ -361,6 +366,32 @@ class Run {
     this._gateway = gateway
     this.ctx = Object.freeze(ctx)
     this._ended = false
+    // Streams started in the run and still being read keep it open past
+    // `end()`: run_end waits for the last (see `follow`).
+    this._holds = 0
+    this._ending = null
+  }
+
+  /**
+   * `stream` (a fetch Response with a body, a ReadableStream, an async
+   * iterable) with this run kept open until it has been read to its end,
+   * fails or is cancelled; anything else is returned as is.
+   */
+  follow(stream) {
+    return streams.follow(this, stream)
+  }
+
+  _hold() {
+    this._holds++
+  }
+
+  _release() {
+    this._holds--
+    if (this._holds === 0 && this._ending !== null) {
+      const { error } = this._ending
+      this._ending = null
+      this._endNow(error)
+    }
   }
 
   get runId() {
@@ -459,6 +490,14 @@ class Run {
   end(error) {
     if (this._ended) return
     this._ended = true
+    if (this._holds > 0) {
+      this._ending = { error } // ended by the last stream's release
+      return
+    }
+    this._endNow(error)
+  }
+
+  _endNow(error) {
     // The core decides how the run ended (a cancellation, by class name).
     try {
       this._gateway._native.endRun(this.ctx.run_id, error !== undefined, error)

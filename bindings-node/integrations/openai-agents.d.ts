@@ -2,7 +2,7 @@
 // docs/integrations.md). The SDK's own types, so importing this module's
 // types needs `@openai/agents` installed, as using it does.
 import type { ToolGateway } from '../index'
-import type { tool as sdkTool, ToolInputParameters, ToolOptions, ToolOutputSchema, UnknownContext } from '@openai/agents'
+import type { tool as sdkTool, ToolInputParameters, ToolOptions, ToolOutputSchema, UnknownContext, TracingProcessor } from '@openai/agents'
 
 /**
  * `tool(options)` of `@openai/agents` whose `execute` goes through `gateway`
@@ -28,3 +28,11 @@ export declare function wrapTools<T extends readonly unknown[]>(tools: T, gatewa
 
 /** Replaces `agent.tools` with `wrapTools(agent.tools, gateway)`; returns `agent`. */
 export declare function instrument<A extends { tools: unknown[] }>(agent: A, gateway: ToolGateway): A
+
+/**
+ * A tracing processor logging every agent run to `gateway` in one line:
+ * `addTraceProcessor(processor(gw))`. A run per agent run outside tooltrail
+ * runs, every function and MCP tool call no wrapper logged (timed from its
+ * span), and model calls with their usage.
+ */
+export declare function processor(gateway: ToolGateway): TracingProcessor

@@ -3,7 +3,9 @@
 // is required only by `tool()`, when it is called.
 'use strict'
 
+const ambient = require('../lib/ambient')
 const { callThrough, register, jsonArguments, Outcome, logInvalid } = require('./common')
+const { processor, markCurrentSpan, traceRun } = require('./openai-agents-tracing')
 
 const WRAPPED = Symbol.for('tooltrail.gateway')
 
@@ -26,7 +28,8 @@ function tool(gateway, options) {
     if (details) accepted.add(details)
     const text = details?.toolCall?.arguments
     const argsText = typeof text === 'string' ? text || '{}' : undefined
-    return callThrough(gateway, name, input, () => execute(input, runContext, details), argsText, details?.toolCall?.callId)
+    return withinTrace(gateway, sdk, () =>
+      callThrough(gateway, name, input, () => execute(input, runContext, details), argsText, details?.toolCall?.callId))
   }
   // Without options.name the SDK names the tool after execute.
   Object.defineProperty(wrapped, 'name', { value: execute.name })
@@ -35,6 +38,7 @@ function tool(gateway, options) {
   register(gateway, name, 'OpenAI Agents')
   const invoke = built.invoke
   built.invoke = async function (runContext, input, details) {
+    markCurrentSpan(sdk) // a processor leaves this call to the wrapper
     let result
     try {
       result = await invoke.call(this, runContext, input, details)
@@ -52,8 +56,18 @@ function tool(gateway, options) {
 
 // A call the SDK refused for its arguments, logged with the model's text.
 function logRefused(gateway, name, input, details, message) {
+  const sdk = require('@openai/agents')
   const text = typeof input === 'string' ? input || '{}' : undefined
-  return logInvalid(gateway, name, jsonArguments(input) ?? input, text, details?.toolCall?.callId, message ?? '')
+  return withinTrace(gateway, sdk, () =>
+    logInvalid(gateway, name, jsonArguments(input) ?? input, text, details?.toolCall?.callId, message ?? ''))
+}
+
+// `fn()` under the run a processor of `gateway` opened for the agent run in
+// progress, when no tooltrail run is current (else as is).
+function withinTrace(gateway, sdk, fn) {
+  if (ambient.runs.getStore() !== undefined) return fn()
+  const run = traceRun(gateway, sdk)
+  return run === null ? fn() : ambient.runs.run(run, fn)
 }
 
 /**
@@ -76,6 +90,8 @@ function wrapTool(t, gateway) {
     ...t,
     [WRAPPED]: gateway,
     async invoke(runContext, input, details) {
+      const sdk = require('@openai/agents')
+      markCurrentSpan(sdk) // a processor leaves this call to the wrapper
       // Every call the model made is logged, its arguments hashed as sent;
       // text that is not a JSON object gets an `args_error`, the SDK
       // answers it as before, and the call is logged `invalid_arguments`.
@@ -87,7 +103,7 @@ function wrapTool(t, gateway) {
         return result
       }
       try {
-        return await callThrough(gateway, t.name, args ?? input, body, text, details?.toolCall?.callId)
+        return await withinTrace(gateway, sdk, () => callThrough(gateway, t.name, args ?? input, body, text, details?.toolCall?.callId))
       } catch (err) {
         if (err instanceof Outcome) return err.result
         throw err
@@ -102,4 +118,4 @@ function instrument(agent, gateway) {
   return agent
 }
 
-module.exports = { tool, wrapTools, instrument }
+module.exports = { tool, wrapTools, instrument, processor }

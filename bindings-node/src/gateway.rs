@@ -299,10 +299,12 @@ impl JsGateway {
         call_id: Option<String>,
         outer_run_id: Option<String>,
         outer_span_id: Option<String>,
+        started_us: Option<f64>,
     ) {
         *self.link.lock().unwrap_or_else(|e| e.into_inner()) = Some(Link {
             call_id,
             outer: outer_run_id.zip(outer_span_id),
+            started_us: started_us.filter(|us| us.is_finite()).map(|us| us as i64),
         });
         self.has_link.store(true, Ordering::Relaxed);
     }
@@ -526,6 +528,7 @@ pub fn reset_warnings() {
 pub(crate) struct Link {
     call_id: Option<String>,
     outer: Option<(String, String)>,
+    started_us: Option<i64>,
 }
 
 impl Link {
@@ -534,7 +537,7 @@ impl Link {
         CallLink {
             call_id: self.call_id.as_deref(),
             outer: self.outer.as_ref().map(|(r, s)| (r.as_str(), s.as_str())),
-            started_us: None,
+            started_us: self.started_us,
         }
     }
 }

@@ -1,9 +1,9 @@
 // Type test of the framework adapters (npm run typecheck): the wrapped tools
 // keep the frameworks' own types, so they go where the originals went.
 import tooltrail from 'tooltrail'
-import { wrapTools } from 'tooltrail/integrations/ai'
+import { telemetry, wrapTools } from 'tooltrail/integrations/ai'
 import * as agentsAdapter from 'tooltrail/integrations/openai-agents'
-import { tool as aiTool, type ToolSet } from 'ai'
+import { generateText, registerTelemetry, tool as aiTool, type Telemetry, type ToolSet } from 'ai'
 import { Agent, type FunctionTool } from '@openai/agents'
 import { z } from 'zod'
 
@@ -15,6 +15,16 @@ const aiTools = wrapTools({
 const set: ToolSet = aiTools
 // @ts-expect-error the tools object comes first
 wrapTools(gw, aiTools)
+
+// The telemetry integration goes where the SDK takes one: globally or per call.
+const integration: Telemetry = telemetry(gw)
+registerTelemetry(telemetry(gw))
+void generateText({ model: 'm', tools: aiTools, prompt: 'hi', experimental_telemetry: { integrations: [integration] } })
+void generateText({ model: 'm', prompt: 'hi', telemetry: { integrations: telemetry(gw) } })
+// @ts-expect-error the gateway is required
+telemetry()
+// @ts-expect-error a gateway, not its options
+telemetry({ impls: {} })
 
 const getOrders = agentsAdapter.tool(gw, {
   name: 'get_orders',

@@ -82,7 +82,8 @@ def test_langchain_validation_failures(mode):
             assert wrapped.invoke(bad).content == "Tool input validation error"
         else:
             assert asyncio.run(wrapped.ainvoke(bad)).content == "Tool input validation error"
-        assert wrapped.invoke({"name": "invoice", "args": {"order_id": 7}, "id": "c2", "type": "tool_call"}).content == "7"
+        good = {"name": "invoice", "args": {"order_id": 7}, "id": "c2", "type": "tool_call"}
+        assert wrapped.invoke(good).content == "7"
     assert _summary(rec) == [("invoice", "c1", False, "invalid_arguments"), ("invoice", "c2", True, None)]
     message = rec.events("tool_result")[0]["error_message"]
     assert ("order_id" in message) if mode == "raise" else message == "Tool input validation error"

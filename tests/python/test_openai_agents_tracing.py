@@ -42,7 +42,8 @@ async def quote(symbol: str) -> str:
 
 
 def script(*calls: "tuple[str, str]") -> ScriptedModel:
-    return ScriptedModel([[function_call("quote", args, call_id=cid) for cid, args in calls], [assistant_message("ok")]])
+    steps = [[function_call("quote", args, call_id=cid) for cid, args in calls], [assistant_message("ok")]]
+    return ScriptedModel(steps)
 
 
 def results(rec: Recorder) -> "list[tuple]":

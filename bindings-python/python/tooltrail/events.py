@@ -173,7 +173,7 @@ class RunStartEvent(_RunStartEventRequired, total=False):
     agent_id: str
     #: `true` for a run tooltrail opened because a call had no run and no ctx (absent otherwise).
     implicit: bool
-    #: The run this one was started in: a run opened inside another run's scope, or a forked worker's own run (absent otherwise).
+    #: The enclosing run: one opened in another run's scope, or a forked worker's (absent otherwise).
     parent_run_id: str
     #: The MCP server a `tooltrail mcp-proxy` session fronts (absent otherwise).
     mcp_server: McpServer

@@ -148,11 +148,9 @@ impl Session {
     pub fn on_client(&mut self, msg: &Message) -> Actions {
         let mut actions = Actions::relay();
         match msg {
-            Message::Request { id, method, .. } if method == "initialize" => {
+            Message::Request { id, method, .. } if method == "initialize" && self.run.is_none() => {
                 // The run starts with the server's answer, which names it.
-                if self.run.is_none() {
-                    self.initialize = id_key(id);
-                }
+                self.initialize = id_key(id);
             }
             Message::Request {
                 id,

@@ -27,8 +27,21 @@ from . import Outcome, acall, call, outcome, register
 
 if TYPE_CHECKING:
     from .. import ToolGateway
+    from .langchain_callbacks import TooltrailCallbackHandler
 
 T = TypeVar("T")
+
+__all__ = ["TooltrailCallbackHandler", "wrap_tool", "wrap_tools"]
+
+
+def __getattr__(name: str) -> Any:
+    # The handler subclasses LangChain's base class: imported on use, so
+    # importing this module does not import langchain-core.
+    if name == "TooltrailCallbackHandler":
+        from .langchain_callbacks import TooltrailCallbackHandler
+
+        return TooltrailCallbackHandler
+    raise AttributeError(name)
 
 _MARK = "__tooltrail_gateway__"
 

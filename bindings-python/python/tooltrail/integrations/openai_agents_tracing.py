@@ -25,8 +25,8 @@ its own errors and says so once per process.
 
 import functools
 import json
-from datetime import datetime, timezone
 from contextvars import Token
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Optional
 
 from .. import _ambient
@@ -77,7 +77,8 @@ def follow_streamed_runs() -> None:
         return result
 
     setattr(run_streamed, _FOLLOWS, True)
-    AgentRunner.run_streamed = run_streamed  # type: ignore[method-assign]
+    runner: Any = AgentRunner
+    runner.run_streamed = run_streamed
 
 
 class TooltrailProcessor:
@@ -87,10 +88,10 @@ class TooltrailProcessor:
         follow_streamed_runs()
         self._gateway = gateway
         # trace id -> (the run it opened or holds, whether it opened it, token)
-        self._traces: "dict[str, tuple[Run, bool, Optional[Token[Any]]]]" = {}
+        self._traces: dict[str, tuple[Run, bool, Optional[Token[Any]]]] = {}
         # span id -> how its call ends
-        self._calls: "dict[str, _ambient.Ending]" = {}
-        self._known: "set[str]" = set()
+        self._calls: dict[str, _ambient.Ending] = {}
+        self._known: set[str] = set()
 
     # -- traces: one run per agent run ------------------------------------
 
@@ -170,7 +171,7 @@ class TooltrailProcessor:
             register(self._gateway, name, "OpenAI Agents", wrapped=False)
             self._known.add(name)
         text = data.input
-        args = JsonArgs(text or "{}") if isinstance(text, str) else {}
+        args: Any = JsonArgs(text or "{}") if isinstance(text, str) else {}
         call, _, _, implicit = _ambient.begin(self._gateway, None, name, args, None, started_us)
         return _ambient.Ending(self._gateway, call, implicit, True)
 
@@ -250,9 +251,12 @@ def _json_object(text: Any) -> bool:
 
 def _usage(usage: Any) -> "dict[str, Any]":
     """Tokens from a span's usage (a dict or the SDK's / OpenAI's object)."""
-    get = usage.get if isinstance(usage, dict) else (lambda k: getattr(usage, k, None))
     if usage is None:
         return {}
+
+    def get(key: str) -> Any:
+        return _member(usage, key)
+
     out: dict[str, Any] = {}
     for key, names in (
         ("input_tokens", ("input_tokens", "prompt_tokens")),
@@ -263,12 +267,15 @@ def _usage(usage: Any) -> "dict[str, Any]":
             if isinstance(value, int):
                 out[key] = value
                 break
-    details = get("input_tokens_details") or get("prompt_tokens_details")
-    cached = details.get("cached_tokens") if isinstance(details, dict) else getattr(details, "cached_tokens", None)
+    cached = _member(get("input_tokens_details") or get("prompt_tokens_details"), "cached_tokens")
     if isinstance(cached, int):
         out["cached_input_tokens"] = cached
-    details = get("output_tokens_details") or get("completion_tokens_details")
-    reasoning = details.get("reasoning_tokens") if isinstance(details, dict) else getattr(details, "reasoning_tokens", None)
+    reasoning = _member(get("output_tokens_details") or get("completion_tokens_details"), "reasoning_tokens")
     if isinstance(reasoning, int):
         out["reasoning_tokens"] = reasoning
     return out
+
+
+def _member(obj: Any, name: str) -> Any:
+    """`obj[name]` of a dict, `obj.name` of an object (None when absent)."""
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)

@@ -60,7 +60,7 @@ pub static EVENTS: [EventSpec; 9] = [
             opt(
                 field::PARENT_RUN_ID,
                 Ty::Str,
-                "The run this one was started in: a run opened inside another run's scope, or a forked worker's own run (absent otherwise).",
+                "The enclosing run: one opened in another run's scope, or a forked worker's (absent otherwise).",
             ),
             opt(
                 field::MCP_SERVER,
