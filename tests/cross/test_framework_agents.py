@@ -64,6 +64,8 @@ def test_every_call_is_logged_under_its_own_run(logs):
         expected = {"user": f"user-{i}"} if call["tool"] == "search_orders" else {"order_id": 100 + int(i)}
         assert call["args"] == expected  # the model's arguments for this run
         assert call["args_hash"] == tooltrail.stable_hash(expected)
+        if agent not in MCP:  # the model's id of the call, joinable with its transcript
+            assert re.fullmatch(rf"call-{i}-[12]", call["call_id"]), call
 
 
 def test_the_same_arguments_hash_the_same_in_every_framework(logs):
