@@ -11,7 +11,7 @@ import asyncio
 import inspect
 import sys
 import warnings
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
@@ -235,17 +235,36 @@ def _closed_early() -> BaseException:
     return asyncio.CancelledError("the stream was closed before its end")
 
 
+def _steps(var: "ContextVar[Any]", value: Any, gen: "Iterator[Any]") -> "Generator[Any, Any, None]":
+    """The items of `gen`, with `var` set to `value` while each is computed."""
+    while True:
+        token = var.set(value)
+        try:
+            item = next(gen)
+        except StopIteration:
+            return
+        finally:
+            var.reset(token)
+        yield item
+
+
+async def _asteps(var: "ContextVar[Any]", value: Any, agen: "AsyncIterator[Any]") -> "AsyncGenerator[Any, None]":
+    """The async `_steps`."""
+    while True:
+        token = var.set(value)
+        try:
+            item = await agen.__anext__()
+        except StopAsyncIteration:
+            return
+        finally:
+            var.reset(token)
+        yield item
+
+
 def _follow(end: Ending, gen: "Generator[Any, Any, Any]", current: Call) -> "Generator[Any, Any, Any]":
     last = None
     try:
-        while True:
-            token = _CALL.set(current)
-            try:
-                item = next(gen)
-            except StopIteration:
-                break
-            finally:
-                _CALL.reset(token)
+        for item in _steps(_CALL, current, gen):
             last = item
             yield item
     except GeneratorExit:
@@ -261,14 +280,7 @@ def _follow(end: Ending, gen: "Generator[Any, Any, Any]", current: Call) -> "Gen
 async def _afollow(end: Ending, agen: "AsyncGenerator[Any, Any]", current: Call) -> "AsyncGenerator[Any, Any]":
     last = None
     try:
-        while True:
-            token = _CALL.set(current)
-            try:
-                item = await agen.__anext__()
-            except StopAsyncIteration:
-                break
-            finally:
-                _CALL.reset(token)
+        async for item in _asteps(_CALL, current, agen):
             last = item
             yield item
     except GeneratorExit:
@@ -360,31 +372,14 @@ def follow_stream(run: "Run", stream: Any) -> Any:
 
 def _follow_sync(run: "Run", stream: Any) -> "Generator[Any, Any, None]":
     try:
-        it = iter(stream)
-        while True:
-            token = _RUN.set(run)
-            try:
-                item = next(it)
-            except StopIteration:
-                return
-            finally:
-                _RUN.reset(token)
-            yield item
+        yield from _steps(_RUN, run, iter(stream))
     finally:
         run._release()
 
 
 async def _follow_async(run: "Run", stream: Any) -> "AsyncGenerator[Any, None]":
     try:
-        it = stream.__aiter__()
-        while True:
-            token = _RUN.set(run)
-            try:
-                item = await it.__anext__()
-            except StopAsyncIteration:
-                return
-            finally:
-                _RUN.reset(token)
+        async for item in _asteps(_RUN, run, stream.__aiter__()):
             yield item
     finally:
         run._release()

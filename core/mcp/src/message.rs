@@ -257,14 +257,4 @@ mod tests {
             b"{\"jsonrpc\":\"2.0\",\"id\":\"a\\\"b\",\"error\":{\"code\":-32010,\"message\":\"no\"}}\n"
         );
     }
-
-    #[test]
-    fn first_text_finds_the_message_of_an_error_result() {
-        let r = tooltrail_json::parse_json(
-            br#"{"content":[{"type":"image","data":"x"},{"type":"text","text":"boom"}],"isError":true}"#,
-        )
-        .unwrap();
-        assert_eq!(first_text(&r), Some("boom"));
-        assert_eq!(first_text(&Value::Null), None);
-    }
 }
