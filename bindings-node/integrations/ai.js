@@ -16,6 +16,9 @@ const WRAPPED = Symbol.for('tooltrail.gateway')
 // tool wrapped for the same gateway (which the telemetry could not see: the
 // SDK hides the tools with `recordInputs: false`) is then not logged twice.
 const claims = new AsyncLocalStorage()
+// The model's argument text of the tool call a wrapped tool runs for
+// ({ toolCallId, text }), set by the telemetry: the wrapper hashes it.
+const rawArgs = new AsyncLocalStorage()
 
 /**
  * A copy of `tools` (the object given to `generateText` / `streamText`) whose
@@ -48,7 +51,11 @@ function wrapTool(name, tool, gateway) {
         return execute.call(tool, input, options)
       }
       const body = (_, { signal }) => execute.call(tool, input, withSignal(options, signal))
-      return callThrough(gateway, name, input, body, undefined, options?.toolCallId)
+      // The model's own text when the telemetry saw it: the SDK's `input`
+      // has the schema's defaults and coercions applied.
+      const raw = rawArgs.getStore()
+      const text = raw !== undefined && raw.toolCallId === options?.toolCallId ? raw.text : undefined
+      return callThrough(gateway, name, input, body, text, options?.toolCallId)
     },
   }
 }
@@ -146,6 +153,34 @@ function telemetry(gateway) {
     }
   })
 
+  // The model call itself: its raw result still has each tool call's
+  // argument text as the model sent it (the SDK parses and validates it
+  // afterwards), which the calls are hashed with, as in the other adapters.
+  self.executeLanguageModelCall = async (options) => {
+    const result = await options.execute()
+    safely(() => {
+      const inv = mine(options)
+      if (inv === undefined || result === null || typeof result !== 'object') return
+      const keep = (part) => {
+        if (part?.type === 'tool-call' && typeof part.input === 'string') inv.rawArgs.set(part.toolCallId, part.input)
+      }
+      if (Array.isArray(result.content)) result.content.forEach(keep)
+    })
+    if (result !== null && typeof result === 'object' && typeof result.stream?.pipeThrough === 'function') {
+      const inv = mine(options)
+      if (inv !== undefined) {
+        const stream = result.stream.pipeThrough(new TransformStream({
+          transform(part, controller) {
+            if (part?.type === 'tool-call' && typeof part.input === 'string') inv.rawArgs.set(part.toolCallId, part.input)
+            controller.enqueue(part)
+          },
+        }))
+        return { ...result, stream }
+      }
+    }
+    return result
+  }
+
   self.executeTool = (options) => {
     const { execute } = options
     let inv, name
@@ -156,7 +191,11 @@ function telemetry(gateway) {
       inv = undefined
     }
     if (inv === undefined) return execute()
-    if (inv.tools?.[name]?.[WRAPPED] === gateway) return inv.within(execute) // its wrapper logs it
+    const text = inv.rawArgs.get(options.toolCallId)
+    if (inv.tools?.[name]?.[WRAPPED] === gateway) {
+      // Its wrapper logs it, with the model's text.
+      return inv.within(() => rawArgs.run({ toolCallId: options.toolCallId, text }, execute))
+    }
     const toolCallId = options.toolCallId
     let settle
     const outcome = new Promise((resolve, reject) => {
@@ -172,7 +211,7 @@ function telemetry(gateway) {
         Promise.resolve(ran).then(() => setImmediate(settle.resolve), settle.reject)
         return outcome
       }
-      logged = inv.within(() => gateway._ambientCall(name, options.toolCall?.input, body, true, undefined,
+      logged = inv.within(() => gateway._ambientCall(name, options.toolCall?.input, body, true, text,
         typeof toolCallId === 'string' ? toolCallId : undefined))
     } catch (err) {
       if (ran !== undefined) return ran
@@ -213,6 +252,7 @@ class Invocation {
     this.owned = owned // an implicit run opened for it, ended with it
     this.tools = tools !== null && typeof tools === 'object' ? tools : undefined
     this.calls = new Map() // toolCallId -> how its logged call settles
+    this.rawArgs = new Map() // toolCallId -> the argument text the model sent
     this.pending = 0
     this.ended = false
     this.error = undefined

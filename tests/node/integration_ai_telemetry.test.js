@@ -342,3 +342,39 @@ test('telemetry(gateway) needs a gateway', () => {
   assert.throws(() => telemetry(), TypeError)
   assert.throws(() => telemetry({}), /must be a ToolGateway/)
 })
+
+test('calls are hashed with the arguments as the model sent them, not with the schema defaults applied', async (t) => {
+  // The same text the other adapters (and mcp-proxy) hash: key order and
+  // blanks do not matter, a default the schema fills in is not part of it.
+  const text = '{"symbol": "X",  "exchange": "NYSE"}'
+  const expected = tooltrail.stableHashJson(text)
+  const quote = (gw, wrapped) => {
+    const tools = {
+      quote: tool({
+        description: 'q',
+        inputSchema: z.object({ symbol: z.string(), exchange: z.string(), currency: z.string().default('USD') }),
+        execute: async ({ symbol, currency }) => `${symbol} ${currency}`,
+      }),
+    }
+    return wrapped ? wrapTools(tools, gw) : tools
+  }
+  const streaming = () => new MockLanguageModelV4({
+    doStream: [
+      { stream: convertArrayToReadableStream([{ type: 'tool-call', toolCallId: 'q1', toolName: 'quote', input: text }, { type: 'finish', finishReason: { unified: 'tool-calls', raw: undefined }, usage: usageOf(0) }]) },
+      { stream: convertArrayToReadableStream([{ type: 'finish', finishReason: { unified: 'stop', raw: undefined }, usage: usageOf(1) }]) },
+    ],
+  })
+  for (const wrapped of [false, true]) {
+    for (const streamed of [false, true]) {
+      const rec = recorder(t)
+      const gw = new tooltrail.ToolGateway({ impls: {}, logger: rec })
+      const options = { tools: quote(gw, wrapped), stopWhen: stepCountIs(3), prompt: 'hi', ...withTelemetry(gw) }
+      if (streamed) await streamText({ model: streaming(), ...options }).consumeStream()
+      else await generateText({ model: script([['quote', text, 'q1']]), ...options })
+      await rec.flush()
+      const hashes = rec.events({ event: 'tool_call' }).map((c) => c.args_hash)
+      assert.deepEqual(hashes, [expected], `wrapped=${wrapped} streamed=${streamed}`)
+      assert.notEqual(expected, tooltrail.stableHash({ symbol: 'X', exchange: 'NYSE', currency: 'USD' }))
+    }
+  }
+})
