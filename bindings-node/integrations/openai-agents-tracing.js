@@ -93,8 +93,9 @@ function processor(gateway) {
             known.add(data.name)
           }
           await logCall(gateway, run, span)
-        } else if (data?.type === 'generation' && run !== null) {
+        } else if ((data?.type === 'generation' || data?.type === 'response') && run !== null) {
           modelCall(run, span)
+          if (data.type === 'response') await hostedCalls(gateway, run, data._response, known)
         }
       })
     },
@@ -128,13 +129,14 @@ async function logCall(gateway, run, span) {
 function modelCall(run, span) {
   const data = span.spanData
   // The span's usage (streamed calls), else the traced response's (the
-  // Chat Completions shape; traced when sensitive data is included).
-  const usage = data.usage ?? (Array.isArray(data.output) ? data.output[0]?.usage : undefined) ?? {}
+  // Chat Completions and Responses shapes; traced when sensitive data is
+  // included).
+  const usage = data.usage ?? (Array.isArray(data.output) ? data.output[0]?.usage : undefined) ?? data._response?.usage ?? {}
   const started = epochUs(span.startedAt)
   const ended = epochUs(span.endedAt)
   try {
     run.modelCall({
-      model: String(data.model ?? 'unknown'),
+      model: String(data.model ?? data._response?.model ?? 'unknown'),
       provider: 'openai',
       inputTokens: usage.input_tokens ?? usage.prompt_tokens,
       outputTokens: usage.output_tokens ?? usage.completion_tokens,
@@ -147,6 +149,51 @@ function modelCall(run, span) {
   } catch (err) {
     if (err?.code !== 'budget_exceeded') throw err // recorded; the next call is refused
   }
+}
+
+// The tools the provider ran during a Responses call (web search, file
+// search, code interpreter, hosted MCP servers, …): each output item of
+// theirs is a call named for the tool, its id as `call_id`; failed when its
+// status says so. Their time is the model call's: no latency of their own.
+async function hostedCalls(gateway, run, response, known) {
+  for (const item of Array.isArray(response?.output) ? response.output : []) {
+    const kind = typeof item?.type === 'string' ? item.type : ''
+    if (!kind.endsWith('_call') || kind === 'function_call' || kind === 'custom_tool_call') continue
+    const mcp = kind === 'mcp_call'
+    const name = mcp ? String(item.name) : kind.slice(0, -'_call'.length)
+    if (!known.has(name)) {
+      if (!Object.hasOwn(gateway._impls, name)) register(gateway, name, 'OpenAI Agents (hosted)')
+      known.add(name)
+    }
+    const text = mcp ? String(item.arguments || '{}') : undefined
+    const args = mcp ? jsonObject(text) ?? {} : hostedArgs(item)
+    const failed = item.error || item.status === 'failed' || item.status === 'incomplete'
+    const body = () => {
+      if (failed) throw new Outcome('ToolError', String(item.error || `the hosted tool ended ${item.status}`), null)
+      return null
+    }
+    try {
+      await ambient.runs.run(run, () => gateway._ambientCall(name, args, body, true, text, typeof item.id === 'string' ? item.id : undefined))
+    } catch (err) {
+      if (!(err instanceof Outcome) && err?.code !== 'budget_exceeded' && err?.code !== 'loop_detected') throw err
+    }
+  }
+}
+
+// What a hosted tool was asked: its action (web search, computer, shell),
+// else its queries or code.
+function hostedArgs(item) {
+  for (const key of ['action', 'queries', 'code']) {
+    if (item[key] !== undefined && item[key] !== null) return { [key]: withoutNulls(item[key]) }
+  }
+  return {}
+}
+
+// Members whose value is null are left out, as Python's model_dump(exclude_none=True) does.
+function withoutNulls(value) {
+  if (Array.isArray(value)) return value.map(withoutNulls)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]))
 }
 
 function jsonObject(text) {

@@ -109,3 +109,30 @@ test('model calls are recorded with the usage the provider reported', async (t) 
   const end = rec.events({ event: 'run_end' })[0]
   assert.deepEqual([end.input_tokens, end.output_tokens, end.tool_calls], [2400, 100, 1])
 })
+
+test("the provider's hosted tools are logged from the response (web search, a hosted MCP server)", async (t) => {
+  const { rec, gw } = setup(t)
+  const { OpenAIResponsesModel } = require('@openai/agents')
+  const fetch = async () => new Response(JSON.stringify({
+    id: 'resp_1', object: 'response', created_at: 0, model: 'gpt-4.1-mini', status: 'completed',
+    output: [
+      { id: 'ws_1', type: 'web_search_call', status: 'completed', action: { type: 'search', query: 'refund policy' } },
+      { id: 'mcp_1', type: 'mcp_call', name: 'lookup_order', server_label: 'shop', arguments: '{"order": 7}', error: 'order service unavailable', status: 'failed' },
+      { id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'done', annotations: [] }] },
+    ],
+    parallel_tool_calls: true, tool_choice: 'auto', tools: [],
+    usage: { input_tokens: 500, output_tokens: 40, total_tokens: 540, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } },
+  }), { status: 200, headers: { 'content-type': 'application/json' } })
+  const client = new OpenAI({ apiKey: 'test', baseURL: 'http://model.invalid/v1', fetch })
+  const model = new OpenAIResponsesModel(client, 'gpt-4.1-mini')
+  await gw.run({ request_id: 'req-1' }, () => run(new Agent({ name: 'a', model }), 'What is the refund policy?'))
+  await rec.flush()
+  const calls = new Map(rec.events({ event: 'tool_call' }).map((c) => [c.span_id, c]))
+  const got = rec.events({ event: 'tool_result' }).map((r) => [calls.get(r.span_id).tool, calls.get(r.span_id).call_id, r.ok, r.error_class ?? null])
+  assert.deepEqual(got, [['web_search', 'ws_1', true, null], ['lookup_order', 'mcp_1', false, 'ToolError']])
+  const search = [...calls.values()].find((c) => c.tool === 'web_search')
+  // The same hash as Python's processor gives the same item.
+  assert.equal(search.args_hash, tooltrail.stableHash({ action: { type: 'search', query: 'refund policy' } }))
+  assert.equal(rec.events({ event: 'tool_result' }).find((r) => !r.ok).error_message, 'order service unavailable')
+  assert.deepEqual(rec.events({ event: 'model_call' }).map((m) => [m.model, m.input_tokens]), [['gpt-4.1-mini', 500]])
+})

@@ -168,3 +168,48 @@ def test_model_calls_are_recorded_with_the_usage_the_provider_reported(traced):
     assert all(s["latency_ms"] >= 0 and s["ok"] for s in steps)
     end = rec.events("run_end")[0]
     assert end["input_tokens"] == 2400 and end["output_tokens"] == 100
+
+
+def responses_api(request: httpx.Request) -> httpx.Response:
+    """A scripted Responses endpoint: the provider searched the web and
+    called a hosted MCP server (which failed) while answering."""
+    output = [
+        {"id": "ws_1", "type": "web_search_call", "status": "completed",
+         "action": {"type": "search", "query": "refund policy"}},
+        {"id": "mcp_1", "type": "mcp_call", "name": "lookup_order", "server_label": "shop",
+         "arguments": '{"order": 7}', "error": "order service unavailable", "status": "failed"},
+        {"id": "msg_1", "type": "message", "role": "assistant", "status": "completed",
+         "content": [{"type": "output_text", "text": "done", "annotations": []}]},
+    ]
+    return httpx.Response(200, json={
+        "id": "resp_1", "object": "response", "created_at": 0, "model": "gpt-4.1-mini", "status": "completed",
+        "output": output, "parallel_tool_calls": True, "tool_choice": "auto", "tools": [],
+        "usage": {"input_tokens": 500, "output_tokens": 40, "total_tokens": 540,
+                  "input_tokens_details": {"cached_tokens": 0}, "output_tokens_details": {"reasoning_tokens": 0}},
+    })
+
+
+def test_the_providers_hosted_tools_are_logged_from_the_response(traced):
+    from agents import OpenAIResponsesModel
+    from openai import AsyncOpenAI
+
+    gw, rec = traced
+    client = AsyncOpenAI(api_key="test", base_url="http://model.invalid/v1",
+                         http_client=httpx.AsyncClient(transport=httpx.MockTransport(responses_api)))
+    agent = Agent(name="a", model=OpenAIResponsesModel(model="gpt-4.1-mini", openai_client=client))
+
+    async def main() -> None:
+        async with gw.run(request_id="req-1"):
+            await Runner.run(agent, "What is the refund policy?")
+
+    asyncio.run(main())
+    rec.flush()
+    calls = {c["span_id"]: c for c in rec.events("tool_call")}
+    got = [(calls[r["span_id"]]["tool"], calls[r["span_id"]]["call_id"], r["ok"], r.get("error_class"))
+           for r in rec.events("tool_result")]
+    assert got == [("web_search", "ws_1", True, None), ("lookup_order", "mcp_1", False, "ToolError")]
+    search = next(c for c in calls.values() if c["tool"] == "web_search")
+    assert search["args_hash"] == tooltrail.stable_hash({"action": {"type": "search", "query": "refund policy"}})
+    failed = next(r for r in rec.events("tool_result") if not r["ok"])
+    assert failed["error_message"] == "order service unavailable"
+    assert [m["model"] for m in rec.events("model_call")] == ["gpt-4.1-mini"]

@@ -159,6 +159,8 @@ class TooltrailProcessor:
                 self._finish(end, span)
         elif kind in ("generation", "response"):
             self._model_call(span)
+            if kind == "response":
+                self._hosted_calls(span)
 
     def _wrapped(self, name: str) -> bool:
         # Tools `instrument` wraps are logged by the wrapper, with the
@@ -211,6 +213,33 @@ class TooltrailProcessor:
             **usage,
         )
 
+    def _hosted_calls(self, span: Any) -> None:
+        """The tools the provider ran during the model call (web search, file
+        search, code interpreter, hosted MCP servers, ...): each output item
+        of theirs is a call, named for the tool, with the item's id as
+        `call_id`; it failed when its status says so. Their time is the
+        model call's, so they are logged with no latency of their own."""
+        response = getattr(span.span_data, "response", None)
+        for item in getattr(response, "output", None) or ():
+            kind = getattr(item, "type", "")
+            if not kind.endswith("_call") or kind in ("function_call", "custom_tool_call"):
+                continue  # function tools: their own spans
+            if kind == "mcp_call":
+                name, args = str(item.name), JsonArgs(item.arguments or "{}")
+            else:
+                name, args = kind[: -len("_call")], _hosted_args(item)
+            if name not in self._known:
+                register(self._gateway, name, "OpenAI Agents (hosted)", wrapped=False)
+                self._known.add(name)
+            call, _, _, implicit = _ambient.begin(self._gateway, None, name, args, getattr(item, "id", None))
+            end = _ambient.Ending(self._gateway, call, implicit, True)
+            error = getattr(item, "error", None)
+            status = getattr(item, "status", None)
+            if error or status in ("failed", "incomplete"):
+                end.err(outcome("ToolError")(str(error or f"the hosted tool ended {status}")))
+            else:
+                end.ok(None)
+
     def _safely(self, step: Any, arg: Any) -> None:
         try:
             step(arg)
@@ -224,6 +253,17 @@ class TooltrailProcessor:
 
     def force_flush(self) -> None:
         pass
+
+
+def _hosted_args(item: Any) -> Any:
+    """What a hosted tool was asked: its `action` (web search, computer,
+    shell), else its queries or code."""
+    for attr in ("action", "queries", "code"):
+        value = getattr(item, attr, None)
+        if value is not None:
+            dump = getattr(value, "model_dump", None)
+            return {attr: dump(mode="json", exclude_none=True) if dump is not None else value}
+    return {}
 
 
 def _epoch_us(iso: Any) -> Optional[int]:
