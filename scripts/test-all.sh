@@ -29,6 +29,9 @@ npm test --silent
 node --test examples/
 npm run --silent typecheck
 
+step "frameworks: the adapters against the other end of each supported version range"
+bash scripts/test-frameworks.sh
+
 bash scripts/install-chromium.sh
 
 step "cross-language: Rust, Python and Node on the same values (and the report in Chromium)"

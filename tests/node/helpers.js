@@ -3,7 +3,8 @@ const path = require('node:path')
 const fs = require('node:fs')
 const os = require('node:os')
 
-const ROOT = path.resolve(__dirname, '..', '..')
+// The checkout (TOOLTRAIL_ROOT: tests copied elsewhere, scripts/test-frameworks.sh).
+const ROOT = process.env.TOOLTRAIL_ROOT ?? path.resolve(__dirname, '..', '..')
 
 function jcsDir() {
   const dir = path.join(ROOT, 'tests', 'vectors', 'jcs')
