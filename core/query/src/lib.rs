@@ -16,16 +16,23 @@
 #![warn(unreachable_pub)]
 
 mod answer;
+mod chunked;
+mod chunks;
+mod events;
 mod execute;
 mod gaps;
 mod governance;
+mod hexhash;
 mod loops;
 mod names;
 mod options;
+mod parallel;
 mod reader;
 pub mod report;
 mod request;
 mod runs;
+mod scan;
+mod show;
 mod sketch;
 mod stats;
 pub mod testing;
