@@ -56,7 +56,8 @@ def cpu_times():
 
 
 def timed(argv, env=None):
-    """(wall s, our CPU s, others' share of all CPUs) of one run of argv."""
+    """(wall s, our CPU s, others' share of all CPUs) of one run of argv (its
+    output thrown away, as a terminal would not hold it either)."""
     busy0, _ = cpu_times()
     t0 = time.perf_counter()
     p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -139,6 +140,7 @@ def main():
     p.add_argument("dir", nargs="?")
     p.add_argument("--runs", type=int, default=500_000)
     p.add_argument("--bin", help="a tooltrail binary (default: build this checkout, release)")
+    p.add_argument("--commit", help="the commit --bin was built from (default: this checkout's)")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--no-duckdb", action="store_true")
     p.add_argument("--json", help="also write the numbers to this file")
@@ -174,10 +176,10 @@ def run(a, binary):
         fh.seek(os.path.getsize(files[-1]) // 2)
         fh.readline()
         run_id = re.search(rb'"run_id":"([^"]+)"', fh.readline()).group(1).decode()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                           capture_output=True, text=True).stdout.strip()
+    commit = a.commit or subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                        capture_output=True, text=True).stdout.strip()
+    dirty = a.commit is None and subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                                                cwd=ROOT, capture_output=True, text=True).stdout.strip()
     load_before = open("/proc/loadavg").read().split()[:3]
 
     one = dict(os.environ, TOOLTRAIL_READ_THREADS="1")
@@ -203,7 +205,7 @@ def run(a, binary):
 
     mbs = lambda s: size / s / 1e6  # noqa: E731
     print(f"tooltrail reader bench: commit {commit}{' (uncommitted changes)' if dirty else ''}, "
-          f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {CPUS} CPUs")
+          f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {CPUS} CPUs, binary {binary}")
     print(f"logs: {a.dir} ({len(files)} files, {size / 1e6:.0f} MB), run {run_id}")
     print(f"load average (1, 5, 15 min): before {' '.join(load_before)}, after {' '.join(load_after)}")
     print(f"{'command':<24} {'median s':>9} {'MB/s':>7} {'fastest':>8} {'MB/s':>7} {'CPU s':>6} "
