@@ -45,14 +45,19 @@ const CHUNKS_PER_THREAD: u64 = 8;
 const BUF: usize = 256 << 10;
 const SMALL_BUF: usize = 64 << 10;
 
+/// The threads to use: [`THREADS_ENV`], else the cores this process may use.
+pub(crate) fn threads() -> usize {
+    std::env::var(THREADS_ENV)
+        .ok()
+        .and_then(|t| t.trim().parse::<usize>().ok())
+        .filter(|&t| t > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 impl Plan {
     /// The plan for logs of `total` bytes on this machine.
     pub(crate) fn for_bytes(total: u64) -> Plan {
-        let cores = std::env::var(THREADS_ENV)
-            .ok()
-            .and_then(|t| t.trim().parse::<usize>().ok())
-            .filter(|&t| t > 0)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let cores = threads();
         let chunk = match total < ONE_THREAD_BELOW {
             true => ONE_THREAD_BELOW,
             false => (total / (cores as u64 * CHUNKS_PER_THREAD)).clamp(MIN_CHUNK, 16 * MIN_CHUNK),

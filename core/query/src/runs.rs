@@ -331,6 +331,11 @@ impl RunList {
             .map(|&i| self.summary(&self.runs[i as usize]))
     }
 
+    /// The `i`th matching run (`i < len()`), for printing in pieces.
+    pub(crate) fn summary_at(&self, i: usize) -> RunSummary {
+        self.summary(&self.runs[self.order[i] as usize])
+    }
+
     fn summary(&self, r: &Run) -> RunSummary {
         let name = |s: Sym| self.names.name(s).map(str::to_owned);
         let num = |v: f64| (!v.is_nan()).then_some(v);
