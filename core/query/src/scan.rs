@@ -9,6 +9,7 @@
 //! skipped line, exactly as before; only the common case got cheaper.
 
 use memchr::memchr;
+use tooltrail_core::schema::{event, field};
 use tooltrail_json::{MAX_SAFE_INTEGER, Value};
 
 use super::{num_field, str_field};
@@ -62,6 +63,8 @@ pub(crate) struct Scanner {
     top: Vec<Member>,
     /// The keys of the objects being read, for the duplicate check.
     keys: Vec<(u64, u32, u32)>,
+    /// Whether the line read is a `writer_dropped` report (its `event`).
+    dropped: bool,
 }
 
 /// A line read by [`Scanner::view`]: its top-level members.
@@ -82,9 +85,12 @@ impl Scanner {
     }
 
     /// Whether the line certainly is one JSON object that `parse_json`
-    /// accepts (`false`: it is not, or the scanner cannot tell).
-    pub(crate) fn valid(&mut self, line: &[u8]) -> bool {
-        self.scan::<false>(line).is_some()
+    /// accepts, and if so whether the event is a `writer_dropped` report
+    /// (which the record's gaps count): `None` for a line that is not an
+    /// event, or that the scanner cannot tell is one.
+    pub(crate) fn event_drops(&mut self, line: &[u8]) -> Option<bool> {
+        self.scan::<false>(line)?;
+        Some(self.dropped)
     }
 
     fn scan<'l, const VIEW: bool>(&mut self, s: &'l [u8]) -> Option<&'l str> {
@@ -98,6 +104,7 @@ impl Scanner {
         };
         self.top.clear();
         self.keys.clear();
+        self.dropped = false;
         let i = ws(s, 0);
         if s.get(i) != Some(&b'{') {
             return None;
@@ -140,6 +147,11 @@ impl Scanner {
             }
             let vs = ws(s, i + 1);
             let (kind, ve) = self.value::<VIEW>(s, vs, depth + 1)?;
+            if !VIEW && depth == 0 && key == field::EVENT.as_bytes() {
+                let value = &s[vs..ve];
+                self.dropped = matches!(kind, Kind::Str)
+                    && value[1..value.len() - 1] == *event::WRITER_DROPPED.as_bytes();
+            }
             if VIEW && depth == 0 {
                 let val = match kind {
                     Kind::Str => (vs as u32 + 1, ve as u32 - 1),

@@ -6,7 +6,7 @@ use tooltrail_json::parse_json;
 fn agrees(line: &[u8]) {
     let mut scanner = Scanner::default();
     let parsed = parse_json(line);
-    let valid = scanner.valid(line);
+    let valid = scanner.event_drops(line).is_some();
     let Some(view) = scanner.view(line) else {
         assert!(!valid, "{}", String::from_utf8_lossy(line));
         return;
@@ -147,4 +147,18 @@ fn short_keys_have_exact_fingerprints() {
         }
     }
     assert_eq!(fingerprint(b"abcdefgh") >> 63, 1);
+}
+
+#[test]
+fn drop_reports_are_told_apart() {
+    let mut s = Scanner::default();
+    let drops = |s: &mut Scanner, line: &str| s.event_drops(line.as_bytes());
+    assert_eq!(drops(&mut s, r#"{"event":"writer_dropped","count":2}"#), Some(true));
+    assert_eq!(drops(&mut s, r#"{"count":2, "event" : "writer_dropped" }"#), Some(true));
+    assert_eq!(drops(&mut s, r#"{"event":"tool_call","x":"writer_dropped"}"#), Some(false));
+    assert_eq!(drops(&mut s, r#"{"e":{"event":"writer_dropped"}}"#), Some(false));
+    assert_eq!(drops(&mut s, r#"{"event":"writer_dropped_not"}"#), Some(false));
+    assert_eq!(drops(&mut s, r#"{"event":["writer_dropped"]}"#), Some(false));
+    assert_eq!(drops(&mut s, r#"{"event":"writer\u005fdropped"}"#), None);
+    assert_eq!(drops(&mut s, r#"{"event":"writer_dropped""#), None);
 }

@@ -1,13 +1,14 @@
 //! `show` over chunks: a run's events are a few lines among millions, so
-//! each block of lines is first searched for the run id's bytes (and for
-//! `writer_dropped`, which the record's gaps count); only the lines holding
-//! them are parsed, and then checked field by field (the bytes may sit in
-//! another field). Every other line is only checked to be an event (the
-//! skipped-line count must stay exact), by the [`Scanner`]; a line it cannot
-//! vouch for (escapes: the id may be spelled `\u0072…`) is parsed in full.
+//! each block of lines is first searched for the run id's bytes; only the
+//! lines holding them are parsed, and then checked field by field (the
+//! bytes may sit in another field). Every other line is only checked to be
+//! an event (the skipped-line count must stay exact) by the [`Scanner`],
+//! which also tells a `writer_dropped` report (parsed too: the gaps count
+//! it); a line it cannot vouch for (escapes: the id may be spelled
+//! `\u0072…`) is parsed in full.
 
 use memchr::memmem::{FindIter, Finder};
-use tooltrail_core::schema::{event, field};
+use tooltrail_core::schema::field;
 use tooltrail_json::{Value, parse_json};
 
 use super::chunks::{Block, for_each_line};
@@ -19,7 +20,6 @@ use super::{Gaps, str_field};
 pub(crate) struct Show {
     run_id: String,
     id: Finder<'static>,
-    dropped: Finder<'static>,
 }
 
 /// One chunk's events of the run, in log order, and its gaps.
@@ -36,7 +36,6 @@ impl Show {
         Show {
             run_id: run_id.to_owned(),
             id: Finder::new(run_id.as_bytes()).into_owned(),
-            dropped: Finder::new(event::WRITER_DROPPED.as_bytes()).into_owned(),
         }
     }
 
@@ -78,15 +77,13 @@ impl Work for Show {
             }
         };
         let mut ids = self.id.find_iter(lines).peekable();
-        let mut drops = self.dropped.find_iter(lines).peekable();
         for_each_line(lines, |start, line, fits| {
-            let end = start + line.len();
-            // Both searches move on past this line whatever it is.
-            let (id, dropped) = (holds(&mut ids, start, end), holds(&mut drops, start, end));
+            // The search moves on past this line whatever it is.
+            let id = holds(&mut ids, start, start + line.len());
             if !fits {
                 p.gaps.skipped_lines += 1;
                 p.gaps.too_long_lines += 1;
-            } else if id || dropped || !p.scanner.valid(line) {
+            } else if id || p.scanner.event_drops(line) != Some(false) {
                 self.parse(p, line);
             }
         });
