@@ -153,12 +153,30 @@ fn short_keys_have_exact_fingerprints() {
 fn drop_reports_are_told_apart() {
     let mut s = Scanner::default();
     let drops = |s: &mut Scanner, line: &str| s.event_drops(line.as_bytes());
-    assert_eq!(drops(&mut s, r#"{"event":"writer_dropped","count":2}"#), Some(true));
-    assert_eq!(drops(&mut s, r#"{"count":2, "event" : "writer_dropped" }"#), Some(true));
-    assert_eq!(drops(&mut s, r#"{"event":"tool_call","x":"writer_dropped"}"#), Some(false));
-    assert_eq!(drops(&mut s, r#"{"e":{"event":"writer_dropped"}}"#), Some(false));
-    assert_eq!(drops(&mut s, r#"{"event":"writer_dropped_not"}"#), Some(false));
-    assert_eq!(drops(&mut s, r#"{"event":["writer_dropped"]}"#), Some(false));
+    assert_eq!(
+        drops(&mut s, r#"{"event":"writer_dropped","count":2}"#),
+        Some(true)
+    );
+    assert_eq!(
+        drops(&mut s, r#"{"count":2, "event" : "writer_dropped" }"#),
+        Some(true)
+    );
+    assert_eq!(
+        drops(&mut s, r#"{"event":"tool_call","x":"writer_dropped"}"#),
+        Some(false)
+    );
+    assert_eq!(
+        drops(&mut s, r#"{"e":{"event":"writer_dropped"}}"#),
+        Some(false)
+    );
+    assert_eq!(
+        drops(&mut s, r#"{"event":"writer_dropped_not"}"#),
+        Some(false)
+    );
+    assert_eq!(
+        drops(&mut s, r#"{"event":["writer_dropped"]}"#),
+        Some(false)
+    );
     assert_eq!(drops(&mut s, r#"{"event":"writer\u005fdropped"}"#), None);
     assert_eq!(drops(&mut s, r#"{"event":"writer_dropped""#), None);
 }
