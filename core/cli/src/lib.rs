@@ -167,22 +167,11 @@ fn render(out: &mut dyn Write, answer: &Answer, json: bool) -> Result<(), CliErr
             }
         }
         (Answer::Runs(runs), true) => {
-            // One run at a time: the whole array as one value would hold
-            // every run twice more (issue 13 item 15).
-            let mut bytes = b"[".to_vec();
-            for (i, run) in runs.iter().enumerate() {
-                if i > 0 {
-                    bytes.push(b',');
-                }
-                write_ordered(&tooltrail_query::run_value(&run), &mut bytes)
-                    .map_err(Error::from)?;
-                if bytes.len() >= 1 << 16 {
-                    out.write_all(&bytes)?;
-                    bytes.clear();
-                }
-            }
-            bytes.extend_from_slice(b"]\n");
-            out.write_all(&bytes)?;
+            // In pieces: the whole array as one value would hold every run
+            // twice more (issue 13 item 15).
+            tooltrail_query::write_runs_json(runs, &mut |bytes: &[u8]| -> Result<(), CliError> {
+                Ok(out.write_all(bytes)?)
+            })?;
         }
         (_, true) => emit_json(out, &answer.to_value())?,
         (_, false) => render_text(&mut text::TerminalSafe(out), answer)?,

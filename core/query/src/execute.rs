@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::governance::of_agent;
 use super::options::KeyCase;
+use super::parallel::Plan;
 use super::{Answer, EventReader, Gaps, Query};
 use tooltrail_core::Error;
 use tooltrail_json::Value;
@@ -22,6 +23,35 @@ pub fn execute(path: &Path, query: &Query) -> Result<Answer, Error> {
 /// run with no events in the logs is [`Error::UnknownRun`] (its message says
 /// when the record is incomplete: the run's events may be what was lost).
 pub fn execute_with_gaps(path: &Path, query: &Query) -> Result<(Answer, Gaps), Error> {
+    execute_planned(path, query, None)
+}
+
+/// [`execute_with_gaps`], reading `runs`, `show`, `stats` and `loops` in
+/// chunks by `plan` (`None`: as suits this machine).
+pub(crate) fn execute_planned(
+    path: &Path,
+    query: &Query,
+    plan: Option<Plan>,
+) -> Result<(Answer, Gaps), Error> {
+    let (answer, gaps) = match super::chunked::answer(path, query, plan) {
+        Some(read) => read.map_err(|e| unreadable(path, &e))?,
+        None => by_lines(path, query)?,
+    };
+    match answer {
+        Answer::Show { run_id, events } if events.is_empty() => Err(Error::UnknownRun {
+            run_id,
+            path: path.display().to_string(),
+            incomplete: gaps.note(),
+        }),
+        Answer::Gaps(_) => Ok((Answer::Gaps(gaps.clone()), gaps)),
+        answer => Ok((answer, gaps)),
+    }
+}
+
+/// Any query over the logs read line by line, in order, on this thread:
+/// how every query was answered before some were read in chunks, kept for
+/// the others and as the reference the chunked ones are tested against.
+pub(crate) fn by_lines(path: &Path, query: &Query) -> Result<(Answer, Gaps), Error> {
     let mut reader = EventReader::open(path).map_err(|e| unreadable(path, &e))?;
     let mut gaps = Gaps::default();
     let events = reader.by_ref().inspect(|e| gaps.note_event(e));
@@ -63,15 +93,7 @@ pub fn execute_with_gaps(path: &Path, query: &Query) -> Result<(Answer, Gaps), E
     gaps.skipped_lines = reader.skipped;
     gaps.too_long_lines = reader.too_long;
     reader.finish().map_err(|e| unreadable(path, &e))?;
-    match answer {
-        Answer::Show { run_id, events } if events.is_empty() => Err(Error::UnknownRun {
-            run_id,
-            path: path.display().to_string(),
-            incomplete: gaps.note(),
-        }),
-        Answer::Gaps(_) => Ok((Answer::Gaps(gaps.clone()), gaps)),
-        answer => Ok((answer, gaps)),
-    }
+    Ok((answer, gaps))
 }
 
 /// What the bindings' `Logs` methods call: the query `command` with a host's

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{num_field, str_field};
+use super::scan::Fields;
 use tooltrail_core::schema::{event, field};
 use tooltrail_core::writer::DropReason;
 use tooltrail_json::Value;
@@ -93,11 +93,20 @@ impl Gaps {
     }
 
     /// Takes one event into account (a `writer_dropped` report).
-    pub(crate) fn note_event(&mut self, e: &Value) {
-        if str_field(e, field::EVENT) == Some(event::WRITER_DROPPED) {
-            let reason = str_field(e, field::REASON).unwrap_or("unknown").to_owned();
-            let count = num_field(e, field::COUNT).unwrap_or(0.0).max(0.0) as u64;
+    pub(crate) fn note_event(&mut self, e: &impl Fields) {
+        if e.str(field::EVENT) == Some(event::WRITER_DROPPED) {
+            let reason = e.str(field::REASON).unwrap_or("unknown").to_owned();
+            let count = e.num(field::COUNT).unwrap_or(0.0).max(0.0) as u64;
             *self.dropped.entry(reason).or_insert(0) += count;
+        }
+    }
+
+    /// Adds what another part of the same logs is missing.
+    pub(crate) fn add(&mut self, other: Gaps) {
+        self.skipped_lines += other.skipped_lines;
+        self.too_long_lines += other.too_long_lines;
+        for (reason, n) in other.dropped {
+            *self.dropped.entry(reason).or_insert(0) += n;
         }
     }
 }

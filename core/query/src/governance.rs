@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use super::scan::Fields;
 use super::{num_field, parse_timestamp, str_field};
 use tooltrail_core::schema::{DECISION_BLOCK, event, field};
 use tooltrail_json::Value;
@@ -142,8 +143,8 @@ pub fn agent_metrics(
 }
 
 /// Whether event `e` is agent `agent_id`'s (every event when `None`).
-pub(super) fn of_agent(e: &Value, agent_id: Option<&str>) -> bool {
-    agent_id.is_none_or(|a| str_field(e, field::AGENT_ID) == Some(a))
+pub(super) fn of_agent(e: &impl Fields, agent_id: Option<&str>) -> bool {
+    agent_id.is_none_or(|a| e.str(field::AGENT_ID) == Some(a))
 }
 
 /// One tool call while the logs are read.

@@ -16,16 +16,24 @@
 #![warn(unreachable_pub)]
 
 mod answer;
+mod chunked;
+mod chunks;
+mod events;
 mod execute;
 mod gaps;
 mod governance;
+mod hexhash;
 mod loops;
 mod names;
 mod options;
+mod parallel;
 mod reader;
 pub mod report;
 mod request;
 mod runs;
+mod runs_json;
+mod scan;
+mod show;
 mod sketch;
 mod stats;
 pub mod testing;
@@ -45,6 +53,7 @@ pub use request::{
     StatsOptions, TailOptions, opt,
 };
 pub use runs::{RunFilter, RunList, RunSummary, RunsAcc, run_list, runs};
+pub use runs_json::write_runs_json;
 pub use sketch::{EXACT_LATENCIES, HeavyHitters, LatencySketch, RELATIVE_ERROR, percentile};
 pub use stats::{StatsAcc, StatsReport, ToolStats, stats};
 

@@ -5,10 +5,12 @@
 //! as a number into one table of names, a SHA-256 `args_hash` as its 32
 //! bytes, a handful of pairs in a plain vector.
 
-use std::collections::HashMap;
+// foldhash (seeded per process): a lookup per call; the findings are sorted.
+use foldhash::{HashMap, HashMapExt};
 
+use super::hexhash::{sha256_bytes, sha256_text};
 use super::names::{Names, Sym};
-use super::str_field;
+use super::scan::Fields;
 use tooltrail_core::schema::{event, field};
 use tooltrail_json::Value;
 
@@ -37,33 +39,15 @@ enum Args {
 
 impl Args {
     fn new(hash: &str, names: &mut Names) -> Self {
-        let b = hash.as_bytes();
-        let nibble = |c: u8| match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            _ => None,
-        };
-        let mut out = [0u8; 32];
-        let whole = b.len() == 64
-            && out.iter_mut().enumerate().all(|(i, o)| {
-                match (nibble(b[2 * i]), nibble(b[2 * i + 1])) {
-                    (Some(h), Some(l)) => {
-                        *o = h << 4 | l;
-                        true
-                    }
-                    _ => false,
-                }
-            });
-        if whole {
-            Args::Sha256(out)
-        } else {
-            Args::Other(names.sym(hash))
+        match sha256_bytes(hash) {
+            Some(bytes) => Args::Sha256(bytes),
+            None => Args::Other(names.sym(hash)),
         }
     }
 
     fn text(self, names: &Names) -> String {
         match self {
-            Args::Sha256(bytes) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+            Args::Sha256(bytes) => String::from_utf8(sha256_text(&bytes).to_vec()).expect("hex"),
             Args::Other(s) => names.name(s).unwrap_or("").to_owned(),
         }
     }
@@ -93,6 +77,11 @@ const INDEXED: usize = 16;
 
 impl Counts {
     fn add(&mut self, tool: Sym, args: Args, blocked: bool) {
+        self.add_counts(tool, args, 1, u32::from(blocked));
+    }
+
+    /// Counts `count` calls of a pair, `blocked` of them refused.
+    fn add_counts(&mut self, tool: Sym, args: Args, count: u32, blocked: u32) {
         let found = match &self.index {
             Some(index) => index.get(&(tool, args)).copied(),
             None => self
@@ -122,8 +111,109 @@ impl Counts {
             i
         });
         let p = &mut self.pairs[i];
-        p.count = p.count.saturating_add(1);
-        p.blocked = p.blocked.saturating_add(u32::from(blocked));
+        p.count = p.count.saturating_add(count);
+        p.blocked = p.blocked.saturating_add(blocked);
+    }
+}
+
+/// Settles a run's counters: its pairs repeated at least `min` times.
+fn settle(run_id: &str, counts: Counts, names: &Names, min: u64, found: &mut Vec<LoopFinding>) {
+    found.extend(
+        counts
+            .pairs
+            .into_iter()
+            .filter(|p| u64::from(p.count) >= min)
+            .map(|p| LoopFinding {
+                run_id: run_id.to_owned(),
+                tool: names.name(p.tool).unwrap_or("").to_owned(),
+                args_hash: p.args.text(names),
+                count: p.count.into(),
+                blocked: p.blocked.into(),
+            }),
+    );
+}
+
+/// What a `tool_call` adds to a run's counters, and whether it ends one:
+/// `None` for events `loops` does not count.
+enum Step<'e> {
+    End(&'e str),
+    Call(&'e str, &'e str, &'e str, bool),
+}
+
+fn step(e: &impl Fields) -> Option<Step<'_>> {
+    let (event, run) = (e.str(field::EVENT)?, e.str(field::RUN_ID)?);
+    if event == event::RUN_END {
+        return Some(Step::End(run));
+    }
+    if event != event::TOOL_CALL {
+        return None;
+    }
+    let (tool, hash) = (e.str(field::TOOL)?, e.str(field::ARGS_HASH)?);
+    let blocked = e.str(field::ERROR_CLASS) == Some("loop_detected");
+    Some(Step::Call(run, tool, hash, blocked))
+}
+
+/// Streams events into loop findings. A run's counters are settled and
+/// dropped at its `run_end`, so memory follows the runs in flight, not the
+/// length of the logs.
+#[derive(Debug)]
+pub(crate) struct LoopsAcc {
+    names: Names,
+    open: HashMap<Box<str>, Counts>,
+    found: Vec<LoopFinding>,
+    min: u64,
+}
+
+impl LoopsAcc {
+    /// Finds pairs repeated at least `min` times in a run.
+    pub(crate) fn new(min: u64) -> Self {
+        Self {
+            names: Names::default(),
+            open: HashMap::new(),
+            found: Vec::new(),
+            min,
+        }
+    }
+
+    /// Takes one event into account.
+    pub(crate) fn absorb(&mut self, e: &impl Fields) {
+        match step(e) {
+            None => {}
+            Some(Step::End(run)) => {
+                if let Some(counts) = self.open.remove(run) {
+                    settle(run, counts, &self.names, self.min, &mut self.found);
+                }
+            }
+            Some(Step::Call(run, tool, hash, blocked)) => {
+                let names = &mut self.names;
+                let (tool, args) = (names.sym(tool), Args::new(hash, names));
+                match self.open.get_mut(run) {
+                    Some(counts) => counts.add(tool, args, blocked),
+                    None => self
+                        .open
+                        .entry(run.into())
+                        .or_default()
+                        .add(tool, args, blocked),
+                }
+            }
+        }
+    }
+
+    /// The findings, most repeated first.
+    pub(crate) fn finish(mut self) -> Vec<LoopFinding> {
+        for (run, counts) in std::mem::take(&mut self.open) {
+            settle(&run, counts, &self.names, self.min, &mut self.found);
+        }
+        let mut found = self.found;
+        // Stable: equal findings (one run's pair, ended twice) stay in log order.
+        found.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.run_id.cmp(&b.run_id))
+                .then_with(|| a.tool.cmp(&b.tool))
+                .then_with(|| a.args_hash.cmp(&b.args_hash))
+        });
+        found
     }
 }
 
@@ -131,61 +221,15 @@ impl Counts {
 /// A run's counters are settled and dropped at its `run_end`, so memory
 /// follows the runs in flight, not the length of the logs.
 pub fn loops(events: impl Iterator<Item = Value>, min: u64) -> Vec<LoopFinding> {
-    let mut names = Names::default();
-    let mut open: HashMap<Box<str>, Counts> = HashMap::new();
-    let mut found: Vec<LoopFinding> = Vec::new();
-    let settle = |run_id: &str, counts: Counts, names: &Names, found: &mut Vec<LoopFinding>| {
-        found.extend(
-            counts
-                .pairs
-                .into_iter()
-                .filter(|p| u64::from(p.count) >= min)
-                .map(|p| LoopFinding {
-                    run_id: run_id.to_owned(),
-                    tool: names.name(p.tool).unwrap_or("").to_owned(),
-                    args_hash: p.args.text(names),
-                    count: p.count.into(),
-                    blocked: p.blocked.into(),
-                }),
-        );
-    };
+    let mut acc = LoopsAcc::new(min);
     for e in events {
-        let (Some(event), Some(run)) = (str_field(&e, field::EVENT), str_field(&e, field::RUN_ID))
-        else {
-            continue;
-        };
-        if event == event::RUN_END {
-            if let Some(counts) = open.remove(run) {
-                settle(run, counts, &names, &mut found);
-            }
-            continue;
-        }
-        let (true, Some(tool), Some(hash)) = (
-            event == event::TOOL_CALL,
-            str_field(&e, field::TOOL),
-            str_field(&e, field::ARGS_HASH),
-        ) else {
-            continue;
-        };
-        let (tool, args) = (names.sym(tool), Args::new(hash, &mut names));
-        let blocked = str_field(&e, field::ERROR_CLASS) == Some("loop_detected");
-        match open.get_mut(run) {
-            Some(counts) => counts.add(tool, args, blocked),
-            None => open.entry(run.into()).or_default().add(tool, args, blocked),
-        }
+        acc.absorb(&e);
     }
-    for (run, counts) in open {
-        settle(&run, counts, &names, &mut found);
-    }
-    found.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then_with(|| a.run_id.cmp(&b.run_id))
-            .then_with(|| a.tool.cmp(&b.tool))
-            .then_with(|| a.args_hash.cmp(&b.args_hash))
-    });
-    found
+    acc.finish()
 }
+
+mod part;
+pub(crate) use part::LoopsPart;
 
 #[cfg(test)]
 mod tests {

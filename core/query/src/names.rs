@@ -2,7 +2,7 @@
 //! error classes, stop reasons) stored once, as a number, for the
 //! per-run state of `runs` and `loops`.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::Arc;
 
 /// A name's number in [`Names`].
@@ -38,6 +38,11 @@ impl Names {
     /// The number of `name` if it was ever seen ([`UNSEEN`] otherwise).
     pub(super) fn find(&self, name: &str) -> Sym {
         self.ids.get(name).copied().unwrap_or(UNSEEN)
+    }
+
+    /// Every name, by number.
+    pub(super) fn iter(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(|n| &**n)
     }
 
     /// The name of a number ([`NONE`] and [`UNSEEN`] have none).

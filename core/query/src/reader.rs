@@ -67,13 +67,7 @@ impl EventReader {
     /// early; holding the handles also makes the read a snapshot that a
     /// rotation during it cannot skip or repeat.
     pub fn open(path: &Path) -> io::Result<Self> {
-        let files = log_files(path)?
-            .into_iter()
-            .map(|p| match open_regular(&p) {
-                Ok(f) => Ok((p, f)),
-                Err(e) => Err(in_file(path, &p, e)),
-            })
-            .collect::<io::Result<Vec<_>>>()?;
+        let files = open_files(path)?;
         Ok(Self {
             files: files.into_iter(),
             current: None,
@@ -90,6 +84,18 @@ impl EventReader {
     pub fn finish(&mut self) -> io::Result<()> {
         self.error.take().map_or(Ok(()), Err)
     }
+}
+
+/// Opens every file of a log location ([`log_files`]), oldest first: the
+/// first that cannot be opened is the error, naming it.
+pub(crate) fn open_files(path: &Path) -> io::Result<Vec<(PathBuf, File)>> {
+    log_files(path)?
+        .into_iter()
+        .map(|p| match open_regular(&p) {
+            Ok(f) => Ok((p, f)),
+            Err(e) => Err(in_file(path, &p, e)),
+        })
+        .collect()
 }
 
 /// The longest line read, the core's: a longer one (a `*.jsonl` that is
@@ -143,7 +149,7 @@ fn read_line_capped(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result
 
 /// Names the file in an I/O error when `root` is a directory (it holds
 /// several); a single file is already named by the caller's message.
-fn in_file(root: &Path, file: &Path, e: io::Error) -> io::Error {
+pub(crate) fn in_file(root: &Path, file: &Path, e: io::Error) -> io::Error {
     if file == root {
         return e;
     }

@@ -6,11 +6,14 @@
 //! [`RunSummary`] with owned strings is made only for a run being printed or
 //! returned. docs/query.md ("Memory") has the measured bytes per run.
 
-use std::collections::HashMap;
+// foldhash (seeded per process): a lookup per event, and the order of
+// the map never reaches an answer (runs are sorted by start and id).
+use foldhash::HashMap;
 use std::sync::Arc;
 
 use super::names::{NONE, Names, Sym};
-use super::{num_field, parse_timestamp, str_field};
+use super::parse_timestamp;
+use super::scan::Fields;
 use tooltrail_core::schema::{DECISION_BLOCK, event, field};
 use tooltrail_json::Value;
 
@@ -129,10 +132,11 @@ impl Run {
         }
     }
 
-    fn absorb(&mut self, e: &Value, names: &mut Names) {
+    /// Takes one event of the run into account; `true` for its end.
+    fn absorb(&mut self, e: &impl Fields, names: &mut Names) -> bool {
         // The run's earliest event, by instant: with several processes
         // writing one directory, file order is not time order.
-        if let Some(ts) = str_field(e, field::TS) {
+        if let Some(ts) = e.str(field::TS) {
             let t = parse_timestamp(ts);
             let earlier = match (t, self.start_us()) {
                 (Some(t), Some(start)) => t < start,
@@ -145,40 +149,42 @@ impl Run {
             }
         }
         if self.user == NONE
-            && let Some(user) = str_field(e, field::USER_ID)
+            && let Some(user) = e.str(field::USER_ID)
         {
             self.user = names.sym(user);
         }
         if self.agent == NONE
-            && let Some(agent) = str_field(e, field::AGENT_ID)
+            && let Some(agent) = e.str(field::AGENT_ID)
         {
             self.agent = names.sym(agent);
         }
         if self.request.is_none() {
-            self.request = str_field(e, field::REQUEST_ID).map(Into::into);
+            self.request = e.str(field::REQUEST_ID).map(Into::into);
         }
-        if let Some(tool) = str_field(e, field::TOOL) {
+        if let Some(tool) = e.str(field::TOOL) {
             insert(&mut self.tools, names.sym(tool));
         }
-        let class = str_field(e, field::ERROR_CLASS);
+        let class = e.str(field::ERROR_CLASS);
         if let Some(class) = class {
             insert(&mut self.classes, names.sym(class));
         }
-        match str_field(e, field::EVENT).unwrap_or("") {
+        match e.str(field::EVENT).unwrap_or("") {
             // A refusal is logged on its tool_call (decision block); a
             // failure on the tool_result of a call that ran.
-            event::TOOL_CALL if str_field(e, field::DECISION) == Some(DECISION_BLOCK) => {
+            event::TOOL_CALL if e.str(field::DECISION) == Some(DECISION_BLOCK) => {
                 self.refused = self.refused.saturating_add(1)
             }
             event::TOOL_CALL => self.tool_calls = self.tool_calls.saturating_add(1),
             event::TOOL_RESULT if class.is_some() => self.errors = self.errors.saturating_add(1),
             event::RUN_END => {
-                self.stop = str_field(e, field::STOP_REASON).map_or(NONE, |s| names.sym(s));
-                self.duration_ms = num_field(e, field::DURATION_MS).unwrap_or(f64::NAN);
-                self.spend_usd = num_field(e, field::SPEND_USD).unwrap_or(f64::NAN);
+                self.stop = e.str(field::STOP_REASON).map_or(NONE, |s| names.sym(s));
+                self.duration_ms = e.num(field::DURATION_MS).unwrap_or(f64::NAN);
+                self.spend_usd = e.num(field::SPEND_USD).unwrap_or(f64::NAN);
+                return true;
             }
             _ => {}
         }
+        false
     }
 
     fn start_us(&self) -> Option<i64> {
@@ -238,12 +244,20 @@ pub struct RunsAcc {
     index: HashMap<Arc<str>, u32>,
     runs: Vec<Run>,
     names: Names,
+    /// Per run, whether a `run_end` was read: what a later part of the logs
+    /// overrides when parts are merged (`merge`).
+    ended: Vec<bool>,
 }
 
 impl RunsAcc {
     /// Takes one event into account.
     pub fn absorb(&mut self, e: &Value) {
-        let Some(run_id) = str_field(e, field::RUN_ID) else {
+        self.absorb_fields(e);
+    }
+
+    /// [`absorb`](Self::absorb), for an event however it was read.
+    pub(crate) fn absorb_fields(&mut self, e: &impl Fields) {
+        let Some(run_id) = e.str(field::RUN_ID) else {
             return;
         };
         let i = match self.index.get(run_id) {
@@ -253,10 +267,13 @@ impl RunsAcc {
                 let id: Arc<str> = Arc::from(run_id);
                 self.index.insert(Arc::clone(&id), i);
                 self.runs.push(Run::new(id));
+                self.ended.push(false);
                 i
             }
         };
-        self.runs[i as usize].absorb(e, &mut self.names);
+        if self.runs[i as usize].absorb(e, &mut self.names) {
+            self.ended[i as usize] = true;
+        }
     }
 
     /// The runs that match `filter`, by start time (ties and unreadable
@@ -314,6 +331,11 @@ impl RunList {
             .map(|&i| self.summary(&self.runs[i as usize]))
     }
 
+    /// The `i`th matching run (`i < len()`), for printing in pieces.
+    pub(crate) fn summary_at(&self, i: usize) -> RunSummary {
+        self.summary(&self.runs[self.order[i] as usize])
+    }
+
     fn summary(&self, r: &Run) -> RunSummary {
         let name = |s: Sym| self.names.name(s).map(str::to_owned);
         let num = |v: f64| (!v.is_nan()).then_some(v);
@@ -350,81 +372,7 @@ pub fn run_list(events: impl Iterator<Item = Value>, filter: &RunFilter) -> RunL
     acc.finish(filter)
 }
 
+mod merge;
+
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use tooltrail_json::parse_json;
-
-    fn events(lines: &[&str]) -> impl Iterator<Item = Value> {
-        let parsed: Vec<Value> = lines
-            .iter()
-            .map(|l| parse_json(l.as_bytes()).unwrap())
-            .collect();
-        parsed.into_iter()
-    }
-
-    #[test]
-    fn a_run_is_small() {
-        assert_eq!(std::mem::size_of::<Run>(), 128);
-    }
-
-    #[test]
-    fn compact_summaries_read_back_as_logged() {
-        let lines = [
-            // Another producer's time format is kept as logged.
-            r#"{"ts":"2026-11-24T20:57:40+01:00","event":"run_start","run_id":"a","user_id":null,"request_id":"q"}"#,
-            r#"{"ts":"2026-11-24T19:57:41.000000Z","event":"tool_call","run_id":"a","tool":"t1"}"#,
-            r#"{"ts":"2026-11-24T19:57:41.5Z","event":"tool_result","run_id":"a","tool":"t1","error_class":"timeout"}"#,
-            r#"{"ts":"2026-11-24T19:57:39.000001Z","event":"tool_call","run_id":"b","tool":"t2","user_id":"u"}"#,
-            r#"{"ts":"2026-11-24T19:57:39.000002Z","event":"tool_call","run_id":"b","tool":"t1","decision":"block","error_class":"budget_exceeded"}"#,
-            r#"{"ts":"2026-11-24T19:57:42.000000Z","event":"run_end","run_id":"b","stop_reason":"max_steps","duration_ms":3,"spend_usd":0.5}"#,
-            r#"{"ts":"garbage","event":"tool_call","run_id":"c","tool":"t1"}"#,
-        ];
-        let all = runs(events(&lines), &RunFilter::default());
-        let ids: Vec<&str> = all.iter().map(|r| r.run_id.as_str()).collect();
-        assert_eq!(ids, ["b", "a", "c"]);
-        let (b, a, c) = (&all[0], &all[1], &all[2]);
-        assert_eq!(a.start, "2026-11-24T20:57:40+01:00");
-        assert_eq!(
-            (a.user_id.as_deref(), a.request_id.as_deref()),
-            (None, Some("q"))
-        );
-        assert_eq!(
-            (a.tool_calls, a.errors, &a.error_classes[..]),
-            (1, 1, &["timeout".to_owned()][..])
-        );
-        assert_eq!(b.start, "2026-11-24T19:57:39.000001Z");
-        assert_eq!(b.tools, ["t2", "t1"]);
-        // The refusal is counted apart from failures (issue 15 item 4).
-        assert_eq!((b.tool_calls, b.errors, b.refused), (1, 0, 1));
-        assert_eq!(b.error_classes, ["budget_exceeded"]);
-        assert_eq!(b.stop_reason.as_deref(), Some("max_steps"));
-        assert_eq!((b.duration_ms, b.spend_usd), (Some(3.0), Some(0.5)));
-        assert_eq!((a.duration_ms, a.stop_reason.as_deref()), (None, None));
-        assert_eq!((c.start.as_str(), c.start_us), ("garbage", None));
-        // A filter naming something no run has matches nothing, not the
-        // runs that have none.
-        let filter = |f: RunFilter| -> Vec<String> {
-            runs(events(&lines), &f)
-                .into_iter()
-                .map(|r| r.run_id)
-                .collect()
-        };
-        let user = |u: &str| RunFilter {
-            user: Some(u.into()),
-            ..RunFilter::default()
-        };
-        assert_eq!(filter(user("nobody")), Vec::<String>::new());
-        assert_eq!(filter(user("u")), ["b"]);
-        let tool = RunFilter {
-            tool: Some("t1".into()),
-            ..RunFilter::default()
-        };
-        assert_eq!(filter(tool), ["b", "a", "c"]);
-        let stop = RunFilter {
-            stop_reason: Some("completed".into()),
-            ..RunFilter::default()
-        };
-        assert_eq!(filter(stop), Vec::<String>::new());
-    }
-}
+mod tests;

@@ -52,6 +52,40 @@ impl LatencySketch {
         self.bucket(ms);
     }
 
+    /// Takes in the latencies of `later`, seen after these: the result is
+    /// what adding them one by one gives (the same values kept or bucketed;
+    /// `min` and `max` the first of equals, as `add` keeps them).
+    pub(crate) fn merge(&mut self, later: LatencySketch) {
+        if later.count == 0 {
+            return;
+        }
+        if self.count == 0 || later.min < self.min {
+            self.min = later.min;
+        }
+        if self.count == 0 || later.max > self.max {
+            self.max = later.max;
+        }
+        self.count += later.count;
+        // Exact while every value so far fits, as `add` decides it.
+        if self.is_exact()
+            && later.is_exact()
+            && self.exact.len() + later.exact.len() <= EXACT_LATENCIES
+        {
+            self.exact.extend(later.exact);
+            return;
+        }
+        for v in std::mem::take(&mut self.exact)
+            .into_iter()
+            .chain(later.exact)
+        {
+            self.bucket(v);
+        }
+        self.tiny += later.tiny;
+        for (index, n) in later.buckets {
+            *self.buckets.entry(index).or_insert(0) += n;
+        }
+    }
+
     fn bucket(&mut self, ms: f64) {
         if ms <= TINY_MS || !ms.is_finite() {
             self.tiny += 1;
@@ -132,6 +166,19 @@ impl<K: std::hash::Hash + Eq + Clone + Ord> HeavyHitters<K> {
         self.counts.insert(key.clone(), 1);
         if self.counts.len() >= 2 * self.capacity {
             self.prune();
+        }
+    }
+
+    /// [`add`](Self::add), for a key the caller no longer needs.
+    pub(crate) fn add_owned(&mut self, key: K) {
+        match self.counts.entry(key) {
+            std::collections::hash_map::Entry::Occupied(mut n) => *n.get_mut() += 1,
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(1);
+                if self.counts.len() >= 2 * self.capacity {
+                    self.prune();
+                }
+            }
         }
     }
 

@@ -1,0 +1,111 @@
+//! The queries read on every core (`runs`, `show`, `stats`, `loops`): each
+//! one's part summary, and its merge in log order. The answers are the ones
+//! the line-by-line reader gives (`execute` keeps it for the others).
+
+use std::io;
+use std::path::Path;
+
+use super::events::{Absorb, Events};
+use super::governance::of_agent;
+use super::loops::{LoopsAcc, LoopsPart};
+use super::parallel::{Logs, Plan};
+use super::scan::Fields;
+use super::show::Show;
+use super::stats::StatsPart;
+use super::{Answer, Gaps, Query, RunsAcc, StatsAcc};
+
+struct Runs;
+
+impl Absorb for Runs {
+    type Part = RunsAcc;
+    fn part(&self, _first: bool) -> RunsAcc {
+        RunsAcc::default()
+    }
+    fn absorb(&self, part: &mut RunsAcc, e: &impl Fields) {
+        part.absorb_fields(e);
+    }
+}
+
+struct Stats<'q>(Option<&'q str>);
+
+impl Absorb for Stats<'_> {
+    type Part = StatsPart;
+    fn part(&self, _first: bool) -> StatsPart {
+        StatsPart::default()
+    }
+    fn absorb(&self, part: &mut StatsPart, e: &impl Fields) {
+        if of_agent(e, self.0) {
+            part.absorb(e);
+        }
+    }
+}
+
+struct Loops<'q>(Option<&'q str>, u64);
+
+impl Absorb for Loops<'_> {
+    type Part = LoopsPart;
+    fn part(&self, first: bool) -> LoopsPart {
+        LoopsPart::new(self.1, first)
+    }
+    fn absorb(&self, part: &mut LoopsPart, e: &impl Fields) {
+        if of_agent(e, self.0) {
+            part.absorb(e);
+        }
+    }
+}
+
+/// Answers `query` over the logs at `path` if it is one of the queries read
+/// in chunks (`None` otherwise), with `plan` (`None`: this machine's).
+pub(crate) fn answer(
+    path: &Path,
+    query: &Query,
+    plan: Option<Plan>,
+) -> Option<io::Result<(Answer, Gaps)>> {
+    let open = || -> io::Result<(Logs, Plan)> {
+        let logs = Logs::open(path)?;
+        let plan = plan.unwrap_or_else(|| Plan::for_bytes(logs.bytes()));
+        Ok((logs, plan))
+    };
+    let mut gaps = Gaps::default();
+    let answer = match query {
+        Query::Runs(filter) => open().and_then(|(logs, plan)| {
+            let mut acc = RunsAcc::default();
+            logs.read(&plan, &Events(Runs), |p| {
+                gaps.add(p.gaps);
+                acc.merge(p.part);
+            })?;
+            Ok(Answer::Runs(acc.finish(filter)))
+        }),
+        Query::Show(o) => open().and_then(|(logs, plan)| {
+            let mut events = Vec::new();
+            logs.read(&plan, &Show::new(&o.run_id), |p| {
+                gaps.add(p.gaps);
+                events.extend(p.events);
+            })?;
+            let run_id = o.run_id.clone();
+            Ok(Answer::Show { run_id, events })
+        }),
+        Query::Stats(o) => open().and_then(|(logs, plan)| {
+            let mut acc = StatsAcc::new(usize::try_from(o.top).unwrap_or(usize::MAX));
+            logs.read(&plan, &Events(Stats(o.agent_id.as_deref())), |p| {
+                gaps.add(p.gaps);
+                acc.merge(p.part);
+            })?;
+            Ok(Answer::Stats(acc.finish()))
+        }),
+        Query::Loops(o) => open().and_then(|(logs, plan)| {
+            let mut acc = LoopsAcc::new(o.min);
+            logs.read(&plan, &Events(Loops(o.agent_id.as_deref(), o.min)), |p| {
+                gaps.add(p.gaps);
+                acc.merge(p.part);
+            })?;
+            Ok(Answer::Loops(acc.finish()))
+        }),
+        _ => return None,
+    };
+    Some(answer.map(|answer| (answer, gaps)))
+}
+
+#[cfg(test)]
+#[path = "chunked_tests.rs"]
+mod tests;
