@@ -200,6 +200,12 @@ export interface ModelUsage {
   costUsd?: number | null
   ok?: boolean | null
   errorClass?: ErrorClass | (string & {}) | null
+  /**
+   * The provider's or framework's usage object as it came (OpenAI Chat
+   * Completions or Responses, the AI SDK's, LangChain's `usage_metadata`):
+   * the token counts are read from it; those given by name win.
+   */
+  usage?: Record<string, unknown> | null
 }
 
 /** `run.modelCall(options)`: a model step that ended. */

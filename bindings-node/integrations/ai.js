@@ -130,10 +130,7 @@ function telemetry(gateway) {
         inv.run.modelCall({
           model: String(event.modelId ?? 'unknown'),
           provider: event.provider ?? null,
-          inputTokens: usage.inputTokens,
-          outputTokens: usage.outputTokens,
-          cachedInputTokens: usage.inputTokenDetails?.cacheReadTokens,
-          reasoningTokens: usage.outputTokenDetails?.reasoningTokens,
+          usage, // the core reads the counts from the SDK's shape
           latencyMs: event.performance?.responseTimeMs,
           finishReason: event.finishReason ?? null,
           toolCalls: asked.map((part) => ({ name: String(part.toolName), call_id: part.toolCallId ?? null })),

@@ -138,10 +138,7 @@ function modelCall(run, span) {
     run.modelCall({
       model: String(data.model ?? data._response?.model ?? 'unknown'),
       provider: 'openai',
-      inputTokens: usage.input_tokens ?? usage.prompt_tokens,
-      outputTokens: usage.output_tokens ?? usage.completion_tokens,
-      cachedInputTokens: (usage.input_tokens_details ?? usage.prompt_tokens_details)?.cached_tokens,
-      reasoningTokens: (usage.output_tokens_details ?? usage.completion_tokens_details)?.reasoning_tokens,
+      usage, // the core reads the counts from OpenAI's shapes
       latencyMs: started !== undefined && ended !== undefined ? (ended - started) / 1000 : undefined,
       ok: !span.error,
       errorClass: span.error ? 'ModelError' : undefined,

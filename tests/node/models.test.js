@@ -40,3 +40,16 @@ test('modelCall prices, counts and refuses bad arguments by name', async () => {
   assert.equal(end.unpriced_model_calls, 1)
   assert.equal(end.priced_share, 0.5)
 })
+
+test("a provider's usage object is read by the core (the same rule as Python's)", async (t) => {
+  const rec = require('tooltrail/testing').recorder(t)
+  const gw = new tooltrail.ToolGateway({ impls: {}, logger: rec })
+  const usage = { input_tokens: 1200, output_tokens: 80, input_tokens_details: { cached_tokens: 1000 }, output_tokens_details: { reasoning_tokens: 16 } }
+  const run = gw.startRun({ request_id: 'r' })
+  run.modelCall({ model: 'gpt-4o-mini', usage })
+  run.modelCall({ model: 'gpt-4o-mini', usage, inputTokens: 5 }) // a count given by name wins
+  run.end()
+  await rec.flush()
+  const got = rec.events({ event: 'model_call' }).map((m) => [m.input_tokens, m.output_tokens, m.cached_input_tokens, m.reasoning_tokens])
+  assert.deepEqual(got, [[1200, 80, 1000, 16], [5, 80, 1000, 16]])
+})

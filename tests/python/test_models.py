@@ -118,3 +118,19 @@ def test_a_run_is_stopped_by_model_spend_alone():
                 pytest.fail("the model call must not be made")
     (end,) = rec.events("run_end")
     assert end["stop_reason"] == "max_spend" and end["spend_usd"] == 0.55
+
+
+def test_a_providers_usage_object_is_read_by_the_core():
+    rec = Recorder()
+    gw = tooltrail.ToolGateway(impls={}, logger=rec)
+    openai_usage = {
+        "prompt_tokens": 1200, "completion_tokens": 80,
+        "prompt_tokens_details": {"cached_tokens": 1000}, "completion_tokens_details": {"reasoning_tokens": 16},
+    }
+    with gw.run(request_id="r") as run:
+        run.model_call("gpt-4o-mini", usage=openai_usage)
+        run.model_call("gpt-4o-mini", usage=openai_usage, input_tokens=5)  # a count given by name wins
+    rec.flush()
+    got = [(m["input_tokens"], m["output_tokens"], m["cached_input_tokens"], m["reasoning_tokens"])
+           for m in rec.events("model_call")]
+    assert got == [(1200, 80, 1000, 16), (5, 80, 1000, 16)]

@@ -40,13 +40,17 @@ def model_call(
     cached_input_tokens: Optional[int] = None,
     reasoning_tokens: Optional[int] = None,
     tool_calls: Optional[Sequence[ToolCallLike]] = None,
+    usage: Optional["dict[str, Any]"] = None,
 ) -> None:
     """`run.model_call(model, ...)`: records a model step that ended
-    (`model_call`). Its cost is `cost_usd`, else priced from `pricing` and
+    (`model_call`). `usage`: the provider's or framework's usage object as
+    a dict (OpenAI Chat Completions or Responses, LangChain's
+    `usage_metadata`, the AI SDK's); the token counts are read from it, and
+    those given by name win. Its cost is `cost_usd`, else priced from `pricing` and
     the shipped table, else null (counted as unpriced). Tokens and cost add
     to the run's budgets; raises BudgetExceededError (after recording) if
     the run was already over one."""
-    usage = {
+    given = {
         "input_tokens": input_tokens,
         "output_tokens": output_tokens,
         "cached_input_tokens": cached_input_tokens,
@@ -57,8 +61,9 @@ def model_call(
         "finish_reason": finish_reason,
         "cost_usd": cost_usd,
         "tool_calls": list(tool_calls) if tool_calls is not None else None,
+        "usage": usage,
     }
-    run._gateway._model_call(run.run_id, model_args(model, provider, usage))
+    run._gateway._model_call(run.run_id, model_args(model, provider, given))
 
 
 class ModelStep:

@@ -72,6 +72,32 @@ fn a_secret_on_the_servers_command_line_is_redacted() {
 }
 
 #[test]
+fn hostile_server_names_and_commands_stay_one_valid_line() {
+    let command = [
+        "srv",
+        "<script>alert(1)</script>",
+        "a\nb\u{7}\u{0}",
+        "\u{2028}",
+    ];
+    let mut s = session("").fronting(&command.map(String::from));
+    s.on_client(&msg(INIT));
+    let answer = r#"{"jsonrpc":"2.0","id":0,"result":{"serverInfo":{"name":"<img src=x onerror=alert(1)>\u0000\n","version":"\u001b[31m"}}}"#;
+    let a = s.on_server(&msg(answer));
+    let line = a.events[0].line().into_owned();
+    tooltrail_core::schema::validate_line(&line).unwrap();
+    let text = String::from_utf8(line).unwrap();
+    assert_eq!(text.matches('\n').count(), 1, "{text}"); // only the line's own end
+    assert!(
+        !text.contains('\u{0}') && !text.contains('\u{7}') && !text.contains('\u{1b}'),
+        "{text}"
+    );
+    assert!(
+        server_of(&a.events[0]).contains("<img src=x onerror=alert(1)>"),
+        "kept as data, JSON-escaped"
+    );
+}
+
+#[test]
 fn a_server_that_dies_before_answering_initialize_is_still_a_run() {
     let mut s = session("").fronting(&["crashy".to_owned()]);
     assert!(s.on_client(&msg(INIT)).events.is_empty());

@@ -46,15 +46,13 @@ impl<A: Absorb> Work for Events<A> {
         let lines = match block {
             Block::Lines(lines) => lines,
             Block::TooLong => {
-                p.gaps.skipped_lines += 1;
-                p.gaps.too_long_lines += 1;
+                p.gaps.skip_too_long();
                 return;
             }
         };
         for_each_line(lines, |_, line, fits| {
             if !fits {
-                p.gaps.skipped_lines += 1;
-                p.gaps.too_long_lines += 1;
+                p.gaps.skip_too_long();
                 return;
             };
             if let Some(view) = p.scanner.view(line) {

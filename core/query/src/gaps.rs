@@ -24,6 +24,12 @@ pub struct Gaps {
 }
 
 impl Gaps {
+    /// Counts a line skipped for being over [`super::MAX_LINE_BYTES`].
+    pub(crate) fn skip_too_long(&mut self) {
+        self.skipped_lines += 1;
+        self.too_long_lines += 1;
+    }
+
     /// Whether nothing is known to be missing.
     pub fn is_empty(&self) -> bool {
         self.skipped_lines == 0 && self.dropped_events() == 0

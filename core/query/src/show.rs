@@ -71,8 +71,7 @@ impl Work for Show {
         let lines = match block {
             Block::Lines(lines) => lines,
             Block::TooLong => {
-                p.gaps.skipped_lines += 1;
-                p.gaps.too_long_lines += 1;
+                p.gaps.skip_too_long();
                 return;
             }
         };
@@ -81,8 +80,7 @@ impl Work for Show {
             // The search moves on past this line whatever it is.
             let id = holds(&mut ids, start, start + line.len());
             if !fits {
-                p.gaps.skipped_lines += 1;
-                p.gaps.too_long_lines += 1;
+                p.gaps.skip_too_long();
             } else if id || p.scanner.event_drops(line) != Some(false) {
                 self.parse(p, line);
             }

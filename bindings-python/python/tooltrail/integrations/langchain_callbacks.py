@@ -208,7 +208,9 @@ class TooltrailCallbackHandler(BaseCallbackHandler):  # type: ignore[misc]
         if message is not None:
             meta = getattr(message, "response_metadata", None) or {}
             model = meta.get("model_name") or meta.get("model") or model
-            usage.update(_usage(getattr(message, "usage_metadata", None)))
+            tokens = getattr(message, "usage_metadata", None)
+            if isinstance(tokens, dict):
+                usage["usage"] = dict(tokens)  # the core reads the counts
             reason = meta.get("finish_reason") or meta.get("stop_reason")
             if isinstance(reason, str):
                 usage["finish_reason"] = reason
@@ -245,20 +247,3 @@ def _first_message(response: Any) -> Any:
             if message is not None:
                 return message
     return None
-
-
-def _usage(usage: Any) -> "dict[str, Any]":
-    """Tokens from LangChain's `usage_metadata`."""
-    if not isinstance(usage, dict):
-        return {}
-    out: dict[str, Any] = {}
-    for key in ("input_tokens", "output_tokens"):
-        if isinstance(usage.get(key), int):
-            out[key] = usage[key]
-    cached = (usage.get("input_token_details") or {}).get("cache_read")
-    if isinstance(cached, int):
-        out["cached_input_tokens"] = cached
-    reasoning = (usage.get("output_token_details") or {}).get("reasoning")
-    if isinstance(reasoning, int):
-        out["reasoning_tokens"] = reasoning
-    return out

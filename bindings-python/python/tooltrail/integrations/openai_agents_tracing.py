@@ -201,7 +201,7 @@ class TooltrailProcessor:
         if response is not None:  # a Responses API span
             model = model or getattr(response, "model", None)
             usage = getattr(response, "usage", None)
-        usage = _usage(usage)
+        usage = _as_dict(usage)
         started, ended = _epoch_us(span.started_at), _epoch_us(span.ended_at)
         latency = (ended - started) / 1000 if started is not None and ended is not None else None
         run.model_call(
@@ -210,7 +210,7 @@ class TooltrailProcessor:
             latency_ms=latency,
             ok=not span.error,
             error_class=None if not span.error else "ModelError",
-            **usage,
+            usage=usage,
         )
 
     def _hosted_calls(self, span: Any) -> None:
@@ -289,33 +289,19 @@ def _json_object(text: Any) -> bool:
         return False
 
 
-def _usage(usage: Any) -> "dict[str, Any]":
-    """Tokens from a span's usage (a dict or the SDK's / OpenAI's object)."""
-    if usage is None:
-        return {}
-
-    def get(key: str) -> Any:
-        return _member(usage, key)
-
-    out: dict[str, Any] = {}
-    for key, names in (
-        ("input_tokens", ("input_tokens", "prompt_tokens")),
-        ("output_tokens", ("output_tokens", "completion_tokens")),
-    ):
-        for n in names:
-            value = get(n)
-            if isinstance(value, int):
-                out[key] = value
-                break
-    cached = _member(get("input_tokens_details") or get("prompt_tokens_details"), "cached_tokens")
-    if isinstance(cached, int):
-        out["cached_input_tokens"] = cached
-    reasoning = _member(get("output_tokens_details") or get("completion_tokens_details"), "reasoning_tokens")
-    if isinstance(reasoning, int):
-        out["reasoning_tokens"] = reasoning
-    return out
+def _as_dict(usage: Any) -> "Optional[dict[str, Any]]":
+    """A span's usage as plain data (OpenAI's objects are pydantic models);
+    the core reads the token counts from it."""
+    plain = _plain(usage)
+    return plain if isinstance(plain, dict) else None
 
 
-def _member(obj: Any, name: str) -> Any:
-    """`obj[name]` of a dict, `obj.name` of an object (None when absent)."""
-    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+def _plain(value: Any) -> Any:
+    dump = getattr(value, "model_dump", None)
+    if dump is not None:
+        return dump(mode="json")
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (int, float, str, bool)) or value is None:
+        return value
+    return None  # not usage data

@@ -18,6 +18,7 @@ mod incident;
 mod line;
 mod model;
 mod model_args;
+mod model_usage;
 mod packed;
 mod records;
 mod run;

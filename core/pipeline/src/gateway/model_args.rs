@@ -3,6 +3,7 @@
 //! shapes of requested tool calls), so both languages accept and refuse the
 //! same things.
 
+use super::model_usage::UsageTokens;
 use super::types::GatewayError;
 use crate::schema::{MODEL_ERROR, field};
 use tooltrail_json::Value;
@@ -93,7 +94,7 @@ pub enum KeyStyle {
 }
 
 /// Each argument: its snake and camel names.
-const KEYS: [(&str, &str); 12] = [
+const KEYS: [(&str, &str); 13] = [
     (field::MODEL, "model"),
     (field::PROVIDER, "provider"),
     (field::INPUT_TOKENS, "inputTokens"),
@@ -106,6 +107,9 @@ const KEYS: [(&str, &str); 12] = [
     (field::FINISH_REASON, "finishReason"),
     (field::COST_USD, "costUsd"),
     (field::TOOL_CALLS, "toolCalls"),
+    // A provider's or framework's usage object, as it came
+    // ([`UsageTokens::read`]); the counts given by name win.
+    ("usage", "usage"),
 ];
 
 /// The largest integer every language holds exactly.
@@ -168,13 +172,14 @@ impl ModelCall {
             Some(_) => return Err(bad(name(7), "must be true or false")),
         };
         let error_class = text(8)?.filter(|c| !c.is_empty());
+        let usage = get(12).map(UsageTokens::read).unwrap_or_default();
         Ok(Self {
             model,
             provider: text(1)?,
-            input_tokens: count(2)?,
-            output_tokens: count(3)?,
-            cached_input_tokens: count(4)?,
-            reasoning_tokens: count(5)?,
+            input_tokens: count(2)?.or(usage.input),
+            output_tokens: count(3)?.or(usage.output),
+            cached_input_tokens: count(4)?.or(usage.cached_input),
+            reasoning_tokens: count(5)?.or(usage.reasoning),
             latency_ms: amount(6)?,
             // A class says it failed.
             ok: ok && error_class.is_none(),
