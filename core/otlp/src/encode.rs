@@ -144,12 +144,32 @@ pub(crate) fn log_record(ev: &Fields, observed_nanos: u64) -> Value {
     obj(members)
 }
 
+/// The span kinds tooltrail's spans use (OTLP `SpanKind`).
+#[derive(Clone, Copy)]
+pub(crate) enum SpanKind {
+    /// Work inside the agent's process: a tool call, the run itself.
+    Internal,
+    /// A call out to another service: a model provider.
+    Client,
+}
+
+impl SpanKind {
+    /// The `SpanKind` enum's number.
+    fn number(self) -> f64 {
+        match self {
+            SpanKind::Internal => 1.0, // SPAN_KIND_INTERNAL
+            SpanKind::Client => 3.0,   // SPAN_KIND_CLIENT
+        }
+    }
+}
+
 /// A finished span (`Span` message).
 pub(crate) struct SpanData {
     pub trace_id: String,
     pub span_id: String,
     pub parent_span_id: Option<String>,
     pub name: String,
+    pub kind: SpanKind,
     pub start_nanos: u64,
     pub end_nanos: u64,
     pub attributes: Vec<(String, Value)>,
@@ -165,7 +185,7 @@ impl SpanData {
         }
         members.extend([
             ("name", s(&self.name)),
-            ("kind", Value::Number(1.0)), // SPAN_KIND_INTERNAL
+            ("kind", Value::Number(self.kind.number())),
             ("startTimeUnixNano", s(&self.start_nanos.to_string())),
             ("endTimeUnixNano", s(&self.end_nanos.to_string())),
             ("attributes", Value::Array(key_values(&self.attributes))),

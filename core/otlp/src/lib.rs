@@ -1,6 +1,7 @@
 //! OTLP export: every event as an OpenTelemetry log record, every tool call
-//! as an `execute_tool {tool}` span under its run's span, sent as OTLP/HTTP
-//! JSON to `/v1/logs` and `/v1/traces`. See `docs/otlp.md`.
+//! as an `execute_tool {tool}` span and every model step as a `chat {model}`
+//! span under its run's span, sent as OTLP/HTTP JSON to `/v1/logs` and
+//! `/v1/traces`. See `docs/otlp.md`.
 //!
 //! The exporter is a second writer fed the same line bytes as the file sink
 //! (a fan-out in [`tooltrail_core::writer::EventWriter::write_line`]): its own bounded

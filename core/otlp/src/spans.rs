@@ -1,13 +1,14 @@
 //! Spans from the event stream: a tool call becomes `execute_tool {tool}`
 //! (OpenTelemetry GenAI semantic conventions) when its `tool_result` arrives
-//! (or at once when it was refused); a run becomes `invoke_agent` at
-//! `run_end`, the parent of its tool spans. What a closing event lacks (the
-//! call's parent span and `args_hash`, the run's incoming parent) is kept from
-//! the opening event in small bounded maps.
+//! (or at once when it was refused); a model step becomes `chat {model}` at
+//! its `model_call`; a run becomes `invoke_agent` at `run_end`, the parent of
+//! its tool and chat spans. What a closing event lacks (the call's parent
+//! span and `args_hash`, the run's incoming parent) is kept from the opening
+//! event in small bounded maps.
 
 use std::collections::{HashMap, VecDeque};
 
-use super::encode::{Fields, SpanData, field, hex_id, number, text, ts_nanos};
+use super::encode::{Fields, SpanData, SpanKind, field, hex_id, number, text, ts_nanos};
 use tooltrail_core::schema::{DECISION_BLOCK, StopReason, event, field as f};
 use tooltrail_json::Value;
 
@@ -132,6 +133,12 @@ impl SpanBuilder {
                 let start = ts.saturating_sub(ms_to_nanos(number(ev, f::LATENCY_MS)));
                 Some(tool_span(ev, trace, span, open, start, ts))
             }
+            event::MODEL_CALL => {
+                // Written once, when the step ends, with everything the span
+                // needs: nothing to remember. No latency: an instant.
+                let start = ts.saturating_sub(ms_to_nanos(number(ev, f::LATENCY_MS)));
+                Some(chat_span(ev, trace, span, start, ts))
+            }
             _ => None,
         }
     }
@@ -143,6 +150,28 @@ fn copy(ev: &Fields, attrs: &mut Vec<(String, Value)>, pairs: &[(&str, &str)]) {
             attrs.push(((*to).to_owned(), v.clone()));
         }
     }
+}
+
+/// Like [`copy`], numbers only: a count or cost that is null was not
+/// reported, and no attribute should say otherwise.
+fn copy_numbers(ev: &Fields, attrs: &mut Vec<(String, Value)>, pairs: &[(&str, &str)]) {
+    for (from, to) in pairs {
+        if let Some(n) = number(ev, from) {
+            attrs.push(((*to).to_owned(), Value::Number(n)));
+        }
+    }
+}
+
+/// For a failed call (`ok: false`): `error.type` = its `error_class`
+/// (`_OTHER`, the semconv fallback, when it has none), and that class as
+/// the span's error message.
+fn failure(ev: &Fields, attrs: &mut Vec<(String, Value)>) -> Option<String> {
+    if field(ev, f::OK) != Some(&Value::Bool(false)) {
+        return None;
+    }
+    let class = text(ev, f::ERROR_CLASS).unwrap_or("_OTHER");
+    attrs.push(("error.type".to_owned(), Value::String(class.to_owned())));
+    Some(class.to_owned())
 }
 
 fn tool_span(
@@ -162,11 +191,7 @@ fn tool_span(
         ("gen_ai.tool.call.id".to_owned(), str_val(span)),
     ];
     copy(ev, &mut attrs, &[(f::AGENT_ID, "gen_ai.agent.id")]);
-    let failed = field(ev, f::OK) == Some(&Value::Bool(false));
-    let class = text(ev, f::ERROR_CLASS).unwrap_or("_OTHER");
-    if failed {
-        attrs.push(("error.type".to_owned(), str_val(class)));
-    }
+    let error = failure(ev, &mut attrs);
     if let Some(hash) = open.args_hash {
         attrs.push(("tooltrail.args_hash".to_owned(), hash));
     }
@@ -189,10 +214,12 @@ fn tool_span(
         span_id: span.to_owned(),
         parent_span_id: open.parent,
         name: format!("execute_tool {tool}"),
+        // semconv: execute_tool spans SHOULD be INTERNAL.
+        kind: SpanKind::Internal,
         start_nanos: start,
         end_nanos: end,
         attributes: attrs,
-        error: failed.then(|| class.to_owned()),
+        error,
     }
 }
 
@@ -238,9 +265,97 @@ fn run_span(
             || "invoke_agent".to_owned(),
             |a| format!("invoke_agent {a}"),
         ),
+        // The agent runs in this process (semconv: INTERNAL, not CLIENT).
+        kind: SpanKind::Internal,
         start_nanos: start,
         end_nanos: end,
         attributes: attrs,
         error: failed.map(str::to_owned),
+    }
+}
+
+/// The names of the tools a model step asked for, in order. Their ids stay
+/// out (the model's ids name no span here); the event has no arguments.
+fn requested_tools(ev: &Fields) -> Vec<Value> {
+    let Some(Value::Array(calls)) = field(ev, f::TOOL_CALLS) else {
+        return Vec::new();
+    };
+    calls
+        .iter()
+        .filter_map(|call| call.get(f::NAME))
+        .filter(|name| matches!(name, Value::String(_)))
+        .cloned()
+        .collect()
+}
+
+fn chat_span(ev: &Fields, trace: &str, span: &str, start: u64, end: u64) -> SpanData {
+    let model = text(ev, f::MODEL);
+    let str_val = |s: &str| Value::String(s.to_owned());
+    let mut attrs = vec![("gen_ai.operation.name".to_owned(), str_val("chat"))];
+    // `model` is the model the step was recorded with; which model answered
+    // (gen_ai.response.model) is not in the event, so it is left out, not guessed.
+    copy(
+        ev,
+        &mut attrs,
+        &[
+            (f::MODEL, "gen_ai.request.model"),
+            // The current semconv name; gen_ai.system is its deprecated predecessor.
+            (f::PROVIDER, "gen_ai.provider.name"),
+            (f::AGENT_ID, "gen_ai.agent.id"),
+        ],
+    );
+    copy_numbers(
+        ev,
+        &mut attrs,
+        &[
+            (f::INPUT_TOKENS, "gen_ai.usage.input_tokens"),
+            (f::OUTPUT_TOKENS, "gen_ai.usage.output_tokens"),
+            // Parts of the two counts above, as semconv defines these two.
+            (
+                f::CACHED_INPUT_TOKENS,
+                "gen_ai.usage.cache_read.input_tokens",
+            ),
+            (f::REASONING_TOKENS, "gen_ai.usage.reasoning.output_tokens"),
+        ],
+    );
+    if let Some(reason) = text(ev, f::FINISH_REASON) {
+        // One model_call is one generation: one reason.
+        let reasons = Value::Array(vec![str_val(reason)]);
+        attrs.push(("gen_ai.response.finish_reasons".to_owned(), reasons));
+    }
+    let error = failure(ev, &mut attrs);
+    copy(
+        ev,
+        &mut attrs,
+        &[
+            (f::RUN_ID, "tooltrail.run_id"),
+            (f::REQUEST_ID, "tooltrail.request_id"),
+            (f::STEP, "tooltrail.step"),
+        ],
+    );
+    copy_numbers(
+        ev,
+        &mut attrs,
+        &[
+            (f::COST_USD, "tooltrail.cost_usd"),
+            (f::LATENCY_MS, "tooltrail.latency_ms"),
+        ],
+    );
+    let tools = requested_tools(ev);
+    // An empty list says no more than its absence.
+    if !tools.is_empty() {
+        attrs.push(("tooltrail.tool_calls".to_owned(), Value::Array(tools)));
+    }
+    SpanData {
+        trace_id: trace.to_owned(),
+        span_id: span.to_owned(),
+        parent_span_id: owned(hex_id(text(ev, f::PARENT_SPAN_ID), 16)),
+        name: model.map_or_else(|| "chat".to_owned(), |m| format!("chat {m}")),
+        // semconv: a call to a model service is a CLIENT span.
+        kind: SpanKind::Client,
+        start_nanos: start,
+        end_nanos: end,
+        attributes: attrs,
+        error,
     }
 }

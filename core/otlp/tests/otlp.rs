@@ -404,3 +404,201 @@ fn exported_records_carry_only_redacted_values() {
         assert!(!text.contains(s), "{s} exported: {text}");
     }
 }
+
+const TRACE: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
+const RUN_SPAN: &str = "00000000000000a1";
+
+/// One event line of the run `RUN_SPAN` in `TRACE`: the common members, then `rest`.
+fn event_line(ts: &str, event: &str, span: &str, rest: &str) -> String {
+    format!(
+        r#"{{"v":1,"ts":"2026-11-24T19:57:{ts}Z","event":"{event}","run_id":"run-chat","trace_id":"{TRACE}","span_id":"{span}","request_id":"req-chat","user_id":null,{rest}}}"#
+    ) + "\n"
+}
+
+/// A run around `model_call` (its fields after `span_id`), with one tool call.
+fn run_with_model_call(model_call: &str) -> Vec<String> {
+    let tool = "00000000000000a3";
+    vec![
+        event_line(
+            "40.000000",
+            "run_start",
+            RUN_SPAN,
+            r#""parent_span_id":null,"budgets":{}"#,
+        ),
+        event_line(
+            "40.850500",
+            "model_call",
+            "00000000000000a2",
+            &format!(r#""step":1,"parent_span_id":"{RUN_SPAN}",{model_call}"#),
+        ),
+        event_line(
+            "40.850500",
+            "tool_call",
+            tool,
+            &format!(r#""tool":"search","seq":1,"parent_span_id":"{RUN_SPAN}","decision":"allow""#),
+        ),
+        event_line(
+            "40.851500",
+            "tool_result",
+            tool,
+            r#""tool":"search","seq":1,"latency_ms":1,"ok":true"#,
+        ),
+        event_line(
+            "40.900000",
+            "run_end",
+            RUN_SPAN,
+            r#""stop_reason":"completed","duration_ms":900,"tool_calls":1,"errors":0,"refused":0,"steps":1,"spend_usd":0.000345,"budgets":{}"#,
+        ),
+    ]
+}
+
+/// The spans a collector receives for `lines`.
+fn exported_spans(lines: &[String]) -> Vec<Value> {
+    let (server, url) = Server::start(&[]);
+    let (w, _sink) = writer(&url, |c| c.logs = false);
+    for l in lines {
+        assert!(w.write_line(l.clone().into_bytes()));
+    }
+    assert!(w.flush(Duration::from_secs(10)));
+    assert!(w.close(Duration::from_secs(5)));
+    server.spans()
+}
+
+fn chat_span_of(spans: &[Value]) -> Value {
+    spans
+        .iter()
+        .find(|sp| s(sp, "spanId") == "00000000000000a2")
+        .expect("the model call's span")
+        .clone()
+}
+
+fn nanos(span: &Value, key: &str) -> u64 {
+    s(span, key).parse().unwrap()
+}
+
+fn int_attr(v: &Value, key: &str) -> Option<String> {
+    attr(v, key).map(|a| s(&a, "intValue").to_owned())
+}
+
+fn attr_keys(v: &Value) -> Vec<String> {
+    arr(v.get("attributes"))
+        .iter()
+        .map(|kv| s(kv, "key").to_owned())
+        .collect()
+}
+
+#[test]
+fn a_model_call_is_a_chat_span_under_its_run() {
+    let spans = exported_spans(&run_with_model_call(
+        r#""model":"gpt-4o-mini","provider":"openai","input_tokens":1200,"output_tokens":300,"cached_input_tokens":200,"reasoning_tokens":64,"cost_usd":0.000345,"latency_ms":850.5,"ok":true,"finish_reason":"tool_calls","tool_calls":[{"name":"search","call_id":"call_1"},{"name":"fetch","call_id":null}]"#,
+    ));
+    assert_eq!(spans.len(), 3, "{spans:?}");
+    let chat = chat_span_of(&spans);
+    assert_eq!(s(&chat, "name"), "chat gpt-4o-mini");
+    assert_eq!(s(&chat, "traceId"), TRACE);
+    assert_eq!(s(&chat, "parentSpanId"), RUN_SPAN);
+    let run = spans.iter().find(|sp| s(sp, "spanId") == RUN_SPAN).unwrap();
+    assert_eq!(s(run, "name"), "invoke_agent");
+    let tool = spans
+        .iter()
+        .find(|sp| s(sp, "name") == "execute_tool search")
+        .expect("the tool call's span, beside the chat span");
+    assert_eq!(s(tool, "parentSpanId"), RUN_SPAN);
+    assert_eq!(chat.get("kind"), Some(&Value::Number(3.0)), "CLIENT");
+    assert_eq!(tool.get("kind"), Some(&Value::Number(1.0)), "INTERNAL");
+    // 19:57:40.8505 minus 850.5 ms.
+    assert_eq!(nanos(&chat, "endTimeUnixNano"), 1_795_550_260_850_500_000);
+    assert_eq!(nanos(&chat, "startTimeUnixNano"), 1_795_550_260_000_000_000);
+    assert!(chat.get("status").is_none());
+
+    let text = |k| string_attr(&chat, k);
+    assert_eq!(text("gen_ai.operation.name").as_deref(), Some("chat"));
+    assert_eq!(text("gen_ai.request.model").as_deref(), Some("gpt-4o-mini"));
+    assert_eq!(text("gen_ai.provider.name").as_deref(), Some("openai"));
+    assert_eq!(text("tooltrail.run_id").as_deref(), Some("run-chat"));
+    let int = |k| int_attr(&chat, k);
+    assert_eq!(int("gen_ai.usage.input_tokens").as_deref(), Some("1200"));
+    assert_eq!(int("gen_ai.usage.output_tokens").as_deref(), Some("300"));
+    assert_eq!(
+        int("gen_ai.usage.cache_read.input_tokens").as_deref(),
+        Some("200")
+    );
+    assert_eq!(
+        int("gen_ai.usage.reasoning.output_tokens").as_deref(),
+        Some("64")
+    );
+    assert_eq!(int("tooltrail.step").as_deref(), Some("1"));
+    assert_eq!(
+        attr(&chat, "tooltrail.cost_usd"),
+        Some(Value::object([("doubleValue", Value::Number(0.000345))]))
+    );
+    let strings = |items: &[&str]| {
+        let values = items
+            .iter()
+            .map(|i| Value::object([("stringValue", Value::String((*i).into()))]));
+        Some(Value::object([(
+            "arrayValue",
+            Value::object([("values", Value::Array(values.collect()))]),
+        )]))
+    };
+    assert_eq!(
+        attr(&chat, "gen_ai.response.finish_reasons"),
+        strings(&["tool_calls"])
+    );
+    assert_eq!(
+        attr(&chat, "tooltrail.tool_calls"),
+        strings(&["search", "fetch"])
+    );
+    let keys = attr_keys(&chat);
+    for absent in ["gen_ai.response.model", "error.type", "gen_ai.system"] {
+        assert!(!keys.iter().any(|k| k == absent), "{absent}: {keys:?}");
+    }
+    assert!(
+        !format!("{chat:?}").contains("call_1"),
+        "the calls' ids stay out"
+    );
+}
+
+#[test]
+fn a_failed_model_call_is_a_failed_chat_span() {
+    let spans = exported_spans(&run_with_model_call(
+        r#""model":"gpt-4o-mini","provider":"openai","input_tokens":null,"output_tokens":null,"cost_usd":null,"latency_ms":30.25,"ok":false,"error_class":"rate_limited","finish_reason":null,"tool_calls":[]"#,
+    ));
+    let chat = chat_span_of(&spans);
+    assert_eq!(
+        string_attr(&chat, "error.type").as_deref(),
+        Some("rate_limited")
+    );
+    let status = chat.get("status").expect("status");
+    assert_eq!(status.get("code"), Some(&Value::Number(2.0)), "ERROR");
+    assert_eq!(s(status, "message"), "rate_limited");
+}
+
+#[test]
+fn a_model_call_without_usage_or_latency_is_an_instant_without_usage() {
+    let spans = exported_spans(&run_with_model_call(
+        r#""model":"in-house-llm","provider":null,"input_tokens":null,"output_tokens":null,"cost_usd":null,"latency_ms":null,"ok":true,"finish_reason":null,"tool_calls":[]"#,
+    ));
+    let chat = chat_span_of(&spans);
+    assert_eq!(s(&chat, "name"), "chat in-house-llm");
+    assert_eq!(
+        nanos(&chat, "startTimeUnixNano"),
+        nanos(&chat, "endTimeUnixNano")
+    );
+    let keys = attr_keys(&chat);
+    assert!(
+        !keys.iter().any(|k| k.starts_with("gen_ai.usage.")),
+        "{keys:?}"
+    );
+    for absent in [
+        "tooltrail.cost_usd",
+        "tooltrail.latency_ms",
+        "gen_ai.provider.name",
+        "gen_ai.response.finish_reasons",
+        "tooltrail.tool_calls",
+        "error.type",
+    ] {
+        assert!(!keys.iter().any(|k| k == absent), "{absent}: {keys:?}");
+    }
+    assert!(chat.get("status").is_none());
+}
