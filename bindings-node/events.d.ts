@@ -55,6 +55,8 @@ export type AlertRule =
   | 'tool_calls_per_run_p95'
   | 'timeout_rate'
   | 'validation_fail_rate'
+  | 'error_rate'
+  | 'spend_usd_per_min'
 
 /** An alert's new level (`resolved`: back below the warn threshold). */
 export type AlertLevel =

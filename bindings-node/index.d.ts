@@ -331,6 +331,94 @@ export interface StatsReport {
   approximate: boolean
 }
 
+/** `Logs.stats({ by: 'model' })`: one model's calls. */
+export interface ModelStats {
+  model: string
+  model_calls: number
+  input_tokens: number
+  output_tokens: number
+  spend_usd: number
+  /** Calls with no cost: not in spend_usd. */
+  unpriced_model_calls: number
+  errors: Record<string, number>
+  p50_ms: number
+  p95_ms: number
+  p99_ms: number
+}
+
+export interface ModelStatsReport {
+  by: 'model'
+  models: ModelStats[]
+}
+
+/** `Logs.stats({ by: 'agent' })`: one agent's runs, calls and spend. */
+export interface AgentStats {
+  agent_id: string | null
+  runs: number
+  tool_calls: number
+  tool_errors: number
+  model_calls: number
+  input_tokens: number
+  output_tokens: number
+  /** Model calls' cost and spend added with addSpend. */
+  spend_usd: number
+  unpriced_model_calls: number
+}
+
+export interface AgentStatsReport {
+  by: 'agent'
+  agents: AgentStats[]
+}
+
+export type SpendBy = 'minute' | 'hour' | 'run' | 'model' | 'agent'
+
+export interface SpendRun {
+  run_id: string
+  spend_usd: number
+}
+
+export interface SpendModel {
+  /** null: spend the application added with addSpend. */
+  model: string | null
+  spend_usd: number
+}
+
+/** One row of `Logs.spend()`: a minute or hour (RFC 3339 start), a run, a model or an agent. */
+export interface SpendRow {
+  /** By model: null is added spend; by agent: null is no agent. */
+  key: string | null
+  spend_usd: number
+  model_usd: number
+  added_usd: number
+  model_calls: number
+  /** No cost: not in the sums. */
+  unpriced_model_calls: number
+  input_tokens: number
+  output_tokens: number
+  runs: number
+  /** A timeline bucket inside a spike. */
+  spike: boolean
+  top_runs: SpendRun[]
+  top_models: SpendModel[]
+}
+
+/** Consecutive buckets above 3 × the median bucket. */
+export interface SpendSpike {
+  since: string
+  until: string
+  median_usd: number
+  total: SpendRow
+}
+
+/** `Logs.spend()`. */
+export interface SpendReport {
+  by: SpendBy
+  rows: SpendRow[]
+  /** Every row summed (key null). */
+  total: SpendRow
+  spikes: SpendSpike[]
+}
+
 /** `Logs.loops()`: identical calls repeated in one run. */
 export interface LoopFinding {
   run_id: string
@@ -380,6 +468,8 @@ export interface RunFilters {
   stopReason?: StopReason
   tool?: string
   errorClass?: string
+  /** 'start' (oldest first, the default) or 'spend' (costliest first). */
+  sort?: 'start' | 'spend'
 }
 
 /** Queries over tooltrail JSONL logs: the CLI's `--json` answers as values. */
@@ -389,7 +479,11 @@ export declare class Logs {
   runs(filters?: RunFilters): RunSummary[]
   /** Throws a TooltrailError with code `unknown_run` (and `runId`) for a run with no event in the logs. */
   timeline(runId: string): Array<Record<string, unknown>>
-  stats(options?: { top?: number; agentId?: string }): StatsReport
+  stats(options?: { top?: number; agentId?: string; by?: 'tool' }): StatsReport
+  stats(options: { top?: number; agentId?: string; by: 'model' }): ModelStatsReport
+  stats(options: { top?: number; agentId?: string; by: 'agent' }): AgentStatsReport
+  /** What the runs cost: by minute (default) or hour with the spikes, or by run, model or agent, costliest first. */
+  spend(options?: { by?: SpendBy; since?: string; until?: string; agentId?: string; top?: number }): SpendReport
   loops(options?: { min?: number; agentId?: string }): LoopFinding[]
   alerts(options?: { config?: string | Record<string, unknown> }): AlertChange[]
   gaps(): LogGaps

@@ -47,9 +47,14 @@ class Logs {
     return query(this.path, 'show', { runId })
   }
 
-  /** Per tool: calls, failures by class, p50/p95/p99 ms; the hottest (tool, args_hash) pairs (`top`, default 10); `agentId`: that agent's calls only. */
+  /** Per tool: calls, failures by class, p50/p95/p99 ms; the hottest (tool, args_hash) pairs (`top`, default 10); `agentId`: that agent's calls only; `by: 'model' | 'agent'`: per model or agent instead. */
   stats(options) {
     return query(this.path, 'stats', options)
+  }
+
+  /** What the runs cost, `by` minute (default) or hour (a timeline with its spikes), run, model or agent (costliest first). */
+  spend(options) {
+    return query(this.path, 'spend', options)
   }
 
   /** Identical (tool, args_hash) calls repeated at least `min` times (default 3) in a run; `agentId`: that agent's runs only. */

@@ -66,6 +66,7 @@ from ._types import LogGaps as LogGaps
 from ._types import Logger as Logger
 from ._types import RunCtxDict as RunCtxDict
 from ._types import RunSummary as RunSummary
+from ._types import SpendReport as SpendReport
 from ._types import StatsReport as StatsReport
 from ._types import StopReason as StopReason
 from ._types import WriterStats as WriterStats

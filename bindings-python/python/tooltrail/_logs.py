@@ -9,16 +9,20 @@ sentence, as the CLI notes it on stderr; `Logs.gaps()` gives the numbers."""
 
 import os
 import warnings
-from typing import Any, Optional, Union, cast
+from typing import Any, Literal, Optional, Union, cast, overload
 
 from ._native import query as _native_query
 from ._types import (
     AgentLogEntry,
     AgentMetrics,
+    AgentStatsReport,
     AlertChange,
     LogGaps,
     LoopFinding,
+    ModelStatsReport,
     RunSummary,
+    SpendBy,
+    SpendReport,
     StatsReport,
     StopReason,
 )
@@ -65,11 +69,13 @@ class Logs:
         stop_reason: Optional[StopReason] = None,
         tool: Optional[str] = None,
         error_class: Optional[str] = None,
+        sort: Optional[Literal["start", "spend"]] = None,
     ) -> list[RunSummary]:
-        """Runs (ids, calls, errors, stop_reason, spend), oldest first, filtered."""
+        """Runs (ids, calls, errors, stop_reason, spend), filtered; oldest
+        first, or costliest first with `sort="spend"`."""
         return cast("list[RunSummary]", _query(self.path, "runs", {
             "agent_id": agent_id, "user": user, "request": request, "since": since, "until": until,
-            "stop_reason": stop_reason, "tool": tool, "error_class": error_class,
+            "stop_reason": stop_reason, "tool": tool, "error_class": error_class, "sort": sort,
         }))
 
     def timeline(self, run_id: str) -> list[dict[str, Any]]:
@@ -78,11 +84,40 @@ class Logs:
         `tooltrail show` fails."""
         return cast("list[dict[str, Any]]", _query(self.path, "show", {"run_id": run_id}))
 
-    def stats(self, top: Optional[int] = None, *, agent_id: Optional[str] = None) -> StatsReport:
+    @overload
+    def stats(self, top: Optional[int] = None, *, agent_id: Optional[str] = None,
+              by: Optional[Literal["tool"]] = None) -> StatsReport: ...
+    @overload
+    def stats(self, top: Optional[int] = None, *, agent_id: Optional[str] = None,
+              by: Literal["model"]) -> ModelStatsReport: ...
+    @overload
+    def stats(self, top: Optional[int] = None, *, agent_id: Optional[str] = None,
+              by: Literal["agent"]) -> AgentStatsReport: ...
+
+    def stats(self, top: Optional[int] = None, *, agent_id: Optional[str] = None,
+              by: Optional[str] = None) -> Any:
         """Per tool: calls, failures by class, p50/p95/p99 ms; the `top` hottest
         (tool, args_hash) pairs (None: the core's default, as the CLI's).
-        `agent_id`: only that agent's calls."""
-        return cast("StatsReport", _query(self.path, "stats", {"top": top, "agent_id": agent_id}))
+        `agent_id`: only that agent's calls. `by="model"`: per model (calls,
+        failures, tokens, spend, p50/p95/p99 ms); `by="agent"`: per agent."""
+        return _query(self.path, "stats", {"top": top, "agent_id": agent_id, "by": by})
+
+    def spend(
+        self,
+        by: SpendBy = "minute",
+        *,
+        since: Optional[str] = None,
+        until: Optional[str] = None,
+        agent_id: Optional[str] = None,
+        top: Optional[int] = None,
+    ) -> SpendReport:
+        """What the runs cost: each model call's cost at its time plus the
+        spend added with `add_spend` at its run's end, by minute or hour (a
+        timeline with its `spikes`), or by run, model or agent (costliest
+        first, `top` rows). Unpriced model calls are counted, not guessed."""
+        return cast("SpendReport", _query(self.path, "spend", {
+            "by": by, "since": since, "until": until, "agent_id": agent_id, "top": top,
+        }))
 
     def loops(self, min: Optional[int] = None, *, agent_id: Optional[str] = None) -> list[LoopFinding]:
         """Identical (tool, args_hash) calls repeated at least `min` times in a

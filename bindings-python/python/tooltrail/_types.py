@@ -188,6 +188,91 @@ class StatsReport(TypedDict):
     approximate: bool
 
 
+class ModelStats(TypedDict):
+    """`Logs.stats(by="model")`: one model's calls."""
+
+    model: str
+    model_calls: int
+    input_tokens: int
+    output_tokens: int
+    spend_usd: float
+    unpriced_model_calls: int  # calls with no cost: not in spend_usd
+    errors: dict[str, int]
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+
+
+class ModelStatsReport(TypedDict):
+    by: Literal["model"]
+    models: list[ModelStats]
+
+
+class AgentStats(TypedDict):
+    """`Logs.stats(by="agent")`: one agent's runs, calls and spend."""
+
+    agent_id: Optional[str]
+    runs: int
+    tool_calls: int
+    tool_errors: int
+    model_calls: int
+    input_tokens: int
+    output_tokens: int
+    spend_usd: float  # model calls' cost and spend added with add_spend
+    unpriced_model_calls: int
+
+
+class AgentStatsReport(TypedDict):
+    by: Literal["agent"]
+    agents: list[AgentStats]
+
+
+SpendBy = Literal["minute", "hour", "run", "model", "agent"]
+
+
+class SpendRun(TypedDict):
+    run_id: str
+    spend_usd: float
+
+
+class SpendModel(TypedDict):
+    model: Optional[str]  # None: spend the application added with add_spend
+    spend_usd: float
+
+
+class SpendRow(TypedDict):
+    """One row of `Logs.spend()`: a minute or hour (RFC 3339 start), a run, a model or an agent."""
+
+    key: Optional[str]  # by model: None is added spend; by agent: None is no agent
+    spend_usd: float
+    model_usd: float
+    added_usd: float
+    model_calls: int
+    unpriced_model_calls: int  # no cost: not in the sums
+    input_tokens: int
+    output_tokens: int
+    runs: int
+    spike: bool  # a timeline bucket inside a spike
+    top_runs: list[SpendRun]
+    top_models: list[SpendModel]
+
+
+class SpendSpike(TypedDict):
+    """Consecutive buckets above 3 × the median bucket."""
+
+    since: str  # the first bucket's start
+    until: str  # the last bucket's end
+    median_usd: float
+    total: SpendRow
+
+
+class SpendReport(TypedDict):
+    by: SpendBy
+    rows: list[SpendRow]
+    total: SpendRow  # every row summed (key None)
+    spikes: list[SpendSpike]
+
+
 class LoopFinding(TypedDict):
     run_id: str
     tool: str

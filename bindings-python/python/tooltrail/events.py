@@ -40,7 +40,8 @@ HashAlg = Literal[
 
 #: The alert rules (configured under `logging.alerts`).
 AlertRule = Literal[
-    "tool_calls_per_run_p95", "timeout_rate", "validation_fail_rate",
+    "tool_calls_per_run_p95", "timeout_rate", "validation_fail_rate", "error_rate",
+    "spend_usd_per_min",
 ]
 
 #: An alert's new level (`resolved`: back below the warn threshold).

@@ -97,6 +97,7 @@ pub(super) fn parse(args: &[String]) -> Result<Command, ParseError> {
         Cmd::Runs(a) => query(a.common, &mut src, false)?,
         Cmd::Show(a) => query(a.common, &mut src, false)?,
         Cmd::Stats(a) => query(a.common, &mut src, false)?,
+        Cmd::Spend(a) => query(a.common, &mut src, false)?,
         Cmd::Loops(a) => query(a.common, &mut src, false)?,
         Cmd::Alerts(a) => query(a.common, &mut src, false)?,
         Cmd::Tail(a) => query(a.common, &mut src, a.follow)?,

@@ -322,5 +322,5 @@ fn every_query_command_declares_what_its_reader_asks_for() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 10, "every query command and report");
+    assert_eq!(checked, 11, "every query command and report");
 }

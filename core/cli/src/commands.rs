@@ -47,7 +47,8 @@ pub(crate) enum Cmd {
 Examples:
   tooltrail runs
   tooltrail runs --user u-42 --since 2026-12-01T00:00:00Z
-  tooltrail runs --tool send_email --error-class timeout --json")]
+  tooltrail runs --tool send_email --error-class timeout --json
+  tooltrail runs --sort spend --since 1h          the costliest runs first")]
     Runs(RunsArgs),
     /// One run's timeline: calls, latencies, failures, refusals, stop reason, budgets
     #[command(after_help = "\
@@ -55,12 +56,26 @@ Examples:
   tooltrail show run-8f3a
   tooltrail show run-8f3a /var/log/agent --json")]
     Show(ShowArgs),
-    /// Per tool: calls, failures by class, p50/p95/p99 latency; the hottest (tool, args_hash)
+    /// Per tool: calls, failures by class, p50/p95/p99 latency; the hottest (tool, args_hash); or per model or agent
     #[command(after_help = "\
 Examples:
   tooltrail stats
-  tooltrail stats --top 20 --agent billing-bot")]
+  tooltrail stats --top 20 --agent billing-bot
+  tooltrail stats --by model        calls, tokens, spend, latency per model
+  tooltrail stats --by agent --json")]
     Stats(StatsArgs),
+    /// What the runs cost: a timeline with its spikes, or per run, model or agent
+    #[command(after_help = "\
+Spend is each model call's cost (from the price table or the caller) at its
+time, plus the spend the application added with add_spend, at its run's end.
+Model calls with no price are counted apart, never guessed.
+
+Examples:
+  tooltrail spend                            spend per minute; spikes named with their runs and models
+  tooltrail spend --by hour --since 1d
+  tooltrail spend --by run --top 10          the costliest runs
+  tooltrail spend --by model --json")]
+    Spend(SpendArgs),
     /// Identical (tool, args_hash) calls repeated within a run
     #[command(after_help = "\
 Examples:
@@ -171,6 +186,9 @@ pub(crate) struct RunsArgs {
     pub(crate) common: Common,
     #[command(flatten)]
     filter: RunFilterArgs,
+    /// start (oldest first) or spend (costliest first) [default: start]
+    #[arg(long, value_name = "ORDER")]
+    sort: Option<String>,
 }
 
 /// `show`.
@@ -194,6 +212,31 @@ pub(crate) struct StatsArgs {
     /// Only this agent's calls
     #[arg(long = "agent", value_name = "AGENT")]
     agent_id: Option<String>,
+    /// One row per tool, model (model calls: tokens, spend, latency) or agent [default: tool]
+    #[arg(long, value_name = "GROUP")]
+    by: Option<String>,
+}
+
+/// `spend`.
+#[derive(Debug, Args)]
+pub(crate) struct SpendArgs {
+    #[command(flatten)]
+    pub(crate) common: Common,
+    /// minute or hour (a timeline, with its spikes), run, model or agent (costliest first) [default: minute]
+    #[arg(long, value_name = "GROUP")]
+    by: Option<String>,
+    /// Only spend at or after TIME (RFC 3339, or a duration ago: 15m, 2h, 7d)
+    #[arg(long, value_name = "TIME")]
+    since: Option<String>,
+    /// Only spend before TIME (RFC 3339, or a duration ago)
+    #[arg(long, value_name = "TIME")]
+    until: Option<String>,
+    /// Only this agent's spend
+    #[arg(long = "agent", value_name = "AGENT")]
+    agent_id: Option<String>,
+    /// Most rows when grouping by run, model or agent [default: 20]
+    #[arg(long, value_name = "N")]
+    top: Option<String>,
 }
 
 /// `loops`.

@@ -12,6 +12,7 @@
 
 mod args;
 mod commands;
+mod spend_text;
 mod tail;
 mod text;
 
@@ -185,6 +186,8 @@ fn render_text(out: &mut dyn Write, answer: &Answer) -> Result<(), CliError> {
         Answer::Runs(runs) => text::runs(out, runs)?,
         Answer::Show { run_id, events } => text::show(out, run_id, events)?,
         Answer::Stats(report) => text::stats(out, report)?,
+        Answer::GroupStats { by, groups } => spend_text::group_stats(out, *by, groups)?,
+        Answer::Spend(report) => spend_text::spend(out, report)?,
         Answer::Loops(found) => text::loops(out, found)?,
         Answer::Alerts { history, window_s } => text::alerts(out, history, *window_s)?,
         Answer::Tail(events) => {

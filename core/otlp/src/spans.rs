@@ -344,7 +344,7 @@ fn chat_span(ev: &Fields, trace: &str, span: &str, start: u64, end: u64) -> Span
     let tools = requested_tools(ev);
     // An empty list says no more than its absence.
     if !tools.is_empty() {
-        attrs.push(("tooltrail.tool_calls".to_owned(), Value::Array(tools)));
+        attrs.push(("tooltrail.requested_tools".to_owned(), Value::Array(tools)));
     }
     SpanData {
         trace_id: trace.to_owned(),

@@ -546,7 +546,7 @@ fn a_model_call_is_a_chat_span_under_its_run() {
         strings(&["tool_calls"])
     );
     assert_eq!(
-        attr(&chat, "tooltrail.tool_calls"),
+        attr(&chat, "tooltrail.requested_tools"),
         strings(&["search", "fetch"])
     );
     let keys = attr_keys(&chat);
@@ -595,7 +595,7 @@ fn a_model_call_without_usage_or_latency_is_an_instant_without_usage() {
         "tooltrail.latency_ms",
         "gen_ai.provider.name",
         "gen_ai.response.finish_reasons",
-        "tooltrail.tool_calls",
+        "tooltrail.requested_tools",
         "error.type",
     ] {
         assert!(!keys.iter().any(|k| k == absent), "{absent}: {keys:?}");

@@ -3,7 +3,9 @@
 
 use std::collections::VecDeque;
 
-use super::{Gaps, LoopFinding, RunList, RunSummary, StatsReport};
+use super::{
+    Gaps, GroupStats, LoopFinding, RunList, RunSummary, SpendReport, StatsBy, StatsReport,
+};
 use tooltrail_core::gateway::AlertChange;
 use tooltrail_json::Value;
 
@@ -20,8 +22,17 @@ pub enum Answer {
         /// Its events.
         events: Vec<Value>,
     },
-    /// `stats`.
+    /// `stats` (by tool).
     Stats(StatsReport),
+    /// `stats --by model|agent`: one entry per model or agent, costliest first.
+    GroupStats {
+        /// Models or agents.
+        by: StatsBy,
+        /// The entries.
+        groups: Vec<GroupStats>,
+    },
+    /// `spend`.
+    Spend(SpendReport),
     /// `loops`: most repeated first.
     Loops(Vec<LoopFinding>),
     /// `alerts`: each level change with its time.
@@ -48,6 +59,8 @@ impl Answer {
             Answer::Runs(runs) => Value::Array(runs.iter().map(|r| run_value(&r)).collect()),
             Answer::Show { events, .. } => Value::Array(events.clone()),
             Answer::Stats(report) => stats_value(report),
+            Answer::GroupStats { by, groups } => super::group_stats_value(*by, groups),
+            Answer::Spend(report) => report.to_value(),
             Answer::Loops(found) => Value::Array(found.iter().map(loop_value).collect()),
             Answer::Alerts { history, .. } => {
                 Value::Array(history.iter().map(|(ts, c)| alert_value(ts, c)).collect())

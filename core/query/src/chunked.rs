@@ -85,7 +85,7 @@ pub(crate) fn answer(
             let run_id = o.run_id.clone();
             Ok(Answer::Show { run_id, events })
         }),
-        Query::Stats(o) => open().and_then(|(logs, plan)| {
+        Query::Stats(o) if o.by == super::StatsBy::Tool => open().and_then(|(logs, plan)| {
             let mut acc = StatsAcc::new(usize::try_from(o.top).unwrap_or(usize::MAX));
             logs.read(&plan, &Events(Stats(o.agent_id.as_deref())), |p| {
                 gaps.add(p.gaps);

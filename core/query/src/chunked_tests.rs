@@ -205,6 +205,11 @@ fn queries(run_ids: &[&str]) -> Vec<Query> {
         Query::Stats(StatsOptions {
             top: 3,
             agent_id: Some("a2".into()),
+            ..StatsOptions::default()
+        }),
+        Query::Runs(RunFilter {
+            sort: crate::RunSort::Spend,
+            ..RunFilter::default()
         }),
         Query::Loops(LoopsOptions::default()),
         Query::Loops(LoopsOptions {

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::governance::of_agent;
 use super::options::KeyCase;
 use super::parallel::Plan;
-use super::{Answer, EventReader, Gaps, Query};
+use super::{Answer, EventReader, Gaps, GroupStatsAcc, Query, SpendAcc, StatsBy};
 use tooltrail_core::Error;
 use tooltrail_json::Value;
 
@@ -61,10 +61,25 @@ pub(crate) fn by_lines(path: &Path, query: &Query) -> Result<(Answer, Gaps), Err
             run_id: o.run_id.clone(),
             events: super::timeline(events, &o.run_id),
         },
-        Query::Stats(o) => Answer::Stats(super::stats(
+        Query::Stats(o) if o.by == StatsBy::Tool => Answer::Stats(super::stats(
             events.filter(|e| of_agent(e, o.agent_id.as_deref())),
             saturating_usize(o.top),
         )),
+        Query::Stats(o) => {
+            let mut acc = GroupStatsAcc::new(o.by);
+            events
+                .filter(|e| of_agent(e, o.agent_id.as_deref()))
+                .for_each(|e| acc.absorb(&e));
+            Answer::GroupStats {
+                by: o.by,
+                groups: acc.finish(),
+            }
+        }
+        Query::Spend(o) => {
+            let mut acc = SpendAcc::new(o.by, o.since, o.until, o.agent_id.clone());
+            events.for_each(|e| acc.absorb(&e));
+            Answer::Spend(acc.finish(saturating_usize(o.top)))
+        }
         Query::Loops(o) => Answer::Loops(super::loops(
             events.filter(|e| of_agent(e, o.agent_id.as_deref())),
             o.min,

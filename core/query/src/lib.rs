@@ -22,6 +22,7 @@ mod events;
 mod execute;
 mod gaps;
 mod governance;
+mod group_stats;
 mod hexhash;
 mod loops;
 mod names;
@@ -35,6 +36,7 @@ mod runs_json;
 mod scan;
 mod show;
 mod sketch;
+mod spend;
 mod stats;
 pub mod testing;
 
@@ -44,17 +46,19 @@ pub use answer::{Answer, run_value};
 pub use execute::{execute, execute_with_gaps, query_answer, query_value, unreadable};
 pub use gaps::Gaps;
 pub use governance::{DEFAULT_AGENT_LOG_LIMIT, PERIODS, agent_logs, agent_metrics};
+pub use group_stats::{GroupStats, GroupStatsAcc, StatsBy, group_stats_value};
 pub use loops::{LoopFinding, loops};
 pub use options::{KeyCase, Opt, OptionSource, ValueOptions, unconvertible_options};
 pub use reader::{EventReader, MAX_LINE_BYTES, log_files, num_field, str_field};
 pub use request::{
     AgentLogsOptions, AgentMetricsOptions, AlertsOptions, DEFAULT_MIN_REPEATS, DEFAULT_PATH,
-    DEFAULT_TAIL_LINES, DEFAULT_TOP, LoopsOptions, QUERY_COMMANDS, Query, ShowOptions,
-    StatsOptions, TailOptions, opt,
+    DEFAULT_SPEND_ROWS, DEFAULT_TAIL_LINES, DEFAULT_TOP, LoopsOptions, QUERY_COMMANDS, Query,
+    ShowOptions, SpendOptions, StatsOptions, TailOptions, opt,
 };
-pub use runs::{RunFilter, RunList, RunSummary, RunsAcc, run_list, runs};
+pub use runs::{RunFilter, RunList, RunSort, RunSummary, RunsAcc, run_list, runs};
 pub use runs_json::write_runs_json;
 pub use sketch::{EXACT_LATENCIES, HeavyHitters, LatencySketch, RELATIVE_ERROR, percentile};
+pub use spend::{SPIKE_FACTOR, SpendAcc, SpendBy, SpendReport, SpendRow, Spike, spend};
 pub use stats::{StatsAcc, StatsReport, ToolStats, stats};
 
 use tooltrail_core::config::Config;
@@ -99,7 +103,8 @@ pub fn parse_instant(text: &str, now_us: i64) -> Result<i64, String> {
 
 /// Replays events through the configured alert rules with the gateway's own
 /// state machine ([`AlertEngine`](tooltrail_core::gateway::AlertEngine)): each
-/// `tool_result` and `run_end` is a sample at its `ts`, and each logged
+/// `tool_result`, `run_end` and priced `model_call` is a sample at its `ts`
+/// (a `run_end` also the spend its application added), and each logged
 /// `alert` a re-evaluation at its `ts` (where the live gateway's
 /// `check_alerts` changed a level), so one process's log gives back the
 /// alerts it wrote.
@@ -107,6 +112,9 @@ pub struct AlertAcc<'c> {
     config: &'c Config,
     engine: tooltrail_core::gateway::AlertEngine,
     changes: Vec<(String, AlertChange)>,
+    /// Open runs' model spend so far, to tell at `run_end` what the
+    /// application added (kept only while spend is watched).
+    model_spend: std::collections::HashMap<String, f64>,
 }
 
 impl<'c> AlertAcc<'c> {
@@ -116,6 +124,7 @@ impl<'c> AlertAcc<'c> {
             config,
             engine: tooltrail_core::gateway::AlertEngine::default(),
             changes: Vec::new(),
+            model_spend: std::collections::HashMap::new(),
         }
     }
 
@@ -132,19 +141,37 @@ impl<'c> AlertAcc<'c> {
             run_id: str_field(e, field::RUN_ID).map(str::to_owned),
             trace_id: str_field(e, field::TRACE_ID).map(str::to_owned),
         };
+        let watch_spend = self.config.alert_spend_usd_per_min.is_some();
+        let run_id = || str_field(e, field::RUN_ID).unwrap_or_default();
         let changes = match event {
             event::TOOL_RESULT => {
-                let class = str_field(e, field::ERROR_CLASS);
-                let sample = Sample::Call {
-                    timeout: class == Some("timeout"),
-                    invalid: class == Some("validation_failed"),
+                let sample = Sample::tool_result(str_field(e, field::ERROR_CLASS));
+                self.engine.observe(self.config, us, sample, ids)
+            }
+            event::MODEL_CALL => {
+                let Some(cost) = num_field(e, field::COST_USD) else {
+                    return;
+                };
+                if watch_spend {
+                    let spent = self.model_spend.entry(run_id().to_owned()).or_default();
+                    *spent = tooltrail_core::pricing::round_usd(*spent + cost);
+                }
+                let Some(sample) = Sample::spend(cost) else {
+                    return;
                 };
                 self.engine.observe(self.config, us, sample, ids)
             }
             event::RUN_END => {
                 let tool_calls = num_field(e, field::TOOL_CALLS).unwrap_or(0.0) as u64;
-                let sample = Sample::Run { tool_calls };
-                self.engine.observe(self.config, us, sample, ids)
+                let model = self.model_spend.remove(run_id()).unwrap_or(0.0);
+                let added = num_field(e, field::SPEND_USD).and_then(|s| {
+                    Sample::spend(tooltrail_core::gateway::added_spend_usd(s, model))
+                });
+                let mut changes = Vec::new();
+                for sample in std::iter::once(Sample::Run { tool_calls }).chain(added) {
+                    changes.extend(self.engine.observe(self.config, us, sample, ids));
+                }
+                changes
             }
             event::ALERT => self.engine.tick(self.config, us),
             _ => return,

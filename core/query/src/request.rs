@@ -3,7 +3,10 @@
 //! or from a host's options object ([`Query::from_value`]).
 
 use super::RunFilter;
+use super::group_stats::StatsBy;
 use super::options::{KeyCase, Opt, OptionSource, ValueOptions};
+use super::runs::RunSort;
+use super::spend::SpendBy;
 use tooltrail_core::Error;
 use tooltrail_core::config::Config;
 use tooltrail_json::Value;
@@ -97,7 +100,21 @@ pub mod opt {
         key: "period",
         flag: "--period",
     };
+    /// `stats`: `tool`, `model` or `agent`; `spend`: `minute`, `hour`,
+    /// `run`, `model` or `agent`.
+    pub const BY: Opt = Opt {
+        key: "by",
+        flag: "--by",
+    };
+    /// `runs`: `start` (the default) or `spend` (costliest first).
+    pub const SORT: Opt = Opt {
+        key: "sort",
+        flag: "--sort",
+    };
 }
+
+/// `spend`: rows shown for a grouping by run, model or agent.
+pub const DEFAULT_SPEND_ROWS: u64 = 20;
 
 /// `agent_logs`: an agent's latest tool calls.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,13 +141,15 @@ pub struct ShowOptions {
     pub run_id: String,
 }
 
-/// `stats`: per-tool numbers and the hottest pairs.
+/// `stats`: per-tool numbers and the hottest pairs, or per model / agent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatsOptions {
     /// How many hottest `(tool, args_hash)` pairs to report.
     pub top: u64,
     /// Only calls of this agent (`agent_id` on their events).
     pub agent_id: Option<String>,
+    /// What one row is.
+    pub by: StatsBy,
 }
 
 impl Default for StatsOptions {
@@ -138,8 +157,24 @@ impl Default for StatsOptions {
         Self {
             top: DEFAULT_TOP,
             agent_id: None,
+            by: StatsBy::Tool,
         }
     }
+}
+
+/// `spend`: what the runs cost, grouped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpendOptions {
+    /// The grouping (default: by minute).
+    pub by: SpendBy,
+    /// Only spend at or after this instant (µs).
+    pub since: Option<i64>,
+    /// Only spend before this instant (µs).
+    pub until: Option<i64>,
+    /// Only this agent's spend.
+    pub agent_id: Option<String>,
+    /// Most rows for a grouping by run, model or agent.
+    pub top: u64,
 }
 
 /// `loops`: identical calls repeated within a run.
@@ -193,8 +228,11 @@ pub enum Query {
     Runs(RunFilter),
     /// One run's events (`tooltrail show`, `Logs.timeline`).
     Show(ShowOptions),
-    /// Per-tool numbers (`tooltrail stats`, `Logs.stats`).
+    /// Per-tool, per-model or per-agent numbers (`tooltrail stats`, `Logs.stats`).
     Stats(StatsOptions),
+    /// What the runs cost, by time, run, model or agent (`tooltrail spend`,
+    /// `Logs.spend`).
+    Spend(SpendOptions),
     /// Repeated identical calls (`tooltrail loops`, `Logs.loops`).
     Loops(LoopsOptions),
     /// Alert history (`tooltrail alerts`, `Logs.alerts`).
@@ -210,10 +248,11 @@ pub enum Query {
 }
 
 /// The commands [`Query::read`] knows, for its error message.
-pub const QUERY_COMMANDS: [&str; 9] = [
+pub const QUERY_COMMANDS: [&str; 10] = [
     "runs",
     "show",
     "stats",
+    "spend",
     "loops",
     "alerts",
     "tail",
@@ -227,7 +266,10 @@ impl Query {
     /// take the defaults above.
     pub fn read(command: &str, src: &mut dyn OptionSource) -> Result<Self, Error> {
         let query = match command {
-            "runs" => Query::Runs(RunFilter::read(src)?),
+            "runs" => Query::Runs(RunFilter {
+                sort: choice(src, opt::SORT, &RunSort::ALL)?.unwrap_or_default(),
+                ..RunFilter::read(src)?
+            }),
             "show" => Query::Show(ShowOptions {
                 run_id: src
                     .text(opt::RUN_ID)?
@@ -236,6 +278,14 @@ impl Query {
             "stats" => Query::Stats(StatsOptions {
                 top: src.count(opt::TOP)?.unwrap_or(DEFAULT_TOP),
                 agent_id: src.text(opt::AGENT_ID)?,
+                by: choice(src, opt::BY, &StatsBy::ALL)?.unwrap_or_default(),
+            }),
+            "spend" => Query::Spend(SpendOptions {
+                by: choice(src, opt::BY, &SpendBy::ALL)?.unwrap_or(SpendBy::Minute),
+                since: instant(src, opt::SINCE)?,
+                until: instant(src, opt::UNTIL)?,
+                agent_id: src.text(opt::AGENT_ID)?,
+                top: src.count(opt::TOP)?.unwrap_or(DEFAULT_SPEND_ROWS),
             }),
             "loops" => Query::Loops(LoopsOptions {
                 min: src.count(opt::MIN)?.unwrap_or(DEFAULT_MIN_REPEATS),
@@ -276,6 +326,29 @@ impl Query {
     }
 }
 
+/// An option that is one of `names`' names; an error naming the option and
+/// listing them otherwise.
+fn choice<T: Copy>(
+    src: &mut dyn OptionSource,
+    opt: Opt,
+    names: &[(&'static str, T)],
+) -> Result<Option<T>, Error> {
+    let Some(text) = src.text(opt)? else {
+        return Ok(None);
+    };
+    match names.iter().find(|(n, _)| *n == text) {
+        Some((_, v)) => Ok(Some(*v)),
+        None => {
+            let name = src.name(opt);
+            let known: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
+            Err(Error::invalid_argument(
+                name.clone(),
+                format!("{name} is one of {}, got {text:?}", known.join(", ")),
+            ))
+        }
+    }
+}
+
 /// `agent_metrics`' period: one of the names in `PERIODS` (default `day`).
 fn period(src: &mut dyn OptionSource) -> Result<String, Error> {
     let periods = super::governance::PERIODS;
@@ -305,6 +378,7 @@ impl RunFilter {
             stop_reason: src.text(opt::STOP_REASON)?,
             tool: src.text(opt::TOOL)?,
             error_class: src.text(opt::ERROR_CLASS)?,
+            sort: RunSort::Start,
         })
     }
 }

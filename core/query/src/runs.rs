@@ -37,6 +37,25 @@ pub struct RunFilter {
     pub tool: Option<String>,
     /// Only runs with a failure of this class.
     pub error_class: Option<String>,
+    /// The order of the list (`runs` only; the report keeps start order).
+    pub sort: RunSort,
+}
+
+/// The order `runs` lists in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RunSort {
+    /// By start time (ties by run id).
+    #[default]
+    Start,
+    /// Costliest first (`spend_usd` of its `run_end`; runs with no end
+    /// last), ties by start time.
+    Spend,
+}
+
+impl RunSort {
+    /// Every order, by its name (`--sort`).
+    pub const ALL: [(&'static str, RunSort); 2] =
+        [("start", RunSort::Start), ("spend", RunSort::Spend)];
 }
 
 /// One run as the logs tell it.
@@ -296,8 +315,24 @@ impl RunsAcc {
             .collect();
         order.sort_by(|&a, &b| {
             let (a, b) = (&runs[a as usize], &runs[b as usize]);
-            (a.start_us().unwrap_or(i64::MAX), &a.id)
-                .cmp(&(b.start_us().unwrap_or(i64::MAX), &b.id))
+            let by_start = || {
+                (a.start_us().unwrap_or(i64::MAX), &a.id)
+                    .cmp(&(b.start_us().unwrap_or(i64::MAX), &b.id))
+            };
+            match filter.sort {
+                RunSort::Start => by_start(),
+                // NaN (no end) sorts as -1: after every spend, 0 included.
+                RunSort::Spend => {
+                    let spend = |r: &Run| {
+                        if r.spend_usd.is_nan() {
+                            -1.0
+                        } else {
+                            r.spend_usd
+                        }
+                    };
+                    spend(b).total_cmp(&spend(a)).then_with(by_start)
+                }
+            }
         });
         RunList { runs, order, names }
     }

@@ -54,6 +54,29 @@ fn sample_lines() -> Vec<String> {
     lines.push(format!(
         r#"{{"v":1,"ts":"2026-01-01T00:00:08.000000Z","event":"tool_call","run_id":"r2",{IDS},"span_id":"000000000000000a","agent_id":"a1","tool":"fetch","seq":1,"parent_span_id":"2222222222222222","args_hash":null,"args_error":{{"kind":"unsupported_type","path":"$"}},"decision":"allow"}}"#
     ));
+    // Model steps of r2 over five minutes, the last one expensive (a spike)
+    // and one with no price.
+    for (i, (minute, model, cost)) in [
+        (0, "gpt-4o-mini", "0.0002"),
+        (1, "gpt-4o-mini", "0.0002"),
+        (2, "gpt-4o-mini", "0.0002"),
+        (3, "gpt-4o-mini", "0.0002"),
+        (4, "claude-opus-4-20250514", "5"),
+        (4, "my-model", "null"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (ok, class) = if cost == "null" {
+            ("false", r#","error_class":"rate_limited""#)
+        } else {
+            ("true", "")
+        };
+        lines.push(format!(
+            r#"{{"v":1,"ts":"2026-01-01T00:0{minute}:08.{i}00000Z","event":"model_call","run_id":"r2",{IDS},"span_id":"00000000000000b{i}","agent_id":"a1","step":{step},"parent_span_id":"2222222222222222","model":"{model}","provider":"openai","input_tokens":1000,"output_tokens":100,"cost_usd":{cost},"latency_ms":700.0,"ok":{ok}{class},"finish_reason":"stop","tool_calls":[]}}"#,
+            step = i + 1
+        ));
+    }
     lines.push(
         r#"{"v":1,"ts":"2026-01-01T00:00:09.000000Z","event":"writer_dropped","run_id":null,"trace_id":null,"span_id":null,"request_id":null,"user_id":null,"count":2,"reason":"queue_full"}"#
             .to_owned(),
@@ -104,6 +127,14 @@ fn items(v: &Value) -> &[Value] {
     }
 }
 
+/// An array, possibly empty.
+fn list(v: &Value) -> &[Value] {
+    match v {
+        Value::Array(items) => items,
+        other => panic!("expected an array, got {other:?}"),
+    }
+}
+
 fn member<'a>(v: &'a Value, key: &str) -> &'a Value {
     v.get(key).unwrap_or_else(|| panic!("no {key:?} in {v:?}"))
 }
@@ -129,6 +160,19 @@ fn answers(dir: &Path) -> Vec<(&'static str, Shape)> {
     let gaps = ask("gaps", "{}");
     let agent_logs = ask("agent-logs", r#"{"agent_id":"a1"}"#);
     let agent_metrics = ask("agent-metrics", r#"{"agent_id":"a1","period":"all"}"#);
+    let model_stats = ask("stats", r#"{"by":"model"}"#);
+    let agent_stats = ask("stats", r#"{"by":"agent"}"#);
+    let timeline = ask("spend", "{}");
+    let by_model = ask("spend", r#"{"by":"model"}"#);
+    let spend_rows: Vec<&Value> = items(member(&timeline, "rows"))
+        .iter()
+        .chain(items(member(&by_model, "rows")))
+        .chain([member(&timeline, "total")])
+        .collect();
+    let spend_models: Vec<&Value> = spend_rows
+        .iter()
+        .flat_map(|r| list(member(r, "top_models")))
+        .collect();
     // The commands answered with events (typed by the generated event types).
     for (command, options) in [("show", r#"{"run_id":"r1"}"#), ("tail", "{}")] {
         for e in items(&ask(command, options)) {
@@ -148,6 +192,22 @@ fn answers(dir: &Path) -> Vec<(&'static str, Shape)> {
         ("LogGaps", shape([&gaps])),
         ("AgentLogEntry", shape(items(&agent_logs))),
         ("AgentMetrics", shape([&agent_metrics])),
+        ("ModelStatsReport", shape([&model_stats])),
+        ("ModelStats", shape(items(member(&model_stats, "models")))),
+        ("AgentStatsReport", shape([&agent_stats])),
+        ("AgentStats", shape(items(member(&agent_stats, "agents")))),
+        ("SpendReport", shape([&timeline, &by_model])),
+        ("SpendRow", shape(spend_rows)),
+        ("SpendSpike", shape(items(member(&timeline, "spikes")))),
+        (
+            "SpendRun",
+            shape(
+                items(member(&timeline, "rows"))
+                    .iter()
+                    .flat_map(|r| list(member(r, "top_runs"))),
+            ),
+        ),
+        ("SpendModel", shape(spend_models)),
         ("RecordedRunSummary", shape(&recorded_runs)),
         ("RecordedCall", shape(&calls)),
     ]
@@ -313,6 +373,7 @@ fn every_query_command_is_covered() {
         "runs",
         "show",
         "stats",
+        "spend",
         "loops",
         "alerts",
         "tail",

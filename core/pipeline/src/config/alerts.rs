@@ -109,6 +109,18 @@ pub(super) fn read(c: &mut Config, mut s: Section<'_>) -> Result<(), ConfigError
             "min_calls",
             shared.min_calls,
         ),
+        (
+            "error_rate",
+            &mut c.alert_error_rate,
+            "min_calls",
+            shared.min_calls,
+        ),
+        (
+            "spend_usd_per_min",
+            &mut c.alert_spend_usd_per_min,
+            "min_calls",
+            shared.min_calls,
+        ),
     ] {
         // An explicit null turns the rule off; an absent key keeps the
         // default thresholds (with the shared settings).

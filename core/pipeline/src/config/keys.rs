@@ -115,30 +115,39 @@ const NON_NEGATIVE: KeyType = Number {
 };
 const RATIO: KeyType = Number { min: 0.0, max: 1.0 };
 
-/// The keys of one alert rule (`$rule` is its name, `$min` its minimum-samples key).
+/// The keys of one alert rule (`$rule` is its name, `$min` its minimum-samples
+/// key): on by default with these thresholds, or off unless configured.
 macro_rules! alert_rule {
     ($rule:literal, $min:literal, $warn:literal, $critical:literal, $what:literal) => {
+        alert_rule!(@keys $rule, $min, $what,
+            Text(concat!("on: warn ", $warn, ", critical ", $critical)),
+            ". A mapping replaces the default thresholds; `null` turns the rule off.",
+            Value($warn), Value($critical))
+    };
+    (off $rule:literal, $min:literal, $what:literal) => {
+        alert_rule!(@keys $rule, $min, $what,
+            Text("off"),
+            ". Off unless configured: a mapping with `warn` and `critical` turns it on.",
+            Required, Required)
+    };
+    (@keys $rule:literal, $min:literal, $what:literal, $default:expr, $how:literal, $warn:expr, $critical:expr) => {
         [
             section(
                 concat!("logging.alerts.", $rule),
-                Text(concat!("on: warn ", $warn, ", critical ", $critical)),
-                concat!(
-                    "The alert rule on ",
-                    $what,
-                    ". A mapping replaces the default thresholds; `null` turns the rule off."
-                ),
+                $default,
+                concat!("The alert rule on ", $what, $how),
             ),
             key(
                 concat!("logging.alerts.", $rule, ".warn"),
                 NON_NEGATIVE,
-                Value($warn),
+                $warn,
                 "0",
                 "The warn level fires when the value is above this (not at it). Required with `critical`.",
             ),
             key(
                 concat!("logging.alerts.", $rule, ".critical"),
                 NON_NEGATIVE,
-                Value($critical),
+                $critical,
                 "1",
                 "The critical level fires when the value is above this; at least `warn`. Required with `warn`.",
             ),
@@ -187,6 +196,16 @@ const VALIDATION_RULE: [ConfigKey; 6] = alert_rule!(
     "0.02",
     "0.05",
     "the share of tool results in the window whose validator rejected them"
+);
+const ERROR_RATE_RULE: [ConfigKey; 6] = alert_rule!(
+    off "error_rate",
+    "min_calls",
+    "the share of tool results in the window that are not ok (any error class)"
+);
+const SPEND_RULE: [ConfigKey; 6] = alert_rule!(
+    off "spend_usd_per_min",
+    "min_calls",
+    "spend in USD per minute over the window: each priced `model_call`'s cost at its time, and at a run's end the spend the application added with `add_spend`. Its minimum counts those samples"
 );
 
 const BEFORE_RULES: [ConfigKey; 23] = [
@@ -318,7 +337,7 @@ const BEFORE_RULES: [ConfigKey; 23] = [
         Count,
         Value("20"),
         "5",
-        "Tool results a rate rule needs in its window before it may fire (fewer: the rule stays `ok`).",
+        "Samples a rule other than `tool_calls_per_run_p95` needs in its window before it may fire (fewer: the rule stays `ok`): tool results for the rate rules, spend samples for `spend_usd_per_min`.",
     ),
     key(
         "logging.alerts.min_runs",
@@ -466,7 +485,7 @@ const SINKS: [ConfigKey; 14] = [
         Bool,
         Value("true"),
         "true",
-        "Export spans: one per run, one per tool call. `logs` and `traces` may not both be false.",
+        "Export spans: one per run, one per tool call, one per model call. `logs` and `traces` may not both be false.",
     ),
     key(
         "sinks.otlp.service_name",
@@ -554,12 +573,14 @@ const fn concat<const N: usize>(parts: &[&[ConfigKey]]) -> [ConfigKey; N] {
 
 /// Every configuration key, sections included, in the order the reader
 /// reads them.
-pub static KEYS: [ConfigKey; 69] = concat(&[
+pub static KEYS: [ConfigKey; 81] = concat(&[
     &BEFORE_RULES,
     &AFTER_SHARED,
     &P95_RULE,
     &TIMEOUT_RULE,
     &VALIDATION_RULE,
+    &ERROR_RATE_RULE,
+    &SPEND_RULE,
     &BUDGETS,
     &PRICING,
     &SINKS,

@@ -155,6 +155,12 @@ pub struct Config {
     pub alert_timeout_rate: Option<AlertRule>,
     /// `logging.alerts.validation_fail_rate`
     pub alert_validation_fail_rate: Option<AlertRule>,
+    /// `logging.alerts.error_rate`: the share of tool results not ok (off
+    /// unless configured).
+    pub alert_error_rate: Option<AlertRule>,
+    /// `logging.alerts.spend_usd_per_min`: model and added spend per minute
+    /// over the window (off unless configured).
+    pub alert_spend_usd_per_min: Option<AlertRule>,
     /// `logging.alerts.window_s` (extension, default 300).
     pub alert_window_s: f64,
     /// `budgets.max_tool_calls`
@@ -202,6 +208,8 @@ impl Default for Config {
             alert_tool_calls_p95: Some(AlertRule::new(10.0, 20.0, DEFAULT_MIN_RUNS)),
             alert_timeout_rate: rate(0.02, 0.05),
             alert_validation_fail_rate: rate(0.02, 0.05),
+            alert_error_rate: None,
+            alert_spend_usd_per_min: None,
             alert_window_s: 300.0,
             max_tool_calls: None,
             max_steps: None,
@@ -219,11 +227,13 @@ impl Default for Config {
 impl Config {
     /// The alert rules in [`ALERT_RULES`](crate::gateway::ALERT_RULES) order
     /// (`None`: turned off).
-    pub fn alert_rules(&self) -> [Option<&AlertRule>; 3] {
+    pub fn alert_rules(&self) -> [Option<&AlertRule>; 5] {
         [
             self.alert_tool_calls_p95.as_ref(),
             self.alert_timeout_rate.as_ref(),
             self.alert_validation_fail_rate.as_ref(),
+            self.alert_error_rate.as_ref(),
+            self.alert_spend_usd_per_min.as_ref(),
         ]
     }
 

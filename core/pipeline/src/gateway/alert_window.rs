@@ -1,14 +1,17 @@
 //! The alert rules' rolling window (`alerts.rs`): samples kept in at most
-//! `SLOTS` entries, the rates and the runs' p95 kept up to date as samples
-//! come and go.
+//! `SLOTS` entries, the rates, the spend and the runs' p95 kept up to date
+//! as samples come and go.
 
 use std::collections::{BTreeMap, VecDeque};
 
 /// What one observation was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sample {
-    /// A tool result: whether it timed out / failed validation.
+    /// A tool result: whether it failed, and whether it timed out / failed
+    /// validation. Build it with [`Sample::tool_result`].
     Call {
+        /// Not ok (any `error_class`).
+        failed: bool,
         /// `error_class: timeout`.
         timeout: bool,
         /// `error_class: validation_failed`.
@@ -19,6 +22,34 @@ pub enum Sample {
         /// `tool_calls` of its `run_end`.
         tool_calls: u64,
     },
+    /// Spend: a priced `model_call`'s cost, or at a run's end the spend
+    /// the application added; in nano-USD, so that the window's sum is
+    /// exact as samples come and go. Build it with [`Sample::spend`].
+    Spend {
+        /// The amount, in 1e-9 USD.
+        nano_usd: i64,
+    },
+}
+
+impl Sample {
+    /// A tool result with this `error_class` (`None`: it was ok): the
+    /// live gateway and the replay classify results by this one rule.
+    pub fn tool_result(error_class: Option<&str>) -> Self {
+        Sample::Call {
+            failed: error_class.is_some(),
+            timeout: error_class == Some("timeout"),
+            invalid: error_class == Some("validation_failed"),
+        }
+    }
+
+    /// Spend of `usd`; `None` when there is nothing to count (zero,
+    /// negative or not a number).
+    pub fn spend(usd: f64) -> Option<Self> {
+        let nano = (usd * 1e9).round();
+        (nano.is_finite() && nano >= 1.0).then(|| Sample::Spend {
+            nano_usd: nano.min(i64::MAX as f64) as i64,
+        })
+    }
 }
 
 /// How many slots a window is cut into at most: samples closer together than
@@ -32,8 +63,17 @@ pub(super) const SLOTS: i64 = 4096;
 pub(super) struct CallEntry {
     pub(super) first: i64,
     pub(super) calls: usize,
+    pub(super) failed: usize,
     pub(super) timeouts: usize,
     pub(super) invalid: usize,
+}
+
+/// Spend that arrived within one slot of `first`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SpendEntry {
+    pub(super) first: i64,
+    pub(super) nano_usd: i64,
+    pub(super) samples: usize,
 }
 
 /// Runs that ended within one slot of `first`: (tool calls, how many runs).
@@ -53,8 +93,12 @@ pub(super) struct RunEntry {
 pub(super) struct Window {
     pub(super) calls: VecDeque<CallEntry>,
     pub(super) total: usize,
+    pub(super) failed: usize,
     pub(super) timeouts: usize,
     pub(super) invalid: usize,
+    pub(super) spend: VecDeque<SpendEntry>,
+    pub(super) spend_nano_usd: i64,
+    pub(super) spend_samples: usize,
     pub(super) runs: VecDeque<RunEntry>,
     pub(super) total_runs: usize,
     /// Tool-call counts of the runs in the window: count -> how many runs.
@@ -78,15 +122,22 @@ impl Window {
         let cutoff = now_us - window_us;
         self.calls.front().is_some_and(|e| e.first <= cutoff)
             || self.runs.front().is_some_and(|e| e.first <= cutoff)
+            || self.spend.front().is_some_and(|e| e.first <= cutoff)
     }
 
     pub(super) fn prune(&mut self, window_us: i64, now_us: i64) {
         let cutoff = now_us - window_us;
         while let Some(e) = self.calls.front().filter(|e| e.first <= cutoff) {
             self.total -= e.calls;
+            self.failed -= e.failed;
             self.timeouts -= e.timeouts;
             self.invalid -= e.invalid;
             self.calls.pop_front();
+        }
+        while let Some(e) = self.spend.front().filter(|e| e.first <= cutoff) {
+            self.spend_nano_usd -= e.nano_usd;
+            self.spend_samples -= e.samples;
+            self.spend.pop_front();
         }
         while let Some(e) = self.runs.pop_front() {
             if e.first > cutoff {
@@ -109,13 +160,18 @@ impl Window {
     pub(super) fn add(&mut self, window_us: i64, now_us: i64, sample: Sample) {
         let slot = slot_us(window_us);
         match sample {
-            Sample::Call { timeout, invalid } => {
+            Sample::Call {
+                failed,
+                timeout,
+                invalid,
+            } => {
                 let entry = match self.calls.back_mut() {
                     Some(e) if now_us - e.first < slot => e,
                     _ => {
                         self.calls.push_back(CallEntry {
                             first: now_us,
                             calls: 0,
+                            failed: 0,
                             timeouts: 0,
                             invalid: 0,
                         });
@@ -123,11 +179,30 @@ impl Window {
                     }
                 };
                 entry.calls += 1;
+                entry.failed += usize::from(failed);
                 entry.timeouts += usize::from(timeout);
                 entry.invalid += usize::from(invalid);
                 self.total += 1;
+                self.failed += usize::from(failed);
                 self.timeouts += usize::from(timeout);
                 self.invalid += usize::from(invalid);
+            }
+            Sample::Spend { nano_usd } => {
+                let entry = match self.spend.back_mut() {
+                    Some(e) if now_us - e.first < slot => e,
+                    _ => {
+                        self.spend.push_back(SpendEntry {
+                            first: now_us,
+                            nano_usd: 0,
+                            samples: 0,
+                        });
+                        self.spend.back_mut().expect("just pushed")
+                    }
+                };
+                entry.nano_usd = entry.nano_usd.saturating_add(nano_usd);
+                entry.samples += 1;
+                self.spend_nano_usd = self.spend_nano_usd.saturating_add(nano_usd);
+                self.spend_samples += 1;
             }
             Sample::Run { tool_calls } => {
                 let entry = match self.runs.back_mut() {
@@ -173,13 +248,17 @@ impl Window {
         p95
     }
 
-    /// Each rule's value and how many samples it rests on.
-    pub(super) fn values(&mut self) -> [(f64, usize); 3] {
+    /// Each rule's value and how many samples it rests on, for a window of
+    /// `window_us` (spend is per minute of it).
+    pub(super) fn values(&mut self, window_us: i64) -> [(f64, usize); 5] {
         let total = self.total;
+        let per_min = self.spend_nano_usd as f64 / 1e9 / (window_us as f64 / 60e6);
         [
             (self.runs_p95(), self.total_runs),
             (rate(self.timeouts, total), total),
             (rate(self.invalid, total), total),
+            (rate(self.failed, total), total),
+            (per_min, self.spend_samples),
         ]
     }
 }

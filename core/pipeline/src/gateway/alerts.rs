@@ -41,7 +41,8 @@ impl Level {
 }
 
 /// The run behind a rule's latest offending sample (a timeout, a validation
-/// failure, a run with more tool calls than the warn threshold).
+/// failure, a failed tool result, a run with more tool calls than the warn
+/// threshold, spend).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tripped {
     /// Its `run_id`.
@@ -150,9 +151,9 @@ impl RuleState {
 #[derive(Debug, Default)]
 pub struct AlertEngine {
     window: Window,
-    rules: [RuleState; 3],
-    /// Whether a tool result that neither timed out nor failed validation
-    /// can change nothing but the window's count (see [`AlertEngine::calm`]),
+    rules: [RuleState; 5],
+    /// Whether a tool result that was ok can change nothing but the
+    /// window's count (see [`AlertEngine::calm`]),
     /// so `observe` only counts it: evaluating the rules was most of what
     /// alerting cost a call.
     calm: bool,
@@ -164,8 +165,8 @@ pub struct AlertEngine {
 impl AlertEngine {
     /// Takes one sample at `now_us` and re-evaluates the rules; returns the
     /// level changes. `ids` gives the sample's run, asked for only when the
-    /// sample offends an enabled rule (a timeout, a validation failure, a run
-    /// above a p95 warn threshold).
+    /// sample offends an enabled rule (a failed tool result, a run above a
+    /// p95 warn threshold, spend).
     pub fn observe(
         &mut self,
         c: &Config,
@@ -174,16 +175,25 @@ impl AlertEngine {
         ids: impl FnOnce() -> Tripped,
     ) -> Vec<AlertChange> {
         let rules = c.alert_rules();
+        if matches!(sample, Sample::Spend { .. }) && rules[4].is_none() {
+            // Only `spend_usd_per_min` reads spend: with it off, a spend
+            // sample is not an observation (live and replay skip it alike).
+            return Vec::new();
+        }
         let offends = |i: usize| match (sample, rules[i]) {
             (_, None) => false,
             (Sample::Run { tool_calls }, Some(r)) => i == 0 && tool_calls as f64 > r.warn,
-            (Sample::Call { timeout, invalid }, _) => (i == 1 && timeout) || (i == 2 && invalid),
+            (
+                Sample::Call {
+                    failed,
+                    timeout,
+                    invalid,
+                },
+                _,
+            ) => (i == 1 && timeout) || (i == 2 && invalid) || (i == 3 && failed),
+            (Sample::Spend { .. }, _) => i == 4,
         };
-        if sample
-            == (Sample::Call {
-                timeout: false,
-                invalid: false,
-            })
+        if sample == Sample::tool_result(None)
             && self.calm
             && self.shortcut_allowed()
             && !self.window.would_prune(window_us(c), now_us)
@@ -218,26 +228,33 @@ impl AlertEngine {
         changes
     }
 
-    /// Whether a tool result that neither timed out nor failed validation,
-    /// taken while no sample leaves the window, leaves every rule where it
-    /// is: each enabled rule is `ok` with no sustain period running, its
-    /// value points at `ok`, and will go on doing so (the rate rules count
-    /// no offending result in the window, so their value stays 0 and 0 is
-    /// not above a threshold of 0 or more; the p95 rule's runs do not
-    /// change). Recomputed at every evaluation.
-    fn calm(&self, c: &Config, values: [(f64, usize); 3]) -> bool {
-        let offending = [0, self.window.timeouts, self.window.invalid];
+    /// Whether a tool result that was ok, taken while no sample leaves the
+    /// window, leaves every rule where it is: each enabled rule is `ok` with
+    /// no sustain period running, its value points at `ok`, and will go on
+    /// doing so (the rate rules count no offending result in the window, so
+    /// their value stays 0 and 0 is not above a threshold of 0 or more; the
+    /// p95 rule's runs and the spend do not change). Recomputed at every
+    /// evaluation.
+    fn calm(&self, c: &Config, values: [(f64, usize); 5]) -> bool {
+        let offending = [
+            None,
+            Some(self.window.timeouts),
+            Some(self.window.invalid),
+            Some(self.window.failed),
+            None,
+        ];
         c.alert_rules()
             .into_iter()
             .zip(&self.rules)
-            .zip(values.into_iter().zip(offending))
+            .zip(values)
             .enumerate()
-            .all(|(i, ((rule, state), ((value, samples), offending)))| {
+            .all(|(i, ((rule, state), (value, samples)))| {
                 let Some(rule) = rule else { return true };
                 state.level == Level::Ok
                     && state.since == [None, None]
                     && target(rule, value, samples, Level::Ok) == Level::Ok
-                    && (i == 0 || (offending == 0 && rule.warn >= 0.0 && rule.critical >= 0.0))
+                    && offending[i]
+                        .is_none_or(|n| n == 0 && rule.warn >= 0.0 && rule.critical >= 0.0)
             })
     }
 
@@ -254,7 +271,7 @@ impl AlertEngine {
     fn step_rules(
         &mut self,
         c: &Config,
-        values: [(f64, usize); 3],
+        values: [(f64, usize); 5],
         now_us: i64,
         observed: bool,
     ) -> Vec<AlertChange> {
@@ -282,9 +299,9 @@ impl AlertEngine {
     }
 
     /// Each rule's value and sample count over the window ending at `now_us`.
-    fn values(&mut self, c: &Config, now_us: i64) -> [(f64, usize); 3] {
+    fn values(&mut self, c: &Config, now_us: i64) -> [(f64, usize); 5] {
         self.window.prune(window_us(c), now_us);
-        self.window.values()
+        self.window.values(window_us(c))
     }
 
     /// A snapshot for `gateway.metrics()`.
@@ -304,9 +321,21 @@ impl AlertEngine {
             ("tool_calls_per_run_p95", Value::Number(values[0].0)),
             ("timeout_rate", Value::Number(values[1].0)),
             ("validation_fail_rate", Value::Number(values[2].0)),
+            ("error_rate", Value::Number(values[3].0)),
+            (
+                "spend_usd_per_min",
+                Value::Number((values[4].0 * 1e9).round() / 1e9),
+            ),
             ("alerts", levels),
         ])
     }
+}
+
+/// The spend a run's application added with `add_spend`: its `run_end`
+/// `spend_usd` less what its priced model calls cost. The live gateway and
+/// the replay take this as the run's spend sample at its end.
+pub fn added_spend_usd(run_spend_usd: f64, model_spend_usd: f64) -> f64 {
+    crate::pricing::round_usd(run_spend_usd - model_spend_usd)
 }
 
 fn window_us(c: &Config) -> i64 {

@@ -28,15 +28,88 @@ fn run(id: &str) -> impl FnOnce() -> Tripped + use<> {
 }
 
 fn call(a: &mut AlertEngine, c: &Config, t: i64, timeout: bool) -> Vec<AlertChange> {
-    let sample = Sample::Call {
-        timeout,
-        invalid: false,
-    };
+    let sample = Sample::tool_result(timeout.then_some("timeout"));
     a.observe(c, t, sample, run(if timeout { "bad" } else { "good" }))
 }
 
 fn levels(changes: &[AlertChange]) -> Vec<&'static str> {
     changes.iter().map(|c| c.level).collect()
+}
+
+/// A storm of 2% upstream failures (no timeouts, no validation failures)
+/// fired nothing: `error_rate` counts every tool result that is not ok.
+#[test]
+fn error_rate_counts_every_failed_result() {
+    let c = Config {
+        alert_error_rate: Some(rule(0.01, 0.05, 20)),
+        ..Config::default()
+    };
+    let mut a = AlertEngine::default();
+    let mut fired = Vec::new();
+    for i in 0..200i64 {
+        let class = (i % 50 == 7).then_some("upstream_5xx");
+        let changes = a.observe(&c, i * S / 10, Sample::tool_result(class), run("r"));
+        fired.extend(changes.into_iter().map(|c| (c.rule, c.level)));
+    }
+    assert_eq!(fired, [("error_rate", "warn")]);
+    // The same storm with the rule off: nothing, as before.
+    let mut a = AlertEngine::default();
+    let off = Config::default();
+    for i in 0..200i64 {
+        let class = (i % 50 == 7).then_some("upstream_5xx");
+        assert!(
+            a.observe(&off, i * S / 10, Sample::tool_result(class), run("r"))
+                .is_empty()
+        );
+    }
+}
+
+/// `spend_usd_per_min` is the window's spend per minute: a burst of
+/// expensive model calls fires it once, and it resolves once the burst
+/// leaves the window; with the rule off spend is not even an observation.
+#[test]
+fn spend_per_minute_fires_on_a_burst_and_resolves_after_it() {
+    let c = Config {
+        alert_window_s: 60.0,
+        alert_spend_usd_per_min: Some(rule(1.0, 5.0, 3)),
+        ..Config::default()
+    };
+    let mut a = AlertEngine::default();
+    let mut seen = Vec::new();
+    let mut spend = |a: &mut AlertEngine, t: i64, usd: f64| {
+        let s = Sample::spend(usd).expect("positive");
+        for ch in a.observe(&c, t, s, run("burst")) {
+            seen.push((t / S, ch.level, ch.value));
+        }
+    };
+    // A quiet baseline: $0.01 every 10 s (0.06/min).
+    for t in (0..600).step_by(10) {
+        spend(&mut a, t * S, 0.01);
+    }
+    // Two minutes at $0.50 every 10 s: $3/min, above warn, under critical.
+    for t in (600..720).step_by(10) {
+        spend(&mut a, t * S, 0.5);
+    }
+    for t in (720..1200).step_by(10) {
+        spend(&mut a, t * S, 0.01);
+    }
+    let levels: Vec<&str> = seen.iter().map(|s| s.1).collect();
+    assert_eq!(levels, ["warn", "resolved"], "{seen:?}");
+    assert!(seen[0].0 >= 600 && seen[0].0 < 720, "{seen:?}");
+    assert!(seen[1].0 > 720 && seen[1].0 <= 800, "{seen:?}");
+    let off = Config::default();
+    let mut a = AlertEngine::default();
+    assert!(
+        a.observe(&off, 0, Sample::spend(100.0).unwrap(), run("x"))
+            .is_empty()
+    );
+    assert_eq!(
+        a.window.spend_samples, 0,
+        "spend is not kept when nothing reads it"
+    );
+    assert_eq!(Sample::spend(0.0), None);
+    assert_eq!(Sample::spend(f64::NAN), None);
+    assert_eq!(Sample::spend(-1.0), None);
 }
 
 /// Issue 15 item 7: the first timeout in a process made `timeout_rate` 1.0
@@ -242,6 +315,8 @@ fn ticking_only_where_alerts_were_logged_gives_the_same_changes() {
 fn incremental_numbers_match_a_recount() {
     let config = Config {
         alert_window_s: 10.0,
+        alert_error_rate: Some(rule(0.5, 0.9, 20)),
+        alert_spend_usd_per_min: Some(rule(100.0, 200.0, 1)),
         ..Config::default()
     };
     let mut a = AlertEngine::default();
@@ -258,12 +333,21 @@ fn incremental_numbers_match_a_recount() {
         a.observe(
             &config,
             now,
-            Sample::Call {
-                timeout: r % 5 == 0,
-                invalid: r % 7 == 0,
-            },
+            Sample::tool_result(match r % 35 {
+                0 => Some("timeout"),
+                5 | 10 | 15 | 20 | 25 | 30 => Some("timeout"),
+                7 | 14 | 21 | 28 => Some("validation_failed"),
+                11 => Some("upstream_5xx"),
+                _ => None,
+            }),
             Tripped::default,
         );
+        if r % 11 == 0 {
+            let usd = (r % 1000) as f64 / 1e4;
+            if let Some(s) = Sample::spend(usd) {
+                a.observe(&config, now, s, Tripped::default);
+            }
+        }
         if r % 3 == 0 {
             a.observe(
                 &config,
@@ -287,10 +371,13 @@ fn incremental_numbers_match_a_recount() {
         } else {
             counts[((counts.len() as f64 * 0.95).ceil() as usize).clamp(1, counts.len()) - 1] as f64
         };
+        let spend: i64 = w.spend.iter().map(|e| e.nano_usd).sum();
         let want = [
             p95,
             rate(w.calls.iter().map(|e| e.timeouts).sum(), total),
             rate(w.calls.iter().map(|e| e.invalid).sum(), total),
+            rate(w.calls.iter().map(|e| e.failed).sum(), total),
+            spend as f64 / 1e9 / (config.alert_window_s / 60.0),
         ];
         assert_eq!(got, want, "step {step}");
     }
@@ -370,16 +457,24 @@ mod calm_shortcut {
             for_s: 0.0,
             ..AlertRule::new(warn, warn + extra, min)
         });
+        let spend = (0.0f64..2.0, 0.0f64..2.0, 0u64..4).prop_map(|(warn, extra, min)| AlertRule {
+            for_s: 0.0,
+            ..AlertRule::new(warn, warn + extra, min)
+        });
         (
             proptest::option::of(p95),
             proptest::option::of(rule.clone()),
+            proptest::option::of(rule.clone()),
             proptest::option::of(rule),
+            proptest::option::of(spend),
             prop_oneof![Just(10.0), Just(60.0), Just(300.0)],
         )
-            .prop_map(|(p95, timeouts, invalid, window)| Config {
+            .prop_map(|(p95, timeouts, invalid, errors, spend, window)| Config {
                 alert_tool_calls_p95: p95,
                 alert_timeout_rate: timeouts,
                 alert_validation_fail_rate: invalid,
+                alert_error_rate: errors,
+                alert_spend_usd_per_min: spend,
                 alert_window_s: window,
                 ..Config::default()
             })
@@ -403,10 +498,12 @@ mod calm_shortcut {
             for (k, (dt, kind, tool_calls)) in steps.into_iter().enumerate() {
                 now += dt;
                 let sample = match kind {
-                    0 => Sample::Call { timeout: true, invalid: false },
-                    1 => Sample::Call { timeout: false, invalid: true },
+                    0 => Sample::tool_result(Some("timeout")),
+                    1 => Sample::tool_result(Some("validation_failed")),
                     2 => Sample::Run { tool_calls },
-                    _ => Sample::Call { timeout: false, invalid: false },
+                    3 => Sample::tool_result(Some("upstream_5xx")),
+                    4 => Sample::spend(tool_calls as f64 / 20.0).unwrap_or(Sample::Run { tool_calls }),
+                    _ => Sample::tool_result(None),
                 };
                 let got = if kind == 9 {
                     (fast.tick(&c, now), reference.tick(&c, now))

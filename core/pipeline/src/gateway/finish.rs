@@ -32,7 +32,7 @@ impl Gateway {
             lock(run).errors += 1;
         }
         let is = |k: &str| class.as_deref() == Some(k);
-        let (timeout, invalid) = (is("timeout"), is("validation_failed"));
+        let timeout = is("timeout");
         let deadline_exceeded_us = handle
             .deadline_us
             .filter(|&deadline| elapsed_us > deadline && !timeout);
@@ -60,7 +60,7 @@ impl Gateway {
         };
         // The ids are read back (`tripped_by`) only when an alert trips.
         let changes = if self.alerts_on {
-            let sample = Sample::Call { timeout, invalid };
+            let sample = Sample::tool_result(class.as_deref());
             lock(&self.alerts).observe(c, now, sample, || tripped_by(&handle.common))
         } else {
             Vec::new()

@@ -37,7 +37,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 pub use crate::schema::ALERT_RULES;
 pub use crate::schema::{STOP_REASONS, StopReason};
-pub use alerts::{AlertChange, AlertEngine, Sample, Tripped};
+pub use alerts::{AlertChange, AlertEngine, Sample, Tripped, added_spend_usd};
 pub use common_ids::SpanId;
 pub use ctx::{CTX_KEYS, IdArg, RunCtx, outgoing_traceparent};
 

@@ -3,6 +3,7 @@
 //! cost from the price table unless given, tokens and spend added to the
 //! run).
 
+use super::alerts::Sample;
 use super::line::{Event, Line};
 use super::model_args::ModelCall;
 use super::run::Budget;
@@ -82,7 +83,10 @@ impl Gateway {
         state.input_tokens += call.input_tokens.unwrap_or(0);
         state.output_tokens += call.output_tokens.unwrap_or(0);
         match cost {
-            Some(usd) => state.spend_usd = crate::pricing::round_usd(state.spend_usd + usd),
+            Some(usd) => {
+                state.spend_usd = crate::pricing::round_usd(state.spend_usd + usd);
+                state.model_spend_usd = crate::pricing::round_usd(state.model_spend_usd + usd);
+            }
             None => state.unpriced_model_calls += 1,
         }
         let common = state.common.with_span(span);
@@ -116,6 +120,12 @@ impl Gateway {
             .value(field::TOOL_CALLS, &requested(call));
         let mut events: Vec<Event> = self.incident_events(now).into_iter().collect();
         events.push(line.finish());
+        if let Some(sample) = cost.and_then(Sample::spend).filter(|_| self.alerts_on) {
+            let changes = lock(&self.alerts).observe(&self.config, now, sample, || {
+                super::finish::tripped_by(&state.common)
+            });
+            events.extend(changes.iter().map(|ch| self.alert_event(ch, now)));
+        }
         match over {
             Some(budget) => {
                 state.stop(budget.stop_reason());

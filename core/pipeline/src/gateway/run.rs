@@ -66,6 +66,9 @@ pub(crate) struct RunState {
     pub(crate) refused: u64,
     pub(crate) steps: u64,
     pub(crate) spend_usd: f64,
+    /// The part of `spend_usd` that priced model calls cost (the rest was
+    /// added with `add_spend`).
+    pub(crate) model_spend_usd: f64,
     /// Model calls recorded (`model_call`), and how many had no cost.
     pub(crate) model_calls: u64,
     pub(crate) unpriced_model_calls: u64,

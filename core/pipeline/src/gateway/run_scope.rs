@@ -159,6 +159,7 @@ impl Gateway {
             refused: 0,
             steps: 0,
             spend_usd: 0.0,
+            model_spend_usd: 0.0,
             model_calls: 0,
             unpriced_model_calls: 0,
             input_tokens: 0,
@@ -293,13 +294,21 @@ impl Gateway {
         let mut events: Vec<Event> = self.incident_events(now).into_iter().collect();
         events.push(line.finish());
         if self.alerts_on {
-            let sample = Sample::Run {
+            let added = Sample::spend(super::alerts::added_spend_usd(
+                state.spend_usd,
+                state.model_spend_usd,
+            ));
+            let mut alerts = lock(&self.alerts);
+            for sample in std::iter::once(Sample::Run {
                 tool_calls: state.tool_calls,
-            };
-            let changes = lock(&self.alerts).observe(&self.config, now, sample, || {
-                super::finish::tripped_by(&state.common)
-            });
-            events.extend(changes.iter().map(|ch| self.alert_event(ch, now)));
+            })
+            .chain(added)
+            {
+                let changes = alerts.observe(&self.config, now, sample, || {
+                    super::finish::tripped_by(&state.common)
+                });
+                events.extend(changes.iter().map(|ch| self.alert_event(ch, now)));
+            }
         }
         Ok(events)
     }

@@ -217,10 +217,12 @@ pub const ALERT_LEVELS: [&str; 3] = [LEVEL_WARN, LEVEL_CRITICAL, LEVEL_RESOLVED]
 pub const DROP_REASONS: [&str; 3] = ["queue_full", "sink_error", "closed"];
 
 /// Every alert rule, in the order the gateway evaluates and reports them.
-pub const ALERT_RULES: [&str; 3] = [
+pub const ALERT_RULES: [&str; 5] = [
     "tool_calls_per_run_p95",
     "timeout_rate",
     "validation_fail_rate",
+    "error_rate",
+    "spend_usd_per_min",
 ];
 
 /// `error_class` of a failed `model_call` recorded without one.
