@@ -520,6 +520,9 @@ export interface AgentMetrics {
   errors: number
   blocked_actions: number
   total_spend_usd: number
+  model_calls: number
+  input_tokens: number
+  output_tokens: number
   stop_reasons: Record<string, number>
 }
 

@@ -93,6 +93,9 @@ def test_a_fifteen_minute_spike_stands_out_and_alerts_once(tmp_path):
     assert logs.spend("model") == by_model
     assert logs.stats(by="model")["models"] == models
     assert logs.runs(sort="spend") == runs
+    metrics = logs.agent_metrics("researcher", period="all")
+    assert (metrics["model_calls"], metrics["input_tokens"], metrics["output_tokens"]) == (
+        agents[0]["model_calls"], agents[0]["input_tokens"], agents[0]["output_tokens"])
     node = subprocess.run(
         ["node", "-e", """
 const { Logs } = require(process.argv[1])
@@ -116,3 +119,23 @@ def test_bad_groupings_name_the_option(tmp_path):
         assert e.key == "by"
     else:
         raise AssertionError("stats(by='tools') was taken")
+
+
+def test_the_report_draws_spend_over_time_and_the_costliest_runs(tmp_path):
+    import re
+
+    logs = tmp_path / "logs"
+    gen_spend_spike.write(logs, minutes=120, spike_at=60, seed=32)
+    page = tmp_path / "report.html"
+    cli("report", str(logs), "-o", str(page))
+    html = page.read_text()
+    report = cli_json("spend", str(logs))
+    bars = re.findall(r'<rect class="spend( spike)?" [^>]*data-bucket="([^"]+)" data-usd="([^"]+)"', html)
+    assert [b[1] for b in bars] == [r["key"] for r in report["rows"]]
+    assert [b[1] for b in bars if b[0]] == [r["key"] for r in report["rows"] if r["spike"]]
+    spike = report["spikes"][0]
+    assert f'data-since="{spike["since"]}" data-until="{spike["until"]}"' in html
+    top = cli_json("spend", str(logs), "--by", "run", "--top", "10")
+    listed = re.findall(r'<tr data-run="([^"]+)">', html.split('id="spend-runs"', 1)[1])
+    assert listed == [r["key"] for r in top["rows"]]
+    assert "claude-opus-4-20250514" in html.split('id="spend"', 1)[1].split("</section>", 1)[0]

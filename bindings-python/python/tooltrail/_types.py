@@ -327,4 +327,7 @@ class AgentMetrics(TypedDict):
     errors: int
     blocked_actions: int
     total_spend_usd: float
+    model_calls: int
+    input_tokens: int
+    output_tokens: int
     stop_reasons: dict[str, int]

@@ -84,7 +84,7 @@ pub fn agent_logs(
 /// The agent's totals over the last `period` (see [`PERIODS`]) before
 /// `now_us`: runs started, tool calls that ran, failed ones, refused ones
 /// (`blocked_actions`), the spend of runs that ended (`total_spend_usd`),
-/// and how runs stopped.
+/// model calls and their tokens, and how runs stopped.
 pub fn agent_metrics(
     events: impl Iterator<Item = Value>,
     agent_id: Option<&str>,
@@ -94,6 +94,7 @@ pub fn agent_metrics(
     let seconds = PERIODS.iter().find(|p| p.0 == period).and_then(|p| p.1);
     let since = seconds.map(|s| now_us - s * 1_000_000);
     let (mut runs, mut calls, mut errors, mut blocked, mut spend) = (0u64, 0u64, 0u64, 0u64, 0.0);
+    let (mut model_calls, mut input_tokens, mut output_tokens) = (0u64, 0u64, 0u64);
     let mut stops: Vec<(String, u64)> = Vec::new();
     for e in events.filter(|e| of_agent(e, agent_id)) {
         let at = str_field(&e, field::TS).and_then(parse_timestamp);
@@ -109,6 +110,12 @@ pub fn agent_metrics(
             }
             event::TOOL_CALL => calls += 1,
             event::TOOL_RESULT if e.get(field::ERROR_CLASS).is_some() => errors += 1,
+            event::MODEL_CALL => {
+                let tokens = |k| num_field(&e, k).map_or(0, |n| n.max(0.0) as u64);
+                model_calls += 1;
+                input_tokens += tokens(field::INPUT_TOKENS);
+                output_tokens += tokens(field::OUTPUT_TOKENS);
+            }
             event::RUN_END => {
                 spend += num_field(&e, field::SPEND_USD).unwrap_or(0.0);
                 let reason = str_field(&e, field::STOP_REASON).unwrap_or("?");
@@ -135,6 +142,9 @@ pub fn agent_metrics(
         ("errors", count(errors)),
         ("blocked_actions", count(blocked)),
         ("total_spend_usd", Value::Number(spend)),
+        ("model_calls", count(model_calls)),
+        ("input_tokens", count(input_tokens)),
+        ("output_tokens", count(output_tokens)),
         (
             "stop_reasons",
             Value::Object(stops.into_iter().map(|(k, n)| (k, count(n))).collect()),

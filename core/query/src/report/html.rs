@@ -38,6 +38,7 @@ code{font:12px ui-monospace,monospace}.cards{display:flex;gap:12px;flex-wrap:wra
 .card b{display:block;font-size:20px}svg text{font-size:12px;fill:#1d2430}
 rect.ok{fill:#3b82c4}rect.failed{fill:#c8372d}rect.blocked{fill:#d9a21b}
 rect.p50{fill:#7fb3e0}rect.p95{fill:#3b82c4}rect.p99{fill:#1f4e7a}line.axis{stroke:#9aa5b1}
+rect.spend{fill:#3b82c4}rect.spend.spike{fill:#c8372d}li.spike{color:#8a1f17}
 .level-warn{color:#a86c00;font-weight:600}.level-critical{color:#c8372d;font-weight:600}
 .level-resolved,.level-ok{color:#2f7d32}article.timeline{margin-bottom:18px}
 article.timeline:target{outline:2px solid #3b82c4;outline-offset:6px}#filter{width:320px;padding:4px}
@@ -96,7 +97,7 @@ pub(crate) fn page(d: &ReportData) -> String {
          <title>tooltrail report: {src}</title><style>{STYLE}</style></head><body>\
          <header><h1>tooltrail report</h1><p class=\"meta\">{src} · {n} events \
          from {first} to {last}{skipped}</p>\
-         <nav><a href=\"#runs\">Runs</a><a href=\"#alerts\">Alerts</a><a href=\"#errors\">Error classes</a>\
+         <nav><a href=\"#runs\">Runs</a><a href=\"#alerts\">Alerts</a><a href=\"#spend\">Spend</a><a href=\"#errors\">Error classes</a>\
          <a href=\"#latency\">Latency</a><a href=\"#timelines\">Timelines</a></nav></header>",
         csp = content_security_policy(),
         v = tooltrail_core::VERSION,
@@ -122,6 +123,15 @@ pub(crate) fn page(d: &ReportData) -> String {
     summary_cards(&mut s, d);
     runs_table(&mut s, d);
     alerts(&mut s, d);
+    let listed: std::collections::HashMap<&str, usize> = d
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.summary.run_id.as_str(), i))
+        .collect();
+    super::spend_section::section(&mut s, &d.spend, &d.spend_runs, &|id| {
+        listed.get(id).copied()
+    });
     let mut classes: BTreeMap<&str, u64> = BTreeMap::new();
     for t in &d.stats.tools {
         for (c, n) in &t.errors {

@@ -7,14 +7,15 @@
 //! collects the events of the runs the page shows (at most `max_runs`).
 
 mod html;
+mod spend_section;
 mod svg;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::{
-    AlertAcc, EventReader, RunFilter, RunSummary, RunsAcc, StatsAcc, StatsReport, parse_timestamp,
-    str_field,
+    AlertAcc, EventReader, RunFilter, RunSummary, RunsAcc, SpendAcc, SpendBy, SpendReport,
+    StatsAcc, StatsReport, parse_timestamp, str_field,
 };
 use tooltrail_core::config::Config;
 use tooltrail_core::gateway::AlertChange;
@@ -115,7 +116,17 @@ pub(crate) struct ReportData {
     pub stats: StatsReport,
     pub alerts: Vec<(String, AlertChange)>,
     pub alert_window_s: f64,
+    /// Spend over time (by minute, or by hour for logs longer than
+    /// [`MAX_MINUTES`] minutes) and the costliest runs.
+    pub spend: SpendReport,
+    pub spend_runs: SpendReport,
 }
+
+/// Most minutes the spend chart draws one bar each; longer logs get a bar
+/// per hour.
+const MAX_MINUTES: usize = 360;
+/// The costliest runs the spend section lists.
+const SPEND_RUNS: usize = 10;
 
 /// Builds the report page for the logs at `path`.
 pub fn render(path: &Path, options: &ReportOptions) -> std::io::Result<String> {
@@ -129,6 +140,13 @@ fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
     let (mut events, mut first_ts, mut last_ts) = (0u64, String::new(), String::new());
     let mut reader = EventReader::open(path)?;
     let mut dropped_events = 0u64;
+    let f = &options.filter;
+    let spend_acc = |by| SpendAcc::new(by, f.since, f.until, f.agent_id.clone());
+    let (mut minutes, mut hours, mut spend_runs) = (
+        spend_acc(SpendBy::Minute),
+        spend_acc(SpendBy::Hour),
+        spend_acc(SpendBy::Run),
+    );
     for e in reader.by_ref() {
         events += 1;
         if str_field(&e, field::EVENT) == Some(tooltrail_core::schema::event::WRITER_DROPPED) {
@@ -145,7 +163,16 @@ fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
         runs.absorb(&e);
         stats.absorb(&e);
         alerts.absorb(&e);
+        minutes.absorb(&e);
+        hours.absorb(&e);
+        spend_runs.absorb(&e);
     }
+    let by_minute = minutes.finish(usize::MAX);
+    let spend = if by_minute.rows.len() <= MAX_MINUTES {
+        by_minute
+    } else {
+        hours.finish(usize::MAX)
+    };
     let matching = runs.finish(&options.filter);
     let runs_total = matching.len();
     // The totals are over every run; the page lists at most `max_runs`:
@@ -198,6 +225,8 @@ fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
         stats: stats.finish(),
         alerts: alerts.finish(),
         alert_window_s: options.config.alert_window_s,
+        spend,
+        spend_runs: spend_runs.finish(SPEND_RUNS),
     })
 }
 
