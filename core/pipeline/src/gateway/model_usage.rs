@@ -99,6 +99,36 @@ mod tests {
         }
     }
 
+    /// The shared vectors (`tests/vectors/model_usage/`, also read by the
+    /// Python and Node suites through `model_call`).
+    #[test]
+    fn the_shared_usage_vectors() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/model_usage");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let case = parse_json(&std::fs::read(&path).unwrap()).unwrap();
+            let expect = case.get("expect").unwrap();
+            let want = |k: &str| match expect.get(k) {
+                Some(Value::Number(n)) => Some(*n as u64),
+                _ => None,
+            };
+            let got = UsageTokens::read(case.get("usage").unwrap());
+            let want = UsageTokens {
+                input: want("input_tokens"),
+                output: want("output_tokens"),
+                cached_input: want("cached_input_tokens"),
+                reasoning: want("reasoning_tokens"),
+            };
+            assert_eq!(got, want, "{}", path.display());
+            n += 1;
+        }
+        assert!(n >= 9, "{n} vectors");
+    }
+
     #[test]
     fn what_is_not_a_count_is_unknown() {
         let got = read(r#"{"input_tokens":-1,"output_tokens":"80","prompt_tokens_details":null}"#);
