@@ -103,7 +103,10 @@ mod tests {
     /// Python and Node suites through `model_call`).
     #[test]
     fn the_shared_usage_vectors() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/model_usage");
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/vectors/model_usage"
+        );
         let mut n = 0;
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
