@@ -112,15 +112,32 @@ def python_log(tmp: Path, steps: list) -> str:
 KEYS = ("ts", "rule", "level", "value", "threshold", "tripped_run_id", "tripped_trace_id")
 
 
+def both_logs(tmp: Path, node_script: str, config: dict, steps: list, py: str) -> tuple[Path, list]:
+    """Runs `steps` through the Node gateway too; checks both wrote the same
+    bytes; returns the Node log's directory and the events."""
+    node_dir = tmp / "node"
+    subprocess.run(["node", "-e", node_script, str(ROOT / "bindings-node")], check=True, timeout=120,
+                   input=json.dumps([str(node_dir), START_US, config, steps]), text=True)
+    assert (node_dir / "tooltrail.jsonl").read_text() == py, "Python and Node wrote different bytes"
+    return node_dir, [json.loads(line) for line in py.splitlines()]
+
+
+def assert_replayed(tmp: Path, config_yaml: str, dirs: list, live: list) -> None:
+    """`tooltrail alerts --config` over each of `dirs` gives back `live`."""
+    config = tmp / "alerts.yaml"
+    config.write_text(config_yaml)
+    cli = Path(sys.executable).with_name("tooltrail")
+    for logs in dirs:
+        out = subprocess.run([str(cli), "alerts", str(logs), "--config", str(config), "--json"],
+                             capture_output=True, text=True, check=True, timeout=60).stdout
+        replayed = json.loads(out)
+        assert [tuple(a.get(k) for k in KEYS) for a in replayed] == [tuple(a.get(k) for k in KEYS) for a in live]
+
+
 def test_the_cli_replays_the_alerts_the_gateways_wrote(tmp_path):
     steps = stream()
     py = python_log(tmp_path / "py", steps)
-    node_dir = tmp_path / "node"
-    subprocess.run(["node", "-e", NODE, str(ROOT / "bindings-node")], check=True, timeout=120,
-                   input=json.dumps([str(node_dir), START_US, CONFIG, steps]), text=True)
-    assert (node_dir / "tooltrail.jsonl").read_text() == py, "Python and Node wrote different bytes"
-
-    events = [json.loads(line) for line in py.splitlines()]
+    node_dir, events = both_logs(tmp_path, NODE, CONFIG, steps, py)
     live = [e for e in events if e["event"] == "alert"]
     # Some changes happened at a check_alerts tick: the replay must see them.
     sample_ts = {e["ts"] for e in events if e["event"] in ("tool_result", "run_end")}
@@ -129,14 +146,7 @@ def test_the_cli_replays_the_alerts_the_gateways_wrote(tmp_path):
     assert len(live) > 20 and {lvl for _, lvl in levels} == {"warn", "critical", "resolved"}, levels
     assert {rule for rule, _ in levels} == {"tool_calls_per_run_p95", "timeout_rate", "validation_fail_rate"}
 
-    config = tmp_path / "alerts.yaml"
-    config.write_text(CONFIG_YAML)
-    cli = Path(sys.executable).with_name("tooltrail")
-    for logs in (tmp_path / "py", node_dir):
-        out = subprocess.run([str(cli), "alerts", str(logs), "--config", str(config), "--json"],
-                             capture_output=True, text=True, check=True, timeout=60).stdout
-        replayed = json.loads(out)
-        assert [tuple(a.get(k) for k in KEYS) for a in replayed] == [tuple(a.get(k) for k in KEYS) for a in live]
+    assert_replayed(tmp_path, CONFIG_YAML, [tmp_path / "py", node_dir], live)
 
 
 SPEND_CONFIG_YAML = """logging:
@@ -250,12 +260,7 @@ def spend_python_log(tmp: Path, steps: list) -> str:
 def test_error_rate_and_spend_alerts_replay_as_they_were_written(tmp_path):
     steps = spend_stream()
     py = spend_python_log(tmp_path / "py", steps)
-    node_dir = tmp_path / "node"
-    subprocess.run(["node", "-e", SPEND_NODE, str(ROOT / "bindings-node")], check=True, timeout=120,
-                   input=json.dumps([str(node_dir), START_US, SPEND_CONFIG, steps]), text=True)
-    assert (node_dir / "tooltrail.jsonl").read_text() == py, "Python and Node wrote different bytes"
-
-    events = [json.loads(line) for line in py.splitlines()]
+    node_dir, events = both_logs(tmp_path, SPEND_NODE, SPEND_CONFIG, steps, py)
     live = [e for e in events if e["event"] == "alert"]
     levels = {(a["rule"], a["level"]) for a in live}
     assert {rule for rule, _ in levels} == {"error_rate", "spend_usd_per_min"}, levels
@@ -264,11 +269,4 @@ def test_error_rate_and_spend_alerts_replay_as_they_were_written(tmp_path):
     ends = {e["ts"] for e in events if e["event"] == "run_end"}
     assert any(a["rule"] == "spend_usd_per_min" and a["ts"] in ends for a in live)
 
-    config = tmp_path / "alerts.yaml"
-    config.write_text(SPEND_CONFIG_YAML)
-    cli = Path(sys.executable).with_name("tooltrail")
-    for logs in (tmp_path / "py", node_dir):
-        out = subprocess.run([str(cli), "alerts", str(logs), "--config", str(config), "--json"],
-                             capture_output=True, text=True, check=True, timeout=60).stdout
-        replayed = json.loads(out)
-        assert [tuple(a.get(k) for k in KEYS) for a in replayed] == [tuple(a.get(k) for k in KEYS) for a in live]
+    assert_replayed(tmp_path, SPEND_CONFIG_YAML, [tmp_path / "py", node_dir], live)
