@@ -50,6 +50,13 @@ def crafted_events() -> list:
         {**common("2026-11-24T19:57:40.007000Z"), "event": "run_end", "stop_reason": h(), "duration_ms": h(),
          "tool_calls": h(), "errors": h(), "steps": h(), "spend_usd": h(), "budgets": {h(): {"limit": h()}}},
         {**common("2026-11-24T19:57:40.008000Z"), "event": h(), "tool": h()},
+        # Spend: a model step and a run end with numbers, so that the spend
+        # section names their (hostile) run, model and bucket.
+        {**common("2026-11-24T19:57:40.009000Z"), "event": "model_call", "step": 1, "model": h(),
+         "provider": h(), "input_tokens": 10, "output_tokens": 2, "cost_usd": 0.5, "latency_ms": 3.0,
+         "ok": False, "error_class": h(), "finish_reason": h(), "tool_calls": [{"name": h(), "call_id": h()}]},
+        {**common("2026-11-24T19:58:40.010000Z"), "event": "run_end", "stop_reason": h(), "duration_ms": 5.0,
+         "tool_calls": 1, "errors": 0, "steps": 0, "spend_usd": 2.0, "budgets": {}},
     ]
 
 
@@ -70,6 +77,8 @@ def test_nothing_from_the_log_runs_in_the_report(tmp_path):
     html = out.read_text()
     assert html.count("<script") == 1, "only the page's own script"
     assert "data-pwned" in html, "the payloads are shown (as text)"
+    spend = html.split('id="spend"', 1)[1].split("</section>", 1)[0]
+    assert "spend-chart" in spend and "spend-runs" in spend and "data-pwned" in spend, "spend names them"
     attrs = body_marks(out, tmp_path)
     assert "data-pwned" not in attrs, attrs
 
