@@ -7,7 +7,10 @@
 //!
 //! Prints ns per call for: the JSON text alone (format!), `begin` without a
 //! writer, `begin` + `finish_returned` without a writer, and both with the
-//! writer; the median round of each, interleaved.
+//! writer; the median round of each, interleaved. Last, the writer thread's
+//! own CPU time (Linux `/proc/self/task/*/schedstat`) per event it wrote:
+//! the rate one writer core renders (canonical arguments, SHA-256, the
+//! line) and writes call events at.
 
 use std::time::{Duration, Instant};
 
@@ -99,5 +102,30 @@ fn main() {
         println!("{name:28} {:7.0} ns/call (min {:.0})", t[t.len() / 2], t[0]);
     }
     writer.flush(Duration::from_secs(30));
-    println!("{:?}", writer.stats());
+    let stats = writer.stats();
+    println!("{stats:?}");
+    if let Some(ns) = thread_cpu_ns("tooltrail-writer") {
+        let per_event = ns as f64 / stats.written as f64;
+        println!(
+            "writer thread: {:.3} s on its core for {} events: {per_event:.0} ns/event, {:.2} M call events/s on one core",
+            ns as f64 / 1e9,
+            stats.written,
+            1e3 / per_event,
+        );
+    }
+}
+
+/// CPU time (ns) the thread named `name` has run, from its schedstat
+/// (`comm` holds at most 15 bytes of the name).
+fn thread_cpu_ns(name: &str) -> Option<u64> {
+    let name = &name[..name.len().min(15)];
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let dir = task.ok()?.path();
+        let comm = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
+        if comm.trim_end() == name {
+            let stat = std::fs::read_to_string(dir.join("schedstat")).ok()?;
+            return stat.split_whitespace().next()?.parse().ok();
+        }
+    }
+    None
 }
