@@ -69,3 +69,28 @@ def test_usage_objects_give_the_same_counts_and_cost_in_python_and_node(tmp_path
                     + cached * PRICE["cached_input_per_mtok"]
                     + expect["output_tokens"] * PRICE["output_per_mtok"]) / 1e6
             assert abs(call["cost_usd"] - want) < 1e-12, (path.name, call["cost_usd"], want)
+
+
+def test_a_count_beyond_2_53_is_unknown_in_both_languages(tmp_path):
+    # A provider's JSON read by Python's json module holds such a count as an
+    # exact int (Node's JSON.parse rounds it to a float): Python raised
+    # integer_out_of_range here and lost the step, Node recorded it.
+    text = '{"input_tokens": 9007199254740993, "output_tokens": 3}'
+    py = python_log(tmp_path / "py", [("big", json.loads(text))])
+    node = r"""
+const tooltrail = require(process.argv[1])
+const [dir, start, text] = JSON.parse(require('fs').readFileSync(0, 'utf8'))
+const writer = new tooltrail.EventWriter({ path: dir })
+const gw = new tooltrail.ToolGateway({ impls: {}, logger: writer, _deterministic: start,
+  config: { logging: { ids: { request_id: 'optional' } } } })
+const run = gw.startRun({ run_id: 'usage', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736' })
+gw._advanceClock(1000)
+run.modelCall({ model: 'gpt-4o-mini', provider: 'big', usage: JSON.parse(text), latencyMs: 5 })
+run.end()
+if (!writer.closeSync(10000)) process.exit(1)
+"""
+    subprocess.run(["node", "-e", node, str(ROOT / "bindings-node")], check=True, timeout=60, text=True,
+                   input=json.dumps([str(tmp_path / "node"), START_US, text]))
+    assert (tmp_path / "node" / "tooltrail.jsonl").read_bytes() == py
+    (call,) = [e for e in map(json.loads, py.decode().splitlines()) if e["event"] == "model_call"]
+    assert (call["input_tokens"], call["output_tokens"], call["cost_usd"]) == (None, 3, None)

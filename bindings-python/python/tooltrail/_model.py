@@ -15,6 +15,23 @@ if TYPE_CHECKING:
 ToolCallLike = Union[str, "dict[str, Any]"]
 
 
+#: The largest integer every language holds exactly.
+_MAX_SAFE = 2**53 - 1
+
+
+def _as_numbers(usage: Any) -> Any:
+    """`usage` with integers beyond ±(2^53-1) as floats, as a JS number
+    holds them: a usage object is read, never hashed, so such a count is
+    unknown in both languages instead of an error in Python alone."""
+    if isinstance(usage, dict):
+        return {k: _as_numbers(v) for k, v in usage.items()}
+    if isinstance(usage, (list, tuple)):
+        return [_as_numbers(v) for v in usage]
+    if isinstance(usage, int) and not isinstance(usage, bool) and not -_MAX_SAFE <= usage <= _MAX_SAFE:
+        return float(usage)
+    return usage
+
+
 def model_args(
     model: str,
     provider: Optional[str],
@@ -61,7 +78,7 @@ def model_call(
         "finish_reason": finish_reason,
         "cost_usd": cost_usd,
         "tool_calls": list(tool_calls) if tool_calls is not None else None,
-        "usage": usage,
+        "usage": _as_numbers(usage) if usage is not None else None,
     }
     run._gateway._model_call(run.run_id, model_args(model, provider, given))
 

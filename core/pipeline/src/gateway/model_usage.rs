@@ -129,7 +129,7 @@ mod tests {
             assert_eq!(got, want, "{}", path.display());
             n += 1;
         }
-        assert!(n >= 9, "{n} vectors");
+        assert!(n >= 10, "{n} vectors");
     }
 
     #[test]
