@@ -114,6 +114,9 @@ fn dispatch(command: Command, stdin: &mut dyn Read, out: &mut dyn Write) -> Resu
         } => {
             let (answer, gaps) = tooltrail_query::execute_with_gaps(&path, &query)?;
             render(out, &answer, json)?;
+            for note in &gaps.reading_notes {
+                let _ = writeln!(io::stderr(), "tooltrail: note: {note}");
+            }
             if !gaps.is_empty() && !matches!(answer, Answer::Gaps(_)) {
                 // On stderr: --json stays one value, and a table's reader
                 // still sees it under the table.

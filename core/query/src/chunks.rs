@@ -172,7 +172,7 @@ pub(crate) fn for_each_line(block: &[u8], mut each: impl FnMut(usize, &[u8], boo
 
 /// Reads at `offset` without moving a shared cursor, so threads can read
 /// one open file at once; retried when a signal interrupts it.
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+pub(crate) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
     loop {
         #[cfg(unix)]
         let read = std::os::unix::fs::FileExt::read_at(file, buf, offset);

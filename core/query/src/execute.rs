@@ -33,6 +33,25 @@ pub(crate) fn execute_planned(
     query: &Query,
     plan: Option<Plan>,
 ) -> Result<(Answer, Gaps), Error> {
+    if let Query::Show(o) = query
+        && let Some(found) = indexed_show(path, &o.run_id, plan)
+    {
+        let (events, gaps) = found.map_err(|e| unreadable(path, &e))?;
+        return match events.is_empty() {
+            true => Err(Error::UnknownRun {
+                run_id: o.run_id.clone(),
+                path: path.display().to_string(),
+                incomplete: gaps.note(),
+            }),
+            false => Ok((
+                Answer::Show {
+                    run_id: o.run_id.clone(),
+                    events,
+                },
+                gaps,
+            )),
+        };
+    }
     let (answer, gaps) = match super::chunked::answer(path, query, plan) {
         Some(read) => read.map_err(|e| unreadable(path, &e))?,
         None => by_lines(path, query)?,
@@ -45,6 +64,29 @@ pub(crate) fn execute_planned(
         }),
         Answer::Gaps(_) => Ok((Answer::Gaps(gaps.clone()), gaps)),
         answer => Ok((answer, gaps)),
+    }
+}
+
+/// `show` through the writers' run indexes, when the logs have any
+/// (`None`: read them as for any other query).
+fn indexed_show(
+    path: &Path,
+    run_id: &str,
+    plan: Option<Plan>,
+) -> Option<std::io::Result<(Vec<Value>, Gaps)>> {
+    let logs = match super::parallel::Logs::open(path) {
+        Ok(logs) => logs,
+        Err(e) => return Some(Err(e)),
+    };
+    let plan = plan.unwrap_or_else(|| Plan::for_bytes(logs.bytes()));
+    match super::run_index::show(&logs, run_id, &plan) {
+        Ok(None) => None,
+        Ok(Some(found)) => {
+            let mut gaps = found.gaps;
+            gaps.reading_notes = found.notes;
+            Some(Ok((found.events, gaps)))
+        }
+        Err(e) => Some(Err(e)),
     }
 }
 

@@ -21,6 +21,10 @@ pub struct Gaps {
     /// Events dropped by writers, by reason (`queue_full`, `sink_error`,
     /// `closed`, or whatever another writer reported).
     pub dropped: BTreeMap<String, u64>,
+    /// Not a gap: how the logs were read, when that is worth saying (a
+    /// file whose run index could not be used was scanned whole). The CLI
+    /// says these on stderr.
+    pub reading_notes: Vec<String>,
 }
 
 impl Gaps {

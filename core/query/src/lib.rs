@@ -31,6 +31,7 @@ mod parallel;
 mod reader;
 pub mod report;
 mod request;
+mod run_index;
 mod runs;
 mod runs_json;
 mod scan;

@@ -119,6 +119,41 @@ impl Logs {
         self.sizes.iter().sum()
     }
 
+    /// Each file, oldest first: its path, the open file and its size (as
+    /// opened: what every reading of this `Logs` sees).
+    pub(crate) fn files(&self) -> impl Iterator<Item = (&Path, &File, u64)> {
+        self.files
+            .iter()
+            .zip(&self.sizes)
+            .map(|((p, f), n)| (p.as_path(), f, *n))
+    }
+
+    /// The `i`th file alone, to read in chunks like a whole `Logs`.
+    pub(crate) fn only(&self, i: usize) -> io::Result<Logs> {
+        let (path, file) = &self.files[i];
+        Ok(Logs {
+            root: self.root.clone(),
+            files: vec![(path.clone(), file.try_clone()?)],
+            sizes: vec![self.sizes[i]],
+        })
+    }
+
+    /// Reads `len` bytes at `offset` of file `i`, whole (an error names the file).
+    pub(crate) fn read_range(&self, i: usize, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        let (path, file) = &self.files[i];
+        let mut buf = vec![0; len];
+        let mut done = 0;
+        while done < len {
+            match chunks::read_at(file, &mut buf[done..], offset + done as u64) {
+                Ok(0) => break,
+                Ok(n) => done += n,
+                Err(e) => return Err(in_file(&self.root, path, e)),
+            }
+        }
+        buf.truncate(done);
+        Ok(buf)
+    }
+
     /// Reads every chunk with `work` and hands the summaries to `merge` in
     /// log order. The first chunk (in log order) that cannot be read is the
     /// error, naming its file, and nothing after it is merged: as with the

@@ -6,12 +6,16 @@
 //! writing, a process checks that its descriptor still names the active file
 //! (another process may have rotated it) and reopens if not. Lines therefore
 //! never interleave, whatever the number of writers.
+//!
+//! Beside each file, its run index (`run_index`): one record per batch,
+//! appended under the same lock after the batch, rotated with the file.
 
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+use super::run_index::{self, index_path};
 use super::sink::Sink;
 
 /// Default directory: `./tooltrail-logs`.
@@ -175,18 +179,28 @@ impl DirSink {
     fn rotate(&mut self) -> io::Result<()> {
         let dir = &self.config.dir;
         let keep = self.config.max_files.max(1);
+        // A file's index moves (or goes) with it, before it: an index
+        // left behind would describe the next file of that name.
+        let idx = |p: &Path| index_path(p);
         if keep == 1 {
+            let _ = fs::remove_file(idx(&self.active));
             fs::remove_file(&self.active)?;
         } else {
+            let _ = fs::remove_file(idx(&Self::rotated_path(dir, keep - 1)));
             let _ = fs::remove_file(Self::rotated_path(dir, keep - 1));
             for n in (1..keep - 1).rev() {
                 let from = Self::rotated_path(dir, n);
                 if from.exists() {
+                    let _ = fs::rename(idx(&from), idx(&Self::rotated_path(dir, n + 1)));
                     fs::rename(&from, Self::rotated_path(dir, n + 1))?;
                 }
             }
+            let _ = fs::rename(idx(&self.active), idx(&Self::rotated_path(dir, 1)));
             fs::rename(&self.active, Self::rotated_path(dir, 1))?;
         }
+        // A stale index of the new active file's name (a crash between the
+        // renames) must not describe it.
+        let _ = fs::remove_file(idx(&self.active));
         self.file = open_private(&self.active, true)?;
         Ok(())
     }
@@ -200,10 +214,29 @@ impl DirSink {
             let _ = self.file.set_len(before);
             return Err(e);
         }
+        self.index(before, batch);
         if before + batch.len() as u64 >= self.config.max_file_bytes {
             self.rotate()?;
         }
         Ok(())
+    }
+
+    /// Appends the batch's run-index record. A failure loses only the
+    /// speed-up: the reader scans what no record covers.
+    fn index(&self, offset: u64, batch: &[u8]) {
+        // O_NONBLOCK: a FIFO planted at the index's name must not hang the
+        // writer; anything but a regular file is left alone.
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(index_path(&self.active));
+        if let Ok(mut f) = file
+            && f.metadata().is_ok_and(|m| m.is_file())
+        {
+            let _ = f.write_all(&run_index::record(offset, batch));
+        }
     }
 }
 

@@ -10,6 +10,7 @@ mod enqueue;
 mod entry;
 mod export;
 mod file_sink;
+pub mod run_index;
 mod sink;
 mod spec;
 mod stats;

@@ -1,0 +1,218 @@
+//! `show` through the writer's run index (`tooltrail_core::writer::run_index`):
+//! for each log file whose index checks out, only the byte ranges its
+//! records give for the run (and the batches holding a `writer_dropped`
+//! report) are read, plus whatever no record covers; a file whose index is
+//! missing or cannot be trusted is scanned whole, and said so. The answer is
+//! the scan's, event for event: the index only decides what to read.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+use memchr::memmem;
+use tooltrail_core::writer::run_index::{fnv64, index_path};
+use tooltrail_json::Value;
+
+use super::Gaps;
+use super::chunks::Block;
+use super::parallel::{Logs, Plan, Work};
+use super::show::{Show, ShowPart};
+
+/// Most bytes of one file an index may leave uncovered before the file is
+/// scanned in chunks instead (the uncovered ranges are read whole).
+const MAX_UNCOVERED: u64 = 16 << 20;
+
+/// What `show` found through the indexes.
+pub(crate) struct IndexedShow {
+    /// The run's events, in log order.
+    pub(crate) events: Vec<Value>,
+    /// What the read parts of the logs say is missing.
+    pub(crate) gaps: Gaps,
+    /// One sentence per file that was scanned whole, and why.
+    pub(crate) notes: Vec<String>,
+}
+
+/// One checked record: the batch's range, and where the run is in it.
+struct Hit {
+    from: u64,
+    to: u64,
+}
+
+/// What to read of one file: byte ranges, in order.
+type Ranges = Vec<(u64, u64)>;
+
+/// Reads `run_id`'s events through the indexes; `None` when no log file has
+/// an index (nothing to gain: the caller scans as always).
+pub(crate) fn show(logs: &Logs, run_id: &str, plan: &Plan) -> io::Result<Option<IndexedShow>> {
+    let files: Vec<(&Path, u64)> = logs.files().map(|(p, _, n)| (p, n)).collect();
+    if !files.iter().any(|(p, _)| index_path(p).exists()) {
+        return Ok(None);
+    }
+    let spelled = spelled(run_id);
+    let work = Show::new(run_id);
+    let mut out = IndexedShow {
+        events: Vec::new(),
+        gaps: Gaps::default(),
+        notes: Vec::new(),
+    };
+    let take = |p: ShowPart, out: &mut IndexedShow| {
+        out.gaps.add(p.gaps.clone());
+        out.events.extend(p.events);
+    };
+    for (i, (path, size)) in files.into_iter().enumerate() {
+        match ranges(path, size, &spelled) {
+            Ok(ranges) => {
+                let mut part = work.part(i == 0);
+                for (from, to) in ranges {
+                    let bytes = logs.read_range(i, from, (to - from) as usize)?;
+                    work.block(&mut part, Block::Lines(&bytes));
+                }
+                take(part, &mut out);
+            }
+            Err(why) => {
+                out.notes.push(format!(
+                    "{}: {why}; scanned the whole file",
+                    path.display()
+                ));
+                logs.only(i)?.read(plan, &work, |p| take(p, &mut out))?;
+            }
+        }
+    }
+    Ok(Some(out))
+}
+
+/// The run id as the writer spells it in a record: `["<escaped>",`.
+fn spelled(run_id: &str) -> Vec<u8> {
+    let mut out = b"[".to_vec();
+    tooltrail_json::write_string(run_id, &mut out);
+    out.push(b',');
+    out
+}
+
+/// Opens the index of `log`: a regular file, never followed through a link
+/// or waited on (a FIFO).
+fn open_index(log: &Path) -> Result<Vec<u8>, String> {
+    let path = index_path(log);
+    let mut file = File::options()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(&path)
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => "no run index".to_owned(),
+            _ => format!("run index unreadable ({e})"),
+        })?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("run index is not a regular file".into());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.read_to_end(&mut bytes)
+        .map_err(|e| format!("run index unreadable ({e})"))?;
+    Ok(bytes)
+}
+
+/// The ranges of a file of `size` bytes to read for the run spelled
+/// `spelled`, or why its index cannot be used.
+fn ranges(log: &Path, size: u64, spelled: &[u8]) -> Result<Ranges, String> {
+    let index = open_index(log)?;
+    let mut out: Ranges = Vec::new();
+    let mut uncovered = 0u64;
+    let mut next = 0u64; // where the next record should start
+    let add = |from: u64, to: u64, out: &mut Ranges| match out.last_mut() {
+        Some(last) if last.1 >= from => last.1 = last.1.max(to),
+        _ => out.push((from, to)),
+    };
+    let find = memmem::Finder::new(spelled);
+    // A last line without its `\n` is a record being written or torn:
+    // its batch counts as uncovered.
+    let whole = match index.iter().rposition(|&b| b == b'\n') {
+        Some(end) => &index[..=end],
+        None => &[][..],
+    };
+    for (n, line) in whole.split(|&b| b == b'\n').enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let bad = |why: &str| format!("run index record {} {why}", n + 1);
+        let (json, hash) = split_record(line).ok_or_else(|| bad("is malformed"))?;
+        if fnv64(json) != hash {
+            return Err(bad("fails its checksum"));
+        }
+        let (o, len) = offsets(json).ok_or_else(|| bad("is malformed"))?;
+        let end = o.checked_add(len).ok_or_else(|| bad("is malformed"))?;
+        if o < next {
+            return Err(bad("overlaps the one before"));
+        }
+        if end > size {
+            return Err(bad("lies past the end of the file (the file changed)"));
+        }
+        if o > next {
+            uncovered += o - next;
+            add(next, o, &mut out);
+        }
+        for hit in hits(json, &find).ok_or_else(|| bad("is malformed"))? {
+            if hit.to > len || hit.from > hit.to {
+                return Err(bad("is malformed"));
+            }
+            add(o + hit.from, o + hit.to, &mut out);
+        }
+        next = end;
+    }
+    if next < size {
+        uncovered += size - next;
+        add(next, size, &mut out);
+    }
+    if uncovered > MAX_UNCOVERED {
+        return Err(format!(
+            "the run index leaves {uncovered} of {size} bytes uncovered"
+        ));
+    }
+    Ok(out)
+}
+
+/// A record line's object and checksum.
+fn split_record(line: &[u8]) -> Option<(&[u8], u64)> {
+    let tab = memchr::memrchr(b'\t', line)?;
+    let hex = std::str::from_utf8(&line[tab + 1..]).ok()?;
+    (hex.len() == 16)
+        .then(|| u64::from_str_radix(hex, 16).ok())
+        .flatten()
+        .map(|h| (&line[..tab], h))
+}
+
+/// `o` and `n` of a record (`{"o":O,"n":N,…`).
+fn offsets(json: &[u8]) -> Option<(u64, u64)> {
+    let rest = json.strip_prefix(b"{\"o\":")?;
+    let comma = memchr::memchr(b',', rest)?;
+    let o = std::str::from_utf8(&rest[..comma]).ok()?.parse().ok()?;
+    let rest = rest[comma..].strip_prefix(b",\"n\":")?;
+    let comma = memchr::memchr(b',', rest)?;
+    let n = std::str::from_utf8(&rest[..comma]).ok()?.parse().ok()?;
+    Some((o, n))
+}
+
+/// Where the run (found by `find`) and a drop report are in a record's
+/// batch, relative to its start; `None` for a record that does not parse.
+fn hits(json: &[u8], find: &memmem::Finder<'_>) -> Option<Vec<Hit>> {
+    let drops = json.ends_with(b",\"d\":1}");
+    let mut out = Vec::new();
+    if drops {
+        // The whole batch: its drop report is read wherever it is.
+        let (_, n) = offsets(json)?;
+        out.push(Hit { from: 0, to: n });
+    }
+    if let Some(at) = find.find(json) {
+        let rest = &json[at + find.needle().len()..];
+        let close = memchr::memchr(b']', rest)?;
+        let mut nums = std::str::from_utf8(&rest[..close]).ok()?.split(',');
+        let from = nums.next()?.parse().ok()?;
+        let to = nums.next()?.parse().ok()?;
+        out.push(Hit { from, to });
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+#[path = "run_index_tests.rs"]
+mod tests;

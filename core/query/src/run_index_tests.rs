@@ -1,0 +1,273 @@
+//! `show` through the run index gives the scan's answer, whatever happened
+//! to the index: missing, truncated, edited, stale, replaced by a link, a
+//! FIFO or a directory, or records lost; rotated files keep theirs.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::*;
+use crate::execute::{by_lines, execute_with_gaps};
+use crate::{Answer, Query, ShowOptions};
+use tooltrail_core::EventWriter;
+use tooltrail_core::writer::{DirSinkConfig, SinkSpec, WriterConfig};
+use tooltrail_json::parse_json;
+
+const RUNS: usize = 12;
+
+/// A directory of rotated logs written by the real writer: `RUNS` runs
+/// interleaved, small batches, a drop report among them.
+fn logs(dir: &Path, max_file_bytes: u64) -> PathBuf {
+    let logs = dir.join("logs");
+    let writer = EventWriter::new(WriterConfig {
+        sink: SinkSpec::Dir(DirSinkConfig {
+            max_file_bytes,
+            max_files: 4,
+            ..DirSinkConfig::new(&logs)
+        }),
+        batch_events: 7,
+        flush_interval: Duration::ZERO,
+        ..WriterConfig::default()
+    })
+    .unwrap();
+    for i in 0..600 {
+        let run = format!("run-{}\\\"q", i % RUNS);
+        let fields = parse_json(
+            format!(
+                r#"{{"run_id":{},"trace_id":"t","seq":{i},"tool":"search","ok":true}}"#,
+                String::from_utf8({
+                    let mut v = Vec::new();
+                    tooltrail_json::write_string(&run, &mut v);
+                    v
+                })
+                .unwrap()
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+        writer.event("tool_result", &fields).unwrap();
+        if i == 300 {
+            let drop = parse_json(br#"{"run_id":null,"count":5,"reason":"queue_full"}"#).unwrap();
+            writer.event("writer_dropped", &drop).unwrap();
+        }
+    }
+    assert!(writer.close(Duration::from_secs(10)));
+    logs
+}
+
+fn run_id(i: usize) -> String {
+    format!("run-{i}\\\"q")
+}
+
+/// The scan's answer (the reference) and the indexed one, with its notes.
+fn both(logs: &Path, run: &str) -> ((Vec<Value>, Gaps), (Vec<Value>, Gaps)) {
+    let query = Query::Show(ShowOptions {
+        run_id: run.to_owned(),
+    });
+    let (want, want_gaps) = by_lines(logs, &query).unwrap();
+    let (got, got_gaps) = execute_with_gaps(logs, &query).unwrap();
+    let events = |a: Answer| match a {
+        Answer::Show { events, .. } => events,
+        _ => unreachable!(),
+    };
+    ((events(want), want_gaps), (events(got), got_gaps))
+}
+
+fn assert_same(logs: &Path, notes_expected: bool) {
+    for i in 0..RUNS {
+        let ((want, want_gaps), (got, got_gaps)) = both(logs, &run_id(i));
+        assert_eq!(got, want, "run {i}");
+        assert!(!want.is_empty());
+        assert_eq!(got_gaps.dropped, want_gaps.dropped, "the drop report is seen");
+        assert_eq!(got_gaps.skipped_lines, want_gaps.skipped_lines);
+        assert_eq!(
+            !got_gaps.reading_notes.is_empty(),
+            notes_expected,
+            "{:?}",
+            got_gaps.reading_notes
+        );
+    }
+}
+
+fn indexes(logs: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(logs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "idx"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn rotated_files_each_keep_an_index_that_answers_as_the_scan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = logs(tmp.path(), 16 << 10);
+    let idx = indexes(&logs);
+    let names: Vec<String> = idx
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "tooltrail.1.jsonl.idx",
+            "tooltrail.2.jsonl.idx",
+            "tooltrail.3.jsonl.idx",
+            "tooltrail.jsonl.idx"
+        ]
+    );
+    assert_same(&logs, false);
+    // The deleted oldest file took its index with it.
+    assert!(!logs.join("tooltrail.4.jsonl.idx").exists());
+}
+
+#[test]
+fn the_index_reads_less_than_the_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = logs(tmp.path(), 64 << 20);
+    let log = std::fs::metadata(logs.join("tooltrail.jsonl")).unwrap().len();
+    let spelled = spelled(&run_id(3));
+    let read: u64 = ranges(&logs.join("tooltrail.jsonl"), log, &spelled)
+        .unwrap()
+        .iter()
+        .map(|(a, b)| b - a)
+        .sum();
+    assert!(read < log, "{read} of {log}");
+}
+
+/// Each way an index can go wrong, applied to every index of a fresh log.
+fn damaged(how: &str, f: impl Fn(&Path, &Path), notes: bool) {
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = logs(tmp.path(), 16 << 10);
+    for idx in indexes(&logs) {
+        let log = PathBuf::from(idx.to_string_lossy().trim_end_matches(".idx"));
+        f(&idx, &log);
+    }
+    eprintln!("{how}");
+    assert_same(&logs, notes);
+}
+
+#[test]
+fn a_missing_index_is_scanned_and_said() {
+    damaged(
+        "missing",
+        |idx, log| {
+            if !log.ends_with("tooltrail.jsonl") {
+                std::fs::remove_file(idx).unwrap();
+            }
+        },
+        true,
+    );
+    // Logs with no index at all (another producer, an older writer) are
+    // scanned as always, with nothing to say.
+    damaged("none", |idx, _| std::fs::remove_file(idx).unwrap(), false);
+}
+
+#[test]
+fn a_torn_last_record_leaves_its_batch_to_the_scan() {
+    damaged(
+        "torn",
+        |idx, _| {
+            let len = std::fs::metadata(idx).unwrap().len();
+            let f = std::fs::OpenOptions::new().write(true).open(idx).unwrap();
+            f.set_len(len - 5).unwrap();
+        },
+        false,
+    );
+}
+
+#[test]
+fn a_lost_record_in_the_middle_is_scanned_as_a_gap() {
+    damaged(
+        "lost record",
+        |idx, _| {
+            let text = std::fs::read_to_string(idx).unwrap();
+            let mut lines: Vec<&str> = text.lines().collect();
+            if lines.len() > 2 {
+                lines.remove(1);
+            }
+            std::fs::write(idx, lines.join("\n") + "\n").unwrap();
+        },
+        false,
+    );
+}
+
+#[test]
+fn an_edited_record_fails_its_checksum() {
+    damaged(
+        "edited",
+        |idx, _| {
+            let text = std::fs::read_to_string(idx).unwrap();
+            // Point run-1's ranges at run-2's: only the checksum tells.
+            std::fs::write(idx, text.replacen("run-1", "run-2", 1)).unwrap();
+        },
+        true,
+    );
+}
+
+#[test]
+fn garbage_is_not_an_index() {
+    damaged("garbage", |idx, _| std::fs::write(idx, "{not an index\n\u{0}\n").unwrap(), true);
+}
+
+#[test]
+fn a_truncated_log_makes_its_index_stale() {
+    damaged(
+        "stale",
+        |_, log| {
+            let len = std::fs::metadata(log).unwrap().len();
+            let f = std::fs::OpenOptions::new().write(true).open(log).unwrap();
+            f.set_len(len / 2).unwrap();
+        },
+        true,
+    );
+}
+
+#[test]
+fn lines_appended_after_the_last_record_are_scanned() {
+    damaged(
+        "appended",
+        |_, log| {
+            let mut text = std::fs::read(log).unwrap();
+            text.extend_from_slice(
+                br#"{"v":1,"ts":"2026-12-07T00:00:00Z","event":"tool_result","run_id":"run-1\"q","late":true}"#,
+            );
+            text.extend_from_slice(b"\ngarbage\n");
+            std::fs::write(log, text).unwrap();
+        },
+        false,
+    );
+}
+
+#[test]
+fn links_fifos_and_directories_are_not_indexes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let elsewhere = tmp.path().join("elsewhere.idx");
+    std::fs::write(&elsewhere, "").unwrap();
+    damaged(
+        "link",
+        |idx, _| {
+            std::fs::remove_file(idx).unwrap();
+            std::os::unix::fs::symlink(&elsewhere, idx).unwrap();
+        },
+        true,
+    );
+    damaged(
+        "fifo",
+        |idx, _| {
+            std::fs::remove_file(idx).unwrap();
+            let c = std::ffi::CString::new(idx.to_string_lossy().as_bytes()).unwrap();
+            // SAFETY: `c` is a valid NUL-terminated path for the call's duration.
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        },
+        true,
+    );
+    damaged(
+        "directory",
+        |idx, _| {
+            std::fs::remove_file(idx).unwrap();
+            std::fs::create_dir(idx).unwrap();
+        },
+        true,
+    );
+}
