@@ -29,11 +29,25 @@ fn names_after(line: &str, prefix: &str) -> Vec<String> {
             let before = line[..*i].chars().next_back();
             !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
         })
-        .map(|(i, _)| {
-            line[i + prefix.len()..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect::<String>()
+        .flat_map(|(i, _)| {
+            let rest = &line[i + prefix.len()..];
+            let ident = |t: &str| {
+                t.trim_start()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect::<String>()
+            };
+            // A group (`super::{a, b::c}`) names each of its first segments.
+            match rest.strip_prefix('{') {
+                Some(group) => group
+                    .split('}')
+                    .next()
+                    .unwrap_or("")
+                    .split(',')
+                    .map(ident)
+                    .collect::<Vec<_>>(),
+                None => vec![ident(rest)],
+            }
         })
         .filter(|n| n.starts_with(|c: char| c.is_ascii_lowercase()))
         .collect()

@@ -5,26 +5,11 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use super::escape::esc;
 use super::{ReportData, RunView, svg};
 use crate::num_field;
 use tooltrail_core::schema::{LEVEL_CRITICAL, LEVEL_RESOLVED, LEVEL_WARN, field};
 use tooltrail_json::Value;
-
-/// Escapes text for HTML content and quoted attributes.
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 const STYLE: &str = "
 body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;max-width:1240px;padding:16px 24px;color:#1d2430;background:#fbfcfd}

@@ -6,6 +6,7 @@
 //! stats and the alert history (bounded memory, see `query`); the second
 //! collects the events of the runs the page shows (at most `max_runs`).
 
+mod escape;
 mod html;
 mod spend_section;
 mod svg;

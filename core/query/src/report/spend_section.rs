@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::html::esc;
+use super::escape::esc;
 use crate::{SpendReport, SpendRow};
 
 const WIDTH: f64 = 1180.0;
