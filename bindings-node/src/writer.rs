@@ -58,6 +58,10 @@ fn options(env: &Env, raw: Option<Unknown<'_>>) -> Result<WriterOptions> {
             "batchBytes" => out.batch_bytes = Some(count(&value)?),
             "maxFileBytes" => out.max_file_bytes = Some(count(&value)?),
             "maxFiles" => out.max_files = Some(count(&value)?),
+            "runIndex" => match value {
+                Value::Bool(b) => out.run_index = Some(b),
+                _ => return bad(env, &key, "must be a boolean"),
+            },
             "flushInterval" => out.flush_interval_s = Some(millis(&value)?),
             "blockTimeout" => out.block_timeout_s = Some(millis(&value)?),
             "closeTimeout" => out.close_timeout_s = Some(millis(&value)?),

@@ -52,7 +52,8 @@ impl PyEventWriter {
     #[new]
     #[pyo3(signature = (path=None, *, sink=None, queue_events=None, queue_bytes=None,
         batch_events=None, batch_bytes=None, flush_interval=None, overflow=None,
-        block_timeout=None, close_timeout=None, max_file_bytes=None, max_files=None, config=None))]
+        block_timeout=None, close_timeout=None, max_file_bytes=None, max_files=None, run_index=None,
+        config=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -68,6 +69,7 @@ impl PyEventWriter {
         close_timeout: Option<f64>,
         max_file_bytes: Option<u64>,
         max_files: Option<u64>,
+        run_index: Option<bool>,
         config: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         // `config` (a path, dict or Config) contributes its `sinks` section.
@@ -85,6 +87,7 @@ impl PyEventWriter {
             close_timeout_s: close_timeout,
             max_file_bytes,
             max_files,
+            run_index,
             otlp,
         };
         let config = options.into_config().py()?;

@@ -175,6 +175,7 @@ class EventWriter:
         close_timeout: float | None = None,
         max_file_bytes: int | None = None,
         max_files: int | None = None,
+        run_index: bool | None = None,
         config: _ConfigLike = None,
     ) -> Self: ...
     def event(self, name: str, fields: dict[str, Any] | None = None) -> bool: ...

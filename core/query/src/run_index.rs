@@ -11,7 +11,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use memchr::memmem;
-use tooltrail_core::writer::run_index::{fnv64, index_path};
+use tooltrail_core::writer::run_index::{index_path, record_hash};
 use tooltrail_json::Value;
 
 use super::Gaps;
@@ -61,6 +61,10 @@ pub(crate) fn show(logs: &Logs, run_id: &str, plan: &Plan) -> io::Result<Option<
         out.events.extend(p.events);
     };
     for (i, (path, size)) in files.into_iter().enumerate() {
+        if size == 0 {
+            // Nothing to read (a file just rotated in has no index yet).
+            continue;
+        }
         match ranges(path, size, &spelled) {
             Ok(ranges) => {
                 let mut part = work.part(i == 0);
@@ -71,10 +75,8 @@ pub(crate) fn show(logs: &Logs, run_id: &str, plan: &Plan) -> io::Result<Option<
                 take(part, &mut out);
             }
             Err(why) => {
-                out.notes.push(format!(
-                    "{}: {why}; scanned the whole file",
-                    path.display()
-                ));
+                out.notes
+                    .push(format!("{}: {why}; scanned the whole file", path.display()));
                 logs.only(i)?.read(plan, &work, |p| take(p, &mut out))?;
             }
         }
@@ -130,34 +132,42 @@ fn ranges(log: &Path, size: u64, spelled: &[u8]) -> Result<Ranges, String> {
         Some(end) => &index[..=end],
         None => &[][..],
     };
+    // Records of several processes stand in any order: check each, then
+    // walk them by offset.
+    let mut records: Vec<(u64, u64, Vec<Hit>)> = Vec::new();
     for (n, line) in whole.split(|&b| b == b'\n').enumerate() {
         if line.is_empty() {
             continue;
         }
         let bad = |why: &str| format!("run index record {} {why}", n + 1);
         let (json, hash) = split_record(line).ok_or_else(|| bad("is malformed"))?;
-        if fnv64(json) != hash {
+        if record_hash(json) != hash {
             return Err(bad("fails its checksum"));
         }
         let (o, len) = offsets(json).ok_or_else(|| bad("is malformed"))?;
         let end = o.checked_add(len).ok_or_else(|| bad("is malformed"))?;
-        if o < next {
-            return Err(bad("overlaps the one before"));
-        }
         if end > size {
             return Err(bad("lies past the end of the file (the file changed)"));
+        }
+        let found = hits(json, &find).ok_or_else(|| bad("is malformed"))?;
+        if found.iter().any(|h| h.to > len || h.from > h.to) {
+            return Err(bad("is malformed"));
+        }
+        records.push((o, len, found));
+    }
+    records.sort_by_key(|r| r.0);
+    for (o, len, found) in records {
+        if o < next {
+            return Err(format!("run index records overlap at byte {o}"));
         }
         if o > next {
             uncovered += o - next;
             add(next, o, &mut out);
         }
-        for hit in hits(json, &find).ok_or_else(|| bad("is malformed"))? {
-            if hit.to > len || hit.from > hit.to {
-                return Err(bad("is malformed"));
-            }
+        for hit in found {
             add(o + hit.from, o + hit.to, &mut out);
         }
-        next = end;
+        next = o + len;
     }
     if next < size {
         uncovered += size - next;
@@ -195,22 +205,24 @@ fn offsets(json: &[u8]) -> Option<(u64, u64)> {
 /// Where the run (found by `find`) and a drop report are in a record's
 /// batch, relative to its start; `None` for a record that does not parse.
 fn hits(json: &[u8], find: &memmem::Finder<'_>) -> Option<Vec<Hit>> {
-    let drops = json.ends_with(b",\"d\":1}");
     let mut out = Vec::new();
-    if drops {
-        // The whole batch: its drop report is read wherever it is.
-        let (_, n) = offsets(json)?;
-        out.push(Hit { from: 0, to: n });
-    }
     if let Some(at) = find.find(json) {
-        let rest = &json[at + find.needle().len()..];
-        let close = memchr::memchr(b']', rest)?;
-        let mut nums = std::str::from_utf8(&rest[..close]).ok()?.split(',');
-        let from = nums.next()?.parse().ok()?;
-        let to = nums.next()?.parse().ok()?;
-        out.push(Hit { from, to });
+        out.push(range(&json[at + find.needle().len()..])?);
+    }
+    // The drop reports are read wherever they are (`"d":[S,E]` ends it).
+    if let Some(at) = memmem::rfind(json, b",\"d\":[") {
+        out.push(range(&json[at + 6..])?);
     }
     Some(out)
+}
+
+/// `S,E]…` as a range.
+fn range(rest: &[u8]) -> Option<Hit> {
+    let close = memchr::memchr(b']', rest)?;
+    let mut nums = std::str::from_utf8(&rest[..close]).ok()?.split(',');
+    let from = nums.next()?.parse().ok()?;
+    let to = nums.next()?.parse().ok()?;
+    Some(Hit { from, to })
 }
 
 #[cfg(test)]

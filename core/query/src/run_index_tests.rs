@@ -17,11 +17,17 @@ const RUNS: usize = 12;
 /// A directory of rotated logs written by the real writer: `RUNS` runs
 /// interleaved, small batches, a drop report among them.
 fn logs(dir: &Path, max_file_bytes: u64) -> PathBuf {
+    logs_of(dir, max_file_bytes, |i| i % RUNS)
+}
+
+/// The same with run `run(i)` for the `i`th event.
+fn logs_of(dir: &Path, max_file_bytes: u64, run: impl Fn(usize) -> usize) -> PathBuf {
     let logs = dir.join("logs");
     let writer = EventWriter::new(WriterConfig {
         sink: SinkSpec::Dir(DirSinkConfig {
             max_file_bytes,
             max_files: 4,
+            run_index: true,
             ..DirSinkConfig::new(&logs)
         }),
         batch_events: 7,
@@ -30,7 +36,7 @@ fn logs(dir: &Path, max_file_bytes: u64) -> PathBuf {
     })
     .unwrap();
     for i in 0..600 {
-        let run = format!("run-{}\\\"q", i % RUNS);
+        let run = format!("run-{}\\\"q", run(i));
         let fields = parse_json(
             format!(
                 r#"{{"run_id":{},"trace_id":"t","seq":{i},"tool":"search","ok":true}}"#,
@@ -77,7 +83,10 @@ fn assert_same(logs: &Path, notes_expected: bool) {
         let ((want, want_gaps), (got, got_gaps)) = both(logs, &run_id(i));
         assert_eq!(got, want, "run {i}");
         assert!(!want.is_empty());
-        assert_eq!(got_gaps.dropped, want_gaps.dropped, "the drop report is seen");
+        assert_eq!(
+            got_gaps.dropped, want_gaps.dropped,
+            "the drop report is seen"
+        );
         assert_eq!(got_gaps.skipped_lines, want_gaps.skipped_lines);
         assert_eq!(
             !got_gaps.reading_notes.is_empty(),
@@ -107,15 +116,20 @@ fn rotated_files_each_keep_an_index_that_answers_as_the_scan() {
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(
-        names,
-        [
-            "tooltrail.1.jsonl.idx",
-            "tooltrail.2.jsonl.idx",
-            "tooltrail.3.jsonl.idx",
-            "tooltrail.jsonl.idx"
-        ]
-    );
+    // The active file has one unless the last batch rotated it away (empty).
+    let active_empty = std::fs::metadata(logs.join("tooltrail.jsonl"))
+        .unwrap()
+        .len()
+        == 0;
+    let mut want = vec![
+        "tooltrail.1.jsonl.idx",
+        "tooltrail.2.jsonl.idx",
+        "tooltrail.3.jsonl.idx",
+    ];
+    if !active_empty {
+        want.push("tooltrail.jsonl.idx");
+    }
+    assert_eq!(names, want);
     assert_same(&logs, false);
     // The deleted oldest file took its index with it.
     assert!(!logs.join("tooltrail.4.jsonl.idx").exists());
@@ -123,9 +137,12 @@ fn rotated_files_each_keep_an_index_that_answers_as_the_scan() {
 
 #[test]
 fn the_index_reads_less_than_the_log() {
+    // Runs one after the other: each run's range is its own lines.
     let tmp = tempfile::tempdir().unwrap();
-    let logs = logs(tmp.path(), 64 << 20);
-    let log = std::fs::metadata(logs.join("tooltrail.jsonl")).unwrap().len();
+    let logs = logs_of(tmp.path(), 64 << 20, |i| i / 50);
+    let log = std::fs::metadata(logs.join("tooltrail.jsonl"))
+        .unwrap()
+        .len();
     let spelled = spelled(&run_id(3));
     let read: u64 = ranges(&logs.join("tooltrail.jsonl"), log, &spelled)
         .unwrap()
@@ -152,7 +169,7 @@ fn a_missing_index_is_scanned_and_said() {
     damaged(
         "missing",
         |idx, log| {
-            if !log.ends_with("tooltrail.jsonl") {
+            if log.ends_with("tooltrail.2.jsonl") {
                 std::fs::remove_file(idx).unwrap();
             }
         },
@@ -207,7 +224,11 @@ fn an_edited_record_fails_its_checksum() {
 
 #[test]
 fn garbage_is_not_an_index() {
-    damaged("garbage", |idx, _| std::fs::write(idx, "{not an index\n\u{0}\n").unwrap(), true);
+    damaged(
+        "garbage",
+        |idx, _| std::fs::write(idx, "{not an index\n\u{0}\n").unwrap(),
+        true,
+    );
 }
 
 #[test]
@@ -270,4 +291,52 @@ fn links_fifos_and_directories_are_not_indexes() {
         },
         true,
     );
+}
+
+#[test]
+fn writers_sharing_a_directory_keep_one_consistent_index() {
+    // Two writers (as two processes: each its own descriptors and lock)
+    // interleave batches; each records its own consecutive batches, in
+    // whatever order the records land.
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = tmp.path().join("logs");
+    let writers: Vec<EventWriter> = (0..2)
+        .map(|_| {
+            EventWriter::new(WriterConfig {
+                sink: SinkSpec::Dir(DirSinkConfig {
+                    max_file_bytes: 32 << 10,
+                    max_files: 100,
+                    run_index: true,
+                    ..DirSinkConfig::new(&logs)
+                }),
+                batch_events: 5,
+                flush_interval: Duration::ZERO,
+                ..WriterConfig::default()
+            })
+            .unwrap()
+        })
+        .collect();
+    std::thread::scope(|s| {
+        for (w, writer) in writers.iter().enumerate() {
+            s.spawn(move || {
+                for i in 0..1500 {
+                    let run = run_id((i % (RUNS / 2)) * 2 + w);
+                    let mut id = Vec::new();
+                    tooltrail_json::write_string(&run, &mut id);
+                    let line = format!(
+                        r#"{{"run_id":{},"seq":{i},"w":{w}}}"#,
+                        String::from_utf8(id).unwrap()
+                    );
+                    writer
+                        .event("tool_result", &parse_json(line.as_bytes()).unwrap())
+                        .unwrap();
+                }
+            });
+        }
+    });
+    for w in &writers {
+        assert!(w.close(Duration::from_secs(10)));
+    }
+    assert!(indexes(&logs).len() > 2);
+    assert_same(&logs, false);
 }

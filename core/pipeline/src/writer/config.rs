@@ -174,6 +174,8 @@ pub struct WriterOptions {
     pub max_file_bytes: Option<u64>,
     /// See [`DirSinkConfig::max_files`].
     pub max_files: Option<u64>,
+    /// See [`DirSinkConfig::run_index`].
+    pub run_index: Option<bool>,
     /// See [`WriterConfig::otlp`] (from a configuration's `sinks.otlp`).
     pub otlp: Option<crate::config::OtlpConfig>,
 }
@@ -215,6 +217,7 @@ impl WriterOptions {
             dir.max_file_bytes = n;
         }
         dir.max_files = size(self.max_files, dir.max_files);
+        dir.run_index = self.run_index.unwrap_or(dir.run_index);
         let sink = match self.sink.as_deref() {
             None | Some("file") => SinkSpec::Dir(dir),
             Some("stdout") => SinkSpec::Stdout,

@@ -33,6 +33,10 @@ pub struct DirSinkConfig {
     pub max_file_bytes: u64,
     /// Files kept in all, the active one included (at least 1).
     pub max_files: usize,
+    /// Keep a run index beside each file (`tooltrail.jsonl.idx`), so that
+    /// `tooltrail show` reads only a run's batches (off by default: the
+    /// directory then holds only the logs).
+    pub run_index: bool,
 }
 
 impl DirSinkConfig {
@@ -42,6 +46,7 @@ impl DirSinkConfig {
             dir: dir.into(),
             max_file_bytes: 64 << 20,
             max_files: 8,
+            run_index: false,
         }
     }
 }
@@ -53,6 +58,8 @@ pub struct DirSink {
     active: PathBuf,
     file: File,
     lock: File,
+    /// With `run_index`: this process's batches not yet in the index.
+    pending: Option<run_index::Segment>,
 }
 
 /// Opens (creating 0600) a file of ours. `O_NOFOLLOW`: a symlink planted at
@@ -146,6 +153,7 @@ impl DirSink {
             active,
             file,
             lock,
+            pending: None,
         })
     }
 
@@ -162,6 +170,9 @@ impl DirSink {
             Err(e) => return Err(e),
         };
         if moved {
+            // Another process rotated the file: its pending batches are
+            // left to the reader's scan of what no record covers.
+            self.pending = None;
             // The directory itself may have been removed (a cleanup job):
             // recreate it rather than lose every later event. The lock file
             // went with it; take a new one (the caller's lock guards nothing
@@ -177,6 +188,7 @@ impl DirSink {
     }
 
     fn rotate(&mut self) -> io::Result<()> {
+        self.record_pending();
         let dir = &self.config.dir;
         let keep = self.config.max_files.max(1);
         // A file's index moves (or goes) with it, before it: an index
@@ -214,16 +226,35 @@ impl DirSink {
             let _ = self.file.set_len(before);
             return Err(e);
         }
-        self.index(before, batch);
+        if self.config.run_index {
+            match &mut self.pending {
+                Some(seg) if seg.end() == before => seg.add(batch),
+                _ => {
+                    self.record_pending();
+                    self.pending = Some(run_index::Segment::new(before, batch));
+                }
+            }
+            if self
+                .pending
+                .as_ref()
+                .is_some_and(|s| s.len() >= run_index::SEGMENT_BYTES)
+            {
+                self.record_pending();
+            }
+        }
         if before + batch.len() as u64 >= self.config.max_file_bytes {
             self.rotate()?;
         }
         Ok(())
     }
 
-    /// Appends the batch's run-index record. A failure loses only the
-    /// speed-up: the reader scans what no record covers.
-    fn index(&self, offset: u64, batch: &[u8]) {
+    /// Appends the pending segment's run-index record (call with the lock
+    /// held). A failure loses only the speed-up: the reader scans what no
+    /// record covers.
+    fn record_pending(&mut self) {
+        let Some(segment) = self.pending.take() else {
+            return;
+        };
         // O_NONBLOCK: a FIFO planted at the index's name must not hang the
         // writer; anything but a regular file is left alone.
         let file = OpenOptions::new()
@@ -235,8 +266,14 @@ impl DirSink {
         if let Ok(mut f) = file
             && f.metadata().is_ok_and(|m| m.is_file())
         {
-            let _ = f.write_all(&run_index::record(offset, batch));
+            let _ = f.write_all(&segment.record());
         }
+    }
+}
+
+impl Drop for DirSink {
+    fn drop(&mut self) {
+        let _ = Sink::flush(self);
     }
 }
 
@@ -246,6 +283,19 @@ impl Sink for DirSink {
         let result = self.write_locked(batch);
         let unlocked = self.lock.unlock();
         result.and(unlocked)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.pending.is_some() {
+            self.lock.lock()?;
+            // Only if the file is still the active one: after a rotation by
+            // another process the segment describes a renamed file.
+            let result = self.reopen_if_rotated();
+            self.record_pending();
+            let unlocked = self.lock.unlock();
+            return result.and(unlocked);
+        }
+        Ok(())
     }
 
     fn describe(&self) -> String {

@@ -1,0 +1,70 @@
+"""The writer's run index (`run_index=True` / `runIndex: true`): a Python and
+a Node writer share one directory, each keeping its records; `tooltrail show`
+and `Logs.timeline` answer through the index exactly as a scan does, and a
+damaged index makes the CLI scan the file and say so on stderr."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import tooltrail
+
+from conftest import ROOT
+
+CLI = Path(sys.executable).with_name("tooltrail")
+NODE = r"""
+const tooltrail = require(process.argv[1])
+const w = new tooltrail.EventWriter({ path: process.argv[2], runIndex: true, maxFileBytes: 65536 })
+for (let i = 0; i < 3000; i++) w.event('tool_result', { run_id: `run-${i % 17}`, trace_id: 't', seq: i, from: 'node' })
+if (!w.closeSync(10000)) process.exit(1)
+"""
+
+
+def show(logs: Path, run: str) -> tuple[list, str]:
+    r = subprocess.run([str(CLI), "show", run, str(logs), "--json"], capture_output=True, text=True,
+                       check=True, timeout=60)
+    return json.loads(r.stdout), r.stderr
+
+
+def oldest_first(p: Path) -> int:
+    """tooltrail.N.jsonl (higher is older), then the active tooltrail.jsonl."""
+    n = p.name.removeprefix("tooltrail.").removesuffix(".jsonl")
+    return -int(n) if n.isdigit() else 0
+
+
+def scanned(logs: Path, run: str) -> list:
+    files = sorted(logs.glob("tooltrail*.jsonl"), key=oldest_first)
+    return [e for f in files for line in f.read_text().splitlines() if (e := json.loads(line))["run_id"] == run]
+
+
+def test_python_and_node_writers_share_an_index_that_answers_as_a_scan(tmp_path):
+    logs = tmp_path / "logs"
+    node = subprocess.Popen(["node", "-e", NODE, str(ROOT / "bindings-node"), str(logs)])
+    w = tooltrail.EventWriter(logs, run_index=True, max_file_bytes=65536)
+    for i in range(3000):
+        w.event("tool_result", {"run_id": f"run-{i % 13}", "trace_id": "t", "seq": i, "from": "python"})
+    assert w.close(10.0)
+    assert node.wait(60) == 0
+    indexes = sorted(p.name for p in logs.glob("*.idx"))
+    assert "tooltrail.1.jsonl.idx" in indexes, indexes
+    for run in ("run-0", "run-5", "run-12", "run-16"):
+        got, err = show(logs, run)
+        assert err == "", err
+        want = scanned(logs, run)
+        assert got == want and got
+        assert tooltrail.Logs(logs).timeline(run) == want
+
+    # A damaged index: the same answer, and the CLI says what it did.
+    victim = logs / indexes[0]
+    victim.write_text(victim.read_text().replace("run-1", "run-2", 1))
+    got, err = show(logs, "run-1")
+    assert got == scanned(logs, "run-1")
+    assert f"{indexes[0].removesuffix('.idx')}: run index record" in err and "scanned the whole file" in err, err
+
+
+def test_without_the_option_the_directory_holds_only_the_logs(tmp_path):
+    w = tooltrail.EventWriter(tmp_path)
+    w.event("tool_result", {"run_id": "r", "trace_id": "t"})
+    assert w.close(5.0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".tooltrail.lock", "tooltrail.jsonl"]
