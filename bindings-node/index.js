@@ -428,7 +428,7 @@ class Run {
    */
   modelCall(options) {
     try {
-      this._gateway._native.modelCall(this.ctx.run_id, options, null, false, undefined)
+      this._gateway._native.modelCall(this.ctx.run_id, options, plainText(options), tape.ops, null, false, undefined)
     } finally {
       this._gateway._flushEvents()
     }
@@ -448,7 +448,7 @@ class Run {
     const record = (raised, error) => {
       const args = { ...usage, model, provider: provider ?? null }
       try {
-        this._gateway._native.modelCall(this.ctx.run_id, args, started, raised, error)
+        this._gateway._native.modelCall(this.ctx.run_id, args, plainText(args), tape.ops, started, raised, error)
       } finally {
         this._gateway._flushEvents()
       }

@@ -416,17 +416,32 @@ impl JsGateway {
     /// reads and checks them); `started_us` from `modelBegin` times it;
     /// `error` is what a timed call threw (the core classifies it).
     #[napi]
+    #[allow(clippy::too_many_arguments)]
     pub fn model_call(
         &self,
         env: Env,
         run_id: String,
         args: Unknown<'_>,
+        text: Unknown<'_>,
+        ops: Unknown<'_>,
         started_us: Option<f64>,
         raised: bool,
         error: Option<Unknown<'_>>,
     ) -> Result<()> {
         guard(&env, || {
-            let args = to_value(&env, &args)?;
+            // Plain options come as a tape (`lib/tape.js`), as a tool
+            // call's arguments do: reading them field by field through
+            // Node-API was most of a model step's cost. Anything else (a
+            // getter, a Proxy, NaN) is read by the converter, which names it.
+            let taped = crate::tape::with_tape(&env, text, ops, |tape| {
+                let (ops, units) = tape?;
+                let args = tooltrail_core::gateway::CallArgs::tape(ops, units).ok()?;
+                args.value().ok().map(std::borrow::Cow::into_owned)
+            });
+            let args = match taped {
+                Some(v) => v,
+                None => to_value(&env, &args)?,
+            };
             let mut call = ModelCall::from_value(&args, KeyStyle::Camel).js(&env)?;
             if raised {
                 let facts = match error {
