@@ -7,9 +7,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::added_spend::AddedSpend;
 use super::sketch::LatencySketch;
 use super::{num_field, str_field};
-use tooltrail_core::gateway::added_spend_usd;
 use tooltrail_core::pricing::round_usd;
 use tooltrail_core::schema::{event, field};
 use tooltrail_json::Value;
@@ -73,8 +73,8 @@ struct Group {
 pub struct GroupStatsAcc {
     by: StatsBy,
     groups: HashMap<Option<String>, Group>,
-    /// Open runs' model spend (agents: to tell added spend at the end).
-    open: HashMap<String, f64>,
+    /// Agents: tells added spend from model cost at each run's end.
+    added: AddedSpend,
 }
 
 impl GroupStatsAcc {
@@ -83,7 +83,7 @@ impl GroupStatsAcc {
         Self {
             by,
             groups: HashMap::new(),
-            open: HashMap::new(),
+            added: AddedSpend::default(),
         }
     }
 
@@ -110,8 +110,7 @@ impl GroupStatsAcc {
             }
             (StatsBy::Agent, event::MODEL_CALL) => {
                 if let (Some(run), Some(c)) = (str_field(e, field::RUN_ID), cost) {
-                    let spent = self.open.entry(run.to_owned()).or_default();
-                    *spent = round_usd(*spent + c);
+                    self.added.model_cost(run, c);
                 }
                 self.group(str_field(e, field::AGENT_ID))
                     .add_model_call(e, cost);
@@ -122,16 +121,12 @@ impl GroupStatsAcc {
                 g.stats.tool_errors += u64::from(str_field(e, field::ERROR_CLASS).is_some());
             }
             (StatsBy::Agent, event::RUN_END) => {
-                let model = str_field(e, field::RUN_ID)
-                    .and_then(|r| self.open.remove(r))
-                    .unwrap_or(0.0);
+                let run = str_field(e, field::RUN_ID).unwrap_or_default();
+                let added = self.added.at_end(run, num_field(e, field::SPEND_USD));
                 let g = self.group(str_field(e, field::AGENT_ID));
                 g.stats.runs += 1;
-                if let Some(spend) = num_field(e, field::SPEND_USD) {
-                    let added = added_spend_usd(spend, model);
-                    if added > 0.0 {
-                        g.stats.spend_usd = round_usd(g.stats.spend_usd + added);
-                    }
+                if let Some(added) = added.filter(|a| *a > 0.0) {
+                    g.stats.spend_usd = round_usd(g.stats.spend_usd + added);
                 }
             }
             _ => {}

@@ -15,6 +15,7 @@
 
 #![warn(unreachable_pub)]
 
+mod added_spend;
 mod answer;
 mod chunked;
 mod chunks;
@@ -113,9 +114,9 @@ pub struct AlertAcc<'c> {
     config: &'c Config,
     engine: tooltrail_core::gateway::AlertEngine,
     changes: Vec<(String, AlertChange)>,
-    /// Open runs' model spend so far, to tell at `run_end` what the
-    /// application added (kept only while spend is watched).
-    model_spend: std::collections::HashMap<String, f64>,
+    /// Tells at `run_end` what the application added (fed only while
+    /// spend is watched).
+    added: added_spend::AddedSpend,
 }
 
 impl<'c> AlertAcc<'c> {
@@ -125,7 +126,7 @@ impl<'c> AlertAcc<'c> {
             config,
             engine: tooltrail_core::gateway::AlertEngine::default(),
             changes: Vec::new(),
-            model_spend: std::collections::HashMap::new(),
+            added: added_spend::AddedSpend::default(),
         }
     }
 
@@ -154,8 +155,7 @@ impl<'c> AlertAcc<'c> {
                     return;
                 };
                 if watch_spend {
-                    let spent = self.model_spend.entry(run_id().to_owned()).or_default();
-                    *spent = tooltrail_core::pricing::round_usd(*spent + cost);
+                    self.added.model_cost(run_id(), cost);
                 }
                 let Some(sample) = Sample::spend(cost) else {
                     return;
@@ -164,10 +164,10 @@ impl<'c> AlertAcc<'c> {
             }
             event::RUN_END => {
                 let tool_calls = num_field(e, field::TOOL_CALLS).unwrap_or(0.0) as u64;
-                let model = self.model_spend.remove(run_id()).unwrap_or(0.0);
-                let added = num_field(e, field::SPEND_USD).and_then(|s| {
-                    Sample::spend(tooltrail_core::gateway::added_spend_usd(s, model))
-                });
+                let added = self
+                    .added
+                    .at_end(run_id(), num_field(e, field::SPEND_USD))
+                    .and_then(Sample::spend);
                 let mut changes = Vec::new();
                 for sample in std::iter::once(Sample::Run { tool_calls }).chain(added) {
                     changes.extend(self.engine.observe(self.config, us, sample, ids));

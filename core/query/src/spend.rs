@@ -10,8 +10,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::added_spend::AddedSpend;
 use super::{num_field, parse_timestamp, str_field};
-use tooltrail_core::gateway::added_spend_usd;
 use tooltrail_core::pricing::round_usd;
 use tooltrail_core::schema::{event, field};
 use tooltrail_json::Value;
@@ -209,8 +209,8 @@ pub struct SpendAcc {
     until: Option<i64>,
     agent_id: Option<String>,
     groups: HashMap<Key, Acc>,
-    /// Open runs' model spend so far (removed at their end).
-    open: HashMap<Arc<str>, f64>,
+    /// Tells added spend from model cost at each run's end.
+    added: AddedSpend,
     /// Interned run ids and model names.
     names: HashMap<Box<str>, Arc<str>>,
 }
@@ -229,7 +229,7 @@ impl SpendAcc {
             until,
             agent_id,
             groups: HashMap::new(),
-            open: HashMap::new(),
+            added: AddedSpend::default(),
             names: HashMap::new(),
         }
     }
@@ -254,14 +254,15 @@ impl SpendAcc {
             // The run's model spend is kept whatever the filters, so that
             // its end tells added spend apart.
             if let Some(cost) = num_field(e, field::COST_USD) {
-                let spent = self.open.entry(run.clone()).or_default();
-                *spent = round_usd(*spent + cost);
+                self.added.model_cost(&run, cost);
             }
         }
-        let model_spend = if name == Some(event::RUN_END) {
-            self.open.remove(&run).unwrap_or(0.0)
-        } else {
-            0.0
+        let added = match name {
+            Some(event::RUN_END) => self
+                .added
+                .at_end(&run, num_field(e, field::SPEND_USD))
+                .unwrap_or(0.0),
+            _ => 0.0,
         };
         let Some(us) = str_field(e, field::TS).and_then(parse_timestamp) else {
             return;
@@ -303,7 +304,6 @@ impl SpendAcc {
             }
             return;
         }
-        let added = num_field(e, field::SPEND_USD).map_or(0.0, |s| added_spend_usd(s, model_spend));
         // A run that added nothing makes no row of its own.
         if added > 0.0 {
             let acc = self.groups.entry(key).or_default();
