@@ -229,6 +229,9 @@ def run(a, binary):
         ("stats >= 600 MB/s", mbs(t["tooltrail stats"]) >= 600),
         ("loops >= 600 MB/s", mbs(t["tooltrail loops"]) >= 600),
     ]
+    if not a.no_duckdb:
+        verdicts += [(f"{ours} >= 3x as fast as DuckDB's {q}", t[f"duckdb {q}"] >= 3 * t[ours])
+                     for ours, q in [("tooltrail runs --json", "runs"), ("tooltrail stats", "stats")]]
     for what, ok in verdicts:
         print(f"target {what}: {'met' if ok else 'NOT met'} (median)")
     if a.json:

@@ -6,6 +6,9 @@
 #   bash bench/run.sh            # full: 200,000 calls x 5 rounds per variant, then the stalled-sink run
 #   bash bench/run.sh --quick    # 20,000 calls x 3 rounds, for a smoke test
 #   bash bench/run.sh --check    # the same as the full run, then exit 1 if an overhead target is missed
+#   bash bench/run.sh --all      # the full run, then the writer core's rate (gateway_calls), the readers
+#                                # on a 1 GB log beside grep and DuckDB (reader.py), and one run's answers
+#                                # through the run index on 10 GB (show_index; --index-gb N): every target
 #
 # Each language prints its own tables; then bench/summary.py prints the
 # side-by-side table for bench/README.md ("Results": date, commit, machine,
@@ -33,7 +36,7 @@ SRC="$(cd "${TOOLTRAIL_SRC:-$ROOT}" && pwd)"
 LOCK=/tmp/tt-build.lock
 
 command="bash bench/run.sh${*:+ $*}"
-python=1 node=1 build=1 check=0 args=() json_dir=
+python=1 node=1 build=1 check=0 all=0 index_gb=10 args=() json_dir=
 while (($#)); do
   case "$1" in
     --quick) args+=(--calls 20000 --rounds 3 --stall-calls 50000) ;;
@@ -42,6 +45,8 @@ while (($#)); do
     --no-build) build=0 ;;
     --json-dir) json_dir="$2"; shift ;;
     --check) check=1 ;;
+    --all) all=1 ;;
+    --index-gb) index_gb="$2"; shift ;;
     *) args+=("$1") ;;
   esac
   shift
@@ -86,7 +91,7 @@ else
   json_dir="$(mktemp -d "${TMPDIR:-/tmp}/tt-bench-json-XXXXXX")"
   trap 'rm -rf "$json_dir"' EXIT
 fi
-rm -f "$json_dir/python.json" "$json_dir/node.json"
+rm -f "$json_dir"/{python,node,writer,reader,index}.json
 commit="$(git -C "$SRC" describe --always --dirty 2>/dev/null || cat "$SRC/.bench-commit" 2>/dev/null || echo 'not a git checkout')"
 say "bench: tooltrail from $SRC ($commit)"
 printf 'tooltrail %s, bench run started %s\n' "$commit" "$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
@@ -96,7 +101,20 @@ fi
 if ((node)); then
   node "$BENCH/node/bench_gateway.js" ${args[@]+"${args[@]}"} --json "$json_dir/node.json"
 fi
+if ((all)); then
+  say "bench: building the Rust benches and the CLI (release)"
+  flock "$LOCK" cargo build --quiet --release -p tooltrail-bench -p tooltrail-cli --manifest-path "$SRC/Cargo.toml"
+  target="$(cargo metadata --format-version 1 --no-deps --manifest-path "$SRC/Cargo.toml" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release"
+  printf '\n## The writer core (gateway_calls), load average %s\n\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+  "$target/gateway_calls" 200000 7 --json "$json_dir/writer.json"
+  printf '\n## The readers (reader.py)\n\n'
+  python3 "$BENCH/reader.py" --bin "$target/tooltrail" --commit "$commit" --json "$json_dir/reader.json"
+  printf '\n## One run through the run index (show_index, %s GB), load average %s\n\n' "$index_gb" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  "$target/show_index" "$index_gb" --json "$json_dir/index.json"
+fi
 printf '\n## Summary (paste under "Results" in bench/README.md)\n\n'
-summary=(python3 "$BENCH/summary.py" --commit "$commit" --command "$command" --python "$json_dir/python.json" --node "$json_dir/node.json")
+summary=(python3 "$BENCH/summary.py" --commit "$commit" --command "$command" --python "$json_dir/python.json" --node "$json_dir/node.json"
+  --writer "$json_dir/writer.json" --reader "$json_dir/reader.json" --index "$json_dir/index.json")
 ((check)) && summary+=(--check)
 "${summary[@]}"

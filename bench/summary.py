@@ -1,11 +1,15 @@
 """The side-by-side table from one run of both benches, and the overhead targets.
 
-    python3 bench/summary.py [--python FILE] [--node FILE] [--commit C] [--check]
+    python3 bench/summary.py [--python FILE] [--node FILE] [--writer FILE] [--reader FILE]
+                             [--index FILE] [--commit C] [--check]
 
 Reads the --json output of python/bench_gateway.py and node/bench_gateway.js
 (bench/run.sh passes them), prints a markdown section ready to paste under
 "Results" in bench/README.md (date, commit, machine, the load other processes
-put on it, the table, the ratios) and then each target met or missed. With
+put on it, the table, the ratios) and then each target met or missed: with
+`bash bench/run.sh --all`, all four (the writer keeps up, the readers, the run
+index, memory), from the --json files of gateway_calls, reader.py and
+show_index too. With
 --check it exits 1 when a target is missed, naming each one (for humans, not
 for CI: the numbers depend on the machine and its load). A target whose
 variants were not run is reported as not measured and does not fail.
@@ -22,6 +26,9 @@ import time
 PY_RATIO = 6.0  # seed's overhead / tooltrail's, Python, at least
 NODE_RATIO = 4.0  # the same in Node, at least
 RSS_MIB = 32.0  # tooltrail's peak RSS above the bare call's process (tooltrail imported, gateway made), at most
+WRITER_EVENTS_PER_S = 2e6  # call events one writer core renders and writes, at least
+SHOW_MBS, SHOW_GREP, SCAN_MBS, DUCKDB = 1500, 2.0, 600, 3.0  # the readers' targets
+INDEX_MS = 100  # one run's answers through the run index, at most
 
 ROWS = [
     ("seed", "a plain hand-written logging gateway (`json.dumps(sort_keys=True)` / `JSON.stringify` + sha256; dict "
@@ -44,6 +51,14 @@ def load(path):
         data = json.load(f)
     data["by"] = {r["variant"]: r for r in data.get("results") or []}
     return data
+
+
+def load_plain(path):
+    """One of the other benches' --json files, or None when it was not run."""
+    if not path or not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
 
 
 def overhead_us(data, name):
@@ -136,6 +151,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--python", help="python/bench_gateway.py --json output")
     ap.add_argument("--node", help="node/bench_gateway.js --json output")
+    ap.add_argument("--writer", help="gateway_calls --json output (the writer core's rate)")
+    ap.add_argument("--reader", help="bench/reader.py --json output")
+    ap.add_argument("--index", help="show_index --json output")
     ap.add_argument("--commit", default="unknown", help="tooltrail's commit (git describe --always --dirty)")
     ap.add_argument("--command", default="bash bench/run.sh", help="the command that ran the benches")
     ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
@@ -202,11 +220,21 @@ def main():
     print("\n".join(out))
 
     # Targets.
-    targets = []  # (ok or None, text)
+    targets = []  # (section, ok or None, text)
 
     def add(ok, text):
-        targets.append((ok, text))
+        targets.append((add.section, ok, text))
+    add.section, add.notes = "", []
 
+    wr, rd, ix = (load_plain(f) for f in (opts.writer, opts.reader, opts.index))
+    add.section = "1. The writer keeps up: lossless at full speed with the defaults, and the overhead ratios"
+    if wr:
+        rate = wr["events_per_cpu_s"]
+        add(rate >= WRITER_EVENTS_PER_S,
+            f"writer core: {rate / 1e6:.2f} M call events per CPU second of the writer thread "
+            f"({wr['events']:,} events, {wr['writer_cpu_s']:.2f} s; target ≥ {WRITER_EVENTS_PER_S / 1e6:g} M)")
+    else:
+        add(None, "writer core: gateway_calls not run (bash bench/run.sh --all)")
     pr = ratio(py)
     add(None if pr is None else pr >= PY_RATIO,
         f"Python: seed's overhead ÷ tooltrail's = {cell(pr, '{:.2f}×')} (target ≥ {PY_RATIO:g}×)")
@@ -221,15 +249,51 @@ def main():
             f"{lang}: events dropped at full speed with defaults = "
             + ("—" if d is None else f"{d[1] - d[0]:,} missing lines, {d[2]:,} dropped per stats, "
                f"{d[3]} writer_dropped") + " (target 0)")
+    add.section = "2. The readers"
+    if rd:
+        size, t = rd["bytes"], {k: v["median_s"] for k, v in rd["results"].items()}
+        mbs = lambda name: size / t[name] / 1e6  # noqa: E731
+        show, grep = t["tooltrail show RUN"], t["grep -c -F RUN"]
+        add(mbs("tooltrail show RUN") >= SHOW_MBS and show <= SHOW_GREP * grep,
+            f"show: {mbs('tooltrail show RUN'):,.0f} MB/s, {show / grep:.2f}× grep's time "
+            f"(target ≥ {SHOW_MBS:,} MB/s and ≤ {SHOW_GREP:g}×)")
+        for name in ("tooltrail runs --json", "tooltrail stats", "tooltrail loops"):
+            add(mbs(name) >= SCAN_MBS, f"{name[10:]}: {mbs(name):,.0f} MB/s (target ≥ {SCAN_MBS} MB/s)")
+        for ours, q in (("tooltrail runs --json", "runs"), ("tooltrail stats", "stats")):
+            if f"duckdb {q}" in t:
+                x = t[f"duckdb {q}"] / t[ours]
+                add(x >= DUCKDB, f"{ours[10:]}: {x:.2f}× as fast as DuckDB's {q} query "
+                                 f"({t[ours]:.3f} s vs {t[f'duckdb {q}']:.3f} s; target ≥ {DUCKDB:g}×)")
+        others = [v["others"] for v in rd["results"].values() if v.get("others") is not None]
+        if others:
+            add.notes.append(f"readers: {size / 1e6:,.0f} MB log; other processes' CPU share "
+                             f"{min(others):.0%}–{max(others):.0%} during the timed commands")
+    else:
+        add(None, "readers: bench/reader.py not run (bash bench/run.sh --all)")
+    add.section = "3. One run's answers through the run index"
+    if ix:
+        for q in ix["questions"]:
+            add(q["indexed_ms"] < INDEX_MS,
+                f"{q['question']}: {q['indexed_ms']:.1f} ms with the index, {q['scanned_ms']:,.0f} ms scanning, "
+                f"on {ix['bytes'] / 1e9:.2f} GB in {ix['files']} files (target < {INDEX_MS} ms)")
+    else:
+        add(None, "run index: show_index not run (bash bench/run.sh --all)")
+    add.section = "4. Memory"
     for lang, m in (("Python", pm), ("Node", nm)):
         add(None if m is None else m <= RSS_MIB,
             f"{lang}: tooltrail peak RSS above the bare call's process = {cell(m, '{:+.1f}')} MiB "
             f"(target ≤ +{RSS_MIB:g} MiB)")
 
-    print("\nTargets:\n")
-    for ok, text in targets:
+    print("\nTargets:")
+    section = None
+    for sec, ok, text in targets:
+        if sec != section:
+            section = sec
+            print(f"\n{sec}:\n")
         print(f"- {'met' if ok else 'not measured' if ok is None else '**MISSED**'}: {text}")
-    missed = [t for ok, t in targets if ok is False]
+    for note in add.notes:
+        print(f"\n{note}")
+    missed = [t for _, ok, t in targets if ok is False]
     if opts.check:
         if missed:
             print(f"\ncheck: {len(missed)} target(s) missed:", file=sys.stderr)

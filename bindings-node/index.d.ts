@@ -462,6 +462,8 @@ export interface LogGaps {
 }
 
 export interface RunFilters {
+  /** This run only (read through the writer's run index when the logs have one). */
+  run?: string
   agentId?: string
   user?: string
   request?: string

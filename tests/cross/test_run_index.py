@@ -55,6 +55,22 @@ def test_python_and_node_writers_share_an_index_that_answers_as_a_scan(tmp_path)
         assert got == want and got
         assert tooltrail.Logs(logs).timeline(run) == want
 
+    # The other questions about one run read through the index too: the
+    # bindings' Logs.runs(run=...) and the CLI's runs --run / tail --run
+    # answer as the scan of every line does.
+    everything = {r["run_id"]: r for r in tooltrail.Logs(logs).runs()}
+    node_runs = subprocess.run(
+        ["node", "-e", "const t = require(process.argv[1]); "
+                       "console.log(JSON.stringify(new t.Logs(process.argv[2]).runs({ run: 'run-16' })))",
+         str(ROOT / "bindings-node"), str(logs)], capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(node_runs.stdout) == [everything["run-16"]]
+    for run in ("run-0", "run-12"):
+        assert tooltrail.Logs(logs).runs(run=run) == [everything[run]]
+        r = subprocess.run([str(CLI), "tail", str(logs), "--run", run, "-n", "4", "--json"],
+                           capture_output=True, text=True, check=True, timeout=60)
+        assert r.stderr == ""
+        assert [json.loads(line) for line in r.stdout.splitlines()] == scanned(logs, run)[-4:]
+
     # A damaged index: the same answer, and the CLI says what it did.
     victim = logs / indexes[0]
     victim.write_text(victim.read_text().replace("run-1", "run-2", 1))

@@ -2,7 +2,7 @@
 //! call's JSON text (as Node passes it) and `finish_returned`, each event
 //! line handed to an `EventWriter` on a directory, as the bindings do.
 //!
-//! `cargo run --release -p tooltrail-bench --bin gateway_calls [CALLS] [ROUNDS] [ONLY]`
+//! `cargo run --release -p tooltrail-bench --bin gateway_calls [CALLS] [ROUNDS] [ONLY] [--json FILE]`
 //! (`ONLY`: run the variants whose name contains it, e.g. under a profiler)
 //!
 //! Prints ns per call for: the JSON text alone (format!), `begin` without a
@@ -40,7 +40,8 @@ fn ctx() -> RunCtx {
 }
 
 fn main() {
-    let mut argv = std::env::args().skip(1);
+    let (args, json) = tooltrail_bench::args_and_json();
+    let mut argv = args.into_iter();
     let calls: usize = argv.next().map_or(200_000, |a| a.parse().unwrap());
     let rounds: usize = argv.next().map_or(7, |a| a.parse().unwrap());
     let only = argv.next().unwrap_or_default();
@@ -112,6 +113,23 @@ fn main() {
             stats.written,
             1e3 / per_event,
         );
+        if let Some(path) = json {
+            tooltrail_bench::write_json(
+                &path,
+                &[
+                    ("writer_cpu_s", format!("{}", ns as f64 / 1e9)),
+                    ("events", stats.written.to_string()),
+                    (
+                        "dropped",
+                        (stats.dropped_queue_full
+                            + stats.dropped_sink_error
+                            + stats.dropped_closed)
+                            .to_string(),
+                    ),
+                    ("events_per_cpu_s", format!("{:.0}", 1e9 / per_event)),
+                ],
+            );
+        }
     }
 }
 

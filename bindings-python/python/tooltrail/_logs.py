@@ -61,6 +61,7 @@ class Logs:
     def runs(
         self,
         *,
+        run: Optional[str] = None,
         agent_id: Optional[str] = None,
         user: Optional[str] = None,
         request: Optional[str] = None,
@@ -72,9 +73,11 @@ class Logs:
         sort: Optional[Literal["start", "spend"]] = None,
     ) -> list[RunSummary]:
         """Runs (ids, calls, errors, stop_reason, spend), filtered; oldest
-        first, or costliest first with `sort="spend"`."""
+        first, or costliest first with `sort="spend"`. `run` lists that run
+        only, read through the writer's run index when the logs have one."""
         return cast("list[RunSummary]", _query(self.path, "runs", {
-            "agent_id": agent_id, "user": user, "request": request, "since": since, "until": until,
+            "run": run, "agent_id": agent_id, "user": user, "request": request,
+            "since": since, "until": until,
             "stop_reason": stop_reason, "tool": tool, "error_class": error_class, "sort": sort,
         }))
 

@@ -48,7 +48,8 @@ Examples:
   tooltrail runs
   tooltrail runs --user u-42 --since 2026-12-01T00:00:00Z
   tooltrail runs --tool send_email --error-class timeout --json
-  tooltrail runs --sort spend --since 1h          the costliest runs first")]
+  tooltrail runs --sort spend --since 1h          the costliest runs first
+  tooltrail runs --run run-8f3a --json            one run's summary")]
     Runs(RunsArgs),
     /// One run's timeline: calls, latencies, failures, refusals, stop reason, budgets
     #[command(after_help = "\
@@ -92,6 +93,7 @@ Examples:
     #[command(after_help = "\
 Examples:
   tooltrail tail -n 50
+  tooltrail tail --run run-8f3a -n 5         the run's last five events
   tooltrail tail -f --json | jq .tool")]
     Tail(TailArgs),
     /// What the logs say is missing: skipped lines, events writers dropped
@@ -110,7 +112,8 @@ Examples:
     #[command(after_help = "\
 Examples:
   tooltrail report
-  tooltrail report /var/log/agent -o incident.html --since 2h --max-runs 500")]
+  tooltrail report /var/log/agent -o incident.html --since 2h --max-runs 500
+  tooltrail report --run run-8f3a -o run.html     one run's page")]
     Report(ReportArgs),
     /// The stable hash of the JSON on stdin (the args_hash of those arguments)
     #[command(after_help = "\
@@ -153,6 +156,9 @@ pub(crate) struct Common {
 /// The run filters of `runs` and `report`.
 #[derive(Debug, Args)]
 pub(crate) struct RunFilterArgs {
+    /// Only this run (read through the run index when the logs have one)
+    #[arg(long = "run", value_name = "RUN_ID")]
+    run: Option<String>,
     /// Only runs of this agent
     #[arg(long = "agent", value_name = "AGENT")]
     agent_id: Option<String>,
@@ -270,6 +276,9 @@ pub(crate) struct TailArgs {
     /// How many of the last events [default: 20]
     #[arg(short = 'n', value_name = "N")]
     lines: Option<String>,
+    /// Only this run's events (read through the run index when the logs have one)
+    #[arg(long = "run", value_name = "RUN_ID")]
+    pub(crate) run: Option<String>,
     /// Keep following the active file (across rotation) until interrupted
     #[arg(short = 'f', long)]
     pub(crate) follow: bool,

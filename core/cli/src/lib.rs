@@ -123,7 +123,11 @@ fn dispatch(command: Command, stdin: &mut dyn Read, out: &mut dyn Write) -> Resu
                 let _ = writeln!(io::stderr(), "tooltrail: note: {}", gaps.describe());
             }
             if follow {
-                return tail::follow(&path, json, out);
+                let run = match &query {
+                    tooltrail_query::Query::Tail(o) => o.run_id.as_deref(),
+                    _ => None,
+                };
+                return tail::follow(&path, run, json, out);
             }
         }
         Command::Report {

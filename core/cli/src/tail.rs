@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{CliError, emit_json, text};
+use tooltrail_core::schema::field;
 use tooltrail_core::writer::{ACTIVE_FILE, DirSink};
 
 /// How often the active file is polled: fast enough to feel live, rare
@@ -27,9 +28,15 @@ const POLL: Duration = Duration::from_millis(200);
 /// usually far smaller).
 const MAX_ROTATED: usize = 1000;
 
-/// Prints events appended to the active file as they arrive, until SIGINT,
-/// SIGTERM or SIGHUP; returns the exit code for it (128 + its number).
-pub(super) fn follow(path: &Path, json: bool, out: &mut dyn Write) -> Result<i32, CliError> {
+/// Prints events appended to the active file as they arrive (only `run`'s,
+/// when given), until SIGINT, SIGTERM or SIGHUP; returns the exit code for
+/// it (128 + its number).
+pub(super) fn follow(
+    path: &Path,
+    run: Option<&str>,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<i32, CliError> {
     let mut follower = Follower::start(path)?;
     // Ctrl-C and SIGTERM end the loop even inside Python, whose handlers
     // wait for an interpreter this loop never returns to; the exit code is
@@ -44,12 +51,15 @@ pub(super) fn follow(path: &Path, json: bool, out: &mut dyn Write) -> Result<i32
             // No watcher (the pipe could not be made): poll on.
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(POLL),
         }
-        follower.poll(&mut |line| print(line, json, out))?;
+        follower.poll(&mut |line| print(line, run, json, out))?;
     }
 }
 
-fn print(line: &[u8], json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+fn print(line: &[u8], run: Option<&str>, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
     if let Ok(e) = tooltrail_json::parse_json(line) {
+        if run.is_some_and(|r| tooltrail_query::str_field(&e, field::RUN_ID) != Some(r)) {
+            return Ok(());
+        }
         if json {
             emit_json(out, &e)?;
         } else {

@@ -64,6 +64,9 @@ fn runs_lists_and_filters() {
     assert_eq!(list(&spend)[0].get("spend_usd"), Some(&Value::Number(1.2)));
     let http = json(&["runs", RUNS, "--error-class", "http_5xx", "--json"]);
     assert_eq!(s(&list(&http)[0], "run_id"), "run-completed");
+    let one = json(&["runs", RUNS, "--run", "run-loop", "--json"]);
+    assert_eq!(list(&one), list(&looped), "--run lists that run only");
+    assert!(list(&json(&["runs", RUNS, "--run", "run-nope", "--json"])).is_empty());
     let (code, table) = run(&["runs", RUNS], "");
     assert_eq!(code, 0);
     assert!(table.starts_with("RUN_ID"), "{table}");
@@ -169,6 +172,19 @@ fn hash_tail_help_and_errors() {
     assert_eq!(code, 0);
     assert_eq!(out.lines().count(), 2);
     assert!(out.lines().last().unwrap().contains("run_end"));
+    // --run: that run's last events only, the run's end among them.
+    let (code, out) = run(
+        &["tail", RUNS, "--run", "run-loop", "-n", "3", "--json"],
+        "",
+    );
+    assert_eq!(code, 0);
+    let events: Vec<Value> = out
+        .lines()
+        .map(|l| parse_json(l.as_bytes()).unwrap())
+        .collect();
+    assert_eq!(events.len(), 3);
+    assert!(events.iter().all(|e| s(e, "run_id") == "run-loop"));
+    assert_eq!(s(&events[2], "event"), "run_end");
     assert!(run(&["help"], "").1.contains("Usage: tooltrail <COMMAND>"));
     assert_eq!(run(&["frobnicate"], "").0, 2);
     assert_eq!(run(&["runs", "--bogus"], "").0, 2);

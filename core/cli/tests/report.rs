@@ -299,3 +299,21 @@ fn a_hostile_tripping_run_is_escaped() {
     assert!(html.contains("<td class=\"tripped\"><a href=\"#run-0\"><code>r&quot;&gt;&lt;script&gt;x()&lt;/script&gt;</code>"), "{html}");
     assert_eq!(count(&html, "<script"), 1, "only the page's own script");
 }
+
+#[test]
+fn report_run_is_a_page_for_that_run_alone() {
+    let tmp = golden_dir();
+    let out = tmp.path().join("page.html");
+    let args: Vec<String> = ["report", "--run", "run-loop", "-o"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([out.display().to_string(), tmp.path().display().to_string()])
+        .collect();
+    let code = tooltrail_cli::run(&args, &mut std::io::empty(), &mut Vec::new());
+    assert_eq!(code, 0);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(count(&html, "<tr class=\"run-row"), 1);
+    assert_eq!(count(&html, "<article class=\"timeline\""), 1);
+    assert!(html.contains("data-run-id=\"run-loop\""));
+    assert!(!html.contains("data-run-id=\"run-completed\""));
+}

@@ -77,11 +77,8 @@ pub(crate) fn answer(
             Ok(Answer::Runs(acc.finish(filter)))
         }),
         Query::Show(o) => open().and_then(|(logs, plan)| {
-            let mut events = Vec::new();
-            logs.read(&plan, &Show::new(&o.run_id), |p| {
-                gaps.add(p.gaps);
-                events.extend(p.events);
-            })?;
+            let (events, read) = run_events(&logs, &plan, &o.run_id)?;
+            gaps = read;
             let run_id = o.run_id.clone();
             Ok(Answer::Show { run_id, events })
         }),
@@ -104,6 +101,21 @@ pub(crate) fn answer(
         _ => return None,
     };
     Some(answer.map(|answer| (answer, gaps)))
+}
+
+/// `run_id`'s events in log order, every line read (in chunks, on every
+/// core), and what the logs say is missing.
+pub(crate) fn run_events(
+    logs: &Logs,
+    plan: &Plan,
+    run_id: &str,
+) -> io::Result<(Vec<tooltrail_json::Value>, Gaps)> {
+    let (mut events, mut gaps) = (Vec::new(), Gaps::default());
+    logs.read(plan, &Show::new(run_id), |p| {
+        gaps.add(p.gaps);
+        events.extend(p.events);
+    })?;
+    Ok((events, gaps))
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@ use std::path::Path;
 use super::governance::of_agent;
 use super::options::KeyCase;
 use super::parallel::Plan;
-use super::{Answer, EventReader, Gaps, GroupStatsAcc, Query, SpendAcc, StatsBy};
+use super::{Answer, EventReader, Gaps, GroupStatsAcc, Query, SpendAcc, StatsBy, str_field};
 use tooltrail_core::Error;
+use tooltrail_core::schema::field;
 use tooltrail_json::Value;
 
 /// Runs `query` over the logs at `path` (a directory of rotated files, or
@@ -33,29 +34,45 @@ pub(crate) fn execute_planned(
     query: &Query,
     plan: Option<Plan>,
 ) -> Result<(Answer, Gaps), Error> {
-    if let Query::Show(o) = query
-        && let Some(found) = indexed_show(path, &o.run_id, plan)
-    {
-        let (events, gaps) = found.map_err(|e| unreadable(path, &e))?;
-        return match events.is_empty() {
-            true => Err(Error::UnknownRun {
-                run_id: o.run_id.clone(),
-                path: path.display().to_string(),
-                incomplete: gaps.note(),
-            }),
-            false => Ok((
-                Answer::Show {
-                    run_id: o.run_id.clone(),
-                    events,
-                },
-                gaps,
-            )),
+    if let Some(run_id) = one_run(query) {
+        let (events, gaps) = run_events(path, run_id, plan).map_err(|e| unreadable(path, &e))?;
+        let answer = match query {
+            Query::Runs(filter) => Answer::Runs(super::run_list(events.into_iter(), filter)),
+            Query::Tail(o) => Answer::Tail(last(events.into_iter(), saturating_usize(o.lines))),
+            _ => Answer::Show {
+                run_id: run_id.to_owned(),
+                events,
+            },
         };
+        return finish(path, answer, gaps);
     }
     let (answer, gaps) = match super::chunked::answer(path, query, plan) {
         Some(read) => read.map_err(|e| unreadable(path, &e))?,
         None => by_lines(path, query)?,
     };
+    finish(path, answer, gaps)
+}
+
+/// The run a query is about, when it is about one: `show`, and `runs` or
+/// `tail` with a run given. Those read only that run's events.
+fn one_run(query: &Query) -> Option<&str> {
+    match query {
+        Query::Show(o) => Some(&o.run_id),
+        Query::Runs(filter) => filter.run_id.as_deref(),
+        Query::Tail(o) => o.run_id.as_deref(),
+        Query::Stats(_)
+        | Query::Spend(_)
+        | Query::Loops(_)
+        | Query::Alerts(_)
+        | Query::Gaps
+        | Query::AgentLogs(_)
+        | Query::AgentMetrics(_) => None,
+    }
+}
+
+/// An answer and its gaps as every query returns them: a `show` that found
+/// nothing is [`Error::UnknownRun`], and `gaps` answers with the gaps.
+fn finish(path: &Path, answer: Answer, gaps: Gaps) -> Result<(Answer, Gaps), Error> {
     match answer {
         Answer::Show { run_id, events } if events.is_empty() => Err(Error::UnknownRun {
             run_id,
@@ -67,27 +84,25 @@ pub(crate) fn execute_planned(
     }
 }
 
-/// `show` through the writers' run indexes, when the logs have any
-/// (`None`: read them as for any other query).
-fn indexed_show(
+/// One run's events in log order, and what the read parts of the logs say
+/// is missing: through the writers' run indexes when the logs have any
+/// (a file whose index cannot be used is scanned whole, and
+/// [`Gaps::reading_notes`] says so), else by reading every line in chunks.
+/// `show`, `runs --run`, `tail --run` and the report's page for one run read
+/// the logs this way; the index only decides what is read, never the answer.
+pub(crate) fn run_events(
     path: &Path,
     run_id: &str,
     plan: Option<Plan>,
-) -> Option<std::io::Result<(Vec<Value>, Gaps)>> {
-    let logs = match super::parallel::Logs::open(path) {
-        Ok(logs) => logs,
-        Err(e) => return Some(Err(e)),
-    };
+) -> std::io::Result<(Vec<Value>, Gaps)> {
+    let logs = super::parallel::Logs::open(path)?;
     let plan = plan.unwrap_or_else(|| Plan::for_bytes(logs.bytes()));
-    match super::run_index::show(&logs, run_id, &plan) {
-        Ok(None) => None,
-        Ok(Some(found)) => {
-            let mut gaps = found.gaps;
-            gaps.reading_notes = found.notes;
-            Some(Ok((found.events, gaps)))
-        }
-        Err(e) => Some(Err(e)),
+    if let Some(found) = super::run_index::show(&logs, run_id, &plan)? {
+        let mut gaps = found.gaps;
+        gaps.reading_notes = found.notes;
+        return Ok((found.events, gaps));
     }
+    super::chunked::run_events(&logs, &plan, run_id)
 }
 
 /// Any query over the logs read line by line, in order, on this thread:
@@ -130,7 +145,14 @@ pub(crate) fn by_lines(path: &Path, query: &Query) -> Result<(Answer, Gaps), Err
             history: super::alert_history(events, &o.config),
             window_s: o.config.alert_window_s,
         },
-        Query::Tail(o) => Answer::Tail(last(events, saturating_usize(o.lines))),
+        Query::Tail(o) => Answer::Tail(last(
+            events.filter(|e| {
+                o.run_id
+                    .as_deref()
+                    .is_none_or(|r| str_field(e, field::RUN_ID) == Some(r))
+            }),
+            saturating_usize(o.lines),
+        )),
         Query::Gaps => {
             events.for_each(drop);
             Answer::Gaps(Gaps::default())

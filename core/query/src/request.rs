@@ -24,6 +24,11 @@ pub const DEFAULT_TAIL_LINES: u64 = 20;
 pub mod opt {
     use super::Opt;
 
+    /// `runs`, `tail`, `report`: only this run.
+    pub const RUN: Opt = Opt {
+        key: "run",
+        flag: "--run",
+    };
     /// `runs`: only runs of this user.
     pub const USER: Opt = Opt {
         key: "user",
@@ -207,12 +212,15 @@ pub struct AlertsOptions {
 pub struct TailOptions {
     /// How many.
     pub lines: u64,
+    /// Only this run's events.
+    pub run_id: Option<String>,
 }
 
 impl Default for TailOptions {
     fn default() -> Self {
         Self {
             lines: DEFAULT_TAIL_LINES,
+            run_id: None,
         }
     }
 }
@@ -294,6 +302,7 @@ impl Query {
             "alerts" => Query::Alerts(AlertsOptions::read(src)?),
             "tail" => Query::Tail(TailOptions {
                 lines: src.count(opt::LINES)?.unwrap_or(DEFAULT_TAIL_LINES),
+                run_id: src.text(opt::RUN)?,
             }),
             "gaps" => Query::Gaps,
             "agent-logs" => Query::AgentLogs(AgentLogsOptions {
@@ -370,6 +379,7 @@ impl RunFilter {
     /// The `runs` filters from `src` (also `report`'s).
     pub fn read(src: &mut dyn OptionSource) -> Result<Self, Error> {
         Ok(Self {
+            run_id: src.text(opt::RUN)?,
             agent_id: src.text(opt::AGENT_ID)?,
             user: src.text(opt::USER)?,
             request: src.text(opt::REQUEST)?,

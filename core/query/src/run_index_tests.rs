@@ -340,3 +340,73 @@ fn writers_sharing_a_directory_keep_one_consistent_index() {
     assert!(indexes(&logs).len() > 2);
     assert_same(&logs, false);
 }
+
+#[test]
+fn runs_tail_and_the_report_page_of_one_run_answer_as_the_scan() {
+    use crate::report::{ReportOptions, render};
+    use crate::{RunFilter, RunSummary, TailOptions};
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = logs(tmp.path(), 16 << 10);
+    let page = |run: &str| {
+        let mut options = ReportOptions::default();
+        options.filter.run_id = Some(run.to_owned());
+        render(&logs, &options).unwrap()
+    };
+    let mut pages = Vec::new();
+    for i in [0, 5, RUNS - 1] {
+        let run = run_id(i);
+        let runs = Query::Runs(RunFilter {
+            run_id: Some(run.clone()),
+            ..RunFilter::default()
+        });
+        let listed = |a: Answer| match a {
+            Answer::Runs(list) => list.iter().collect::<Vec<RunSummary>>(),
+            _ => unreachable!(),
+        };
+        let got = listed(execute_with_gaps(&logs, &runs).unwrap().0);
+        assert_eq!(got, listed(by_lines(&logs, &runs).unwrap().0));
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].run_id, run);
+        assert_eq!(got[0].tool_calls, 0, "tool_result events only");
+        let tail = Query::Tail(TailOptions {
+            lines: 3,
+            run_id: Some(run.clone()),
+        });
+        let tailed = |a: Answer| match a {
+            Answer::Tail(events) => events,
+            _ => unreachable!(),
+        };
+        let (got, gaps) = execute_with_gaps(&logs, &tail).unwrap();
+        let events = tailed(got);
+        assert_eq!(events, tailed(by_lines(&logs, &tail).unwrap().0));
+        assert!(gaps.reading_notes.is_empty(), "{:?}", gaps.reading_notes);
+        assert_eq!(events.len(), 3);
+        assert!(
+            events
+                .iter()
+                .all(|e| crate::str_field(e, "run_id") == Some(run.as_str()))
+        );
+        pages.push(page(&run));
+    }
+    let unknown = Query::Runs(RunFilter {
+        run_id: Some("no-such-run".into()),
+        ..RunFilter::default()
+    });
+    let (answer, _) = execute_with_gaps(&logs, &unknown).unwrap();
+    assert!(matches!(answer, Answer::Runs(l) if l.is_empty()));
+    // The page of one run is the same read through the index or not, and
+    // holds that run only.
+    for p in indexes(&logs) {
+        std::fs::remove_file(p).unwrap();
+    }
+    for (n, i) in [0, 5, RUNS - 1].into_iter().enumerate() {
+        assert_eq!(pages[n], page(&run_id(i)), "run {i}");
+        let other = format!("run-{}\\", (i + 1) % RUNS);
+        assert!(
+            !pages[n].contains(&other),
+            "run {i}'s page shows another run"
+        );
+        assert!(pages[n].contains(&format!("run-{i}\\")));
+        assert!(pages[n].contains("5 events dropped by writers"));
+    }
+}

@@ -20,6 +20,9 @@ use tooltrail_json::Value;
 /// Which runs to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunFilter {
+    /// Only this run (read through the writers' run index when the logs
+    /// have one).
+    pub run_id: Option<String>,
     /// Only runs of this agent (`agent_id` on their events).
     pub agent_id: Option<String>,
     /// Only runs of this user.
@@ -224,7 +227,8 @@ impl Run {
 
     fn matches(&self, f: &Filter) -> bool {
         let eq = |want: &Option<Sym>, have: Sym| want.is_none_or(|w| w == have);
-        eq(&f.user, self.user)
+        f.run.is_none_or(|r| &*self.id == r)
+            && eq(&f.user, self.user)
             && eq(&f.agent, self.agent)
             && f.request.is_none_or(|r| self.request.as_deref() == Some(r))
             && eq(&f.stop_reason, self.stop)
@@ -247,6 +251,7 @@ fn writer_format(us: Option<i64>, text: &str) -> bool {
 
 /// A [`RunFilter`] with its names looked up once (a name no run has matches none).
 struct Filter<'f> {
+    run: Option<&'f str>,
     user: Option<Sym>,
     agent: Option<Sym>,
     request: Option<&'f str>,
@@ -301,6 +306,7 @@ impl RunsAcc {
         let RunsAcc { runs, names, .. } = self;
         let sym = |s: &Option<String>| s.as_deref().map(|s| names.find(s));
         let f = Filter {
+            run: filter.run_id.as_deref(),
             user: sym(&filter.user),
             agent: sym(&filter.agent_id),
             request: filter.request.as_deref(),

@@ -134,12 +134,45 @@ pub fn render(path: &Path, options: &ReportOptions) -> std::io::Result<String> {
     Ok(html::page(&gather(path, options)?))
 }
 
+/// The events the page is made of, read twice: the logs at a path, or one
+/// run's events (`--run`), read once through the run index when the logs
+/// have one.
+enum Source<'p> {
+    Logs(&'p Path),
+    Run(Vec<Value>, crate::Gaps),
+}
+
+impl Source<'_> {
+    /// Every event, and the lines skipped as not whole events, to `each`.
+    fn read(&self, each: &mut dyn FnMut(&Value)) -> std::io::Result<u64> {
+        match self {
+            Source::Logs(path) => {
+                let mut reader = EventReader::open(path)?;
+                reader.by_ref().for_each(|e| each(&e));
+                let skipped = reader.skipped;
+                reader.finish()?;
+                Ok(skipped)
+            }
+            Source::Run(events, gaps) => {
+                events.iter().for_each(each);
+                Ok(gaps.skipped_lines)
+            }
+        }
+    }
+}
+
 fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
+    let source = match &options.filter.run_id {
+        Some(run) => {
+            let (events, gaps) = crate::execute::run_events(path, run, None)?;
+            Source::Run(events, gaps)
+        }
+        None => Source::Logs(path),
+    };
     let mut runs = RunsAcc::default();
     let mut stats = StatsAcc::new(10);
     let mut alerts = AlertAcc::new(&options.config);
     let (mut events, mut first_ts, mut last_ts) = (0u64, String::new(), String::new());
-    let mut reader = EventReader::open(path)?;
     let mut dropped_events = 0u64;
     let f = &options.filter;
     let spend_acc = |by| SpendAcc::new(by, f.since, f.until, f.agent_id.clone());
@@ -148,12 +181,12 @@ fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
         spend_acc(SpendBy::Hour),
         spend_acc(SpendBy::Run),
     );
-    for e in reader.by_ref() {
+    let skipped_lines = source.read(&mut |e| {
         events += 1;
-        if str_field(&e, field::EVENT) == Some(tooltrail_core::schema::event::WRITER_DROPPED) {
-            dropped_events += crate::num_field(&e, field::COUNT).unwrap_or(0.0).max(0.0) as u64;
+        if str_field(e, field::EVENT) == Some(tooltrail_core::schema::event::WRITER_DROPPED) {
+            dropped_events += crate::num_field(e, field::COUNT).unwrap_or(0.0).max(0.0) as u64;
         }
-        if let Some(ts) = str_field(&e, field::TS) {
+        if let Some(ts) = str_field(e, field::TS) {
             if first_ts.is_empty() || ts < first_ts.as_str() {
                 first_ts = ts.to_owned();
             }
@@ -161,12 +194,16 @@ fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
                 last_ts = ts.to_owned();
             }
         }
-        runs.absorb(&e);
-        stats.absorb(&e);
-        alerts.absorb(&e);
-        minutes.absorb(&e);
-        hours.absorb(&e);
-        spend_runs.absorb(&e);
+        runs.absorb(e);
+        stats.absorb(e);
+        alerts.absorb(e);
+        minutes.absorb(e);
+        hours.absorb(e);
+        spend_runs.absorb(e);
+    })?;
+    if let Source::Run(_, gaps) = &source {
+        // A run's events hold no drop reports; the read logs' do.
+        dropped_events = gaps.dropped_events();
     }
     let by_minute = minutes.finish(usize::MAX);
     let spend = if by_minute.rows.len() <= MAX_MINUTES {
@@ -211,11 +248,11 @@ fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
         .map(|(_, run)| run)
         .collect();
     drop(matching);
-    let runs = timelines(path, listed, options.max_calls_per_run)?;
+    let runs = timelines(&source, listed, options.max_calls_per_run)?;
     Ok(ReportData {
         source: path.display().to_string(),
         events,
-        skipped_lines: reader.skipped,
+        skipped_lines,
         dropped_events,
         first_ts,
         last_ts,
@@ -243,26 +280,26 @@ pub(crate) fn is_bad(r: &RunSummary) -> bool {
 
 /// The second pass: the listed runs' calls, paired call → result by `seq`.
 fn timelines(
-    path: &Path,
+    source: &Source<'_>,
     listed: Vec<RunSummary>,
     max_calls: usize,
 ) -> std::io::Result<Vec<RunView>> {
     let wanted: HashSet<String> = listed.iter().map(|r| r.run_id.clone()).collect();
     let mut views: HashMap<String, RunView> = HashMap::new();
     let mut origin: HashMap<String, i64> = HashMap::new();
-    for e in EventReader::open(path)? {
-        let Some(run_id) = str_field(&e, field::RUN_ID).filter(|r| wanted.contains(*r)) else {
-            continue;
+    source.read(&mut |e| {
+        let Some(run_id) = str_field(e, field::RUN_ID).filter(|r| wanted.contains(*r)) else {
+            return;
         };
-        let us = str_field(&e, field::TS)
+        let us = str_field(e, field::TS)
             .and_then(parse_timestamp)
             .unwrap_or(0);
         let start = *origin.entry(run_id.to_owned()).or_insert(us);
         let view = views
             .entry(run_id.to_owned())
-            .or_insert_with(|| RunView::empty(str_field(&e, field::TRACE_ID).unwrap_or("")));
-        absorb_call(view, &e, us - start, max_calls);
-    }
+            .or_insert_with(|| RunView::empty(str_field(e, field::TRACE_ID).unwrap_or("")));
+        absorb_call(view, e, us - start, max_calls);
+    })?;
     Ok(listed
         .into_iter()
         .map(|summary| {
