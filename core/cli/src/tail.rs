@@ -191,6 +191,29 @@ mod tests {
     use super::*;
     use tooltrail_core::writer::{DirSinkConfig, EventWriter, SinkSpec, WriterConfig};
 
+    /// `tail -f --run R` prints R's events only; lines that are not events
+    /// are passed over as before.
+    #[test]
+    fn following_one_run_prints_its_events_only() {
+        let mut out = Vec::new();
+        for line in [
+            r#"{"event":"tool_call","run_id":"a","seq":1}"#,
+            r#"{"event":"tool_call","run_id":"b","seq":1}"#,
+            r#"{"event":"writer_dropped","run_id":null}"#,
+            "not json",
+            r#"{"event":"run_end","run_id":"a"}"#,
+        ] {
+            print(line.as_bytes(), Some("a"), true, &mut out).unwrap();
+        }
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert!(
+            lines.iter().all(|l| l.contains(r#""run_id":"a""#)),
+            "{text}"
+        );
+    }
+
     /// Many rotations between two polls, and between the follower's start
     /// and its first poll: every line written after the start comes out
     /// once, in order (issue 15 item 1: 39 of 61 lines before).
