@@ -84,3 +84,41 @@ def test_without_the_option_the_directory_holds_only_the_logs(tmp_path):
     w.event("tool_result", {"run_id": "r", "trace_id": "t"})
     assert w.close(5.0)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".tooltrail.lock", "tooltrail.jsonl"]
+
+
+FORKED = r"""
+import os, sys, tooltrail
+w = tooltrail.EventWriter(sys.argv[1], run_index=True, flush_interval=1.0)
+def emit(who, lo, hi):
+    for i in range(lo, hi):
+        w.event("tool_result", {"run_id": f"{who}-{i % 5}", "trace_id": "t", "seq": i})
+emit("parent", 0, 500)
+assert w.flush(10.0)
+emit("parent", 500, 700)    # still queued at the fork: a pending segment
+pid = os.fork()
+if pid == 0:
+    emit("child", 0, 300)
+    sys.exit(0)
+emit("parent", 700, 900)
+assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+assert w.close(10.0)
+"""
+
+
+def test_a_forked_child_keeps_its_own_records(tmp_path):
+    """A child forked with batches queued and a segment pending writes
+    records for its own lines only: the index covers the file exactly once,
+    with no overlap, and answers as the scan does without a note."""
+    logs = tmp_path / "logs"
+    subprocess.run([sys.executable, "-c", FORKED, str(logs)], check=True, timeout=60)
+    size = (logs / "tooltrail.jsonl").stat().st_size
+    index = (logs / "tooltrail.jsonl.idx").read_text().splitlines()
+    records = [json.loads(line.split("\t")[0]) for line in index]
+    spans = sorted((r["o"], r["o"] + r["n"]) for r in records)
+    assert len(spans) >= 3, spans  # the parent's before and after the fork, the child's
+    assert spans[0][0] == 0 and spans[-1][1] == size
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:])), spans
+    for run in ("parent-0", "parent-4", "child-0", "child-3"):
+        got, err = show(logs, run)
+        assert err == "", err
+        assert got == scanned(logs, run) and got
