@@ -135,8 +135,7 @@ fn dispatch(command: Command, stdin: &mut dyn Read, out: &mut dyn Write) -> Resu
             options,
             output,
         } => {
-            let page = tooltrail_query::report::render(&path, &options)
-                .map_err(|e| tooltrail_query::unreadable(&path, &e))?;
+            let page = tooltrail_query::report::render(&path, &options)?;
             std::fs::write(&output, page).map_err(|source| CliError::Io {
                 what: format!("cannot write {output}"),
                 source,

@@ -316,4 +316,10 @@ fn report_run_is_a_page_for_that_run_alone() {
     assert_eq!(count(&html, "<article class=\"timeline\""), 1);
     assert!(html.contains("data-run-id=\"run-loop\""));
     assert!(!html.contains("data-run-id=\"run-completed\""));
+    // A run the logs do not hold is an error, as for show, not an empty page.
+    let mut options = ReportOptions::default();
+    options.filter.run_id = Some("run-nope".into());
+    let err = render(tmp.path(), &options).unwrap_err();
+    assert_eq!(err.code().as_str(), "unknown_run", "{err}");
+    assert!(err.to_string().contains("run-nope"), "{err}");
 }

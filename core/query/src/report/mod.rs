@@ -16,8 +16,9 @@ use std::path::Path;
 
 use crate::{
     AlertAcc, EventReader, RunFilter, RunSummary, RunsAcc, SpendAcc, SpendBy, SpendReport,
-    StatsAcc, StatsReport, parse_timestamp, str_field,
+    StatsAcc, StatsReport, parse_timestamp, str_field, unreadable,
 };
+use tooltrail_core::Error;
 use tooltrail_core::config::Config;
 use tooltrail_core::gateway::AlertChange;
 use tooltrail_core::schema::{DECISION_BLOCK, event, field};
@@ -129,9 +130,28 @@ const MAX_MINUTES: usize = 360;
 /// The costliest runs the spend section lists.
 const SPEND_RUNS: usize = 10;
 
-/// Builds the report page for the logs at `path`.
-pub fn render(path: &Path, options: &ReportOptions) -> std::io::Result<String> {
-    Ok(html::page(&gather(path, options)?))
+/// Builds the report page for the logs at `path`. Logs that cannot be
+/// read are an [`Error::Query`]; a page for one run (`filter.run_id`) of
+/// which the logs hold no event is [`Error::UnknownRun`], as `show` is,
+/// never an empty page.
+pub fn render(path: &Path, options: &ReportOptions) -> Result<String, Error> {
+    let source = match &options.filter.run_id {
+        Some(run) => {
+            let (events, gaps) =
+                crate::execute::run_events(path, run, None).map_err(|e| unreadable(path, &e))?;
+            if events.is_empty() {
+                return Err(Error::UnknownRun {
+                    run_id: run.clone(),
+                    path: path.display().to_string(),
+                    incomplete: gaps.note(),
+                });
+            }
+            Source::Run(events, gaps)
+        }
+        None => Source::Logs(path),
+    };
+    let data = gather(path, &source, options).map_err(|e| unreadable(path, &e))?;
+    Ok(html::page(&data))
 }
 
 /// The events the page is made of, read twice: the logs at a path, or one
@@ -161,14 +181,11 @@ impl Source<'_> {
     }
 }
 
-fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
-    let source = match &options.filter.run_id {
-        Some(run) => {
-            let (events, gaps) = crate::execute::run_events(path, run, None)?;
-            Source::Run(events, gaps)
-        }
-        None => Source::Logs(path),
-    };
+fn gather(
+    path: &Path,
+    source: &Source<'_>,
+    options: &ReportOptions,
+) -> std::io::Result<ReportData> {
     let mut runs = RunsAcc::default();
     let mut stats = StatsAcc::new(10);
     let mut alerts = AlertAcc::new(&options.config);
@@ -201,7 +218,7 @@ fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
         hours.absorb(e);
         spend_runs.absorb(e);
     })?;
-    if let Source::Run(_, gaps) = &source {
+    if let Source::Run(_, gaps) = source {
         // A run's events hold no drop reports; the read logs' do.
         dropped_events = gaps.dropped_events();
     }
@@ -248,7 +265,7 @@ fn gather(path: &Path, options: &ReportOptions) -> std::io::Result<ReportData> {
         .map(|(_, run)| run)
         .collect();
     drop(matching);
-    let runs = timelines(&source, listed, options.max_calls_per_run)?;
+    let runs = timelines(source, listed, options.max_calls_per_run)?;
     Ok(ReportData {
         source: path.display().to_string(),
         events,
