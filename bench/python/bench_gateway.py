@@ -21,13 +21,14 @@ of both languages into the README table and checks the targets.
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from bench_files import count_lines, versions
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -65,30 +66,6 @@ def reset_peak_rss():
         return False
 
 
-def count_lines(paths):
-    lines = drop_reports = 0
-    for p in paths:
-        with open(p, "rb") as f:
-            while chunk := f.read(1 << 22):
-                lines += chunk.count(b"\n")
-                drop_reports += chunk.count(b'"event":"writer_dropped"')
-    return lines, drop_reports
-
-
-def versions():
-    out = {"python": platform.python_version()}
-    for mod in ("tooltrail", "structlog", "orjson"):
-        try:
-            out[mod] = __import__(mod).__version__
-        except Exception:
-            pass
-    try:
-        from importlib.metadata import version
-
-        out["opentelemetry-sdk"] = version("opentelemetry-sdk")
-    except Exception:
-        pass
-    return out
 
 
 def run_variant(name, calls, rounds, warmup, outdir):

@@ -52,9 +52,9 @@ def _summary(phase, ns, bare_p50):
 
 
 def run(calls, warmup, outdir):
-    import tooltrail
+    from bench_files import count_lines, versions
 
-    from bench_gateway import count_lines, versions
+    import tooltrail
 
     writer = tooltrail.EventWriter(path=outdir, max_files=10_000)
     # One gateway per phase on the one writer: a gateway's own per-call cost
