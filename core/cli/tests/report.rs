@@ -323,3 +323,45 @@ fn report_run_is_a_page_for_that_run_alone() {
     assert_eq!(err.code().as_str(), "unknown_run", "{err}");
     assert!(err.to_string().contains("run-nope"), "{err}");
 }
+
+/// The x of each spend bar, in time order.
+fn spend_bars(html: &str) -> Vec<f64> {
+    html.split("<rect class=\"spend")
+        .skip(1)
+        .map(|r| {
+            let x = r.split("x=\"").nth(1).unwrap();
+            x[..x.find('"').unwrap()].parse().unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn spend_bars_stand_at_their_time() {
+    // Spend at 10:00, 10:01 and 10:30: the third bar is 30 slots from the
+    // first, not the next one over (before: bars were placed by index, so
+    // quiet minutes closed up and 10:30 stood beside 10:01).
+    let tmp = tempfile::tempdir().unwrap();
+    let line = |minute: u32| {
+        format!(
+            r#"{{"ts":"2026-12-07T10:{minute:02}:05.000000Z","event":"model_call","run_id":"r{minute}","model":"m","cost_usd":0.5}}"#
+        )
+    };
+    let log = [line(0), line(1), line(30)].join("\n") + "\n";
+    std::fs::write(tmp.path().join("tooltrail.jsonl"), log).unwrap();
+    let html = render(tmp.path(), &ReportOptions::default()).unwrap();
+    let x = spend_bars(&html);
+    assert_eq!(x.len(), 3, "{html}");
+    let slot = x[1] - x[0];
+    assert!(slot > 0.0);
+    assert!((x[2] - x[0] - 30.0 * slot).abs() < 0.5, "{x:?}");
+    // Two minutes a day apart span more minutes than the chart draws one
+    // bar each: the chart is by hour.
+    let far = [line(0), line(1)].join("\n")
+        + "\n"
+        + r#"{"ts":"2026-12-08T10:00:05.000000Z","event":"model_call","run_id":"r","model":"m","cost_usd":0.5}"#
+        + "\n";
+    std::fs::write(tmp.path().join("tooltrail.jsonl"), far).unwrap();
+    let html = render(tmp.path(), &ReportOptions::default()).unwrap();
+    assert!(html.contains("aria-label=\"spend per hour\""), "by hour");
+    assert_eq!(spend_bars(&html).len(), 2, "10:00 and the next day's 10:00");
+}

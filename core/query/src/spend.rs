@@ -62,7 +62,7 @@ impl SpendBy {
     }
 
     /// The bucket length in µs of a timeline grouping.
-    fn bucket_us(self) -> Option<i64> {
+    pub(crate) fn bucket_us(self) -> Option<i64> {
         match self {
             SpendBy::Minute => Some(60_000_000),
             SpendBy::Hour => Some(3_600_000_000),
