@@ -17,15 +17,7 @@ pub fn args_and_json() -> (Vec<String>, Option<String>) {
     (positional, json)
 }
 
-/// Writes `fields` (each value already JSON text) to `path` as one object.
-pub fn write_json(path: &str, fields: &[(&str, String)]) {
-    let body: Vec<String> = fields
-        .iter()
-        .map(|(k, v)| {
-            let mut key = Vec::new();
-            tooltrail_json::write_string(k, &mut key);
-            format!("{}: {v}", String::from_utf8(key).expect("UTF-8"))
-        })
-        .collect();
-    std::fs::write(path, format!("{{{}}}\n", body.join(", "))).expect("write the --json file");
+/// Writes `value` to `path` as JSON.
+pub fn write_json(path: &str, value: &serde_json::Value) {
+    std::fs::write(path, value.to_string() + "\n").expect("write the --json file");
 }

@@ -116,18 +116,12 @@ fn main() {
         if let Some(path) = json {
             tooltrail_bench::write_json(
                 &path,
-                &[
-                    ("writer_cpu_s", format!("{}", ns as f64 / 1e9)),
-                    ("events", stats.written.to_string()),
-                    (
-                        "dropped",
-                        (stats.dropped_queue_full
-                            + stats.dropped_sink_error
-                            + stats.dropped_closed)
-                            .to_string(),
-                    ),
-                    ("events_per_cpu_s", format!("{:.0}", 1e9 / per_event)),
-                ],
+                &serde_json::json!({
+                    "writer_cpu_s": ns as f64 / 1e9,
+                    "events": stats.written,
+                    "dropped": stats.dropped_queue_full + stats.dropped_sink_error + stats.dropped_closed,
+                    "events_per_cpu_s": (1e9 / per_event).round(),
+                }),
             );
         }
     }

@@ -187,11 +187,11 @@ fn main() {
         assert_eq!(answer, scan_answer, "{name}: the index changed the answer");
         let ok = ms(*t) < 100.0;
         met &= ok;
-        rows.push(format!(
-            "{{\"question\": \"{name}\", \"indexed_ms\": {:.3}, \"scanned_ms\": {:.3}}}",
-            ms(*t),
-            ms(*scan_t)
-        ));
+        rows.push(serde_json::json!({
+            "question": name,
+            "indexed_ms": ms(*t),
+            "scanned_ms": ms(*scan_t),
+        }));
         println!(
             "{name:<22} with the run index {:>7.1} ms, scanning {:>8.1} ms ({:>4.0}x); same answer ({} bytes); < 100 ms: {}",
             ms(*t),
@@ -209,13 +209,13 @@ fn main() {
     if let Some(path) = json {
         tooltrail_bench::write_json(
             &path,
-            &[
-                ("bytes", size(&logs).to_string()),
-                ("files", logs.len().to_string()),
-                ("index_bytes", size(&files("idx")).to_string()),
-                ("grep_ms", format!("{:.3}", ms(grep))),
-                ("questions", format!("[{}]", rows.join(", "))),
-            ],
+            &serde_json::json!({
+                "bytes": size(&logs),
+                "files": logs.len(),
+                "index_bytes": size(&files("idx")),
+                "grep_ms": ms(grep),
+                "questions": rows,
+            }),
         );
     }
 }

@@ -1,4 +1,5 @@
-//! The queries read on every core (`runs`, `show`, `stats`, `loops`): each
+//! The queries read on every core (`runs`, `stats`, `loops`; one run's
+//! events for `show` and the like, [`run_events`]): each
 //! one's part summary, and its merge in log order. The answers are the ones
 //! the line-by-line reader gives (`execute` keeps it for the others).
 
@@ -75,12 +76,6 @@ pub(crate) fn answer(
                 acc.merge(p.part);
             })?;
             Ok(Answer::Runs(acc.finish(filter)))
-        }),
-        Query::Show(o) => open().and_then(|(logs, plan)| {
-            let (events, read) = run_events(&logs, &plan, &o.run_id)?;
-            gaps = read;
-            let run_id = o.run_id.clone();
-            Ok(Answer::Show { run_id, events })
         }),
         Query::Stats(o) if o.by == super::StatsBy::Tool => open().and_then(|(logs, plan)| {
             let mut acc = StatsAcc::new(usize::try_from(o.top).unwrap_or(usize::MAX));

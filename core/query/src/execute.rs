@@ -97,7 +97,7 @@ pub(crate) fn run_events(
 ) -> std::io::Result<(Vec<Value>, Gaps)> {
     let logs = super::parallel::Logs::open(path)?;
     let plan = plan.unwrap_or_else(|| Plan::for_bytes(logs.bytes()));
-    if let Some(found) = super::run_index::show(&logs, run_id, &plan)? {
+    if let Some(found) = super::run_index::read_run(&logs, run_id, &plan)? {
         let mut gaps = found.gaps;
         gaps.reading_notes = found.notes;
         return Ok((found.events, gaps));

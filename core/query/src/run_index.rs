@@ -1,4 +1,6 @@
-//! `show` through the writer's run index (`tooltrail_core::writer::run_index`):
+//! One run's events through the writer's run index
+//! (`tooltrail_core::writer::run_index`), for `show`, `runs --run`, `tail
+//! --run` and `report --run`:
 //! for each log file whose index checks out, only the byte ranges its
 //! records give for the run (and the batches holding a `writer_dropped`
 //! report) are read, plus whatever no record covers; a file whose index is
@@ -26,8 +28,8 @@ const MAX_UNCOVERED: u64 = 16 << 20;
 /// The most bytes a record's `,"d":[S,E]}` ending takes (two 20-digit numbers).
 const DROPS_TAIL: usize = 64;
 
-/// What `show` found through the indexes.
-pub(crate) struct IndexedShow {
+/// What the indexes led to: one run's events.
+pub(crate) struct IndexedRun {
     /// The run's events, in log order.
     pub(crate) events: Vec<Value>,
     /// What the read parts of the logs say is missing.
@@ -47,19 +49,19 @@ type Ranges = Vec<(u64, u64)>;
 
 /// Reads `run_id`'s events through the indexes; `None` when no log file has
 /// an index (nothing to gain: the caller scans as always).
-pub(crate) fn show(logs: &Logs, run_id: &str, plan: &Plan) -> io::Result<Option<IndexedShow>> {
+pub(crate) fn read_run(logs: &Logs, run_id: &str, plan: &Plan) -> io::Result<Option<IndexedRun>> {
     let files: Vec<(&Path, u64)> = logs.files().map(|(p, _, n)| (p, n)).collect();
     if !files.iter().any(|(p, _)| index_path(p).exists()) {
         return Ok(None);
     }
     let spelled = spelled(run_id);
     let work = Show::new(run_id);
-    let mut out = IndexedShow {
+    let mut out = IndexedRun {
         events: Vec::new(),
         gaps: Gaps::default(),
         notes: Vec::new(),
     };
-    let take = |p: ShowPart, out: &mut IndexedShow| {
+    let take = |p: ShowPart, out: &mut IndexedRun| {
         out.gaps.add(p.gaps.clone());
         out.events.extend(p.events);
     };

@@ -20,21 +20,32 @@ fn logs(dir: &Path, max_file_bytes: u64) -> PathBuf {
     logs_of(dir, max_file_bytes, |i| i % RUNS)
 }
 
-/// The same with run `run(i)` for the `i`th event.
-fn logs_of(dir: &Path, max_file_bytes: u64, run: impl Fn(usize) -> usize) -> PathBuf {
-    let logs = dir.join("logs");
-    let writer = EventWriter::new(WriterConfig {
+/// A writer keeping a run index in `logs`, writing every `batch_events`
+/// events at once (small batches: many records).
+fn indexed_writer(
+    logs: &Path,
+    max_file_bytes: u64,
+    max_files: usize,
+    batch_events: usize,
+) -> EventWriter {
+    EventWriter::new(WriterConfig {
         sink: SinkSpec::Dir(DirSinkConfig {
             max_file_bytes,
-            max_files: 4,
+            max_files,
             run_index: true,
-            ..DirSinkConfig::new(&logs)
+            ..DirSinkConfig::new(logs)
         }),
-        batch_events: 7,
+        batch_events,
         flush_interval: Duration::ZERO,
         ..WriterConfig::default()
     })
-    .unwrap();
+    .unwrap()
+}
+
+/// The same with run `run(i)` for the `i`th event.
+fn logs_of(dir: &Path, max_file_bytes: u64, run: impl Fn(usize) -> usize) -> PathBuf {
+    let logs = dir.join("logs");
+    let writer = indexed_writer(&logs, max_file_bytes, 4, 7);
     for i in 0..600 {
         let run = format!("run-{}\\\"q", run(i));
         let fields = parse_json(
@@ -301,20 +312,7 @@ fn writers_sharing_a_directory_keep_one_consistent_index() {
     let tmp = tempfile::tempdir().unwrap();
     let logs = tmp.path().join("logs");
     let writers: Vec<EventWriter> = (0..2)
-        .map(|_| {
-            EventWriter::new(WriterConfig {
-                sink: SinkSpec::Dir(DirSinkConfig {
-                    max_file_bytes: 32 << 10,
-                    max_files: 100,
-                    run_index: true,
-                    ..DirSinkConfig::new(&logs)
-                }),
-                batch_events: 5,
-                flush_interval: Duration::ZERO,
-                ..WriterConfig::default()
-            })
-            .unwrap()
-        })
+        .map(|_| indexed_writer(&logs, 32 << 10, 100, 5))
         .collect();
     std::thread::scope(|s| {
         for (w, writer) in writers.iter().enumerate() {

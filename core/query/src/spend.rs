@@ -417,6 +417,26 @@ pub fn spend(events: impl Iterator<Item = Value>, by: SpendBy, top_rows: usize) 
 }
 
 impl SpendReport {
+    /// For a timeline, each row's bucket counted from the first row's
+    /// (`[0, 1, 30]` for 10:00, 10:01 and 10:30 by minute): where a chart
+    /// puts it, and one more than the last is the span. `None` for a
+    /// grouping by name, or a row whose key is not a time.
+    pub(crate) fn bucket_offsets(&self) -> Option<Vec<u64>> {
+        let len = self.by.bucket_us()?;
+        let starts: Vec<i64> = self
+            .rows
+            .iter()
+            .map(|r| r.key.as_deref().and_then(crate::parse_timestamp))
+            .collect::<Option<_>>()?;
+        let first = *starts.first()?;
+        Some(
+            starts
+                .iter()
+                .map(|&t| u64::try_from((t - first) / len).unwrap_or(0))
+                .collect(),
+        )
+    }
+
     /// The JSON value (`spend --json`, `Logs.spend`).
     pub fn to_value(&self) -> Value {
         Value::object([

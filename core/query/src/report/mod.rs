@@ -225,12 +225,8 @@ fn gather(
     let by_minute = minutes.finish(usize::MAX);
     // By the minutes the chart would span, not the minutes with spend: two
     // busy minutes a day apart are 1,441 slots.
-    let span = |r: &SpendReport| -> Option<i64> {
-        let first = parse_timestamp(r.rows.first()?.key.as_deref()?)?;
-        let last = parse_timestamp(r.rows.last()?.key.as_deref()?)?;
-        Some((last - first) / 60_000_000 + 1)
-    };
-    let spend = if span(&by_minute).is_none_or(|m| m <= MAX_MINUTES as i64) {
+    let spans = |r: &SpendReport| r.bucket_offsets().and_then(|o| o.last().copied());
+    let spend = if spans(&by_minute).is_none_or(|last| last < MAX_MINUTES as u64) {
         by_minute
     } else {
         hours.finish(usize::MAX)

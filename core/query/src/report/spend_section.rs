@@ -29,33 +29,6 @@ fn names(row: &SpendRow) -> (String, String) {
     (runs.join(", "), models.join(", "))
 }
 
-/// How many bucket slots the chart's time axis has, and each row's slot:
-/// rows stand at their time, so that buckets with no spend show as gaps
-/// rather than being closed up (10:00 and 14:30 are not neighbours). Rows
-/// whose key is not a time (none, from this reader) fall back to one slot
-/// each.
-fn places(timeline: &SpendReport) -> (usize, impl Fn(usize) -> usize + '_) {
-    let starts: Option<Vec<i64>> = timeline
-        .rows
-        .iter()
-        .map(|r| r.key.as_deref().and_then(crate::parse_timestamp))
-        .collect();
-    let len = timeline.by.bucket_us();
-    let first = starts.as_ref().and_then(|s| s.first().copied());
-    let slots = match (&starts, len, first) {
-        (Some(s), Some(len), Some(first)) => {
-            let last = s.last().copied().unwrap_or(first);
-            usize::try_from((last - first) / len + 1).unwrap_or(usize::MAX)
-        }
-        _ => timeline.rows.len(),
-    };
-    let at = move |i: usize| match (&starts, len, first) {
-        (Some(s), Some(len), Some(first)) => usize::try_from((s[i] - first) / len).unwrap_or(i),
-        _ => i,
-    };
-    (slots.max(1), at)
-}
-
 /// Spend per bucket as vertical bars on one linear scale, each at its time.
 fn chart(timeline: &SpendReport) -> String {
     let rows = &timeline.rows;
@@ -64,8 +37,15 @@ fn chart(timeline: &SpendReport) -> String {
         return "<p class=\"empty\">No spend in these logs (no priced model call, nothing added).</p>"
             .into();
     }
-    let (slots, at) = places(timeline);
-    let slot = (WIDTH - AXIS) / slots as f64;
+    // Rows stand at their time, so that buckets with no spend show as gaps
+    // rather than being closed up (10:00 and 14:30 are not neighbours).
+    let offsets = timeline.bucket_offsets();
+    let at = |i: usize| offsets.as_ref().map_or(i as f64, |o| o[i] as f64);
+    let slots = offsets
+        .as_ref()
+        .and_then(|o| o.last())
+        .map_or(rows.len() as f64, |&last| last as f64 + 1.0);
+    let slot = (WIDTH - AXIS) / slots;
     let mut s = format!(
         "<svg id=\"spend-chart\" class=\"chart\" role=\"img\" aria-label=\"spend per {by}\" \
          width=\"{WIDTH}\" height=\"{h}\" viewBox=\"0 0 {WIDTH} {h}\">\
@@ -80,7 +60,7 @@ fn chart(timeline: &SpendReport) -> String {
     for (i, r) in rows.iter().enumerate() {
         // Ratio first: `height * v` overflows to infinity for a huge v.
         let h = ((HEIGHT - 10.0) * (r.spend_usd / max)).max(1.0);
-        let x = AXIS + slot * at(i) as f64;
+        let x = AXIS + slot * at(i);
         let key = esc(r.key.as_deref().unwrap_or(""));
         let _ = write!(
             s,
