@@ -180,3 +180,49 @@ fn drop_reports_are_told_apart() {
     assert_eq!(drops(&mut s, r#"{"event":"writer\u005fdropped"}"#), None);
     assert_eq!(drops(&mut s, r#"{"event":"writer_dropped""#), None);
 }
+
+/// The SSE2 and word-at-a-time checks agree on every byte at every place
+/// in lines of every length up to a few chunks (the tail included).
+#[test]
+fn clean_is_the_same_on_every_cpu_path() {
+    for len in 0..48 {
+        for at in 0..len {
+            for b in 0..=255u8 {
+                let mut line = vec![b'a'; len];
+                line[at] = b;
+                let want = if b < 0x20 || b == b'\\' {
+                    None
+                } else {
+                    Some(b < 0x80)
+                };
+                assert_eq!(clean_words(&line), want, "len {len} at {at} byte {b:#x}");
+                assert_eq!(clean(&line), want, "len {len} at {at} byte {b:#x}");
+            }
+        }
+    }
+}
+
+/// `quote` finds the first quote at or after `from`, wherever it stands
+/// against the 16- and 8-byte steps.
+#[test]
+fn quote_finds_the_first_quote() {
+    for len in 0..48usize {
+        for from in 0..=len {
+            for (a, b) in [
+                (None, None),
+                (Some(len / 3), Some(len / 2)),
+                (len.checked_sub(1), None::<usize>),
+            ] {
+                let mut line = vec![b'x'; len];
+                for q in [a, b].into_iter().flatten().filter(|&q| q < len) {
+                    line[q] = b'"';
+                }
+                let want = line[from..]
+                    .iter()
+                    .position(|&c| c == b'"')
+                    .map(|i| from + i);
+                assert_eq!(quote(&line, from), want, "len {len} from {from}");
+            }
+        }
+    }
+}
