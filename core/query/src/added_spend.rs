@@ -4,7 +4,7 @@
 //! (`added_spend_usd`, the rule the live gateway's alerts use). One tracker
 //! for `spend`, `stats --by agent` and the alert replay.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use tooltrail_core::gateway::added_spend_usd;
 use tooltrail_core::pricing::round_usd;
@@ -25,7 +25,11 @@ impl AddedSpend {
     /// `run` ended with `spend_usd` in all: what its application added
     /// (`None` when its `run_end` gave no spend).
     pub(crate) fn at_end(&mut self, run: &str, spend_usd: Option<f64>) -> Option<f64> {
-        let model = self.open.remove(run).unwrap_or(0.0);
+        // Most runs make no priced model call: no lookup for them.
+        let model = match self.open.is_empty() {
+            true => 0.0,
+            false => self.open.remove(run).unwrap_or(0.0),
+        };
         spend_usd.map(|s| added_spend_usd(s, model))
     }
 }

@@ -115,4 +115,4 @@ pub(crate) fn run_events(
 
 #[cfg(test)]
 #[path = "chunked_tests.rs"]
-mod tests;
+pub(crate) mod tests;

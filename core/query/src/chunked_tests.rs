@@ -9,7 +9,7 @@ use crate::execute::{by_lines, execute_planned};
 use crate::parallel::Plan;
 use crate::{Answer, LoopsOptions, Query, RunFilter, ShowOptions, StatsOptions};
 
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -18,7 +18,7 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 }
@@ -26,7 +26,7 @@ impl Rng {
 const TOOLS: [&str; 4] = ["search", "fetch", "send_email", "charge"];
 
 /// Lines of `runs` runs, `concurrent` at a time, some of them odd.
-fn lines(rng: &mut Rng, first: u64, runs: u64, concurrent: u64) -> Vec<String> {
+pub(crate) fn lines(rng: &mut Rng, first: u64, runs: u64, concurrent: u64) -> Vec<String> {
     let mut out = Vec::new();
     let mut open: Vec<(u64, u64)> = Vec::new(); // (run, calls made)
     let mut r = first;
@@ -145,7 +145,7 @@ fn write_logs(dir: &Path, seed: u64, runs: u64) {
     }
 }
 
-fn plans() -> Vec<Plan> {
+pub(crate) fn plans() -> Vec<Plan> {
     let mut out = Vec::new();
     for (i, chunk) in [1, 7, 100, 4096, 1 << 30].into_iter().enumerate() {
         for (j, buf) in [16, 333, 1 << 16].into_iter().enumerate() {

@@ -132,26 +132,31 @@ impl<'c> AlertAcc<'c> {
 
     /// Takes one event into account.
     pub fn absorb(&mut self, e: &Value) {
+        self.absorb_fields(e);
+    }
+
+    /// [`absorb`](Self::absorb) for an event however it was read.
+    pub(crate) fn absorb_fields(&mut self, e: &impl scan::Fields) {
         use tooltrail_core::gateway::{Sample, Tripped};
-        let (Some(ts), Some(event)) = (str_field(e, field::TS), str_field(e, field::EVENT)) else {
+        let (Some(ts), Some(event)) = (e.str(field::TS), e.str(field::EVENT)) else {
             return;
         };
         let Some(us) = parse_timestamp(ts) else {
             return;
         };
         let ids = || Tripped {
-            run_id: str_field(e, field::RUN_ID).map(str::to_owned),
-            trace_id: str_field(e, field::TRACE_ID).map(str::to_owned),
+            run_id: e.str(field::RUN_ID).map(str::to_owned),
+            trace_id: e.str(field::TRACE_ID).map(str::to_owned),
         };
         let watch_spend = self.config.alert_spend_usd_per_min.is_some();
-        let run_id = || str_field(e, field::RUN_ID).unwrap_or_default();
+        let run_id = || e.str(field::RUN_ID).unwrap_or_default();
         let changes = match event {
             event::TOOL_RESULT => {
-                let sample = Sample::tool_result(str_field(e, field::ERROR_CLASS));
+                let sample = Sample::tool_result(e.str(field::ERROR_CLASS));
                 self.engine.observe(self.config, us, sample, ids)
             }
             event::MODEL_CALL => {
-                let Some(cost) = num_field(e, field::COST_USD) else {
+                let Some(cost) = e.num(field::COST_USD) else {
                     return;
                 };
                 if watch_spend {
@@ -163,10 +168,10 @@ impl<'c> AlertAcc<'c> {
                 self.engine.observe(self.config, us, sample, ids)
             }
             event::RUN_END => {
-                let tool_calls = num_field(e, field::TOOL_CALLS).unwrap_or(0.0) as u64;
+                let tool_calls = e.num(field::TOOL_CALLS).unwrap_or(0.0) as u64;
                 let added = self
                     .added
-                    .at_end(run_id(), num_field(e, field::SPEND_USD))
+                    .at_end(run_id(), e.num(field::SPEND_USD))
                     .and_then(Sample::spend);
                 let mut changes = Vec::new();
                 for sample in std::iter::once(Sample::Run { tool_calls }).chain(added) {

@@ -7,11 +7,12 @@
 //! buckets that cost more than [`SPIKE_FACTOR`] times the median bucket,
 //! with the runs and models behind them.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 use super::added_spend::AddedSpend;
-use super::{num_field, parse_timestamp, str_field};
+use super::parse_timestamp;
+use super::scan::Fields;
 use tooltrail_core::pricing::round_usd;
 use tooltrail_core::schema::{event, field};
 use tooltrail_json::Value;
@@ -245,29 +246,40 @@ impl SpendAcc {
 
     /// Takes one event into account.
     pub fn absorb(&mut self, e: &Value) {
-        let name = str_field(e, field::EVENT);
+        self.absorb_fields(e);
+    }
+
+    /// [`absorb`](Self::absorb) for an event however it was read.
+    pub(crate) fn absorb_fields(&mut self, e: &impl Fields) {
+        let name = e.str(field::EVENT);
         if name != Some(event::MODEL_CALL) && name != Some(event::RUN_END) {
             return;
         }
-        let run = self.intern(str_field(e, field::RUN_ID).unwrap_or_default());
+        let run_id = e.str(field::RUN_ID).unwrap_or_default();
         if name == Some(event::MODEL_CALL) {
             // The run's model spend is kept whatever the filters, so that
             // its end tells added spend apart.
-            if let Some(cost) = num_field(e, field::COST_USD) {
-                self.added.model_cost(&run, cost);
+            if let Some(cost) = e.num(field::COST_USD) {
+                self.added.model_cost(run_id, cost);
             }
         }
         let added = match name {
             Some(event::RUN_END) => self
                 .added
-                .at_end(&run, num_field(e, field::SPEND_USD))
+                .at_end(run_id, e.num(field::SPEND_USD))
                 .unwrap_or(0.0),
             _ => 0.0,
         };
-        let Some(us) = str_field(e, field::TS).and_then(parse_timestamp) else {
+        // A run that added nothing makes no row of its own (below): its id
+        // is not even kept.
+        if name == Some(event::RUN_END) && added <= 0.0 {
+            return;
+        }
+        let run = self.intern(run_id);
+        let Some(us) = e.str(field::TS).and_then(parse_timestamp) else {
             return;
         };
-        let agent = str_field(e, field::AGENT_ID);
+        let agent = e.str(field::AGENT_ID);
         if self.since.is_some_and(|s| us < s)
             || self.until.is_some_and(|u| us >= u)
             || self.agent_id.as_deref().is_some_and(|a| agent != Some(a))
@@ -275,7 +287,7 @@ impl SpendAcc {
             return;
         }
         let model = match name {
-            Some(event::MODEL_CALL) => str_field(e, field::MODEL).map(|m| self.intern(m)),
+            Some(event::MODEL_CALL) => e.str(field::MODEL).map(|m| self.intern(m)),
             _ => None,
         };
         let key = match self.by.bucket_us() {
@@ -292,7 +304,7 @@ impl SpendAcc {
             acc.model_calls += 1;
             acc.input_tokens += count(e, field::INPUT_TOKENS);
             acc.output_tokens += count(e, field::OUTPUT_TOKENS);
-            match num_field(e, field::COST_USD) {
+            match e.num(field::COST_USD) {
                 Some(cost) => {
                     acc.model_usd = round_usd(acc.model_usd + cost);
                     acc.add(&run, model.as_ref(), cost);
@@ -304,7 +316,6 @@ impl SpendAcc {
             }
             return;
         }
-        // A run that added nothing makes no row of its own.
         if added > 0.0 {
             let acc = self.groups.entry(key).or_default();
             acc.added_usd = round_usd(acc.added_usd + added);
@@ -353,8 +364,8 @@ impl SpendAcc {
     }
 }
 
-fn count(e: &Value, key: &str) -> u64 {
-    num_field(e, key).map_or(0, |n| n.max(0.0) as u64)
+fn count(e: &impl Fields, key: &str) -> u64 {
+    e.num(key).map_or(0, |n| n.max(0.0) as u64)
 }
 
 /// An instant of µs as RFC 3339 (`2026-12-07T10:15:00Z`).

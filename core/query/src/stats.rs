@@ -175,6 +175,11 @@ impl StatsAcc {
 
     /// Takes one event into account.
     pub fn absorb(&mut self, e: &Value) {
+        self.absorb_fields(e);
+    }
+
+    /// [`absorb`](Self::absorb), for an event however it was read.
+    pub(crate) fn absorb_fields(&mut self, e: &impl Fields) {
         if let Some(pair) = absorb(&mut self.tools, e) {
             self.pairs.add_owned(pair);
         }

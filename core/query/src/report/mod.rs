@@ -2,22 +2,27 @@
 //! external files) with the run list, each run's waterfall of tool calls,
 //! error classes, latency by tool and the alert state.
 //!
-//! Two streaming passes over the logs: the first gathers run summaries,
-//! stats and the alert history (bounded memory, see `query`); the second
-//! collects the events of the runs the page shows (at most `max_runs`).
+//! Two passes over the logs, in chunks on every core ([`passes`]): the
+//! first gathers run summaries, stats, spend and the alert history; the
+//! second collects the events of the runs the page shows (at most
+//! `max_runs`).
 
 mod escape;
 mod html;
+mod passes;
 mod spend_section;
 mod svg;
 
 use std::collections::{HashMap, HashSet};
+
+use foldhash::HashSet as FastSet;
 use std::path::Path;
 
+use crate::parallel::{Logs, Plan};
 use crate::{
-    AlertAcc, EventReader, RunFilter, RunSummary, RunsAcc, SpendAcc, SpendBy, SpendReport,
-    StatsAcc, StatsReport, parse_timestamp, str_field, unreadable,
+    Gaps, RunFilter, RunSummary, SpendReport, StatsReport, parse_timestamp, str_field, unreadable,
 };
+use passes::FirstPass;
 use tooltrail_core::Error;
 use tooltrail_core::config::Config;
 use tooltrail_core::gateway::AlertChange;
@@ -148,80 +153,81 @@ pub fn render(path: &Path, options: &ReportOptions) -> Result<String, Error> {
             }
             Source::Run(events, gaps)
         }
-        None => Source::Logs(path),
+        None => Source::Logs(Logs::open(path).map_err(|e| unreadable(path, &e))?, None),
     };
     let data = gather(path, &source, options).map_err(|e| unreadable(path, &e))?;
     Ok(html::page(&data))
 }
 
-/// The events the page is made of, read twice: the logs at a path, or one
-/// run's events (`--run`), read once through the run index when the logs
-/// have one.
-enum Source<'p> {
-    Logs(&'p Path),
-    Run(Vec<Value>, crate::Gaps),
+/// The events the page is made of: the logs at a path, read in chunks
+/// (with a [`Plan`], or this machine's), or one run's events (`--run`),
+/// read once through the run index when the logs have one.
+enum Source {
+    Logs(Logs, Option<Plan>),
+    Run(Vec<Value>, Gaps),
+    /// Tests: the logs read line by line, in order (the reference).
+    #[cfg(test)]
+    Lines(std::path::PathBuf),
 }
 
-impl Source<'_> {
-    /// Every event, and the lines skipped as not whole events, to `each`.
-    fn read(&self, each: &mut dyn FnMut(&Value)) -> std::io::Result<u64> {
+impl Source {
+    /// The first pass, the lines skipped as not whole events, and the events
+    /// the writers reported dropping.
+    fn first_pass<'c>(&self, options: &'c ReportOptions) -> std::io::Result<(FirstPass<'c>, Gaps)> {
         match self {
-            Source::Logs(path) => {
-                let mut reader = EventReader::open(path)?;
-                reader.by_ref().for_each(|e| each(&e));
-                let skipped = reader.skipped;
-                reader.finish()?;
-                Ok(skipped)
-            }
+            Source::Logs(logs, plan) => FirstPass::read(logs, *plan, options),
             Source::Run(events, gaps) => {
-                events.iter().for_each(each);
-                Ok(gaps.skipped_lines)
+                let mut pass = FirstPass::new(options);
+                events.iter().for_each(|e| pass.absorb(e));
+                Ok((pass, gaps.clone()))
+            }
+            #[cfg(test)]
+            Source::Lines(path) => {
+                let (mut pass, mut gaps) = (FirstPass::new(options), Gaps::default());
+                let mut reader = crate::EventReader::open(path)?;
+                reader.by_ref().for_each(|e| {
+                    gaps.note_event(&e);
+                    pass.absorb(&e);
+                });
+                gaps.skipped_lines = reader.skipped;
+                reader.finish()?;
+                Ok((pass, gaps))
+            }
+        }
+    }
+
+    /// The events of the `wanted` runs, in log order, to `each`.
+    fn events_of(&self, wanted: &FastSet<String>, each: impl FnMut(&Value)) -> std::io::Result<()> {
+        let of = |e: &Value| str_field(e, field::RUN_ID).is_some_and(|r| wanted.contains(r));
+        match self {
+            Source::Logs(logs, plan) => passes::events_of_runs(logs, *plan, wanted, each),
+            Source::Run(events, _) => {
+                events.iter().filter(|e| of(e)).for_each(each);
+                Ok(())
+            }
+            #[cfg(test)]
+            Source::Lines(path) => {
+                let (mut reader, mut each) = (crate::EventReader::open(path)?, each);
+                reader.by_ref().filter(|e| of(e)).for_each(|e| each(&e));
+                reader.finish()
             }
         }
     }
 }
 
-fn gather(
-    path: &Path,
-    source: &Source<'_>,
-    options: &ReportOptions,
-) -> std::io::Result<ReportData> {
-    let mut runs = RunsAcc::default();
-    let mut stats = StatsAcc::new(10);
-    let mut alerts = AlertAcc::new(&options.config);
-    let (mut events, mut first_ts, mut last_ts) = (0u64, String::new(), String::new());
-    let mut dropped_events = 0u64;
-    let f = &options.filter;
-    let spend_acc = |by| SpendAcc::new(by, f.since, f.until, f.agent_id.clone());
-    let (mut minutes, mut hours, mut spend_runs) = (
-        spend_acc(SpendBy::Minute),
-        spend_acc(SpendBy::Hour),
-        spend_acc(SpendBy::Run),
-    );
-    let skipped_lines = source.read(&mut |e| {
-        events += 1;
-        if str_field(e, field::EVENT) == Some(tooltrail_core::schema::event::WRITER_DROPPED) {
-            dropped_events += crate::num_field(e, field::COUNT).unwrap_or(0.0).max(0.0) as u64;
-        }
-        if let Some(ts) = str_field(e, field::TS) {
-            if first_ts.is_empty() || ts < first_ts.as_str() {
-                first_ts = ts.to_owned();
-            }
-            if ts > last_ts.as_str() {
-                last_ts = ts.to_owned();
-            }
-        }
-        runs.absorb(e);
-        stats.absorb(e);
-        alerts.absorb(e);
-        minutes.absorb(e);
-        hours.absorb(e);
-        spend_runs.absorb(e);
-    })?;
-    if let Source::Run(_, gaps) = source {
-        // A run's events hold no drop reports; the read logs' do.
-        dropped_events = gaps.dropped_events();
-    }
+fn gather(path: &Path, source: &Source, options: &ReportOptions) -> std::io::Result<ReportData> {
+    let (pass, gaps) = source.first_pass(options)?;
+    let FirstPass {
+        runs,
+        stats,
+        alerts,
+        minutes,
+        hours,
+        spend_runs,
+        events,
+        first_ts,
+        last_ts,
+    } = pass;
     let by_minute = minutes.finish(usize::MAX);
     // By the minutes the chart would span, not the minutes with spend: two
     // busy minutes a day apart are 1,441 slots.
@@ -272,8 +278,8 @@ fn gather(
     Ok(ReportData {
         source: path.display().to_string(),
         events,
-        skipped_lines,
-        dropped_events,
+        skipped_lines: gaps.skipped_lines,
+        dropped_events: gaps.dropped_events(),
         first_ts,
         last_ts,
         runs_total,
@@ -300,15 +306,15 @@ pub(crate) fn is_bad(r: &RunSummary) -> bool {
 
 /// The second pass: the listed runs' calls, paired call → result by `seq`.
 fn timelines(
-    source: &Source<'_>,
+    source: &Source,
     listed: Vec<RunSummary>,
     max_calls: usize,
 ) -> std::io::Result<Vec<RunView>> {
-    let wanted: HashSet<String> = listed.iter().map(|r| r.run_id.clone()).collect();
+    let wanted: FastSet<String> = listed.iter().map(|r| r.run_id.clone()).collect();
     let mut views: HashMap<String, RunView> = HashMap::new();
     let mut origin: HashMap<String, i64> = HashMap::new();
-    source.read(&mut |e| {
-        let Some(run_id) = str_field(e, field::RUN_ID).filter(|r| wanted.contains(*r)) else {
+    source.events_of(&wanted, |e| {
+        let Some(run_id) = str_field(e, field::RUN_ID) else {
             return;
         };
         let us = str_field(e, field::TS)

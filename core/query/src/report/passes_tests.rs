@@ -1,0 +1,112 @@
+//! The report read in chunks on every core draws the page that reading
+//! every line in order draws, for every plan: the order-dependent parts
+//! (alerts tripping and clearing, added spend, spend by minute) included.
+
+use std::path::Path;
+
+use tooltrail_core::config::Config;
+
+use super::super::{ReportOptions, Source, gather, html};
+use crate::RunFilter;
+use crate::chunked::tests::{Rng, lines, plans};
+use crate::parallel::Logs;
+
+/// `runs` runs of the chunked tests' lines, with model calls (priced,
+/// unpriced, by agent), logged alerts, failed results and runs that added
+/// spend, over rotated files, the last without its final `\n`.
+fn write_logs(dir: &Path, seed: u64, runs: u64) {
+    let mut rng = Rng(seed);
+    let mut all = Vec::new();
+    for line in lines(&mut rng, 0, runs, 6) {
+        let run = line
+            .split("\"run_id\":\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .map(str::to_owned);
+        all.push(line);
+        let Some(run) = run else { continue };
+        let minute = rng.below(5);
+        let ts = format!("2026-11-24T19:5{minute}:{:02}.000000Z", rng.below(60));
+        match rng.below(9) {
+            0 => all.push(format!(
+                r#"{{"ts":"{ts}","event":"model_call","run_id":"{run}","trace_id":"t-{run}","agent_id":"a{}","model":"m{}","input_tokens":{},"output_tokens":{},"cost_usd":{}}}"#,
+                rng.below(2),
+                rng.below(3),
+                rng.below(900),
+                rng.below(90),
+                rng.below(1000) as f64 / 997.0
+            )),
+            1 => all.push(format!(
+                r#"{{"ts":"{ts}","event":"model_call","run_id":"{run}","model":"unpriced","input_tokens":5}}"#
+            )),
+            2 => all.push(format!(
+                r#"{{"ts":"{ts}","event":"tool_result","run_id":"{run}","trace_id":"t-{run}","tool":"fetch","latency_ms":3,"ok":false,"error_class":"{}"}}"#,
+                ["timeout", "validation_failed", "tool_error"][rng.below(3) as usize]
+            )),
+            3 => all.push(format!(r#"{{"ts":"{ts}","event":"alert","rule":"x"}}"#)),
+            4 => all.push(format!(
+                r#"{{"ts":"{ts}","event":"run_end","run_id":"{run}","trace_id":"t-{run}","agent_id":"a1","stop_reason":"max_spend","tool_calls":{},"spend_usd":{}}}"#,
+                rng.below(30),
+                rng.below(3000) as f64 / 1000.0
+            )),
+            _ => {}
+        }
+    }
+    let cuts = [all.len() / 3, all.len() * 2 / 3, all.len()];
+    let names = ["tooltrail.2.jsonl", "tooltrail.1.jsonl", "tooltrail.jsonl"];
+    let mut from = 0;
+    for (name, to) in names.iter().zip(cuts) {
+        let mut text = all[from..to].join("\n");
+        if *name != "tooltrail.jsonl" {
+            text.push('\n');
+        }
+        std::fs::write(dir.join(name), text).unwrap();
+        from = to;
+    }
+}
+
+fn page(path: &Path, source: &Source, options: &ReportOptions) -> String {
+    html::page(&gather(path, source, options).unwrap())
+}
+
+#[test]
+fn every_plan_draws_the_page_the_line_reader_draws() {
+    let dir = tempfile::tempdir().unwrap();
+    write_logs(dir.path(), 0x5eed_2026, 140);
+    let alerting = Config::from_yaml(
+        "logging:\n  alerts:\n    window_s: 60\n    min_calls: 3\n    min_runs: 2\n    error_rate: { warn: 0.05, critical: 0.2 }\n    spend_usd_per_min: { warn: 0.5, critical: 2 }\n    tool_calls_per_run_p95: { warn: 2, critical: 4 }\n    timeout_rate: { warn: 0.01, critical: 0.05 }\n",
+    )
+    .unwrap();
+    let options = [
+        ReportOptions::default(),
+        ReportOptions {
+            config: alerting.clone(),
+            max_runs: 7,
+            max_calls_per_run: 2,
+            ..ReportOptions::default()
+        },
+        ReportOptions {
+            config: alerting,
+            filter: RunFilter {
+                agent_id: Some("a1".into()),
+                since: crate::parse_timestamp("2026-11-24T19:52:00Z"),
+                ..RunFilter::default()
+            },
+            ..ReportOptions::default()
+        },
+    ];
+    for options in &options {
+        let want = page(
+            dir.path(),
+            &Source::Lines(dir.path().to_path_buf()),
+            options,
+        );
+        assert!(want.contains("model"), "the logs have spend to draw");
+        // Every other plan: each one reads the logs a few hundred times.
+        for plan in plans().into_iter().step_by(2) {
+            let logs = Logs::open(dir.path()).unwrap();
+            let got = page(dir.path(), &Source::Logs(logs, Some(plan)), options);
+            assert!(got == want, "{plan:?} drew another page");
+        }
+    }
+}
