@@ -13,12 +13,14 @@ times (median reported, fastest beside it):
   tooltrail runs --json     one summary per run
   tooltrail stats           per tool: calls, failures, latency percentiles
   tooltrail loops           repeated identical calls
+  tooltrail report          the HTML page (written to a temporary file)
   duckdb show/runs/stats    the same questions through read_json (a venv of
                             its own, bench/.venv-reader, made on first use)
 
 and the readers again on one thread (TOOLTRAIL_READ_THREADS=1), for the
 throughput of one core. Prints MB/s (10^6 bytes of log per second of wall
-time), the ratios, the machine's load (/proc/loadavg, and the share of the
+time), each command's peak RSS (the highest of its runs; a child counts the
+bench's own ~30 MiB it was forked from, so that is the floor), the ratios, the machine's load (/proc/loadavg, and the share of the
 CPUs other processes used while each command ran, from /proc/stat), the
 commit, and whether each target is met:
 
@@ -56,8 +58,8 @@ def cpu_times():
 
 
 def timed(argv, env=None):
-    """(wall s, our CPU s, others' share of all CPUs) of one run of argv (its
-    output thrown away, as a terminal would not hold it either)."""
+    """(wall s, our CPU s, others' share of all CPUs, peak RSS MiB) of one run
+    of argv (its output thrown away, as a terminal would not hold it either)."""
     busy0, _ = cpu_times()
     t0 = time.perf_counter()
     p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -68,7 +70,7 @@ def timed(argv, env=None):
         sys.exit(f"failed: {' '.join(argv)}")
     ours = usage.ru_utime + usage.ru_stime
     others = max(0.0, (busy1 - busy0) - ours) / (wall * CPUS)
-    return wall, ours, others
+    return wall, ours, others, usage.ru_maxrss / 1024
 
 
 def measure(argv, repeat, env=None):
@@ -84,6 +86,7 @@ def measure(argv, repeat, env=None):
         "fastest_s": walls[0],
         "cpu_s": statistics.median(s[1] for s in samples),
         "others": statistics.median(s[2] for s in samples),
+        "rss_mib": max(s[3] for s in samples),
     }
 
 
@@ -132,7 +135,8 @@ def duckdb_measure(py, sql, repeat):
         out = subprocess.run([py, "-c", DUCKDB_TIMER, sql], check=True, capture_output=True, text=True)
         walls.append(float(out.stdout.strip()))
     walls.sort()
-    return {"median_s": statistics.median(walls), "fastest_s": walls[0], "cpu_s": None, "others": None}
+    return {"median_s": statistics.median(walls), "fastest_s": walls[0], "cpu_s": None, "others": None,
+            "rss_mib": None}
 
 
 def main():
@@ -183,20 +187,26 @@ def run(a, binary):
     load_before = open("/proc/loadavg").read().split()[:3]
 
     one = dict(os.environ, TOOLTRAIL_READ_THREADS="1")
+    page = os.path.join(tempfile.gettempdir(), f"tooltrail-reader-{os.getpid()}.html")
     cmds = [
         ("grep -c -F RUN", ["grep", "-c", "-F", run_id, *files], None),
         ("tooltrail show RUN", [binary, "show", run_id, a.dir], None),
         ("tooltrail runs --json", [binary, "runs", "--json", a.dir], None),
         ("tooltrail stats", [binary, "stats", a.dir], None),
         ("tooltrail loops", [binary, "loops", a.dir], None),
+        ("tooltrail report", [binary, "report", a.dir, "-o", page], None),
         ("show, 1 thread", [binary, "show", run_id, a.dir], one),
         ("runs --json, 1 thread", [binary, "runs", "--json", a.dir], one),
         ("stats, 1 thread", [binary, "stats", a.dir], one),
         ("loops, 1 thread", [binary, "loops", a.dir], one),
     ]
     results = {}
-    for name, argv, env in cmds:
-        results[name] = measure(argv, a.repeat, env)
+    try:
+        for name, argv, env in cmds:
+            results[name] = measure(argv, a.repeat, env)
+    finally:
+        if os.path.exists(page):
+            os.unlink(page)
     if not a.no_duckdb:
         py = duckdb_python()
         for q, sql in duckdb_sql(files, run_id).items():
@@ -209,13 +219,14 @@ def run(a, binary):
     print(f"logs: {a.dir} ({len(files)} files, {size / 1e6:.0f} MB), run {run_id}")
     print(f"load average (1, 5, 15 min): before {' '.join(load_before)}, after {' '.join(load_after)}")
     print(f"{'command':<24} {'median s':>9} {'MB/s':>7} {'fastest':>8} {'MB/s':>7} {'CPU s':>6} "
-          f"{'MB/s/core':>9} {'others':>6}")
+          f"{'MB/s/core':>9} {'others':>6} {'peak MiB':>8}")
     for name, r in results.items():
         cpu = f"{r['cpu_s']:6.2f}" if r["cpu_s"] is not None else f"{'':>6}"
         core = f"{mbs(r['cpu_s']):9.0f}" if r["cpu_s"] else f"{'':>9}"
         others = f"{r['others']:6.0%}" if r["others"] is not None else f"{'':>6}"
+        rss = f"{r['rss_mib']:8.0f}" if r["rss_mib"] is not None else f"{'':>8}"
         print(f"{name:<24} {r['median_s']:9.3f} {mbs(r['median_s']):7.0f} {r['fastest_s']:8.3f} "
-              f"{mbs(r['fastest_s']):7.0f} {cpu} {core} {others}")
+              f"{mbs(r['fastest_s']):7.0f} {cpu} {core} {others} {rss}")
     t = {k: v["median_s"] for k, v in results.items()}
     print(f"show / grep: {t['tooltrail show RUN'] / t['grep -c -F RUN']:.2f}x the time")
     if not a.no_duckdb:
