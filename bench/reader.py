@@ -13,6 +13,9 @@ times (median reported, fastest beside it):
   tooltrail runs --json     one summary per run
   tooltrail stats           per tool: calls, failures, latency percentiles
   tooltrail loops           repeated identical calls
+  tooltrail gaps            what the logs say is missing
+  tooltrail alerts          the alert rules replayed
+  tooltrail spend           spend by minute
   tooltrail report          the HTML page (written to a temporary file)
   duckdb show/runs/stats    the same questions through read_json (a venv of
                             its own, bench/.venv-reader, made on first use)
@@ -194,6 +197,9 @@ def run(a, binary):
         ("tooltrail runs --json", [binary, "runs", "--json", a.dir], None),
         ("tooltrail stats", [binary, "stats", a.dir], None),
         ("tooltrail loops", [binary, "loops", a.dir], None),
+        ("tooltrail gaps", [binary, "gaps", a.dir], None),
+        ("tooltrail alerts", [binary, "alerts", a.dir], None),
+        ("tooltrail spend", [binary, "spend", a.dir], None),
         ("tooltrail report", [binary, "report", a.dir, "-o", page], None),
         ("show, 1 thread", [binary, "show", run_id, a.dir], one),
         ("runs --json, 1 thread", [binary, "runs", "--json", a.dir], one),

@@ -1,6 +1,6 @@
-//! The queries read on every core (`runs`, `stats`, `loops`; one run's
-//! events for `show` and the like, [`run_events`]): each
-//! one's part summary, and its merge in log order. The answers are the ones
+//! The queries read on every core (`runs`, `stats`, `loops`, `gaps`,
+//! `alerts`, `spend`; one run's events for `show` and the like,
+//! [`run_events`]): each one's part summary, and its merge in log order. The answers are the ones
 //! the line-by-line reader gives (`execute` keeps it for the others).
 
 use std::io;
@@ -8,12 +8,13 @@ use std::path::Path;
 
 use super::events::{Absorb, Events};
 use super::governance::of_agent;
+use super::kept::Kept;
 use super::loops::{LoopsAcc, LoopsPart};
 use super::parallel::{Logs, Plan};
 use super::scan::Fields;
 use super::show::Show;
 use super::stats::StatsPart;
-use super::{Answer, Gaps, Query, RunsAcc, StatsAcc};
+use super::{AlertAcc, Answer, Gaps, Query, RunsAcc, SpendAcc, StatsAcc};
 
 struct Runs;
 
@@ -55,6 +56,29 @@ impl Absorb for Loops<'_> {
     }
 }
 
+/// Only what the logs say is missing (`gaps`).
+struct Nothing;
+
+impl Absorb for Nothing {
+    type Part = ();
+    fn part(&self, _first: bool) {}
+    fn absorb(&self, _part: &mut (), _e: &impl Fields) {}
+}
+
+/// The events the in-order summaries read (`alerts`, `spend`), fed to them
+/// at the merge.
+struct InOrder;
+
+impl Absorb for InOrder {
+    type Part = Kept;
+    fn part(&self, _first: bool) -> Kept {
+        Kept::default()
+    }
+    fn absorb(&self, part: &mut Kept, e: &impl Fields) {
+        part.keep(e);
+    }
+}
+
 /// Answers `query` over the logs at `path` if it is one of the queries read
 /// in chunks (`None` otherwise), with `plan` (`None`: this machine's).
 pub(crate) fn answer(
@@ -62,9 +86,14 @@ pub(crate) fn answer(
     query: &Query,
     plan: Option<Plan>,
 ) -> Option<io::Result<(Answer, Gaps)>> {
+    // The in-order summaries' parts hold events: smaller chunks.
+    let kept = matches!(query, Query::Alerts(_) | Query::Spend(_));
     let open = || -> io::Result<(Logs, Plan)> {
         let logs = Logs::open(path)?;
-        let plan = plan.unwrap_or_else(|| Plan::for_bytes(logs.bytes()));
+        let plan = plan.unwrap_or_else(|| match kept {
+            true => super::kept::plan(logs.bytes()),
+            false => Plan::for_bytes(logs.bytes()),
+        });
         Ok((logs, plan))
     };
     let mut gaps = Gaps::default();
@@ -93,7 +122,38 @@ pub(crate) fn answer(
             })?;
             Ok(Answer::Loops(acc.finish()))
         }),
-        _ => return None,
+        Query::Gaps => open().and_then(|(logs, plan)| {
+            logs.read(&plan, &Events(Nothing), |p| gaps.add(p.gaps))?;
+            Ok(Answer::Gaps(Gaps::default()))
+        }),
+        Query::Alerts(o) => open().and_then(|(logs, plan)| {
+            let mut acc = AlertAcc::new(&o.config);
+            logs.read(&plan, &Events(InOrder), |p| {
+                gaps.add(p.gaps);
+                p.part.iter().for_each(|e| acc.absorb_fields(&e));
+            })?;
+            Ok(Answer::Alerts {
+                history: acc.finish(),
+                window_s: o.config.alert_window_s,
+            })
+        }),
+        Query::Spend(o) => open().and_then(|(logs, plan)| {
+            let mut acc = SpendAcc::new(o.by, o.since, o.until, o.agent_id.clone());
+            logs.read(&plan, &Events(InOrder), |p| {
+                gaps.add(p.gaps);
+                p.part.iter().for_each(|e| acc.absorb_fields(&e));
+            })?;
+            Ok(Answer::Spend(
+                acc.finish(usize::try_from(o.top).unwrap_or(usize::MAX)),
+            ))
+        }),
+        Query::Stats(_)
+        | Query::Show(_)
+        | Query::Tail(_)
+        | Query::AgentLogs(_)
+        | Query::AgentMetrics(_) => {
+            return None;
+        }
     };
     Some(answer.map(|answer| (answer, gaps)))
 }

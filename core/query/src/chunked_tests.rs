@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::execute::{by_lines, execute_planned};
+use crate::execute::{by_lines, execute_planned, finish};
 use crate::parallel::Plan;
 use crate::{Answer, LoopsOptions, Query, RunFilter, ShowOptions, StatsOptions};
 
@@ -160,19 +160,10 @@ pub(crate) fn plans() -> Vec<Plan> {
 }
 
 /// What a query answered, all of it, comparable.
-fn outcome(path: &Path, query: &Query, plan: Option<Plan>) -> String {
+pub(crate) fn outcome(path: &Path, query: &Query, plan: Option<Plan>) -> String {
     let got = match plan {
         Some(plan) => execute_planned(path, query, Some(plan)),
-        None => by_lines(path, query).and_then(|(a, g)| match a {
-            Answer::Show { run_id, events } if events.is_empty() => {
-                Err(tooltrail_core::Error::UnknownRun {
-                    run_id,
-                    path: path.display().to_string(),
-                    incomplete: g.note(),
-                })
-            }
-            a => Ok((a, g)),
-        }),
+        None => by_lines(path, query).and_then(|(a, g)| finish(path, a, g)),
     };
     let mut out = String::new();
     match got {

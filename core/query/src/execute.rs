@@ -27,8 +27,8 @@ pub fn execute_with_gaps(path: &Path, query: &Query) -> Result<(Answer, Gaps), E
     execute_planned(path, query, None)
 }
 
-/// [`execute_with_gaps`], reading `runs`, `show`, `stats` and `loops` in
-/// chunks by `plan` (`None`: as suits this machine).
+/// [`execute_with_gaps`], reading the queries [`chunked`](super::chunked)
+/// answers in chunks by `plan` (`None`: as suits this machine).
 pub(crate) fn execute_planned(
     path: &Path,
     query: &Query,
@@ -72,7 +72,7 @@ fn one_run(query: &Query) -> Option<&str> {
 
 /// An answer and its gaps as every query returns them: a `show` that found
 /// nothing is [`Error::UnknownRun`], and `gaps` answers with the gaps.
-fn finish(path: &Path, answer: Answer, gaps: Gaps) -> Result<(Answer, Gaps), Error> {
+pub(crate) fn finish(path: &Path, answer: Answer, gaps: Gaps) -> Result<(Answer, Gaps), Error> {
     match answer {
         Answer::Show { run_id, events } if events.is_empty() => Err(Error::UnknownRun {
             run_id,

@@ -25,6 +25,7 @@ mod gaps;
 mod governance;
 mod group_stats;
 mod hexhash;
+mod kept;
 mod loops;
 mod names;
 mod options;

@@ -5,18 +5,19 @@
 //! count and time span) per chunk; what depends on the order of the events
 //! (the alert replay, spend and the added spend it tells apart) is fed in
 //! log order at the merge, from the few fields it reads of the events it
-//! reads ([`Kept`]). The second pass keeps the lines of the listed runs,
+//! reads ([`Kept`], as the `alerts` and `spend` queries are). The second pass keeps the lines of the listed runs,
 //! parsed at the merge, in log order.
 
 use std::io;
 
 use foldhash::HashSet;
 
-use tooltrail_core::schema::{event, field};
+use tooltrail_core::schema::field;
 use tooltrail_json::{Value, parse_json};
 
 use crate::chunks::{Block, for_each_line};
 use crate::events::{Absorb, Events};
+use crate::kept::Kept;
 use crate::parallel::{Logs, Plan, Work};
 use crate::scan::{Fields, Scanner};
 use crate::stats::StatsPart;
@@ -93,7 +94,7 @@ impl<'c> FirstPass<'c> {
         plan: Option<Plan>,
         options: &'c ReportOptions,
     ) -> io::Result<(Self, Gaps)> {
-        let plan = plan.unwrap_or_else(|| Plan::for_bytes(logs.bytes()));
+        let plan = plan.unwrap_or_else(|| crate::kept::plan(logs.bytes()));
         let (mut pass, mut gaps) = (FirstPass::new(options), Gaps::default());
         logs.read(&plan, &Events(Chunk), |p| {
             gaps.add(p.gaps);
@@ -151,115 +152,6 @@ impl Absorb for Chunk {
         p.runs.absorb_fields(e);
         p.stats.absorb(e);
         p.kept.keep(e);
-    }
-}
-
-/// The events the in-order summaries read (alerts: tool results, model
-/// calls, run ends and logged alerts; spend: model calls and run ends), and
-/// of each only the fields they read: a few dozen bytes an event where a
-/// parsed event would take a kilobyte. A field either starts reading must
-/// be added here; the report's tests compare the page with the one read
-/// line by line, in order.
-#[derive(Default)]
-struct Kept {
-    text: String,
-    members: Vec<(u8, Kind)>,
-    /// Where each event's members end in `members`.
-    ends: Vec<u32>,
-}
-
-const KEPT_EVENTS: [&str; 4] = [
-    event::TOOL_RESULT,
-    event::MODEL_CALL,
-    event::RUN_END,
-    event::ALERT,
-];
-
-const KEPT_FIELDS: [&str; 12] = [
-    field::TS,
-    field::EVENT,
-    field::RUN_ID,
-    field::TRACE_ID,
-    field::ERROR_CLASS,
-    field::COST_USD,
-    field::TOOL_CALLS,
-    field::SPEND_USD,
-    field::AGENT_ID,
-    field::MODEL,
-    field::INPUT_TOKENS,
-    field::OUTPUT_TOKENS,
-];
-
-#[derive(Clone, Copy)]
-enum Kind {
-    Str(u32, u32),
-    Num(f64),
-}
-
-impl Kept {
-    fn keep(&mut self, e: &impl Fields) {
-        if !e
-            .str(field::EVENT)
-            .is_some_and(|n| KEPT_EVENTS.contains(&n))
-        {
-            return;
-        }
-        for (i, key) in KEPT_FIELDS.iter().enumerate() {
-            let kind = if let Some(s) = e.str(key) {
-                let start = self.text.len();
-                self.text.push_str(s);
-                Kind::Str(offset(start), offset(self.text.len()))
-            } else if let Some(n) = e.num(key) {
-                Kind::Num(n)
-            } else {
-                continue;
-            };
-            self.members.push((i as u8, kind));
-        }
-        self.ends.push(offset(self.members.len()));
-    }
-
-    /// The kept events, in the order they were kept.
-    fn iter(&self) -> impl Iterator<Item = KeptEvent<'_>> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts.zip(&self.ends).map(|(a, &b)| KeptEvent {
-            text: &self.text,
-            members: &self.members[a as usize..b as usize],
-        })
-    }
-}
-
-/// A chunk's kept text stays far below 4 GiB (chunks are at most 256 MiB).
-fn offset(n: usize) -> u32 {
-    u32::try_from(n).expect("a chunk's kept fields are under 4 GiB")
-}
-
-/// One kept event, read as its fields.
-struct KeptEvent<'a> {
-    text: &'a str,
-    members: &'a [(u8, Kind)],
-}
-
-impl KeptEvent<'_> {
-    fn find(&self, key: &str) -> Option<Kind> {
-        let i = KEPT_FIELDS.iter().position(|k| *k == key)? as u8;
-        self.members.iter().find(|(k, _)| *k == i).map(|(_, v)| *v)
-    }
-}
-
-impl Fields for KeptEvent<'_> {
-    fn str(&self, key: &str) -> Option<&str> {
-        match self.find(key)? {
-            Kind::Str(a, b) => Some(&self.text[a as usize..b as usize]),
-            Kind::Num(_) => None,
-        }
-    }
-
-    fn num(&self, key: &str) -> Option<f64> {
-        match self.find(key)? {
-            Kind::Num(n) => Some(n),
-            Kind::Str(..) => None,
-        }
     }
 }
 

@@ -1,15 +1,16 @@
 //! The report read in chunks on every core draws the page that reading
 //! every line in order draws, for every plan: the order-dependent parts
-//! (alerts tripping and clearing, added spend, spend by minute) included.
+//! (alerts, added spend, spend by minute) included; so do the `alerts`,
+//! `spend` and `gaps` answers, fed from the same kept fields.
 
 use std::path::Path;
 
 use tooltrail_core::config::Config;
 
 use super::super::{ReportOptions, Source, gather, html};
-use crate::RunFilter;
-use crate::chunked::tests::{Rng, lines, plans};
+use crate::chunked::tests::{Rng, lines, outcome, plans};
 use crate::parallel::Logs;
+use crate::{AlertsOptions, Query, RunFilter, SpendBy, SpendOptions};
 
 /// `runs` runs of the chunked tests' lines, with model calls (priced,
 /// unpriced, by agent), logged alerts, failed results and runs that added
@@ -69,14 +70,19 @@ fn page(path: &Path, source: &Source, options: &ReportOptions) -> String {
     html::page(&gather(path, source, options).unwrap())
 }
 
+/// Alert rules low enough that the logs trip every one of them.
+fn alerting() -> Config {
+    Config::from_yaml(
+        "logging:\n  alerts:\n    window_s: 60\n    min_calls: 3\n    min_runs: 2\n    error_rate: { warn: 0.05, critical: 0.2 }\n    spend_usd_per_min: { warn: 0.5, critical: 2 }\n    tool_calls_per_run_p95: { warn: 2, critical: 4 }\n    timeout_rate: { warn: 0.01, critical: 0.05 }\n",
+    )
+    .unwrap()
+}
+
 #[test]
 fn every_plan_draws_the_page_the_line_reader_draws() {
     let dir = tempfile::tempdir().unwrap();
     write_logs(dir.path(), 0x5eed_2026, 140);
-    let alerting = Config::from_yaml(
-        "logging:\n  alerts:\n    window_s: 60\n    min_calls: 3\n    min_runs: 2\n    error_rate: { warn: 0.05, critical: 0.2 }\n    spend_usd_per_min: { warn: 0.5, critical: 2 }\n    tool_calls_per_run_p95: { warn: 2, critical: 4 }\n    timeout_rate: { warn: 0.01, critical: 0.05 }\n",
-    )
-    .unwrap();
+    let alerting = alerting();
     let options = [
         ReportOptions::default(),
         ReportOptions {
@@ -109,4 +115,49 @@ fn every_plan_draws_the_page_the_line_reader_draws() {
             assert!(got == want, "{plan:?} drew another page");
         }
     }
+}
+
+#[test]
+fn alerts_spend_and_gaps_answer_as_the_line_reader_for_every_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    write_logs(dir.path(), 0x0dd_5eed, 120);
+    let mut queries = vec![
+        Query::Gaps,
+        Query::Alerts(AlertsOptions::default()),
+        Query::Alerts(AlertsOptions { config: alerting() }),
+    ];
+    for by in [
+        SpendBy::Minute,
+        SpendBy::Run,
+        SpendBy::Model,
+        SpendBy::Agent,
+    ] {
+        queries.push(Query::Spend(SpendOptions {
+            by,
+            since: None,
+            until: None,
+            agent_id: None,
+            top: 4,
+        }));
+    }
+    queries.push(Query::Spend(SpendOptions {
+        by: SpendBy::Hour,
+        since: crate::parse_timestamp("2026-11-24T19:52:00Z"),
+        until: None,
+        agent_id: Some("a1".into()),
+        top: 10,
+    }));
+    for q in &queries {
+        let want = outcome(dir.path(), q, None);
+        assert!(!want.starts_with("error"), "{want}");
+        for plan in plans().into_iter().step_by(2) {
+            let got = outcome(dir.path(), q, Some(plan));
+            assert!(got == want, "{q:?} with {plan:?}:\n{got}\nwant:\n{want}");
+        }
+    }
+    let alerts = outcome(dir.path(), &queries[2], None);
+    assert!(
+        alerts.contains("spend_usd_per_min") && alerts.contains("error_rate"),
+        "{alerts}"
+    );
 }

@@ -1,0 +1,134 @@
+//! [`Kept`]: what the summaries whose result depends on the order of the
+//! events (the alert replay, spend and the added spend it tells apart) read
+//! of a chunk of the logs, kept compactly so that the chunks can be read on
+//! every core and these summaries fed in log order at the merge.
+
+use tooltrail_core::schema::{event, field};
+
+use super::parallel::Plan;
+use super::scan::Fields;
+
+/// The largest chunk when [`Kept`] events are gathered: a chunk's kept
+/// fields are about a quarter of its bytes (most events are tool results),
+/// and a few chunks wait for the merge at once; without this cap a 10 GB
+/// log's 256 MiB chunks would hold hundreds of MiB for a summary that used
+/// to read in a few.
+const KEPT_CHUNK: u64 = 32 << 20;
+
+/// This machine's plan for `bytes` of logs, in chunks small enough for
+/// [`Kept`] parts.
+pub(crate) fn plan(bytes: u64) -> Plan {
+    let mut plan = Plan::for_bytes(bytes);
+    plan.chunk = plan.chunk.min(KEPT_CHUNK);
+    plan
+}
+
+/// The events the in-order summaries read (alerts: tool results, model
+/// calls, run ends and logged alerts; spend: model calls and run ends), and
+/// of each only the fields they read: a few dozen bytes an event where a
+/// parsed event would take a kilobyte. A field either starts reading must
+/// be added here: the tests compare the report page and the `alerts` and
+/// `spend` answers with those of reading every line in order.
+#[derive(Default)]
+pub(crate) struct Kept {
+    text: String,
+    members: Vec<(u8, Kind)>,
+    /// Where each event's members end in `members`.
+    ends: Vec<u32>,
+}
+
+const KEPT_EVENTS: [&str; 4] = [
+    event::TOOL_RESULT,
+    event::MODEL_CALL,
+    event::RUN_END,
+    event::ALERT,
+];
+
+const KEPT_FIELDS: [&str; 12] = [
+    field::TS,
+    field::EVENT,
+    field::RUN_ID,
+    field::TRACE_ID,
+    field::ERROR_CLASS,
+    field::COST_USD,
+    field::TOOL_CALLS,
+    field::SPEND_USD,
+    field::AGENT_ID,
+    field::MODEL,
+    field::INPUT_TOKENS,
+    field::OUTPUT_TOKENS,
+];
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Str(u32, u32),
+    Num(f64),
+}
+
+impl Kept {
+    /// Keeps `e` if the in-order summaries read it.
+    pub(crate) fn keep(&mut self, e: &impl Fields) {
+        if !e
+            .str(field::EVENT)
+            .is_some_and(|n| KEPT_EVENTS.contains(&n))
+        {
+            return;
+        }
+        for (i, key) in KEPT_FIELDS.iter().enumerate() {
+            let kind = if let Some(s) = e.str(key) {
+                let start = self.text.len();
+                self.text.push_str(s);
+                Kind::Str(offset(start), offset(self.text.len()))
+            } else if let Some(n) = e.num(key) {
+                Kind::Num(n)
+            } else {
+                continue;
+            };
+            self.members.push((i as u8, kind));
+        }
+        self.ends.push(offset(self.members.len()));
+    }
+
+    /// The kept events, in the order they were kept.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = KeptEvent<'_>> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(a, &b)| KeptEvent {
+            text: &self.text,
+            members: &self.members[a as usize..b as usize],
+        })
+    }
+}
+
+/// A chunk's kept text stays far below 4 GiB (chunks are at most 256 MiB).
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).expect("a chunk's kept fields are under 4 GiB")
+}
+
+/// One kept event, read as its fields.
+pub(crate) struct KeptEvent<'a> {
+    text: &'a str,
+    members: &'a [(u8, Kind)],
+}
+
+impl KeptEvent<'_> {
+    fn find(&self, key: &str) -> Option<Kind> {
+        let i = KEPT_FIELDS.iter().position(|k| *k == key)? as u8;
+        self.members.iter().find(|(k, _)| *k == i).map(|(_, v)| *v)
+    }
+}
+
+impl Fields for KeptEvent<'_> {
+    fn str(&self, key: &str) -> Option<&str> {
+        match self.find(key)? {
+            Kind::Str(a, b) => Some(&self.text[a as usize..b as usize]),
+            Kind::Num(_) => None,
+        }
+    }
+
+    fn num(&self, key: &str) -> Option<f64> {
+        match self.find(key)? {
+            Kind::Num(n) => Some(n),
+            Kind::Str(..) => None,
+        }
+    }
+}
