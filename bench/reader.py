@@ -13,6 +13,7 @@ times (median reported, fastest beside it):
   tooltrail runs --json     one summary per run
   tooltrail stats           per tool: calls, failures, latency percentiles
   tooltrail loops           repeated identical calls
+  tooltrail tail            the last 20 events
   tooltrail gaps            what the logs say is missing
   tooltrail alerts          the alert rules replayed
   tooltrail spend           spend by minute
@@ -197,6 +198,7 @@ def run(a, binary):
         ("tooltrail runs --json", [binary, "runs", "--json", a.dir], None),
         ("tooltrail stats", [binary, "stats", a.dir], None),
         ("tooltrail loops", [binary, "loops", a.dir], None),
+        ("tooltrail tail", [binary, "tail", a.dir], None),
         ("tooltrail gaps", [binary, "gaps", a.dir], None),
         ("tooltrail alerts", [binary, "alerts", a.dir], None),
         ("tooltrail spend", [binary, "spend", a.dir], None),

@@ -1,5 +1,5 @@
 //! The queries read on every core (`runs`, `stats`, `loops`, `gaps`,
-//! `alerts`, `spend`; one run's events for `show` and the like,
+//! `alerts`, `spend`, `tail`; one run's events for `show` and the like,
 //! [`run_events`]): each one's part summary, and its merge in log order. The answers are the ones
 //! the line-by-line reader gives (`execute` keeps it for the others).
 
@@ -9,6 +9,7 @@ use std::path::Path;
 use super::events::{Absorb, Events};
 use super::governance::of_agent;
 use super::kept::Kept;
+use super::last::{Last, keep_last};
 use super::loops::{LoopsAcc, LoopsPart};
 use super::parallel::{Logs, Plan};
 use super::scan::Fields;
@@ -146,6 +147,15 @@ pub(crate) fn answer(
             Ok(Answer::Spend(
                 acc.finish(usize::try_from(o.top).unwrap_or(usize::MAX)),
             ))
+        }),
+        Query::Tail(o) if o.run_id.is_none() => open().and_then(|(logs, plan)| {
+            let n = usize::try_from(o.lines).unwrap_or(usize::MAX);
+            let mut events = std::collections::VecDeque::new();
+            logs.read(&plan, &Last(n), |p| {
+                gaps.add(p.gaps);
+                keep_last(&mut events, p.events, n);
+            })?;
+            Ok(Answer::Tail(events))
         }),
         Query::Stats(_)
         | Query::Show(_)

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::execute::{by_lines, execute_planned, finish};
 use crate::parallel::Plan;
-use crate::{Answer, LoopsOptions, Query, RunFilter, ShowOptions, StatsOptions};
+use crate::{Answer, LoopsOptions, Query, RunFilter, ShowOptions, StatsOptions, TailOptions};
 
 pub(crate) struct Rng(pub(crate) u64);
 
@@ -208,6 +208,12 @@ fn queries(run_ids: &[&str]) -> Vec<Query> {
             agent_id: Some("a1".into()),
         }),
     ];
+    for lines in [0, 1, 7, 1000, u64::MAX] {
+        out.push(Query::Tail(TailOptions {
+            lines,
+            run_id: None,
+        }));
+    }
     for id in run_ids {
         out.push(Query::Show(ShowOptions {
             run_id: (*id).to_owned(),

@@ -220,14 +220,6 @@ fn saturating_usize(n: u64) -> usize {
 fn last(events: impl Iterator<Item = Value>, n: usize) -> VecDeque<Value> {
     // Not `with_capacity(n)`: `n` comes from the caller and may be huge.
     let mut kept = VecDeque::new();
-    if n == 0 {
-        return kept;
-    }
-    for e in events {
-        if kept.len() == n {
-            kept.pop_front();
-        }
-        kept.push_back(e);
-    }
+    super::last::keep_last(&mut kept, events, n);
     kept
 }

@@ -26,6 +26,7 @@ mod governance;
 mod group_stats;
 mod hexhash;
 mod kept;
+mod last;
 mod loops;
 mod names;
 mod options;
