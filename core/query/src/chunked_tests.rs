@@ -127,17 +127,26 @@ pub(crate) fn lines(rng: &mut Rng, first: u64, runs: u64, concurrent: u64) -> Ve
 fn write_logs(dir: &Path, seed: u64, runs: u64) {
     let mut rng = Rng(seed);
     let all = lines(&mut rng, 0, runs, 5);
-    let cuts = [all.len() / 5, all.len() / 2, all.len() * 4 / 5, all.len()];
-    let names = [
-        "other.jsonl",
-        "tooltrail.2.jsonl",
-        "tooltrail.1.jsonl",
-        "tooltrail.jsonl",
-    ];
+    let n = all.len();
+    write_files(
+        dir,
+        &all,
+        &[
+            ("other.jsonl", n / 5),
+            ("tooltrail.2.jsonl", n / 2),
+            ("tooltrail.1.jsonl", n * 4 / 5),
+            ("tooltrail.jsonl", n),
+        ],
+    );
+}
+
+/// `all` written across the files `(name, up to this line)`, in order,
+/// every one but `tooltrail.jsonl` (the active file) ending in `\n`.
+pub(crate) fn write_files(dir: &Path, all: &[String], files: &[(&str, usize)]) {
     let mut from = 0;
-    for (name, to) in names.iter().zip(cuts) {
+    for &(name, to) in files {
         let mut text = all[from..to].join("\n");
-        if *name != "tooltrail.jsonl" {
+        if name != "tooltrail.jsonl" {
             text.push('\n');
         }
         std::fs::write(dir.join(name), text).unwrap();

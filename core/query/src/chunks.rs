@@ -59,6 +59,20 @@ pub(crate) enum Block<'a> {
     TooLong,
 }
 
+impl<'a> Block<'a> {
+    /// The block's lines; `None` for a line too long to read, which is
+    /// counted in `gaps` as skipped.
+    pub(crate) fn lines(self, gaps: &mut super::Gaps) -> Option<&'a [u8]> {
+        match self {
+            Block::Lines(lines) => Some(lines),
+            Block::TooLong => {
+                gaps.skip_too_long();
+                None
+            }
+        }
+    }
+}
+
 /// Reads the lines of `chunk` from `file` into blocks of about `buf` bytes
 /// (more for a longer line), handing each to `each`.
 pub(crate) fn read_chunk(

@@ -43,12 +43,8 @@ impl<A: Absorb> Work for Events<A> {
     }
 
     fn block(&self, p: &mut Self::Part, block: Block<'_>) {
-        let lines = match block {
-            Block::Lines(lines) => lines,
-            Block::TooLong => {
-                p.gaps.skip_too_long();
-                return;
-            }
+        let Some(lines) = block.lines(&mut p.gaps) else {
+            return;
         };
         for_each_line(lines, |_, line, fits| {
             if !fits {

@@ -50,12 +50,8 @@ impl Work for Last {
     }
 
     fn block(&self, p: &mut LastPart, block: Block<'_>) {
-        let lines = match block {
-            Block::Lines(lines) => lines,
-            Block::TooLong => {
-                p.gaps.skip_too_long();
-                return;
-            }
+        let Some(lines) = block.lines(&mut p.gaps) else {
+            return;
         };
         p.lines.clear();
         for_each_line(lines, |start, line, fits| {

@@ -68,12 +68,8 @@ impl Work for Show {
     }
 
     fn block(&self, p: &mut ShowPart, block: Block<'_>) {
-        let lines = match block {
-            Block::Lines(lines) => lines,
-            Block::TooLong => {
-                p.gaps.skip_too_long();
-                return;
-            }
+        let Some(lines) = block.lines(&mut p.gaps) else {
+            return;
         };
         let mut ids = self.id.find_iter(lines).peekable();
         for_each_line(lines, |start, line, fits| {

@@ -8,7 +8,7 @@ use std::path::Path;
 use tooltrail_core::config::Config;
 
 use super::super::{ReportOptions, Source, gather, html};
-use crate::chunked::tests::{Rng, lines, outcome, plans};
+use crate::chunked::tests::{Rng, lines, outcome, plans, write_files};
 use crate::parallel::Logs;
 use crate::{AlertsOptions, Query, RunFilter, SpendBy, SpendOptions};
 
@@ -53,17 +53,16 @@ fn write_logs(dir: &Path, seed: u64, runs: u64) {
             _ => {}
         }
     }
-    let cuts = [all.len() / 3, all.len() * 2 / 3, all.len()];
-    let names = ["tooltrail.2.jsonl", "tooltrail.1.jsonl", "tooltrail.jsonl"];
-    let mut from = 0;
-    for (name, to) in names.iter().zip(cuts) {
-        let mut text = all[from..to].join("\n");
-        if *name != "tooltrail.jsonl" {
-            text.push('\n');
-        }
-        std::fs::write(dir.join(name), text).unwrap();
-        from = to;
-    }
+    let n = all.len();
+    write_files(
+        dir,
+        &all,
+        &[
+            ("tooltrail.2.jsonl", n / 3),
+            ("tooltrail.1.jsonl", n * 2 / 3),
+            ("tooltrail.jsonl", n),
+        ],
+    );
 }
 
 fn page(path: &Path, source: &Source, options: &ReportOptions) -> String {
