@@ -24,8 +24,9 @@ times (median reported, fastest beside it):
 and the readers again on one thread (TOOLTRAIL_READ_THREADS=1), for the
 throughput of one core. Prints MB/s (10^6 bytes of log per second of wall
 time), each command's peak RSS (the highest of its runs; a child counts the
-bench's own ~30 MiB it was forked from, so that is the floor), the ratios, the machine's load (/proc/loadavg, and the share of the
-CPUs other processes used while each command ran, from /proc/stat), the
+bench's own ~30 MiB it was forked from, so that is the floor), the ratios,
+the machine's load (/proc/loadavg, and the share of the CPUs other processes
+used while each command ran, from /proc/stat), the
 commit, and whether each target is met:
 
   show  >= 1500 MB/s, and at most 2x grep's time
