@@ -132,3 +132,80 @@ impl Fields for KeptEvent<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::collections::BTreeSet;
+
+    use tooltrail_core::config::Config;
+
+    use super::*;
+    use crate::{AlertAcc, SpendAcc, SpendBy};
+
+    /// An event of kind `event` that has every field, a string and a
+    /// number alike, and notes each field asked for.
+    struct Asked {
+        event: &'static str,
+        keys: RefCell<BTreeSet<String>>,
+    }
+
+    impl Fields for Asked {
+        fn str(&self, key: &str) -> Option<&str> {
+            self.keys.borrow_mut().insert(key.to_owned());
+            Some(match key {
+                field::EVENT => self.event,
+                field::TS => "2026-11-24T19:57:00.000000Z",
+                _ => "a1",
+            })
+        }
+
+        fn num(&self, key: &str) -> Option<f64> {
+            self.keys.borrow_mut().insert(key.to_owned());
+            Some(2.0)
+        }
+    }
+
+    /// What the in-order summaries ask of events is what [`Kept`] keeps:
+    /// of the kept events only kept fields, of the others no more than
+    /// their kind and time. A field the alert replay or spend starts
+    /// reading fails here until it is kept. (Which kinds must be kept,
+    /// logged alerts among them, the replay tests in `report` show.)
+    #[test]
+    fn the_in_order_summaries_read_only_what_is_kept() {
+        let every_rule = Config::from_yaml(
+            "logging:\n  alerts:\n    error_rate: { warn: 0.1, critical: 0.2 }\n    spend_usd_per_min: { warn: 0.5, critical: 2 }\n",
+        )
+        .unwrap();
+        for name in event::ALL {
+            let e = Asked {
+                event: name,
+                keys: RefCell::default(),
+            };
+            for config in [Config::default(), every_rule.clone()] {
+                AlertAcc::new(&config).absorb_fields(&e);
+            }
+            for by in [
+                SpendBy::Minute,
+                SpendBy::Hour,
+                SpendBy::Run,
+                SpendBy::Model,
+                SpendBy::Agent,
+            ] {
+                for agent in [None, Some("a1".to_owned()), Some("other".to_owned())] {
+                    SpendAcc::new(by, Some(0), Some(i64::MAX), agent).absorb_fields(&e);
+                }
+            }
+            let asked = e.keys.into_inner();
+            let allowed: Vec<&str> = match KEPT_EVENTS.contains(&name) {
+                true => KEPT_FIELDS.to_vec(),
+                false => vec![field::TS, field::EVENT],
+            };
+            let extra: Vec<&String> = asked
+                .iter()
+                .filter(|k| !allowed.contains(&k.as_str()))
+                .collect();
+            assert!(extra.is_empty(), "{name}: {extra:?} read but not kept");
+        }
+    }
+}

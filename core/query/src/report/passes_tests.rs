@@ -53,6 +53,17 @@ fn write_logs(dir: &Path, seed: u64, runs: u64) {
             _ => {}
         }
     }
+    // A burst of failures, then quiet: the logged alert ten minutes later
+    // is what clears the rules (at its time, not at the next result's).
+    for i in 0..6 {
+        all.push(format!(
+            r#"{{"ts":"2026-11-24T21:00:0{i}.000000Z","event":"tool_result","run_id":"late","tool":"fetch","latency_ms":1,"ok":false,"error_class":"timeout"}}"#
+        ));
+    }
+    all.push(
+        r#"{"ts":"2026-11-24T21:10:00.000000Z","event":"alert","rule":"timeout_rate"}"#.to_owned(),
+    );
+    all.push(r#"{"ts":"2026-11-24T21:20:00.000000Z","event":"tool_result","run_id":"late","tool":"fetch","latency_ms":1,"ok":true}"#.to_owned());
     let n = all.len();
     write_files(
         dir,
