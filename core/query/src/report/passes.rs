@@ -163,7 +163,11 @@ pub(super) fn events_of_runs(
     wanted: &HashSet<String>,
     mut each: impl FnMut(&Value),
 ) -> io::Result<()> {
-    let plan = plan.unwrap_or_else(|| Plan::for_bytes(logs.bytes()));
+    let plan = plan.unwrap_or_else(|| {
+        let mut plan = Plan::for_bytes(logs.bytes());
+        plan.chunk = plan.chunk.min(LINES_CHUNK);
+        plan
+    });
     logs.read(&plan, &OfRuns(wanted), |p| {
         for line in p.lines() {
             // Kept only if it parsed to an object; parsed again here so that
@@ -174,6 +178,12 @@ pub(super) fn events_of_runs(
         }
     })
 }
+
+/// The largest chunk of the second pass. Its parts hold the listed runs'
+/// lines, and a listed run stuck in a loop can be all of a chunk's lines:
+/// small chunks keep what waits for the merge to a few MiB, as the line
+/// reader's bounded waterfalls did, for a few more reads.
+const LINES_CHUNK: u64 = 4 << 20;
 
 /// The second pass over one chunk.
 struct OfRuns<'w>(&'w HashSet<String>);
