@@ -14,9 +14,9 @@ mod spend_section;
 mod svg;
 
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use foldhash::HashSet as FastSet;
-use std::path::Path;
 
 use crate::parallel::{Logs, Plan};
 use crate::{
@@ -171,8 +171,8 @@ enum Source {
 }
 
 impl Source {
-    /// The first pass, the lines skipped as not whole events, and the events
-    /// the writers reported dropping.
+    /// The first pass, and what the logs say is missing (the lines skipped
+    /// as not whole events, the writers' drop reports).
     fn first_pass<'c>(&self, options: &'c ReportOptions) -> std::io::Result<(FirstPass<'c>, Gaps)> {
         match self {
             Source::Logs(logs, plan) => FirstPass::read(logs, *plan, options),
