@@ -57,15 +57,6 @@ impl Absorb for Loops<'_> {
     }
 }
 
-/// Only what the logs say is missing (`gaps`).
-struct Nothing;
-
-impl Absorb for Nothing {
-    type Part = ();
-    fn part(&self, _first: bool) {}
-    fn absorb(&self, _part: &mut (), _e: &impl Fields) {}
-}
-
 /// The events the in-order summaries read (`alerts`, `spend`), fed to them
 /// at the merge.
 struct InOrder;
@@ -124,7 +115,9 @@ pub(crate) fn answer(
             Ok(Answer::Loops(acc.finish()))
         }),
         Query::Gaps => open().and_then(|(logs, plan)| {
-            logs.read(&plan, &Events(Nothing), |p| gaps.add(p.gaps))?;
+            // `tail -n 0`: every line checked (drop reports parsed, as
+            // `show` does), nothing kept or summarised.
+            logs.read(&plan, &Last(0), |p| gaps.add(p.gaps))?;
             Ok(Answer::Gaps(Gaps::default()))
         }),
         Query::Alerts(o) => open().and_then(|(logs, plan)| {
