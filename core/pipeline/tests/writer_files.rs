@@ -1,6 +1,7 @@
 //! The directory sink against a hostile or changing file system: a planted
 //! symlink, the directory removed while running, a partial last line left by
-//! a crash (issue 13, items 3, 5 and 17).
+//! a crash (issue 13, items 3, 5 and 17), another process's batch half
+//! written when a sink opens.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -85,4 +86,43 @@ fn a_world_readable_log_file_is_made_private_before_it_is_written() {
     assert_eq!(mode(&active), 0o600);
     assert_eq!(mode(&moved), 0o600);
     assert_eq!(fs::read_to_string(&active).unwrap(), "{\"a\":2}\n");
+}
+
+/// A sink opened while another process holds the lock mid-batch (its line
+/// not yet ended) leaves the file's last line alone: it looks for a torn
+/// line only under the lock, and does not wait for it (a stalled holder
+/// must not hang a constructor). Before, it saw the half-written line as
+/// torn and appended a `\n` after that batch: an empty line in the log,
+/// counted as malformed by readers (seen with four forked writers opening
+/// at once).
+#[test]
+fn a_batch_half_written_by_another_process_is_not_taken_for_a_torn_line() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("logs");
+    fs::create_dir(&dir).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(".tooltrail.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let active = dir.join(ACTIVE_FILE);
+    let mut other = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&active)
+        .unwrap();
+    other.write_all(b"{\"whole\":1}\n{\"half\":").unwrap();
+    // Opened while the other holds the lock: no wait, no `\n`.
+    let mut sink = DirSink::open(DirSinkConfig::new(&dir)).unwrap();
+    other.write_all(b"2}\n").unwrap();
+    lock.unlock().unwrap();
+    sink.write_batch(b"{\"next\":3}\n").unwrap();
+    assert_eq!(
+        fs::read_to_string(&active).unwrap(),
+        "{\"whole\":1}\n{\"half\":2}\n{\"next\":3}\n"
+    );
 }

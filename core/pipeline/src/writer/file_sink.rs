@@ -114,12 +114,13 @@ fn ensure_dir(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Opens the active file for appending; if a crash left a partial last line,
-/// starts on a fresh line so the next event is not glued onto it.
-fn open_active(path: &Path) -> io::Result<File> {
+/// Opens the active file for appending; if a crash left a partial last line
+/// (looked for only when `mend`: under the lock), starts on a fresh line so
+/// the next event is not glued onto it.
+fn open_active(path: &Path, mend: bool) -> io::Result<File> {
     let mut file = open_private(path, true)?;
     let len = file.metadata()?.len();
-    if len > 0 {
+    if mend && len > 0 {
         use std::io::{Read, Seek, SeekFrom};
         let mut last = [0u8; 1];
         let mut reader = File::open(path)?;
@@ -147,7 +148,22 @@ impl DirSink {
         let active = config.dir.join(ACTIVE_FILE);
         let lock_path = config.dir.join(LOCK_FILE);
         let lock = open_private(&lock_path, false).map_err(|e| annotate(&lock_path, e))?;
-        let file = open_active(&active).map_err(|e| annotate(&active, e))?;
+        // The last line is looked at only under the lock: another process's
+        // batch may be half copied into the file (its last byte not yet
+        // `\n`), and a `\n` of ours would land after that batch, an empty
+        // line. Not waited for: while another process holds the lock it is
+        // writing whole lines (it ended any torn one when it opened), and a
+        // stalled holder must not hang this constructor.
+        let file = match lock.try_lock() {
+            Ok(()) => {
+                let file = open_active(&active, true);
+                lock.unlock().map_err(|e| annotate(&lock_path, e))?;
+                file
+            }
+            Err(std::fs::TryLockError::WouldBlock) => open_active(&active, false),
+            Err(std::fs::TryLockError::Error(e)) => return Err(annotate(&lock_path, e)),
+        }
+        .map_err(|e| annotate(&active, e))?;
         Ok(Self {
             config,
             active,
@@ -182,7 +198,7 @@ impl DirSink {
                 self.lock = open_private(&self.config.dir.join(LOCK_FILE), false)?;
                 self.lock.lock()?;
             }
-            self.file = open_active(&self.active)?;
+            self.file = open_active(&self.active, true)?;
         }
         Ok(())
     }
