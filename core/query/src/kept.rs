@@ -18,9 +18,7 @@ const KEPT_CHUNK: u64 = 32 << 20;
 /// This machine's plan for `bytes` of logs, in chunks small enough for
 /// [`Kept`] parts.
 pub(crate) fn plan(bytes: u64) -> Plan {
-    let mut plan = Plan::for_bytes(bytes);
-    plan.chunk = plan.chunk.min(KEPT_CHUNK);
-    plan
+    Plan::for_bytes(bytes).with_chunks_of_at_most(KEPT_CHUNK)
 }
 
 /// The events the in-order summaries read (alerts: tool results, model

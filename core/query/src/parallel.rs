@@ -75,6 +75,15 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// This plan with chunks of at most `bytes`: for parts that hold events
+    /// or lines, so that what waits for the merge stays small.
+    pub(crate) fn with_chunks_of_at_most(mut self, bytes: u64) -> Plan {
+        self.chunk = self.chunk.min(bytes);
+        self
+    }
+}
+
 /// What a query does with the chunks: an empty summary, and a block of
 /// lines taken into one.
 pub(crate) trait Work: Sync {

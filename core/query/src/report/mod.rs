@@ -224,10 +224,13 @@ fn gather(path: &Path, source: &Source, options: &ReportOptions) -> std::io::Res
         minutes,
         hours,
         spend_runs,
+        tally,
+    } = pass;
+    let passes::Tally {
         events,
         first_ts,
         last_ts,
-    } = pass;
+    } = tally;
     let by_minute = minutes.finish(usize::MAX);
     // By the minutes the chart would span, not the minutes with spend: two
     // busy minutes a day apart are 1,441 slots.

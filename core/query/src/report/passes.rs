@@ -5,8 +5,9 @@
 //! count and time span) per chunk; what depends on the order of the events
 //! (the alert replay, spend and the added spend it tells apart) is fed in
 //! log order at the merge, from the few fields it reads of the events it
-//! reads ([`Kept`], as the `alerts` and `spend` queries are). The second pass keeps the lines of the listed runs,
-//! parsed at the merge, in log order.
+//! reads ([`Kept`], as the `alerts` and `spend` queries are). The second
+//! pass keeps the lines of the listed runs, parsed at the merge, in log
+//! order.
 
 use std::io;
 
@@ -33,9 +34,43 @@ pub(super) struct FirstPass<'c> {
     pub(super) minutes: SpendAcc,
     pub(super) hours: SpendAcc,
     pub(super) spend_runs: SpendAcc,
+    pub(super) tally: Tally,
+}
+
+/// How many events, and the time they span: the earliest timestamp that is
+/// not empty, and the latest. Adding a later part's tally is the same as
+/// taking its events.
+#[derive(Default)]
+pub(super) struct Tally {
     pub(super) events: u64,
     pub(super) first_ts: String,
     pub(super) last_ts: String,
+}
+
+impl Tally {
+    fn absorb(&mut self, e: &impl Fields) {
+        self.events += 1;
+        if let Some(ts) = e.str(field::TS) {
+            self.span(ts);
+        }
+    }
+
+    fn span(&mut self, ts: &str) {
+        if !ts.is_empty() && (self.first_ts.is_empty() || ts < self.first_ts.as_str()) {
+            self.first_ts.clear();
+            self.first_ts.push_str(ts);
+        }
+        if ts > self.last_ts.as_str() {
+            self.last_ts.clear();
+            self.last_ts.push_str(ts);
+        }
+    }
+
+    fn add(&mut self, later: &Tally) {
+        self.events += later.events;
+        self.span(&later.first_ts);
+        self.span(&later.last_ts);
+    }
 }
 
 impl<'c> FirstPass<'c> {
@@ -49,18 +84,13 @@ impl<'c> FirstPass<'c> {
             minutes: spend(SpendBy::Minute),
             hours: spend(SpendBy::Hour),
             spend_runs: spend(SpendBy::Run),
-            events: 0,
-            first_ts: String::new(),
-            last_ts: String::new(),
+            tally: Tally::default(),
         }
     }
 
     /// Takes the next event in log order.
     pub(super) fn absorb(&mut self, e: &impl Fields) {
-        self.events += 1;
-        if let Some(ts) = e.str(field::TS) {
-            span(&mut self.first_ts, &mut self.last_ts, ts);
-        }
+        self.tally.absorb(e);
         self.runs.absorb_fields(e);
         self.stats.absorb_fields(e);
         self.in_order(e);
@@ -76,10 +106,7 @@ impl<'c> FirstPass<'c> {
 
     /// Takes in the part of the logs right after the events read so far.
     fn merge(&mut self, part: ReportPart) {
-        self.events += part.events;
-        for ts in [&part.first_ts, &part.last_ts] {
-            span(&mut self.first_ts, &mut self.last_ts, ts);
-        }
+        self.tally.add(&part.tally);
         self.runs.merge(part.runs);
         self.stats.merge(part.stats);
         for e in part.kept.iter() {
@@ -104,19 +131,6 @@ impl<'c> FirstPass<'c> {
     }
 }
 
-/// The time the events span: the earliest timestamp that is not empty, and
-/// the latest. Taking a part's two in is the same as taking its events'.
-fn span(first: &mut String, last: &mut String, ts: &str) {
-    if !ts.is_empty() && (first.is_empty() || ts < first.as_str()) {
-        first.clear();
-        first.push_str(ts);
-    }
-    if ts > last.as_str() {
-        last.clear();
-        last.push_str(ts);
-    }
-}
-
 /// The first pass over one chunk.
 struct Chunk;
 
@@ -125,9 +139,7 @@ struct ReportPart {
     runs: RunsAcc,
     stats: StatsPart,
     kept: Kept,
-    events: u64,
-    first_ts: String,
-    last_ts: String,
+    tally: Tally,
 }
 
 impl Absorb for Chunk {
@@ -138,17 +150,12 @@ impl Absorb for Chunk {
             runs: RunsAcc::default(),
             stats: StatsPart::default(),
             kept: Kept::default(),
-            events: 0,
-            first_ts: String::new(),
-            last_ts: String::new(),
+            tally: Tally::default(),
         }
     }
 
     fn absorb(&self, p: &mut ReportPart, e: &impl Fields) {
-        p.events += 1;
-        if let Some(ts) = e.str(field::TS) {
-            span(&mut p.first_ts, &mut p.last_ts, ts);
-        }
+        p.tally.absorb(e);
         p.runs.absorb_fields(e);
         p.stats.absorb(e);
         p.kept.keep(e);
@@ -163,11 +170,8 @@ pub(super) fn events_of_runs(
     wanted: &HashSet<String>,
     mut each: impl FnMut(&Value),
 ) -> io::Result<()> {
-    let plan = plan.unwrap_or_else(|| {
-        let mut plan = Plan::for_bytes(logs.bytes());
-        plan.chunk = plan.chunk.min(LINES_CHUNK);
-        plan
-    });
+    let plan =
+        plan.unwrap_or_else(|| Plan::for_bytes(logs.bytes()).with_chunks_of_at_most(LINES_CHUNK));
     logs.read(&plan, &OfRuns(wanted), |p| {
         for line in p.lines() {
             // Kept only if it parsed to an object; parsed again here so that
