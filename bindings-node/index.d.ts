@@ -83,7 +83,7 @@ export interface EventWriterOptions {
   closeTimeout?: number
   maxFileBytes?: number
   maxFiles?: number
-  /** Keep a run index beside each log file, so `tooltrail show` reads only the run's batches. */
+  /** Keep a run index beside each log file (default true), so `tooltrail show` reads only the run's batches. */
   runIndex?: boolean
   /** A configuration (YAML path or object): its `sinks.otlp` adds OTLP export (docs/otlp.md). */
   config?: string | ConfigObject

@@ -1,4 +1,4 @@
-"""The writer's run index (`run_index=True` / `runIndex: true`): a Python and
+"""The writer's run index (on by default; `run_index=True` / `runIndex: true`): a Python and
 a Node writer share one directory, each keeping its records; `tooltrail show`
 and `Logs.timeline` answer through the index exactly as a scan does, and a
 damaged index makes the CLI scan the file and say so on stderr."""
@@ -79,11 +79,31 @@ def test_python_and_node_writers_share_an_index_that_answers_as_a_scan(tmp_path)
     assert f"{indexes[0].removesuffix('.idx')}: run index record" in err and "scanned the whole file" in err, err
 
 
-def test_without_the_option_the_directory_holds_only_the_logs(tmp_path):
-    w = tooltrail.EventWriter(tmp_path)
-    w.event("tool_result", {"run_id": "r", "trace_id": "t"})
-    assert w.close(5.0)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".tooltrail.lock", "tooltrail.jsonl"]
+def test_by_default_each_log_has_its_index_and_without_it_the_directory_holds_only_the_logs(tmp_path):
+    on, off = tmp_path / "on", tmp_path / "off"
+    for logs, w in [(on, tooltrail.EventWriter(on)), (off, tooltrail.EventWriter(off, run_index=False))]:
+        w.event("tool_result", {"run_id": "r", "trace_id": "t"})
+        assert w.close(5.0)
+    assert sorted(p.name for p in on.iterdir()) == [".tooltrail.lock", "tooltrail.jsonl", "tooltrail.jsonl.idx"]
+    assert sorted(p.name for p in off.iterdir()) == [".tooltrail.lock", "tooltrail.jsonl"]
+    node = subprocess.run(
+        ["node", "-e", NODE_DEFAULT, str(ROOT / "bindings-node"), str(tmp_path / "node")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert node.returncode == 0, node.stderr
+    assert sorted(p.name for p in (tmp_path / "node").iterdir()) == [
+        ".tooltrail.lock", "tooltrail.jsonl", "tooltrail.jsonl.idx"
+    ]
+    got, err = show(on, "r")
+    assert got == scanned(on, "r") and "note" not in err, err
+
+
+NODE_DEFAULT = r"""
+const { EventWriter } = require(process.argv[1])
+const w = new EventWriter({ path: process.argv[2] })
+w.event('tool_result', { run_id: 'r', trace_id: 't' })
+if (!w.closeSync(5000)) process.exit(1)
+"""
 
 
 FORKED = r"""

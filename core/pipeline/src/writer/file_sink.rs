@@ -34,19 +34,19 @@ pub struct DirSinkConfig {
     /// Files kept in all, the active one included (at least 1).
     pub max_files: usize,
     /// Keep a run index beside each file (`tooltrail.jsonl.idx`), so that
-    /// `tooltrail show` reads only a run's batches (off by default: the
-    /// directory then holds only the logs).
+    /// `tooltrail show` reads only a run's batches (on by default; off, the
+    /// directory holds only the logs).
     pub run_index: bool,
 }
 
 impl DirSinkConfig {
-    /// Defaults: 64 MiB per file, 8 files.
+    /// Defaults: 64 MiB per file, 8 files, a run index beside each.
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         Self {
             dir: dir.into(),
             max_file_bytes: 64 << 20,
             max_files: 8,
-            run_index: false,
+            run_index: true,
         }
     }
 }
