@@ -53,12 +53,17 @@ def test_gaps_say_what_the_record_is_missing(tmp_path):
 def test_an_answer_from_an_incomplete_record_warns(tmp_path):
     logs, dropped = incomplete_logs(tmp_path)
     q = tooltrail.Logs(logs)
-    for ask in (q.runs, q.stats, q.loops, q.alerts, lambda: q.timeline("run-loop"),
-                lambda: tooltrail.agent_logs(path=logs), lambda: tooltrail.agent_metrics(path=logs)):
+    # A run's timeline reads only the lines that may be the run's or a drop
+    # report: not the line that is not JSON, but the one too long to read.
+    for ask, skipped in [(q.runs, "2 malformed lines"), (q.stats, "2 malformed lines"),
+                         (q.loops, "2 malformed lines"), (q.alerts, "2 malformed lines"),
+                         (lambda: q.timeline("run-loop"), "1 malformed line"),
+                         (lambda: tooltrail.agent_logs(path=logs), "2 malformed lines"),
+                         (lambda: tooltrail.agent_metrics(path=logs), "2 malformed lines")]:
         with pytest.warns(tooltrail.IncompleteLogWarning) as caught:
             ask()
         (w,) = caught
-        assert str(logs) in str(w.message) and "2 malformed lines skipped" in str(w.message)
+        assert str(logs) in str(w.message) and f"{skipped} skipped (1 over 16 MiB)" in str(w.message)
         assert f"{dropped} events dropped by writers" in str(w.message)
         assert w.filename == __file__  # points at the caller's line
     # The answers themselves are whole: the known run is there.

@@ -316,7 +316,7 @@ fn an_incomplete_record_is_said_by_every_query_and_the_report() {
         assert!(out.status.success(), "{args:?}");
         let err = String::from_utf8(out.stderr).unwrap();
         assert!(
-            err.contains("the record is incomplete: 1 malformed lines skipped; 120 events dropped by writers (queue_full 120)"),
+            err.contains("the record is incomplete: 1 malformed line skipped; 120 events dropped by writers (queue_full 120)"),
             "{args:?}: {err}"
         );
     }

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use crate::execute::{by_lines, execute_planned, finish};
 use crate::parallel::Plan;
-use crate::{Answer, LoopsOptions, Query, RunFilter, ShowOptions, StatsOptions, TailOptions};
+use crate::{Answer, Gaps, LoopsOptions, Query, RunFilter, ShowOptions, StatsOptions, TailOptions};
+use tooltrail_core::Error;
 
 pub(crate) struct Rng(pub(crate) u64);
 
@@ -170,9 +171,12 @@ pub(crate) fn plans() -> Vec<Plan> {
 
 /// What a query answered, all of it, comparable.
 pub(crate) fn outcome(path: &Path, query: &Query, plan: Option<Plan>) -> String {
-    let got = match plan {
-        Some(plan) => execute_planned(path, query, Some(plan)),
-        None => by_lines(path, query).and_then(|(a, g)| finish(path, a, g)),
+    let got = match (plan, query) {
+        (Some(plan), _) => execute_planned(path, query, Some(plan)),
+        (None, Query::Show(o)) => {
+            show_by_lines(path, &o.run_id).and_then(|(a, g)| finish(path, a, g))
+        }
+        (None, _) => by_lines(path, query).and_then(|(a, g)| finish(path, a, g)),
     };
     let mut out = String::new();
     match got {
@@ -191,6 +195,66 @@ pub(crate) fn outcome(path: &Path, query: &Query, plan: Option<Plan>) -> String 
         }
     }
     out
+}
+
+/// `show RUN` as the line reader answers it over the lines `show` reads:
+/// those holding the id's bytes, `writer_dropped` or a backslash, and those
+/// too long to read (every reader counts them).
+pub(crate) fn show_by_lines(path: &Path, run_id: &str) -> Result<(Answer, Gaps), Error> {
+    let holds = |l: &[u8], what: &[u8]| memchr::memmem::find(l, what).is_some();
+    let read = |text: &[u8]| -> Vec<u8> {
+        let mut lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
+        let ended = lines.last().is_some_and(|l| l.is_empty());
+        if ended {
+            lines.pop();
+        }
+        let mut kept: Vec<&[u8]> = lines
+            .into_iter()
+            .filter(|l| {
+                holds(l, run_id.as_bytes())
+                    || holds(l, b"writer_dropped")
+                    || l.contains(&b'\\')
+                    || l.len() > crate::MAX_LINE_BYTES
+            })
+            .collect();
+        if ended && !kept.is_empty() {
+            kept.push(b"");
+        }
+        kept.join(&b'\n')
+    };
+    let query = Query::Show(ShowOptions {
+        run_id: run_id.to_owned(),
+    });
+    let copy = tempfile::tempdir().unwrap();
+    let file = |from: &Path, to: &Path| std::fs::write(to, read(&std::fs::read(from)?));
+    let copied = if path.is_dir() {
+        // Regular files only: an index may be a FIFO (a test's damage).
+        let regular =
+            |e: &std::fs::DirEntry| std::fs::metadata(e.path()).is_ok_and(|m| m.is_file());
+        let entries = std::fs::read_dir(path).unwrap().map(Result::unwrap);
+        let names = entries.filter(regular).map(|e| e.file_name());
+        names
+            .into_iter()
+            .try_for_each(|name| file(&path.join(&name), &copy.path().join(&name)))
+            .map(|()| copy.path().to_owned())
+    } else {
+        let to = copy.path().join(path.file_name().unwrap());
+        file(path, &to).map(|()| to)
+    };
+    // Logs that cannot be read are the error, whichever lines are read.
+    let Ok(at) = copied else {
+        return by_lines(path, &query);
+    };
+    by_lines(&at, &query).map_err(|e| match e {
+        Error::UnknownRun {
+            run_id, incomplete, ..
+        } => Error::UnknownRun {
+            run_id,
+            path: path.display().to_string(),
+            incomplete,
+        },
+        other => other,
+    })
 }
 
 fn queries(run_ids: &[&str]) -> Vec<Query> {
@@ -295,6 +359,8 @@ fn show_finds_escaped_ids_and_only_the_run() {
         r#"{"event":"tool_call","run_id":"r1","n":4,}"#,
         r#"{"event":"tool_call","nested":{"run_id":"r1"},"n":5}"#,
         r#"{"event":"tool_call","run_id":"r1","n":6}"#,
+        // Not read: a line that mentions neither the run nor a drop.
+        r#"{"event":"tool_call","run_id":"r7","n":7,}"#,
     ]
     .join("\n");
     std::fs::write(dir.path().join("tooltrail.jsonl"), text).unwrap();
@@ -315,6 +381,7 @@ fn show_finds_escaped_ids_and_only_the_run() {
         .filter_map(|e| crate::num_field(e, "n"))
         .collect();
     assert_eq!(n, [1.0, 6.0]);
+    // The bad line holding "r1" is counted; the one about r7 is not read.
     assert_eq!(gaps.skipped_lines, 1);
     same_for_every_plan(dir.path(), &[show], &plans());
 }

@@ -50,7 +50,8 @@ impl Gaps {
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
         if self.skipped_lines > 0 {
-            let mut s = format!("{} malformed lines skipped", self.skipped_lines);
+            let n = self.skipped_lines;
+            let mut s = format!("{n} malformed {} skipped", plural(n, "line"));
             if self.too_long_lines > 0 {
                 let mib = super::MAX_LINE_BYTES >> 20;
                 s += &format!(" ({} over {mib} MiB)", self.too_long_lines);
@@ -66,7 +67,8 @@ impl Gaps {
                 .map(|(r, n)| format!("{r} {n}"))
                 .collect();
             parts.push(format!(
-                "{total} events dropped by writers ({})",
+                "{total} {} dropped by writers ({})",
+                plural(total, "event"),
                 by.join(", ")
             ));
         }
@@ -123,4 +125,12 @@ impl Gaps {
 
 fn count(n: u64) -> Value {
     Value::Number(n as f64)
+}
+
+/// `word`, with an `s` unless there is one.
+fn plural(n: u64, word: &str) -> String {
+    match n {
+        1 => word.to_owned(),
+        _ => format!("{word}s"),
+    }
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::*;
+use crate::chunked::tests::show_by_lines;
 use crate::execute::{by_lines, execute_with_gaps};
 use crate::{Answer, Query, ShowOptions};
 use tooltrail_core::EventWriter;
@@ -80,7 +81,7 @@ fn both(logs: &Path, run: &str) -> ((Vec<Value>, Gaps), (Vec<Value>, Gaps)) {
     let query = Query::Show(ShowOptions {
         run_id: run.to_owned(),
     });
-    let (want, want_gaps) = by_lines(logs, &query).unwrap();
+    let (want, want_gaps) = show_by_lines(logs, run).unwrap();
     let (got, got_gaps) = execute_with_gaps(logs, &query).unwrap();
     let events = |a: Answer| match a {
         Answer::Show { events, .. } => events,

@@ -1,25 +1,31 @@
 //! `show` over chunks: a run's events are a few lines among millions, so
-//! each block of lines is first searched for the run id's bytes; only the
-//! lines holding them are parsed, and then checked field by field (the
-//! bytes may sit in another field). Every other line is only checked to be
-//! an event (the skipped-line count must stay exact) by the [`Scanner`],
-//! which also tells a `writer_dropped` report (parsed too: the gaps count
-//! it); a line it cannot vouch for (escapes: the id may be spelled
-//! `\u0072…`) is parsed in full.
+//! each block of lines is searched, as `grep -F` would, for the lines that
+//! may matter: those holding the run id's bytes, a drop report's name
+//! (`writer_dropped`: the gaps count them), or a backslash (an escape may
+//! spell either, `\u0072…`). Only those lines are read: parsed in full,
+//! each checked field by field (the bytes may sit in another field), and
+//! counted as skipped if they are not an event. The other lines are not
+//! read at all, as the run index does not read other runs' batches: what
+//! the logs say is missing is what the lines read say (`tooltrail gaps`
+//! checks every line).
 
-use memchr::memmem::{FindIter, Finder};
-use tooltrail_core::schema::field;
+use std::iter::Peekable;
+
+use memchr::memmem::Finder;
+use memchr::{memchr, memchr_iter, memrchr};
+use tooltrail_core::schema::{event, field};
 use tooltrail_json::{Value, parse_json};
 
-use super::chunks::{Block, for_each_line};
+use super::MAX_LINE_BYTES;
+use super::chunks::Block;
 use super::parallel::Work;
-use super::scan::Scanner;
 use super::{Gaps, str_field};
 
 /// Finds one run's events.
 pub(crate) struct Show {
     run_id: String,
     id: Finder<'static>,
+    drops: Finder<'static>,
 }
 
 /// One chunk's events of the run, in log order, and its gaps.
@@ -27,7 +33,6 @@ pub(crate) struct Show {
 pub(crate) struct ShowPart {
     pub(crate) events: Vec<Value>,
     pub(crate) gaps: Gaps,
-    scanner: Scanner,
 }
 
 impl Show {
@@ -36,6 +41,7 @@ impl Show {
         Show {
             run_id: run_id.to_owned(),
             id: Finder::new(run_id.as_bytes()).into_owned(),
+            drops: Finder::new(event::WRITER_DROPPED).into_owned(),
         }
     }
 
@@ -54,10 +60,9 @@ impl Show {
     }
 }
 
-/// Whether the next match of `hits` at or after `start` is before `end`.
-fn holds(hits: &mut std::iter::Peekable<FindIter<'_, '_>>, start: usize, end: usize) -> bool {
-    while hits.next_if(|&h| h < start).is_some() {}
-    hits.peek().is_some_and(|&h| h < end)
+/// Moves `hits` past `end`.
+fn skip_to(hits: &mut Peekable<impl Iterator<Item = usize>>, end: usize) {
+    while hits.next_if(|&h| h < end).is_some() {}
 }
 
 impl Work for Show {
@@ -71,15 +76,35 @@ impl Work for Show {
         let Some(lines) = block.lines(&mut p.gaps) else {
             return;
         };
+        // The lines to read, in log order: those holding the id's bytes, a
+        // drop report's name, or an escape (which may spell either).
         let mut ids = self.id.find_iter(lines).peekable();
-        for_each_line(lines, |start, line, fits| {
-            // The search moves on past this line whatever it is.
-            let id = holds(&mut ids, start, start + line.len());
-            if !fits {
+        let mut drops = self.drops.find_iter(lines).peekable();
+        let mut escapes = memchr_iter(b'\\', lines).peekable();
+        let mut from = 0;
+        while let Some(hit) = [ids.peek(), drops.peek(), escapes.peek()]
+            .into_iter()
+            .flatten()
+            .min()
+            .copied()
+            // An empty id matches at the end too, past every line.
+            .filter(|&hit| hit < lines.len())
+        {
+            let start = memrchr(b'\n', &lines[from..hit]).map_or(from, |n| from + n + 1);
+            let (line, next) = match memchr(b'\n', &lines[hit..]) {
+                Some(n) => (&lines[start..hit + n], hit + n + 1),
+                None => (&lines[start..], lines.len()),
+            };
+            // The limit counts the `\n`, as `for_each_line` does.
+            if next - start > MAX_LINE_BYTES {
                 p.gaps.skip_too_long();
-            } else if id || p.scanner.event_drops(line) != Some(false) {
+            } else {
                 self.parse(p, line);
             }
-        });
+            skip_to(&mut ids, next);
+            skip_to(&mut drops, next);
+            skip_to(&mut escapes, next);
+            from = next;
+        }
     }
 }
