@@ -81,7 +81,7 @@ def test_python_and_node_writers_share_an_index_that_answers_as_a_scan(tmp_path)
 
 def test_by_default_each_log_has_its_index_and_without_it_the_directory_holds_only_the_logs(tmp_path):
     on, off = tmp_path / "on", tmp_path / "off"
-    for logs, w in [(on, tooltrail.EventWriter(on)), (off, tooltrail.EventWriter(off, run_index=False))]:
+    for w in [tooltrail.EventWriter(on), tooltrail.EventWriter(off, run_index=False)]:
         w.event("tool_result", {"run_id": "r", "trace_id": "t"})
         assert w.close(5.0)
     assert sorted(p.name for p in on.iterdir()) == [".tooltrail.lock", "tooltrail.jsonl", "tooltrail.jsonl.idx"]

@@ -469,3 +469,89 @@ fn loops_keep_a_runs_segments_in_log_order() {
     };
     assert_eq!(blocked, [0, 1, 0, 1]);
 }
+
+#[test]
+fn agent_metrics_add_up_to_what_the_line_reader_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    write_logs(dir.path(), 0xa6e7, 60);
+    // An hour back from here reaches into the logs' minutes, not all of them.
+    let now = crate::parse_timestamp("2026-11-24T20:58:30Z").unwrap();
+    let logs = crate::parallel::Logs::open(dir.path()).unwrap();
+    for (agent, period) in [
+        (None, "all"),
+        (None, "hour"),
+        (Some("a1"), "hour"),
+        (Some("late-1"), "day"),
+    ] {
+        let reader = crate::EventReader::open(dir.path()).unwrap();
+        let want = crate::agent_metrics(reader, agent, period, now);
+        let count = |k: &str| crate::num_field(&want, k).unwrap();
+        assert!(count("tool_calls") > 0.0, "{want:?}");
+        for plan in plans() {
+            let (got, _) = super::agent_metrics(&logs, &plan, agent, period, now).unwrap();
+            assert_eq!(got, want, "{agent:?} {period} with {plan:?}");
+        }
+    }
+}
+
+/// Calls and results of a few runs whose `seq`s repeat, so that which call a
+/// result belongs to depends on the order: results with `ok` true, false,
+/// missing or null, refused calls, results with no call, spends.
+fn agent_log_lines(rng: &mut Rng, n: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        let run = format!("r{}", rng.below(3));
+        let agent = ["a1", "a2"][rng.below(2) as usize];
+        let seq = match rng.below(8) {
+            0 => String::new(),
+            1 => r#","seq":-0.0"#.to_owned(),
+            s => format!(r#","seq":{}"#, s % 3),
+        };
+        let head = format!(r#""ts":"t{i}","run_id":"{run}","agent_id":"{agent}"{seq}"#);
+        out.push(match rng.below(10) {
+            0..=3 => format!(r#"{{"event":"tool_call",{head},"tool":"t{i}","args_hash":"h{i}"}}"#),
+            4 => format!(
+                r#"{{"event":"tool_call",{head},"tool":"x","decision":"block","error_class":"loop_detected"}}"#
+            ),
+            5..=7 => {
+                let ok = ["", r#","ok":true"#, r#","ok":false"#, r#","ok":null"#][rng.below(4) as usize];
+                let class = [r#","error_class":"timeout""#, ""][rng.below(2) as usize];
+                format!(r#"{{"event":"tool_result",{head},"latency_ms":{i}{ok}{class}}}"#)
+            }
+            8 => format!(r#"{{"event":"run_end",{head},"spend_usd":{}}}"#, rng.below(9)),
+            _ => "not json".to_owned(),
+        });
+    }
+    out
+}
+
+#[test]
+fn agent_logs_place_each_result_as_the_line_reader_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = agent_log_lines(&mut Rng(0xa9e), 1200);
+    let n = all.len();
+    write_files(
+        dir.path(),
+        &all,
+        &[("tooltrail.1.jsonl", n / 3), ("tooltrail.jsonl", n)],
+    );
+    for limit in [0, 1, 3, 50, u64::MAX] {
+        for agent_id in [None, Some("a1".to_owned())] {
+            let q = Query::AgentLogs(crate::AgentLogsOptions {
+                agent_id: agent_id.clone(),
+                limit,
+            });
+            let want = outcome(dir.path(), &q, None);
+            if limit >= 50 {
+                assert!(
+                    want.contains("timeout") && want.contains("Bool(true)"),
+                    "{want}"
+                );
+            }
+            for plan in plans() {
+                let got = outcome(dir.path(), &q, Some(plan));
+                assert!(got == want, "{q:?} with {plan:?}:\n{got}\nwant:\n{want}");
+            }
+        }
+    }
+}

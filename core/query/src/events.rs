@@ -19,6 +19,11 @@ pub(crate) trait Absorb: Sync {
     fn part(&self, first: bool) -> Self::Part;
     /// Takes one event into `part`.
     fn absorb(&self, part: &mut Self::Part, e: &impl Fields);
+    /// [`absorb`](Self::absorb), for a query that may keep some events'
+    /// `line` (as written) to parse them in full later.
+    fn absorb_line(&self, part: &mut Self::Part, e: &impl Fields, _line: &[u8]) {
+        self.absorb(part, e);
+    }
 }
 
 /// A query's [`Absorb`] as chunk [`Work`].
@@ -53,13 +58,13 @@ impl<A: Absorb> Work for Events<A> {
             };
             if let Some(view) = p.scanner.view(line) {
                 p.gaps.note_event(&view);
-                self.0.absorb(&mut p.part, &view);
+                self.0.absorb_line(&mut p.part, &view, line);
                 return;
             }
             match parse_json(line) {
                 Ok(e @ Value::Object(_)) => {
                     p.gaps.note_event(&e);
-                    self.0.absorb(&mut p.part, &e);
+                    self.0.absorb_line(&mut p.part, &e, line);
                 }
                 _ => p.gaps.skipped_lines += 1,
             }

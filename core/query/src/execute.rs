@@ -106,8 +106,10 @@ pub(crate) fn run_events(
 }
 
 /// Any query over the logs read line by line, in order, on this thread:
-/// how every query was answered before some were read in chunks, kept for
-/// the others and as the reference the chunked ones are tested against.
+/// how every query was answered before they were read in chunks, kept as
+/// the reference the chunked ones are tested against (the questions about
+/// one run, the only ones the chunks do not take here, read through
+/// [`run_events`] first).
 pub(crate) fn by_lines(path: &Path, query: &Query) -> Result<(Answer, Gaps), Error> {
     let mut reader = EventReader::open(path).map_err(|e| unreadable(path, &e))?;
     let mut gaps = Gaps::default();

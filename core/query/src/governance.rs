@@ -91,65 +91,125 @@ pub fn agent_metrics(
     period: &str,
     now_us: i64,
 ) -> Value {
-    let seconds = PERIODS.iter().find(|p| p.0 == period).and_then(|p| p.1);
-    let since = seconds.map(|s| now_us - s * 1_000_000);
-    let (mut runs, mut calls, mut errors, mut blocked, mut spend) = (0u64, 0u64, 0u64, 0u64, 0.0);
-    let (mut model_calls, mut input_tokens, mut output_tokens) = (0u64, 0u64, 0u64);
-    let mut stops: Vec<(String, u64)> = Vec::new();
-    for e in events.filter(|e| of_agent(e, agent_id)) {
-        let at = str_field(&e, field::TS).and_then(parse_timestamp);
-        if let Some(since) = since
-            && at.is_none_or(|t| t < since)
-        {
-            continue;
+    let mut totals = Metrics::new(period, now_us);
+    events
+        .filter(|e| of_agent(e, agent_id))
+        .for_each(|e| totals.absorb(&e));
+    totals.into_value(agent_id, period)
+}
+
+/// `agent_metrics`' totals of some events (of one agent), which add up: a
+/// chunk's totals merged into those of the chunks before it are the totals
+/// of reading both in order.
+#[derive(Debug, Default)]
+pub(crate) struct Metrics {
+    /// Events before this instant (or without one) are not counted.
+    since: Option<i64>,
+    runs: u64,
+    calls: u64,
+    errors: u64,
+    blocked: u64,
+    /// Each ended run's spend, in log order: summed in that order, so the
+    /// total is the same to the last bit however the logs were cut.
+    spends: Vec<f64>,
+    spend: f64,
+    model_calls: u64,
+    input_tokens: u64,
+    output_tokens: u64,
+    /// How runs stopped, in the order each reason first came.
+    stops: Vec<(String, u64)>,
+}
+
+impl Metrics {
+    /// Totals over the last `period` before `now_us` (an unknown period
+    /// counts everything; the query checks it).
+    pub(crate) fn new(period: &str, now_us: i64) -> Self {
+        let seconds = PERIODS.iter().find(|p| p.0 == period).and_then(|p| p.1);
+        Metrics {
+            since: seconds.map(|s| now_us - s * 1_000_000),
+            ..Metrics::default()
         }
-        match str_field(&e, field::EVENT).unwrap_or("") {
-            event::RUN_START => runs += 1,
-            event::TOOL_CALL if str_field(&e, field::DECISION) == Some(DECISION_BLOCK) => {
-                blocked += 1
-            }
-            event::TOOL_CALL => calls += 1,
-            event::TOOL_RESULT if e.get(field::ERROR_CLASS).is_some() => errors += 1,
+    }
+
+    /// Counts event `e`.
+    pub(crate) fn absorb(&mut self, e: &impl Fields) {
+        if let Some(since) = self.since
+            && e.str(field::TS)
+                .and_then(parse_timestamp)
+                .is_none_or(|t| t < since)
+        {
+            return;
+        }
+        match e.str(field::EVENT).unwrap_or("") {
+            event::RUN_START => self.runs += 1,
+            event::TOOL_CALL if e.str(field::DECISION) == Some(DECISION_BLOCK) => self.blocked += 1,
+            event::TOOL_CALL => self.calls += 1,
+            event::TOOL_RESULT if e.has(field::ERROR_CLASS) => self.errors += 1,
             event::MODEL_CALL => {
-                let tokens = |k| num_field(&e, k).map_or(0, |n| n.max(0.0) as u64);
-                model_calls += 1;
-                input_tokens += tokens(field::INPUT_TOKENS);
-                output_tokens += tokens(field::OUTPUT_TOKENS);
+                let tokens = |k| e.num(k).map_or(0, |n| n.max(0.0) as u64);
+                self.model_calls += 1;
+                self.input_tokens += tokens(field::INPUT_TOKENS);
+                self.output_tokens += tokens(field::OUTPUT_TOKENS);
             }
             event::RUN_END => {
-                spend += num_field(&e, field::SPEND_USD).unwrap_or(0.0);
-                let reason = str_field(&e, field::STOP_REASON).unwrap_or("?");
-                match stops.iter_mut().find(|s| s.0 == reason) {
-                    Some(s) => s.1 += 1,
-                    None => stops.push((reason.to_owned(), 1)),
-                }
+                self.spends.push(e.num(field::SPEND_USD).unwrap_or(0.0));
+                self.stopped(e.str(field::STOP_REASON).unwrap_or("?"), 1);
             }
             _ => {}
         }
     }
-    let count = |n: u64| Value::Number(n as f64);
-    Value::object([
-        ("agent_id", agent_id.map_or(Value::Null, Value::from)),
-        ("period", Value::from(period)),
-        (
-            "since",
-            since.map_or(Value::Null, |s| {
-                Value::String(tooltrail_core::gateway::timestamp_at(s))
-            }),
-        ),
-        ("runs", count(runs)),
-        ("tool_calls", count(calls)),
-        ("errors", count(errors)),
-        ("blocked_actions", count(blocked)),
-        ("total_spend_usd", Value::Number(spend)),
-        ("model_calls", count(model_calls)),
-        ("input_tokens", count(input_tokens)),
-        ("output_tokens", count(output_tokens)),
-        (
-            "stop_reasons",
-            Value::Object(stops.into_iter().map(|(k, n)| (k, count(n))).collect()),
-        ),
-    ])
+
+    fn stopped(&mut self, reason: &str, n: u64) {
+        match self.stops.iter_mut().find(|s| s.0 == reason) {
+            Some(s) => s.1 += n,
+            None => self.stops.push((reason.to_owned(), n)),
+        }
+    }
+
+    /// Adds the totals of the events after these.
+    pub(crate) fn merge(&mut self, later: Metrics) {
+        self.runs += later.runs;
+        self.calls += later.calls;
+        self.errors += later.errors;
+        self.blocked += later.blocked;
+        self.spends.extend(later.spends);
+        self.model_calls += later.model_calls;
+        self.input_tokens += later.input_tokens;
+        self.output_tokens += later.output_tokens;
+        for (reason, n) in later.stops {
+            self.stopped(&reason, n);
+        }
+        // Summed as they come, so what waits here stays small.
+        self.spend = self.spends.drain(..).fold(self.spend, |sum, s| sum + s);
+    }
+
+    /// The answer: `agent_metrics`' value.
+    pub(crate) fn into_value(mut self, agent_id: Option<&str>, period: &str) -> Value {
+        self.merge(Metrics::default());
+        let count = |n: u64| Value::Number(n as f64);
+        Value::object([
+            ("agent_id", agent_id.map_or(Value::Null, Value::from)),
+            ("period", Value::from(period)),
+            (
+                "since",
+                self.since.map_or(Value::Null, |s| {
+                    Value::String(tooltrail_core::gateway::timestamp_at(s))
+                }),
+            ),
+            ("runs", count(self.runs)),
+            ("tool_calls", count(self.calls)),
+            ("errors", count(self.errors)),
+            ("blocked_actions", count(self.blocked)),
+            ("total_spend_usd", Value::Number(self.spend)),
+            ("model_calls", count(self.model_calls)),
+            ("input_tokens", count(self.input_tokens)),
+            ("output_tokens", count(self.output_tokens)),
+            (
+                "stop_reasons",
+                Value::Object(self.stops.into_iter().map(|(k, n)| (k, count(n))).collect()),
+            ),
+        ])
+    }
 }
 
 /// Whether event `e` is agent `agent_id`'s (every event when `None`).
@@ -158,20 +218,20 @@ pub(super) fn of_agent(e: &impl Fields, agent_id: Option<&str>) -> bool {
 }
 
 /// One tool call while the logs are read.
-struct Entry {
+pub(crate) struct Entry {
     ts: Value,
-    run_id: String,
+    pub(crate) run_id: String,
     seq: Option<f64>,
     tool: Value,
     decision: Value,
     args_hash: Value,
-    ok: Option<bool>,
-    latency_ms: Option<f64>,
-    reason: Option<String>,
+    pub(crate) ok: Option<bool>,
+    pub(crate) latency_ms: Option<f64>,
+    pub(crate) reason: Option<String>,
 }
 
 impl Entry {
-    fn from_call(e: &Value) -> Self {
+    pub(crate) fn from_call(e: &Value) -> Self {
         let get = |k: &str| e.get(k).cloned().unwrap_or(Value::Null);
         let blocked = str_field(e, field::DECISION) == Some(DECISION_BLOCK);
         Self {
@@ -190,7 +250,7 @@ impl Entry {
         }
     }
 
-    fn to_value(&self, spend: Option<f64>) -> Value {
+    pub(crate) fn to_value(&self, spend: Option<f64>) -> Value {
         let num = |v: Option<f64>| v.map_or(Value::Null, Value::Number);
         Value::object([
             ("ts", self.ts.clone()),

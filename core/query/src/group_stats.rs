@@ -8,8 +8,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::added_spend::AddedSpend;
+use super::scan::Fields;
 use super::sketch::LatencySketch;
-use super::{num_field, str_field};
 use tooltrail_core::pricing::round_usd;
 use tooltrail_core::schema::{event, field};
 use tooltrail_json::Value;
@@ -93,37 +93,42 @@ impl GroupStatsAcc {
 
     /// Takes one event into account.
     pub fn absorb(&mut self, e: &Value) {
-        let Some(name) = str_field(e, field::EVENT) else {
+        self.absorb_fields(e);
+    }
+
+    /// [`absorb`](Self::absorb) for an event however it was read.
+    pub(crate) fn absorb_fields(&mut self, e: &impl Fields) {
+        let Some(name) = e.str(field::EVENT) else {
             return;
         };
-        let cost = num_field(e, field::COST_USD);
         match (self.by, name) {
             (StatsBy::Model, event::MODEL_CALL) => {
-                let g = self.group(str_field(e, field::MODEL));
+                let cost = e.num(field::COST_USD);
+                let g = self.group(e.str(field::MODEL));
                 g.add_model_call(e, cost);
-                if let Some(ms) = num_field(e, field::LATENCY_MS) {
+                if let Some(ms) = e.num(field::LATENCY_MS) {
                     g.latencies.add(ms);
                 }
-                if let Some(class) = str_field(e, field::ERROR_CLASS) {
+                if let Some(class) = e.str(field::ERROR_CLASS) {
                     *g.stats.errors.entry(class.to_owned()).or_default() += 1;
                 }
             }
             (StatsBy::Agent, event::MODEL_CALL) => {
-                if let (Some(run), Some(c)) = (str_field(e, field::RUN_ID), cost) {
+                let cost = e.num(field::COST_USD);
+                if let (Some(run), Some(c)) = (e.str(field::RUN_ID), cost) {
                     self.added.model_cost(run, c);
                 }
-                self.group(str_field(e, field::AGENT_ID))
-                    .add_model_call(e, cost);
+                self.group(e.str(field::AGENT_ID)).add_model_call(e, cost);
             }
             (StatsBy::Agent, event::TOOL_RESULT) => {
-                let g = self.group(str_field(e, field::AGENT_ID));
+                let g = self.group(e.str(field::AGENT_ID));
                 g.stats.tool_calls += 1;
-                g.stats.tool_errors += u64::from(str_field(e, field::ERROR_CLASS).is_some());
+                g.stats.tool_errors += u64::from(e.str(field::ERROR_CLASS).is_some());
             }
             (StatsBy::Agent, event::RUN_END) => {
-                let run = str_field(e, field::RUN_ID).unwrap_or_default();
-                let added = self.added.at_end(run, num_field(e, field::SPEND_USD));
-                let g = self.group(str_field(e, field::AGENT_ID));
+                let run = e.str(field::RUN_ID).unwrap_or_default();
+                let added = self.added.at_end(run, e.num(field::SPEND_USD));
+                let g = self.group(e.str(field::AGENT_ID));
                 g.stats.runs += 1;
                 if let Some(added) = added.filter(|a| *a > 0.0) {
                     g.stats.spend_usd = round_usd(g.stats.spend_usd + added);
@@ -158,7 +163,7 @@ impl GroupStatsAcc {
 }
 
 impl Group {
-    fn add_model_call(&mut self, e: &Value, cost: Option<f64>) {
+    fn add_model_call(&mut self, e: &impl Fields, cost: Option<f64>) {
         let s = &mut self.stats;
         s.model_calls += 1;
         s.input_tokens += count(e, field::INPUT_TOKENS);
@@ -170,8 +175,8 @@ impl Group {
     }
 }
 
-fn count(e: &Value, key: &str) -> u64 {
-    num_field(e, key).map_or(0, |n| n.max(0.0) as u64)
+fn count(e: &impl Fields, key: &str) -> u64 {
+    e.num(key).map_or(0, |n| n.max(0.0) as u64)
 }
 
 /// `stats --by model|agent --json`: `{"by", "models" | "agents": [...]}`.

@@ -1,5 +1,6 @@
 //! [`Kept`]: what the summaries whose result depends on the order of the
-//! events (the alert replay, spend and the added spend it tells apart) read
+//! events (the alert replay, spend and the added spend it tells apart,
+//! `stats --by model|agent`, which sum spend as they go) read
 //! of a chunk of the logs, kept compactly so that the chunks can be read on
 //! every core and these summaries fed in log order at the merge.
 
@@ -22,11 +23,12 @@ pub(crate) fn plan(bytes: u64) -> Plan {
 }
 
 /// The events the in-order summaries read (alerts: tool results, model
-/// calls, run ends and logged alerts; spend: model calls and run ends), and
+/// calls, run ends and logged alerts; spend: model calls and run ends;
+/// `stats --by`: model calls, tool results and run ends), and
 /// of each only the fields they read: a few dozen bytes an event where a
 /// parsed event would take a kilobyte. A field either starts reading must
-/// be added here: the tests compare the report page and the `alerts` and
-/// `spend` answers with those of reading every line in order.
+/// be added here: the tests compare the report page and the `alerts`,
+/// `spend` and `stats --by` answers with those of reading every line in order.
 #[derive(Default)]
 pub(crate) struct Kept {
     text: String,
@@ -42,7 +44,16 @@ const KEPT_EVENTS: [&str; 4] = [
     event::ALERT,
 ];
 
-const KEPT_FIELDS: [&str; 12] = [
+/// The kinds the alert replay reads (all kept ones).
+pub(crate) const ALERT_EVENTS: &[&str] = &KEPT_EVENTS;
+/// The kinds `spend` reads.
+pub(crate) const SPEND_EVENTS: &[&str] = &[event::MODEL_CALL, event::RUN_END];
+/// The kinds `stats --by model` reads.
+pub(crate) const MODEL_EVENTS: &[&str] = &[event::MODEL_CALL];
+/// The kinds `stats --by agent` reads.
+pub(crate) const AGENT_EVENTS: &[&str] = &[event::MODEL_CALL, event::TOOL_RESULT, event::RUN_END];
+
+const KEPT_FIELDS: [&str; 13] = [
     field::TS,
     field::EVENT,
     field::RUN_ID,
@@ -55,6 +66,7 @@ const KEPT_FIELDS: [&str; 12] = [
     field::MODEL,
     field::INPUT_TOKENS,
     field::OUTPUT_TOKENS,
+    field::LATENCY_MS,
 ];
 
 #[derive(Clone, Copy)]
@@ -129,6 +141,15 @@ impl Fields for KeptEvent<'_> {
             Kind::Str(..) => None,
         }
     }
+
+    fn bool(&self, _key: &str) -> Option<bool> {
+        None // not kept
+    }
+
+    /// A kept string or number (other values are not kept).
+    fn has(&self, key: &str) -> bool {
+        self.find(key).is_some()
+    }
 }
 
 #[cfg(test)]
@@ -139,7 +160,7 @@ mod tests {
     use tooltrail_core::config::Config;
 
     use super::*;
-    use crate::{AlertAcc, SpendAcc, SpendBy};
+    use crate::{AlertAcc, GroupStatsAcc, SpendAcc, SpendBy, StatsBy};
 
     /// An event of kind `event` that has every field, a string and a
     /// number alike, and notes each field asked for.
@@ -162,12 +183,22 @@ mod tests {
             self.keys.borrow_mut().insert(key.to_owned());
             Some(2.0)
         }
+
+        fn bool(&self, key: &str) -> Option<bool> {
+            self.keys.borrow_mut().insert(key.to_owned());
+            Some(true)
+        }
+
+        fn has(&self, key: &str) -> bool {
+            self.keys.borrow_mut().insert(key.to_owned());
+            true
+        }
     }
 
     /// What the in-order summaries ask of events is what [`Kept`] keeps:
-    /// of the kept events only kept fields, of the others no more than
-    /// their kind and time. A field the alert replay or spend starts
-    /// reading fails here until it is kept. (Which kinds must be kept,
+    /// of the kinds each is fed only kept fields, of the others no more
+    /// than their kind and time. A field the alert replay, spend or `stats --by`
+    /// starts reading fails here until it is kept. (Which kinds must be kept,
     /// logged alerts among them, the replay tests in `report` show.)
     #[test]
     fn the_in_order_summaries_read_only_what_is_kept() {
@@ -175,14 +206,12 @@ mod tests {
             "logging:\n  alerts:\n    error_rate: { warn: 0.1, critical: 0.2 }\n    spend_usd_per_min: { warn: 0.5, critical: 2 }\n",
         )
         .unwrap();
-        for name in event::ALL {
-            let e = Asked {
-                event: name,
-                keys: RefCell::default(),
-            };
+        let alerts = |e: &Asked| {
             for config in [Config::default(), every_rule.clone()] {
-                AlertAcc::new(&config).absorb_fields(&e);
+                AlertAcc::new(&config).absorb_fields(e);
             }
+        };
+        let spend = |e: &Asked| {
             for by in [
                 SpendBy::Minute,
                 SpendBy::Hour,
@@ -191,19 +220,42 @@ mod tests {
                 SpendBy::Agent,
             ] {
                 for agent in [None, Some("a1".to_owned()), Some("other".to_owned())] {
-                    SpendAcc::new(by, Some(0), Some(i64::MAX), agent).absorb_fields(&e);
+                    SpendAcc::new(by, Some(0), Some(i64::MAX), agent).absorb_fields(e);
                 }
             }
-            let asked = e.keys.into_inner();
-            let allowed: Vec<&str> = match KEPT_EVENTS.contains(&name) {
-                true => KEPT_FIELDS.to_vec(),
-                false => vec![field::TS, field::EVENT],
-            };
-            let extra: Vec<&String> = asked
-                .iter()
-                .filter(|k| !allowed.contains(&k.as_str()))
-                .collect();
-            assert!(extra.is_empty(), "{name}: {extra:?} read but not kept");
+        };
+        // (Their agent filter, at the merge, reads `agent_id`: kept.)
+        let by_model = |e: &Asked| GroupStatsAcc::new(StatsBy::Model).absorb_fields(e);
+        let by_agent = |e: &Asked| GroupStatsAcc::new(StatsBy::Agent).absorb_fields(e);
+        type Feed<'f> = &'f dyn Fn(&Asked);
+        let summaries: [(&str, &[&str], Feed); 4] = [
+            ("alerts", ALERT_EVENTS, &alerts),
+            ("spend", SPEND_EVENTS, &spend),
+            ("stats --by model", MODEL_EVENTS, &by_model),
+            ("stats --by agent", AGENT_EVENTS, &by_agent),
+        ];
+        for (summary, kinds, feed) in summaries {
+            assert!(kinds.iter().all(|k| KEPT_EVENTS.contains(k)));
+            for name in event::ALL {
+                let e = Asked {
+                    event: name,
+                    keys: RefCell::default(),
+                };
+                feed(&e);
+                let asked = e.keys.into_inner();
+                let allowed: Vec<&str> = match kinds.contains(&name) {
+                    true => KEPT_FIELDS.to_vec(),
+                    false => vec![field::TS, field::EVENT],
+                };
+                let extra: Vec<&String> = asked
+                    .iter()
+                    .filter(|k| !allowed.contains(&k.as_str()))
+                    .collect();
+                assert!(
+                    extra.is_empty(),
+                    "{summary}, {name}: {extra:?} read but not kept"
+                );
+            }
         }
     }
 }

@@ -16,6 +16,7 @@
 #![warn(unreachable_pub)]
 
 mod added_spend;
+mod agent_log;
 mod answer;
 mod chunked;
 mod chunks;

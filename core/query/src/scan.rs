@@ -21,6 +21,10 @@ pub(crate) trait Fields {
     fn str(&self, key: &str) -> Option<&str>;
     /// A top-level number member.
     fn num(&self, key: &str) -> Option<f64>;
+    /// A top-level `true` or `false` member.
+    fn bool(&self, key: &str) -> Option<bool>;
+    /// Whether there is a top-level member `key`, whatever its value.
+    fn has(&self, key: &str) -> bool;
 }
 
 impl Fields for Value {
@@ -30,6 +34,17 @@ impl Fields for Value {
 
     fn num(&self, key: &str) -> Option<f64> {
         num_field(self, key)
+    }
+
+    fn bool(&self, key: &str) -> Option<bool> {
+        match self.get(key)? {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
     }
 }
 
@@ -45,6 +60,7 @@ const MAX_MEMBERS: usize = 64;
 enum Kind {
     Str,
     Num(f64),
+    Bool(bool),
     Other,
 }
 
@@ -207,9 +223,9 @@ impl Scanner {
             b'"' => string(s, i).map(|(_, end)| (Kind::Str, end + 1)),
             b'{' => Some((Kind::Other, self.object::<VIEW>(s, i, depth)?)),
             b'[' => Some((Kind::Other, self.array::<VIEW>(s, i, depth)?)),
-            b't' => literal(s, i, b"true"),
-            b'f' => literal(s, i, b"false"),
-            b'n' => literal(s, i, b"null"),
+            b't' => literal(s, i, b"true", Kind::Bool(true)),
+            b'f' => literal(s, i, b"false", Kind::Bool(false)),
+            b'n' => literal(s, i, b"null", Kind::Other),
             b'-' | b'0'..=b'9' => number(s, i, VIEW && depth == 1),
             _ => None,
         }
@@ -233,6 +249,17 @@ impl Fields for View<'_> {
             Kind::Num(n) => Some(n),
             _ => None,
         }
+    }
+
+    fn bool(&self, key: &str) -> Option<bool> {
+        match self.find(key)?.kind {
+            Kind::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.find(key).is_some()
     }
 }
 
@@ -266,10 +293,8 @@ fn string(s: &[u8], i: usize) -> Option<(usize, usize)> {
     Some((i + 1, quote(s, i + 1)?))
 }
 
-fn literal(s: &[u8], i: usize, word: &[u8]) -> Option<(Kind, usize)> {
-    s[i..]
-        .starts_with(word)
-        .then_some((Kind::Other, i + word.len()))
+fn literal(s: &[u8], i: usize, word: &[u8], kind: Kind) -> Option<(Kind, usize)> {
+    s[i..].starts_with(word).then_some((kind, i + word.len()))
 }
 
 /// A number as `parse_json` reads it (same grammar, same range checks);

@@ -2,7 +2,7 @@
 //! external files) with the run list, each run's waterfall of tool calls,
 //! error classes, latency by tool and the alert state.
 //!
-//! Two passes over the logs, in chunks on every core ([`passes`]): the
+//! Two passes over the logs, in chunks on every core (`passes.rs`): the
 //! first gathers run summaries, stats, spend and the alert history; the
 //! second collects the events of the runs the page shows (at most
 //! `max_runs`).

@@ -1,7 +1,8 @@
 //! The report read in chunks on every core draws the page that reading
 //! every line in order draws, for every plan: the order-dependent parts
 //! (alerts, added spend, spend by minute) included; so do the `alerts`,
-//! `spend` and `gaps` answers, fed from the same kept fields.
+//! `spend`, `stats --by model|agent` and `gaps` answers, fed from the same
+//! kept fields.
 
 use std::path::Path;
 
@@ -10,7 +11,7 @@ use tooltrail_core::config::Config;
 use super::super::{ReportOptions, Source, gather, html};
 use crate::chunked::tests::{Rng, lines, outcome, plans, write_files};
 use crate::parallel::Logs;
-use crate::{AlertsOptions, Query, RunFilter, SpendBy, SpendOptions};
+use crate::{AlertsOptions, Query, RunFilter, SpendBy, SpendOptions, StatsBy, StatsOptions};
 
 /// `runs` runs of the chunked tests' lines, with model calls (priced,
 /// unpriced, by agent), logged alerts, failed results and runs that added
@@ -30,15 +31,16 @@ fn write_logs(dir: &Path, seed: u64, runs: u64) {
         let ts = format!("2026-11-24T19:5{minute}:{:02}.000000Z", rng.below(60));
         match rng.below(9) {
             0 => all.push(format!(
-                r#"{{"ts":"{ts}","event":"model_call","run_id":"{run}","trace_id":"t-{run}","agent_id":"a{}","model":"m{}","input_tokens":{},"output_tokens":{},"cost_usd":{}}}"#,
+                r#"{{"ts":"{ts}","event":"model_call","run_id":"{run}","trace_id":"t-{run}","agent_id":"a{}","model":"m{}","input_tokens":{},"output_tokens":{},"cost_usd":{},"latency_ms":{}}}"#,
                 rng.below(2),
                 rng.below(3),
                 rng.below(900),
                 rng.below(90),
-                rng.below(1000) as f64 / 997.0
+                rng.below(1000) as f64 / 997.0,
+                rng.below(4000) as f64 / 3.0
             )),
             1 => all.push(format!(
-                r#"{{"ts":"{ts}","event":"model_call","run_id":"{run}","model":"unpriced","input_tokens":5}}"#
+                r#"{{"ts":"{ts}","event":"model_call","run_id":"{run}","model":"unpriced","input_tokens":5,"latency_ms":12,"ok":false,"error_class":"timeout"}}"#
             )),
             2 => all.push(format!(
                 r#"{{"ts":"{ts}","event":"tool_result","run_id":"{run}","trace_id":"t-{run}","tool":"fetch","latency_ms":3,"ok":false,"error_class":"{}"}}"#,
@@ -128,7 +130,7 @@ fn every_plan_draws_the_page_the_line_reader_draws() {
 }
 
 #[test]
-fn alerts_spend_and_gaps_answer_as_the_line_reader_for_every_plan() {
+fn alerts_spend_stats_by_and_gaps_answer_as_the_line_reader_for_every_plan() {
     let dir = tempfile::tempdir().unwrap();
     write_logs(dir.path(), 0x0dd_5eed, 120);
     let mut queries = vec![
@@ -150,6 +152,17 @@ fn alerts_spend_and_gaps_answer_as_the_line_reader_for_every_plan() {
             top: 4,
         }));
     }
+    for (by, agent_id) in [
+        (StatsBy::Model, None),
+        (StatsBy::Agent, None),
+        (StatsBy::Model, Some("a1".into())),
+    ] {
+        queries.push(Query::Stats(StatsOptions {
+            by,
+            agent_id,
+            ..StatsOptions::default()
+        }));
+    }
     queries.push(Query::Spend(SpendOptions {
         by: SpendBy::Hour,
         since: crate::parse_timestamp("2026-11-24T19:52:00Z"),
@@ -169,5 +182,11 @@ fn alerts_spend_and_gaps_answer_as_the_line_reader_for_every_plan() {
     assert!(
         alerts.contains("spend_usd_per_min") && alerts.contains("error_rate"),
         "{alerts}"
+    );
+    // The models' table has latencies, failures and tokens to get right.
+    let models = outcome(dir.path(), &queries[7], None);
+    assert!(
+        models.contains("m2") && models.contains("timeout") && !models.contains("latency_ms: [0.0"),
+        "{models}"
     );
 }
