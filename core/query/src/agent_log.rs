@@ -125,13 +125,17 @@ impl Absorb for AgentLog<'_> {
             }
             event::TOOL_RESULT => {
                 let o = Outcome::of(e);
-                let Some(open) = p.open.get_mut(&o.key).filter(|o| !o.is_empty()) else {
+                let Some(open) = p.open.get_mut(&o.key) else {
                     p.carried.push(o);
                     return;
                 };
                 let n = *open.last().expect("not empty");
                 if o.ok.is_some() {
                     open.pop();
+                    // Only calls waiting for a result stay: a few per run.
+                    if open.is_empty() {
+                        p.open.remove(&o.key);
+                    }
                 }
                 let first_kept = p.calls - p.kept.len() as u64;
                 if let Some(i) = n.checked_sub(first_kept) {

@@ -22,8 +22,10 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
-use memchr::memmem;
+use memchr::memmem::{self, Finder};
+use memchr::{memchr_iter, memchr2};
 
 /// The index file of log file `log` (`tooltrail.jsonl` → `tooltrail.jsonl.idx`).
 pub fn index_path(log: &Path) -> PathBuf {
@@ -57,14 +59,16 @@ const ID_WITHIN: usize = 160;
 /// The run id of one of the writer's lines, as spelled (quotes included);
 /// `None` for `"run_id":null` or a line without one near its start.
 fn run_id_of(line: &[u8]) -> Option<&[u8]> {
+    // Built once: a searcher per line cost more than the search.
+    static KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b",\"run_id\":\""));
     let head = &line[..line.len().min(ID_WITHIN)];
-    let at = memmem::find(head, b",\"run_id\":\"")? + 10;
+    let at = KEY.find(head)? + 10;
     let mut i = at + 1;
-    while i < line.len() {
+    while let Some(n) = memchr2(b'"', b'\\', line.get(i..)?) {
+        i += n;
         match line[i] {
-            b'\\' => i += 2,
             b'"' => return Some(&line[at..=i]),
-            _ => i += 1,
+            _ => i += 2, // an escape: skip the escaped byte
         }
     }
     None
@@ -84,6 +88,9 @@ pub(super) struct Segment {
     runs: Vec<(Vec<u8>, u64, u64)>,
     /// Index into `runs` by id.
     by_id: std::collections::HashMap<Vec<u8>, usize>,
+    /// The run of the last line seen, if any: a run's lines tend to come
+    /// together, and this skips the map for them.
+    last: Option<usize>,
     /// The range from the first `writer_dropped` report's start to the
     /// last one's end, absolute.
     drops: Option<(u64, u64)>,
@@ -113,15 +120,28 @@ impl Segment {
     /// Adds the batch written right after the segment's last one.
     pub(super) fn add(&mut self, batch: &[u8]) {
         let mut start = self.end();
-        for line in batch.split_inclusive(|&b| b == b'\n') {
+        let ends = memchr_iter(b'\n', batch).map(|i| i + 1);
+        // A batch is whole lines; a last one without its `\n` counts too.
+        let tail = (batch.last() != Some(&b'\n') && !batch.is_empty()).then_some(batch.len());
+        let mut from = 0;
+        for to in ends.chain(tail) {
+            let line = &batch[from..to];
+            from = to;
             let end = start + line.len() as u64;
             match run_id_of(line) {
-                Some(id) => match self.by_id.get(id) {
-                    Some(&i) => self.runs[i].2 = end,
-                    None => {
-                        self.by_id.insert(id.to_vec(), self.runs.len());
-                        self.runs.push((id.to_vec(), start, end));
-                    }
+                Some(id) => match self.last.filter(|&i| self.runs[i].0 == id) {
+                    Some(i) => self.runs[i].2 = end,
+                    None => match self.by_id.get(id) {
+                        Some(&i) => {
+                            self.runs[i].2 = end;
+                            self.last = Some(i);
+                        }
+                        None => {
+                            self.last = Some(self.runs.len());
+                            self.by_id.insert(id.to_vec(), self.runs.len());
+                            self.runs.push((id.to_vec(), start, end));
+                        }
+                    },
                 },
                 None => {
                     let head = &line[..line.len().min(ID_WITHIN)];
@@ -191,6 +211,33 @@ mod tests {
                 "{{\"o\":100,\"n\":{},\"r\":[[\"a\",0,{}],[\"b\\\"q\",{first},{second}]],\"d\":[{second},{third}]}}",
                 batch.len(),
                 batch.len()
+            )
+        );
+    }
+
+    #[test]
+    fn ids_ending_in_an_escape_runs_that_alternate_and_a_last_line_without_its_newline() {
+        let lines = [
+            "{\"v\":1,\"event\":\"tool_call\",\"run_id\":\"a\\\\\",\"x\":1}\n",
+            "{\"v\":1,\"event\":\"tool_call\",\"run_id\":\"b\",\"x\":2}\n",
+            "{\"v\":1,\"event\":\"tool_call\",\"run_id\":\"a\\\\\",\"x\":3}\n",
+            "{\"v\":1,\"event\":\"tool_call\",\"run_id\":\"b\",\"x\":4}",
+        ];
+        let batch = lines.concat();
+        let ends: Vec<usize> = lines
+            .iter()
+            .scan(0, |at, l| {
+                *at += l.len();
+                Some(*at)
+            })
+            .collect();
+        let rec = String::from_utf8(record(0, batch.as_bytes())).unwrap();
+        let (json, _) = rec.split_once('\t').unwrap();
+        assert_eq!(
+            json,
+            format!(
+                "{{\"o\":0,\"n\":{},\"r\":[[\"a\\\\\",0,{}],[\"b\",{},{}]]}}",
+                ends[3], ends[2], ends[0], ends[3]
             )
         );
     }
