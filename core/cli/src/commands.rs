@@ -13,8 +13,8 @@ use clap::{Args, Parser, Subcommand};
 
 /// The long help's footer: where logs come from.
 const AFTER_HELP: &str = "\
-PATH is a log directory (every tooltrail*.jsonl in it, oldest first) or one
-JSONL file; it defaults to ./tooltrail-logs.
+PATH is a log directory (every *.jsonl in it; rotated files oldest first) or
+one JSONL file; it defaults to ./tooltrail-logs.
 
 Examples:
   tooltrail runs --stop-reason max_tool_calls      runs a budget stopped

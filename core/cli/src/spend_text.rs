@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::text::table;
+use super::text::{counted, table};
 use tooltrail_query::report::decimal;
 use tooltrail_query::{GroupStats, SPIKE_FACTOR, SpendBy, SpendReport, SpendRow, StatsBy};
 
@@ -133,20 +133,23 @@ pub(super) fn spend(out: &mut dyn Write, report: &SpendReport) -> io::Result<()>
     let t = &report.total;
     writeln!(
         out,
-        "total {} (model calls {}, added {}); {} model calls, {} tokens in, {} out, {} runs",
+        "total {} (model calls {}, added {}); {}, {} tokens in, {} out, {}",
         usd(t.spend_usd),
         usd(t.model_usd),
         usd(t.added_usd),
-        t.model_calls,
+        counted(t.model_calls, "model call"),
         t.input_tokens,
         t.output_tokens,
-        t.runs,
+        counted(t.runs, "run"),
     )?;
     if t.unpriced_model_calls > 0 {
         writeln!(
             out,
-            "{} model calls have no price (unknown model or no usage): their cost is not in these sums; add them under `pricing:` in the configuration",
-            t.unpriced_model_calls
+            "{} no price (unknown model or no usage): their cost is not in these sums; add them under `pricing:` in the configuration",
+            match t.unpriced_model_calls {
+                1 => "1 model call has".to_owned(),
+                n => format!("{n} model calls have"),
+            }
         )?;
     }
     Ok(())

@@ -15,6 +15,14 @@ use tooltrail_core::gateway::AlertChange;
 use tooltrail_json::Value;
 use tooltrail_query::{num_field, str_field};
 
+/// `n` and `noun`, with an `s` unless there is one: "1 run", "2 runs".
+pub(super) fn counted(n: impl TryInto<u64>, noun: &str) -> String {
+    match n.try_into().unwrap_or(u64::MAX) {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 /// `text` with control characters, and the bidirectional overrides that
 /// reorder what a line shows, written as escapes: `\n`, `\r`, `\t`,
 /// `\x1b`, `\u{202e}`; a backslash stays as it is.
@@ -143,7 +151,7 @@ pub(super) fn runs(out: &mut dyn Write, runs: &tooltrail_query::RunList) -> io::
         ],
         rows,
     )?;
-    writeln!(out, "{} runs", runs.len())
+    writeln!(out, "{}", counted(runs.len(), "run"))
 }
 
 pub(super) fn stats(out: &mut dyn Write, report: &tooltrail_query::StatsReport) -> io::Result<()> {
@@ -223,7 +231,7 @@ pub(super) fn loops(out: &mut dyn Write, found: &[tooltrail_query::LoopFinding])
         &["RUN_ID", "TOOL", "ARGS_HASH", "CALLS", "BLOCKED"],
         &rows,
     )?;
-    writeln!(out, "{} repeated calls", rows.len())
+    writeln!(out, "{}", counted(rows.len(), "repeated call"))
 }
 
 pub(super) fn alerts(
@@ -254,8 +262,8 @@ pub(super) fn alerts(
     )?;
     writeln!(
         out,
-        "{} alert transitions (window {} s)",
-        rows.len(),
+        "{} (window {} s)",
+        counted(rows.len(), "alert transition"),
         window_s
     )
 }

@@ -77,6 +77,35 @@ fn runs_lists_and_filters() {
     );
 }
 
+/// The line under a table counts in the singular too ("1 runs" before).
+#[test]
+fn a_table_of_one_says_so_in_the_singular() {
+    let last = |args: &[&str]| {
+        let (code, out) = run(args, "");
+        assert_eq!(code, 0, "{args:?}");
+        out.trim_end().lines().last().unwrap().to_owned()
+    };
+    assert_eq!(last(&["runs", RUNS, "--run", "run-loop"]), "1 run");
+    assert_eq!(last(&["runs", RUNS]), "8 runs");
+    assert_eq!(last(&["loops", RUNS]), "1 repeated call");
+    assert_eq!(last(&["loops", RUNS, "--min", "9"]), "0 repeated calls");
+    // One run with one model call (`run-spend` of the models scenario).
+    let models = std::fs::read_to_string(RUNS.replace("runs.expected", "models.expected")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("one.jsonl");
+    let one: String = models
+        .lines()
+        .filter(|l| l.contains("\"run-spend\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&log, one).unwrap();
+    let total = last(&["spend", log.to_str().unwrap(), "--by", "run"]);
+    assert!(
+        total.contains("); 1 model call, ") && total.ends_with(" out, 1 run"),
+        "{total}"
+    );
+}
+
 #[test]
 fn show_is_the_timeline_with_refusals_and_budgets() {
     let (code, out) = run(&["show", "run-loop", RUNS], "");
@@ -327,7 +356,7 @@ fn an_incomplete_record_is_said_by_every_query_and_the_report() {
     assert!(clean.stderr.is_empty(), "a whole record says nothing");
     let html = tooltrail_query::report::render(tmp.path(), &Default::default()).unwrap();
     assert!(html.contains("120 events dropped by writers: the record is incomplete"));
-    assert!(html.contains("1 unreadable lines skipped"));
+    assert!(html.contains("1 unreadable line skipped"));
 }
 
 /// `--since` / `--until` compare instants, take any offset and durations, and

@@ -8,12 +8,18 @@ use std::os::unix::fs::PermissionsExt;
 
 use tooltrail_core::writer::{ACTIVE_FILE, DirSink, DirSinkConfig, Sink};
 
-#[test]
-fn a_symlink_planted_at_the_active_file_is_refused_not_followed() {
-    let tmp = tempfile::tempdir().unwrap();
+/// A `logs` directory in `tmp`, private (0700) as a sink makes its own.
+fn private_logs(tmp: &tempfile::TempDir) -> std::path::PathBuf {
     let dir = tmp.path().join("logs");
     fs::create_dir(&dir).unwrap();
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+    dir
+}
+
+#[test]
+fn a_symlink_planted_at_the_active_file_is_refused_not_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = private_logs(&tmp);
     let target = tmp.path().join("victim.txt");
     fs::write(&target, "precious\n").unwrap();
     std::os::unix::fs::symlink(&target, dir.join(ACTIVE_FILE)).unwrap();
@@ -67,9 +73,7 @@ fn a_partial_last_line_from_a_crash_is_not_glued_to_the_next_event() {
 #[test]
 fn a_world_readable_log_file_is_made_private_before_it_is_written() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("logs");
-    fs::create_dir(&dir).unwrap();
-    fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+    let dir = private_logs(&tmp);
     let active = dir.join(ACTIVE_FILE);
     let mode = |p: &std::path::Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
     fs::write(&active, "").unwrap();
@@ -99,9 +103,7 @@ fn a_world_readable_log_file_is_made_private_before_it_is_written() {
 fn a_batch_half_written_by_another_process_is_not_taken_for_a_torn_line() {
     use std::io::Write;
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("logs");
-    fs::create_dir(&dir).unwrap();
-    fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+    let dir = private_logs(&tmp);
     let lock = fs::OpenOptions::new()
         .create(true)
         .truncate(false)

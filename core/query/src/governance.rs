@@ -179,13 +179,18 @@ impl Metrics {
         for (reason, n) in later.stops {
             self.stopped(&reason, n);
         }
-        // Summed as they come, so what waits here stays small.
+        self.sum_spends();
+    }
+
+    /// Adds the run spends waiting in order to the total (in log order, as
+    /// the line reader sums them), so what waits here stays small.
+    fn sum_spends(&mut self) {
         self.spend = self.spends.drain(..).fold(self.spend, |sum, s| sum + s);
     }
 
     /// The answer: `agent_metrics`' value.
     pub(crate) fn into_value(mut self, agent_id: Option<&str>, period: &str) -> Value {
-        self.merge(Metrics::default());
+        self.sum_spends();
         let count = |n: u64| Value::Number(n as f64);
         Value::object([
             ("agent_id", agent_id.map_or(Value::Null, Value::from)),

@@ -15,8 +15,14 @@ use tooltrail_json::parse_json;
 /// `tooltrail.1.jsonl`, then `tooltrail.jsonl`; other `*.jsonl` files by name
 /// before them.
 pub fn log_files(path: &Path) -> io::Result<Vec<PathBuf>> {
-    if path.is_file() {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_file() {
         return Ok(vec![path.to_path_buf()]);
+    }
+    if !meta.is_dir() {
+        // Said as it is: `read_dir` would answer "Not a directory" for a
+        // FIFO or a device given as the log file.
+        return Err(not_regular());
     }
     let mut files: Vec<(u8, u64, String, PathBuf)> = Vec::new();
     for entry in std::fs::read_dir(path)? {
@@ -108,12 +114,16 @@ pub use tooltrail_core::MAX_LINE_BYTES;
 fn open_regular(path: &Path) -> io::Result<File> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file (a FIFO, socket or device); tooltrail reads only regular files",
-        ));
+        return Err(not_regular());
     }
     File::open(path)
+}
+
+fn not_regular() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "not a regular file (a FIFO, socket or device); tooltrail reads only regular files",
+    )
 }
 
 /// Reads one line into `line` (without holding more than

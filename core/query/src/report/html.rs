@@ -93,13 +93,17 @@ pub(crate) fn page(d: &ReportData) -> String {
         skipped = {
             let mut gaps = String::new();
             if d.skipped_lines > 0 {
-                let _ = write!(gaps, " · {} unreadable lines skipped", d.skipped_lines);
+                let _ = write!(
+                    gaps,
+                    " · {} skipped",
+                    crate::gaps::counted(d.skipped_lines, "unreadable line")
+                );
             }
             if d.dropped_events > 0 {
                 let _ = write!(
                     gaps,
-                    " · <strong class=\"incomplete\">{} events dropped by writers: the record is incomplete</strong>",
-                    d.dropped_events
+                    " · <strong class=\"incomplete\">{} dropped by writers: the record is incomplete</strong>",
+                    crate::gaps::counted(d.dropped_events, "event")
                 );
             }
             gaps
@@ -171,13 +175,16 @@ fn listed_note(d: &ReportData) -> String {
     let bad_listed = d.runs.iter().filter(|r| is_bad(r)).count();
     let which = if bad_listed < d.bad_total {
         format!(
-            ": the {bad_listed} most recent of {} runs with failures",
-            d.bad_total
+            ": the {bad_listed} most recent of {} with failures",
+            crate::gaps::counted(d.bad_total as u64, "run")
         )
     } else {
         format!(
-            ": all {} runs with failures, then the most recent others",
-            d.bad_total
+            ": {} with failures, then the most recent others",
+            match d.bad_total {
+                1 => "the one run".to_owned(),
+                n => format!("all {n} runs"),
+            }
         )
     };
     format!(
@@ -191,12 +198,12 @@ fn runs_table(s: &mut String, d: &ReportData) {
     let _ = write!(
         s,
         "<section id=\"runs\"><h2>Runs</h2><p class=\"note\">Showing <span id=\"runs-shown\">{}</span> \
-         of {} runs{}. <input id=\"filter\" type=\"search\" placeholder=\"filter: user, tool, stop reason, error class\"></p>\
+         of {}{}. <input id=\"filter\" type=\"search\" placeholder=\"filter: user, tool, stop reason, error class\"></p>\
          <table id=\"runs-table\"><thead><tr><th>run</th><th>start</th><th>user</th><th>request</th>\
          <th class=\"num\">calls</th><th class=\"num\">errors</th><th class=\"num\">refused</th><th>stop reason</th>\
          <th class=\"num\">duration ms</th><th class=\"num\">spend usd</th><th>error classes</th></tr></thead><tbody>",
         d.runs.len(),
-        d.runs_total,
+        crate::gaps::counted(d.runs_total as u64, "run"),
         listed_note(d)
     );
     for (i, r) in d.runs.iter().enumerate() {

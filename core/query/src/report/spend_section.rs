@@ -93,15 +93,15 @@ pub(crate) fn section(
         by = timeline.by.as_str(),
         total = usd(t.spend_usd),
         model = usd(t.model_usd),
-        calls = t.model_calls,
+        calls = crate::gaps::counted(t.model_calls, "call"),
         added = usd(t.added_usd),
-        unpriced = if t.unpriced_model_calls > 0 {
-            format!(
-                "; <strong class=\"incomplete\">{} model calls have no price and are not counted</strong>",
-                t.unpriced_model_calls
-            )
-        } else {
-            String::new()
+        unpriced = match t.unpriced_model_calls {
+            0 => String::new(),
+            1 => "; <strong class=\"incomplete\">1 model call has no price and is not counted</strong>"
+                .to_owned(),
+            n => format!(
+                "; <strong class=\"incomplete\">{n} model calls have no price and are not counted</strong>"
+            ),
         },
         chart = chart(timeline),
     );
