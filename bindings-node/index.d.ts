@@ -66,9 +66,12 @@ export declare function stableHashJson(text: string | Uint8Array, key?: string |
 /** RFC 8785 canonical JSON text of `value` (same errors as `stableHash`). */
 export declare function canonicalJson(value: unknown): string
 
+/** A path as Node's `fs` takes one: a string, UTF-8 bytes, or a `file:` URL. */
+export type PathLike = string | Uint8Array | URL
+
 export interface EventWriterOptions {
   /** JSONL directory; default `./tooltrail-logs`. */
-  path?: string
+  path?: PathLike
   sink?: 'file' | 'stdout' | 'memory'
   queueEvents?: number
   queueBytes?: number
@@ -86,7 +89,7 @@ export interface EventWriterOptions {
   /** Keep a run index beside each log file (default true), so `tooltrail show` reads only the run's batches. */
   runIndex?: boolean
   /** A configuration (YAML path or object): its `sinks.otlp` adds OTLP export (docs/otlp.md). */
-  config?: string | ConfigObject
+  config?: PathLike | ConfigObject
 }
 
 /** The OTLP exporter's counters (events, and spans apart). */
@@ -115,7 +118,8 @@ export interface WriterStats {
 
 /** Non-blocking, batched JSONL event writer. Timeouts are in milliseconds. */
 export declare class EventWriter {
-  constructor(options?: EventWriterOptions)
+  /** `options`, or the JSONL directory alone. */
+  constructor(options?: EventWriterOptions | PathLike)
   /** Enqueues one event; false if it was dropped (counted). */
   event(name: string, fields?: Record<string, unknown>): boolean
   flush(timeoutMs?: number): Promise<boolean>
@@ -145,6 +149,7 @@ export interface ConfigObject {
 
 /** Validates a YAML file path or config object; throws `config_error` naming the key. */
 export declare function loadConfig<T extends string | ConfigObject>(config: T): T
+export declare function loadConfig(config: PathLike): string
 
 /** The ids a call runs under. `traceparent` (W3C) sets trace_id and parent_span_id. */
 export interface RunCtx {
@@ -168,7 +173,7 @@ export type Tool = (args: any, options: { readonly signal?: AbortSignal }) => un
 export interface ToolGatewayOptions<I extends Record<string, Tool>> {
   impls: I
   logger?: Logger
-  config?: string | ConfigObject
+  config?: PathLike | ConfigObject
   /** Return false or throw to reject a result (`validation_failed`). */
   validators?: Partial<Record<keyof I, (result: any) => unknown>>
   /** Per-tool timeouts in milliseconds; the tool's `signal` aborts. */
@@ -478,7 +483,7 @@ export interface RunFilters {
 
 /** Queries over tooltrail JSONL logs: the CLI's `--json` answers as values. */
 export declare class Logs {
-  constructor(path?: string)
+  constructor(path?: PathLike)
   readonly path: string
   runs(filters?: RunFilters): RunSummary[]
   /** Throws a TooltrailError with code `unknown_run` (and `runId`) for a run with no event in the logs. */
@@ -489,7 +494,7 @@ export declare class Logs {
   /** What the runs cost: by minute (default) or hour with the spikes, or by run, model or agent, costliest first. */
   spend(options?: { by?: SpendBy; since?: string; until?: string; agentId?: string; top?: number }): SpendReport
   loops(options?: { min?: number; agentId?: string }): LoopFinding[]
-  alerts(options?: { config?: string | Record<string, unknown> }): AlertChange[]
+  alerts(options?: { config?: PathLike | Record<string, unknown> }): AlertChange[]
   gaps(): LogGaps
   agentLogs(agentId?: string | null, options?: { limit?: number }): AgentLogEntry[]
   agentMetrics(agentId?: string | null, options?: { period?: AgentPeriod }): AgentMetrics
@@ -531,6 +536,6 @@ export interface AgentMetrics {
 }
 
 /** The agent's latest tool calls, newest first (`limit` default 50; `path` default ./tooltrail-logs). */
-export declare function agentLogs(agentId?: string | null, options?: { limit?: number; path?: string }): AgentLogEntry[]
+export declare function agentLogs(agentId?: string | null, options?: { limit?: number; path?: PathLike }): AgentLogEntry[]
 /** The agent's totals over the last `period` (default `day`). */
-export declare function agentMetrics(agentId?: string | null, options?: { period?: AgentPeriod; path?: string }): AgentMetrics
+export declare function agentMetrics(agentId?: string | null, options?: { period?: AgentPeriod; path?: PathLike }): AgentMetrics

@@ -13,6 +13,7 @@ const { _finishErr: finishErr, _callIds: callIds, _finishChecked: finishChecked 
 // A tool's options when it has no timeout: one frozen object, not one per call.
 const NO_SIGNAL = Object.freeze({ signal: undefined })
 const { invalidArgType, describeType } = require('./lib/arg_types')
+const { isPath, asPath, asConfig } = require('./lib/paths')
 
 /** Base class of every error tooltrail throws; `code` says which. */
 class TooltrailError extends Error {
@@ -36,9 +37,23 @@ const streams = require('./lib/follow')
 /** Non-blocking, batched JSONL event writer (`logger` protocol: `.event(name, fields)`). */
 class EventWriter extends native.EventWriter {
   constructor(options) {
-    super(options)
+    super(writerOptions(options))
     lifecycle.track(this)
   }
+}
+
+// The writer's options with their paths as strings: a path alone (as
+// Python's `EventWriter(path)`), or an object whose `path` and `config`
+// may be paths.
+function writerOptions(options) {
+  if (options == null) return options
+  if (isPath(options)) return { path: asPath(options, 'path') }
+  if (typeof options !== 'object') throw invalidArgType(`options must be a path or an object, not ${describeType(options)}`)
+  if (options.path == null && options.config == null) return options
+  const out = { ...options }
+  if (out.path != null) out.path = asPath(out.path, 'path')
+  if (out.config != null) out.config = asConfig(out.config, 'config')
+  return out
 }
 
 /**
@@ -85,6 +100,7 @@ class ToolGateway {
     this._impls = { ...impls }
     this._validators = { ...validators }
     this._timeouts = { ...timeouts }
+    config = asConfig(config, 'config')
     // The default writer honours the config's sinks (OTLP export).
     const log = logger == null ? new EventWriter(config == null ? undefined : { config }) : logger
     // Hold the logger: the exit hooks reach writers only through live objects.
@@ -670,8 +686,10 @@ function stableHash(value, key) {
 
 /** Reads and validates a YAML configuration file (or an object); throws `config_error` naming the key. */
 function loadConfig(pathOrObject) {
-  native._checkConfig(pathOrObject)
-  return pathOrObject
+  if (pathOrObject == null) throw invalidArgType(`loadConfig takes a YAML file's path or an object of settings, not ${pathOrObject}`)
+  const config = asConfig(pathOrObject, 'pathOrObject')
+  native._checkConfig(config)
+  return config
 }
 
 module.exports = {

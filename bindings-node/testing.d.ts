@@ -1,5 +1,5 @@
 // Types of `tooltrail/testing` (bindings-node/testing.js; docs/testing.md).
-import type { EventWriter, RunSummary } from './index'
+import type { EventWriter, PathLike, RunSummary } from './index'
 
 /** Where a deterministic gateway's clock starts with `deterministic: true`. */
 export declare const DETERMINISTIC_START: string
@@ -45,7 +45,7 @@ interface RecordedScope {
   /** The snapshot text: volatile fields normalized. */
   snapshot(): string
   /** Throws `snapshot_mismatch` if the events differ from the file at `path`. */
-  assertMatchesSnapshot(path: string): SnapshotStatus
+  assertMatchesSnapshot(path: PathLike): SnapshotStatus
 }
 
 /** One recorded run. */
@@ -73,7 +73,7 @@ export declare class RecordedRun implements RecordedScope {
   events(options?: { event?: string }): Array<Record<string, unknown>>
   lines(): string[]
   snapshot(): string
-  assertMatchesSnapshot(path: string): SnapshotStatus
+  assertMatchesSnapshot(path: PathLike): SnapshotStatus
 }
 
 /** A `logger` that keeps events in memory (an EventWriter with a memory sink). */
@@ -90,7 +90,7 @@ export declare class Recorder extends EventWriter implements RecordedScope {
   events(options?: { event?: string }): Array<Record<string, unknown>>
   lines(): string[]
   snapshot(): string
-  assertMatchesSnapshot(path: string): SnapshotStatus
+  assertMatchesSnapshot(path: PathLike): SnapshotStatus
 }
 
 /** A fresh Recorder for a `node:test` context, closed when the test ends. */

@@ -7,6 +7,7 @@
 
 require('./index') // error classes and hooks, as for require('tooltrail')
 const native = require('./lib/native')
+const { asPath } = require('./lib/paths')
 
 // From the core, as Python's tooltrail.testing has them:
 // DETERMINISTIC_START, where a deterministic gateway's clock starts with
@@ -51,7 +52,7 @@ const scoped = {
    * 'matched' or 'updated'. The file is byte for byte the one Python writes.
    */
   assertMatchesSnapshot(path) {
-    return this._ask('check_snapshot', { path: String(path) })
+    return this._ask('check_snapshot', { path: asPath(path, 'path') })
   },
 }
 

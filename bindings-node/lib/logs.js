@@ -4,8 +4,8 @@
 // answers as the CLI's `--json` does.
 'use strict'
 
-const { invalidArgType, describeType } = require('./arg_types')
 const native = require('./native')
+const { asPath, asConfig } = require('./paths')
 
 // The record states already warned about (path and sentence): a script that
 // queries in a loop is told once, and again only when more went missing.
@@ -33,8 +33,7 @@ function query(path, command, options) {
  */
 class Logs {
   constructor(path = 'tooltrail-logs') {
-    if (typeof path !== 'string') throw invalidArgType(`path must be a string, not ${describeType(path)}`)
-    this.path = path
+    this.path = asPath(path, 'path')
   }
 
   /** Runs (ids, calls, errors, stop_reason, spend), oldest first, filtered. */
@@ -64,7 +63,8 @@ class Logs {
 
   /** The alert rules (default, a YAML file's path, or a settings object) replayed over the logs. */
   alerts(options) {
-    return query(this.path, 'alerts', options)
+    const config = options?.config
+    return query(this.path, 'alerts', config == null ? options : { ...options, config: asConfig(config, 'config') })
   }
 
   /** The agent's latest tool calls, newest first (see `agentLogs`). */

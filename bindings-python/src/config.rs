@@ -2,7 +2,7 @@
 //! `Config` from `load_config`, all read and validated by the core.
 
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyBytes, PyString};
 use tooltrail_core::{Config, ConfigError};
 
 use crate::convert::to_value;
@@ -43,9 +43,18 @@ pub fn config_from(config: Option<Bound<'_, PyAny>>) -> PyResult<Config> {
     if let Ok(c) = c.cast::<PyConfig>() {
         return Ok(c.get().inner.clone());
     }
-    if c.is_instance_of::<PyString>() || c.hasattr("__fspath__")? {
-        return Config::from_path(&c.extract::<std::path::PathBuf>()?).py();
+    if c.is_instance_of::<PyString>() || c.is_instance_of::<PyBytes>() || c.hasattr("__fspath__")? {
+        return Config::from_path(&path_arg(&c)?).py();
     }
     // A dict, or anything else: the core says what it expected, as for Node.
     Config::load(&to_value(&c).map_err(ConfigError::from).py()?).py()
+}
+
+/// A path argument as Python's own file APIs take one: `str`, `bytes` or
+/// `os.PathLike` (`os.fsdecode`); anything else is its `TypeError`.
+pub fn path_arg(path: &Bound<'_, PyAny>) -> PyResult<std::path::PathBuf> {
+    let py = path.py();
+    py.import("os")?
+        .call_method1("fsdecode", (path,))?
+        .extract::<std::path::PathBuf>()
 }

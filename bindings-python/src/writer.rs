@@ -57,7 +57,7 @@ impl PyEventWriter {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        path: Option<std::path::PathBuf>,
+        path: Option<Bound<'_, PyAny>>,
         sink: Option<String>,
         queue_events: Option<u64>,
         queue_bytes: Option<u64>,
@@ -74,8 +74,9 @@ impl PyEventWriter {
     ) -> PyResult<Self> {
         // `config` (a path, dict or Config) contributes its `sinks` section.
         let otlp = crate::config::config_from(config)?.otlp;
+        let path = path.filter(|p| !p.is_none());
         let options = WriterOptions {
-            path,
+            path: path.map(|p| crate::config::path_arg(&p)).transpose()?,
             sink,
             queue_events,
             queue_bytes,

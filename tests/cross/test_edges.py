@@ -6,11 +6,17 @@ tooltrail error with the same `code` and the same dotted `key` — and both
 accept the same good input. Before, Python took a non-callable impl, a
 string spend and `load_config` of a dict failed; Node took `Logs(null)`;
 both took a count of 1e20 and a negative spend; config keys were a JSON path
-(`$.budgets…`) in one case."""
+(`$.budgets…`) in one case. Paths: Node took neither a file: URL nor a
+Buffer (`unsupported_type`), Python no bytes; Node's `EventWriter(5)` was a
+`config_error` and `loadConfig(null)` passed."""
 
+import atexit
 import json
 import math
+import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -20,6 +26,23 @@ import tooltrail
 
 ROOT = Path(__file__).resolve().parents[2]
 IDS = {"run_id": "r", "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736", "request_id": "q"}
+
+
+RUNS = ROOT / "tests" / "vectors" / "gateway" / "runs.expected.jsonl"
+# Each language writes its own files (node_edges.js makes its own directory).
+TMP = Path(tempfile.mkdtemp(prefix="tooltrail-edges-"))
+atexit.register(shutil.rmtree, TMP, True)
+YAML = TMP / "config.yaml"
+YAML.write_text("budgets:\n  max_tool_calls: 3\n")
+
+
+def written(path: Any, name: str) -> int:
+    """Writes one event with an EventWriter made with `path` (a directory
+    named `name`); how many log files it made there."""
+    w = tooltrail.EventWriter(path)
+    w.event("x", {})
+    w.close()
+    return len(list((TMP / name).glob("*.jsonl")))
 
 
 class Quiet:
@@ -67,6 +90,19 @@ PYTHON: dict[str, Callable[[], Any]] = {
         "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-"),
     "hash_key_wrong_type": lambda: tooltrail.stable_hash({}, key=5),  # type: ignore[arg-type]
     "hash_key_empty": lambda: tooltrail.stable_hash({}, key=""),
+    # A path: the language's own path types (Python: str, bytes, os.PathLike;
+    # Node: string, Buffer, file: URL), anything else a TypeError.
+    "writer_path_bytes": lambda: written(os.fsencode(TMP / "wb"), "wb"),
+    "writer_path_object": lambda: written(TMP / "wo", "wo"),
+    "writer_path_number": lambda: tooltrail.EventWriter(5) and None,  # type: ignore[arg-type]
+    "logs_path_bytes": lambda: len(tooltrail.Logs(os.fsencode(RUNS)).runs()),
+    "logs_path_object": lambda: len(tooltrail.Logs(RUNS).runs()),
+    "logs_path_number": lambda: tooltrail.Logs(5) and None,  # type: ignore[arg-type]
+    "load_config_path_object": lambda: tooltrail.load_config(YAML) and None,
+    "load_config_path_bytes": lambda: tooltrail.load_config(os.fsencode(YAML)) and None,
+    "load_config_null": lambda: tooltrail.load_config(None) and None,  # type: ignore[arg-type]
+    "gateway_config_path_object": lambda: gateway(config=YAML) and None,
+    "alerts_config_path_object": lambda: len(tooltrail.Logs(RUNS).alerts(YAML)),
 }
 
 # What both must answer (the stricter, clearer behaviour of the two).
@@ -90,6 +126,17 @@ EXPECTED = {
     "traceparent_null_flag": None,
     "hash_key_wrong_type": "TypeError",
     "hash_key_empty": ("invalid_argument", "key"),
+    "writer_path_bytes": 1,
+    "writer_path_object": 1,
+    "writer_path_number": "TypeError",
+    "logs_path_bytes": 8,
+    "logs_path_object": 8,
+    "logs_path_number": "TypeError",
+    "load_config_path_object": None,
+    "load_config_path_bytes": None,
+    "load_config_null": "TypeError",
+    "gateway_config_path_object": None,
+    "alerts_config_path_object": 0,
 }
 
 

@@ -78,6 +78,14 @@ test('snapshots are created, matched and failed', async (t) => {
   assert.equal(rec.run('r1').assertMatchesSnapshot(file), 'matched')
   assert.throws(() => rec.run('r2').assertMatchesSnapshot(file),
     (e) => e instanceof tooltrail.TooltrailError && e.code === 'snapshot_mismatch' && e.path === file)
+  // A file: URL or bytes name the same file (String(url) made a file named
+  // "file:/..." before); another scheme is a TypeError.
+  assert.equal(rec.run('r1').assertMatchesSnapshot(require('node:url').pathToFileURL(file)), 'matched')
+  assert.equal(rec.run('r1').assertMatchesSnapshot(Buffer.from(file)), 'matched')
+  assert.throws(() => rec.run('r1').assertMatchesSnapshot(new URL('https://example.com/r1.jsonl')),
+    (e) => e instanceof TypeError && e.code === 'ERR_INVALID_ARG_TYPE')
+  assert.throws(() => rec.run('r1').assertMatchesSnapshot(Buffer.from([0xff, 0xfe])),
+    (e) => e instanceof TypeError && e.code === 'ERR_INVALID_ARG_VALUE')
 })
 
 test('the deterministic option', async () => {

@@ -49,6 +49,13 @@ void h3, h4, notNumber
 
 // @ts-expect-error overflow is 'drop' | 'block'
 new EventWriter({ overflow: 'sometimes' })
+// Paths as Node's fs takes them: a string, bytes or a file: URL.
+new EventWriter(new URL('file:///tmp/logs')).closeSync()
+new EventWriter({ path: new Uint8Array([108, 111, 103, 115]), config: new URL('file:///tmp/c.yaml') }).closeSync()
+const cfgPath: string = tooltrail.loadConfig(new URL('file:///tmp/c.yaml'))
+void cfgPath
+// @ts-expect-error a path is not a number
+new tooltrail.Logs(5)
 // @ts-expect-error the event name is required
 w.event()
 

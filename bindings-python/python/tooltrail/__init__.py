@@ -126,7 +126,7 @@ class ToolGateway(_NativeToolGateway):
         _deterministic: Optional[int] = None,
     ) -> "ToolGateway":
         if logger is None:
-            if isinstance(config, (str, os.PathLike)):
+            if isinstance(config, (str, bytes, os.PathLike)):
                 config = load_config(config)  # read the file once, for both
             logger = EventWriter(config=config)
         if deterministic is not None:

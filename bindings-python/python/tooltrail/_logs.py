@@ -31,7 +31,7 @@ from ._types import (
 # (core/query/src/answer.rs); the casts below name its shape per command.
 
 # A log directory or file.
-PathLike = Union[str, "os.PathLike[str]"]
+PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 
 
 class IncompleteLogWarning(UserWarning):
@@ -56,7 +56,7 @@ class Logs:
     Logs that cannot be read raise `QueryError`, never an empty answer."""
 
     def __init__(self, path: PathLike = "tooltrail-logs") -> None:
-        self.path = os.fspath(path)
+        self.path = os.fsdecode(path)
 
     def runs(
         self,
@@ -131,8 +131,8 @@ class Logs:
     def alerts(self, config: Union[PathLike, dict[str, Any], None] = None) -> list[AlertChange]:
         """The alert rules replayed over the logs: the defaults, a YAML file's
         (a path) or the settings themselves (a dict shaped like the file)."""
-        if isinstance(config, os.PathLike):
-            config = os.fspath(config)
+        if isinstance(config, (bytes, os.PathLike)):
+            config = os.fsdecode(config)
         return cast("list[AlertChange]", _query(self.path, "alerts", {"config": config}))
 
     def agent_logs(self, agent_id: Optional[str] = None, limit: Optional[int] = None) -> list[AgentLogEntry]:
@@ -161,7 +161,7 @@ def agent_logs(
     default, 50): `ts`, `tool`, `decision`, `args_hash`, `reason` (the error
     class of a refused or failed call), `spend_usd` (the run's, once it
     ended), ... `agent_id` is `logging.agent_id`; None: every agent."""
-    return cast("list[AgentLogEntry]", _query(os.fspath(path), "agent-logs", {
+    return cast("list[AgentLogEntry]", _query(os.fsdecode(path), "agent-logs", {
         "agent_id": agent_id, "limit": limit,
     }))
 
@@ -172,6 +172,6 @@ def agent_metrics(
     """The agent's totals over the last `period` (`hour`, `day`, `week`,
     `month` or `all`): runs, tool calls, errors, `blocked_actions`,
     `total_spend_usd`, stop reasons."""
-    return cast("AgentMetrics", _query(os.fspath(path), "agent-metrics", {
+    return cast("AgentMetrics", _query(os.fsdecode(path), "agent-metrics", {
         "agent_id": agent_id, "period": period,
     }))

@@ -33,7 +33,7 @@ from ._types import RecordedCall, RecordedRunSummary, StopReason
 DETERMINISTIC_START: str = _native._DETERMINISTIC_START
 UPDATE_SNAPSHOTS_ENV: str = _native._UPDATE_SNAPSHOTS_ENV
 
-PathLike = Union[str, "os.PathLike[str]"]
+PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 
 
 class _Scope:
@@ -80,7 +80,7 @@ class _Scope:
         Raises `SnapshotMismatchError` (an AssertionError) showing the first difference;
         `TOOLTRAIL_UPDATE_SNAPSHOTS=1` rewrites it instead. Returns "created", "matched"
         or "updated". The file is byte for byte the one the Node helper writes."""
-        return cast(str, self._ask("check_snapshot", path=os.fspath(path)))
+        return cast(str, self._ask("check_snapshot", path=os.fsdecode(path)))
 
 
 class RecordedRun(_Scope):
