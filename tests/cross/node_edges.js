@@ -73,6 +73,7 @@ const cases = {
   load_config_null: () => void tooltrail.loadConfig(null),
   gateway_config_path_object: () => void gateway({ config: pathToFileURL(YAML) }),
   alerts_config_path_object: () => new tooltrail.Logs(RUNS).alerts({ config: pathToFileURL(YAML) }).length,
+  logs_window_swapped: () => new tooltrail.Logs(RUNS).runs({ since: '1h', until: '2h' }),
 }
 const out = {}
 for (const [name, fn] of Object.entries(cases)) out[name] = outcome(fn)

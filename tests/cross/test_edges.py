@@ -103,6 +103,7 @@ PYTHON: dict[str, Callable[[], Any]] = {
     "load_config_null": lambda: tooltrail.load_config(None) and None,  # type: ignore[arg-type]
     "gateway_config_path_object": lambda: gateway(config=YAML) and None,
     "alerts_config_path_object": lambda: len(tooltrail.Logs(RUNS).alerts(YAML)),
+    "logs_window_swapped": lambda: tooltrail.Logs(RUNS).runs(since="1h", until="2h"),
 }
 
 # What both must answer (the stricter, clearer behaviour of the two).
@@ -137,6 +138,7 @@ EXPECTED = {
     "load_config_null": "TypeError",
     "gateway_config_path_object": None,
     "alerts_config_path_object": 0,
+    "logs_window_swapped": ("invalid_argument", "since"),
 }
 
 

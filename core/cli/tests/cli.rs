@@ -387,6 +387,24 @@ fn time_filters_compare_instants_and_refuse_garbage() {
         let (code, _) = run(&["runs", RUNS, "--until", bad], "");
         assert_eq!(code, 2, "{bad}");
     }
+    // A window that holds no time (the two swapped) is refused, not
+    // answered with no runs; an instant is inside [since, until).
+    for command in ["runs", "spend", "report"] {
+        let (code, _) = run(&[command, RUNS, "--since", "1h", "--until", "2h"], "");
+        assert_eq!(code, 2, "{command}");
+    }
+    let at = "2026-11-24T19:57:40.004Z";
+    let (code, _) = run(&["runs", RUNS, "--since", at, "--until", at], "");
+    assert_eq!(code, 2, "an empty window");
+    let one = ids(&[
+        "runs",
+        RUNS,
+        "--since",
+        at,
+        "--until",
+        "2026-11-24T19:57:40.005Z",
+    ]);
+    assert_eq!(one, ["run-loop"]);
 }
 
 /// `stats` and `loops` take `--agent` as `runs` does: only the events of

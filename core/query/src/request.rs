@@ -288,13 +288,17 @@ impl Query {
                 agent_id: src.text(opt::AGENT_ID)?,
                 by: choice(src, opt::BY, &StatsBy::ALL)?.unwrap_or_default(),
             }),
-            "spend" => Query::Spend(SpendOptions {
-                by: choice(src, opt::BY, &SpendBy::ALL)?.unwrap_or(SpendBy::Minute),
-                since: instant(src, opt::SINCE)?,
-                until: instant(src, opt::UNTIL)?,
-                agent_id: src.text(opt::AGENT_ID)?,
-                top: src.count(opt::TOP)?.unwrap_or(DEFAULT_SPEND_ROWS),
-            }),
+            "spend" => {
+                let by = choice(src, opt::BY, &SpendBy::ALL)?.unwrap_or(SpendBy::Minute);
+                let (since, until) = window(src)?;
+                Query::Spend(SpendOptions {
+                    by,
+                    since,
+                    until,
+                    agent_id: src.text(opt::AGENT_ID)?,
+                    top: src.count(opt::TOP)?.unwrap_or(DEFAULT_SPEND_ROWS),
+                })
+            }
             "loops" => Query::Loops(LoopsOptions {
                 min: src.count(opt::MIN)?.unwrap_or(DEFAULT_MIN_REPEATS),
                 agent_id: src.text(opt::AGENT_ID)?,
@@ -378,19 +382,42 @@ fn period(src: &mut dyn OptionSource) -> Result<String, Error> {
 impl RunFilter {
     /// The `runs` filters from `src` (also `report`'s).
     pub fn read(src: &mut dyn OptionSource) -> Result<Self, Error> {
+        let (since, until) = window(src)?;
         Ok(Self {
             run_id: src.text(opt::RUN)?,
             agent_id: src.text(opt::AGENT_ID)?,
             user: src.text(opt::USER)?,
             request: src.text(opt::REQUEST)?,
-            since: instant(src, opt::SINCE)?,
-            until: instant(src, opt::UNTIL)?,
+            since,
+            until,
             stop_reason: src.text(opt::STOP_REASON)?,
             tool: src.text(opt::TOOL)?,
             error_class: src.text(opt::ERROR_CLASS)?,
             sort: RunSort::Start,
         })
     }
+}
+
+/// `since` and `until`; a window that holds no instant (`--since 1h
+/// --until 2h`: the two swapped) is an error naming `since`, not an answer
+/// of nothing.
+fn window(src: &mut dyn OptionSource) -> Result<(Option<i64>, Option<i64>), Error> {
+    let (since, until) = (instant(src, opt::SINCE)?, instant(src, opt::UNTIL)?);
+    if let (Some(s), Some(u)) = (since, until)
+        && s >= u
+    {
+        let (name, other) = (src.name(opt::SINCE), src.name(opt::UNTIL));
+        let at = tooltrail_core::gateway::timestamp_at;
+        return Err(Error::invalid_argument(
+            name.clone(),
+            format!(
+                "{name} ({}) is not before {other} ({}): the window holds no time",
+                at(s),
+                at(u)
+            ),
+        ));
+    }
+    Ok((since, until))
 }
 
 /// A time option: RFC 3339 (any offset) or a duration ago (`15m`, `2h`, `7d`);
