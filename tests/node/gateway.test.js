@@ -155,6 +155,16 @@ test('config errors name the key, from objects and YAML files', () => {
   assert.equal(tooltrail.loadConfig(file), file)
 })
 
+test('configs with YAML aliases are refused at once (an alias bomb took all memory)', () => {
+  const dir = path.join(ROOT, 'tests', 'vectors', 'config')
+  const vectors = fs.readdirSync(dir).filter((f) => f.startsWith('n_') && f.endsWith('.yaml'))
+  assert.ok(vectors.length >= 2)
+  for (const name of vectors) {
+    assert.throws(() => tooltrail.loadConfig(path.join(dir, name)),
+      (e) => e.code === 'config_error' && e.key === '(yaml)' && /aliases/.test(e.message), name)
+  }
+})
+
 test('a failing logger never breaks the call', () => {
   const gw = new tooltrail.ToolGateway({ impls: { t: () => 5 }, logger: { event() { throw new Error('disk on fire') } } })
   assert.equal(gw.call(CTX, 't', {}), 5)

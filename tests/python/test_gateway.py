@@ -215,6 +215,17 @@ def test_config_errors_name_the_key(cfg, key, tmp_path):
     assert isinstance(tooltrail.load_config(path), tooltrail.Config)
 
 
+def test_configs_with_yaml_aliases_are_refused_at_once():
+    # tests/vectors/config/n_*.yaml: an alias bomb took all memory before.
+    from pathlib import Path
+    vectors = sorted((Path(__file__).resolve().parents[1] / "vectors" / "config").glob("n_*.yaml"))
+    assert len(vectors) >= 2
+    for path in vectors:
+        with pytest.raises(tooltrail.ConfigError, match="aliases") as info:
+            tooltrail.load_config(path)
+        assert info.value.key == "(yaml)", path
+
+
 def test_a_failing_logger_never_breaks_the_call():
     class Broken:
         def event(self, name, fields):

@@ -26,6 +26,26 @@ fn the_spec_example_is_the_default_plus_budgets() {
     assert_eq!(Config::from_yaml("").unwrap(), Config::default());
 }
 
+/// Every `n_*.yaml` vector is refused with a `(yaml)` error, at once: an
+/// alias bomb took all memory before (the loader expanded it).
+#[test]
+fn the_n_vectors_are_refused() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/config");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("n_") {
+            continue;
+        }
+        let err = Config::from_yaml(&std::fs::read_to_string(&path).unwrap()).unwrap_err();
+        assert_eq!(err.key, "(yaml)", "{name}: {err}");
+        assert!(err.to_string().contains("aliases"), "{name}: {err}");
+        seen += 1;
+    }
+    assert!(seen >= 2, "the n_ vectors are there");
+}
+
 #[test]
 fn a_dict_and_yaml_give_the_same_config() {
     let yaml = "logging:\n  ids: {run_id: optional}\n  tool_calls: {store_results: full, store_args: true}\n";

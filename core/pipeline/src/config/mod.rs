@@ -297,6 +297,7 @@ impl Config {
 
     /// Reads a configuration from YAML text.
     pub fn from_yaml(text: &str) -> Result<Self, ConfigError> {
+        yaml::refuse_aliases(text)?;
         let docs = YamlLoader::load_from_str(text).map_err(|e| err("(yaml)", &e.to_string()))?;
         match docs.as_slice() {
             [] => Ok(Self::default()),

@@ -2,9 +2,41 @@
 //! validator.
 
 use yaml_rust2::Yaml;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
 
 use super::{ConfigError, err};
 use tooltrail_json::Value;
+
+/// Refuses YAML aliases (`*name`) before the loader sees them: it expands
+/// each into a copy of its anchor, so nine lines of aliases to aliases (the
+/// "billion laughs") grew into billions of strings and took every byte of
+/// memory. A configuration has no use for them.
+pub(super) fn refuse_aliases(text: &str) -> Result<(), ConfigError> {
+    struct FirstAlias(Option<Marker>);
+    impl MarkedEventReceiver for FirstAlias {
+        fn on_event(&mut self, ev: Event, mark: Marker) {
+            if matches!(ev, Event::Alias(_)) && self.0.is_none() {
+                self.0 = Some(mark);
+            }
+        }
+    }
+    let mut first = FirstAlias(None);
+    Parser::new_from_str(text)
+        .load(&mut first, true)
+        .map_err(|e| err("(yaml)", &e.to_string()))?;
+    match first.0 {
+        None => Ok(()),
+        Some(at) => Err(err(
+            "(yaml)",
+            &format!(
+                "aliases (*name) are not supported: write the value out (line {} column {})",
+                at.line(),
+                at.col() + 1
+            ),
+        )),
+    }
+}
 
 /// YAML → [`Value`]; keys must be strings, aliases and odd tags are refused.
 pub(super) fn yaml_to_value(y: &Yaml, path: &str) -> Result<Value, ConfigError> {

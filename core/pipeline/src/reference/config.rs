@@ -84,7 +84,8 @@ pub fn config_reference() -> String {
          and an unknown key or a bad value is an error naming the dotted key (`ConfigError` \
          in Python, `TooltrailError` with code `config_error` in Node, `.key` \
          `logging.tool_calls.store_results`). A key set to `null` is the same as leaving it out, \
-         except an alert rule, which `null` turns off.\n\n\
+         except an alert rule, which `null` turns off. A file holds one YAML document, with \
+         no duplicate keys and no aliases (`*name`: write the value out).\n\n\
          ```yaml\n",
     );
     out.push_str(EXAMPLE);
