@@ -77,7 +77,9 @@ test('the runs match the snapshot shared with the Python agent', async (t) => {
 test('a changed behaviour fails the snapshot', async (t) => {
   const rec = recorder(t)
   await runRequests(rec)
-  const changed = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tt-snap-')), 'changed.jsonl')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-snap-'))
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const changed = path.join(dir, 'changed.jsonl')
   fs.writeFileSync(changed, fs.readFileSync(SNAPSHOT, 'utf8').replace('"stop_reason":"completed"', '"stop_reason":"error"'))
   assert.throws(() => rec.assertMatchesSnapshot(changed), (e) => e.code === 'snapshot_mismatch' && /TOOLTRAIL_UPDATE_SNAPSHOTS/.test(e.message))
 })
