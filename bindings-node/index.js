@@ -48,7 +48,9 @@ class EventWriter extends native.EventWriter {
 function writerOptions(options) {
   if (options == null) return options
   if (isPath(options)) return { path: asPath(options, 'path') }
-  if (typeof options !== 'object') throw invalidArgType(`options must be a path or an object, not ${describeType(options)}`)
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidArgType(`options must be a path or an object, not ${describeType(options)}`)
+  }
   if (options.path == null && options.config == null) return options
   const out = { ...options }
   if (out.path != null) out.path = asPath(out.path, 'path')

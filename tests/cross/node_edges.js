@@ -65,6 +65,7 @@ const cases = {
   writer_path_bytes: () => written(Buffer.from(path.join(TMP, 'wb')), 'wb'),
   writer_path_object: () => written(pathToFileURL(path.join(TMP, 'wo')), 'wo'),
   writer_path_number: () => void new tooltrail.EventWriter(5),
+  writer_path_list: () => void new tooltrail.EventWriter(['logs']),
   logs_path_bytes: () => new tooltrail.Logs(Buffer.from(RUNS)).runs().length,
   logs_path_object: () => new tooltrail.Logs(pathToFileURL(RUNS)).runs().length,
   logs_path_number: () => void new tooltrail.Logs(5),

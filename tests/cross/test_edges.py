@@ -95,6 +95,7 @@ PYTHON: dict[str, Callable[[], Any]] = {
     "writer_path_bytes": lambda: written(os.fsencode(TMP / "wb"), "wb"),
     "writer_path_object": lambda: written(TMP / "wo", "wo"),
     "writer_path_number": lambda: tooltrail.EventWriter(5) and None,  # type: ignore[arg-type]
+    "writer_path_list": lambda: tooltrail.EventWriter(["logs"]) and None,  # type: ignore[arg-type]
     "logs_path_bytes": lambda: len(tooltrail.Logs(os.fsencode(RUNS)).runs()),
     "logs_path_object": lambda: len(tooltrail.Logs(RUNS).runs()),
     "logs_path_number": lambda: tooltrail.Logs(5) and None,  # type: ignore[arg-type]
@@ -130,6 +131,7 @@ EXPECTED = {
     "writer_path_bytes": 1,
     "writer_path_object": 1,
     "writer_path_number": "TypeError",
+    "writer_path_list": "TypeError",
     "logs_path_bytes": 8,
     "logs_path_object": 8,
     "logs_path_number": "TypeError",
