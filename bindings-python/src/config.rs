@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use tooltrail_core::{Config, ConfigError};
 
-use crate::convert::to_value;
+use crate::convert::{path_arg, to_value};
 use crate::errors::ResultExt;
 
 /// A validated configuration (from `load_config`).
@@ -48,13 +48,4 @@ pub fn config_from(config: Option<Bound<'_, PyAny>>) -> PyResult<Config> {
     }
     // A dict, or anything else: the core says what it expected, as for Node.
     Config::load(&to_value(&c).map_err(ConfigError::from).py()?).py()
-}
-
-/// A path argument as Python's own file APIs take one: `str`, `bytes` or
-/// `os.PathLike` (`os.fsdecode`); anything else is its `TypeError`.
-pub fn path_arg(path: &Bound<'_, PyAny>) -> PyResult<std::path::PathBuf> {
-    let py = path.py();
-    py.import("os")?
-        .call_method1("fsdecode", (path,))?
-        .extract::<std::path::PathBuf>()
 }

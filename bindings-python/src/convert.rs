@@ -154,3 +154,12 @@ pub fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
         }
     })
 }
+
+/// A path argument as Python's own file APIs take one: `str`, `bytes` or
+/// `os.PathLike` (`os.fsdecode`); anything else is its `TypeError`.
+pub fn path_arg(path: &Bound<'_, PyAny>) -> PyResult<std::path::PathBuf> {
+    let py = path.py();
+    py.import("os")?
+        .call_method1("fsdecode", (path,))?
+        .extract::<std::path::PathBuf>()
+}

@@ -76,7 +76,7 @@ impl PyEventWriter {
         let otlp = crate::config::config_from(config)?.otlp;
         let path = path.filter(|p| !p.is_none());
         let options = WriterOptions {
-            path: path.map(|p| crate::config::path_arg(&p)).transpose()?,
+            path: path.map(|p| crate::convert::path_arg(&p)).transpose()?,
             sink,
             queue_events,
             queue_bytes,

@@ -4,8 +4,8 @@
 
 use std::io::{self, Write};
 
-use super::text::{counted, table};
-use tooltrail_query::report::decimal;
+use super::text::table;
+use tooltrail_query::report::{counted, decimal};
 use tooltrail_query::{GroupStats, SPIKE_FACTOR, SpendBy, SpendReport, SpendRow, StatsBy};
 
 /// Width of the longest spend bar.

@@ -13,15 +13,8 @@ use tooltrail_core::schema::{event, field};
 
 use tooltrail_core::gateway::AlertChange;
 use tooltrail_json::Value;
+use tooltrail_query::report::counted;
 use tooltrail_query::{num_field, str_field};
-
-/// `n` and `noun`, with an `s` unless there is one: "1 run", "2 runs".
-pub(super) fn counted(n: impl TryInto<u64>, noun: &str) -> String {
-    match n.try_into().unwrap_or(u64::MAX) {
-        1 => format!("1 {noun}"),
-        n => format!("{n} {noun}s"),
-    }
-}
 
 /// `text` with control characters, and the bidirectional overrides that
 /// reorder what a line shows, written as escapes: `\n`, `\r`, `\t`,

@@ -127,11 +127,6 @@ fn count(n: u64) -> Value {
     Value::Number(n as f64)
 }
 
-/// `n` and `noun`, with an `s` unless there is one: "1 run", "2 runs".
-pub(crate) fn counted(n: u64, noun: &str) -> String {
-    format!("{n} {}", plural(n, noun))
-}
-
 /// `word`, with an `s` unless there is one.
 fn plural(n: u64, word: &str) -> String {
     match n {

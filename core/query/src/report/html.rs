@@ -96,14 +96,14 @@ pub(crate) fn page(d: &ReportData) -> String {
                 let _ = write!(
                     gaps,
                     " · {} skipped",
-                    crate::gaps::counted(d.skipped_lines, "unreadable line")
+                    super::counted(d.skipped_lines, "unreadable line")
                 );
             }
             if d.dropped_events > 0 {
                 let _ = write!(
                     gaps,
                     " · <strong class=\"incomplete\">{} dropped by writers: the record is incomplete</strong>",
-                    crate::gaps::counted(d.dropped_events, "event")
+                    super::counted(d.dropped_events, "event")
                 );
             }
             gaps
@@ -176,7 +176,7 @@ fn listed_note(d: &ReportData) -> String {
     let which = if bad_listed < d.bad_total {
         format!(
             ": the {bad_listed} most recent of {} with failures",
-            crate::gaps::counted(d.bad_total as u64, "run")
+            super::counted(d.bad_total, "run")
         )
     } else {
         format!(
@@ -203,7 +203,7 @@ fn runs_table(s: &mut String, d: &ReportData) {
          <th class=\"num\">calls</th><th class=\"num\">errors</th><th class=\"num\">refused</th><th>stop reason</th>\
          <th class=\"num\">duration ms</th><th class=\"num\">spend usd</th><th>error classes</th></tr></thead><tbody>",
         d.runs.len(),
-        crate::gaps::counted(d.runs_total as u64, "run"),
+        super::counted(d.runs_total, "run"),
         listed_note(d)
     );
     for (i, r) in d.runs.iter().enumerate() {

@@ -103,6 +103,15 @@ pub fn decimal(v: f64, places: usize) -> String {
     }
 }
 
+/// `n` and `noun`, with an `s` unless `n` is 1: "1 run", "2 runs" (the
+/// report's notes and the CLI's table footers).
+pub fn counted(n: impl TryInto<u64>, noun: &str) -> String {
+    match n.try_into().unwrap_or(u64::MAX) {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 /// Everything the page shows.
 pub(crate) struct ReportData {
     pub source: String,

@@ -93,7 +93,7 @@ pub(crate) fn section(
         by = timeline.by.as_str(),
         total = usd(t.spend_usd),
         model = usd(t.model_usd),
-        calls = crate::gaps::counted(t.model_calls, "call"),
+        calls = super::counted(t.model_calls, "call"),
         added = usd(t.added_usd),
         unpriced = match t.unpriced_model_calls {
             0 => String::new(),
